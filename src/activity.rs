@@ -1,0 +1,250 @@
+//! Monthly commit activity, data-quality findings and the per-repository summary, computed from
+//! a walked [`History`].
+//!
+//! Every definition here is the contract in the README ("Metric definitions"): commits are
+//! bucketed by author time in UTC; commits dated at or before the Unix epoch, or more than a day
+//! after the time of analysis, are kept out of every month and reported as findings instead; every
+//! month from the first to the last plausible one has a row.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::git::History;
+use crate::month::Month;
+
+/// Seconds past the time of analysis a commit may be dated before it counts as implausible.
+pub const FUTURE_SLACK_SECONDS: i64 = 86_400;
+
+/// How many example commit ids a data-quality finding lists.
+pub const FINDING_EXAMPLES: usize = 5;
+
+/// Whether an author time can be placed in a month.
+pub fn is_plausible(author_time: i64, now: i64) -> bool {
+    author_time > 0 && author_time <= now + FUTURE_SLACK_SECONDS
+}
+
+/// One row of the `activity` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub month: Month,
+    pub commits: u32,
+    pub merges: u32,
+    pub contributors: u32,
+    pub human_contributors: u32,
+    pub new_contributors: u32,
+    pub bot_commits: u32,
+}
+
+/// Kinds of data-quality finding, in the order they are reported.
+pub const FINDING_KINDS: [&str; 4] = [
+    "implausible_date",
+    "missing_object",
+    "corrupt_object",
+    "shallow_boundary",
+];
+
+/// One row of the `data_quality` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: &'static str,
+    pub count: u64,
+    /// Up to [`FINDING_EXAMPLES`] object ids, smallest first so reruns agree.
+    pub examples: Vec<String>,
+}
+
+/// The monthly activity rows, first to last plausible month, no gaps.
+pub fn monthly_activity(history: &History, now: i64) -> Vec<ActivityRow> {
+    #[derive(Default)]
+    struct Bucket {
+        commits: u32,
+        merges: u32,
+        bot_commits: u32,
+        people: HashSet<u32>,
+        humans: HashSet<u32>,
+    }
+    let mut buckets: BTreeMap<Month, Bucket> = BTreeMap::new();
+    let mut first_seen: HashMap<u32, Month> = HashMap::new();
+    for c in &history.commits {
+        if !is_plausible(c.author_time, now) {
+            continue;
+        }
+        let Some(month) = Month::from_unix(c.author_time) else {
+            continue;
+        };
+        let b = buckets.entry(month).or_default();
+        b.commits += 1;
+        b.merges += u32::from(c.parents.len() > 1);
+        b.bot_commits += u32::from(c.is_bot);
+        b.people.insert(c.author);
+        if !c.is_bot {
+            b.humans.insert(c.author);
+        }
+        first_seen
+            .entry(c.author)
+            .and_modify(|m| *m = (*m).min(month))
+            .or_insert(month);
+    }
+    let mut newcomers: HashMap<Month, u32> = HashMap::new();
+    for month in first_seen.values() {
+        *newcomers.entry(*month).or_default() += 1;
+    }
+    let (Some(first), Some(last)) = (
+        buckets.keys().next().copied(),
+        buckets.keys().next_back().copied(),
+    ) else {
+        return Vec::new();
+    };
+    Month::range_inclusive(first, last)
+        .map(|month| {
+            let b = buckets.get(&month);
+            ActivityRow {
+                month,
+                commits: b.map_or(0, |b| b.commits),
+                merges: b.map_or(0, |b| b.merges),
+                contributors: b.map_or(0, |b| b.people.len() as u32),
+                human_contributors: b.map_or(0, |b| b.humans.len() as u32),
+                new_contributors: newcomers.get(&month).copied().unwrap_or(0),
+                bot_commits: b.map_or(0, |b| b.bot_commits),
+            }
+        })
+        .collect()
+}
+
+/// Data-quality findings; every kind has a row, with count 0 when nothing was found.
+pub fn findings(history: &History, now: i64) -> Vec<Finding> {
+    let implausible: Vec<gix::ObjectId> = history
+        .commits
+        .iter()
+        .filter(|c| !is_plausible(c.author_time, now))
+        .map(|c| c.id)
+        .collect();
+    FINDING_KINDS
+        .iter()
+        .map(|kind| {
+            let ids: &[gix::ObjectId] = match *kind {
+                "implausible_date" => &implausible,
+                "missing_object" => &history.missing,
+                "corrupt_object" => &history.corrupt,
+                _ => &history.shallow,
+            };
+            let mut examples: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            examples.sort();
+            examples.truncate(FINDING_EXAMPLES);
+            Finding {
+                kind,
+                count: ids.len() as u64,
+                examples,
+            }
+        })
+        .collect()
+}
+
+/// The one-line summary `analyze` prints per repository.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub name: String,
+    pub first_month: Option<Month>,
+    pub last_month: Option<Month>,
+    /// Every reachable commit, whatever its date (what `git rev-list --count` gives).
+    pub commits: u64,
+    /// Distinct identities over every reachable commit.
+    pub contributors: u64,
+    /// Plausibly dated commits in the last-12-month window divided by the months in it.
+    pub commits_per_month_12m: f64,
+    /// Distinct identities with a plausibly dated commit in the last-12-month window.
+    pub contributors_12m: u64,
+}
+
+/// The last-12-month window: the 12 calendar months ending with the repository's last month
+/// (clipped to its first month for younger repositories). Anchoring it to the history rather
+/// than today's date makes a stored dataset give the same figures whenever it is read.
+pub fn last_year_window(first: Month, last: Month) -> (Month, Month) {
+    (last.minus(11).max(first), last)
+}
+
+pub fn summary(name: &str, history: &History, activity: &[ActivityRow], now: i64) -> Summary {
+    let first_month = activity.first().map(|r| r.month);
+    let last_month = activity.last().map(|r| r.month);
+    let mut commits_per_month_12m = 0.0;
+    let mut contributors_12m = 0;
+    if let (Some(first), Some(last)) = (first_month, last_month) {
+        let (from, to) = last_year_window(first, last);
+        let months = f64::from(from.months_until(to) + 1);
+        let in_window: u64 = activity
+            .iter()
+            .filter(|r| r.month >= from && r.month <= to)
+            .map(|r| u64::from(r.commits))
+            .sum();
+        commits_per_month_12m = in_window as f64 / months;
+        let people: HashSet<u32> = history
+            .commits
+            .iter()
+            .filter(|c| is_plausible(c.author_time, now))
+            .filter(|c| Month::from_unix(c.author_time).is_some_and(|m| m >= from && m <= to))
+            .map(|c| c.author)
+            .collect();
+        contributors_12m = people.len() as u64;
+    }
+    let everyone: HashSet<u32> = history.commits.iter().map(|c| c.author).collect();
+    Summary {
+        name: name.to_string(),
+        first_month,
+        last_month,
+        commits: history.commits.len() as u64,
+        contributors: everyone.len() as u64,
+        commits_per_month_12m,
+        contributors_12m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::CommitInfo;
+
+    fn commit(n: u8, t: i64, author: u32, parents: usize, is_bot: bool) -> CommitInfo {
+        let id = gix::ObjectId::from_bytes_or_panic(&[n; 20]);
+        CommitInfo {
+            id,
+            tree: id,
+            parents: vec![id; parents],
+            author_time: t,
+            committer_time: t,
+            author,
+            is_bot,
+        }
+    }
+
+    #[test]
+    fn gap_months_and_implausible_dates() {
+        // Hand count: Jan 2020 two commits by 0 and 1 (bot); March 2020 a merge by 0 and a
+        // commit by 2; a 1970 commit and a far-future one are left out of every month.
+        let jan = 1_578_000_000; // 2020-01-02
+        let mar = 1_583_100_000; // 2020-03-01
+        let now = 1_600_000_000;
+        let history = History {
+            commits: vec![
+                commit(1, jan, 0, 1, false),
+                commit(2, jan + 10, 1, 1, true),
+                commit(3, mar, 0, 2, false),
+                commit(4, mar + 5, 2, 1, false),
+                commit(5, 0, 3, 0, false),
+                commit(6, now + 2 * FUTURE_SLACK_SECONDS, 4, 1, false),
+            ],
+            identities: (0..5).map(|i| format!("p{i}")).collect(),
+            ..History::default()
+        };
+        let rows = monthly_activity(&history, now);
+        let months: Vec<String> = rows.iter().map(|r| r.month.to_string()).collect();
+        assert_eq!(months, ["2020-01", "2020-02", "2020-03"]);
+        assert_eq!((rows[0].commits, rows[0].contributors, rows[0].human_contributors), (2, 2, 1));
+        assert_eq!((rows[0].bot_commits, rows[0].new_contributors), (1, 2));
+        assert_eq!((rows[1].commits, rows[1].contributors), (0, 0));
+        assert_eq!((rows[2].commits, rows[2].merges, rows[2].new_contributors), (2, 1, 1));
+        let f = findings(&history, now);
+        assert_eq!(f[0].kind, "implausible_date");
+        assert_eq!(f[0].count, 2);
+        let s = summary("x", &history, &rows, now);
+        assert_eq!((s.commits, s.contributors, s.contributors_12m), (6, 5, 3));
+        assert!((s.commits_per_month_12m - 4.0 / 3.0).abs() < 1e-9);
+    }
+}

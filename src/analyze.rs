@@ -1,0 +1,236 @@
+//! `temper analyze`: mine repositories into the store and summarise them.
+//!
+//! Every repository is opened and its ref resolved before anything is written, so bad input
+//! (not a repository, empty, unborn HEAD, unknown ref) fails the whole command with nothing
+//! changed. Each repository's tables then replace its previous ones in one atomic store write.
+
+use std::path::PathBuf;
+
+use crate::activity::{self, Finding, Summary};
+use crate::git::{self, BotRule, Resolver};
+use crate::progress::Progress;
+use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
+use crate::tables::{self, Table, TableError};
+
+/// One repository to analyse.
+#[derive(Debug, Clone)]
+pub struct RepoSpec {
+    pub path: PathBuf,
+    /// The ref to analyse; `HEAD` when absent.
+    pub reference: Option<String>,
+    /// The name in the store and in every table; derived from the path when absent.
+    pub name: Option<String>,
+}
+
+/// Resolved options for `analyze`.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub repos: Vec<RepoSpec>,
+    pub store: PathBuf,
+    pub threads: usize,
+    pub bots: BotRule,
+    /// The time of analysis, Unix seconds: the reference for implausible future dates.
+    pub now: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Open(#[from] git::OpenError),
+    #[error("two repositories are both named '{0}'; pass distinct --name values")]
+    DuplicateName(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
+/// What one repository's analysis produced.
+#[derive(Debug, Clone)]
+pub struct RepoOutcome {
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+}
+
+/// Mines every repository in `options` into the store.
+pub fn analyze(
+    options: &AnalyzeOptions,
+    progress: &Progress,
+) -> Result<Vec<RepoOutcome>, AnalyzeError> {
+    // Configure the global pool before anything uses it (tokei counts on it too); a pool that
+    // already exists (a second call in one process) keeps its size.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build_global();
+
+    let mut opened = Vec::with_capacity(options.repos.len());
+    for spec in &options.repos {
+        let repo = git::open(&spec.path, spec.reference.as_deref())?;
+        let name = spec
+            .name
+            .clone()
+            .unwrap_or_else(|| repo.default_name.clone());
+        if opened.iter().any(|(n, _): &(String, git::Opened)| *n == name) {
+            return Err(AnalyzeError::DuplicateName(name));
+        }
+        opened.push((name, repo));
+    }
+    let store = Store::create(&options.store)?;
+
+    let mut outcomes = Vec::with_capacity(opened.len());
+    for (name, repo) in opened {
+        let mailmap = read_mailmap(&repo);
+        let resolver = Resolver::new(&mailmap, options.bots.clone());
+        let bar = progress.counter(format!("{name}: walking commits"));
+        let history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
+        bar.finish_and_clear();
+
+        let activity_rows = activity::monthly_activity(&history, options.now);
+        let findings = activity::findings(&history, options.now);
+        let summary = activity::summary(&name, &history, &activity_rows, options.now);
+        let mut frames = vec![
+            (
+                Table::Commits,
+                tables::commits_frame(&name, &history, options.now)?,
+            ),
+            (
+                Table::Activity,
+                tables::activity_frame(&name, &activity_rows)?,
+            ),
+            (
+                Table::DataQuality,
+                tables::data_quality_frame(&name, &findings)?,
+            ),
+        ];
+        let meta = RepoMeta {
+            name: name.clone(),
+            source: repo.git_dir.display().to_string(),
+            reference: repo.reference.clone(),
+            tip: repo.tip.to_string(),
+            analysed_at: options.now,
+            temper_version: env!("CARGO_PKG_VERSION").to_string(),
+            format: FORMAT_VERSION,
+        };
+        store.save_repo(&meta, &mut frames)?;
+        outcomes.push(RepoOutcome { summary, findings });
+    }
+    Ok(outcomes)
+}
+
+/// The `.mailmap` blob of the analysed commit's tree; empty when there is none or it cannot be
+/// read (a missing mailmap only means identities stay unmerged).
+fn read_mailmap(repo: &git::Opened) -> Vec<u8> {
+    let spec = format!("{}:.mailmap", repo.tip);
+    repo.repo
+        .rev_parse_single(spec.as_str())
+        .ok()
+        .and_then(|id| id.object().ok())
+        .filter(|o| o.kind == gix::object::Kind::Blob)
+        .map(|o| o.detach().data)
+        .unwrap_or_default()
+}
+
+/// The data-quality findings worth a line on stderr.
+pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.count > 0)
+        .map(|f| {
+            let what = match f.kind {
+                "implausible_date" => "commits with implausible dates left out of monthly tables",
+                "missing_object" => "missing commits skipped (partial or damaged clone)",
+                "corrupt_object" => "unreadable commits skipped",
+                _ => "shallow-clone boundary commits (history beyond them is absent)",
+            };
+            format!(
+                "{}: {} {what}; see the data_quality table (e.g. {})",
+                outcome.summary.name,
+                f.count,
+                f.examples.first().map(String::as_str).unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+/// The summary rows as an aligned text table.
+pub fn render_summaries(summaries: &[Summary]) -> String {
+    let header = [
+        "repo",
+        "first",
+        "last",
+        "commits",
+        "contributors",
+        "commits/month 12m",
+        "contributors 12m",
+    ];
+    let month = |m: Option<crate::month::Month>| m.map_or("-".to_string(), |m| m.to_string());
+    let rows: Vec<[String; 7]> = summaries
+        .iter()
+        .map(|s| {
+            [
+                s.name.clone(),
+                month(s.first_month),
+                month(s.last_month),
+                thousands(s.commits),
+                thousands(s.contributors),
+                format!("{:.1}", s.commits_per_month_12m),
+                thousands(s.contributors_12m),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let text: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(text.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&header.map(String::from));
+    for row in &rows {
+        line(row);
+    }
+    out
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(57_533), "57,533");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,185 @@
+//! Command-line definitions (clap) and their resolution into the library's option structs.
+//!
+//! Nothing past [`resolve`] sees a clap type: the engine takes plain options, resolved once, with
+//! defaults applied and cross-option rules checked here. Usage errors exit with code 2.
+
+use std::path::PathBuf;
+
+use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::analyze::{AnalyzeOptions, RepoSpec};
+use crate::export::ExportOptions;
+use crate::git::{BotRule, DEFAULT_BOT_PATTERN};
+use crate::store::Store;
+use crate::tables::{Format, Table};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "temper",
+    version,
+    about = "Mine git repositories and tell how battle-hardened a codebase is",
+    after_help = "Exit codes: 0 success, 1 error (bad repository, store, I/O), 2 usage error."
+)]
+pub struct Cli {
+    /// Show no progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: CommandArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommandArgs {
+    /// Mine repositories into the store and print a summary row for each.
+    Analyze(AnalyzeArgs),
+    /// Write a stored table as CSV, Parquet or JSON.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Repositories: a work tree, any directory inside one, or a bare repository.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The ref or revision to analyse in every repository [default: HEAD].
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+    /// The repository's name in the store and tables (only with a single PATH).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The store directory [default: $TEMPER_STORE, else $XDG_DATA_HOME/temper, else
+    /// ~/.local/share/temper].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Regex matched case-insensitively against resolved author names and e-mails to tell bots apart.
+    #[arg(long, value_name = "REGEX", default_value = DEFAULT_BOT_PATTERN, hide_default_value = true)]
+    pub bot_pattern: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Parquet,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableArg {
+    Commits,
+    Activity,
+    #[value(name = "data_quality", alias = "data-quality")]
+    DataQuality,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The table to export.
+    #[arg(long, value_enum)]
+    pub table: TableArg,
+    /// The output format.
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// Only these repositories (repeatable) [default: all].
+    #[arg(long = "repo", value_name = "NAME")]
+    pub repos: Vec<String>,
+    /// The output file [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// A fully resolved command.
+#[derive(Debug)]
+pub enum Command {
+    Analyze(AnalyzeOptions),
+    Export(ExportOptions),
+}
+
+/// Global settings that are not a command's.
+#[derive(Debug, Clone, Copy)]
+pub struct Global {
+    pub quiet: bool,
+}
+
+/// Parses the process arguments; exits with code 2 on usage errors.
+pub fn parse() -> (Global, Command) {
+    let cli = Cli::parse();
+    match resolve(cli) {
+        Ok(resolved) => resolved,
+        Err(e) => e.exit(),
+    }
+}
+
+fn usage(kind: ErrorKind, message: impl std::fmt::Display) -> clap::Error {
+    Cli::command().error(kind, message)
+}
+
+fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
+    store.or_else(Store::default_location).ok_or_else(|| {
+        usage(
+            ErrorKind::MissingRequiredArgument,
+            "no store location: pass --store DIR or set TEMPER_STORE",
+        )
+    })
+}
+
+/// Applies defaults and checks the rules clap cannot express.
+pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
+    let global = Global { quiet: cli.quiet };
+    let command = match cli.command {
+        CommandArgs::Analyze(a) => {
+            if a.name.is_some() && a.paths.len() > 1 {
+                return Err(usage(
+                    ErrorKind::ArgumentConflict,
+                    "--name applies to a single PATH; analyse repositories one by one to name each",
+                ));
+            }
+            let bots = BotRule::new(&a.bot_pattern).map_err(|e| {
+                usage(
+                    ErrorKind::ValueValidation,
+                    format!("--bot-pattern is not a valid regex: {e}"),
+                )
+            })?;
+            let threads = a.threads.map(usize::from).unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
+            let store = store_or_default(a.store)?;
+            Command::Analyze(AnalyzeOptions {
+                repos: a
+                    .paths
+                    .into_iter()
+                    .map(|path| RepoSpec {
+                        path,
+                        reference: a.reference.clone(),
+                        name: a.name.clone(),
+                    })
+                    .collect(),
+                store,
+                threads,
+                bots,
+                now: chrono::Utc::now().timestamp(),
+            })
+        }
+        CommandArgs::Export(e) => Command::Export(ExportOptions {
+            store: store_or_default(e.store)?,
+            table: match e.table {
+                TableArg::Commits => Table::Commits,
+                TableArg::Activity => Table::Activity,
+                TableArg::DataQuality => Table::DataQuality,
+            },
+            format: match e.format {
+                FormatArg::Csv => Format::Csv,
+                FormatArg::Parquet => Format::Parquet,
+                FormatArg::Json => Format::Json,
+            },
+            repos: e.repos,
+            out: e.out,
+        }),
+    };
+    Ok((global, command))
+}

@@ -1,0 +1,146 @@
+//! The commit stream: every commit reachable from the tip through all parents.
+//!
+//! A hand-rolled walk rather than `gix::revision::Walk` because a partial clone or a damaged
+//! repository must not end the walk: a missing or undecodable commit is recorded and skipped, and
+//! a shallow clone's boundary commits are recorded and not followed. Only the header of each
+//! commit is parsed (tree, parents, author, committer); messages are never decoded.
+
+use gix::hashtable::HashSet;
+use gix::objs::Find;
+use gix::ObjectId;
+
+use super::identity::Resolver;
+
+/// One commit as the rest of temper sees it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    pub parents: Vec<ObjectId>,
+    /// Author time, Unix seconds (UTC); 0 if the header's date is malformed.
+    pub author_time: i64,
+    /// Committer time, Unix seconds (UTC); 0 if the header's date is malformed.
+    pub committer_time: i64,
+    /// Index into [`History::identities`].
+    pub author: u32,
+    /// Whether the resolved author name or e-mail matched the bot rule.
+    pub is_bot: bool,
+}
+
+/// The result of a walk: the commits found and what could not be read.
+#[derive(Debug, Default)]
+pub struct History {
+    /// In walk order (no guarantee beyond "each commit once").
+    pub commits: Vec<CommitInfo>,
+    /// Distinct author identities, indexed by [`CommitInfo::author`].
+    pub identities: Vec<String>,
+    /// Referenced commits absent from the object database (partial or damaged clones).
+    pub missing: Vec<ObjectId>,
+    /// Commits whose object exists but cannot be read or parsed as a commit.
+    pub corrupt: Vec<ObjectId>,
+    /// Shallow-clone boundary commits reached by the walk: their parents are not present.
+    pub shallow: Vec<ObjectId>,
+}
+
+/// Walks all commits reachable from `tip`. `progress` is called with the number of commits seen
+/// so far, every few thousand commits.
+pub fn walk(
+    repo: &gix::Repository,
+    tip: ObjectId,
+    resolver: &Resolver,
+    progress: &dyn Fn(u64),
+) -> History {
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|list| list.iter().copied().collect())
+        .unwrap_or_default();
+
+    let mut history = History::default();
+    let mut identity_index: std::collections::HashMap<String, u32> =
+        std::collections::HashMap::new();
+    let mut seen: HashSet<ObjectId> = HashSet::default();
+    let mut queue = vec![tip];
+    seen.insert(tip);
+    let mut buf = Vec::new();
+
+    while let Some(id) = queue.pop() {
+        let data = match repo.objects.try_find(&id, &mut buf) {
+            Ok(Some(data)) if data.kind == gix::object::Kind::Commit => data,
+            Ok(Some(_)) | Err(_) => {
+                history.corrupt.push(id);
+                continue;
+            }
+            Ok(None) => {
+                history.missing.push(id);
+                continue;
+            }
+        };
+        let Some(parsed) = parse_header(data.data, data.object_hash, resolver) else {
+            history.corrupt.push(id);
+            continue;
+        };
+        let (tree, parents, author_time, committer_time, author) = parsed;
+        let is_boundary = shallow.contains(&id);
+        if is_boundary {
+            history.shallow.push(id);
+        } else {
+            for parent in &parents {
+                if seen.insert(*parent) {
+                    queue.push(*parent);
+                }
+            }
+        }
+        let is_bot = author.is_bot;
+        let author = match identity_index.get(&author.identity) {
+            Some(index) => *index,
+            None => {
+                let index = history.identities.len() as u32;
+                identity_index.insert(author.identity.clone(), index);
+                history.identities.push(author.identity);
+                index
+            }
+        };
+        history.commits.push(CommitInfo {
+            id,
+            tree,
+            parents,
+            author_time,
+            committer_time,
+            author,
+            is_bot,
+        });
+        if history.commits.len() % 4096 == 0 {
+            progress(history.commits.len() as u64);
+        }
+    }
+    progress(history.commits.len() as u64);
+    history
+}
+
+type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author);
+
+/// Parses the header fields temper needs; `None` if the commit is malformed.
+fn parse_header(data: &[u8], hash: gix::hash::Kind, resolver: &Resolver) -> Option<Header> {
+    use gix::objs::commit::ref_iter::Token;
+    let mut tree = None;
+    let mut parents = Vec::with_capacity(1);
+    let mut author = None;
+    let mut author_time = 0;
+    for token in gix::objs::CommitRefIter::from_bytes(data, hash) {
+        match token.ok()? {
+            Token::Tree { id } => tree = Some(id),
+            Token::Parent { id } => parents.push(id),
+            Token::Author { signature } => {
+                author_time = signature.seconds();
+                author = Some(resolver.resolve(signature));
+            }
+            Token::Committer { signature } => {
+                return Some((tree?, parents, author_time, signature.seconds(), author?));
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,17 @@
+//! temper mines git repositories and tells how battle-hardened a codebase is.
+//!
+//! Data flows one way: a repository (opened read-only by [`git`]) becomes a commit stream, the
+//! stream becomes monthly tables ([`activity`], [`tables`]), and the tables are kept in the
+//! [`store`], from which every cheap command ([`export`], and later queries, charts and reports)
+//! reads without touching history again. The binary in `main.rs` only parses arguments
+//! ([`cli`]) and maps errors to exit codes.
+
+pub mod activity;
+pub mod analyze;
+pub mod cli;
+pub mod export;
+pub mod git;
+pub mod month;
+pub mod progress;
+pub mod store;
+pub mod tables;

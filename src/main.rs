@@ -1,0 +1,60 @@
+//! The `temper` binary: parse arguments, call the library, print results, map errors to exit
+//! codes (0 success, 1 error, 2 usage). No work happens here.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use temper::cli::{self, Command, Global};
+use temper::progress::Progress;
+use temper::tables::{self, Format};
+
+fn main() -> ExitCode {
+    let (global, command) = cli::parse();
+    match run(global, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("temper: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(global: Global, command: Command) -> Result<()> {
+    let progress = Progress::new(global.quiet);
+    match command {
+        Command::Analyze(options) => {
+            let outcomes = temper::analyze::analyze(&options, &progress)?;
+            for outcome in &outcomes {
+                for note in temper::analyze::finding_notes(outcome) {
+                    eprintln!("temper: note: {note}");
+                }
+            }
+            let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
+            print!("{}", temper::analyze::render_summaries(&summaries));
+        }
+        Command::Export(options) => {
+            let mut df = temper::export::export_frame(&options)?;
+            match &options.out {
+                Some(path) => {
+                    temper::store::atomic_write(path, |w| {
+                        tables::write_as(&mut df, options.format, w)
+                            .map_err(|e| std::io::Error::other(e.to_string()))
+                    })
+                    .with_context(|| format!("writing {}", path.display()))?;
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    if options.format == Format::Parquet && stdout.is_terminal() {
+                        bail!("refusing to write Parquet to a terminal; pass --out FILE or redirect stdout");
+                    }
+                    let mut lock = stdout.lock();
+                    tables::write_as(&mut df, options.format, &mut lock)?;
+                    lock.flush()?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

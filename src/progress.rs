@@ -1,0 +1,43 @@
+//! Progress reporting on stderr: drawn only on a terminal and never with `--quiet`.
+//!
+//! Library code receives a [`Progress`] and asks it for bars; whether anything is drawn is
+//! decided once, here.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    visible: bool,
+}
+
+impl Progress {
+    /// Visible when not `quiet` and stderr is a terminal.
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            visible: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Draws nothing, whatever the terminal.
+    pub fn hidden() -> Progress {
+        Progress { visible: false }
+    }
+
+    /// A spinner with a running count, e.g. "moby: walking commits 12,288".
+    pub fn counter(&self, message: String) -> ProgressBar {
+        if !self.visible {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {human_pos} ({elapsed})")
+                .expect("the template is valid"),
+        );
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+}

@@ -1,0 +1,382 @@
+//! The on-disk store: versioned, written atomically, shared by every command.
+//!
+//! Layout:
+//!
+//! ```text
+//! STORE/temper-store.json          {"format": 1}: refuses stores of another format
+//! STORE/repos/<dir>/CURRENT        name of the live generation, replaced by rename
+//! STORE/repos/<dir>/g000007/       meta.json + one Parquet file per table
+//! ```
+//!
+//! A repository's tables are written into a fresh generation directory, flushed, and only then
+//! made live by atomically replacing `CURRENT`. A run interrupted at any point leaves the previous
+//! generation live and complete; leftovers are removed by the next successful write. `<dir>` is
+//! the repository name reduced to `[A-Za-z0-9._-]` (plus a hash of the real name when that changed
+//! it), so no name can reach outside the store.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+
+use crate::tables::{self, Table, TableError};
+
+/// Bumped whenever a stored table's columns or meaning change.
+pub const FORMAT_VERSION: u32 = 1;
+const MARKER: &str = "temper-store.json";
+const CURRENT: &str = "CURRENT";
+const META: &str = "meta.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not a temper store (no {MARKER}); run `temper analyze` first or pass --store", .0.display())]
+    NotAStore(PathBuf),
+    #[error("{}: refusing to use a non-empty directory that is not a temper store", .0.display())]
+    ForeignDirectory(PathBuf),
+    #[error("{}: store format {found}, this temper reads format {FORMAT_VERSION}; re-run `temper analyze` into a new store", .path.display())]
+    Version { path: PathBuf, found: u32 },
+    #[error("{}: damaged store metadata: {source}", .path.display())]
+    Meta {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("no repository named '{0}' in the store")]
+    UnknownRepo(String),
+    #[error("the store holds no repositories yet")]
+    Empty,
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    format: u32,
+}
+
+/// What was analysed, stored beside a repository's tables.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RepoMeta {
+    pub name: String,
+    /// The git directory analysed.
+    pub source: String,
+    pub reference: String,
+    pub tip: String,
+    /// Unix seconds.
+    pub analysed_at: i64,
+    pub temper_version: String,
+    pub format: u32,
+}
+
+/// An opened store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// `$TEMPER_STORE`, else `$XDG_DATA_HOME/temper`, else `~/.local/share/temper`.
+    pub fn default_location() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("TEMPER_STORE").filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(dir).join("temper"));
+        }
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share/temper"))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Opens the store at `root`, creating it if the directory is absent or empty.
+    pub fn create(root: &Path) -> Result<Store, StoreError> {
+        let marker = root.join(MARKER);
+        if !marker.exists() {
+            if root.exists() {
+                let mut entries = fs::read_dir(root).map_err(io_err(root))?;
+                if entries.next().is_some() {
+                    return Err(StoreError::ForeignDirectory(root.to_owned()));
+                }
+            }
+            fs::create_dir_all(root).map_err(io_err(root))?;
+            let text = serde_json::to_vec(&Marker {
+                format: FORMAT_VERSION,
+            })
+            .expect("a two-field struct serialises");
+            atomic_write(&marker, |w| w.write_all(&text))?;
+        }
+        Store::open(root)
+    }
+
+    /// Opens an existing store.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let marker = root.join(MARKER);
+        let text = match fs::read(&marker) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotAStore(root.to_owned()))
+            }
+            Err(e) => return Err(io_err(&marker)(e)),
+        };
+        let found: Marker = serde_json::from_slice(&text).map_err(|source| StoreError::Meta {
+            path: marker.clone(),
+            source,
+        })?;
+        if found.format != FORMAT_VERSION {
+            return Err(StoreError::Version {
+                path: root.to_owned(),
+                found: found.format,
+            });
+        }
+        Ok(Store {
+            root: root.to_owned(),
+        })
+    }
+
+    fn repos_dir(&self) -> PathBuf {
+        self.root.join("repos")
+    }
+
+    /// Replaces a repository's tables in one atomic step.
+    pub fn save_repo(
+        &self,
+        meta: &RepoMeta,
+        tables: &mut [(Table, DataFrame)],
+    ) -> Result<(), StoreError> {
+        let dir = self.repos_dir().join(dir_name(&meta.name));
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let staging = dir.join(format!("tmp-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        fs::create_dir(&staging).map_err(io_err(&staging))?;
+        for (table, df) in tables.iter_mut() {
+            let path = staging.join(table.file_name());
+            write_synced(&path, |w| {
+                tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
+            })?;
+        }
+        let meta_text = serde_json::to_vec_pretty(meta).expect("meta serialises");
+        write_synced(&staging.join(META), |w| w.write_all(&meta_text))?;
+
+        let live = read_current(&dir)?;
+        let next = next_generation(&dir, live.as_deref())?;
+        let generation = dir.join(&next);
+        fs::rename(&staging, &generation).map_err(io_err(&generation))?;
+        sync_dir(&dir);
+        atomic_write(&dir.join(CURRENT), |w| w.write_all(next.as_bytes()))?;
+        // The new generation is live; anything else in the directory is garbage now.
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale = (name.starts_with('g') && name != next.as_str())
+                    || name.starts_with("tmp-");
+                if stale && entry.path().is_dir() {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every repository in the store, sorted by name.
+    pub fn repos(&self) -> Result<Vec<RepoMeta>, StoreError> {
+        let dir = self.repos_dir();
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(io_err(&dir)(e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io_err(&dir))?;
+            let Some(generation) = read_current(&entry.path())? else {
+                continue;
+            };
+            let path = entry.path().join(generation).join(META);
+            let text = fs::read(&path).map_err(io_err(&path))?;
+            let meta: RepoMeta = serde_json::from_slice(&text)
+                .map_err(|source| StoreError::Meta { path, source })?;
+            out.push(meta);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// One repository's table.
+    pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
+        let dir = self.repos_dir().join(dir_name(repo));
+        let generation = read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(repo.into()))?;
+        Ok(tables::read_parquet(
+            &dir.join(generation).join(table.file_name()),
+        )?)
+    }
+
+    /// A table stacked over the given repositories (all when `repos` is empty).
+    pub fn load_stacked(&self, table: Table, repos: &[String]) -> Result<DataFrame, StoreError> {
+        let known = self.repos()?;
+        if known.is_empty() {
+            return Err(StoreError::Empty);
+        }
+        let names: Vec<String> = if repos.is_empty() {
+            known.into_iter().map(|m| m.name).collect()
+        } else {
+            for name in repos {
+                if !known.iter().any(|m| &m.name == name) {
+                    return Err(StoreError::UnknownRepo(name.clone()));
+                }
+            }
+            repos.to_vec()
+        };
+        let mut stacked: Option<DataFrame> = None;
+        for name in &names {
+            let df = self.load(name, table)?;
+            match stacked.as_mut() {
+                None => stacked = Some(df),
+                Some(acc) => {
+                    acc.vstack_mut_owned(df).map_err(TableError::from)?;
+                }
+            }
+        }
+        Ok(stacked.expect("at least one repository"))
+    }
+}
+
+/// The directory name for a repository name: safe characters only, never `.`/`..`, and unique
+/// per name (a hash suffix whenever sanitising changed anything).
+pub fn dir_name(name: &str) -> String {
+    let mut safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    safe = safe.trim_start_matches('.').to_string();
+    safe.truncate(64);
+    if safe != name || safe.is_empty() {
+        safe = format!("{safe}-{:08x}", fnv1a(name.as_bytes()) as u32);
+    }
+    safe
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {
+    let path = dir.join(CURRENT);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text.trim().to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(&path)(e)),
+    }
+}
+
+fn next_generation(dir: &Path, live: Option<&str>) -> Result<String, StoreError> {
+    let mut highest = live
+        .and_then(|g| g.strip_prefix('g'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    for entry in fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let name = entry.file_name();
+        if let Some(n) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix('g'))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            highest = highest.max(n);
+        }
+    }
+    Ok(format!("g{:06}", highest + 1))
+}
+
+fn write_synced(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    let mut file = fs::File::create(path).map_err(io_err(path))?;
+    write(&mut file).map_err(io_err(path))?;
+    file.sync_all().map_err(io_err(path))
+}
+
+fn sync_dir(dir: &Path) {
+    // Best effort: not every platform lets a directory be opened for syncing.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Writes `path` through a temporary file in the same directory and a rename, so readers see
+/// the old content or the new, never a part.
+pub fn atomic_write(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = write_synced(&tmp, write).and_then(|()| {
+        fs::rename(&tmp, path).map_err(io_err(path))?;
+        sync_dir(parent);
+        Ok(())
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_escape_the_store() {
+        assert_eq!(dir_name("moby"), "moby");
+        for hostile in ["../../x", "..", ".", "/etc/passwd", "a/b", "", "x\0y", "\u{202e}evil"] {
+            let d = dir_name(hostile);
+            assert!(!d.contains('/') && !d.starts_with('.') && !d.is_empty(), "{hostile:?} -> {d}");
+        }
+        assert_ne!(dir_name("a/b"), dir_name("a_b"));
+    }
+
+    #[test]
+    fn refuses_foreign_directories_and_other_formats() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(Store::create(tmp.path()), Err(StoreError::ForeignDirectory(_))));
+        let other = tempfile::tempdir().unwrap();
+        fs::write(other.path().join(MARKER), r#"{"format": 999}"#).unwrap();
+        assert!(matches!(Store::open(other.path()), Err(StoreError::Version { found: 999, .. })));
+    }
+}

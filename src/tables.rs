@@ -1,0 +1,290 @@
+//! Table schemas, in one place, and their conversion to and from files.
+//!
+//! Every table is long/tidy: one row per repository x month (x more keys), with a `repo` column so
+//! tables of several repositories stack. Column names are the constants below; the README lists
+//! them for users. This module and `store.rs` are the only ones that touch polars I/O, so a polars
+//! upgrade is contained here.
+//!
+//! CSV is written for spreadsheets: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return gets a leading `'` so a spreadsheet shows it as text instead of running it as
+//! a formula (repository text such as author names is data, never code).
+
+use std::io::Write;
+use std::path::Path;
+
+use polars::prelude::*;
+use polars_io::prelude::{
+    CsvWriter, JsonFormat, JsonWriter, ParquetReader, ParquetWriter, SerReader, SerWriter,
+};
+
+use crate::activity::{is_plausible, ActivityRow, Finding};
+use crate::git::History;
+
+/// Column names shared by several tables.
+pub mod col {
+    pub const REPO: &str = "repo";
+    pub const MONTH: &str = "month";
+    pub const COMMIT: &str = "commit";
+    pub const AUTHOR_TIME: &str = "author_time";
+    pub const COMMITTER_TIME: &str = "committer_time";
+    pub const AUTHOR: &str = "author";
+    pub const PARENTS: &str = "parents";
+    pub const IS_MERGE: &str = "is_merge";
+    pub const IS_BOT: &str = "is_bot";
+    pub const PLAUSIBLE_DATE: &str = "plausible_date";
+    pub const COMMITS: &str = "commits";
+    pub const MERGES: &str = "merges";
+    pub const CONTRIBUTORS: &str = "contributors";
+    pub const HUMAN_CONTRIBUTORS: &str = "human_contributors";
+    pub const NEW_CONTRIBUTORS: &str = "new_contributors";
+    pub const BOT_COMMITS: &str = "bot_commits";
+    pub const KIND: &str = "kind";
+    pub const COUNT: &str = "count";
+    pub const EXAMPLES: &str = "examples";
+}
+
+/// The stored tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Commits,
+    Activity,
+    DataQuality,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Table::Commits, Table::Activity, Table::DataQuality];
+
+    /// The name users type (`--table`) and SQL queries use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Commits => "commits",
+            Table::Activity => "activity",
+            Table::DataQuality => "data_quality",
+        }
+    }
+
+    pub fn file_name(self) -> String {
+        format!("{}.parquet", self.name())
+    }
+
+    pub fn parse(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// Output formats for `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Parquet,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("table operation failed: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn repo_column(repo: &str, height: usize) -> Column {
+    Column::new(col::REPO.into(), vec![repo; height])
+}
+
+fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
+    let millis: Vec<i64> = seconds.into_iter().map(|s| s.saturating_mul(1000)).collect();
+    Int64Chunked::from_vec(name.into(), millis)
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_column()
+}
+
+/// `commits`: one row per reachable commit, sorted by author time then id.
+pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFrame, TableError> {
+    let mut commits: Vec<_> = history.commits.iter().collect();
+    commits.sort_by(|a, b| (a.author_time, a.id).cmp(&(b.author_time, b.id)));
+    let n = commits.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::COMMIT.into(),
+            commits.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+        ),
+        datetime_column(
+            col::AUTHOR_TIME,
+            commits.iter().map(|c| c.author_time).collect(),
+        ),
+        datetime_column(
+            col::COMMITTER_TIME,
+            commits.iter().map(|c| c.committer_time).collect(),
+        ),
+        Column::new(
+            col::AUTHOR.into(),
+            commits
+                .iter()
+                .map(|c| history.identities[c.author as usize].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PARENTS.into(),
+            commits
+                .iter()
+                .map(|c| c.parents.len() as u32)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_MERGE.into(),
+            commits
+                .iter()
+                .map(|c| c.parents.len() > 1)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_BOT.into(),
+            commits.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PLAUSIBLE_DATE.into(),
+            commits
+                .iter()
+                .map(|c| is_plausible(c.author_time, now))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// `activity`: one row per month, no gaps.
+pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, TableError> {
+    let n = rows.len();
+    let u = |f: fn(&ActivityRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(col::COMMITS.into(), u(|r| r.commits)),
+        Column::new(col::MERGES.into(), u(|r| r.merges)),
+        Column::new(col::CONTRIBUTORS.into(), u(|r| r.contributors)),
+        Column::new(col::HUMAN_CONTRIBUTORS.into(), u(|r| r.human_contributors)),
+        Column::new(col::NEW_CONTRIBUTORS.into(), u(|r| r.new_contributors)),
+        Column::new(col::BOT_COMMITS.into(), u(|r| r.bot_commits)),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// `data_quality`: one row per finding kind; `examples` holds space-separated commit ids.
+pub fn data_quality_frame(repo: &str, findings: &[Finding]) -> Result<DataFrame, TableError> {
+    let n = findings.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::KIND.into(),
+            findings.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COUNT.into(),
+            findings.iter().map(|f| f.count).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::EXAMPLES.into(),
+            findings
+                .iter()
+                .map(|f| f.examples.join(" "))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Writes `df` as Parquet into `out`.
+pub fn write_parquet(df: &mut DataFrame, out: impl Write) -> Result<(), TableError> {
+    ParquetWriter::new(out).finish(df)?;
+    Ok(())
+}
+
+pub fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
+    let file = std::fs::File::open(path).map_err(|source| TableError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(ParquetReader::new(file).finish()?)
+}
+
+/// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets.
+pub fn write_as(df: &mut DataFrame, format: Format, out: impl Write) -> Result<(), TableError> {
+    match format {
+        Format::Parquet => write_parquet(df, out),
+        Format::Csv => {
+            let mut safe = neutralise_for_spreadsheet(df)?;
+            CsvWriter::new(out)
+                .include_header(true)
+                .with_datetime_format(Some("%Y-%m-%d %H:%M:%S".into()))
+                .finish(&mut safe)?;
+            Ok(())
+        }
+        Format::Json => {
+            JsonWriter::new(out)
+                .with_json_format(JsonFormat::Json)
+                .finish(df)?;
+            Ok(())
+        }
+    }
+}
+
+/// Prefixes `'` to text cells a spreadsheet would read as a formula.
+pub fn neutralise_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| -> Result<Column, TableError> {
+            if c.dtype() != &DataType::String {
+                return Ok(c.clone());
+            }
+            let safe: StringChunked = c
+                .str()?
+                .iter()
+                .map(|v| v.map(neutralise_cell))
+                .collect();
+            Ok(safe.with_name(c.name().clone()).into_column())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DataFrame::new(df.height(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        let mut df = DataFrame::new(
+            3,
+            vec![
+                Column::new("author".into(), ["=cmd|' /C calc'!A0", "@x", "plain"]),
+                Column::new("n".into(), [-1i64, 2, 3]),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_as(&mut df, Format::Csv, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "author,n");
+        assert_eq!(lines[1], "'=cmd|' /C calc'!A0,-1");
+        assert_eq!(lines[2], "'@x,2");
+        assert_eq!(lines[3], "plain,3");
+    }
+}
