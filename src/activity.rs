@@ -236,10 +236,20 @@ mod tests {
         let rows = monthly_activity(&history, now);
         let months: Vec<String> = rows.iter().map(|r| r.month.to_string()).collect();
         assert_eq!(months, ["2020-01", "2020-02", "2020-03"]);
-        assert_eq!((rows[0].commits, rows[0].contributors, rows[0].human_contributors), (2, 2, 1));
+        assert_eq!(
+            (
+                rows[0].commits,
+                rows[0].contributors,
+                rows[0].human_contributors
+            ),
+            (2, 2, 1)
+        );
         assert_eq!((rows[0].bot_commits, rows[0].new_contributors), (1, 2));
         assert_eq!((rows[1].commits, rows[1].contributors), (0, 0));
-        assert_eq!((rows[2].commits, rows[2].merges, rows[2].new_contributors), (2, 1, 1));
+        assert_eq!(
+            (rows[2].commits, rows[2].merges, rows[2].new_contributors),
+            (2, 1, 1)
+        );
         let f = findings(&history, now);
         assert_eq!(f[0].kind, "implausible_date");
         assert_eq!(f[0].count, 2);

@@ -70,7 +70,10 @@ pub fn analyze(
             .name
             .clone()
             .unwrap_or_else(|| repo.default_name.clone());
-        if opened.iter().any(|(n, _): &(String, git::Opened)| *n == name) {
+        if opened
+            .iter()
+            .any(|(n, _): &(String, git::Opened)| *n == name)
+        {
             return Err(AnalyzeError::DuplicateName(name));
         }
         opened.push((name, repo));

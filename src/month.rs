@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn utc_bucketing_and_formatting() {
         // 2013-01-31T23:30:00Z is still January in UTC even if the author was at +02:00.
-        assert_eq!(Month::from_unix(1_359_675_000).unwrap().to_string(), "2013-01");
+        assert_eq!(
+            Month::from_unix(1_359_675_000).unwrap().to_string(),
+            "2013-01"
+        );
         assert_eq!(Month::from_unix(0).unwrap().to_string(), "1970-01");
         assert_eq!(Month::from_unix(-1).unwrap().to_string(), "1969-12");
         let dec = Month::new(2019, 12).unwrap();
@@ -94,7 +97,10 @@ mod tests {
         assert_eq!(Month::parse("2020-02"), Month::new(2020, 2));
         assert_eq!(Month::parse("2020-13"), None);
         // 2020-02 ends at 2020-03-01T00:00:00Z.
-        assert_eq!(Month::new(2020, 2).unwrap().end_exclusive_unix(), 1_583_020_800);
+        assert_eq!(
+            Month::new(2020, 2).unwrap().end_exclusive_unix(),
+            1_583_020_800
+        );
         assert_eq!(Month::range_inclusive(dec, dec.next().next()).count(), 3);
     }
 }

@@ -187,8 +187,8 @@ impl Store {
             for entry in entries.flatten() {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
-                let stale = (name.starts_with('g') && name != next.as_str())
-                    || name.starts_with("tmp-");
+                let stale =
+                    (name.starts_with('g') && name != next.as_str()) || name.starts_with("tmp-");
                 if stale && entry.path().is_dir() {
                     let _ = fs::remove_dir_all(entry.path());
                 }
@@ -363,9 +363,21 @@ mod tests {
     #[test]
     fn names_cannot_escape_the_store() {
         assert_eq!(dir_name("moby"), "moby");
-        for hostile in ["../../x", "..", ".", "/etc/passwd", "a/b", "", "x\0y", "\u{202e}evil"] {
+        for hostile in [
+            "../../x",
+            "..",
+            ".",
+            "/etc/passwd",
+            "a/b",
+            "",
+            "x\0y",
+            "\u{202e}evil",
+        ] {
             let d = dir_name(hostile);
-            assert!(!d.contains('/') && !d.starts_with('.') && !d.is_empty(), "{hostile:?} -> {d}");
+            assert!(
+                !d.contains('/') && !d.starts_with('.') && !d.is_empty(),
+                "{hostile:?} -> {d}"
+            );
         }
         assert_ne!(dir_name("a/b"), dir_name("a_b"));
     }
@@ -374,9 +386,15 @@ mod tests {
     fn refuses_foreign_directories_and_other_formats() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
-        assert!(matches!(Store::create(tmp.path()), Err(StoreError::ForeignDirectory(_))));
+        assert!(matches!(
+            Store::create(tmp.path()),
+            Err(StoreError::ForeignDirectory(_))
+        ));
         let other = tempfile::tempdir().unwrap();
         fs::write(other.path().join(MARKER), r#"{"format": 999}"#).unwrap();
-        assert!(matches!(Store::open(other.path()), Err(StoreError::Version { found: 999, .. })));
+        assert!(matches!(
+            Store::open(other.path()),
+            Err(StoreError::Version { found: 999, .. })
+        ));
     }
 }

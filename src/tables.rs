@@ -97,7 +97,10 @@ fn repo_column(repo: &str, height: usize) -> Column {
 }
 
 fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
-    let millis: Vec<i64> = seconds.into_iter().map(|s| s.saturating_mul(1000)).collect();
+    let millis: Vec<i64> = seconds
+        .into_iter()
+        .map(|s| s.saturating_mul(1000))
+        .collect();
     Int64Chunked::from_vec(name.into(), millis)
         .into_datetime(TimeUnit::Milliseconds, None)
         .into_column()
@@ -106,7 +109,7 @@ fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
 /// `commits`: one row per reachable commit, sorted by author time then id.
 pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFrame, TableError> {
     let mut commits: Vec<_> = history.commits.iter().collect();
-    commits.sort_by(|a, b| (a.author_time, a.id).cmp(&(b.author_time, b.id)));
+    commits.sort_by_key(|c| (c.author_time, c.id));
     let n = commits.len();
     let columns = vec![
         repo_column(repo, n),
@@ -253,11 +256,7 @@ fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
             if c.dtype() != &DataType::String {
                 return Ok(c.clone());
             }
-            let safe: StringChunked = c
-                .str()?
-                .iter()
-                .map(|v| v.map(neutralise_cell))
-                .collect();
+            let safe: StringChunked = c.str()?.iter().map(|v| v.map(neutralise_cell)).collect();
             Ok(safe.with_name(c.name().clone()).into_column())
         })
         .collect::<Result<Vec<_>, _>>()?;

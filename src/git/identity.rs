@@ -102,7 +102,10 @@ mod tests {
     fn default_bot_pattern() {
         let rule = BotRule::default();
         for (name, email) in [
-            ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"),
+            (
+                "dependabot[bot]",
+                "49699333+dependabot[bot]@users.noreply.github.com",
+            ),
             ("Docker CI Bot", "ci@docker.com"),
             ("x", "bot@example.org"),
             ("x", "ci-bot@example.org"),
@@ -124,8 +127,14 @@ mod tests {
     fn mailmap_resolution_lowercases_and_falls_back_to_name() {
         let map = b"Jane Doe <jane@example.org> <JANE@old.example.org>\n";
         let r = Resolver::new(map, BotRule::default());
-        assert_eq!(r.resolve(sig("J", "jane@OLD.example.org")).identity, "jane@example.org");
-        assert_eq!(r.resolve(sig("Bob", "Bob@Example.org")).identity, "bob@example.org");
+        assert_eq!(
+            r.resolve(sig("J", "jane@OLD.example.org")).identity,
+            "jane@example.org"
+        );
+        assert_eq!(
+            r.resolve(sig("Bob", "Bob@Example.org")).identity,
+            "bob@example.org"
+        );
         assert_eq!(r.resolve(sig("Nobody", "")).identity, "Nobody");
     }
 }

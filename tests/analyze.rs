@@ -1,0 +1,477 @@
+//! `temper analyze` and `temper export` on fixture repositories, checked against git itself and
+//! against the hand counts written in `tests/fixtures/make_history.sh`.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use chrono::{DateTime, Datelike};
+use common::*;
+
+/// The activity table git implies: per UTC month of author time, excluding dates at or before
+/// the epoch, every month from first to last.
+fn activity_oracle(repo: &Path, reference: &str) -> Vec<(String, u32, u32, u32, u32)> {
+    let mut months: BTreeMap<(i32, u32), (u32, u32, BTreeSet<String>)> = BTreeMap::new();
+    let mut first_month: BTreeMap<String, (i32, u32)> = BTreeMap::new();
+    for line in git_log(repo, reference, "%at|%aE|%P") {
+        let mut parts = line.split('|');
+        let at: i64 = parts.next().unwrap().parse().unwrap();
+        let email = parts.next().unwrap().to_lowercase();
+        let parents = parts.next().unwrap().split_whitespace().count();
+        if at <= 0 {
+            continue;
+        }
+        let t = DateTime::from_timestamp(at, 0).unwrap();
+        let key = (t.year(), t.month());
+        let m = months.entry(key).or_default();
+        m.0 += 1;
+        m.1 += u32::from(parents > 1);
+        m.2.insert(email.clone());
+        let f = first_month.entry(email).or_insert(key);
+        *f = (*f).min(key);
+    }
+    let (first, last) = (
+        *months.keys().next().unwrap(),
+        *months.keys().next_back().unwrap(),
+    );
+    let mut out = Vec::new();
+    let (mut y, mut mo) = first;
+    loop {
+        let m = months.get(&(y, mo));
+        let new = first_month.values().filter(|v| **v == (y, mo)).count() as u32;
+        out.push((
+            format!("{y:04}-{mo:02}"),
+            m.map_or(0, |m| m.0),
+            m.map_or(0, |m| m.1),
+            m.map_or(0, |m| m.2.len() as u32),
+            new,
+        ));
+        if (y, mo) == last {
+            break;
+        }
+        (y, mo) = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
+    }
+    out
+}
+
+fn activity_table(store: &Path, repo: &str) -> Vec<(String, u32, u32, u32, u32)> {
+    let rows = export_csv(store, "activity", Some(repo));
+    let n = |name: &str| -> Vec<u32> {
+        column(&rows, name)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let (commits, merges, people, new) = (
+        n("commits"),
+        n("merges"),
+        n("contributors"),
+        n("new_contributors"),
+    );
+    column(&rows, "month")
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.to_string(), commits[i], merges[i], people[i], new[i]))
+        .collect()
+}
+
+fn analyze(repo: &Path, store: &Path, extra: &[&str]) -> std::process::Output {
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(repo)
+            .arg("--store")
+            .arg(store)
+            .arg("--quiet")
+            .args(extra),
+    )
+}
+
+#[test]
+fn activity_matches_git_log_and_hand_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    let out = analyze(&repo, &store, &[]);
+
+    let expected = activity_oracle(&repo, "HEAD");
+    assert_eq!(activity_table(&store, "history"), expected);
+    // The hand count beside the fixture, so a wrong oracle cannot pass unnoticed.
+    let months: Vec<&str> = expected.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        months,
+        ["2020-01", "2020-02", "2020-03", "2020-04", "2020-05"]
+    );
+    assert_eq!(expected[2], ("2020-03".into(), 4, 1, 3, 2));
+
+    let rows = export_csv(&store, "activity", None);
+    assert_eq!(column(&rows, "bot_commits"), ["0", "0", "1", "0", "0"]);
+    assert_eq!(
+        column(&rows, "human_contributors"),
+        ["2", "0", "2", "0", "1"]
+    );
+
+    // Summary row: every reachable commit and identity, as git counts them.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let row: Vec<&str> = stdout.lines().nth(1).unwrap().split_whitespace().collect();
+    let commits = git(&repo, &["rev-list", "--count", "HEAD"]);
+    let people: BTreeSet<String> = git_log(&repo, "HEAD", "%aE")
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect();
+    assert_eq!(
+        row[..5],
+        [
+            "history",
+            "2020-01",
+            "2020-05",
+            commits.trim(),
+            &people.len().to_string()
+        ]
+    );
+    assert_eq!(people.len(), 5);
+    // Last-12-month window is 2020-01..2020-05: 8 plausible commits over 5 months, 5 people.
+    assert_eq!(row[5..], ["1.6", "5"]);
+}
+
+#[test]
+fn other_ref_uses_that_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--ref", "feature", "--name", "feat"]);
+    let expected = activity_oracle(&repo, "feature");
+    assert_eq!(activity_table(&store, "feat"), expected);
+    assert_eq!(expected.last().unwrap().0, "2020-03");
+}
+
+#[test]
+fn commits_table_matches_rev_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "commits", None);
+    let ids: BTreeSet<&str> = column(&rows, "commit").into_iter().collect();
+    let git_ids = git(&repo, &["rev-list", "HEAD"]);
+    assert_eq!(ids, git_ids.lines().collect::<BTreeSet<_>>());
+    let merges: BTreeSet<&str> = column(&rows, "commit")
+        .into_iter()
+        .zip(column(&rows, "is_merge"))
+        .filter(|(_, m)| *m == "true")
+        .map(|(c, _)| c)
+        .collect();
+    let git_merges = git(&repo, &["rev-list", "--merges", "HEAD"]);
+    assert_eq!(merges, git_merges.lines().collect::<BTreeSet<_>>());
+    let authors: BTreeSet<(String, String)> = column(&rows, "commit")
+        .into_iter()
+        .zip(column(&rows, "author"))
+        .map(|(c, a)| (c.to_string(), a.to_string()))
+        .collect();
+    let git_authors: BTreeSet<(String, String)> = git_log(&repo, "HEAD", "%H %aE")
+        .into_iter()
+        .map(|l| {
+            let (c, a) = l.split_once(' ').unwrap();
+            (c.to_string(), a.to_lowercase())
+        })
+        .collect();
+    assert_eq!(authors, git_authors);
+    let root = git(&repo, &["rev-list", "--max-parents=0", "HEAD"]);
+    let implausible: Vec<&str> = column(&rows, "commit")
+        .into_iter()
+        .zip(column(&rows, "plausible_date"))
+        .filter(|(_, p)| *p == "false")
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(implausible, [root.trim()]);
+    // 1970-01-01 00:00:00, written for spreadsheets.
+    assert_eq!(column(&rows, "author_time")[0], "1970-01-01 00:00:00");
+}
+
+#[test]
+fn implausible_dates_are_findings_not_months() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    let out = analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "data_quality", None);
+    let root = git(&repo, &["rev-list", "--max-parents=0", "HEAD"]);
+    assert_eq!(
+        column(&rows, "kind"),
+        [
+            "implausible_date",
+            "missing_object",
+            "corrupt_object",
+            "shallow_boundary"
+        ]
+    );
+    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0"]);
+    assert_eq!(column(&rows, "examples")[0], root.trim());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("1 commits with implausible dates"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_input_fails_cleanly_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let plain = tmp.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    git(&empty, &["init", "-q"]);
+    let unborn = tmp.path().join("unborn");
+    git(
+        tmp.path(),
+        &["clone", "-q", repo.to_str().unwrap(), "unborn"],
+    );
+    git(
+        &unborn,
+        &["symbolic-ref", "HEAD", "refs/heads/nothing-here"],
+    );
+
+    let cases: [(&Path, &[&str], &str); 5] = [
+        (&plain, &[], "not a git repository"),
+        (&empty, &[], "empty repository"),
+        (&unborn, &[], "refs/heads/nothing-here"),
+        (
+            &repo,
+            &["--ref", "no-such-branch"],
+            "unknown ref 'no-such-branch'",
+        ),
+        (&tmp.path().join("absent"), &[], "no such directory"),
+    ];
+    for (path, extra, message) in cases {
+        let store = tmp.path().join("store-bad");
+        // A good repository first: a bad one later on the command line still writes nothing.
+        let out = temper()
+            .arg("analyze")
+            .arg(&repo)
+            .arg(path)
+            .arg("--store")
+            .arg(&store)
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{path:?}: {stderr}");
+        assert!(stderr.contains(message), "{path:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one-line error: {stderr}");
+        assert!(!store.exists(), "{path:?} wrote a store");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["analyze"],
+        vec!["analyze", "a", "b", "--name", "x"],
+        vec!["analyze", ".", "--threads", "0"],
+        vec!["analyze", ".", "--bot-pattern", "("],
+        vec!["export", "--table", "nope", "--format", "csv"],
+        vec!["frobnicate"],
+    ] {
+        let out = temper()
+            .current_dir(tmp.path())
+            .args(&args)
+            .arg("--store")
+            .arg(tmp.path().join("s"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    // Exporting from a directory that is no store is an error, not a usage error.
+    let out = temper()
+        .args([
+            "export", "--table", "activity", "--format", "csv", "--store",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a temper store"));
+}
+
+#[test]
+fn shallow_clone_counts_its_boundary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let url = format!("file://{}", repo.display());
+    git(
+        tmp.path(),
+        &["clone", "-q", "--depth", "2", &url, "shallow"],
+    );
+    let shallow = tmp.path().join("shallow");
+    let boundary = std::fs::read_to_string(shallow.join(".git/shallow")).unwrap();
+    let store = tmp.path().join("store");
+    analyze(&shallow, &store, &[]);
+    let rows = export_csv(&store, "data_quality", None);
+    let counts: BTreeMap<&str, &str> = column(&rows, "kind")
+        .into_iter()
+        .zip(column(&rows, "count"))
+        .collect();
+    assert_eq!(
+        counts["shallow_boundary"],
+        boundary.lines().count().to_string()
+    );
+    let commits = export_csv(&store, "commits", None).len() - 1;
+    let git_count = git(&shallow, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(commits.to_string(), git_count.trim());
+}
+
+#[test]
+fn missing_commit_is_skipped_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    // Remove the loose object of c2 (Bob's January commit): c0 and c1 are only reachable
+    // through it, so 9 - 3 = 6 commits remain readable (hand count).
+    let c2 = git(&repo, &["log", "--format=%H", "--grep=^c2$", "HEAD"]);
+    let c2 = c2.trim();
+    std::fs::remove_file(repo.join(".git/objects").join(&c2[..2]).join(&c2[2..])).unwrap();
+    let store = tmp.path().join("store");
+    let out = analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "data_quality", None);
+    assert_eq!(column(&rows, "count")[1], "1");
+    assert_eq!(column(&rows, "examples")[1], c2);
+    assert_eq!(export_csv(&store, "commits", None).len() - 1, 6);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing commits skipped"));
+}
+
+#[test]
+fn hostile_names_stay_inside_the_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("deep/store");
+    analyze(&repo, &store, &["--name", "../../escape"]);
+    assert!(!tmp.path().join("escape").exists());
+    assert!(!tmp.path().join("deep/escape").exists());
+    let rows = export_csv(&store, "activity", Some("../../escape"));
+    assert_eq!(column(&rows, "repo")[0], "../../escape");
+}
+
+#[test]
+fn one_thread_and_many_give_identical_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    analyze(&repo, &a, &["--threads", "1"]);
+    analyze(&repo, &b, &["--threads", "4"]);
+    for table in ["commits", "activity", "data_quality"] {
+        assert_eq!(
+            export_csv(&a, table, None),
+            export_csv(&b, table, None),
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn rerun_replaces_tables_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let first = export_csv(&store, "activity", None);
+    // Leftovers of an interrupted run must not confuse the next one.
+    std::fs::create_dir(store.join("repos/history/tmp-999999")).unwrap();
+    analyze(&repo, &store, &[]);
+    assert_eq!(export_csv(&store, "activity", None), first);
+    let entries: Vec<String> = std::fs::read_dir(store.join("repos/history"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries.len(), 2, "CURRENT and one generation: {entries:?}");
+    assert_eq!(
+        std::fs::read_to_string(store.join("repos/history/CURRENT")).unwrap(),
+        "g000002"
+    );
+}
+
+#[test]
+fn bare_repositories_and_subdirectories_resolve_like_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.to_str().unwrap(),
+            "mirror.git",
+        ],
+    );
+    std::fs::create_dir(repo.join("sub")).unwrap();
+    let store = tmp.path().join("store");
+    analyze(&tmp.path().join("mirror.git"), &store, &[]);
+    analyze(&repo.join("sub"), &store, &[]);
+    assert_eq!(
+        activity_table(&store, "mirror"),
+        activity_oracle(&repo, "HEAD")
+    );
+    assert_eq!(
+        activity_table(&store, "history"),
+        activity_oracle(&repo, "HEAD")
+    );
+}
+
+#[test]
+fn bot_pattern_is_overridable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--bot-pattern", "^carol@"]);
+    let rows = export_csv(&store, "activity", None);
+    // Carol's two March commits are now the bot's; dependabot is a person.
+    assert_eq!(column(&rows, "bot_commits"), ["0", "0", "2", "0", "0"]);
+    assert_eq!(column(&rows, "human_contributors")[2], "2");
+}
+
+#[test]
+fn export_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let json = run_ok(
+        temper()
+            .args([
+                "export", "--table", "activity", "--format", "json", "--store",
+            ])
+            .arg(&store),
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let rows = value.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[2]["month"], "2020-03");
+    assert_eq!(rows[2]["commits"], 4);
+
+    let out = tmp.path().join("activity.parquet");
+    run_ok(
+        temper()
+            .args([
+                "export", "--table", "activity", "--format", "parquet", "--store",
+            ])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out),
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1");
+    assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
+
+    let out = temper()
+        .args([
+            "export", "--table", "activity", "--format", "csv", "--repo", "nope", "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no repository named 'nope'"));
+}

@@ -1,0 +1,123 @@
+//! Shared helpers for the integration tests: fixture repositories built by the scripts in
+//! `tests/fixtures/`, the temper binary, and git itself as the oracle.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs `tests/fixtures/<script> <dir>/<name>` and returns the repository path.
+pub fn build_fixture(script: &str, dir: &Path, name: &str) -> PathBuf {
+    let repo = dir.join(name);
+    let status = Command::new("bash")
+        .arg(fixtures_dir().join(script))
+        .arg(&repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TZ", "UTC")
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "{script} failed");
+    repo
+}
+
+/// git with no user or system configuration, in `dir`.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_output(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("git prints UTF-8 here")
+}
+
+pub fn git_output(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TZ", "UTC")
+        .output()
+        .expect("git runs")
+}
+
+/// `git log` over `reference` as seen from outside any work tree, with the `.mailmap` of
+/// `reference`'s tree: the contract's definition of identities.
+pub fn git_log(repo: &Path, reference: &str, format: &str) -> Vec<String> {
+    let git_dir = git(repo, &["rev-parse", "--absolute-git-dir"]);
+    let empty = tempfile::tempdir().expect("tempdir");
+    let mailmap = format!("mailmap.blob={reference}:.mailmap");
+    let out = Command::new("git")
+        .current_dir(empty.path())
+        .env("GIT_DIR", git_dir.trim())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            &mailmap,
+            "log",
+            &format!("--format={format}"),
+            reference,
+        ])
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn temper() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_temper"));
+    cmd.env_remove("TEMPER_STORE");
+    cmd
+}
+
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("temper runs");
+    assert!(
+        out.status.success(),
+        "temper failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Exports `table` as CSV and splits it into rows of cells (the tables tested here hold no
+/// quoted commas).
+pub fn export_csv(store: &Path, table: &str, repo: Option<&str>) -> Vec<Vec<String>> {
+    let mut cmd = temper();
+    cmd.args(["export", "--store"])
+        .arg(store)
+        .args(["--table", table, "--format", "csv"]);
+    if let Some(repo) = repo {
+        cmd.args(["--repo", repo]);
+    }
+    let out = run_ok(&mut cmd);
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// The column `name` of CSV `rows` (header first).
+pub fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
+    rows[1..].iter().map(|r| r[i].as_str()).collect()
+}
