@@ -35,12 +35,26 @@ pub struct ActivityRow {
 }
 
 /// Kinds of data-quality finding, in the order they are reported.
-pub const FINDING_KINDS: [&str; 4] = [
+pub const FINDING_KINDS: [&str; 5] = [
     "implausible_date",
     "missing_object",
     "corrupt_object",
+    "oversized_blob",
     "shallow_boundary",
 ];
+
+/// Objects that could not be used, gathered from every stage of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    /// Referenced objects absent from the object database (commits, trees, blobs).
+    pub missing: Vec<gix::ObjectId>,
+    /// Objects present but unreadable or of the wrong kind.
+    pub corrupt: Vec<gix::ObjectId>,
+    /// Blobs over the size limit, counted without lines.
+    pub oversized: Vec<gix::ObjectId>,
+    /// Shallow-clone boundary commits.
+    pub shallow: Vec<gix::ObjectId>,
+}
 
 /// One row of the `data_quality` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +124,7 @@ pub fn monthly_activity(history: &History, now: i64) -> Vec<ActivityRow> {
 }
 
 /// Data-quality findings; every kind has a row, with count 0 when nothing was found.
-pub fn findings(history: &History, now: i64) -> Vec<Finding> {
+pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding> {
     let implausible: Vec<gix::ObjectId> = history
         .commits
         .iter()
@@ -122,9 +136,10 @@ pub fn findings(history: &History, now: i64) -> Vec<Finding> {
         .map(|kind| {
             let ids: &[gix::ObjectId] = match *kind {
                 "implausible_date" => &implausible,
-                "missing_object" => &history.missing,
-                "corrupt_object" => &history.corrupt,
-                _ => &history.shallow,
+                "missing_object" => &problems.missing,
+                "corrupt_object" => &problems.corrupt,
+                "oversized_blob" => &problems.oversized,
+                _ => &problems.shallow,
             };
             let mut examples: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             examples.sort();
@@ -152,6 +167,33 @@ pub struct Summary {
     pub commits_per_month_12m: f64,
     /// Distinct identities with a plausibly dated commit in the last-12-month window.
     pub contributors_12m: u64,
+    /// Lines of code (tokei's `code`) in the last month's snapshot.
+    pub code_now: u64,
+    /// The largest languages by code in the last snapshot, with their share of all code.
+    pub main_languages: Vec<(String, f64)>,
+}
+
+/// How many languages the summary names.
+pub const MAIN_LANGUAGES: usize = 3;
+
+/// Code lines and main languages of the last month in `loc` rows.
+pub fn current_code(loc: &[crate::loc::LocRow]) -> (u64, Vec<(String, f64)>) {
+    let Some(last) = loc.iter().map(|r| r.month).max() else {
+        return (0, Vec::new());
+    };
+    let mut now: Vec<(&str, u64)> = loc
+        .iter()
+        .filter(|r| r.month == last && r.counts.code > 0)
+        .map(|r| (r.language.as_str(), r.counts.code))
+        .collect();
+    let total: u64 = now.iter().map(|(_, c)| c).sum();
+    now.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let main = now
+        .iter()
+        .take(MAIN_LANGUAGES)
+        .map(|(l, c)| (l.to_string(), *c as f64 / total.max(1) as f64))
+        .collect();
+    (total, main)
 }
 
 /// The last-12-month window: the 12 calendar months ending with the repository's last month
@@ -161,7 +203,13 @@ pub fn last_year_window(first: Month, last: Month) -> (Month, Month) {
     (last.minus(11).max(first), last)
 }
 
-pub fn summary(name: &str, history: &History, activity: &[ActivityRow], now: i64) -> Summary {
+pub fn summary(
+    name: &str,
+    history: &History,
+    activity: &[ActivityRow],
+    loc: &[crate::loc::LocRow],
+    now: i64,
+) -> Summary {
     let first_month = activity.first().map(|r| r.month);
     let last_month = activity.last().map(|r| r.month);
     let mut commits_per_month_12m = 0.0;
@@ -185,7 +233,10 @@ pub fn summary(name: &str, history: &History, activity: &[ActivityRow], now: i64
         contributors_12m = people.len() as u64;
     }
     let everyone: HashSet<u32> = history.commits.iter().map(|c| c.author).collect();
+    let (code_now, main_languages) = current_code(loc);
     Summary {
+        code_now,
+        main_languages,
         name: name.to_string(),
         first_month,
         last_month,
@@ -250,10 +301,10 @@ mod tests {
             (rows[2].commits, rows[2].merges, rows[2].new_contributors),
             (2, 1, 1)
         );
-        let f = findings(&history, now);
+        let f = findings(&history, &Problems::default(), now);
         assert_eq!(f[0].kind, "implausible_date");
         assert_eq!(f[0].count, 2);
-        let s = summary("x", &history, &rows, now);
+        let s = summary("x", &history, &rows, &[], now);
         assert_eq!((s.commits, s.contributors, s.contributors_12m), (6, 5, 3));
         assert!((s.commits_per_month_12m - 4.0 / 3.0).abs() < 1e-9);
     }

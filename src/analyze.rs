@@ -6,8 +6,10 @@
 
 use std::path::PathBuf;
 
-use crate::activity::{self, Finding, Summary};
-use crate::git::{self, BotRule, Resolver};
+use crate::activity::{self, Finding, Problems, Summary};
+use crate::git::{self, snapshot, BotRule, Resolver};
+use crate::loc::{self, BlobCache, LocStats};
+use crate::month::Month;
 use crate::progress::Progress;
 use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
 use crate::tables::{self, Table, TableError};
@@ -50,6 +52,20 @@ pub enum AnalyzeError {
 pub struct RepoOutcome {
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    pub loc_stats: LocStats,
+}
+
+/// Identifies the line counter: a cache written by another one is not reused.
+pub fn counter_id() -> String {
+    format!("tokei-15.0.0/temper-loc-1/max-{}", loc::MAX_BLOB_BYTES)
+}
+
+/// The stored blob-count cache of `name`, if one exists and was written by this counter.
+fn load_blob_cache(store: &Store, name: &str) -> Result<BlobCache, AnalyzeError> {
+    match store.load_optional(name, Table::BlobCounts)? {
+        Some((meta, df)) if meta.counter == counter_id() => Ok(tables::blob_cache_from_frame(&df)?),
+        _ => Ok(BlobCache::default()),
+    }
 }
 
 /// Mines every repository in `options` into the store.
@@ -89,8 +105,23 @@ pub fn analyze(
         bar.finish_and_clear();
 
         let activity_rows = activity::monthly_activity(&history, options.now);
-        let findings = activity::findings(&history, options.now);
-        let summary = activity::summary(&name, &history, &activity_rows, options.now);
+        let months: Vec<Month> = activity_rows.iter().map(|r| r.month).collect();
+        let chain = snapshot::first_parent_chain(&history, repo.tip);
+        let snapshots = snapshot::month_end_snapshots(&history, &chain, &months);
+
+        let cache = load_blob_cache(&store, &name)?;
+        let bar = progress.counter(format!("{name}: counting new blobs"));
+        let loc = loc::count_snapshots(&repo.repo, &snapshots, cache, &|| bar.inc(1));
+        bar.finish_and_clear();
+
+        let problems = Problems {
+            missing: [history.missing.as_slice(), loc.missing.as_slice()].concat(),
+            corrupt: [history.corrupt.as_slice(), loc.corrupt.as_slice()].concat(),
+            oversized: loc.oversized.clone(),
+            shallow: history.shallow.clone(),
+        };
+        let findings = activity::findings(&history, &problems, options.now);
+        let summary = activity::summary(&name, &history, &activity_rows, &loc.rows, options.now);
         let mut frames = vec![
             (
                 Table::Commits,
@@ -100,10 +131,12 @@ pub fn analyze(
                 Table::Activity,
                 tables::activity_frame(&name, &activity_rows)?,
             ),
+            (Table::Loc, tables::loc_frame(&name, &loc.rows)?),
             (
                 Table::DataQuality,
                 tables::data_quality_frame(&name, &findings)?,
             ),
+            (Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?),
         ];
         let meta = RepoMeta {
             name: name.clone(),
@@ -113,9 +146,14 @@ pub fn analyze(
             analysed_at: options.now,
             temper_version: env!("CARGO_PKG_VERSION").to_string(),
             format: FORMAT_VERSION,
+            counter: counter_id(),
         };
         store.save_repo(&meta, &mut frames)?;
-        outcomes.push(RepoOutcome { summary, findings });
+        outcomes.push(RepoOutcome {
+            summary,
+            findings,
+            loc_stats: loc.stats,
+        });
     }
     Ok(outcomes)
 }
@@ -142,8 +180,9 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
         .map(|f| {
             let what = match f.kind {
                 "implausible_date" => "commits with implausible dates left out of monthly tables",
-                "missing_object" => "missing commits skipped (partial or damaged clone)",
-                "corrupt_object" => "unreadable commits skipped",
+                "missing_object" => "missing objects skipped (partial or damaged clone)",
+                "corrupt_object" => "unreadable objects skipped",
+                "oversized_blob" => "blobs over the size limit counted without lines",
                 _ => "shallow-clone boundary commits (history beyond them is absent)",
             };
             format!(
@@ -166,9 +205,11 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         "contributors",
         "commits/month 12m",
         "contributors 12m",
+        "code now",
+        "main languages",
     ];
     let month = |m: Option<crate::month::Month>| m.map_or("-".to_string(), |m| m.to_string());
-    let rows: Vec<[String; 7]> = summaries
+    let rows: Vec<[String; 9]> = summaries
         .iter()
         .map(|s| {
             [
@@ -179,6 +220,12 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
                 thousands(s.contributors),
                 format!("{:.1}", s.commits_per_month_12m),
                 thousands(s.contributors_12m),
+                thousands(s.code_now),
+                s.main_languages
+                    .iter()
+                    .map(|(l, share)| format!("{l} {:.0}%", share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();
@@ -195,7 +242,7 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
             .zip(widths)
             .enumerate()
             .map(|(i, (c, w))| {
-                if i == 0 {
+                if i == 0 || i == 8 {
                     format!("{c:<w$}")
                 } else {
                     format!("{c:>w$}")

@@ -70,6 +70,7 @@ pub enum FormatArg {
 pub enum TableArg {
     Commits,
     Activity,
+    Loc,
     #[value(name = "data_quality", alias = "data-quality")]
     DataQuality,
 }
@@ -79,7 +80,7 @@ pub struct ExportArgs {
     /// The store directory [default: as for analyze].
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
-    /// The table to export.
+    /// The table to export (commits, activity, loc, data_quality).
     #[arg(long, value_enum)]
     pub table: TableArg,
     /// The output format.
@@ -170,6 +171,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             table: match e.table {
                 TableArg::Commits => Table::Commits,
                 TableArg::Activity => Table::Activity,
+                TableArg::Loc => Table::Loc,
                 TableArg::DataQuality => Table::DataQuality,
             },
             format: match e.format {

@@ -11,6 +11,7 @@ pub mod analyze;
 pub mod cli;
 pub mod export;
 pub mod git;
+pub mod loc;
 pub mod month;
 pub mod progress;
 pub mod store;

@@ -81,6 +81,10 @@ pub struct RepoMeta {
     pub analysed_at: i64,
     pub temper_version: String,
     pub format: u32,
+    /// What counted the lines (tokei version and temper's counting rules); the blob cache is
+    /// reused only by the same counter.
+    #[serde(default)]
+    pub counter: String,
 }
 
 /// An opened store.
@@ -228,6 +232,29 @@ impl Store {
         Ok(tables::read_parquet(
             &dir.join(generation).join(table.file_name()),
         )?)
+    }
+
+    /// A repository's stored metadata and a table, if the repository and that table exist.
+    pub fn load_optional(
+        &self,
+        repo: &str,
+        table: Table,
+    ) -> Result<Option<(RepoMeta, DataFrame)>, StoreError> {
+        let dir = self.repos_dir().join(dir_name(repo));
+        let Some(generation) = read_current(&dir)? else {
+            return Ok(None);
+        };
+        let path = dir.join(&generation).join(table.file_name());
+        if !path.exists() {
+            return Ok(None);
+        }
+        let meta_path = dir.join(generation).join(META);
+        let text = fs::read(&meta_path).map_err(io_err(&meta_path))?;
+        let meta: RepoMeta = serde_json::from_slice(&text).map_err(|source| StoreError::Meta {
+            path: meta_path,
+            source,
+        })?;
+        Ok(Some((meta, tables::read_parquet(&path)?)))
     }
 
     /// A table stacked over the given repositories (all when `repos` is empty).

@@ -19,6 +19,9 @@ use polars_io::prelude::{
 
 use crate::activity::{is_plausible, ActivityRow, Finding};
 use crate::git::History;
+use crate::loc::count::Lines;
+use crate::loc::detect::{language_by_name, PathLanguage};
+use crate::loc::{BlobCache, BlobCount, LocRow};
 
 /// Column names shared by several tables.
 pub mod col {
@@ -41,6 +44,14 @@ pub mod col {
     pub const KIND: &str = "kind";
     pub const COUNT: &str = "count";
     pub const EXAMPLES: &str = "examples";
+    pub const LANGUAGE: &str = "language";
+    pub const FILES: &str = "files";
+    pub const CODE: &str = "code";
+    pub const COMMENTS: &str = "comments";
+    pub const BLANKS: &str = "blanks";
+    pub const BYTES: &str = "bytes";
+    pub const BLOB: &str = "blob";
+    pub const PATH_LANGUAGE: &str = "path_language";
 }
 
 /// The stored tables.
@@ -48,18 +59,29 @@ pub mod col {
 pub enum Table {
     Commits,
     Activity,
+    Loc,
     DataQuality,
+    /// The blob-count cache: internal, kept so a later run counts only new blobs.
+    BlobCounts,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::Commits, Table::Activity, Table::DataQuality];
+    pub const ALL: [Table; 5] = [
+        Table::Commits,
+        Table::Activity,
+        Table::Loc,
+        Table::DataQuality,
+        Table::BlobCounts,
+    ];
 
     /// The name users type (`--table`) and SQL queries use.
     pub fn name(self) -> &'static str {
         match self {
             Table::Commits => "commits",
             Table::Activity => "activity",
+            Table::Loc => "loc",
             Table::DataQuality => "data_quality",
+            Table::BlobCounts => "blob_counts",
         }
     }
 
@@ -203,6 +225,107 @@ pub fn data_quality_frame(repo: &str, findings: &[Finding]) -> Result<DataFrame,
         ),
     ];
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// `loc`: one row per month x language present in that month's snapshot.
+pub fn loc_frame(repo: &str, rows: &[LocRow]) -> Result<DataFrame, TableError> {
+    let n = rows.len();
+    let u = |f: fn(&LocRow) -> u64| rows.iter().map(f).collect::<Vec<u64>>();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LANGUAGE.into(),
+            rows.iter().map(|r| r.language.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(col::FILES.into(), u(|r| r.counts.files)),
+        Column::new(col::CODE.into(), u(|r| r.counts.code)),
+        Column::new(col::COMMENTS.into(), u(|r| r.counts.comments)),
+        Column::new(col::BLANKS.into(), u(|r| r.counts.blanks)),
+        Column::new(col::BYTES.into(), u(|r| r.counts.bytes)),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// The blob-count cache as a table, sorted by blob id so reruns write identical files.
+pub fn blob_counts_frame(cache: &BlobCache) -> Result<DataFrame, TableError> {
+    let mut entries: Vec<_> = cache.iter().collect();
+    entries.sort_by_key(|(k, _)| **k);
+    let n = entries.len();
+    let u = |f: fn(&BlobCount) -> u64| entries.iter().map(|(_, v)| f(v)).collect::<Vec<u64>>();
+    let columns = vec![
+        Column::new(
+            col::BLOB.into(),
+            entries
+                .iter()
+                .map(|(k, _)| k.0.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PATH_LANGUAGE.into(),
+            entries
+                .iter()
+                .map(|(k, _)| k.1.as_key())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LANGUAGE.into(),
+            entries
+                .iter()
+                .map(|(_, v)| v.language.map(|l| l.name()))
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new(col::CODE.into(), u(|v| v.lines.code)),
+        Column::new(col::COMMENTS.into(), u(|v| v.lines.comments)),
+        Column::new(col::BLANKS.into(), u(|v| v.lines.blanks)),
+        Column::new(col::BYTES.into(), u(|v| v.bytes)),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Reads the blob-count cache back; rows that do not parse (another tokei's language names) are
+/// dropped, which only means those blobs are counted again.
+pub fn blob_cache_from_frame(df: &DataFrame) -> Result<BlobCache, TableError> {
+    let blob = df.column(col::BLOB)?.str()?;
+    let path_language = df.column(col::PATH_LANGUAGE)?.str()?;
+    let language = df.column(col::LANGUAGE)?.str()?;
+    let code = df.column(col::CODE)?.u64()?;
+    let comments = df.column(col::COMMENTS)?.u64()?;
+    let blanks = df.column(col::BLANKS)?.u64()?;
+    let bytes = df.column(col::BYTES)?.u64()?;
+    let mut cache = BlobCache::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(id), Some(key)) = (
+            blob.get(i)
+                .and_then(|b| gix::ObjectId::from_hex(b.as_bytes()).ok()),
+            path_language.get(i).and_then(PathLanguage::from_key),
+        ) else {
+            continue;
+        };
+        let lang = match language.get(i) {
+            None => None,
+            Some(name) => match language_by_name(name) {
+                Some(l) => Some(l),
+                None => continue,
+            },
+        };
+        cache.insert(
+            (id, key),
+            BlobCount {
+                language: lang,
+                lines: Lines {
+                    code: code.get(i).unwrap_or(0),
+                    comments: comments.get(i).unwrap_or(0),
+                    blanks: blanks.get(i).unwrap_or(0),
+                },
+                bytes: bytes.get(i).unwrap_or(0),
+            },
+        );
+    }
+    Ok(cache)
 }
 
 /// Writes `df` as Parquet into `out`.

@@ -132,7 +132,7 @@ fn activity_matches_git_log_and_hand_counts() {
     );
     assert_eq!(people.len(), 5);
     // Last-12-month window is 2020-01..2020-05: 8 plausible commits over 5 months, 5 people.
-    assert_eq!(row[5..], ["1.6", "5"]);
+    assert_eq!(row[5..7], ["1.6", "5"]);
 }
 
 #[test]
@@ -203,10 +203,11 @@ fn implausible_dates_are_findings_not_months() {
             "implausible_date",
             "missing_object",
             "corrupt_object",
+            "oversized_blob",
             "shallow_boundary"
         ]
     );
-    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0"]);
+    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0"]);
     assert_eq!(column(&rows, "examples")[0], root.trim());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -339,7 +340,7 @@ fn missing_commit_is_skipped_and_counted() {
     assert_eq!(column(&rows, "count")[1], "1");
     assert_eq!(column(&rows, "examples")[1], c2);
     assert_eq!(export_csv(&store, "commits", None).len() - 1, 6);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing commits skipped"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing objects skipped"));
 }
 
 #[test]
@@ -361,7 +362,7 @@ fn one_thread_and_many_give_identical_tables() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     analyze(&repo, &a, &["--threads", "1"]);
     analyze(&repo, &b, &["--threads", "4"]);
-    for table in ["commits", "activity", "data_quality"] {
+    for table in ["commits", "activity", "loc", "data_quality"] {
         assert_eq!(
             export_csv(&a, table, None),
             export_csv(&b, table, None),

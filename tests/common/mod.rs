@@ -121,3 +121,48 @@ pub fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
     rows[1..].iter().map(|r| r[i].as_str()).collect()
 }
+
+/// The tokei CLI at the version temper links (15.0.0): `$TOKEI`, else `tokei` on PATH if it is
+/// that version, else installed once from crates.io into the target directory. The parity tests
+/// need the real CLI: it is the oracle.
+pub fn tokei_cli() -> PathBuf {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let wanted = "tokei 15.0.0";
+    let is_wanted = |bin: &Path| {
+        Command::new(bin)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).starts_with(wanted))
+            .unwrap_or(false)
+    };
+    if let Some(bin) = std::env::var_os("TOKEI").map(PathBuf::from) {
+        assert!(is_wanted(&bin), "$TOKEI is not {wanted}");
+        return bin;
+    }
+    if is_wanted(Path::new("tokei")) {
+        return PathBuf::from("tokei");
+    }
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let root = target.join("tokei-cli");
+    let bin = root.join("bin/tokei");
+    if !is_wanted(&bin) {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "install",
+                "tokei",
+                "--version",
+                "15.0.0",
+                "--locked",
+                "--quiet",
+                "--root",
+            ])
+            .arg(&root)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "installing the tokei CLI failed");
+    }
+    bin
+}

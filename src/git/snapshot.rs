@@ -1,0 +1,123 @@
+//! Month-end snapshots: which tree stands for each month.
+//!
+//! The snapshot of month M is the tree of the last commit on the analysed ref's first-parent
+//! chain whose committer time is at or before the end of M (UTC). "Last" is in chain order, nearest
+//! the tip, so a rebased or clock-skewed commit cannot make an older tree stand for a later month.
+
+use gix::hashtable::HashMap;
+use gix::ObjectId;
+
+use super::History;
+use crate::month::Month;
+
+/// One month's snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snapshot {
+    pub month: Month,
+    pub commit: ObjectId,
+    pub tree: ObjectId,
+}
+
+/// The first-parent chain from `tip` as indices into `history.commits`, tip first. It ends at a
+/// root, a shallow boundary, or a missing commit.
+pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<usize> {
+    let index: HashMap<ObjectId, usize> = history
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let mut chain = Vec::new();
+    let mut next = index.get(&tip).copied();
+    while let Some(i) = next {
+        chain.push(i);
+        next = history.commits[i]
+            .parents
+            .first()
+            .and_then(|p| index.get(p).copied());
+    }
+    chain
+}
+
+/// The snapshot of every month in `months` (ascending) that has one; months before the chain's
+/// first commit have none.
+pub fn month_end_snapshots(history: &History, chain: &[usize], months: &[Month]) -> Vec<Snapshot> {
+    // For an earlier month the qualifying commits are a subset of a later month's, so the nearest
+    // qualifying position only moves rootwards as months go back: one pass over the chain.
+    let mut out = Vec::with_capacity(months.len());
+    let mut pos = 0;
+    for &month in months.iter().rev() {
+        let end = month.end_exclusive_unix();
+        while pos < chain.len() && history.commits[chain[pos]].committer_time >= end {
+            pos += 1;
+        }
+        let Some(&i) = chain.get(pos) else { break };
+        let c = &history.commits[i];
+        out.push(Snapshot {
+            month,
+            commit: c.id,
+            tree: c.tree,
+        });
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::CommitInfo;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    #[test]
+    fn nearest_the_tip_wins_under_clock_skew() {
+        let t = |y, m, d| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        };
+        // Chain tip->root: 4 (Mar 10), 3 (Jan 20, skewed clock), 2 (Feb 5), 1 (Jan 5).
+        let mk = |n: u8, ct: i64, parent: Option<u8>| CommitInfo {
+            id: id(n),
+            tree: id(n + 100),
+            parents: parent.map(id).into_iter().collect(),
+            author_time: ct,
+            committer_time: ct,
+            author: 0,
+            is_bot: false,
+        };
+        let history = History {
+            commits: vec![
+                mk(1, t(2020, 1, 5), None),
+                mk(2, t(2020, 2, 5), Some(1)),
+                mk(3, t(2020, 1, 20), Some(2)),
+                mk(4, t(2020, 3, 10), Some(3)),
+            ],
+            ..History::default()
+        };
+        let chain = first_parent_chain(&history, id(4));
+        assert_eq!(chain, [3, 2, 1, 0]);
+        let months: Vec<Month> = (1..=4).map(|m| Month::new(2020, m).unwrap()).collect();
+        let snaps = month_end_snapshots(&history, &chain, &months);
+        let got: Vec<(String, ObjectId)> = snaps
+            .iter()
+            .map(|s| (s.month.to_string(), s.commit))
+            .collect();
+        // January: commit 3 is nearest the tip with a January committer time.
+        assert_eq!(
+            got,
+            [
+                ("2020-01".to_string(), id(3)),
+                ("2020-02".to_string(), id(3)),
+                ("2020-03".to_string(), id(4)),
+                ("2020-04".to_string(), id(4)),
+            ]
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! The `loc` table against tokei's own CLI: for every month, temper's counts of the month-end
+//! snapshot must equal `tokei --hidden --no-ignore` over `git archive` of the same commit.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+type Row = (u64, u64, u64, u64); // files, code, comments, blanks
+type LocTable = BTreeMap<(String, String), (u64, u64, u64, u64, u64)>; // (month, language) -> files, code, comments, blanks, bytes
+
+/// Per language, tokei's summarised totals (a language plus its embedded children) over a
+/// checkout of `commit`, and the regular files tokei does not claim (files, bytes).
+fn tokei_oracle(repo: &Path, commit: &str) -> (BTreeMap<String, Row>, (u64, u64)) {
+    let out = tempfile::tempdir().unwrap();
+    let archive = git_output(repo, &["archive", "--format=tar", commit]);
+    assert!(archive.status.success());
+    let mut tar = std::process::Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(out.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    tar.stdin
+        .take()
+        .unwrap()
+        .write_all(&archive.stdout)
+        .unwrap();
+    assert!(tar.wait().unwrap().success());
+
+    let json = std::process::Command::new(tokei_cli())
+        .args(["--hidden", "--no-ignore", "--output", "json"])
+        .arg(out.path())
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let mut langs = BTreeMap::new();
+    let mut claimed = std::collections::BTreeSet::new();
+    for (name, lang) in value.as_object().unwrap() {
+        if name == "Total" {
+            continue;
+        }
+        let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap();
+        let reports = lang["reports"].as_array().unwrap();
+        let (mut code, mut comments, mut blanks) =
+            (n(lang, "code"), n(lang, "comments"), n(lang, "blanks"));
+        for child_reports in lang["children"].as_object().unwrap().values() {
+            for r in child_reports.as_array().unwrap() {
+                let (c, m, b) = summarise(&r["stats"]);
+                code += c;
+                comments += m;
+                blanks += b;
+            }
+        }
+        for r in reports {
+            claimed.insert(r["name"].as_str().unwrap().to_string());
+        }
+        // tokei's JSON names languages by their enum key (BASH); temper uses display names.
+        let display = tokei::LanguageType::list()
+            .iter()
+            .map(|(l, _)| *l)
+            .find(|l| format!("{l:?}") == *name)
+            .map(|l| l.name().to_string())
+            .unwrap_or_else(|| name.clone());
+        langs.insert(display, (reports.len() as u64, code, comments, blanks));
+    }
+    // Regular files tokei did not claim.
+    let mut unclaimed = (0, 0);
+    let mut stack = vec![out.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let ft = entry.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(entry.path());
+            } else if ft.is_file() && !claimed.contains(entry.path().to_str().unwrap()) {
+                unclaimed.0 += 1;
+                unclaimed.1 += entry.metadata().unwrap().len();
+            }
+        }
+    }
+    (langs, unclaimed)
+}
+
+/// A report's stats with its embedded blobs folded in (tokei's `CodeStats::summarise`).
+fn summarise(stats: &serde_json::Value) -> (u64, u64, u64) {
+    let mut t = (
+        stats["code"].as_u64().unwrap(),
+        stats["comments"].as_u64().unwrap(),
+        stats["blanks"].as_u64().unwrap(),
+    );
+    for blob in stats["blobs"].as_object().unwrap().values() {
+        let (c, m, b) = summarise(blob);
+        t = (t.0 + c, t.1 + m, t.2 + b);
+    }
+    t
+}
+
+/// The month-end snapshot by git: the first-parent commit nearest the tip committed before the
+/// month ends.
+fn snapshot_commit(repo: &Path, month: &str) -> String {
+    let (y, m): (i32, u32) = (month[..4].parse().unwrap(), month[5..].parse().unwrap());
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let end = chrono::NaiveDate::from_ymd_opt(ny, nm, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let before = format!("--before=@{}", end - 1);
+    git(
+        repo,
+        &["rev-list", "--first-parent", "-n1", &before, "HEAD"],
+    )
+    .trim()
+    .to_string()
+}
+
+fn temper_loc(store: &Path) -> LocTable {
+    let rows = export_csv(store, "loc", None);
+    let cols: Vec<Vec<&str>> = [
+        "month", "language", "files", "code", "comments", "blanks", "bytes",
+    ]
+    .iter()
+    .map(|c| column(&rows, c))
+    .collect();
+    (0..rows.len() - 1)
+        .map(|i| {
+            let n = |j: usize| cols[j][i].parse::<u64>().unwrap();
+            (
+                (cols[0][i].to_string(), cols[1][i].to_string()),
+                (n(2), n(3), n(4), n(5), n(6)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_month_equals_tokei_cli_over_git_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .arg("--store")
+            .arg(&store)
+            .arg("--quiet"),
+    );
+    let loc = temper_loc(&store);
+    let months: std::collections::BTreeSet<&str> = loc.keys().map(|k| k.0.as_str()).collect();
+    assert_eq!(
+        months.iter().copied().collect::<Vec<_>>(),
+        ["2021-01", "2021-02", "2021-03", "2021-04"]
+    );
+    for month in months {
+        let commit = snapshot_commit(&repo, month);
+        let (expected, unclaimed) = tokei_oracle(&repo, &commit);
+        let got: BTreeMap<String, Row> = loc
+            .iter()
+            .filter(|((m, l), _)| m == month && l != "Unrecognised")
+            .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
+            .collect();
+        assert_eq!(got, expected, "{month} ({commit})");
+        let other = loc
+            .get(&(month.to_string(), "Unrecognised".to_string()))
+            .map_or((0, 0), |v| (v.0, v.4));
+        assert_eq!(other, unclaimed, "{month}: files no language claims");
+    }
+    // Hand counts beside the fixture, so a broken oracle cannot agree with a broken temper:
+    // January's `run` is BASH by its shebang (no extension): 2 code, 2 comments (the shebang and
+    // "# comment"), 1 blank, 41 bytes. a.c: 5 code, 3 comments (two block-comment lines and one
+    // line comment; the "/* */" inside a string is code), 1 blank, 136 bytes. The March rename
+    // keeps a.c one file, and wide.c and crlf.c make three.
+    assert_eq!(loc[&("2021-01".into(), "BASH".into())], (1, 2, 2, 1, 41));
+    assert_eq!(loc[&("2021-01".into(), "C".into())], (1, 5, 3, 1, 136));
+    assert_eq!(loc[&("2021-03".into(), "C".into())].0, 3);
+}
+
+#[test]
+fn second_run_reuses_the_blob_cache_and_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .arg("--store")
+            .arg(&a)
+            .arg("--quiet"),
+    );
+    let first = temper_loc(&a);
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .arg("--store")
+            .arg(&a)
+            .arg("--quiet"),
+    );
+    assert_eq!(temper_loc(&a), first);
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--threads", "1", "--quiet", "--store"])
+            .arg(&b),
+    );
+    assert_eq!(temper_loc(&b), first, "one thread and many agree");
+}
