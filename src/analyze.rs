@@ -7,10 +7,11 @@
 use std::path::PathBuf;
 
 use crate::activity::{self, Finding, Problems, Summary};
-use crate::git::{self, snapshot, BotRule, Resolver};
+use crate::git::{self, snapshot, touch, BotRule, Resolver};
 use crate::loc::{self, BlobCache, LocStats};
 use crate::month::Month;
 use crate::progress::Progress;
+use crate::scope::Scope;
 use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
 use crate::tables::{self, Table, TableError};
 
@@ -31,6 +32,8 @@ pub struct AnalyzeOptions {
     pub store: PathBuf,
     pub threads: usize,
     pub bots: BotRule,
+    /// The part of each tree analysed (`--path`, `--exclude`); applies to every table.
+    pub scope: Scope,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
 }
@@ -101,17 +104,24 @@ pub fn analyze(
         let mailmap = read_mailmap(&repo);
         let resolver = Resolver::new(&mailmap, options.bots.clone());
         let bar = progress.counter(format!("{name}: walking commits"));
-        let history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
+        let mut history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
         bar.finish_and_clear();
+        let chain = snapshot::first_parent_chain(&history, repo.tip);
+        if !options.scope.is_everything() {
+            let in_scope = touch::commits_in_scope(&repo.repo, &history, &options.scope);
+            let mut keep = in_scope.into_iter();
+            history.commits.retain(|_| keep.next().unwrap_or(false));
+        }
 
         let activity_rows = activity::monthly_activity(&history, options.now);
         let months: Vec<Month> = activity_rows.iter().map(|r| r.month).collect();
-        let chain = snapshot::first_parent_chain(&history, repo.tip);
-        let snapshots = snapshot::month_end_snapshots(&history, &chain, &months);
+        let snapshots = snapshot::month_end_snapshots(&chain, &months);
 
         let cache = load_blob_cache(&store, &name)?;
         let bar = progress.counter(format!("{name}: counting new blobs"));
-        let loc = loc::count_snapshots(&repo.repo, &snapshots, cache, &|| bar.inc(1));
+        let loc = loc::count_snapshots(&repo.repo, &snapshots, &options.scope, cache, &|| {
+            bar.inc(1)
+        });
         bar.finish_and_clear();
 
         let problems = Problems {
@@ -147,6 +157,7 @@ pub fn analyze(
             temper_version: env!("CARGO_PKG_VERSION").to_string(),
             format: FORMAT_VERSION,
             counter: counter_id(),
+            scope: options.scope.description().to_string(),
         };
         store.save_repo(&meta, &mut frames)?;
         outcomes.push(RepoOutcome {

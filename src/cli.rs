@@ -10,6 +10,7 @@ use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::analyze::{AnalyzeOptions, RepoSpec};
 use crate::export::ExportOptions;
 use crate::git::{BotRule, DEFAULT_BOT_PATTERN};
+use crate::scope::Scope;
 use crate::store::Store;
 use crate::tables::{Format, Table};
 
@@ -54,6 +55,13 @@ pub struct AnalyzeArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Analyse only this part of the tree (repeatable): a directory or file relative to the
+    /// repository root. Applies to every table.
+    #[arg(long = "path", value_name = "PATH")]
+    pub scope_paths: Vec<String>,
+    /// Leave out files matching this glob (repeatable), e.g. 'vendor/**' or '**/*.pb.go'.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
     /// Regex matched case-insensitively against resolved author names and e-mails to tell bots apart.
     #[arg(long, value_name = "REGEX", default_value = DEFAULT_BOT_PATTERN, hide_default_value = true)]
     pub bot_pattern: String,
@@ -150,6 +158,8 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
             });
             let store = store_or_default(a.store)?;
+            let scope = Scope::new(&a.scope_paths, &a.excludes)
+                .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
             Command::Analyze(AnalyzeOptions {
                 repos: a
                     .paths
@@ -163,6 +173,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 store,
                 threads,
                 bots,
+                scope,
                 now: chrono::Utc::now().timestamp(),
             })
         }

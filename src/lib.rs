@@ -14,5 +14,6 @@ pub mod git;
 pub mod loc;
 pub mod month;
 pub mod progress;
+pub mod scope;
 pub mod store;
 pub mod tables;

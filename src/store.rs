@@ -85,6 +85,9 @@ pub struct RepoMeta {
     /// reused only by the same counter.
     #[serde(default)]
     pub counter: String,
+    /// `--path`/`--exclude` as given; empty for the whole tree.
+    #[serde(default)]
+    pub scope: String,
 }
 
 /// An opened store.

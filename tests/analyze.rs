@@ -12,9 +12,17 @@ use common::*;
 /// The activity table git implies: per UTC month of author time, excluding dates at or before
 /// the epoch, every month from first to last.
 fn activity_oracle(repo: &Path, reference: &str) -> Vec<(String, u32, u32, u32, u32)> {
+    activity_oracle_paths(repo, reference, &[])
+}
+
+fn activity_oracle_paths(
+    repo: &Path,
+    reference: &str,
+    paths: &[&str],
+) -> Vec<(String, u32, u32, u32, u32)> {
     let mut months: BTreeMap<(i32, u32), (u32, u32, BTreeSet<String>)> = BTreeMap::new();
     let mut first_month: BTreeMap<String, (i32, u32)> = BTreeMap::new();
-    for line in git_log(repo, reference, "%at|%aE|%P") {
+    for line in git_log_paths(repo, reference, "%at|%aE|%P", paths) {
         let mut parts = line.split('|');
         let at: i64 = parts.next().unwrap().parse().unwrap();
         let email = parts.next().unwrap().to_lowercase();
@@ -475,4 +483,34 @@ fn export_formats() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no repository named 'nope'"));
+}
+
+#[test]
+fn path_scope_narrows_commits_like_git_log_with_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--path", "b.txt"]);
+    let expected = activity_oracle_paths(&repo, "HEAD", &["b.txt"]);
+    assert_eq!(activity_table(&store, "history"), expected);
+    // Hand count: Carol's c4 and c6 touch b.txt; the merge c7 is identical to its feature
+    // parent there, so it does not count.
+    assert_eq!(expected, [("2020-03".to_string(), 2, 0, 1, 1)]);
+    let ids: BTreeSet<String> = export_csv(&store, "commits", None)[1..]
+        .iter()
+        .map(|r| r[1].clone())
+        .collect();
+    let git_ids: BTreeSet<String> = git_log_paths(&repo, "HEAD", "%H", &["b.txt"])
+        .into_iter()
+        .collect();
+    assert_eq!(ids, git_ids);
+    // Excluding the only file in scope leaves nothing; a bad glob is a usage error.
+    let out = temper()
+        .arg("analyze")
+        .arg(&repo)
+        .args(["--exclude", "a[", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

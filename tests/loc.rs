@@ -14,6 +14,15 @@ type LocTable = BTreeMap<(String, String), (u64, u64, u64, u64, u64)>; // (month
 /// Per language, tokei's summarised totals (a language plus its embedded children) over a
 /// checkout of `commit`, and the regular files tokei does not claim (files, bytes).
 fn tokei_oracle(repo: &Path, commit: &str) -> (BTreeMap<String, Row>, (u64, u64)) {
+    tokei_oracle_in(repo, commit, &["."])
+}
+
+/// [`tokei_oracle`] over the given subdirectories of the checkout only.
+fn tokei_oracle_in(
+    repo: &Path,
+    commit: &str,
+    subdirs: &[&str],
+) -> (BTreeMap<String, Row>, (u64, u64)) {
     let out = tempfile::tempdir().unwrap();
     let archive = git_output(repo, &["archive", "--format=tar", commit]);
     assert!(archive.status.success());
@@ -31,9 +40,17 @@ fn tokei_oracle(repo: &Path, commit: &str) -> (BTreeMap<String, Row>, (u64, u64)
         .unwrap();
     assert!(tar.wait().unwrap().success());
 
+    let roots: Vec<std::path::PathBuf> = subdirs
+        .iter()
+        .map(|d| out.path().join(d))
+        .filter(|p| p.exists())
+        .collect();
+    if roots.is_empty() {
+        return (BTreeMap::new(), (0, 0));
+    }
     let json = std::process::Command::new(tokei_cli())
         .args(["--hidden", "--no-ignore", "--output", "json"])
-        .arg(out.path())
+        .args(&roots)
         .current_dir(out.path())
         .output()
         .unwrap();
@@ -71,7 +88,7 @@ fn tokei_oracle(repo: &Path, commit: &str) -> (BTreeMap<String, Row>, (u64, u64)
     }
     // Regular files tokei did not claim.
     let mut unclaimed = (0, 0);
-    let mut stack = vec![out.path().to_path_buf()];
+    let mut stack = roots.clone();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let entry = entry.unwrap();
@@ -122,7 +139,11 @@ fn snapshot_commit(repo: &Path, month: &str) -> String {
 }
 
 fn temper_loc(store: &Path) -> LocTable {
-    let rows = export_csv(store, "loc", None);
+    temper_loc_of(store, None)
+}
+
+fn temper_loc_of(store: &Path, repo: Option<&str>) -> LocTable {
+    let rows = export_csv(store, "loc", repo);
     let cols: Vec<Vec<&str>> = [
         "month", "language", "files", "code", "comments", "blanks", "bytes",
     ]
@@ -214,4 +235,37 @@ fn second_run_reuses_the_blob_cache_and_agrees() {
             .arg(&b),
     );
     assert_eq!(temper_loc(&b), first, "one thread and many agree");
+}
+
+#[test]
+fn path_scope_counts_only_that_part_of_each_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--path", "src", "--path", ".hidden/", "--quiet", "--store"])
+            .arg(&store),
+    );
+    let loc = temper_loc(&store);
+    let months: std::collections::BTreeSet<&str> = loc.keys().map(|k| k.0.as_str()).collect();
+    // Commits touching src/ or .hidden/: January, March, the April side edit (git log -- paths).
+    assert_eq!(
+        git_log_paths(&repo, "HEAD", "%H", &["src", ".hidden"]).len(),
+        3
+    );
+    assert_eq!(months.len(), 4);
+    for month in months {
+        let commit = snapshot_commit(&repo, month);
+        let (expected, unclaimed) = tokei_oracle_in(&repo, &commit, &["src", ".hidden"]);
+        let got: BTreeMap<String, Row> = loc
+            .iter()
+            .filter(|((m, l), _)| m == month && l != "Unrecognised")
+            .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
+            .collect();
+        assert_eq!(got, expected, "{month}");
+        assert_eq!(unclaimed, (0, 0));
+    }
 }

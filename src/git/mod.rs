@@ -4,6 +4,7 @@
 pub mod identity;
 pub mod open;
 pub mod snapshot;
+pub mod touch;
 pub mod walk;
 
 pub use identity::{Author, BotRule, Resolver, DEFAULT_BOT_PATTERN};

@@ -18,9 +18,17 @@ pub struct Snapshot {
     pub tree: ObjectId,
 }
 
-/// The first-parent chain from `tip` as indices into `history.commits`, tip first. It ends at a
-/// root, a shallow boundary, or a missing commit.
-pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<usize> {
+/// A commit on the first-parent chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainLink {
+    pub commit: ObjectId,
+    pub tree: ObjectId,
+    pub committer_time: i64,
+}
+
+/// The first-parent chain from `tip`, tip first. It ends at a root, a shallow boundary, or a
+/// missing commit.
+pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<ChainLink> {
     let index: HashMap<ObjectId, usize> = history
         .commits
         .iter()
@@ -30,7 +38,12 @@ pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut next = index.get(&tip).copied();
     while let Some(i) = next {
-        chain.push(i);
+        let c = &history.commits[i];
+        chain.push(ChainLink {
+            commit: c.id,
+            tree: c.tree,
+            committer_time: c.committer_time,
+        });
         next = history.commits[i]
             .parents
             .first()
@@ -41,21 +54,20 @@ pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<usize> {
 
 /// The snapshot of every month in `months` (ascending) that has one; months before the chain's
 /// first commit have none.
-pub fn month_end_snapshots(history: &History, chain: &[usize], months: &[Month]) -> Vec<Snapshot> {
+pub fn month_end_snapshots(chain: &[ChainLink], months: &[Month]) -> Vec<Snapshot> {
     // For an earlier month the qualifying commits are a subset of a later month's, so the nearest
     // qualifying position only moves rootwards as months go back: one pass over the chain.
     let mut out = Vec::with_capacity(months.len());
     let mut pos = 0;
     for &month in months.iter().rev() {
         let end = month.end_exclusive_unix();
-        while pos < chain.len() && history.commits[chain[pos]].committer_time >= end {
+        while pos < chain.len() && chain[pos].committer_time >= end {
             pos += 1;
         }
-        let Some(&i) = chain.get(pos) else { break };
-        let c = &history.commits[i];
+        let Some(c) = chain.get(pos) else { break };
         out.push(Snapshot {
             month,
-            commit: c.id,
+            commit: c.commit,
             tree: c.tree,
         });
     }
@@ -102,9 +114,10 @@ mod tests {
             ..History::default()
         };
         let chain = first_parent_chain(&history, id(4));
-        assert_eq!(chain, [3, 2, 1, 0]);
+        let ids: Vec<ObjectId> = chain.iter().map(|l| l.commit).collect();
+        assert_eq!(ids, [id(4), id(3), id(2), id(1)]);
         let months: Vec<Month> = (1..=4).map(|m| Month::new(2020, m).unwrap()).collect();
-        let snaps = month_end_snapshots(&history, &chain, &months);
+        let snaps = month_end_snapshots(&chain, &months);
         let got: Vec<(String, ObjectId)> = snaps
             .iter()
             .map(|s| (s.month.to_string(), s.commit))

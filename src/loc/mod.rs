@@ -30,6 +30,7 @@ use tokei::{Config, LanguageType};
 
 use crate::git::snapshot::Snapshot;
 use crate::month::Month;
+use crate::scope::Scope;
 use count::Lines;
 use detect::{Detector, PathLanguage};
 
@@ -108,8 +109,12 @@ pub struct LocResult {
     pub stats: LocStats,
 }
 
+/// A tree as visited: its id, and (only when a scope narrows the analysis, because then what
+/// counts depends on where the tree sits) the interned directory path it was found at.
+type NodeKey = (ObjectId, u32);
+
 enum Child {
-    Tree(ObjectId),
+    Tree(NodeKey),
     File(ObjectId, PathLanguage),
 }
 
@@ -126,19 +131,25 @@ enum Outcome {
 pub fn count_snapshots(
     repo: &gix::Repository,
     snapshots: &[Snapshot],
+    scope: &Scope,
     mut cache: BlobCache,
     on_blob: &(dyn Fn() + Sync),
 ) -> LocResult {
     let detector = Detector::default();
     let mut result = LocResult::default();
+    let scoped = !scope.is_everything();
+    // Interned directory paths (index 0 is the root), used only when scoped.
+    let mut dirs: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut dir_index: HashMap<Vec<u8>, u32> = HashMap::new();
 
     // 1. Trees.
-    let mut trees: gix::hashtable::HashMap<ObjectId, Vec<Child>> = Default::default();
+    let mut trees: HashMap<NodeKey, Vec<Child>> = HashMap::new();
     let mut unreadable_trees: gix::hashtable::HashSet<ObjectId> = Default::default();
-    let mut stack: Vec<ObjectId> = snapshots.iter().map(|s| s.tree).collect();
+    let mut stack: Vec<NodeKey> = snapshots.iter().map(|s| (s.tree, 0)).collect();
     let mut buf = Vec::new();
-    while let Some(id) = stack.pop() {
-        if trees.contains_key(&id) || unreadable_trees.contains(&id) {
+    while let Some(key) = stack.pop() {
+        let (id, dir) = key;
+        if trees.contains_key(&key) || unreadable_trees.contains(&id) {
             continue;
         }
         let data = match repo.objects.try_find(&id, &mut buf) {
@@ -162,25 +173,50 @@ pub fn count_snapshots(
                 break;
             };
             use gix::objs::tree::EntryKind;
+            let path = |dirs: &Vec<Vec<u8>>| {
+                let mut p = dirs[dir as usize].clone();
+                if !p.is_empty() {
+                    p.push(b'/');
+                }
+                p.extend_from_slice(entry.filename);
+                p
+            };
             match entry.mode.kind() {
                 EntryKind::Tree => {
-                    let child = entry.oid.to_owned();
+                    let child_dir = if scoped {
+                        let p = path(&dirs);
+                        if !scope.enters(&p) {
+                            continue;
+                        }
+                        *dir_index.entry(p.clone()).or_insert_with(|| {
+                            dirs.push(p);
+                            (dirs.len() - 1) as u32
+                        })
+                    } else {
+                        0
+                    };
+                    let child = (entry.oid.to_owned(), child_dir);
                     if !trees.contains_key(&child) {
                         stack.push(child);
                     }
                     children.push(Child::Tree(child));
                 }
-                EntryKind::Blob | EntryKind::BlobExecutable => children.push(Child::File(
-                    entry.oid.to_owned(),
-                    detector.from_file_name(entry.filename),
-                )),
+                EntryKind::Blob | EntryKind::BlobExecutable => {
+                    if scoped && !scope.includes_file(&path(&dirs)) {
+                        continue;
+                    }
+                    children.push(Child::File(
+                        entry.oid.to_owned(),
+                        detector.from_file_name(entry.filename),
+                    ))
+                }
                 EntryKind::Link | EntryKind::Commit => {}
             }
         }
         if broken {
             result.corrupt.push(id);
         }
-        trees.insert(id, children);
+        trees.insert(key, children);
     }
     result.stats.trees = trees.len();
     result.stats.snapshots = snapshots.len();
@@ -234,9 +270,9 @@ pub fn count_snapshots(
     }
 
     // 3. Sums.
-    let mut memo: gix::hashtable::HashMap<ObjectId, Rc<Totals>> = Default::default();
+    let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
     for snapshot in snapshots {
-        let totals = tree_totals(snapshot.tree, &trees, &cache, &mut memo);
+        let totals = tree_totals((snapshot.tree, 0), &trees, &cache, &mut memo);
         for (language, counts) in totals.iter() {
             result.rows.push(LocRow {
                 month: snapshot.month,
@@ -299,10 +335,10 @@ fn count_blob(
 }
 
 fn tree_totals(
-    id: ObjectId,
-    trees: &gix::hashtable::HashMap<ObjectId, Vec<Child>>,
+    id: NodeKey,
+    trees: &HashMap<NodeKey, Vec<Child>>,
     cache: &BlobCache,
-    memo: &mut gix::hashtable::HashMap<ObjectId, Rc<Totals>>,
+    memo: &mut HashMap<NodeKey, Rc<Totals>>,
 ) -> Rc<Totals> {
     if let Some(hit) = memo.get(&id) {
         return Rc::clone(hit);

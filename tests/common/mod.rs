@@ -49,6 +49,11 @@ pub fn git_output(dir: &Path, args: &[&str]) -> Output {
 /// `git log` over `reference` as seen from outside any work tree, with the `.mailmap` of
 /// `reference`'s tree: the contract's definition of identities.
 pub fn git_log(repo: &Path, reference: &str, format: &str) -> Vec<String> {
+    git_log_paths(repo, reference, format, &[])
+}
+
+/// [`git_log`] limited to `paths` (git's default history simplification).
+pub fn git_log_paths(repo: &Path, reference: &str, format: &str, paths: &[&str]) -> Vec<String> {
     let git_dir = git(repo, &["rev-parse", "--absolute-git-dir"]);
     let empty = tempfile::tempdir().expect("tempdir");
     let mailmap = format!("mailmap.blob={reference}:.mailmap");
@@ -63,7 +68,9 @@ pub fn git_log(repo: &Path, reference: &str, format: &str) -> Vec<String> {
             "log",
             &format!("--format={format}"),
             reference,
+            "--",
         ])
+        .args(paths)
         .output()
         .expect("git runs");
     assert!(

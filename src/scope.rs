@@ -1,0 +1,163 @@
+//! Which part of a tree an analysis covers: `--path` prefixes and `--exclude` globs.
+//!
+//! A file is in scope when its path is one of the `--path` entries or lies below one (no `--path`
+//! means the whole tree) and no `--exclude` glob matches the file or any directory above it. Globs
+//! use `/` as a separator that `*` does not cross; `**` crosses it (`vendor/**`, `**/*.pb.go`);
+//! like `.gitignore`, a glob without `/` matches a name at any depth (`vendor`, `*.pb.go`).
+//! Paths are matched as bytes relative to the repository root.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScopeError {
+    #[error("--exclude '{glob}': {message}")]
+    Glob { glob: String, message: String },
+    #[error("--path '{0}': give a path relative to the repository root, without '..'")]
+    Path(String),
+}
+
+/// The resolved scope.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    paths: Vec<Vec<u8>>,
+    excludes: Option<GlobSet>,
+    /// As given, for the store's metadata.
+    description: String,
+}
+
+impl Scope {
+    /// The whole tree.
+    pub fn everything() -> Scope {
+        Scope::default()
+    }
+
+    pub fn new(paths: &[String], excludes: &[String]) -> Result<Scope, ScopeError> {
+        let mut normalised = Vec::new();
+        for p in paths {
+            let trimmed = p.trim_matches('/');
+            let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+            if trimmed.split('/').any(|c| c == "..") || p.starts_with('/') {
+                return Err(ScopeError::Path(p.clone()));
+            }
+            if trimmed.is_empty() || trimmed == "." {
+                // The root: everything, which makes other --path entries moot.
+                normalised.clear();
+                break;
+            }
+            normalised.push(trimmed.as_bytes().to_vec());
+        }
+        let glob_set = if excludes.is_empty() {
+            None
+        } else {
+            let mut builder = GlobSetBuilder::new();
+            for g in excludes {
+                let pattern = g.trim_end_matches('/');
+                // Like .gitignore: a pattern without '/' matches a name at any depth.
+                let pattern = if pattern.contains('/') {
+                    pattern.to_string()
+                } else {
+                    format!("**/{pattern}")
+                };
+                let glob = GlobBuilder::new(&pattern)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| ScopeError::Glob {
+                        glob: g.clone(),
+                        message: e.kind().to_string(),
+                    })?;
+                builder.add(glob);
+            }
+            Some(builder.build().map_err(|e| ScopeError::Glob {
+                glob: excludes.join(" "),
+                message: e.to_string(),
+            })?)
+        };
+        let description = paths
+            .iter()
+            .map(|p| format!("--path {p}"))
+            .chain(excludes.iter().map(|g| format!("--exclude {g}")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Scope {
+            paths: normalised,
+            excludes: glob_set,
+            description,
+        })
+    }
+
+    /// Whether this scope is the whole tree, so per-path bookkeeping can be skipped.
+    pub fn is_everything(&self) -> bool {
+        self.paths.is_empty() && self.excludes.is_none()
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    fn excluded(&self, path: &[u8]) -> bool {
+        self.excludes.as_ref().is_some_and(|set| {
+            std::str::from_utf8(path).map_or_else(
+                |_| set.is_match(String::from_utf8_lossy(path).as_ref()),
+                |s| set.is_match(s),
+            )
+        })
+    }
+
+    /// Whether the directory `dir` (no trailing `/`, empty for the root) can hold in-scope files.
+    pub fn enters(&self, dir: &[u8]) -> bool {
+        if dir.is_empty() {
+            return true;
+        }
+        if self.excluded(dir) {
+            return false;
+        }
+        self.paths.is_empty()
+            || self
+                .paths
+                .iter()
+                .any(|p| is_at_or_below(dir, p) || is_at_or_below(p, dir))
+    }
+
+    /// Whether the file at `path` is in scope; its directories are assumed entered.
+    pub fn includes_file(&self, path: &[u8]) -> bool {
+        (self.paths.is_empty() || self.paths.iter().any(|p| is_at_or_below(path, p)))
+            && !self.excluded(path)
+    }
+}
+
+/// `path == base` or `path` lies below `base`.
+fn is_at_or_below(path: &[u8], base: &[u8]) -> bool {
+    path.starts_with(base) && (path.len() == base.len() || path[base.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_globs() {
+        let s = Scope::new(
+            &["virt/kvm".into(), "arch/x86/kvm/".into()],
+            &["**/*.pb.go".into(), "vendor".into()],
+        )
+        .unwrap();
+        assert!(s.enters(b"virt"));
+        assert!(s.enters(b"virt/kvm"));
+        assert!(s.enters(b"virt/kvm/arm"));
+        assert!(!s.enters(b"virt2"));
+        assert!(!s.enters(b"virt/kvmx"));
+        assert!(s.enters(b"arch/x86"));
+        assert!(!s.enters(b"arch/arm"));
+        assert!(s.includes_file(b"virt/kvm/kvm_main.c"));
+        assert!(!s.includes_file(b"virt/kvm/gen.pb.go"));
+        assert!(!s.includes_file(b"virt/other.c"));
+        assert!(!s.enters(b"virt/kvm/vendor"));
+        let all = Scope::new(&[], &["vendor/**".into()]).unwrap();
+        assert!(all.includes_file(b"main.go"));
+        assert!(!all.includes_file(b"vendor/x/y.go"));
+        assert!(all.includes_file(b"src/vendor.go"));
+        assert!(Scope::new(&["../x".into()], &[]).is_err());
+        assert!(Scope::new(&[], &["a[".into()]).is_err());
+        assert!(Scope::new(&[".".into()], &[]).unwrap().is_everything());
+    }
+}
