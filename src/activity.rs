@@ -57,9 +57,9 @@ pub struct Problems {
 }
 
 /// One row of the `data_quality` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
-    pub kind: &'static str,
+    pub kind: String,
     pub count: u64,
     /// Up to [`FINDING_EXAMPLES`] object ids, smallest first so reruns agree.
     pub examples: Vec<String>,
@@ -145,7 +145,7 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
             examples.sort();
             examples.truncate(FINDING_EXAMPLES);
             Finding {
-                kind,
+                kind: kind.to_string(),
                 count: ids.len() as u64,
                 examples,
             }
@@ -154,7 +154,7 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
 }
 
 /// The one-line summary `analyze` prints per repository.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub name: String,
     pub first_month: Option<Month>,

@@ -56,6 +56,10 @@ pub struct RepoOutcome {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub loc_stats: LocStats,
+    /// Wall time per stage, in order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Nothing had changed since the stored run: nothing was mined or written.
+    pub up_to_date: bool,
 }
 
 /// Identifies the line counter: a cache written by another one is not reused.
@@ -101,72 +105,169 @@ pub fn analyze(
 
     let mut outcomes = Vec::with_capacity(opened.len());
     for (name, repo) in opened {
-        let mailmap = read_mailmap(&repo);
-        let resolver = Resolver::new(&mailmap, options.bots.clone());
-        let bar = progress.counter(format!("{name}: walking commits"));
-        let mut history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
-        bar.finish_and_clear();
-        let chain = snapshot::first_parent_chain(&history, repo.tip);
-        if !options.scope.is_everything() {
-            let in_scope = touch::commits_in_scope(&repo.repo, &history, &options.scope);
-            let mut keep = in_scope.into_iter();
-            history.commits.retain(|_| keep.next().unwrap_or(false));
-        }
-
-        let activity_rows = activity::monthly_activity(&history, options.now);
-        let months: Vec<Month> = activity_rows.iter().map(|r| r.month).collect();
-        let snapshots = snapshot::month_end_snapshots(&chain, &months);
-
-        let cache = load_blob_cache(&store, &name)?;
-        let bar = progress.counter(format!("{name}: counting new blobs"));
-        let loc = loc::count_snapshots(&repo.repo, &snapshots, &options.scope, cache, &|| {
-            bar.inc(1)
-        });
-        bar.finish_and_clear();
-
-        let problems = Problems {
-            missing: [history.missing.as_slice(), loc.missing.as_slice()].concat(),
-            corrupt: [history.corrupt.as_slice(), loc.corrupt.as_slice()].concat(),
-            oversized: loc.oversized.clone(),
-            shallow: history.shallow.clone(),
-        };
-        let findings = activity::findings(&history, &problems, options.now);
-        let summary = activity::summary(&name, &history, &activity_rows, &loc.rows, options.now);
-        let mut frames = vec![
-            (
-                Table::Commits,
-                tables::commits_frame(&name, &history, options.now)?,
-            ),
-            (
-                Table::Activity,
-                tables::activity_frame(&name, &activity_rows)?,
-            ),
-            (Table::Loc, tables::loc_frame(&name, &loc.rows)?),
-            (
-                Table::DataQuality,
-                tables::data_quality_frame(&name, &findings)?,
-            ),
-            (Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?),
-        ];
-        let meta = RepoMeta {
-            name: name.clone(),
-            source: repo.git_dir.display().to_string(),
-            reference: repo.reference.clone(),
-            tip: repo.tip.to_string(),
-            analysed_at: options.now,
-            temper_version: env!("CARGO_PKG_VERSION").to_string(),
-            format: FORMAT_VERSION,
-            counter: counter_id(),
-            scope: options.scope.description().to_string(),
-        };
-        store.save_repo(&meta, &mut frames)?;
-        outcomes.push(RepoOutcome {
-            summary,
-            findings,
-            loc_stats: loc.stats,
-        });
+        outcomes.push(analyze_one(&store, &name, &repo, options, progress)?);
     }
     Ok(outcomes)
+}
+
+/// Mines one opened repository into the store, reusing what an earlier run left there: nothing
+/// is mined when every input is unchanged, months whose snapshot tree is unchanged keep their
+/// stored line counts, and blobs already counted are not counted again.
+fn analyze_one(
+    store: &Store,
+    name: &str,
+    repo: &git::Opened,
+    options: &AnalyzeOptions,
+    progress: &Progress,
+) -> Result<RepoOutcome, AnalyzeError> {
+    let mut clock = Stopwatch::start();
+    let mailmap = read_mailmap(repo);
+    let inputs = format!(
+        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} format={}",
+        repo.tip,
+        repo.reference,
+        options.scope.description(),
+        options.bots.pattern(),
+        crate::store::fnv1a(&mailmap),
+        counter_id(),
+        FORMAT_VERSION
+    );
+    let previous = store.meta(name)?;
+    if let Some(prev) = &previous {
+        if prev.inputs == inputs {
+            if let Some(summary) = &prev.summary {
+                clock.lap("up to date");
+                return Ok(RepoOutcome {
+                    summary: summary.clone(),
+                    findings: prev.findings.clone(),
+                    loc_stats: LocStats::default(),
+                    timings: clock.laps,
+                    up_to_date: true,
+                });
+            }
+        }
+    }
+
+    let resolver = Resolver::new(&mailmap, options.bots.clone());
+    let bar = progress.counter(format!("{name}: walking commits"));
+    let mut history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
+    bar.finish_and_clear();
+    clock.lap("walk");
+    let chain = snapshot::first_parent_chain(&history, repo.tip);
+    if !options.scope.is_everything() {
+        let in_scope = touch::commits_in_scope(&repo.repo, &history, &options.scope);
+        let mut keep = in_scope.into_iter();
+        history.commits.retain(|_| keep.next().unwrap_or(false));
+        clock.lap("scope");
+    }
+
+    let activity_rows = activity::monthly_activity(&history, options.now);
+    let months: Vec<Month> = activity_rows.iter().map(|r| r.month).collect();
+    let snapshots = snapshot::month_end_snapshots(&chain, &months);
+
+    // Months whose snapshot tree is unchanged keep their stored rows.
+    let reusable = previous
+        .as_ref()
+        .is_some_and(|p| p.counter == counter_id() && p.scope == options.scope.description());
+    let (mut kept_rows, fresh) = if reusable {
+        reusable_rows(store, name, &snapshots)?
+    } else {
+        (Vec::new(), snapshots.clone())
+    };
+    let cache = load_blob_cache(store, name)?;
+    clock.lap("activity + reuse");
+    let bar = progress.counter(format!("{name}: counting new blobs"));
+    let mut loc = loc::count_snapshots(&repo.repo, &fresh, &options.scope, cache, &|| bar.inc(1));
+    bar.finish_and_clear();
+    clock.lap("loc");
+    loc.stats.snapshots_reused = snapshots.len() - fresh.len();
+    kept_rows.append(&mut loc.rows);
+    kept_rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
+    let loc_rows = kept_rows;
+
+    let problems = Problems {
+        missing: [history.missing.as_slice(), loc.missing.as_slice()].concat(),
+        corrupt: [history.corrupt.as_slice(), loc.corrupt.as_slice()].concat(),
+        oversized: loc.oversized.clone(),
+        shallow: history.shallow.clone(),
+    };
+    let findings = activity::findings(&history, &problems, options.now);
+    let summary = activity::summary(name, &history, &activity_rows, &loc_rows, options.now);
+    let mut frames = vec![
+        (
+            Table::Commits,
+            tables::commits_frame(name, &history, options.now)?,
+        ),
+        (
+            Table::Activity,
+            tables::activity_frame(name, &activity_rows)?,
+        ),
+        (Table::Loc, tables::loc_frame(name, &loc_rows)?),
+        (
+            Table::DataQuality,
+            tables::data_quality_frame(name, &findings)?,
+        ),
+        (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
+        (Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?),
+    ];
+    let meta = RepoMeta {
+        name: name.to_string(),
+        source: repo.git_dir.display().to_string(),
+        reference: repo.reference.clone(),
+        tip: repo.tip.to_string(),
+        analysed_at: options.now,
+        temper_version: env!("CARGO_PKG_VERSION").to_string(),
+        format: FORMAT_VERSION,
+        counter: counter_id(),
+        scope: options.scope.description().to_string(),
+        inputs,
+        summary: Some(summary.clone()),
+        findings: findings.clone(),
+    };
+    store.save_repo(&meta, &mut frames)?;
+    clock.lap("tables + store");
+    Ok(RepoOutcome {
+        summary,
+        findings,
+        loc_stats: loc.stats,
+        timings: clock.laps,
+        up_to_date: false,
+    })
+}
+
+/// Stored `loc` rows of the months whose snapshot tree is unchanged, and the snapshots that
+/// must be counted afresh.
+fn reusable_rows(
+    store: &Store,
+    name: &str,
+    snapshots: &[snapshot::Snapshot],
+) -> Result<(Vec<loc::LocRow>, Vec<snapshot::Snapshot>), AnalyzeError> {
+    let (Some((_, stored_snapshots)), Some((_, stored_loc))) = (
+        store.load_optional(name, Table::Snapshots)?,
+        store.load_optional(name, Table::Loc)?,
+    ) else {
+        return Ok((Vec::new(), snapshots.to_vec()));
+    };
+    let trees: std::collections::HashMap<Month, gix::ObjectId> =
+        tables::snapshots_from_frame(&stored_snapshots)?
+            .into_iter()
+            .map(|s| (s.month, s.tree))
+            .collect();
+    let mut by_month: std::collections::HashMap<Month, Vec<loc::LocRow>> =
+        std::collections::HashMap::new();
+    for row in tables::loc_rows_from_frame(&stored_loc)? {
+        by_month.entry(row.month).or_default().push(row);
+    }
+    let mut kept = Vec::new();
+    let mut fresh = Vec::new();
+    for s in snapshots {
+        if trees.get(&s.month) == Some(&s.tree) {
+            kept.extend(by_month.remove(&s.month).unwrap_or_default());
+        } else {
+            fresh.push(*s);
+        }
+    }
+    Ok((kept, fresh))
 }
 
 /// The `.mailmap` blob of the analysed commit's tree; empty when there is none or it cannot be
@@ -182,6 +283,56 @@ fn read_mailmap(repo: &git::Opened) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Wall time per stage of one repository's analysis.
+struct Stopwatch {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// The `--timings` report: stage times and the line counter's work, for stderr.
+pub fn render_timings(outcome: &RepoOutcome) -> String {
+    let mut out = format!("{}:", outcome.summary.name);
+    if outcome.up_to_date {
+        let t: std::time::Duration = outcome.timings.iter().map(|(_, t)| *t).sum();
+        out.push_str(&format!(" up to date, {:.3}s", t.as_secs_f64()));
+        return out;
+    }
+    for (stage, t) in &outcome.timings {
+        out.push_str(&format!(" {stage} {:.2}s;", t.as_secs_f64()));
+    }
+    let s = &outcome.loc_stats;
+    out.push_str(&format!(
+        " loc: {} snapshots counted, {} reused, {} trees in {:.2}s, {} blobs counted ({} MB decoded) in {:.2}s (CPU: decode {:.2}s, count {:.2}s), {} reused from the cache, sums {:.2}s",
+        s.snapshots,
+        s.snapshots_reused,
+        s.trees,
+        s.trees_time.as_secs_f64(),
+        s.blobs_counted,
+        s.bytes_decoded / 1_000_000,
+        s.blobs_time.as_secs_f64(),
+        s.decode_cpu.as_secs_f64(),
+        s.count_cpu.as_secs_f64(),
+        s.blobs_cached,
+        s.sums_time.as_secs_f64(),
+    ));
+    out
+}
+
 /// The data-quality findings worth a line on stderr.
 pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
     outcome
@@ -189,7 +340,7 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
         .iter()
         .filter(|f| f.count > 0)
         .map(|f| {
-            let what = match f.kind {
+            let what = match f.kind.as_str() {
                 "implausible_date" => "commits with implausible dates left out of monthly tables",
                 "missing_object" => "missing objects skipped (partial or damaged clone)",
                 "corrupt_object" => "unreadable objects skipped",

@@ -62,6 +62,9 @@ pub struct AnalyzeArgs {
     /// Leave out files matching this glob (repeatable), e.g. 'vendor/**' or '**/*.pb.go'.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
+    /// Print the time each stage took, and the line counter's work, on stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Regex matched case-insensitively against resolved author names and e-mails to tell bots apart.
     #[arg(long, value_name = "REGEX", default_value = DEFAULT_BOT_PATTERN, hide_default_value = true)]
     pub bot_pattern: String,
@@ -81,6 +84,7 @@ pub enum TableArg {
     Loc,
     #[value(name = "data_quality", alias = "data-quality")]
     DataQuality,
+    Snapshots,
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,7 +92,7 @@ pub struct ExportArgs {
     /// The store directory [default: as for analyze].
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
-    /// The table to export (commits, activity, loc, data_quality).
+    /// The table to export.
     #[arg(long, value_enum)]
     pub table: TableArg,
     /// The output format.
@@ -113,6 +117,8 @@ pub enum Command {
 #[derive(Debug, Clone, Copy)]
 pub struct Global {
     pub quiet: bool,
+    /// `analyze --timings`.
+    pub timings: bool,
 }
 
 /// Parses the process arguments; exits with code 2 on usage errors.
@@ -139,7 +145,11 @@ fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
 
 /// Applies defaults and checks the rules clap cannot express.
 pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
-    let global = Global { quiet: cli.quiet };
+    let timings = matches!(&cli.command, CommandArgs::Analyze(a) if a.timings);
+    let global = Global {
+        quiet: cli.quiet,
+        timings,
+    };
     let command = match cli.command {
         CommandArgs::Analyze(a) => {
             if a.name.is_some() && a.paths.len() > 1 {
@@ -183,6 +193,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 TableArg::Commits => Table::Commits,
                 TableArg::Activity => Table::Activity,
                 TableArg::Loc => Table::Loc,
+                TableArg::Snapshots => Table::Snapshots,
                 TableArg::DataQuality => Table::DataQuality,
             },
             format: match e.format {

@@ -27,6 +27,18 @@ fn run(global: Global, command: Command) -> Result<()> {
         Command::Analyze(options) => {
             let outcomes = temper::analyze::analyze(&options, &progress)?;
             for outcome in &outcomes {
+                if outcome.up_to_date {
+                    eprintln!(
+                        "temper: note: {}: unchanged since the stored run; nothing to mine",
+                        outcome.summary.name
+                    );
+                }
+                if global.timings {
+                    eprintln!(
+                        "temper: timings: {}",
+                        temper::analyze::render_timings(outcome)
+                    );
+                }
                 for note in temper::analyze::finding_notes(outcome) {
                     eprintln!("temper: note: {note}");
                 }

@@ -88,6 +88,15 @@ pub struct RepoMeta {
     /// `--path`/`--exclude` as given; empty for the whole tree.
     #[serde(default)]
     pub scope: String,
+    /// A fingerprint of everything the tables depend on (tip, ref, scope, bot rule, mailmap,
+    /// counter): a run with the same fingerprint has nothing to mine.
+    #[serde(default)]
+    pub inputs: String,
+    /// The summary and findings as of this generation, so an up-to-date run can print them.
+    #[serde(default)]
+    pub summary: Option<crate::activity::Summary>,
+    #[serde(default)]
+    pub findings: Vec<crate::activity::Finding>,
 }
 
 /// An opened store.
@@ -237,6 +246,19 @@ impl Store {
         )?)
     }
 
+    /// A repository's stored metadata, if it is in the store.
+    pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
+        let dir = self.repos_dir().join(dir_name(repo));
+        let Some(generation) = read_current(&dir)? else {
+            return Ok(None);
+        };
+        let path = dir.join(generation).join(META);
+        let text = fs::read(&path).map_err(io_err(&path))?;
+        serde_json::from_slice(&text)
+            .map(Some)
+            .map_err(|source| StoreError::Meta { path, source })
+    }
+
     /// A repository's stored metadata and a table, if the repository and that table exist.
     pub fn load_optional(
         &self,
@@ -311,7 +333,8 @@ pub fn dir_name(name: &str) -> String {
     safe
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, for short stable fingerprints (not for security).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -18,10 +18,12 @@ use polars_io::prelude::{
 };
 
 use crate::activity::{is_plausible, ActivityRow, Finding};
+use crate::git::snapshot::Snapshot;
 use crate::git::History;
 use crate::loc::count::Lines;
 use crate::loc::detect::{language_by_name, PathLanguage};
-use crate::loc::{BlobCache, BlobCount, LocRow};
+use crate::loc::{BlobCache, BlobCount, Counts, LocRow};
+use crate::month::Month;
 
 /// Column names shared by several tables.
 pub mod col {
@@ -52,6 +54,7 @@ pub mod col {
     pub const BYTES: &str = "bytes";
     pub const BLOB: &str = "blob";
     pub const PATH_LANGUAGE: &str = "path_language";
+    pub const TREE: &str = "tree";
 }
 
 /// The stored tables.
@@ -61,16 +64,19 @@ pub enum Table {
     Activity,
     Loc,
     DataQuality,
+    /// Which commit and tree stood for each month.
+    Snapshots,
     /// The blob-count cache: internal, kept so a later run counts only new blobs.
     BlobCounts,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
         Table::DataQuality,
+        Table::Snapshots,
         Table::BlobCounts,
     ];
 
@@ -81,6 +87,7 @@ impl Table {
             Table::Activity => "activity",
             Table::Loc => "loc",
             Table::DataQuality => "data_quality",
+            Table::Snapshots => "snapshots",
             Table::BlobCounts => "blob_counts",
         }
     }
@@ -210,7 +217,7 @@ pub fn data_quality_frame(repo: &str, findings: &[Finding]) -> Result<DataFrame,
         repo_column(repo, n),
         Column::new(
             col::KIND.into(),
-            findings.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            findings.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
             col::COUNT.into(),
@@ -248,6 +255,89 @@ pub fn loc_frame(repo: &str, rows: &[LocRow]) -> Result<DataFrame, TableError> {
         Column::new(col::BYTES.into(), u(|r| r.counts.bytes)),
     ];
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// `snapshots`: one row per month, the first-parent commit (and its tree) that stands for it.
+pub fn snapshots_frame(repo: &str, snapshots: &[Snapshot]) -> Result<DataFrame, TableError> {
+    let n = snapshots.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            snapshots
+                .iter()
+                .map(|s| s.month.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COMMIT.into(),
+            snapshots
+                .iter()
+                .map(|s| s.commit.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::TREE.into(),
+            snapshots
+                .iter()
+                .map(|s| s.tree.to_string())
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Reads a stored `snapshots` table back.
+pub fn snapshots_from_frame(df: &DataFrame) -> Result<Vec<Snapshot>, TableError> {
+    let month = df.column(col::MONTH)?.str()?;
+    let commit = df.column(col::COMMIT)?.str()?;
+    let tree = df.column(col::TREE)?.str()?;
+    let id = |v: Option<&str>| v.and_then(|h| gix::ObjectId::from_hex(h.as_bytes()).ok());
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(Snapshot {
+                month: Month::parse(month.get(i)?)?,
+                commit: id(commit.get(i))?,
+                tree: id(tree.get(i))?,
+            })
+        })
+        .collect())
+}
+
+/// Reads a stored `loc` table back into rows.
+pub fn loc_rows_from_frame(df: &DataFrame) -> Result<Vec<LocRow>, TableError> {
+    let month = df.column(col::MONTH)?.str()?;
+    let language = df.column(col::LANGUAGE)?.str()?;
+    let n = |name: &str| -> Result<Vec<u64>, TableError> {
+        Ok(df
+            .column(name)?
+            .u64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let (files, code, comments, blanks, bytes) = (
+        n(col::FILES)?,
+        n(col::CODE)?,
+        n(col::COMMENTS)?,
+        n(col::BLANKS)?,
+        n(col::BYTES)?,
+    );
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(LocRow {
+                month: Month::parse(month.get(i)?)?,
+                language: language.get(i)?.to_string(),
+                counts: Counts {
+                    files: files[i],
+                    code: code[i],
+                    comments: comments[i],
+                    blanks: blanks[i],
+                    bytes: bytes[i],
+                },
+            })
+        })
+        .collect())
 }
 
 /// The blob-count cache as a table, sorted by blob id so reruns write identical files.

@@ -384,10 +384,21 @@ fn rerun_replaces_tables_atomically() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_history.sh", tmp.path(), "history");
     let store = tmp.path().join("store");
-    analyze(&repo, &store, &[]);
+    let out = analyze(&repo, &store, &[]);
     let first = export_csv(&store, "activity", None);
-    // Leftovers of an interrupted run must not confuse the next one.
+    // Nothing changed: nothing is mined or written, and the summary is the same.
+    let again = analyze(&repo, &store, &[]);
+    assert_eq!(again.stdout, out.stdout);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to mine"));
+    assert_eq!(
+        std::fs::read_to_string(store.join("repos/history/CURRENT")).unwrap(),
+        "g000001"
+    );
+    // Leftovers of an interrupted run must not confuse the next one, which has work to do
+    // because the ref moved (one commit back).
     std::fs::create_dir(store.join("repos/history/tmp-999999")).unwrap();
+    analyze(&repo, &store, &["--ref", "HEAD~1"]);
+    assert_ne!(export_csv(&store, "activity", None), first);
     analyze(&repo, &store, &[]);
     assert_eq!(export_csv(&store, "activity", None), first);
     let entries: Vec<String> = std::fs::read_dir(store.join("repos/history"))
@@ -397,7 +408,7 @@ fn rerun_replaces_tables_atomically() {
     assert_eq!(entries.len(), 2, "CURRENT and one generation: {entries:?}");
     assert_eq!(
         std::fs::read_to_string(store.join("repos/history/CURRENT")).unwrap(),
-        "g000002"
+        "g000003"
     );
 }
 

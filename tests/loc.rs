@@ -269,3 +269,59 @@ fn path_scope_counts_only_that_part_of_each_snapshot() {
         assert_eq!(unclaimed, (0, 0));
     }
 }
+
+#[test]
+fn a_new_month_mined_incrementally_equals_a_fresh_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let (incremental, fresh) = (tmp.path().join("inc"), tmp.path().join("fresh"));
+    let analyze = |store: &Path| {
+        run_ok(
+            temper()
+                .arg("analyze")
+                .arg(&repo)
+                .args(["--quiet", "--timings", "--store"])
+                .arg(store),
+        )
+    };
+    analyze(&incremental);
+    // A new month: May edits one file and adds another.
+    std::fs::write(repo.join("lib.rs"), "pub fn f() {}\n").unwrap();
+    std::fs::write(repo.join("more.py"), "# c\nx = 1\n").unwrap();
+    git(&repo, &["add", "lib.rs", "more.py"]);
+    let date = "2021-05-06T12:00:00+0000";
+    let out = std::process::Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "user.name=Lin", "-c", "user.email=lin@example.org"])
+        .args(["commit", "-q", "-m", "May"])
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let second = analyze(&incremental);
+    let timings = String::from_utf8_lossy(&second.stderr);
+    // Four months kept their counts; only May's snapshot was counted, with two new blobs.
+    assert!(
+        timings.contains("1 snapshots counted, 4 reused"),
+        "{timings}"
+    );
+    assert!(timings.contains("2 blobs counted"), "{timings}");
+    analyze(&fresh);
+    for table in ["commits", "activity", "loc", "data_quality", "snapshots"] {
+        assert_eq!(
+            export_csv(&incremental, table, None),
+            export_csv(&fresh, table, None),
+            "{table}"
+        );
+    }
+    let may = snapshot_commit(&repo, "2021-05");
+    let (expected, _) = tokei_oracle(&repo, &may);
+    let got: BTreeMap<String, Row> = temper_loc(&incremental)
+        .iter()
+        .filter(|((m, l), _)| m == "2021-05" && l != "Unrecognised")
+        .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
+        .collect();
+    assert_eq!(got, expected);
+}

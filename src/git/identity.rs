@@ -32,6 +32,11 @@ impl BotRule {
         })
     }
 
+    /// The pattern as given.
+    pub fn pattern(&self) -> &str {
+        self.pattern.as_str()
+    }
+
     pub fn is_bot(&self, name: &str, email: &str) -> bool {
         self.pattern.is_match(name) || self.pattern.is_match(email)
     }

@@ -43,7 +43,7 @@ pub const MAX_BLOB_BYTES: u64 = 64 << 20;
 pub const UNRECOGNISED: &str = "Unrecognised";
 
 /// Object cache per worker repository handle.
-const WORKER_OBJECT_CACHE_BYTES: usize = 32 << 20;
+const WORKER_OBJECT_CACHE_BYTES: usize = 0;
 
 /// Totals of one language in one tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -90,7 +90,16 @@ pub struct LocRow {
 /// How much work a run did, for benchmarks and the closing summary.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LocStats {
+    /// Wall time reading trees, counting new blobs, and summing.
+    pub trees_time: std::time::Duration,
+    pub blobs_time: std::time::Duration,
+    pub sums_time: std::time::Duration,
+    /// CPU time summed over workers: reading blobs from the object database, and tokei counting.
+    pub decode_cpu: std::time::Duration,
+    pub count_cpu: std::time::Duration,
     pub snapshots: usize,
+    /// Months whose stored counts were kept because their tree had not changed.
+    pub snapshots_reused: usize,
     pub trees: usize,
     pub blobs_counted: usize,
     pub blobs_cached: usize,
@@ -143,9 +152,12 @@ pub fn count_snapshots(
     let mut dir_index: HashMap<Vec<u8>, u32> = HashMap::new();
 
     // 1. Trees.
+    let started = std::time::Instant::now();
     let mut trees: HashMap<NodeKey, Vec<Child>> = HashMap::new();
     let mut unreadable_trees: gix::hashtable::HashSet<ObjectId> = Default::default();
+    // Newest snapshot first, so the first trees read are the ones most blobs are deltas against.
     let mut stack: Vec<NodeKey> = snapshots.iter().map(|s| (s.tree, 0)).collect();
+    let mut in_tree_order: Vec<BlobKey> = Vec::new();
     let mut buf = Vec::new();
     while let Some(key) = stack.pop() {
         let (id, dir) = key;
@@ -205,10 +217,12 @@ pub fn count_snapshots(
                     if scoped && !scope.includes_file(&path(&dirs)) {
                         continue;
                     }
-                    children.push(Child::File(
+                    let file = (
                         entry.oid.to_owned(),
                         detector.from_file_name(entry.filename),
-                    ))
+                    );
+                    in_tree_order.push(file);
+                    children.push(Child::File(file.0, file.1))
                 }
                 EntryKind::Link | EntryKind::Commit => {}
             }
@@ -221,21 +235,21 @@ pub fn count_snapshots(
     result.stats.trees = trees.len();
     result.stats.snapshots = snapshots.len();
 
+    result.stats.trees_time = started.elapsed();
+
     // 2. Blobs not yet counted.
-    let mut wanted: Vec<BlobKey> = trees
-        .values()
-        .flatten()
-        .filter_map(|c| match c {
-            Child::File(id, lang) => Some((*id, *lang)),
-            Child::Tree(_) => None,
-        })
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
+    let started = std::time::Instant::now();
+    let mut wanted = in_tree_order;
+    // Keep first-seen (tree) order: versions of one file sit together, so delta chains in the
+    // pack are resolved from a warm delta-base cache instead of from scratch for every blob.
+    let mut seen: std::collections::HashSet<BlobKey> = std::collections::HashSet::new();
+    wanted.retain(|key| seen.insert(*key));
     let distinct = wanted.len();
     wanted.retain(|key| !cache.contains_key(key));
     result.stats.blobs_cached = distinct - wanted.len();
     let bytes_decoded = AtomicU64::new(0);
+    let decode_nanos = AtomicU64::new(0);
+    let count_nanos = AtomicU64::new(0);
     let shared = repo.clone().into_sync();
     let config = Config::default();
     let outcomes: Vec<(BlobKey, Outcome)> = wanted
@@ -243,11 +257,18 @@ pub fn count_snapshots(
         .map_init(
             || {
                 let mut local = shared.to_thread_local();
-                local.object_cache_size_if_unset(WORKER_OBJECT_CACHE_BYTES);
+                local.object_cache_size(WORKER_OBJECT_CACHE_BYTES);
                 (local, Vec::new())
             },
             |(local, buf), key| {
-                let outcome = count_blob(local, buf, *key, &detector, &config, &bytes_decoded);
+                let outcome = count_blob(
+                    local,
+                    buf,
+                    *key,
+                    &detector,
+                    &config,
+                    (&bytes_decoded, &decode_nanos, &count_nanos),
+                );
                 on_blob();
                 (*key, outcome)
             },
@@ -255,6 +276,8 @@ pub fn count_snapshots(
         .collect();
     result.stats.blobs_counted = outcomes.len();
     result.stats.bytes_decoded = bytes_decoded.into_inner();
+    result.stats.decode_cpu = std::time::Duration::from_nanos(decode_nanos.into_inner());
+    result.stats.count_cpu = std::time::Duration::from_nanos(count_nanos.into_inner());
     for (key, outcome) in outcomes {
         match outcome {
             Outcome::Counted(c) => {
@@ -269,7 +292,10 @@ pub fn count_snapshots(
         }
     }
 
+    result.stats.blobs_time = started.elapsed();
+
     // 3. Sums.
+    let started = std::time::Instant::now();
     let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
     for snapshot in snapshots {
         let totals = tree_totals((snapshot.tree, 0), &trees, &cache, &mut memo);
@@ -285,6 +311,7 @@ pub fn count_snapshots(
         .rows
         .sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
     result.cache = cache;
+    result.stats.sums_time = started.elapsed();
     result
 }
 
@@ -294,8 +321,9 @@ fn count_blob(
     (id, path_language): BlobKey,
     detector: &Detector,
     config: &Config,
-    bytes_decoded: &AtomicU64,
+    (bytes_decoded, decode_nanos, count_nanos): (&AtomicU64, &AtomicU64, &AtomicU64),
 ) -> Outcome {
+    let started = std::time::Instant::now();
     let size = match repo.objects.try_header(&id) {
         Ok(Some(h)) if h.kind() == gix::object::Kind::Blob => h.size(),
         Ok(None) => return Outcome::Missing,
@@ -325,8 +353,11 @@ fn count_blob(
         Err(_) => return Outcome::Corrupt,
     };
     bytes_decoded.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    let decoded = std::time::Instant::now();
+    decode_nanos.fetch_add((decoded - started).as_nanos() as u64, Ordering::Relaxed);
     let language = named.or_else(|| detector.from_shebang(bytes));
     let lines = language.map_or_else(Lines::default, |l| count::count_lines(l, bytes, config));
+    count_nanos.fetch_add(decoded.elapsed().as_nanos() as u64, Ordering::Relaxed);
     Outcome::Counted(BlobCount {
         language,
         lines,
