@@ -32,6 +32,9 @@ pub struct AnalyzeOptions {
     pub store: PathBuf,
     pub threads: usize,
     pub bots: BotRule,
+    /// Count lines of code (`loc`); without it only commit activity is mined, and a stored
+    /// blob cache is kept for a later full run.
+    pub count_lines: bool,
     /// The part of each tree analysed (`--path`, `--exclude`); applies to every table.
     pub scope: Scope,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
@@ -123,13 +126,14 @@ fn analyze_one(
     let mut clock = Stopwatch::start();
     let mailmap = read_mailmap(repo);
     let inputs = format!(
-        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} format={}",
+        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} loc={} format={}",
         repo.tip,
         repo.reference,
         options.scope.description(),
         options.bots.pattern(),
         crate::store::fnv1a(&mailmap),
         counter_id(),
+        options.count_lines,
         FORMAT_VERSION
     );
     let previous = store.meta(name)?;
@@ -162,7 +166,11 @@ fn analyze_one(
     }
 
     let activity_rows = activity::monthly_activity(&history, options.now);
-    let months: Vec<Month> = activity_rows.iter().map(|r| r.month).collect();
+    let months: Vec<Month> = if options.count_lines {
+        activity_rows.iter().map(|r| r.month).collect()
+    } else {
+        Vec::new()
+    };
     let snapshots = snapshot::month_end_snapshots(&chain, &months);
 
     // Months whose snapshot tree is unchanged keep their stored rows.
@@ -174,7 +182,11 @@ fn analyze_one(
     } else {
         (Vec::new(), snapshots.clone())
     };
-    let cache = load_blob_cache(store, name)?;
+    let cache = if options.count_lines {
+        load_blob_cache(store, name)?
+    } else {
+        BlobCache::default()
+    };
     clock.lap("activity + reuse");
     let bar = progress.counter(format!("{name}: counting new blobs"));
     let mut loc = loc::count_snapshots(&repo.repo, &fresh, &options.scope, cache, &|| bar.inc(1));
@@ -208,8 +220,13 @@ fn analyze_one(
             tables::data_quality_frame(name, &findings)?,
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
-        (Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?),
     ];
+    let mut carry = Vec::new();
+    if options.count_lines {
+        frames.push((Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?));
+    } else {
+        carry.push(Table::BlobCounts);
+    }
     let meta = RepoMeta {
         name: name.to_string(),
         source: repo.git_dir.display().to_string(),
@@ -224,7 +241,7 @@ fn analyze_one(
         summary: Some(summary.clone()),
         findings: findings.clone(),
     };
-    store.save_repo(&meta, &mut frames)?;
+    store.save_repo(&meta, &mut frames, &carry)?;
     clock.lap("tables + store");
     Ok(RepoOutcome {
         summary,

@@ -171,10 +171,13 @@ impl Store {
     }
 
     /// Replaces a repository's tables in one atomic step.
+    /// Tables in `carry` are taken unchanged from the live generation (hard-linked, or copied
+    /// where links are not possible) when it has them.
     pub fn save_repo(
         &self,
         meta: &RepoMeta,
         tables: &mut [(Table, DataFrame)],
+        carry: &[Table],
     ) -> Result<(), StoreError> {
         let dir = self.repos_dir().join(dir_name(&meta.name));
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
@@ -189,10 +192,19 @@ impl Store {
                 tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
             })?;
         }
+        let live = read_current(&dir)?;
+        if let Some(live) = &live {
+            for table in carry {
+                let from = dir.join(live).join(table.file_name());
+                let to = staging.join(table.file_name());
+                if from.exists() && fs::hard_link(&from, &to).is_err() {
+                    fs::copy(&from, &to).map_err(io_err(&to))?;
+                }
+            }
+        }
         let meta_text = serde_json::to_vec_pretty(meta).expect("meta serialises");
         write_synced(&staging.join(META), |w| w.write_all(&meta_text))?;
 
-        let live = read_current(&dir)?;
         let next = next_generation(&dir, live.as_deref())?;
         let generation = dir.join(&next);
         fs::rename(&staging, &generation).map_err(io_err(&generation))?;

@@ -325,3 +325,30 @@ fn a_new_month_mined_incrementally_equals_a_fresh_run() {
         .collect();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn no_loc_mines_activity_only_and_keeps_the_blob_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let store = tmp.path().join("store");
+    let run = |extra: &[&str]| {
+        run_ok(
+            temper()
+                .arg("analyze")
+                .arg(&repo)
+                .args(["--quiet", "--timings", "--store"])
+                .arg(&store)
+                .args(extra),
+        )
+    };
+    run(&[]);
+    let full = temper_loc(&store);
+    let activity = export_csv(&store, "activity", None);
+    run(&["--no-loc"]);
+    assert!(temper_loc(&store).is_empty());
+    assert_eq!(export_csv(&store, "activity", None), activity);
+    let again = run(&[]);
+    assert_eq!(temper_loc(&store), full);
+    let timings = String::from_utf8_lossy(&again.stderr);
+    assert!(timings.contains(" 0 blobs counted"), "{timings}");
+}
