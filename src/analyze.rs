@@ -153,17 +153,43 @@ fn analyze_one(
     }
 
     let resolver = Resolver::new(&mailmap, options.bots.clone());
+    let walk_key = format!(
+        "scope={} bots={} mailmap={:016x} format={}",
+        options.scope.description(),
+        options.bots.pattern(),
+        crate::store::fnv1a(&mailmap),
+        FORMAT_VERSION
+    );
     let bar = progress.counter(format!("{name}: walking commits"));
-    let mut history = git::walk(&repo.repo, repo.tip, &resolver, &|n| bar.set_position(n));
+    let (mut history, mut in_scope, walked_new) = walk_incrementally(
+        store,
+        name,
+        repo,
+        previous.as_ref(),
+        &walk_key,
+        &resolver,
+        &|n| bar.set_position(n),
+    )?;
     bar.finish_and_clear();
     clock.lap("walk");
     let chain = snapshot::first_parent_chain(&history, repo.tip);
+    let from = in_scope.len();
+    in_scope.extend(touch::commits_in_scope(
+        &repo.repo,
+        &history,
+        &options.scope,
+        from,
+    ));
+    let walk_problems = [&history.missing, &history.corrupt, &history.shallow]
+        .map(|ids| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
+    let walk_frame = tables::walk_frame(&history, &in_scope)?;
     if !options.scope.is_everything() {
-        let in_scope = touch::commits_in_scope(&repo.repo, &history, &options.scope);
-        let mut keep = in_scope.into_iter();
-        history.commits.retain(|_| keep.next().unwrap_or(false));
-        clock.lap("scope");
+        let mut keep = in_scope.iter();
+        history
+            .commits
+            .retain(|_| keep.next().copied().unwrap_or(false));
     }
+    clock.lap("scope");
 
     let activity_rows = activity::monthly_activity(&history, options.now);
     let months: Vec<Month> = if options.count_lines {
@@ -193,6 +219,7 @@ fn analyze_one(
     bar.finish_and_clear();
     clock.lap("loc");
     loc.stats.snapshots_reused = snapshots.len() - fresh.len();
+    loc.stats.commits_walked = walked_new;
     kept_rows.append(&mut loc.rows);
     kept_rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
     let loc_rows = kept_rows;
@@ -220,6 +247,7 @@ fn analyze_one(
             tables::data_quality_frame(name, &findings)?,
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
+        (Table::Walk, walk_frame),
     ];
     let mut carry = Vec::new();
     if options.count_lines {
@@ -240,6 +268,8 @@ fn analyze_one(
         inputs,
         summary: Some(summary.clone()),
         findings: findings.clone(),
+        walk_key,
+        walk_problems,
     };
     store.save_repo(&meta, &mut frames, &carry)?;
     clock.lap("tables + store");
@@ -250,6 +280,52 @@ fn analyze_one(
         timings: clock.laps,
         up_to_date: false,
     })
+}
+
+/// The commits reachable from the tip, and the scope flags of those an earlier run stored. When
+/// the stored walk was made under the same key and its tip is an ancestor of the new tip, only new
+/// commits are read; otherwise (first run, rewritten history, changed mailmap) everything is.
+/// Returns the history, the stored flags (for its first commits), and how many commits were read.
+fn walk_incrementally(
+    store: &Store,
+    name: &str,
+    repo: &git::Opened,
+    previous: Option<&RepoMeta>,
+    walk_key: &str,
+    resolver: &Resolver,
+    progress: &dyn Fn(u64),
+) -> Result<(git::History, Vec<bool>, usize), AnalyzeError> {
+    let stored = match previous {
+        Some(p) if p.walk_key == walk_key => store
+            .load_optional(name, Table::Walk)?
+            .map(|(_, df)| tables::walk_from_frame(&df))
+            .transpose()?
+            .flatten()
+            .zip(gix::ObjectId::from_hex(p.tip.as_bytes()).ok())
+            .map(|(walk, tip)| (walk, tip, p.walk_problems.clone())),
+        _ => None,
+    };
+    if let Some(((mut history, flags), old_tip, problems)) = stored {
+        let known: gix::hashtable::HashSet<gix::ObjectId> =
+            history.commits.iter().map(|c| c.id).collect();
+        let (new, reached) = git::walk::walk_new(&repo.repo, repo.tip, resolver, &known, progress);
+        if repo.tip == old_tip || reached.contains(&old_tip) {
+            let parse = |ids: &Vec<String>| -> Vec<gix::ObjectId> {
+                ids.iter()
+                    .filter_map(|h| gix::ObjectId::from_hex(h.as_bytes()).ok())
+                    .collect()
+            };
+            history.missing = parse(&problems[0]);
+            history.corrupt = parse(&problems[1]);
+            history.shallow = parse(&problems[2]);
+            let walked = new.commits.len();
+            history.extend(new);
+            return Ok((history, flags, walked));
+        }
+    }
+    let history = git::walk(&repo.repo, repo.tip, resolver, progress);
+    let walked = history.commits.len();
+    Ok((history, Vec::new(), walked))
 }
 
 /// Stored `loc` rows of the months whose snapshot tree is unchanged, and the snapshots that
@@ -334,7 +410,8 @@ pub fn render_timings(outcome: &RepoOutcome) -> String {
     }
     let s = &outcome.loc_stats;
     out.push_str(&format!(
-        " loc: {} snapshots counted, {} reused, {} trees in {:.2}s, {} blobs counted ({} MB decoded) in {:.2}s (CPU: decode {:.2}s, count {:.2}s), {} reused from the cache, sums {:.2}s",
+        " commits read {}; loc: {} snapshots counted, {} reused, {} trees in {:.2}s, {} blobs counted ({} MB decoded) in {:.2}s (CPU: decode {:.2}s, count {:.2}s), {} reused from the cache, sums {:.2}s",
+        s.commits_walked,
         s.snapshots,
         s.snapshots_reused,
         s.trees,

@@ -97,6 +97,13 @@ pub struct RepoMeta {
     pub summary: Option<crate::activity::Summary>,
     #[serde(default)]
     pub findings: Vec<crate::activity::Finding>,
+    /// What the stored walk depends on besides the tip (scope, bot rule, mailmap); a later run
+    /// with the same key walks only new commits.
+    #[serde(default)]
+    pub walk_key: String,
+    /// The stored walk's missing, unreadable and shallow-boundary commits.
+    #[serde(default)]
+    pub walk_problems: [Vec<String>; 3],
 }
 
 /// An opened store.

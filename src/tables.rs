@@ -55,6 +55,8 @@ pub mod col {
     pub const BLOB: &str = "blob";
     pub const PATH_LANGUAGE: &str = "path_language";
     pub const TREE: &str = "tree";
+    pub const PARENT_IDS: &str = "parent_ids";
+    pub const IN_SCOPE: &str = "in_scope";
 }
 
 /// The stored tables.
@@ -66,17 +68,20 @@ pub enum Table {
     DataQuality,
     /// Which commit and tree stood for each month.
     Snapshots,
+    /// The walked commit graph (internal): lets a later run walk only new commits.
+    Walk,
     /// The blob-count cache: internal, kept so a later run counts only new blobs.
     BlobCounts,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
         Table::DataQuality,
         Table::Snapshots,
+        Table::Walk,
         Table::BlobCounts,
     ];
 
@@ -88,6 +93,7 @@ impl Table {
             Table::Loc => "loc",
             Table::DataQuality => "data_quality",
             Table::Snapshots => "snapshots",
+            Table::Walk => "walk",
             Table::BlobCounts => "blob_counts",
         }
     }
@@ -285,6 +291,104 @@ pub fn snapshots_frame(repo: &str, snapshots: &[Snapshot]) -> Result<DataFrame, 
         ),
     ];
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// The walk state: every walked commit (in scope or not) with its tree, parents, times as Unix
+/// seconds, resolved identity, bot flag and scope flag.
+pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, TableError> {
+    let c = &history.commits;
+    let n = c.len();
+    let columns = vec![
+        Column::new(
+            col::COMMIT.into(),
+            c.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::TREE.into(),
+            c.iter().map(|c| c.tree.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PARENT_IDS.into(),
+            c.iter()
+                .map(|c| {
+                    c.parents
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::AUTHOR_TIME.into(),
+            c.iter().map(|c| c.author_time).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COMMITTER_TIME.into(),
+            c.iter().map(|c| c.committer_time).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::AUTHOR.into(),
+            c.iter()
+                .map(|c| history.identities[c.author as usize].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_BOT.into(),
+            c.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
+        ),
+        Column::new(col::IN_SCOPE.into(), in_scope.to_vec()),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Reads the walk state back; `None` if any row does not parse (then the caller walks afresh).
+pub fn walk_from_frame(df: &DataFrame) -> Result<Option<(History, Vec<bool>)>, TableError> {
+    let commit = df.column(col::COMMIT)?.str()?;
+    let tree = df.column(col::TREE)?.str()?;
+    let parents = df.column(col::PARENT_IDS)?.str()?;
+    let author_time = df.column(col::AUTHOR_TIME)?.i64()?;
+    let committer_time = df.column(col::COMMITTER_TIME)?.i64()?;
+    let author = df.column(col::AUTHOR)?.str()?;
+    let is_bot = df.column(col::IS_BOT)?.bool()?;
+    let in_scope = df.column(col::IN_SCOPE)?.bool()?;
+    let id = |v: &str| gix::ObjectId::from_hex(v.as_bytes()).ok();
+    let mut history = History::default();
+    let mut identities: std::collections::HashMap<String, u32> = Default::default();
+    let mut flags = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(c), Some(t), Some(p), Some(a)) = (
+            commit.get(i).and_then(id),
+            tree.get(i).and_then(id),
+            parents.get(i),
+            author.get(i),
+        ) else {
+            return Ok(None);
+        };
+        let Some(parent_ids) = p.split_whitespace().map(id).collect::<Option<Vec<_>>>() else {
+            return Ok(None);
+        };
+        let index = match identities.get(a) {
+            Some(x) => *x,
+            None => {
+                let x = history.identities.len() as u32;
+                identities.insert(a.to_string(), x);
+                history.identities.push(a.to_string());
+                x
+            }
+        };
+        history.commits.push(crate::git::CommitInfo {
+            id: c,
+            tree: t,
+            parents: parent_ids,
+            author_time: author_time.get(i).unwrap_or(0),
+            committer_time: committer_time.get(i).unwrap_or(0),
+            author: index,
+            is_bot: is_bot.get(i).unwrap_or(false),
+        });
+        flags.push(in_scope.get(i).unwrap_or(true));
+    }
+    Ok(Some((history, flags)))
 }
 
 /// Reads a stored `snapshots` table back.

@@ -525,3 +525,37 @@ fn path_scope_narrows_commits_like_git_log_with_paths() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn rewritten_history_is_walked_afresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let (store, fresh) = (tmp.path().join("store"), tmp.path().join("fresh"));
+    analyze(&repo, &store, &[]);
+    // Replace the last commit (Dave's) by another one: the stored walk's tip is gone.
+    git(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
+    let date = "2020-06-01T00:00:00+0000";
+    let out = std::process::Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "user.name=Eve", "-c", "user.email=eve@example.org"])
+        .args(["commit", "-q", "--allow-empty", "-m", "rewritten"])
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    analyze(&repo, &store, &[]);
+    analyze(&repo, &fresh, &[]);
+    for table in ["commits", "activity", "loc", "data_quality"] {
+        assert_eq!(
+            export_csv(&store, table, None),
+            export_csv(&fresh, table, None),
+            "{table}"
+        );
+    }
+    assert_eq!(
+        activity_table(&store, "history"),
+        activity_oracle(&repo, "HEAD")
+    );
+}

@@ -308,6 +308,10 @@ fn a_new_month_mined_incrementally_equals_a_fresh_run() {
         "{timings}"
     );
     assert!(timings.contains("2 blobs counted"), "{timings}");
+    assert!(
+        timings.contains("commits read 1;"),
+        "only the new commit is walked: {timings}"
+    );
     analyze(&fresh);
     for table in ["commits", "activity", "loc", "data_quality", "snapshots"] {
         assert_eq!(

@@ -70,16 +70,21 @@ fn differs(
     false
 }
 
-/// For each commit of `history` (same order), whether it is in scope.
-pub fn commits_in_scope(repo: &gix::Repository, history: &History, scope: &Scope) -> Vec<bool> {
+/// For each commit of `history` from index `from` on (same order), whether it is in scope.
+pub fn commits_in_scope(
+    repo: &gix::Repository,
+    history: &History,
+    scope: &Scope,
+    from: usize,
+) -> Vec<bool> {
+    let pending = history.commits.get(from..).unwrap_or_default();
     if scope.is_everything() {
-        return vec![true; history.commits.len()];
+        return vec![true; pending.len()];
     }
     let trees: gix::hashtable::HashMap<ObjectId, ObjectId> =
         history.commits.iter().map(|c| (c.id, c.tree)).collect();
     let shared = repo.clone().into_sync();
-    history
-        .commits
+    pending
         .par_iter()
         .map_init(
             || {

@@ -50,6 +50,20 @@ pub fn walk(
     resolver: &Resolver,
     progress: &dyn Fn(u64),
 ) -> History {
+    walk_new(repo, tip, resolver, &HashSet::default(), progress).0
+}
+
+/// Like [`walk`], but stops at `known` commits (an earlier walk's): returns only the commits not
+/// in `known`, and which known commits were reached. Every known commit is an ancestor of the new
+/// tip exactly when the old tip is among those reached (see `analyze`).
+pub fn walk_new(
+    repo: &gix::Repository,
+    tip: ObjectId,
+    resolver: &Resolver,
+    known: &HashSet<ObjectId>,
+    progress: &dyn Fn(u64),
+) -> (History, HashSet<ObjectId>) {
+    let mut reached: HashSet<ObjectId> = HashSet::default();
     let shallow: HashSet<ObjectId> = repo
         .shallow_commits()
         .ok()
@@ -66,6 +80,10 @@ pub fn walk(
     let mut buf = Vec::new();
 
     while let Some(id) = queue.pop() {
+        if known.contains(&id) {
+            reached.insert(id);
+            continue;
+        }
         let data = match repo.objects.try_find(&id, &mut buf) {
             Ok(Some(data)) if data.kind == gix::object::Kind::Commit => data,
             Ok(Some(_)) | Err(_) => {
@@ -93,15 +111,7 @@ pub fn walk(
             }
         }
         let is_bot = author.is_bot;
-        let author = match identity_index.get(&author.identity) {
-            Some(index) => *index,
-            None => {
-                let index = history.identities.len() as u32;
-                identity_index.insert(author.identity.clone(), index);
-                history.identities.push(author.identity);
-                index
-            }
-        };
+        let author = intern(&mut history, &mut identity_index, author.identity);
         history.commits.push(CommitInfo {
             id,
             tree,
@@ -116,7 +126,46 @@ pub fn walk(
         }
     }
     progress(history.commits.len() as u64);
-    history
+    (history, reached)
+}
+
+fn intern(
+    history: &mut History,
+    index: &mut std::collections::HashMap<String, u32>,
+    identity: String,
+) -> u32 {
+    match index.get(&identity) {
+        Some(i) => *i,
+        None => {
+            let i = history.identities.len() as u32;
+            index.insert(identity.clone(), i);
+            history.identities.push(identity);
+            i
+        }
+    }
+}
+
+impl History {
+    /// Appends `other`'s commits and problems (re-interning its identities).
+    pub fn extend(&mut self, other: History) {
+        let mut index: std::collections::HashMap<String, u32> = self
+            .identities
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
+        for mut c in other.commits {
+            c.author = intern(
+                self,
+                &mut index,
+                other.identities[c.author as usize].clone(),
+            );
+            self.commits.push(c);
+        }
+        self.missing.extend(other.missing);
+        self.corrupt.extend(other.corrupt);
+        self.shallow.extend(other.shallow);
+    }
 }
 
 type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author);

@@ -100,6 +100,8 @@ pub struct LocStats {
     pub snapshots: usize,
     /// Months whose stored counts were kept because their tree had not changed.
     pub snapshots_reused: usize,
+    /// Commits read from the object database by the walk (only new ones when incremental).
+    pub commits_walked: usize,
     pub trees: usize,
     pub blobs_counted: usize,
     pub blobs_cached: usize,
