@@ -42,8 +42,10 @@ pub struct Opened {
     pub git_dir: PathBuf,
 }
 
-/// Bytes of object cache per repository handle; a full walk took 0.68x as long with it.
-const OBJECT_CACHE_BYTES: usize = 64 << 20;
+/// Bytes of object cache per repository handle. Each commit and tree is read once, so a cache
+/// only costs copies: measured on moby, the walk took 0.59-0.64 s without one and 0.69 s with
+/// 64 MiB; tree reading was unchanged.
+const OBJECT_CACHE_BYTES: usize = 0;
 
 /// Opens the repository at or above `path` and resolves `reference` (default `HEAD`) to a commit.
 pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {

@@ -78,6 +78,10 @@ pub fn walk_new(
     let mut queue = vec![tip];
     seen.insert(tip);
     let mut buf = Vec::new();
+    // Raw (name, e-mail) -> resolved author: a few thousand distinct signatures sign tens of
+    // thousands of commits, and resolving runs the mailmap and the bot regex.
+    let mut authors: std::collections::HashMap<(Vec<u8>, Vec<u8>), super::Author> =
+        std::collections::HashMap::new();
 
     while let Some(id) = queue.pop() {
         if known.contains(&id) {
@@ -95,7 +99,7 @@ pub fn walk_new(
                 continue;
             }
         };
-        let Some(parsed) = parse_header(data.data, data.object_hash, resolver) else {
+        let Some(parsed) = parse_header(data.data, data.object_hash, resolver, &mut authors) else {
             history.corrupt.push(id);
             continue;
         };
@@ -171,7 +175,12 @@ impl History {
 type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author);
 
 /// Parses the header fields temper needs; `None` if the commit is malformed.
-fn parse_header(data: &[u8], hash: gix::hash::Kind, resolver: &Resolver) -> Option<Header> {
+fn parse_header(
+    data: &[u8],
+    hash: gix::hash::Kind,
+    resolver: &Resolver,
+    authors: &mut std::collections::HashMap<(Vec<u8>, Vec<u8>), super::Author>,
+) -> Option<Header> {
     use gix::objs::commit::ref_iter::Token;
     let mut tree = None;
     let mut parents = Vec::with_capacity(1);
@@ -183,7 +192,15 @@ fn parse_header(data: &[u8], hash: gix::hash::Kind, resolver: &Resolver) -> Opti
             Token::Parent { id } => parents.push(id),
             Token::Author { signature } => {
                 author_time = signature.seconds();
-                author = Some(resolver.resolve(signature));
+                let key = (signature.name.to_vec(), signature.email.to_vec());
+                author = Some(match authors.get(&key) {
+                    Some(a) => a.clone(),
+                    None => {
+                        let a = resolver.resolve(signature);
+                        authors.insert(key, a.clone());
+                        a
+                    }
+                });
             }
             Token::Committer { signature } => {
                 return Some((tree?, parents, author_time, signature.seconds(), author?));
