@@ -193,12 +193,17 @@ impl Store {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
         fs::create_dir(&staging).map_err(io_err(&staging))?;
-        for (table, df) in tables.iter_mut() {
-            let path = staging.join(table.file_name());
-            write_synced(&path, |w| {
-                tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
-            })?;
-        }
+        // Tables are independent files: encode and flush them in parallel.
+        use rayon::prelude::*;
+        tables
+            .par_iter_mut()
+            .map(|(table, df)| {
+                let path = staging.join(table.file_name());
+                write_synced(&path, |w| {
+                    tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
+                })
+            })
+            .collect::<Result<Vec<()>, StoreError>>()?;
         let live = read_current(&dir)?;
         if let Some(live) = &live {
             for table in carry {
