@@ -534,17 +534,13 @@ fn rewritten_history_is_walked_afresh() {
     analyze(&repo, &store, &[]);
     // Replace the last commit (Dave's) by another one: the stored walk's tip is gone.
     git(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
-    let date = "2020-06-01T00:00:00+0000";
-    let out = std::process::Command::new("git")
-        .current_dir(&repo)
-        .args(["-c", "user.name=Eve", "-c", "user.email=eve@example.org"])
-        .args(["commit", "-q", "--allow-empty", "-m", "rewritten"])
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    commit_at(
+        &repo,
+        "Eve",
+        "eve@example.org",
+        "2020-06-01T00:00:00+0000",
+        "rewritten",
+    );
     analyze(&repo, &store, &[]);
     analyze(&repo, &fresh, &[]);
     for table in ["commits", "activity", "loc", "data_quality"] {

@@ -11,13 +11,8 @@ use common::*;
 type Row = (u64, u64, u64, u64); // files, code, comments, blanks
 type LocTable = BTreeMap<(String, String), (u64, u64, u64, u64, u64)>; // (month, language) -> files, code, comments, blanks, bytes
 
-/// Per language, tokei's summarised totals (a language plus its embedded children) over a
-/// checkout of `commit`, and the regular files tokei does not claim (files, bytes).
-fn tokei_oracle(repo: &Path, commit: &str) -> (BTreeMap<String, Row>, (u64, u64)) {
-    tokei_oracle_in(repo, commit, &["."])
-}
-
-/// [`tokei_oracle`] over the given subdirectories of the checkout only.
+/// Per language, tokei's summarised totals (a language plus its embedded children) over the
+/// `subdirs` of a checkout of `commit`, and the regular files tokei does not claim (files, bytes).
 fn tokei_oracle_in(
     repo: &Path,
     commit: &str,
@@ -161,6 +156,23 @@ fn temper_loc_of(store: &Path, repo: Option<&str>) -> LocTable {
         .collect()
 }
 
+/// temper's rows for `month` equal tokei's counts over `subdirs` of that month's snapshot, and
+/// its `Unrecognised` row holds exactly the regular files tokei leaves out.
+fn assert_month_matches_tokei(repo: &Path, loc: &LocTable, month: &str, subdirs: &[&str]) {
+    let commit = snapshot_commit(repo, month);
+    let (expected, unclaimed) = tokei_oracle_in(repo, &commit, subdirs);
+    let got: BTreeMap<String, Row> = loc
+        .iter()
+        .filter(|((m, l), _)| m == month && l != "Unrecognised")
+        .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
+        .collect();
+    assert_eq!(got, expected, "{month} ({commit})");
+    let other = loc
+        .get(&(month.to_string(), "Unrecognised".to_string()))
+        .map_or((0, 0), |v| (v.0, v.4));
+    assert_eq!(other, unclaimed, "{month}: files no language claims");
+}
+
 #[test]
 fn every_month_equals_tokei_cli_over_git_archive() {
     let tmp = tempfile::tempdir().unwrap();
@@ -181,18 +193,7 @@ fn every_month_equals_tokei_cli_over_git_archive() {
         ["2021-01", "2021-02", "2021-03", "2021-04"]
     );
     for month in months {
-        let commit = snapshot_commit(&repo, month);
-        let (expected, unclaimed) = tokei_oracle(&repo, &commit);
-        let got: BTreeMap<String, Row> = loc
-            .iter()
-            .filter(|((m, l), _)| m == month && l != "Unrecognised")
-            .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
-            .collect();
-        assert_eq!(got, expected, "{month} ({commit})");
-        let other = loc
-            .get(&(month.to_string(), "Unrecognised".to_string()))
-            .map_or((0, 0), |v| (v.0, v.4));
-        assert_eq!(other, unclaimed, "{month}: files no language claims");
+        assert_month_matches_tokei(&repo, &loc, month, &["."]);
     }
     // Hand counts beside the fixture, so a broken oracle cannot agree with a broken temper:
     // January's `run` is BASH by its shebang (no extension): 2 code, 2 comments (the shebang and
@@ -258,15 +259,7 @@ fn path_scope_counts_only_that_part_of_each_snapshot() {
     );
     assert_eq!(months.len(), 4);
     for month in months {
-        let commit = snapshot_commit(&repo, month);
-        let (expected, unclaimed) = tokei_oracle_in(&repo, &commit, &["src", ".hidden"]);
-        let got: BTreeMap<String, Row> = loc
-            .iter()
-            .filter(|((m, l), _)| m == month && l != "Unrecognised")
-            .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
-            .collect();
-        assert_eq!(got, expected, "{month}");
-        assert_eq!(unclaimed, (0, 0));
+        assert_month_matches_tokei(&repo, &loc, month, &["src", ".hidden"]);
     }
 }
 
@@ -289,17 +282,13 @@ fn a_new_month_mined_incrementally_equals_a_fresh_run() {
     std::fs::write(repo.join("lib.rs"), "pub fn f() {}\n").unwrap();
     std::fs::write(repo.join("more.py"), "# c\nx = 1\n").unwrap();
     git(&repo, &["add", "lib.rs", "more.py"]);
-    let date = "2021-05-06T12:00:00+0000";
-    let out = std::process::Command::new("git")
-        .current_dir(&repo)
-        .args(["-c", "user.name=Lin", "-c", "user.email=lin@example.org"])
-        .args(["commit", "-q", "-m", "May"])
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    commit_at(
+        &repo,
+        "Lin",
+        "lin@example.org",
+        "2021-05-06T12:00:00+0000",
+        "May",
+    );
     let second = analyze(&incremental);
     let timings = String::from_utf8_lossy(&second.stderr);
     // Four months kept their counts; only May's snapshot was counted, with two new blobs.
@@ -320,14 +309,7 @@ fn a_new_month_mined_incrementally_equals_a_fresh_run() {
             "{table}"
         );
     }
-    let may = snapshot_commit(&repo, "2021-05");
-    let (expected, _) = tokei_oracle(&repo, &may);
-    let got: BTreeMap<String, Row> = temper_loc(&incremental)
-        .iter()
-        .filter(|((m, l), _)| m == "2021-05" && l != "Unrecognised")
-        .map(|((_, l), v)| (l.clone(), (v.0, v.1, v.2, v.3)))
-        .collect();
-    assert_eq!(got, expected);
+    assert_month_matches_tokei(&repo, &temper_loc(&incremental), "2021-05", &["."]);
 }
 
 #[test]
@@ -355,4 +337,40 @@ fn no_loc_mines_activity_only_and_keeps_the_blob_cache() {
     assert_eq!(temper_loc(&store), full);
     let timings = String::from_utf8_lossy(&again.stderr);
     assert!(timings.contains(" 0 blobs counted"), "{timings}");
+}
+
+#[test]
+fn oversized_blobs_count_as_files_without_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("big");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    // 64 MiB + 1 byte of C source (blank lines): over the documented limit, so not decoded.
+    let size = (64u64 << 20) + 1;
+    std::fs::write(repo.join("big.c"), vec![b'\n'; size as usize]).unwrap();
+    std::fs::write(repo.join("small.c"), "int x;\n").unwrap();
+    git(&repo, &["add", "big.c", "small.c"]);
+    commit_at(
+        &repo,
+        "Big",
+        "big@example.org",
+        "2022-02-02T00:00:00+0000",
+        "big",
+    );
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&store),
+    );
+    let loc = temper_loc(&store);
+    // Hand count: two C files; only small.c's one line of code; bytes of both.
+    assert_eq!(loc[&("2022-02".into(), "C".into())], (2, 1, 0, 0, size + 7));
+    let dq = export_csv(&store, "data_quality", None);
+    let kinds = column(&dq, "kind");
+    let counts = column(&dq, "count");
+    let i = kinds.iter().position(|k| *k == "oversized_blob").unwrap();
+    assert_eq!(counts[i], "1");
 }

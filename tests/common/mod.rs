@@ -173,3 +173,28 @@ pub fn tokei_cli() -> PathBuf {
     }
     bin
 }
+
+/// Commits what is staged (or nothing, with `--allow-empty`) as `name <email>` at `date` for
+/// both author and committer.
+pub fn commit_at(repo: &Path, name: &str, email: &str, date: &str, message: &str) {
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args([
+            "-c",
+            &format!("user.name={name}"),
+            "-c",
+            &format!("user.email={email}"),
+        ])
+        .args(["commit", "-q", "--allow-empty", "-m", message])
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
