@@ -32,6 +32,9 @@ pub struct ActivityRow {
     pub human_contributors: u32,
     pub new_contributors: u32,
     pub bot_commits: u32,
+    /// Churn of the month's non-merge commits (`None` when churn was not mined).
+    pub lines_added: Option<u64>,
+    pub lines_removed: Option<u64>,
 }
 
 /// Kinds of data-quality finding, in the order they are reported.
@@ -66,12 +69,14 @@ pub struct Finding {
 }
 
 /// The monthly activity rows, first to last plausible month, no gaps.
-pub fn monthly_activity(history: &History, now: i64) -> Vec<ActivityRow> {
+pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<ActivityRow> {
     #[derive(Default)]
     struct Bucket {
         commits: u32,
         merges: u32,
         bot_commits: u32,
+        lines_added: u64,
+        lines_removed: u64,
         people: HashSet<u32>,
         humans: HashSet<u32>,
     }
@@ -88,6 +93,10 @@ pub fn monthly_activity(history: &History, now: i64) -> Vec<ActivityRow> {
         b.commits += 1;
         b.merges += u32::from(c.parents.len() > 1);
         b.bot_commits += u32::from(c.is_bot);
+        if let Some(churn) = c.churn {
+            b.lines_added += churn.lines_added;
+            b.lines_removed += churn.lines_removed;
+        }
         b.people.insert(c.author);
         if !c.is_bot {
             b.humans.insert(c.author);
@@ -118,6 +127,8 @@ pub fn monthly_activity(history: &History, now: i64) -> Vec<ActivityRow> {
                 human_contributors: b.map_or(0, |b| b.humans.len() as u32),
                 new_contributors: newcomers.get(&month).copied().unwrap_or(0),
                 bot_commits: b.map_or(0, |b| b.bot_commits),
+                lines_added: with_churn.then(|| b.map_or(0, |b| b.lines_added)),
+                lines_removed: with_churn.then(|| b.map_or(0, |b| b.lines_removed)),
             }
         })
         .collect()
@@ -262,6 +273,7 @@ mod tests {
             committer_time: t,
             author,
             is_bot,
+            churn: None,
         }
     }
 
@@ -284,7 +296,7 @@ mod tests {
             identities: (0..5).map(|i| format!("p{i}")).collect(),
             ..History::default()
         };
-        let rows = monthly_activity(&history, now);
+        let rows = monthly_activity(&history, now, true);
         let months: Vec<String> = rows.iter().map(|r| r.month.to_string()).collect();
         assert_eq!(months, ["2020-01", "2020-02", "2020-03"]);
         assert_eq!(

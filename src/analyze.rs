@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use crate::activity::{self, Finding, Problems, Summary};
+use crate::churn;
 use crate::git::{self, snapshot, touch, BotRule, Resolver};
 use crate::loc::{self, BlobCache, LocStats};
 use crate::month::Month;
@@ -32,8 +33,8 @@ pub struct AnalyzeOptions {
     pub store: PathBuf,
     pub threads: usize,
     pub bots: BotRule,
-    /// Count lines of code (`loc`); without it only commit activity is mined, and a stored
-    /// blob cache is kept for a later full run.
+    /// Count lines of code (`loc`) and churn; without it only commit activity is mined, and a
+    /// stored blob cache is kept for a later full run.
     pub count_lines: bool,
     /// The part of each tree analysed (`--path`, `--exclude`); applies to every table.
     pub scope: Scope,
@@ -154,10 +155,11 @@ fn analyze_one(
 
     let resolver = Resolver::new(&mailmap, options.bots.clone());
     let walk_key = format!(
-        "scope={} bots={} mailmap={:016x} format={}",
+        "scope={} bots={} mailmap={:016x} churn={} format={}",
         options.scope.description(),
         options.bots.pattern(),
         crate::store::fnv1a(&mailmap),
+        options.count_lines,
         FORMAT_VERSION
     );
     let bar = progress.counter(format!("{name}: walking commits"));
@@ -180,6 +182,15 @@ fn analyze_one(
         &options.scope,
         from,
     ));
+    if options.count_lines {
+        let bar = progress.counter(format!("{name}: diffing commits"));
+        let churn = churn::churn(&repo.repo, &history, &options.scope, from, &|| bar.inc(1));
+        bar.finish_and_clear();
+        for (c, churn) in history.commits[from..].iter_mut().zip(churn) {
+            c.churn = churn;
+        }
+        clock.lap("churn");
+    }
     let walk_problems = [&history.missing, &history.corrupt, &history.shallow]
         .map(|ids| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
     let walk_frame = tables::walk_frame(&history, &in_scope)?;
@@ -191,7 +202,7 @@ fn analyze_one(
     }
     clock.lap("scope");
 
-    let activity_rows = activity::monthly_activity(&history, options.now);
+    let activity_rows = activity::monthly_activity(&history, options.now, options.count_lines);
     let months: Vec<Month> = if options.count_lines {
         activity_rows.iter().map(|r| r.month).collect()
     } else {

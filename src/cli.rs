@@ -62,9 +62,10 @@ pub struct AnalyzeArgs {
     /// Leave out files matching this glob (repeatable), e.g. 'vendor/**' or '**/*.pb.go'.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
-    /// Mine commit activity only; skip counting lines of code (the `loc` table stays empty).
+    /// Mine commits and monthly activity only: no lines of code, no churn (those tables and
+    /// columns stay empty).
     #[arg(long)]
-    pub no_loc: bool,
+    pub activity_only: bool,
     /// Print the time each stage took, and the line counter's work, on stderr.
     #[arg(long)]
     pub timings: bool,
@@ -186,7 +187,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 store,
                 threads,
                 bots,
-                count_lines: !a.no_loc,
+                count_lines: !a.activity_only,
                 scope,
                 now: chrono::Utc::now().timestamp(),
             })

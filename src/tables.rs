@@ -57,6 +57,9 @@ pub mod col {
     pub const TREE: &str = "tree";
     pub const PARENT_IDS: &str = "parent_ids";
     pub const IN_SCOPE: &str = "in_scope";
+    pub const LINES_ADDED: &str = "lines_added";
+    pub const LINES_REMOVED: &str = "lines_removed";
+    pub const FILES_CHANGED: &str = "files_changed";
 }
 
 /// The stored tables.
@@ -131,6 +134,20 @@ fn repo_column(repo: &str, height: usize) -> Column {
     Column::new(col::REPO.into(), vec![repo; height])
 }
 
+/// A nullable churn count per commit (null for merges).
+fn churn_column<'a>(
+    name: &str,
+    commits: impl Iterator<Item = &'a crate::git::CommitInfo>,
+    f: fn(&crate::churn::Churn) -> u64,
+) -> Column {
+    Column::new(
+        name.into(),
+        commits
+            .map(|c| c.churn.as_ref().map(f))
+            .collect::<Vec<Option<u64>>>(),
+    )
+}
+
 fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
     let millis: Vec<i64> = seconds
         .into_iter()
@@ -192,6 +209,17 @@ pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFram
                 .map(|c| is_plausible(c.author_time, now))
                 .collect::<Vec<_>>(),
         ),
+        churn_column(col::LINES_ADDED, commits.iter().copied(), |c| c.lines_added),
+        churn_column(col::LINES_REMOVED, commits.iter().copied(), |c| {
+            c.lines_removed
+        }),
+        Column::new(
+            col::FILES_CHANGED.into(),
+            commits
+                .iter()
+                .map(|c| c.churn.map(|c| c.files_changed))
+                .collect::<Vec<Option<u32>>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
 }
@@ -212,6 +240,18 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
         Column::new(col::HUMAN_CONTRIBUTORS.into(), u(|r| r.human_contributors)),
         Column::new(col::NEW_CONTRIBUTORS.into(), u(|r| r.new_contributors)),
         Column::new(col::BOT_COMMITS.into(), u(|r| r.bot_commits)),
+        Column::new(
+            col::LINES_ADDED.into(),
+            rows.iter()
+                .map(|r| r.lines_added)
+                .collect::<Vec<Option<u64>>>(),
+        ),
+        Column::new(
+            col::LINES_REMOVED.into(),
+            rows.iter()
+                .map(|r| r.lines_removed)
+                .collect::<Vec<Option<u64>>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
 }
@@ -338,6 +378,14 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
             c.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
         ),
         Column::new(col::IN_SCOPE.into(), in_scope.to_vec()),
+        churn_column(col::LINES_ADDED, c.iter(), |c| c.lines_added),
+        churn_column(col::LINES_REMOVED, c.iter(), |c| c.lines_removed),
+        Column::new(
+            col::FILES_CHANGED.into(),
+            c.iter()
+                .map(|c| c.churn.map(|c| c.files_changed))
+                .collect::<Vec<Option<u32>>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
 }
@@ -352,6 +400,9 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<Option<(History, Vec<bool>)>, T
     let author = df.column(col::AUTHOR)?.str()?;
     let is_bot = df.column(col::IS_BOT)?.bool()?;
     let in_scope = df.column(col::IN_SCOPE)?.bool()?;
+    let lines_added = df.column(col::LINES_ADDED)?.u64()?;
+    let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
+    let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
     let id = |v: &str| gix::ObjectId::from_hex(v.as_bytes()).ok();
     let mut history = History::default();
     let mut identities: std::collections::HashMap<String, u32> = Default::default();
@@ -385,6 +436,20 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<Option<(History, Vec<bool>)>, T
             committer_time: committer_time.get(i).unwrap_or(0),
             author: index,
             is_bot: is_bot.get(i).unwrap_or(false),
+            churn: match (
+                lines_added.get(i),
+                lines_removed.get(i),
+                files_changed.get(i),
+            ) {
+                (Some(lines_added), Some(lines_removed), Some(files_changed)) => {
+                    Some(crate::churn::Churn {
+                        lines_added,
+                        lines_removed,
+                        files_changed,
+                    })
+                }
+                _ => None,
+            },
         });
         flags.push(in_scope.get(i).unwrap_or(true));
     }

@@ -55,8 +55,14 @@ pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
     if gix::discover::upwards(path).is_err() {
         return Err(OpenError::NotARepository(path.to_owned()));
     }
-    let mut repo = gix::discover_opts(path, Default::default(), gix::open::Options::isolated())
-        .map_err(|e| OpenError::Open {
+    // Blobs over temper's size limit are treated as binary by line diffs too (git's own default
+    // threshold is 512 MiB): churn then counts such a file as changed, with no lines.
+    let options = gix::open::Options::isolated().cli_overrides([format!(
+        "core.bigFileThreshold={}",
+        crate::loc::MAX_BLOB_BYTES
+    )]);
+    let mut repo =
+        gix::discover_opts(path, Default::default(), options).map_err(|e| OpenError::Open {
             path: path.to_owned(),
             message: e.to_string(),
         })?;

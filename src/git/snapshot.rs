@@ -103,6 +103,7 @@ mod tests {
             committer_time: ct,
             author: 0,
             is_bot: false,
+            churn: None,
         };
         let history = History {
             commits: vec![

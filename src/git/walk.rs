@@ -25,6 +25,8 @@ pub struct CommitInfo {
     pub author: u32,
     /// Whether the resolved author name or e-mail matched the bot rule.
     pub is_bot: bool,
+    /// Lines added and removed against the parent; `None` for merges and until computed.
+    pub churn: Option<crate::churn::Churn>,
 }
 
 /// The result of a walk: the commits found and what could not be read.
@@ -124,6 +126,7 @@ pub fn walk_new(
             committer_time,
             author,
             is_bot,
+            churn: None,
         });
         if history.commits.len() % 4096 == 0 {
             progress(history.commits.len() as u64);

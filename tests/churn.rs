@@ -1,0 +1,160 @@
+//! Churn against `git log --numstat --no-merges` on the churn fixture, and the hand counts
+//! written in `tests/fixtures/make_churn.sh`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+/// Per commit id: (added, removed, files) as numstat reports them (binary files count 0 lines).
+fn numstat(repo: &Path) -> BTreeMap<String, (u64, u64, u32)> {
+    let out = git(
+        repo,
+        &["log", "--numstat", "--no-merges", "--format=@%H", "HEAD"],
+    );
+    let mut map = BTreeMap::new();
+    let mut current = String::new();
+    for line in out.lines() {
+        if let Some(id) = line.strip_prefix('@') {
+            current = id.to_string();
+            map.insert(current.clone(), (0, 0, 0));
+        } else if !line.is_empty() {
+            let mut parts = line.split('\t');
+            let n = |v: Option<&str>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let (a, r) = (n(parts.next()), n(parts.next()));
+            let e = map.get_mut(&current).unwrap();
+            *e = (e.0 + a, e.1 + r, e.2 + 1);
+        }
+    }
+    map
+}
+
+#[test]
+fn churn_equals_git_numstat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_churn.sh", tmp.path(), "churn");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&store),
+    );
+    let rows = export_csv(&store, "commits", None);
+    let ids = column(&rows, "commit");
+    let (added, removed, files) = (
+        column(&rows, "lines_added"),
+        column(&rows, "lines_removed"),
+        column(&rows, "files_changed"),
+    );
+    let merges = column(&rows, "is_merge");
+    let expected = numstat(&repo);
+    let mut got = BTreeMap::new();
+    for i in 0..ids.len() {
+        if merges[i] == "true" {
+            // Merges carry no churn: empty cells.
+            assert_eq!((added[i], removed[i], files[i]), ("", "", ""));
+            continue;
+        }
+        got.insert(
+            ids[i].to_string(),
+            (
+                added[i].parse().unwrap(),
+                removed[i].parse().unwrap(),
+                files[i].parse().unwrap(),
+            ),
+        );
+    }
+    assert_eq!(got, expected);
+    // Hand counts (make_churn.sh), in author-time order c1..c6.
+    let by_order: Vec<(u64, u64, u32)> = ids
+        .iter()
+        .zip(merges.iter())
+        .filter(|(_, m)| **m == "false")
+        .map(|(id, _)| got[*id])
+        .collect();
+    assert_eq!(
+        by_order,
+        [
+            (8, 0, 3),
+            (2, 1, 1),
+            (0, 0, 2),
+            (1, 1, 1),
+            (2, 0, 1),
+            (1, 0, 1)
+        ]
+    );
+
+    // Monthly sums: January +10 -1, February +1 -1, March +3 -0.
+    let activity = export_csv(&store, "activity", None);
+    assert_eq!(
+        column(&activity, "month"),
+        ["2022-01", "2022-02", "2022-03"]
+    );
+    assert_eq!(column(&activity, "lines_added"), ["10", "1", "3"]);
+    assert_eq!(column(&activity, "lines_removed"), ["1", "1", "0"]);
+}
+
+#[test]
+fn churn_respects_the_path_scope_and_incremental_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_churn.sh", tmp.path(), "churn");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--path", "c.txt", "--store"])
+            .arg(&store),
+    );
+    // In scope: c3 (the rename creates c.txt, 0 lines) and c6 (+1): git log -- c.txt agrees.
+    let rows = export_csv(&store, "commits", None);
+    assert_eq!(column(&rows, "lines_added"), ["0", "1"]);
+    assert_eq!(column(&rows, "files_changed"), ["1", "1"]);
+    assert_eq!(git_log_paths(&repo, "HEAD", "%H", &["c.txt"]).len(), 2);
+
+    // A later commit is diffed incrementally; earlier churn comes from the store.
+    let full = tmp.path().join("full");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&full),
+    );
+    std::fs::write(repo.join("c.txt"), "x\ny\n").unwrap();
+    git(&repo, &["add", "c.txt"]);
+    commit_at(
+        &repo,
+        "Chu",
+        "chu@example.org",
+        "2022-04-01T00:00:00+0000",
+        "c8",
+    );
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&full),
+    );
+    let fresh = tmp.path().join("fresh");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&fresh),
+    );
+    assert_eq!(
+        export_csv(&full, "commits", None),
+        export_csv(&fresh, "commits", None)
+    );
+    assert_eq!(
+        export_csv(&full, "activity", None),
+        export_csv(&fresh, "activity", None)
+    );
+}
