@@ -95,15 +95,40 @@ fn commit_churn(
             return Ok(std::ops::ControlFlow::Continue(()));
         }
         total.files_changed += 1;
-        let counts = change.diff(lines).and_then(|mut d| d.line_counts());
-        lines.clear_resource_cache_keep_allocation();
-        if let Ok(Some(stats)) = counts {
-            total.lines_added += u64::from(stats.insertions);
-            total.lines_removed += u64::from(stats.removals);
+        if let Some((added, removed)) = line_counts(&change, lines) {
+            total.lines_added += added;
+            total.lines_removed += removed;
         }
+        lines.clear_resource_cache_keep_allocation();
         Ok(std::ops::ControlFlow::Continue(()))
     });
     renames.clear_resource_cache_keep_allocation();
     outcome.ok()?;
     Some(total)
+}
+
+/// Lines added and removed by one change; `None` for binary content. Lines keep their
+/// terminators, as in git: a last line that gains or loses its newline is one line removed and
+/// one added (gix's own `line_counts` ignores terminators and would count nothing there).
+fn line_counts(
+    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    cache: &mut gix::diff::blob::Platform,
+) -> Option<(u64, u64)> {
+    use gix::diff::blob::platform::prepare_diff::Operation;
+    let platform = change.diff(cache).ok()?;
+    let prepared = platform.resource_cache.prepare_diff().ok()?;
+    match prepared.operation {
+        Operation::InternalDiff { algorithm } => {
+            let input = gix::diff::blob::InternedInput::new(
+                prepared.old.intern_source(),
+                prepared.new.intern_source(),
+            );
+            let diff = gix::diff::blob::Diff::compute(algorithm, &input);
+            Some((
+                u64::from(diff.count_additions()),
+                u64::from(diff.count_removals()),
+            ))
+        }
+        Operation::ExternalCommand { .. } | Operation::SourceOrDestinationIsBinary => None,
+    }
 }
