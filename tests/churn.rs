@@ -69,7 +69,7 @@ fn churn_equals_git_numstat() {
         );
     }
     assert_eq!(got, expected);
-    // Hand counts (make_churn.sh), in author-time order c1..c6.
+    // Hand counts (make_churn.sh), in author-time order c1..c8 without the merge c7.
     let by_order: Vec<(u64, u64, u32)> = ids
         .iter()
         .zip(merges.iter())
@@ -84,18 +84,19 @@ fn churn_equals_git_numstat() {
             (0, 0, 2),
             (1, 1, 1),
             (2, 0, 1),
-            (1, 0, 1)
+            (1, 0, 1),
+            (2, 1, 1)
         ]
     );
 
-    // Monthly sums: January +10 -1, February +1 -1, March +3 -0.
+    // Monthly sums: January +10 -1, February +1 -1, March +5 -1.
     let activity = export_csv(&store, "activity", None);
     assert_eq!(
         column(&activity, "month"),
         ["2022-01", "2022-02", "2022-03"]
     );
-    assert_eq!(column(&activity, "lines_added"), ["10", "1", "3"]);
-    assert_eq!(column(&activity, "lines_removed"), ["1", "1", "0"]);
+    assert_eq!(column(&activity, "lines_added"), ["10", "1", "5"]);
+    assert_eq!(column(&activity, "lines_removed"), ["1", "1", "1"]);
 }
 
 #[test]
