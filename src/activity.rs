@@ -23,7 +23,7 @@ pub fn is_plausible(author_time: i64, now: i64) -> bool {
 }
 
 /// One row of the `activity` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
     pub month: Month,
     pub commits: u32,
@@ -35,6 +35,10 @@ pub struct ActivityRow {
     /// Churn of the month's non-merge commits (`None` when churn was not mined).
     pub lines_added: Option<u64>,
     pub lines_removed: Option<u64>,
+    /// Line age at the month's snapshot (`None` when line age was not mined or there are no
+    /// counted lines).
+    pub median_line_age_days: Option<f64>,
+    pub new_code_share: Option<f64>,
 }
 
 /// Kinds of data-quality finding, in the order they are reported.
@@ -129,6 +133,8 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
                 bot_commits: b.map_or(0, |b| b.bot_commits),
                 lines_added: with_churn.then(|| b.map_or(0, |b| b.lines_added)),
                 lines_removed: with_churn.then(|| b.map_or(0, |b| b.lines_removed)),
+                median_line_age_days: None,
+                new_code_share: None,
             }
         })
         .collect()
@@ -182,6 +188,17 @@ pub struct Summary {
     pub code_now: u64,
     /// The largest languages by code in the last snapshot, with their share of all code.
     pub main_languages: Vec<(String, f64)>,
+    /// Lines added and removed by the non-merge commits of the last-12-month window (`None`
+    /// when churn was not mined).
+    #[serde(default)]
+    pub lines_added_12m: Option<u64>,
+    #[serde(default)]
+    pub lines_removed_12m: Option<u64>,
+    /// Share of the last snapshot's lines written in its last 12 months, and their median age.
+    #[serde(default)]
+    pub new_code_share_now: Option<f64>,
+    #[serde(default)]
+    pub median_line_age_days_now: Option<f64>,
 }
 
 /// How many languages the summary names.
@@ -225,8 +242,12 @@ pub fn summary(
     let last_month = activity.last().map(|r| r.month);
     let mut commits_per_month_12m = 0.0;
     let mut contributors_12m = 0;
+    let (mut lines_added_12m, mut lines_removed_12m) = (None, None);
     if let (Some(first), Some(last)) = (first_month, last_month) {
         let (from, to) = last_year_window(first, last);
+        let window = || activity.iter().filter(|r| r.month >= from && r.month <= to);
+        lines_added_12m = window().map(|r| r.lines_added).sum();
+        lines_removed_12m = window().map(|r| r.lines_removed).sum();
         let months = f64::from(from.months_until(to) + 1);
         let in_window: u64 = activity
             .iter()
@@ -245,9 +266,14 @@ pub fn summary(
     }
     let everyone: HashSet<u32> = history.commits.iter().map(|c| c.author).collect();
     let (code_now, main_languages) = current_code(loc);
+    let now_row = activity.last();
     Summary {
         code_now,
         main_languages,
+        lines_added_12m,
+        lines_removed_12m,
+        new_code_share_now: now_row.and_then(|r| r.new_code_share),
+        median_line_age_days_now: now_row.and_then(|r| r.median_line_age_days),
         name: name.to_string(),
         first_month,
         last_month,

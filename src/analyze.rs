@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::activity::{self, Finding, Problems, Summary};
-use crate::churn;
+use crate::churn::{self, age, age::LineAges, age::MonthAge};
 use crate::git::{self, snapshot, touch, BotRule, Resolver};
 use crate::loc::{self, BlobCache, LocStats};
 use crate::month::Month;
@@ -64,6 +64,8 @@ pub struct RepoOutcome {
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Nothing had changed since the stored run: nothing was mined or written.
     pub up_to_date: bool,
+    /// First-parent commits whose line changes this run followed (line age).
+    pub age_links: usize,
 }
 
 /// Identifies the line counter: a cache written by another one is not reused.
@@ -127,13 +129,14 @@ fn analyze_one(
     let mut clock = Stopwatch::start();
     let mailmap = read_mailmap(repo);
     let inputs = format!(
-        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} loc={} format={}",
+        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} age={} loc={} format={}",
         repo.tip,
         repo.reference,
         options.scope.description(),
         options.bots.pattern(),
         crate::store::fnv1a(&mailmap),
         counter_id(),
+        age_key(),
         options.count_lines,
         FORMAT_VERSION
     );
@@ -148,6 +151,7 @@ fn analyze_one(
                     loc_stats: LocStats::default(),
                     timings: clock.laps,
                     up_to_date: true,
+                    age_links: 0,
                 });
             }
         }
@@ -235,6 +239,37 @@ fn analyze_one(
     kept_rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
     let loc_rows = kept_rows;
 
+    let mut activity_rows = activity_rows;
+    let mut month_ages = Vec::new();
+    let mut age_state = None;
+    let mut age_links = 0;
+    if options.count_lines {
+        let bar = progress.counter(format!("{name}: following lines"));
+        let (ages, state, followed) = line_age(
+            store,
+            name,
+            repo,
+            previous.as_ref().filter(|_| reusable),
+            &chain,
+            &snapshots,
+            &options.scope,
+            &|| bar.inc(1),
+        )?;
+        bar.finish_and_clear();
+        let by_month: std::collections::HashMap<Month, &MonthAge> =
+            ages.iter().map(|a| (a.month, a)).collect();
+        for row in &mut activity_rows {
+            if let Some(a) = by_month.get(&row.month) {
+                row.median_line_age_days = a.median_age_days;
+                row.new_code_share = a.new_code_share;
+            }
+        }
+        month_ages = ages;
+        age_state = Some(state);
+        age_links = followed;
+        clock.lap("age");
+    }
+
     let problems = Problems {
         missing: [history.missing.as_slice(), loc.missing.as_slice()].concat(),
         corrupt: [history.corrupt.as_slice(), loc.corrupt.as_slice()].concat(),
@@ -261,10 +296,28 @@ fn analyze_one(
         (Table::Walk, walk_frame),
     ];
     let mut carry = Vec::new();
+    let (mut age_tip, mut age_applied) = previous
+        .as_ref()
+        .map_or((String::new(), 0), |p| (p.age_tip.clone(), p.age_applied));
+    let mut age_key_now = previous
+        .as_ref()
+        .map_or(String::new(), |p| p.age_key.clone());
     if options.count_lines {
         frames.push((Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?));
+        frames.push((Table::Age, tables::age_frame(name, &month_ages)?));
+        if let Some(state) = &age_state {
+            frames.push((Table::LineAges, tables::line_ages_frame(state)?));
+            age_applied = state.applied;
+            age_tip = state
+                .applied
+                .checked_sub(1)
+                .and_then(|i| chain.len().checked_sub(i + 1))
+                .map(|i| chain[i].commit.to_string())
+                .unwrap_or_default();
+            age_key_now = age_key();
+        }
     } else {
-        carry.push(Table::BlobCounts);
+        carry.extend([Table::BlobCounts, Table::LineAges]);
     }
     let meta = RepoMeta {
         name: name.to_string(),
@@ -281,6 +334,9 @@ fn analyze_one(
         findings: findings.clone(),
         walk_key,
         walk_problems,
+        age_key: age_key_now,
+        age_tip,
+        age_applied,
     };
     store.save_repo(&meta, &mut frames, &carry)?;
     clock.lap("tables + store");
@@ -290,6 +346,7 @@ fn analyze_one(
         loc_stats: loc.stats,
         timings: clock.laps,
         up_to_date: false,
+        age_links,
     })
 }
 
@@ -374,6 +431,88 @@ fn reusable_rows(
     Ok((kept, fresh))
 }
 
+/// What the stored line-age state depends on besides the chain.
+fn age_key() -> String {
+    format!("temper-age-1/{}", counter_id())
+}
+
+/// Month figures of line age for every snapshot, following only the new first-parent links
+/// when the stored state was made on the same chain (`previous`, given only when its tables
+/// were made under the same scope and counter), and keeping the stored figures of months
+/// whose snapshot commit is unchanged. Returns the figures in month order and the new state.
+#[allow(clippy::too_many_arguments)]
+fn line_age(
+    store: &Store,
+    name: &str,
+    repo: &git::Opened,
+    previous: Option<&RepoMeta>,
+    chain_tip_first: &[snapshot::ChainLink],
+    snapshots: &[snapshot::Snapshot],
+    scope: &Scope,
+    on_link: &(dyn Fn() + Sync),
+) -> Result<(Vec<MonthAge>, LineAges, usize), AnalyzeError> {
+    let chain: Vec<snapshot::ChainLink> = chain_tip_first.iter().rev().copied().collect();
+    let position: std::collections::HashMap<gix::ObjectId, usize> = chain
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.commit, i))
+        .collect();
+    let mut state = LineAges::default();
+    let mut kept: std::collections::BTreeMap<Month, MonthAge> = Default::default();
+    let resumable = previous.filter(|p| {
+        p.age_key == age_key()
+            && p.age_applied > 0
+            && chain
+                .get(p.age_applied - 1)
+                .is_some_and(|l| l.commit == p.age_tip.as_str())
+    });
+    if let Some(p) = resumable {
+        let stored = (
+            store.load_optional(name, Table::LineAges)?,
+            store.load_optional(name, Table::Age)?,
+            store.load_optional(name, Table::Activity)?,
+            store.load_optional(name, Table::Snapshots)?,
+        );
+        if let (Some((_, lines)), Some((_, age)), Some((_, activity)), Some((_, snaps))) = stored {
+            state = tables::line_ages_from_frame(&lines, p.age_applied)?;
+            let commits: std::collections::HashMap<Month, gix::ObjectId> =
+                tables::snapshots_from_frame(&snaps)?
+                    .into_iter()
+                    .map(|s| (s.month, s.commit))
+                    .collect();
+            let now: std::collections::HashMap<Month, gix::ObjectId> =
+                snapshots.iter().map(|s| (s.month, s.commit)).collect();
+            kept = tables::month_ages_from_frames(&age, &activity)?
+                .into_iter()
+                .filter(|a| {
+                    commits.contains_key(&a.month) && commits.get(&a.month) == now.get(&a.month)
+                })
+                .map(|a| (a.month, a))
+                .collect();
+        }
+    }
+    let wanted_of = |kept: &std::collections::BTreeMap<Month, MonthAge>| -> Vec<(Month, usize)> {
+        snapshots
+            .iter()
+            .filter(|s| !kept.contains_key(&s.month))
+            .filter_map(|s| position.get(&s.commit).map(|&p| (s.month, p)))
+            .collect()
+    };
+    let mut wanted = wanted_of(&kept);
+    if wanted.first().is_some_and(|w| w.1 + 1 < state.applied) {
+        // A month the stored state has already passed: start again from the root.
+        state = LineAges::default();
+        kept.clear();
+        wanted = wanted_of(&kept);
+    }
+    let start = state.applied;
+    for a in age::track(&repo.repo, &chain, &mut state, &wanted, scope, on_link) {
+        kept.insert(a.month, a);
+    }
+    let followed = state.applied - start;
+    Ok((kept.into_values().collect(), state, followed))
+}
+
 /// The `.mailmap` blob of the analysed commit's tree; empty when there is none or it cannot be
 /// read (a missing mailmap only means identities stay unmerged).
 fn read_mailmap(repo: &git::Opened) -> Vec<u8> {
@@ -420,6 +559,10 @@ pub fn render_timings(outcome: &RepoOutcome) -> String {
         out.push_str(&format!(" {stage} {:.2}s;", t.as_secs_f64()));
     }
     let s = &outcome.loc_stats;
+    out.push_str(&format!(
+        " age: lines of {} first-parent commits followed;",
+        outcome.age_links
+    ));
     out.push_str(&format!(
         " commits read {}; loc: {} snapshots counted, {} reused, {} trees in {:.2}s, {} blobs counted ({} MB decoded) in {:.2}s (CPU: decode {:.2}s, count {:.2}s), {} reused from the cache, sums {:.2}s",
         s.commits_walked,
@@ -473,10 +616,13 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         "commits/month 12m",
         "contributors 12m",
         "code now",
+        "churn 12m",
+        "new code",
+        "median age",
         "main languages",
     ];
     let month = |m: Option<crate::month::Month>| m.map_or("-".to_string(), |m| m.to_string());
-    let rows: Vec<[String; 9]> = summaries
+    let rows: Vec<[String; 12]> = summaries
         .iter()
         .map(|s| {
             [
@@ -488,6 +634,14 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
                 format!("{:.1}", s.commits_per_month_12m),
                 thousands(s.contributors_12m),
                 thousands(s.code_now),
+                match (s.lines_added_12m, s.lines_removed_12m) {
+                    (Some(a), Some(r)) => format!("+{} -{}", thousands(a), thousands(r)),
+                    _ => "-".to_string(),
+                },
+                s.new_code_share_now
+                    .map_or("-".to_string(), |v| format!("{:.0}%", v * 100.0)),
+                s.median_line_age_days_now
+                    .map_or("-".to_string(), |d| format!("{:.1} y", d / 365.25)),
                 s.main_languages
                     .iter()
                     .map(|(l, share)| format!("{l} {:.0}%", share * 100.0))
@@ -509,7 +663,7 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
             .zip(widths)
             .enumerate()
             .map(|(i, (c, w))| {
-                if i == 0 || i == 8 {
+                if i == 0 || i == 11 {
                     format!("{c:<w$}")
                 } else {
                     format!("{c:>w$}")

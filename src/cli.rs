@@ -89,6 +89,7 @@ pub enum TableArg {
     #[value(name = "data_quality", alias = "data-quality")]
     DataQuality,
     Snapshots,
+    Age,
 }
 
 #[derive(Debug, clap::Args)]
@@ -200,6 +201,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 TableArg::Loc => Table::Loc,
                 TableArg::Snapshots => Table::Snapshots,
                 TableArg::DataQuality => Table::DataQuality,
+                TableArg::Age => Table::Age,
             },
             format: match e.format {
                 FormatArg::Csv => Format::Csv,

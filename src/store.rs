@@ -104,6 +104,15 @@ pub struct RepoMeta {
     /// The stored walk's missing, unreadable and shallow-boundary commits.
     #[serde(default)]
     pub walk_problems: [Vec<String>; 3],
+    /// What the stored line-age state depends on (the line counter's rules), the first-parent
+    /// commit it was advanced to, and how many chain links that is: a later run whose chain
+    /// passes through that commit at that position follows only the new links.
+    #[serde(default)]
+    pub age_key: String,
+    #[serde(default)]
+    pub age_tip: String,
+    #[serde(default)]
+    pub age_applied: usize,
 }
 
 /// An opened store.

@@ -18,6 +18,7 @@ use polars_io::prelude::{
 };
 
 use crate::activity::{is_plausible, ActivityRow, Finding};
+use crate::churn::age::{FileAges, LineAges, MonthAge};
 use crate::git::snapshot::Snapshot;
 use crate::git::History;
 use crate::loc::count::Lines;
@@ -60,6 +61,13 @@ pub mod col {
     pub const LINES_ADDED: &str = "lines_added";
     pub const LINES_REMOVED: &str = "lines_removed";
     pub const FILES_CHANGED: &str = "files_changed";
+    pub const MEDIAN_LINE_AGE_DAYS: &str = "median_line_age_days";
+    pub const NEW_CODE_SHARE: &str = "new_code_share";
+    pub const COHORT: &str = "cohort";
+    pub const LINES: &str = "lines";
+    pub const PATH: &str = "path";
+    pub const COUNTED: &str = "counted";
+    pub const POSITION: &str = "position";
 }
 
 /// The stored tables.
@@ -75,10 +83,14 @@ pub enum Table {
     Walk,
     /// The blob-count cache: internal, kept so a later run counts only new blobs.
     BlobCounts,
+    /// Lines by the year they were last written, per month.
+    Age,
+    /// The line-age state at the tip (internal): lets a later run follow only new commits.
+    LineAges,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 9] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -86,6 +98,8 @@ impl Table {
         Table::Snapshots,
         Table::Walk,
         Table::BlobCounts,
+        Table::Age,
+        Table::LineAges,
     ];
 
     /// The name users type (`--table`) and SQL queries use.
@@ -98,6 +112,8 @@ impl Table {
             Table::Snapshots => "snapshots",
             Table::Walk => "walk",
             Table::BlobCounts => "blob_counts",
+            Table::Age => "age",
+            Table::LineAges => "line_ages",
         }
     }
 
@@ -128,6 +144,8 @@ pub enum TableError {
         #[source]
         source: std::io::Error,
     },
+    #[error("stored table is invalid: {0}")]
+    Invalid(&'static str),
 }
 
 fn repo_column(repo: &str, height: usize) -> Column {
@@ -252,8 +270,162 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
                 .map(|r| r.lines_removed)
                 .collect::<Vec<Option<u64>>>(),
         ),
+        Column::new(
+            col::MEDIAN_LINE_AGE_DAYS.into(),
+            rows.iter()
+                .map(|r| r.median_line_age_days)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            col::NEW_CODE_SHARE.into(),
+            rows.iter()
+                .map(|r| r.new_code_share)
+                .collect::<Vec<Option<f64>>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
+}
+
+/// `age`: one row per month x cohort (the UTC year lines were last written) with lines.
+pub fn age_frame(repo: &str, months: &[MonthAge]) -> Result<DataFrame, TableError> {
+    let rows: Vec<(&MonthAge, i32, u64)> = months
+        .iter()
+        .flat_map(|m| m.cohorts.iter().map(move |(y, n)| (m, *y, *n)))
+        .collect();
+    let n = rows.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            rows.iter()
+                .map(|r| r.0.month.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COHORT.into(),
+            rows.iter().map(|r| r.1).collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            col::LINES.into(),
+            rows.iter().map(|r| r.2).collect::<Vec<u64>>(),
+        ),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Month figures back from a stored `age` table and the `activity` table stored with it.
+pub fn month_ages_from_frames(
+    age: &DataFrame,
+    activity: &DataFrame,
+) -> Result<Vec<MonthAge>, TableError> {
+    let mut by_month: std::collections::BTreeMap<Month, MonthAge> = Default::default();
+    let month = activity.column(col::MONTH)?.str()?;
+    let median = activity.column(col::MEDIAN_LINE_AGE_DAYS)?.f64()?;
+    let share = activity.column(col::NEW_CODE_SHARE)?.f64()?;
+    for i in 0..activity.height() {
+        let Some(m) = month.get(i).and_then(Month::parse) else {
+            continue;
+        };
+        by_month.insert(
+            m,
+            MonthAge {
+                month: m,
+                cohorts: Default::default(),
+                lines: 0,
+                median_age_days: median.get(i),
+                new_code_share: share.get(i),
+            },
+        );
+    }
+    let month = age.column(col::MONTH)?.str()?;
+    let cohort = age.column(col::COHORT)?.i32()?;
+    let lines = age.column(col::LINES)?.u64()?;
+    for i in 0..age.height() {
+        let (Some(m), Some(y), Some(n)) = (
+            month.get(i).and_then(Month::parse),
+            cohort.get(i),
+            lines.get(i),
+        ) else {
+            continue;
+        };
+        if let Some(entry) = by_month.get_mut(&m) {
+            entry.cohorts.insert(y, n);
+            entry.lines += n;
+        }
+    }
+    Ok(by_month.into_values().collect())
+}
+
+/// The line-age state as a table: one row per run of consecutive lines written by the same
+/// commit (chain position), files in path order.
+pub fn line_ages_frame(state: &LineAges) -> Result<DataFrame, TableError> {
+    let mut files: Vec<_> = state.files.iter().collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let (mut path, mut blob, mut counted, mut position, mut lines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (p, f) in files {
+        let mut push = |pos: u32, n: u32| {
+            path.push(p.to_string());
+            blob.push(f.blob.to_string());
+            counted.push(f.counted);
+            position.push(pos);
+            lines.push(n);
+        };
+        if f.lines.is_empty() {
+            push(0, 0);
+        }
+        let mut i = 0;
+        while i < f.lines.len() {
+            let start = i;
+            while i < f.lines.len() && f.lines[i] == f.lines[start] {
+                i += 1;
+            }
+            push(f.lines[start], (i - start) as u32);
+        }
+    }
+    let n = path.len();
+    let columns = vec![
+        Column::new(col::PATH.into(), path),
+        Column::new(col::BLOB.into(), blob),
+        Column::new(col::COUNTED.into(), counted),
+        Column::new(col::POSITION.into(), position),
+        Column::new(col::LINES.into(), lines),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// Reads the line-age state back; `applied` comes from the repository's meta.
+pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, TableError> {
+    let path = df.column(col::PATH)?.str()?;
+    let blob = df.column(col::BLOB)?.str()?;
+    let counted = df.column(col::COUNTED)?.bool()?;
+    let position = df.column(col::POSITION)?.u32()?;
+    let lines = df.column(col::LINES)?.u32()?;
+    let mut state = LineAges {
+        applied,
+        ..LineAges::default()
+    };
+    for i in 0..df.height() {
+        let (Some(p), Some(id)) = (
+            path.get(i),
+            blob.get(i)
+                .and_then(|b| gix::ObjectId::from_hex(b.as_bytes()).ok()),
+        ) else {
+            return Err(TableError::Invalid("line_ages: a row without path or blob"));
+        };
+        let entry = state
+            .files
+            .entry(p.as_bytes().into())
+            .or_insert_with(|| FileAges {
+                blob: id,
+                counted: counted.get(i).unwrap_or(false),
+                lines: Vec::new(),
+            });
+        let n = lines.get(i).unwrap_or(0) as usize;
+        let pos = position.get(i).unwrap_or(0);
+        entry.lines.extend(std::iter::repeat_n(pos, n));
+    }
+    Ok(state)
 }
 
 /// `data_quality`: one row per finding kind; `examples` holds space-separated commit ids.

@@ -16,6 +16,8 @@ use rayon::prelude::*;
 use crate::git::History;
 use crate::scope::Scope;
 
+pub mod age;
+
 /// One commit's churn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Churn {

@@ -1,0 +1,562 @@
+//! Line age: when each line of the tree was last written, followed along the first-parent chain.
+//!
+//! Every line of every regular or executable file carries the chain position of the commit that
+//! last wrote it. Walking the first-parent chain from the root, each commit is compared with its
+//! first parent (a merge therefore counts as the commit that brought its branch's lines into the
+//! mainline, as `git blame --first-parent` sees it); renames are detected as git does by default,
+//! so a moved file keeps its lines' ages; a changed file is line-diffed (Myers with git's slider
+//! heuristics), unchanged lines keep their age and added lines take the commit's. The diffs are
+//! computed in parallel batches, and applied in chain order.
+//!
+//! At each month's snapshot the lines of the files the `loc` table counts (a language claims the
+//! file and it is not oversized; inside the `--path`/`--exclude` scope) are summed by cohort, the
+//! UTC year of the committer time of the commit that wrote them. A file git would diff as binary
+//! (such as UTF-16 text) but that tokei counts cannot be followed line by line: when it changes,
+//! all its lines (as tokei counts them) take the commit's age.
+//!
+//! All files are followed whatever the scope, so that a file renamed into the scope keeps its
+//! history; the scope only decides which files a month's figures sum.
+
+use std::collections::{BTreeMap, HashMap};
+
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::ObjectId;
+use rayon::prelude::*;
+use tokei::{Config, LanguageType};
+
+use crate::git::snapshot::ChainLink;
+use crate::loc::count::count_lines;
+use crate::loc::detect::{Detector, PathLanguage};
+use crate::loc::MAX_BLOB_BYTES;
+use crate::month::Month;
+use crate::scope::Scope;
+
+/// Chain links whose diffs are computed together before being applied in order.
+const BATCH: usize = 256;
+
+/// One file's lines at the tracked commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileAges {
+    pub blob: ObjectId,
+    /// Whether the `loc` table counts the file's lines.
+    pub counted: bool,
+    /// For each line, the chain position (0 = the root) of the commit that last wrote it.
+    pub lines: Vec<u32>,
+}
+
+/// The tracked files after the first `applied` links of the chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineAges {
+    pub files: HashMap<BString, FileAges>,
+    pub applied: usize,
+}
+
+/// One month's age figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthAge {
+    pub month: Month,
+    /// Lines by the UTC year of the commit that last wrote them.
+    pub cohorts: BTreeMap<i32, u64>,
+    pub lines: u64,
+    /// Median line age at the month's end, in days (`None` without lines).
+    pub median_age_days: Option<f64>,
+    /// Share of lines last written in the 12 calendar months ending with this month.
+    pub new_code_share: Option<f64>,
+}
+
+/// How a file's lines change in one step.
+#[derive(Debug)]
+enum Edit {
+    /// Line-diff hunks against the old content: (old line range, new line count).
+    Hunks {
+        hunks: Vec<(std::ops::Range<u32>, u32)>,
+        old_len: u32,
+        new_len: u32,
+    },
+    /// All lines are new.
+    Replace(u32),
+}
+
+#[derive(Debug)]
+enum FileChange {
+    Delete(BString),
+    Put {
+        /// The old path of a rename.
+        from: Option<BString>,
+        path: BString,
+        /// The blob the old content must have for `edit` to apply.
+        previous: Option<ObjectId>,
+        blob: ObjectId,
+        counted: bool,
+        edit: Edit,
+    },
+}
+
+/// Advances `state` to the end of `chain` (root first) and returns the figures of every
+/// `(month, chain position)` in `wanted`, in that order. Positions must be ascending and none may
+/// lie before `state.applied - 1` (the state cannot go back): the caller starts afresh otherwise.
+pub fn track(
+    repo: &gix::Repository,
+    chain: &[ChainLink],
+    state: &mut LineAges,
+    wanted: &[(Month, usize)],
+    scope: &Scope,
+    on_link: &(dyn Fn() + Sync),
+) -> Vec<MonthAge> {
+    let figures = Figures::new(chain);
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut next = 0;
+    let mut emit = |state: &LineAges, position: usize, out: &mut Vec<MonthAge>| {
+        let start = next;
+        while next < wanted.len() && wanted[next].1 <= position {
+            next += 1;
+        }
+        if next > start {
+            let histogram = figures.histogram(state, scope);
+            out.extend(
+                wanted[start..next]
+                    .iter()
+                    .map(|(month, _)| figures.month(&histogram, *month)),
+            );
+        }
+    };
+    if state.applied > 0 {
+        emit(state, state.applied - 1, &mut out);
+    }
+    let detector = Detector::default();
+    let shared = repo.clone().into_sync();
+    let config = Config::default();
+    while state.applied < chain.len() {
+        let end = (state.applied + BATCH).min(chain.len());
+        let changes: Vec<Option<Vec<FileChange>>> = (state.applied..end)
+            .into_par_iter()
+            .map_init(
+                || {
+                    let local = shared.to_thread_local();
+                    let caches = local
+                        .diff_resource_cache_for_tree_diff()
+                        .ok()
+                        .zip(local.diff_resource_cache_for_tree_diff().ok());
+                    (local, caches)
+                },
+                |(local, caches), i| {
+                    on_link();
+                    let (renames, lines) = caches.as_mut()?;
+                    let parent = i.checked_sub(1).map(|p| chain[p].tree);
+                    let ctx = Ctx {
+                        repo: local,
+                        detector: &detector,
+                        config: &config,
+                    };
+                    link_changes(&ctx, renames, lines, parent, chain[i].tree)
+                },
+            )
+            .collect();
+        for changes in changes {
+            let position = state.applied as u32;
+            // An unreadable tree leaves the state as it was; later diffs resynchronise it
+            // file by file (a blob that does not match the stored one is taken as all new).
+            for change in changes.unwrap_or_default() {
+                apply(state, change, position);
+            }
+            state.applied += 1;
+            emit(state, state.applied - 1, &mut out);
+        }
+    }
+    out
+}
+
+/// The tracked lines of an opened repository at its tip: for every followed file, whether the
+/// `loc` table counts it, and the commit that last wrote each line. What
+/// `git blame --first-parent` answers, for every file at once (the tests' oracle).
+pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<ObjectId>)> {
+    let resolver = crate::git::Resolver::new(b"", crate::git::BotRule::default());
+    let history = crate::git::walk(&opened.repo, opened.tip, &resolver, &|_| {});
+    let mut chain = crate::git::snapshot::first_parent_chain(&history, opened.tip);
+    chain.reverse();
+    let mut state = LineAges::default();
+    track(
+        &opened.repo,
+        &chain,
+        &mut state,
+        &[],
+        &Scope::everything(),
+        &|| {},
+    );
+    state
+        .files
+        .into_iter()
+        .map(|(path, f)| {
+            let ids = f.lines.iter().map(|&p| chain[p as usize].commit).collect();
+            (path.to_string(), (f.counted, ids))
+        })
+        .collect()
+}
+
+fn apply(state: &mut LineAges, change: FileChange, position: u32) {
+    match change {
+        FileChange::Delete(path) => {
+            state.files.remove(&path);
+        }
+        FileChange::Put {
+            from,
+            path,
+            previous,
+            blob,
+            counted,
+            edit,
+        } => {
+            let old = state.files.remove(from.as_ref().unwrap_or(&path));
+            let old = old.filter(|o| Some(o.blob) == previous);
+            let lines = match (edit, old) {
+                (
+                    Edit::Hunks {
+                        hunks,
+                        old_len,
+                        new_len,
+                    },
+                    old,
+                ) => {
+                    let old_lines = old.map(|o| o.lines).unwrap_or_default();
+                    if old_lines.len() == old_len as usize {
+                        splice(&old_lines, &hunks, position, new_len)
+                    } else {
+                        vec![position; new_len as usize]
+                    }
+                }
+                (Edit::Replace(n), _) => vec![position; n as usize],
+            };
+            state.files.insert(
+                path,
+                FileAges {
+                    blob,
+                    counted,
+                    lines,
+                },
+            );
+        }
+    }
+}
+
+/// The new line list: unchanged lines keep their position, hunk lines take `position`.
+fn splice(
+    old: &[u32],
+    hunks: &[(std::ops::Range<u32>, u32)],
+    position: u32,
+    new_len: u32,
+) -> Vec<u32> {
+    let mut out = Vec::with_capacity(new_len as usize);
+    let mut at = 0usize;
+    for (before, added) in hunks {
+        let start = (before.start as usize).min(old.len());
+        out.extend_from_slice(&old[at.min(start)..start]);
+        out.extend(std::iter::repeat_n(position, *added as usize));
+        at = (before.end as usize).min(old.len());
+    }
+    out.extend_from_slice(&old[at.min(old.len())..]);
+    if out.len() != new_len as usize {
+        // Cannot happen for hunks of a diff of the old content; stay consistent regardless.
+        return vec![position; new_len as usize];
+    }
+    out
+}
+
+struct Ctx<'a> {
+    repo: &'a gix::Repository,
+    detector: &'a Detector,
+    config: &'a Config,
+}
+
+fn link_changes(
+    ctx: &Ctx<'_>,
+    renames: &mut gix::diff::blob::Platform,
+    lines: &mut gix::diff::blob::Platform,
+    parent_tree: Option<ObjectId>,
+    tree: ObjectId,
+) -> Option<Vec<FileChange>> {
+    let old = match parent_tree {
+        Some(id) => ctx.repo.find_tree(id).ok()?,
+        None => ctx.repo.empty_tree(),
+    };
+    let new = ctx.repo.find_tree(tree).ok()?;
+    let mut out = Vec::new();
+    let mut changes = old.changes().ok()?;
+    changes.options(|o| {
+        o.track_path()
+            .track_rewrites(Some(gix::diff::Rewrites::default()));
+    });
+    use gix::object::tree::diff::Change;
+    let outcome = changes.for_each_to_obtain_tree_with_cache(&new, renames, |change| {
+        match change {
+            Change::Deletion {
+                location,
+                entry_mode,
+                ..
+            } => {
+                if entry_mode.is_blob() {
+                    out.push(FileChange::Delete(location.to_owned()));
+                }
+            }
+            Change::Addition {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => {
+                if entry_mode.is_blob() {
+                    out.push(put(ctx, &change, lines, None, location, None, id.detach()));
+                }
+            }
+            Change::Modification {
+                location,
+                previous_entry_mode,
+                previous_id,
+                entry_mode,
+                id,
+            } => {
+                if !entry_mode.is_blob() {
+                    if previous_entry_mode.is_blob() {
+                        out.push(FileChange::Delete(location.to_owned()));
+                    }
+                } else {
+                    let previous = previous_entry_mode.is_blob().then(|| previous_id.detach());
+                    out.push(put(
+                        ctx,
+                        &change,
+                        lines,
+                        None,
+                        location,
+                        previous,
+                        id.detach(),
+                    ));
+                }
+            }
+            Change::Rewrite {
+                source_location,
+                source_entry_mode,
+                source_id,
+                entry_mode,
+                location,
+                id,
+                copy,
+                ..
+            } => {
+                let from_blob = source_entry_mode.is_blob();
+                if from_blob && !copy {
+                    if !entry_mode.is_blob() {
+                        out.push(FileChange::Delete(source_location.to_owned()));
+                    } else {
+                        out.push(put(
+                            ctx,
+                            &change,
+                            lines,
+                            Some(source_location),
+                            location,
+                            Some(source_id.detach()),
+                            id.detach(),
+                        ));
+                    }
+                } else if entry_mode.is_blob() {
+                    if from_blob && !copy {
+                        out.push(FileChange::Delete(source_location.to_owned()));
+                    }
+                    out.push(put(ctx, &change, lines, None, location, None, id.detach()));
+                }
+            }
+        }
+        lines.clear_resource_cache_keep_allocation();
+        Ok(std::ops::ControlFlow::Continue(()))
+    });
+    renames.clear_resource_cache_keep_allocation();
+    outcome.ok()?;
+    Some(out)
+}
+
+/// The change of one file that exists after the commit.
+fn put(
+    ctx: &Ctx<'_>,
+    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    cache: &mut gix::diff::blob::Platform,
+    from: Option<&BStr>,
+    path: &BStr,
+    previous: Option<ObjectId>,
+    blob: ObjectId,
+) -> FileChange {
+    let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
+    let by_name = ctx.detector.from_file_name(name);
+    let (counted, edit) = match line_diff(change, cache) {
+        Some((edit, head)) => {
+            let counted = match by_name {
+                PathLanguage::Known(_) => true,
+                PathLanguage::Shebang => ctx.detector.from_shebang(&head).is_some(),
+                PathLanguage::Unknown => false,
+            };
+            (counted, edit)
+        }
+        // Binary to git, or unreadable: tokei's count of the whole blob, all new.
+        None => {
+            let lines = ctx
+                .repo
+                .find_blob(blob)
+                .ok()
+                .filter(|b| (b.data.len() as u64) <= MAX_BLOB_BYTES)
+                .and_then(|b| {
+                    let language = match by_name {
+                        PathLanguage::Known(l) => Some(l),
+                        PathLanguage::Shebang => ctx.detector.from_shebang(&b.data),
+                        PathLanguage::Unknown => None,
+                    }?;
+                    Some(tokei_lines(language, &b.data, ctx.config))
+                });
+            (lines.is_some(), Edit::Replace(lines.unwrap_or(0)))
+        }
+    };
+    FileChange::Put {
+        from: from.map(ToOwned::to_owned),
+        path: path.to_owned(),
+        previous,
+        blob,
+        counted,
+        edit,
+    }
+}
+
+fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {
+    let l = count_lines(language, bytes, config);
+    u32::try_from(l.code + l.comments + l.blanks).unwrap_or(u32::MAX)
+}
+
+/// The line diff of a text change, with the first bytes of the new content (for shebangs);
+/// `None` when git would treat either side as binary or a blob cannot be read.
+fn line_diff(
+    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    cache: &mut gix::diff::blob::Platform,
+) -> Option<(Edit, Vec<u8>)> {
+    use gix::diff::blob::platform::prepare_diff::Operation;
+    use gix::diff::blob::platform::resource::Data;
+    let platform = change.diff(cache).ok()?;
+    let prepared = platform.resource_cache.prepare_diff().ok()?;
+    let Operation::InternalDiff { algorithm } = prepared.operation else {
+        return None;
+    };
+    let head = match prepared.new.data {
+        Data::Buffer { buf, .. } => buf[..buf.len().min(128)].to_vec(),
+        _ => Vec::new(),
+    };
+    let input = gix::diff::blob::InternedInput::new(
+        prepared.old.intern_source(),
+        prepared.new.intern_source(),
+    );
+    let mut diff = gix::diff::blob::Diff::compute(algorithm, &input);
+    diff.postprocess_lines(&input);
+    let hunks = diff
+        .hunks()
+        .map(|h| (h.before.clone(), h.after.end - h.after.start))
+        .collect();
+    Some((
+        Edit::Hunks {
+            hunks,
+            old_len: input.before.len() as u32,
+            new_len: input.after.len() as u32,
+        },
+        head,
+    ))
+}
+
+/// What a month's figures need from the chain: each position's time and year.
+struct Figures {
+    times: Vec<i64>,
+    years: Vec<i32>,
+    /// Positions from the youngest commit to the oldest.
+    youngest_first: Vec<u32>,
+}
+
+impl Figures {
+    fn new(chain: &[ChainLink]) -> Figures {
+        let times: Vec<i64> = chain.iter().map(|l| l.committer_time).collect();
+        let years = times
+            .iter()
+            .map(|&t| {
+                use chrono::Datelike;
+                chrono::DateTime::from_timestamp(t, 0).map_or(1970, |d| d.year())
+            })
+            .collect();
+        let mut youngest_first: Vec<u32> = (0..chain.len() as u32).collect();
+        youngest_first.sort_by_key(|&p| (std::cmp::Reverse(times[p as usize]), p));
+        Figures {
+            times,
+            years,
+            youngest_first,
+        }
+    }
+
+    /// Lines by chain position over the counted, in-scope files.
+    fn histogram(&self, state: &LineAges, scope: &Scope) -> Vec<u64> {
+        let mut histogram = vec![0u64; self.times.len()];
+        let everything = scope.is_everything();
+        for (path, file) in &state.files {
+            if !file.counted || !(everything || scope.includes_file(path)) {
+                continue;
+            }
+            for &p in &file.lines {
+                histogram[p as usize] += 1;
+            }
+        }
+        histogram
+    }
+
+    fn month(&self, histogram: &[u64], month: Month) -> MonthAge {
+        let mut cohorts = BTreeMap::new();
+        let mut lines = 0u64;
+        let mut new = 0u64;
+        let new_since = month.minus(12).end_exclusive_unix();
+        for (p, &n) in histogram.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            *cohorts.entry(self.years[p]).or_insert(0) += n;
+            lines += n;
+            if self.times[p] >= new_since {
+                new += n;
+            }
+        }
+        let end = month.end_exclusive_unix();
+        // The lower median: the age of the ceil(lines / 2)-th youngest line.
+        let median_age_days = (lines > 0).then(|| {
+            let k = lines.div_ceil(2);
+            let mut seen = 0;
+            let mut time = 0;
+            for &p in &self.youngest_first {
+                seen += histogram[p as usize];
+                if seen >= k {
+                    time = self.times[p as usize];
+                    break;
+                }
+            }
+            (end - time) as f64 / 86_400.0
+        });
+        MonthAge {
+            month,
+            cohorts,
+            lines,
+            median_age_days,
+            new_code_share: (lines > 0).then(|| new as f64 / lines as f64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_keeps_unchanged_lines() {
+        // Old lines written at 0,1,2,3,4; the diff replaces lines 1..3 by one line and adds two
+        // lines at the end.
+        let old = [0, 1, 2, 3, 4];
+        let hunks = [(1..3, 1), (5..5, 2)];
+        assert_eq!(splice(&old, &hunks, 9, 6), [0, 9, 3, 4, 9, 9]);
+        // A pure deletion.
+        assert_eq!(splice(&old, &[(0..2, 0)], 9, 3), [2, 3, 4]);
+    }
+}

@@ -1,0 +1,261 @@
+//! Line age against `git blame --first-parent` on the age fixture (`tests/fixtures/make_age.sh`):
+//! line by line for every file at every first-parent commit, and month by month for the `age`
+//! table, the median age and the new-code share, whose totals must also equal the `loc` table's
+//! lines.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use common::*;
+
+/// The files of the fixture the `loc` table counts, by the fixture's hand-written rule: C, C
+/// header and Python by extension, and `run` by its python shebang. `notes.xyz` (unknown
+/// extension) and `logo.bin` are never counted.
+fn counted(path: &str) -> bool {
+    path.ends_with(".c") || path.ends_with(".h") || path.ends_with(".py") || path == "run"
+}
+
+/// Per line of `path` at `commit`: the blamed commit and its committer time.
+fn blame(repo: &Path, commit: &str, path: &str) -> Vec<(String, i64)> {
+    let out = git(
+        repo,
+        &["blame", "--first-parent", "--porcelain", commit, "--", path],
+    );
+    let mut times: HashMap<String, i64> = HashMap::new();
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for line in out.lines() {
+        let first = line.split(' ').next().unwrap_or("");
+        if first.len() == 40 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
+            current = first.to_string();
+            lines.push(current.clone());
+        } else if let Some(t) = line.strip_prefix("committer-time ") {
+            times.insert(current.clone(), t.parse().unwrap());
+        }
+    }
+    lines
+        .into_iter()
+        .map(|c| {
+            let t = times[&c];
+            (c, t)
+        })
+        .collect()
+}
+
+fn files_at(repo: &Path, commit: &str) -> Vec<String> {
+    git(repo, &["ls-tree", "-r", "--name-only", commit])
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn month_end(month: &str) -> i64 {
+    let (y, m) = month.split_once('-').unwrap();
+    let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    chrono::NaiveDate::from_ymd_opt(ny, nm, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp()
+}
+
+fn year_of(t: i64) -> i32 {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(t, 0).unwrap().year()
+}
+
+#[test]
+fn every_line_at_every_first_parent_commit_equals_git_blame_first_parent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    // Every commit of the first-parent chain, not only those standing for a month.
+    let chain = git(&repo, &["rev-list", "--first-parent", "main"]);
+    let chain: Vec<&str> = chain.lines().collect();
+    assert_eq!(chain.len(), 8, "c1..c9 but c6 (side branch)");
+    for &commit in &chain {
+        let opened = temper::git::open(&repo, Some(commit)).unwrap();
+        let origins = temper::churn::age::line_origins(&opened);
+        for path in files_at(&repo, commit) {
+            if path == "logo.bin" {
+                // Binary to git: blame splits it at newlines, temper does not follow it.
+                assert!(!origins[&path].0 && origins[&path].1.is_empty());
+                continue;
+            }
+            let expected: Vec<String> = blame(&repo, commit, &path)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect();
+            let (is_counted, got) = &origins[&path];
+            let got: Vec<String> = got.iter().map(|id| id.to_string()).collect();
+            assert_eq!(got, expected, "{path} at {commit}");
+            assert_eq!(*is_counted, counted(&path), "{path} counted");
+        }
+    }
+}
+
+#[test]
+fn monthly_cohorts_median_and_new_code_share_follow_from_blame() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--store"])
+            .arg(&store),
+    );
+    let age = export_csv(&store, "age", None);
+    let mut table: BTreeMap<(String, i32), u64> = BTreeMap::new();
+    for ((m, c), l) in column(&age, "month")
+        .into_iter()
+        .zip(column(&age, "cohort"))
+        .zip(column(&age, "lines"))
+    {
+        table.insert((m.to_string(), c.parse().unwrap()), l.parse().unwrap());
+    }
+    let loc = export_csv(&store, "loc", None);
+    let mut loc_lines: BTreeMap<String, u64> = BTreeMap::new();
+    for i in 0..column(&loc, "month").len() {
+        let n: u64 = ["code", "comments", "blanks"]
+            .iter()
+            .map(|c| column(&loc, c)[i].parse::<u64>().unwrap())
+            .sum();
+        *loc_lines
+            .entry(column(&loc, "month")[i].to_string())
+            .or_default() += n;
+    }
+    let activity = export_csv(&store, "activity", None);
+    let snapshots = export_csv(&store, "snapshots", None);
+    let mut expected_table = BTreeMap::new();
+    for (month, commit) in column(&snapshots, "month")
+        .into_iter()
+        .zip(column(&snapshots, "commit"))
+    {
+        let mut times: Vec<i64> = Vec::new();
+        for path in files_at(&repo, commit) {
+            if counted(&path) {
+                times.extend(blame(&repo, commit, &path).into_iter().map(|(_, t)| t));
+            }
+        }
+        let mut cohorts: BTreeMap<i32, u64> = BTreeMap::new();
+        for &t in &times {
+            *cohorts.entry(year_of(t)).or_default() += 1;
+        }
+        for (y, n) in &cohorts {
+            expected_table.insert((month.to_string(), *y), *n);
+        }
+        // The cohorts add up to the snapshot's line count in the loc table.
+        assert_eq!(times.len() as u64, loc_lines[month], "{month}");
+        // Median: the age of the ceil(n/2)-th youngest line, in days at the month's end.
+        let end = month_end(month);
+        let mut ages: Vec<i64> = times.iter().map(|t| end - t).collect();
+        ages.sort();
+        let median = ages[ages.len().div_ceil(2) - 1] as f64 / 86_400.0;
+        let new_since = month_end(&prev_months(month, 12));
+        let share = times.iter().filter(|&&t| t >= new_since).count() as f64 / times.len() as f64;
+        let row = column(&activity, "month")
+            .iter()
+            .position(|m| *m == month)
+            .unwrap();
+        let got_median: f64 = column(&activity, "median_line_age_days")[row]
+            .parse()
+            .unwrap();
+        let got_share: f64 = column(&activity, "new_code_share")[row].parse().unwrap();
+        assert!((got_median - median).abs() < 1e-6, "{month} median");
+        assert!((got_share - share).abs() < 1e-9, "{month} new share");
+    }
+    assert_eq!(table, expected_table);
+    // Hand count at 2022-03 (c9), from the script's comments: 2019: #include and main() of
+    // main.c; 2020: move1, move2 (c3), a2, c (c2); 2021: util.h's three untouched lines (c4);
+    // 2022: b3 (c5), util.h's new first line (c9) and two merged lines (c8), run (c9, 3 lines),
+    // side.py (c8, 3 lines).
+    let at = |y: i32| table[&("2022-03".to_string(), y)];
+    assert_eq!((at(2019), at(2020), at(2021), at(2022)), (2, 4, 3, 10));
+    // The summary shows the last month's new-code share: 13 of 19 lines are from the 12 months
+    // ending 2022-03 (2021-04 onwards: util.h's three c4 lines of 2021-05 and the ten of 2022).
+    let out = run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--store"])
+            .arg(&store),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("new code"), "{stdout}");
+    assert!(stdout.lines().nth(1).unwrap().contains(" 68%"), "{stdout}");
+}
+
+/// The month `n` months before `month` (`YYYY-MM`).
+fn prev_months(month: &str, n: i32) -> String {
+    let (y, m) = month.split_once('-').unwrap();
+    let idx = y.parse::<i32>().unwrap() * 12 + m.parse::<i32>().unwrap() - 1 - n;
+    format!("{:04}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1)
+}
+
+#[test]
+fn a_run_after_new_commits_follows_only_them_and_equals_a_fresh_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    let c5 = git(&repo, &["rev-parse", "main~3"]).trim().to_string();
+    let incremental = tmp.path().join("incremental");
+    let fresh = tmp.path().join("fresh");
+    for reference in [c5.as_str(), "main"] {
+        run_ok(
+            temper()
+                .arg("analyze")
+                .arg(&repo)
+                .args(["--quiet", "--name", "age", "--ref", reference, "--store"])
+                .arg(&incremental),
+        );
+    }
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(&repo)
+            .args(["--quiet", "--name", "age", "--threads", "1", "--store"])
+            .arg(&fresh),
+    );
+    for table in ["age", "activity"] {
+        assert_eq!(
+            export_csv(&incremental, table, None),
+            export_csv(&fresh, table, None),
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn the_second_run_follows_only_the_new_first_parent_commits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    let c5 = git(&repo, &["rev-parse", "main~3"]).trim().to_string();
+    let store = tmp.path().join("store");
+    let followed = |reference: &str| {
+        let out = run_ok(
+            temper()
+                .arg("analyze")
+                .arg(&repo)
+                .args(["--quiet", "--timings", "--name", "age", "--ref", reference])
+                .arg("--store")
+                .arg(&store),
+        );
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        let n = err
+            .split("lines of ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|s| s.parse::<u64>().ok());
+        n.unwrap_or_else(|| panic!("no line-age figure in {err}"))
+    };
+    // First parents: c1 c2 c3 c4 c5, then c7 c8 c9 (`git rev-list --first-parent`).
+    let chain = git(&repo, &["rev-list", "--first-parent", "--count", "main"]);
+    let before = git(&repo, &["rev-list", "--first-parent", "--count", &c5]);
+    assert_eq!((chain.trim(), before.trim()), ("8", "5"));
+    assert_eq!(followed(&c5), 5);
+    assert_eq!(followed("main"), 3);
+}
