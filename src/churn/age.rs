@@ -126,31 +126,29 @@ pub fn track(
     let detector = Detector::default();
     let shared = repo.clone().into_sync();
     let config = Config::default();
+    let workers = super::Workers::new();
     while state.applied < chain.len() {
         let end = (state.applied + BATCH).min(chain.len());
+        // Contiguous runs of links per task, so a worker's object cache sees consecutive trees.
         let changes: Vec<Option<Vec<FileChange>>> = (state.applied..end)
             .into_par_iter()
-            .map_init(
-                || {
-                    let local = shared.to_thread_local();
-                    let caches = local
-                        .diff_resource_cache_for_tree_diff()
-                        .ok()
-                        .zip(local.diff_resource_cache_for_tree_diff().ok());
-                    (local, caches)
-                },
-                |(local, caches), i| {
-                    on_link();
-                    let (renames, lines) = caches.as_mut()?;
-                    let parent = i.checked_sub(1).map(|p| chain[p].tree);
-                    let ctx = Ctx {
-                        repo: local,
-                        detector: &detector,
-                        config: &config,
-                    };
-                    link_changes(&ctx, renames, lines, parent, chain[i].tree)
-                },
-            )
+            .with_min_len(16)
+            .map(|i| {
+                on_link();
+                workers.with(
+                    || super::diff_worker(&shared),
+                    |(local, caches)| {
+                        let (renames, lines) = caches.as_mut()?;
+                        let parent = i.checked_sub(1).map(|p| chain[p].tree);
+                        let ctx = Ctx {
+                            repo: local,
+                            detector: &detector,
+                            config: &config,
+                        };
+                        link_changes(&ctx, renames, lines, parent, chain[i].tree)
+                    },
+                )
+            })
             .collect();
         for changes in changes {
             let position = state.applied as u32;
@@ -384,7 +382,13 @@ fn put(
 ) -> FileChange {
     let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
     let by_name = ctx.detector.from_file_name(name);
-    let (counted, edit) = match line_diff(change, cache) {
+    let fresh = if from.is_none() && previous.is_none() {
+        // A new file: every line is new, no diff needed.
+        new_file_lines(ctx, blob)
+    } else {
+        line_diff(change, cache)
+    };
+    let (counted, edit) = match fresh {
         Some((edit, head)) => {
             let counted = match by_name {
                 PathLanguage::Known(_) => true,
@@ -419,6 +423,22 @@ fn put(
         counted,
         edit,
     }
+}
+
+/// The lines of a new text blob, as git splits them, with its first bytes; `None` for what git
+/// would diff as binary (a NUL in the first 8000 bytes, or over the big-file threshold).
+fn new_file_lines(ctx: &Ctx<'_>, blob: ObjectId) -> Option<(Edit, Vec<u8>)> {
+    let b = ctx.repo.find_blob(blob).ok()?;
+    let data = &b.data;
+    if data.len() as u64 > MAX_BLOB_BYTES || data[..data.len().min(8000)].contains(&0) {
+        return None;
+    }
+    let newlines = memchr::memchr_iter(b'\n', data).count();
+    let lines = newlines + usize::from(data.last().is_some_and(|&c| c != b'\n'));
+    Some((
+        Edit::Replace(u32::try_from(lines).unwrap_or(u32::MAX)),
+        data[..data.len().min(128)].to_vec(),
+    ))
 }
 
 fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {

@@ -18,6 +18,54 @@ use crate::scope::Scope;
 
 pub mod age;
 
+/// Per-thread diff state, made at most once per pool thread for a whole run: making one is not
+/// free (gix reads the tip's tree for attributes), and rayon's `map_init` would make one per
+/// split of every batch. A thread's object cache then also serves consecutive commits, whose
+/// trees and blobs overlap.
+pub(crate) struct Workers<T> {
+    slots: Vec<std::sync::Mutex<Option<T>>>,
+}
+
+impl<T> Workers<T> {
+    pub(crate) fn new() -> Workers<T> {
+        Workers {
+            slots: (0..rayon::current_num_threads().max(1))
+                .map(|_| std::sync::Mutex::new(None))
+                .collect(),
+        }
+    }
+
+    /// Runs `f` with the calling thread's state, made by `make` on first use. `f` must not
+    /// block on other rayon tasks (it would wait for a lock its own thread holds).
+    pub(crate) fn with<R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+        let mut slot = self.slots[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(slot.get_or_insert_with(make))
+    }
+}
+
+/// Object cache per diff worker: consecutive commits share most trees and blobs.
+pub(crate) const WORKER_OBJECT_CACHE_BYTES: usize = 64 << 20;
+
+/// A worker's repository handle and its two diff caches (one for rename detection inside the
+/// tree diff, one for the line diffs of the changes it reports).
+pub(crate) type DiffWorker = (
+    gix::Repository,
+    Option<(gix::diff::blob::Platform, gix::diff::blob::Platform)>,
+);
+
+pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
+    let mut local = shared.to_thread_local();
+    local.object_cache_size(WORKER_OBJECT_CACHE_BYTES);
+    let caches = local
+        .diff_resource_cache_for_tree_diff()
+        .ok()
+        .zip(local.diff_resource_cache_for_tree_diff().ok());
+    (local, caches)
+}
+
 /// One commit's churn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Churn {
@@ -39,32 +87,27 @@ pub fn churn(
         history.commits.iter().map(|c| (c.id, c.tree)).collect();
     let shared = repo.clone().into_sync();
     let pending = history.commits.get(from..).unwrap_or_default();
+    let workers = Workers::new();
     pending
         .par_iter()
-        .map_init(
-            || {
-                let local = shared.to_thread_local();
-                // One cache serves rename detection inside the tree diff, the other the line
-                // diffs of the changes it reports.
-                let caches = local
-                    .diff_resource_cache_for_tree_diff()
-                    .ok()
-                    .zip(local.diff_resource_cache_for_tree_diff().ok());
-                (local, caches)
-            },
-            |(local, caches), c| {
-                on_commit();
-                if c.parents.len() > 1 {
-                    return None;
-                }
-                let (renames, lines) = caches.as_mut()?;
-                let parent_tree = match c.parents.first() {
-                    Some(p) => Some(*trees.get(p)?),
-                    None => None,
-                };
-                commit_churn(local, renames, lines, parent_tree, c.tree, scope)
-            },
-        )
+        .with_min_len(16)
+        .map(|c| {
+            on_commit();
+            if c.parents.len() > 1 {
+                return None;
+            }
+            let parent_tree = match c.parents.first() {
+                Some(p) => Some(*trees.get(p)?),
+                None => None,
+            };
+            workers.with(
+                || diff_worker(&shared),
+                |(local, caches)| {
+                    let (renames, lines) = caches.as_mut()?;
+                    commit_churn(local, renames, lines, parent_tree, c.tree, scope)
+                },
+            )
+        })
         .collect()
 }
 
