@@ -166,13 +166,21 @@ fn analyze_one(
         options.count_lines,
         FORMAT_VERSION
     );
+    // Churn depends on the scope, not on identities: it survives a walk made again because the
+    // `.mailmap` or the bot rule changed.
+    let churn_key = format!(
+        "scope={} churn={} format={}",
+        options.scope.description(),
+        options.count_lines,
+        FORMAT_VERSION
+    );
     let bar = progress.counter(format!("{name}: walking commits"));
     let (mut history, mut in_scope, walked_new) = walk_incrementally(
         store,
         name,
         repo,
         previous.as_ref(),
-        &walk_key,
+        (&walk_key, &churn_key),
         &resolver,
         &|n| bar.set_position(n),
     )?;
@@ -333,6 +341,7 @@ fn analyze_one(
         summary: Some(summary.clone()),
         findings: findings.clone(),
         walk_key,
+        churn_key,
         walk_problems,
         age_key: age_key_now,
         age_tip,
@@ -359,7 +368,7 @@ fn walk_incrementally(
     name: &str,
     repo: &git::Opened,
     previous: Option<&RepoMeta>,
-    walk_key: &str,
+    (walk_key, churn_key): (&str, &str),
     resolver: &Resolver,
     progress: &dyn Fn(u64),
 ) -> Result<(git::History, Vec<bool>, usize), AnalyzeError> {
@@ -391,8 +400,25 @@ fn walk_incrementally(
             return Ok((history, flags, walked));
         }
     }
-    let history = git::walk(&repo.repo, repo.tip, resolver, progress);
+    let mut history = git::walk(&repo.repo, repo.tip, resolver, progress);
     let walked = history.commits.len();
+    if previous.is_some_and(|p| p.churn_key == churn_key) {
+        if let Some((stored, _)) = store
+            .load_optional(name, Table::Walk)?
+            .map(|(_, df)| tables::walk_from_frame(&df))
+            .transpose()?
+            .flatten()
+        {
+            let churn: gix::hashtable::HashMap<gix::ObjectId, churn::Churn> = stored
+                .commits
+                .iter()
+                .filter_map(|c| c.churn.map(|ch| (c.id, ch)))
+                .collect();
+            for c in &mut history.commits {
+                c.churn = churn.get(&c.id).copied();
+            }
+        }
+    }
     Ok((history, Vec::new(), walked))
 }
 

@@ -101,6 +101,10 @@ pub struct RepoMeta {
     /// with the same key walks only new commits.
     #[serde(default)]
     pub walk_key: String,
+    /// What the stored churn depends on (scope): kept when a walk is made again for another
+    /// reason (a changed `.mailmap` or bot rule).
+    #[serde(default)]
+    pub churn_key: String,
     /// The stored walk's missing, unreadable and shallow-boundary commits.
     #[serde(default)]
     pub walk_problems: [Vec<String>; 3],

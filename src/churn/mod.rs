@@ -75,7 +75,8 @@ pub struct Churn {
 }
 
 /// Churn of `history.commits[from..]` (same order); `None` for merges and for commits whose
-/// trees cannot be read (those are reported by the other stages).
+/// trees cannot be read (those are reported by the other stages). A commit that already
+/// carries churn (kept from an earlier run) keeps it.
 pub fn churn(
     repo: &gix::Repository,
     history: &History,
@@ -93,6 +94,9 @@ pub fn churn(
         .with_min_len(16)
         .map(|c| {
             on_commit();
+            if c.churn.is_some() {
+                return c.churn;
+            }
             if c.parents.len() > 1 {
                 return None;
             }

@@ -26,7 +26,7 @@ echo "temper: $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-
 start=$(date +%s.%N)
 for f in "${files[@]}"; do
   git -C "$repo" blame --first-parent --porcelain HEAD -- "$f" \
-    | awk -v f="$f" '/^[0-9a-f]{40} / {n++; print f "\t" n "\t" $1}'
+    | awk -v f="$f" 'length($1) == 40 && $1 ~ /^[0-9a-f]+$/ && NF >= 3 {n++; print f "\t" n "\t" $1}'
 done > "$work/git"
 echo "git blame --first-parent: $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s for ${#files[@]} files"
 lines=$(wc -l < "$work/git")

@@ -32,7 +32,7 @@ t0=$(now)
 t1=$(now)
 cold=$(secs "$t0" "$t1")
 loc_stage=$(grep -o ' loc [0-9.]*s' "$work/timings" | head -1 | tr -dc '0-9.')
-echo "temper cold:      ${cold} s wall for the whole run (walk, churn, lines of code, store), peak $(( $(cat "$work/mem") / 1024 )) MiB"
+echo "temper cold:      ${cold} s wall for the whole run (walk, churn, lines of code, code age, store), peak $(( $(cat "$work/mem") / 1024 )) MiB"
 echo "temper loc stage: ${loc_stage} s (all months' lines of code)"
 grep 'timings' "$work/timings" | sed 's/^/  /'
 t0=$(now); "$temper" analyze "$repo" --name bench --store "$work/store" --quiet >/dev/null 2>&1; t1=$(now)
