@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::{AnalyzeOptions, RepoSpec};
+use crate::chart::{Align, ChartKind, ChartOptions, ImageFormat, ThemeName};
 use crate::export::ExportOptions;
 use crate::git::{BotRule, DEFAULT_BOT_PATTERN};
+use crate::month::Month;
 use crate::scope::Scope;
 use crate::store::Store;
 use crate::tables::{Format, Table};
@@ -35,6 +37,64 @@ pub enum CommandArgs {
     Analyze(AnalyzeArgs),
     /// Write a stored table as CSV, Parquet or JSON.
     Export(ExportArgs),
+    /// Draw a chart from the stored tables as PNG or SVG.
+    Chart(ChartArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChartKindArg {
+    Loc,
+    LanguageShare,
+    Commits,
+    Contributors,
+    Churn,
+    Age,
+    LastYear,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ThemeArg {
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AlignArg {
+    Calendar,
+    Age,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ChartArgs {
+    /// What to draw.
+    #[arg(value_enum)]
+    pub kind: ChartKindArg,
+    /// Repositories to draw (repeatable) [default: all in the store].
+    #[arg(long = "repo", value_name = "NAME")]
+    pub repos: Vec<String>,
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The image to write: FILE.png or FILE.svg.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Width x height in pixels.
+    #[arg(long, value_name = "WxH", default_value = "1600x900")]
+    pub size: String,
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ThemeArg,
+    /// The chart's title [default: one naming the chart and repository].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// First month to show (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub since: Option<String>,
+    /// Last month to show (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub until: Option<String>,
+    /// Calendar months, or months since each repository's first commit.
+    #[arg(long, value_enum, default_value = "calendar")]
+    pub align: AlignArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,6 +176,7 @@ pub struct ExportArgs {
 pub enum Command {
     Analyze(AnalyzeOptions),
     Export(ExportOptions),
+    Chart(ChartOptions),
 }
 
 /// Global settings that are not a command's.
@@ -211,6 +272,79 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             repos: e.repos,
             out: e.out,
         }),
+        CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
     };
     Ok((global, command))
+}
+
+fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
+    let invalid = |m: String| usage(ErrorKind::ValueValidation, m);
+    let format = match c
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => ImageFormat::Png,
+        Some("svg") => ImageFormat::Svg,
+        _ => {
+            return Err(invalid(format!(
+                "--out {}: the file name must end in .png or .svg",
+                c.out.display()
+            )))
+        }
+    };
+    let size = c
+        .size
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?)))
+        .filter(|&(w, h)| (320..=8000).contains(&w) && (180..=8000).contains(&h))
+        .ok_or_else(|| {
+            invalid(format!(
+                "--size {}: expected WIDTHxHEIGHT in pixels, from 320x180 to 8000x8000",
+                c.size
+            ))
+        })?;
+    let month = |flag: &str, v: Option<String>| -> Result<Option<Month>, clap::Error> {
+        v.map(|text| {
+            Month::parse(&text)
+                .ok_or_else(|| invalid(format!("{flag} {text}: expected a month as YYYY-MM")))
+        })
+        .transpose()
+    };
+    let since = month("--since", c.since)?;
+    let until = month("--until", c.until)?;
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(invalid(format!("--since {s} is after --until {u}")));
+        }
+    }
+    Ok(ChartOptions {
+        kind: match c.kind {
+            ChartKindArg::Loc => ChartKind::Loc,
+            ChartKindArg::LanguageShare => ChartKind::LanguageShare,
+            ChartKindArg::Commits => ChartKind::Commits,
+            ChartKindArg::Contributors => ChartKind::Contributors,
+            ChartKindArg::Churn => ChartKind::Churn,
+            ChartKindArg::Age => ChartKind::Age,
+            ChartKindArg::LastYear => ChartKind::LastYear,
+        },
+        store: store_or_default(c.store)?,
+        repos: c.repos,
+        out: c.out,
+        format,
+        size,
+        theme: match c.theme {
+            ThemeArg::Light => ThemeName::Light,
+            ThemeArg::Dark => ThemeName::Dark,
+        },
+        title: c.title,
+        since,
+        until,
+        align: match c.align {
+            AlignArg::Calendar => Align::Calendar,
+            AlignArg::Age => Align::Age,
+        },
+    })
 }

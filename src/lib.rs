@@ -8,6 +8,7 @@
 
 pub mod activity;
 pub mod analyze;
+pub mod chart;
 pub mod churn;
 pub mod cli;
 pub mod export;

@@ -67,6 +67,10 @@ fn run(global: Global, command: Command) -> Result<()> {
                 }
             }
         }
+        Command::Chart(options) => {
+            temper::chart::render(&options)
+                .with_context(|| format!("chart {}", options.kind.name()))?;
+        }
     }
     Ok(())
 }

@@ -759,6 +759,93 @@ pub fn blob_cache_from_frame(df: &DataFrame) -> Result<BlobCache, TableError> {
     Ok(cache)
 }
 
+/// One month of a stacked `activity` table, as charts read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityPoint {
+    pub repo: String,
+    pub month: Month,
+    pub commits: u32,
+    pub contributors: u32,
+    pub lines_added: Option<u64>,
+    pub lines_removed: Option<u64>,
+    pub new_code_share: Option<f64>,
+}
+
+fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked, TableError> {
+    Ok(df.column(name)?.str()?)
+}
+
+/// Rows of a stacked `activity` table.
+pub fn activity_points(df: &DataFrame) -> Result<Vec<ActivityPoint>, TableError> {
+    let repo = str_col(df, col::REPO)?;
+    let month = str_col(df, col::MONTH)?;
+    let commits = df.column(col::COMMITS)?.u32()?;
+    let contributors = df.column(col::CONTRIBUTORS)?.u32()?;
+    let added = df.column(col::LINES_ADDED)?.u64()?;
+    let removed = df.column(col::LINES_REMOVED)?.u64()?;
+    let share = df.column(col::NEW_CODE_SHARE)?.f64()?;
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(r), Some(m)) = (repo.get(i), month.get(i).and_then(Month::parse)) else {
+            return Err(TableError::Invalid("activity: a row without repo or month"));
+        };
+        out.push(ActivityPoint {
+            repo: r.to_string(),
+            month: m,
+            commits: commits.get(i).unwrap_or(0),
+            contributors: contributors.get(i).unwrap_or(0),
+            lines_added: added.get(i),
+            lines_removed: removed.get(i),
+            new_code_share: share.get(i),
+        });
+    }
+    Ok(out)
+}
+
+/// Rows of a stacked `loc` table: (repo, month, language, code lines).
+pub fn loc_code_rows(df: &DataFrame) -> Result<Vec<(String, Month, String, u64)>, TableError> {
+    let repo = str_col(df, col::REPO)?;
+    let month = str_col(df, col::MONTH)?;
+    let language = str_col(df, col::LANGUAGE)?;
+    let code = df.column(col::CODE)?.u64()?;
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(r), Some(m), Some(l)) = (
+            repo.get(i),
+            month.get(i).and_then(Month::parse),
+            language.get(i),
+        ) else {
+            return Err(TableError::Invalid(
+                "loc: a row without repo, month or language",
+            ));
+        };
+        out.push((r.to_string(), m, l.to_string(), code.get(i).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+/// Rows of a stacked `age` table: (repo, month, cohort, lines).
+pub fn age_rows(df: &DataFrame) -> Result<Vec<(String, Month, i32, u64)>, TableError> {
+    let repo = str_col(df, col::REPO)?;
+    let month = str_col(df, col::MONTH)?;
+    let cohort = df.column(col::COHORT)?.i32()?;
+    let lines = df.column(col::LINES)?.u64()?;
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(r), Some(m), Some(c)) = (
+            repo.get(i),
+            month.get(i).and_then(Month::parse),
+            cohort.get(i),
+        ) else {
+            return Err(TableError::Invalid(
+                "age: a row without repo, month or cohort",
+            ));
+        };
+        out.push((r.to_string(), m, c, lines.get(i).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
 /// Writes `df` as Parquet into `out`.
 pub fn write_parquet(df: &mut DataFrame, out: impl Write) -> Result<(), TableError> {
     ParquetWriter::new(out).finish(df)?;

@@ -1,0 +1,421 @@
+//! From stored tables to chart specs: which numbers each chart kind shows.
+//!
+//! - `loc`: code lines (tokei's `code`) per month by language for one repository, the
+//!   [`TOP_LANGUAGES`] with the highest peak in the range and the rest summed as "Other"; with
+//!   several repositories, one line of total code each.
+//! - `language-share`: the same stack as percentages of each month's code.
+//! - `commits`, `contributors`: the `activity` columns, one line per repository.
+//! - `churn`: `activity.lines_added` up, `lines_removed` down, `new_code_share` as a line.
+//! - `age`: the `age` table's lines per cohort year, oldest at the bottom.
+//! - `last-year`: the stored summary's average commits per month and contributors over each
+//!   repository's last 12 months (`--since`/`--until` do not apply: the window is the summary's).
+//!
+//! `--since`/`--until` keep calendar months in that range; `--align age` puts each repository's
+//! first month (its inception) at position 0.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::theme::{cohort_color, language_color, repo_color};
+use super::{Align, ChartError, ChartKind, ChartOptions, ChartSpec, Plot, Series, XAxis};
+use crate::month::Month;
+use crate::store::Store;
+use crate::tables::{self, ActivityPoint, Table};
+
+/// How many languages a stacked chart names; the rest are "Other".
+pub const TOP_LANGUAGES: usize = 8;
+
+/// Builds the spec of `options.kind` from the store.
+pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartError> {
+    let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    let repos = if options.repos.is_empty() {
+        known.clone()
+    } else {
+        options.repos.clone()
+    };
+    // Unknown names fail here, with the store's message.
+    let activity = tables::activity_points(&store.load_stacked(Table::Activity, &repos)?)?;
+    let single = |kind: ChartKind| -> Result<String, ChartError> {
+        match repos.as_slice() {
+            [one] => Ok(one.clone()),
+            _ => Err(ChartError::OneRepository {
+                kind: kind.name(),
+                known: known.join(", "),
+            }),
+        }
+    };
+    let frame = Frame::new(&repos, &activity, options)?;
+    match options.kind {
+        ChartKind::Commits | ChartKind::Contributors => {
+            let commits = options.kind == ChartKind::Commits;
+            let series = repos
+                .iter()
+                .enumerate()
+                .map(|(i, repo)| {
+                    let points = activity.iter().filter(|p| &p.repo == repo).map(|p| {
+                        let v = if commits { p.commits } else { p.contributors };
+                        (p.month, f64::from(v))
+                    });
+                    Series {
+                        name: repo.clone(),
+                        color: repo_color(i),
+                        values: frame.place(repo, points),
+                    }
+                })
+                .collect();
+            let (title, y) = if commits {
+                ("Commits per month", "commits per month")
+            } else {
+                ("Contributors per month", "distinct authors per month")
+            };
+            Ok(frame.spec(options, title.to_string(), y, Plot::Lines { series }))
+        }
+        ChartKind::Loc | ChartKind::LanguageShare if repos.len() > 1 => {
+            if options.kind == ChartKind::LanguageShare {
+                single(options.kind)?;
+            }
+            let rows = tables::loc_code_rows(&store.load_stacked(Table::Loc, &repos)?)?;
+            let series = repos
+                .iter()
+                .enumerate()
+                .map(|(i, repo)| {
+                    let mut totals: BTreeMap<Month, f64> = BTreeMap::new();
+                    for (r, m, _, code) in &rows {
+                        if r == repo {
+                            *totals.entry(*m).or_default() += *code as f64;
+                        }
+                    }
+                    Series {
+                        name: repo.clone(),
+                        color: repo_color(i),
+                        values: frame.place(repo, totals.into_iter()),
+                    }
+                })
+                .collect();
+            Ok(frame.spec(
+                options,
+                "Lines of code".to_string(),
+                "lines of code",
+                Plot::Lines { series },
+            ))
+        }
+        ChartKind::Loc | ChartKind::LanguageShare => {
+            let repo = single(options.kind)?;
+            let rows = tables::loc_code_rows(&store.load(&repo, Table::Loc)?)?;
+            let percent = options.kind == ChartKind::LanguageShare;
+            let series = language_stack(&frame, &repo, &rows, percent);
+            if series.is_empty() {
+                return Err(ChartError::Empty(format!(
+                    "{repo} has no lines of code in the range (was it mined with --activity-only?)"
+                )));
+            }
+            let (title, y) = if percent {
+                (
+                    format!("{repo}: share of code by language"),
+                    "share of code lines (%)",
+                )
+            } else {
+                (
+                    format!("{repo}: lines of code by language"),
+                    "lines of code",
+                )
+            };
+            Ok(frame.spec(options, title, y, Plot::Stacked { series, percent }))
+        }
+        ChartKind::Churn => {
+            let repo = single(options.kind)?;
+            let mine: Vec<&ActivityPoint> = activity.iter().filter(|p| p.repo == repo).collect();
+            if mine.iter().all(|p| p.lines_added.is_none()) {
+                return Err(ChartError::Empty(format!(
+                    "{repo} has no churn (was it mined with --activity-only?)"
+                )));
+            }
+            let pick = |f: fn(&ActivityPoint) -> Option<f64>| {
+                frame.place_optional(&repo, mine.iter().map(|p| (p.month, f(p))))
+            };
+            let plot = Plot::Churn {
+                added: pick(|p| p.lines_added.map(|v| v as f64)),
+                removed: pick(|p| p.lines_removed.map(|v| v as f64)),
+                share: pick(|p| p.new_code_share),
+            };
+            Ok(frame.spec(
+                options,
+                format!("{repo}: churn and new code"),
+                "lines added (up) and removed (down) per month",
+                plot,
+            ))
+        }
+        ChartKind::Age => {
+            let repo = single(options.kind)?;
+            let rows = tables::age_rows(&store.load(&repo, Table::Age)?)?;
+            let years: BTreeSet<i32> = rows.iter().map(|r| r.2).collect();
+            let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+                return Err(ChartError::Empty(format!(
+                    "{repo} has no code age (was it mined with --activity-only?)"
+                )));
+            };
+            let series = years
+                .iter()
+                .map(|&y| Series {
+                    name: y.to_string(),
+                    color: cohort_color(y, first, last),
+                    values: frame.place(
+                        &repo,
+                        rows.iter().filter(|r| r.2 == y).map(|r| (r.1, r.3 as f64)),
+                    ),
+                })
+                .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
+                .collect();
+            Ok(frame.spec(
+                options,
+                format!("{repo}: lines by the year they were last written"),
+                "lines",
+                Plot::Stacked {
+                    series,
+                    percent: false,
+                },
+            ))
+        }
+        ChartKind::LastYear => {
+            let metas: HashMap<String, crate::activity::Summary> = store
+                .repos()?
+                .into_iter()
+                .filter_map(|m| m.summary.map(|s| (m.name, s)))
+                .collect();
+            let mut commits = Vec::new();
+            let mut people = Vec::new();
+            let mut categories = Vec::new();
+            for (i, repo) in repos.iter().enumerate() {
+                let Some(s) = metas.get(repo) else { continue };
+                categories.push((repo.clone(), repo_color(i)));
+                commits.push(s.commits_per_month_12m);
+                people.push(s.contributors_12m as f64);
+            }
+            if categories.is_empty() {
+                return Err(ChartError::Empty("no repository has a summary".into()));
+            }
+            let count = categories.len();
+            Ok(ChartSpec {
+                title: options
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| "The last 12 months".to_string()),
+                subtitle: "each repository's last 12 months of history".to_string(),
+                x_label: String::new(),
+                y_label: String::new(),
+                x: XAxis::MonthsSince { count },
+                plot: Plot::Bars {
+                    categories,
+                    panels: vec![
+                        ("average commits per month".to_string(), commits),
+                        ("contributors".to_string(), people),
+                    ],
+                },
+            })
+        }
+    }
+}
+
+/// The stacked series of one repository's languages: the top ones by peak code in the range,
+/// the largest (in the last month) at the bottom, then "Other".
+fn language_stack(
+    frame: &Frame,
+    repo: &str,
+    rows: &[(String, Month, String, u64)],
+    percent: bool,
+) -> Vec<Series> {
+    let rows: Vec<&(String, Month, String, u64)> = rows
+        .iter()
+        .filter(|r| r.0 == repo && frame.keeps(r.1) && r.3 > 0)
+        .collect();
+    let Some(last) = rows.iter().map(|r| r.1).max() else {
+        return Vec::new();
+    };
+    let mut peak: HashMap<&str, u64> = HashMap::new();
+    let mut now: HashMap<&str, u64> = HashMap::new();
+    for r in &rows {
+        let p = peak.entry(r.2.as_str()).or_default();
+        *p = (*p).max(r.3);
+        if r.1 == last {
+            now.insert(r.2.as_str(), r.3);
+        }
+    }
+    let mut by_peak: Vec<(&str, u64)> = peak.into_iter().collect();
+    by_peak.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut top: Vec<&str> = by_peak.iter().take(TOP_LANGUAGES).map(|l| l.0).collect();
+    top.sort_by(|a, b| {
+        let (x, y) = (now.get(a).unwrap_or(&0), now.get(b).unwrap_or(&0));
+        y.cmp(x).then(a.cmp(b))
+    });
+    let has_other = by_peak.len() > TOP_LANGUAGES;
+    let mut per_month: BTreeMap<Month, (HashMap<&str, f64>, f64)> = BTreeMap::new();
+    for r in &rows {
+        let name = if top.contains(&r.2.as_str()) {
+            r.2.as_str()
+        } else {
+            "Other"
+        };
+        let (langs, total) = per_month.entry(r.1).or_default();
+        *langs.entry(name).or_default() += r.3 as f64;
+        *total += r.3 as f64;
+    }
+    let names = top
+        .iter()
+        .copied()
+        .chain(has_other.then_some("Other"))
+        .collect::<Vec<_>>();
+    let mut used: Vec<super::theme::Rgb> = Vec::new();
+    names
+        .into_iter()
+        .map(|name| {
+            // A language's own colour, unless a language drawn earlier in this chart has it
+            // (hashed colours can collide): then the first palette colour still free.
+            let mut color = language_color(name);
+            if used.contains(&color) {
+                color = super::theme::spare_colors()
+                    .find(|c| !used.contains(c))
+                    .unwrap_or(color);
+            }
+            used.push(color);
+            let points = per_month.iter().map(|(m, (langs, total))| {
+                let v = langs.get(name).copied().unwrap_or(0.0);
+                (
+                    *m,
+                    if percent {
+                        100.0 * v / total.max(1.0)
+                    } else {
+                        v
+                    },
+                )
+            });
+            Series {
+                name: name.to_string(),
+                color,
+                values: frame.place(repo, points),
+            }
+        })
+        .collect()
+}
+
+/// The x axis of a chart over calendar months: the range, and each repository's first month.
+struct Frame {
+    align: Align,
+    since: Option<Month>,
+    until: Option<Month>,
+    first: Month,
+    count: usize,
+    inception: HashMap<String, Month>,
+}
+
+impl Frame {
+    fn new(
+        repos: &[String],
+        activity: &[ActivityPoint],
+        options: &ChartOptions,
+    ) -> Result<Frame, ChartError> {
+        let mut inception: HashMap<String, Month> = HashMap::new();
+        for p in activity {
+            let e = inception.entry(p.repo.clone()).or_insert(p.month);
+            *e = (*e).min(p.month);
+        }
+        let keeps =
+            |m: Month| options.since.is_none_or(|s| m >= s) && options.until.is_none_or(|u| m <= u);
+        let kept: Vec<&ActivityPoint> = activity.iter().filter(|p| keeps(p.month)).collect();
+        let (Some(first), Some(last)) = (
+            kept.iter().map(|p| p.month).min(),
+            kept.iter().map(|p| p.month).max(),
+        ) else {
+            return Err(ChartError::Empty(format!(
+                "no month of {} lies in the range {}..{}",
+                repos.join(", "),
+                options.since.map_or("".into(), |m| m.to_string()),
+                options.until.map_or("".into(), |m| m.to_string()),
+            )));
+        };
+        let count = match options.align {
+            Align::Calendar => first.months_until(last) as usize + 1,
+            Align::Age => kept
+                .iter()
+                .map(|p| inception[&p.repo].months_until(p.month) as usize + 1)
+                .max()
+                .unwrap_or(0),
+        };
+        Ok(Frame {
+            align: options.align,
+            since: options.since,
+            until: options.until,
+            first,
+            count,
+            inception,
+        })
+    }
+
+    fn keeps(&self, m: Month) -> bool {
+        self.since.is_none_or(|s| m >= s) && self.until.is_none_or(|u| m <= u)
+    }
+
+    fn position(&self, repo: &str, m: Month) -> Option<usize> {
+        if !self.keeps(m) {
+            return None;
+        }
+        let origin = match self.align {
+            Align::Calendar => self.first,
+            Align::Age => *self.inception.get(repo)?,
+        };
+        usize::try_from(origin.months_until(m))
+            .ok()
+            .filter(|&i| i < self.count)
+    }
+
+    /// Values at their positions; positions without a value stay `None`.
+    fn place(&self, repo: &str, points: impl Iterator<Item = (Month, f64)>) -> Vec<Option<f64>> {
+        self.place_optional(repo, points.map(|(m, v)| (m, Some(v))))
+    }
+
+    fn place_optional(
+        &self,
+        repo: &str,
+        points: impl Iterator<Item = (Month, Option<f64>)>,
+    ) -> Vec<Option<f64>> {
+        let mut values = vec![None; self.count];
+        for (m, v) in points {
+            if let Some(i) = self.position(repo, m) {
+                values[i] = v;
+            }
+        }
+        values
+    }
+
+    fn axis(&self) -> XAxis {
+        match self.align {
+            Align::Calendar => XAxis::Months {
+                first: self.first,
+                count: self.count,
+            },
+            Align::Age => XAxis::MonthsSince { count: self.count },
+        }
+    }
+
+    fn spec(&self, options: &ChartOptions, title: String, y_label: &str, plot: Plot) -> ChartSpec {
+        let (x_label, subtitle) = match self.align {
+            Align::Calendar => {
+                let last = self.first.minus(-(self.count as i32 - 1));
+                (
+                    "month (UTC)".to_string(),
+                    format!("{} to {} · mined by temper", self.first, last),
+                )
+            }
+            Align::Age => (
+                "years since the first commit".to_string(),
+                "aligned on each project's first month · mined by temper".to_string(),
+            ),
+        };
+        ChartSpec {
+            title: options.title.clone().unwrap_or(title),
+            subtitle,
+            x_label,
+            y_label: y_label.to_string(),
+            x: self.axis(),
+            plot,
+        }
+    }
+}

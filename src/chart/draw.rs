@@ -1,0 +1,555 @@
+//! Drawing a [`ChartSpec`] with plotters, the same code for PNG and SVG.
+//!
+//! Layout, for a slide: a title and a subtitle across the top, the plot on the left, and the
+//! legend in its own column on the right, so it never covers data. Text sizes scale with the
+//! image height (at 1600x900 the title is 44 px, tick labels 24 px) and use the shipped font.
+//! Month ticks fall on Januaries, every year or every few years so that a 20-year history keeps
+//! about ten readable labels; numbers have thousands separators.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::theme::{self, Rgb, Theme, FONT_FAMILY};
+use super::{ChartError, ChartOptions, ChartSpec, ImageFormat, Plot, Series, XAxis};
+use crate::analyze::thousands;
+
+fn color(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn draw_error(e: impl std::fmt::Display) -> ChartError {
+    ChartError::Draw(e.to_string())
+}
+
+/// Renders `spec` into `options.out` as PNG or SVG, written atomically.
+pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError> {
+    theme::register_font();
+    let theme = Theme::new(options.theme);
+    let (w, h) = options.size;
+    let io = |source| ChartError::Write {
+        path: options.out.clone(),
+        source,
+    };
+    match options.format {
+        ImageFormat::Svg => {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
+                draw(&root, spec, &theme, (w, h))?;
+                root.present().map_err(draw_error)?;
+            }
+            crate::store::atomic_write(&options.out, |out| out.write_all(text.as_bytes())).map_err(
+                |e| match e {
+                    crate::store::StoreError::Io { source, .. } => io(source),
+                    other => ChartError::Store(other),
+                },
+            )
+        }
+        ImageFormat::Png => {
+            let mut pixels = vec![0u8; w as usize * h as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+                draw(&root, spec, &theme, (w, h))?;
+                root.present().map_err(draw_error)?;
+            }
+            crate::store::atomic_write(&options.out, |out| {
+                let mut encoder = png::Encoder::new(out, w, h);
+                encoder.set_color(png::ColorType::Rgb);
+                encoder.set_depth(png::BitDepth::Eight);
+                let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+                writer
+                    .write_image_data(&pixels)
+                    .map_err(std::io::Error::other)?;
+                writer.finish().map_err(std::io::Error::other)
+            })
+            .map_err(|e| match e {
+                crate::store::StoreError::Io { source, .. } => io(source),
+                other => ChartError::Store(other),
+            })
+        }
+    }
+}
+
+use std::io::Write;
+
+/// Sizes relative to a 900 px high image.
+struct Scale(f64);
+
+impl Scale {
+    fn px(&self, v: f64) -> u32 {
+        (v * self.0).round().max(1.0) as u32
+    }
+
+    fn font(&self, size: f64, c: Rgb) -> TextStyle<'static> {
+        let mut style = TextStyle::from((FONT_FAMILY, size * self.0).into_font());
+        style.color = color(c).to_backend_color();
+        style
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    theme: &Theme,
+    (w, h): (u32, u32),
+) -> Result<(), ChartError> {
+    let s = Scale(f64::from(h) / 900.0);
+    root.fill(&color(theme.background)).map_err(draw_error)?;
+    let (header, body) = root.split_vertically(s.px(120.0));
+    header
+        .draw(&Text::new(
+            spec.title.clone(),
+            (s.px(40.0) as i32, s.px(24.0) as i32),
+            s.font(44.0, theme.text),
+        ))
+        .map_err(draw_error)?;
+    header
+        .draw(&Text::new(
+            spec.subtitle.clone(),
+            (s.px(40.0) as i32, s.px(80.0) as i32),
+            s.font(24.0, theme.axis),
+        ))
+        .map_err(draw_error)?;
+    match &spec.plot {
+        Plot::Bars { categories, panels } => draw_bars(&body, categories, panels, theme, &s),
+        plot => {
+            let legend_w = (f64::from(w) * 0.2) as u32;
+            let (plot_area, legend_area) = body.split_horizontally(w - legend_w);
+            let entries = legend_entries(plot, theme);
+            draw_series_chart(&plot_area, spec, plot, theme, &s)?;
+            draw_legend(&legend_area, &entries, theme, &s)
+        }
+    }
+}
+
+/// Tick positions and labels for the x axis.
+fn x_ticks(x: &XAxis) -> (Vec<f64>, Box<dyn Fn(&f64) -> String>) {
+    let count = x.len();
+    match *x {
+        XAxis::Months { first, .. } => {
+            let years = count / 12;
+            if years < 2 {
+                // A short range: a tick every quarter (or every month for a few months).
+                let step = if count <= 12 { 1 } else { 3 };
+                let points = (0..count)
+                    .filter(|i| i % step == 0)
+                    .map(|i| i as f64)
+                    .collect();
+                return (
+                    points,
+                    Box::new(move |v: &f64| first.minus(-(v.round() as i32)).to_string()),
+                );
+            }
+            let step = years.div_ceil(10).max(1) as i32;
+            let points = (0..count)
+                .filter(|&i| {
+                    let m = first.minus(-(i as i32));
+                    m.month() == 1 && m.year() % step == 0
+                })
+                .map(|i| i as f64)
+                .collect();
+            (
+                points,
+                Box::new(move |v: &f64| first.minus(-(v.round() as i32)).year().to_string()),
+            )
+        }
+        XAxis::MonthsSince { .. } => {
+            let years = count / 12;
+            let step = years.div_ceil(10).max(1) * 12;
+            let points = (0..count).step_by(step).map(|i| i as f64).collect();
+            (
+                points,
+                Box::new(|v: &f64| format!("{}", (v.round() as i64) / 12)),
+            )
+        }
+    }
+}
+
+fn y_label(v: f64, percent: bool) -> String {
+    if percent {
+        return format!("{v:.0}%");
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(v.abs().round() as u64))
+}
+
+struct LegendEntry {
+    name: String,
+    color: Rgb,
+    line: bool,
+}
+
+fn legend_entries(plot: &Plot, theme: &Theme) -> Vec<LegendEntry> {
+    let entry = |s: &Series, line: bool| LegendEntry {
+        name: s.name.clone(),
+        color: s.color,
+        line,
+    };
+    match plot {
+        // Top of the stack first, as the eye reads it.
+        Plot::Stacked { series, .. } => series.iter().rev().map(|s| entry(s, false)).collect(),
+        Plot::Lines { series } => series.iter().map(|s| entry(s, true)).collect(),
+        Plot::Churn { .. } => vec![
+            LegendEntry {
+                name: "lines added".into(),
+                color: theme::OKABE_ITO[2],
+                line: false,
+            },
+            LegendEntry {
+                name: "lines removed".into(),
+                color: theme::OKABE_ITO[1],
+                line: false,
+            },
+            LegendEntry {
+                name: "new code (right)".into(),
+                color: theme.accent,
+                line: true,
+            },
+        ],
+        Plot::Bars { .. } => Vec::new(),
+    }
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let (_, height) = area.dim_in_pixel();
+    let top = s.px(30.0) as i32;
+    let row = (s.px(38.0) as i32).min((height as i32 - top) / entries.len().max(1) as i32);
+    let (width, _) = area.dim_in_pixel();
+    let longest = entries
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    // DejaVu Sans averages about 0.6 em per character; leave room for the swatch.
+    let fits = (f64::from(width) - 60.0 * s.0) / (0.6 * longest) / s.0;
+    let text_size = (f64::from(row.max(1) as u32) * 0.65 / s.0)
+        .min(24.0)
+        .min(fits);
+    for (i, e) in entries.iter().enumerate() {
+        let y = top + i as i32 * row;
+        let x = s.px(10.0) as i32;
+        let swatch = s.px(28.0) as i32;
+        let mid = y + row / 2;
+        if e.line {
+            area.draw(&PathElement::new(
+                vec![(x, mid), (x + swatch, mid)],
+                color(e.color).stroke_width(s.px(4.0)),
+            ))
+            .map_err(draw_error)?;
+        } else {
+            area.draw(&Rectangle::new(
+                [(x, mid - row / 3), (x + swatch, mid + row / 3)],
+                color(e.color).filled(),
+            ))
+            .map_err(draw_error)?;
+        }
+        area.draw(&Text::new(
+            e.name.clone(),
+            (
+                x + swatch + s.px(10.0) as i32,
+                mid - (text_size * s.0 * 0.55) as i32,
+            ),
+            s.font(text_size, theme.text),
+        ))
+        .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+fn draw_series_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    plot: &Plot,
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let n = spec.x.len();
+    let percent = matches!(plot, Plot::Stacked { percent: true, .. });
+    let (y_min, y_max) = y_range(plot, n);
+    let (points, x_format) = x_ticks(&spec.x);
+    let x_range = -0.5f64..(n as f64 - 0.5);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(s.px(20.0))
+        .margin_top(s.px(10.0))
+        .margin_bottom(s.px(10.0))
+        .x_label_area_size(s.px(80.0))
+        .y_label_area_size(s.px(150.0))
+        .margin_right(if matches!(plot, Plot::Churn { .. }) {
+            s.px(130.0)
+        } else {
+            s.px(20.0)
+        })
+        .build_cartesian_2d(x_range, y_min..y_max)
+        .map_err(draw_error)?;
+    let y_fmt = move |v: &f64| y_label(*v, percent);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_label_formatter(&y_fmt)
+        .y_labels(8)
+        .x_desc(spec.x_label.clone())
+        .y_desc(spec.y_label.clone())
+        .label_style(s.font(24.0, theme.text))
+        .axis_desc_style(s.font(24.0, theme.axis))
+        .max_light_lines(0)
+        .bold_line_style(color(theme.grid).stroke_width(1))
+        .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
+        .draw()
+        .map_err(draw_error)?;
+    // Month ticks where x_ticks puts them (Januaries), drawn by hand: plotters would pick
+    // round numbers of months.
+    let base = area.get_base_pixel();
+    for p in &points {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*p, y_min), (*p, y_max)],
+                color(theme.grid).stroke_width(1),
+            )))
+            .map_err(draw_error)?;
+        let (px, py) = chart.backend_coord(&(*p, y_min));
+        let (x, y) = (px - base.0, py - base.1);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x, y + s.px(8.0) as i32)],
+            color(theme.axis).stroke_width(s.px(2.0)),
+        ))
+        .map_err(draw_error)?;
+        area.draw(&Text::new(
+            x_format(p),
+            (x, y + s.px(12.0) as i32),
+            s.font(24.0, theme.text)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(draw_error)?;
+    }
+
+    match plot {
+        Plot::Stacked { series, .. } => {
+            let mut cumulative: Vec<Vec<f64>> = Vec::with_capacity(series.len());
+            let mut running = vec![0.0; n];
+            for se in series {
+                for (r, v) in running.iter_mut().zip(&se.values) {
+                    *r += v.unwrap_or(0.0);
+                }
+                cumulative.push(running.clone());
+            }
+            let present: Vec<bool> = (0..n)
+                .map(|i| series.iter().any(|se| se.values[i].is_some()))
+                .collect();
+            // Draw the tallest first; each lower area then covers what lies beneath it.
+            for (se, top) in series.iter().zip(&cumulative).rev() {
+                for run in runs(&present) {
+                    let pts: Vec<(f64, f64)> = run.map(|i| (i as f64, top[i])).collect();
+                    chart
+                        .draw_series(AreaSeries::new(pts, 0.0, color(se.color).filled()))
+                        .map_err(draw_error)?;
+                }
+            }
+        }
+        Plot::Lines { series } => {
+            for se in series {
+                let present: Vec<bool> = se.values.iter().map(Option::is_some).collect();
+                for run in runs(&present) {
+                    let pts: Vec<(f64, f64)> = run
+                        .filter_map(|i| se.values[i].map(|v| (i as f64, v)))
+                        .collect();
+                    chart
+                        .draw_series(LineSeries::new(
+                            pts,
+                            color(se.color).stroke_width(s.px(3.0)),
+                        ))
+                        .map_err(draw_error)?;
+                }
+            }
+        }
+        Plot::Churn {
+            added,
+            removed,
+            share,
+        } => {
+            let bar = |i: usize, lo: f64, hi: f64, c: Rgb| {
+                Rectangle::new(
+                    [(i as f64 - 0.42, lo), (i as f64 + 0.42, hi)],
+                    color(c).filled(),
+                )
+            };
+            chart
+                .draw_series(
+                    added
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| v.map(|v| bar(i, 0.0, v, theme::OKABE_ITO[2]))),
+                )
+                .map_err(draw_error)?;
+            chart
+                .draw_series(
+                    removed
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| v.map(|v| bar(i, -v, 0.0, theme::OKABE_ITO[1]))),
+                )
+                .map_err(draw_error)?;
+            // The share uses the full height: 0 % at the bottom, 100 % at the top, labelled on
+            // the right.
+            let to_y = |share: f64| y_min + share * (y_max - y_min);
+            let (right, _) = chart.backend_coord(&(n as f64 - 0.5, y_min));
+            for pct in (0..=100).step_by(20) {
+                let (_, py) = chart.backend_coord(&(0.0, to_y(f64::from(pct) / 100.0)));
+                let (x, y) = (right - base.0, py - base.1);
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + s.px(8.0) as i32, y)],
+                    color(theme.axis).stroke_width(s.px(2.0)),
+                ))
+                .map_err(draw_error)?;
+                area.draw(&Text::new(
+                    format!("{pct}%"),
+                    (x + s.px(12.0) as i32, y),
+                    s.font(24.0, theme.text)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(draw_error)?;
+            }
+            let present: Vec<bool> = share.iter().map(Option::is_some).collect();
+            for run in runs(&present) {
+                let pts: Vec<(f64, f64)> = run
+                    .filter_map(|i| share[i].map(|v| (i as f64, to_y(v))))
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(
+                        pts,
+                        color(theme.accent).stroke_width(s.px(3.0)),
+                    ))
+                    .map_err(draw_error)?;
+            }
+        }
+        Plot::Bars { .. } => {}
+    }
+    Ok(())
+}
+
+/// The y range a plot needs, with headroom.
+fn y_range(plot: &Plot, n: usize) -> (f64, f64) {
+    let max_of = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0f64, f64::max);
+    let (lo, hi) = match plot {
+        Plot::Stacked { percent: true, .. } => return (0.0, 100.0),
+        Plot::Stacked { series, .. } => {
+            let sums = (0..n).map(|i| series.iter().filter_map(|s| s.values[i]).sum::<f64>());
+            (0.0, max_of(&mut sums.into_iter()))
+        }
+        Plot::Lines { series } => (
+            0.0,
+            max_of(
+                &mut series
+                    .iter()
+                    .flat_map(|s| s.values.iter().flatten().copied()),
+            ),
+        ),
+        Plot::Churn { added, removed, .. } => (
+            -max_of(&mut removed.iter().flatten().copied()),
+            max_of(&mut added.iter().flatten().copied()),
+        ),
+        Plot::Bars { .. } => (0.0, 1.0),
+    };
+    let pad = |v: f64| if v == 0.0 { 0.0 } else { v * 1.08 };
+    let hi = if hi <= 0.0 && lo >= 0.0 { 1.0 } else { pad(hi) };
+    (pad(lo), hi)
+}
+
+/// Maximal runs of consecutive `true` positions.
+fn runs(present: &[bool]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, &p) in present.iter().chain(std::iter::once(&false)).enumerate() {
+        match (p, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    categories: &[(String, Rgb)],
+    panels: &[(String, Vec<f64>)],
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let areas = body.split_evenly((1, panels.len().max(1)));
+    let n = categories.len();
+    for (area, (title, values)) in areas.iter().zip(panels) {
+        let top = values.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.15;
+        let names: Vec<String> = categories.iter().map(|c| c.0.clone()).collect();
+        let x_range = -0.5f64..(n as f64 - 0.5);
+        let mut chart = ChartBuilder::on(area)
+            .caption(title.clone(), s.font(30.0, theme.text))
+            .margin(s.px(30.0))
+            .x_label_area_size(s.px(60.0))
+            .y_label_area_size(s.px(110.0))
+            .build_cartesian_2d(x_range, 0f64..top)
+            .map_err(draw_error)?;
+        let name_of = |v: &f64| {
+            names
+                .get(v.round().max(0.0) as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let y_fmt = |v: &f64| y_label(*v, false);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_label_formatter(&y_fmt)
+            .label_style(s.font(24.0, theme.text))
+            .light_line_style(color(theme.grid).stroke_width(1))
+            .bold_line_style(color(theme.grid).stroke_width(1))
+            .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
+            .draw()
+            .map_err(draw_error)?;
+        let base = area.get_base_pixel();
+        for i in 0..n {
+            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
+            area.draw(&Text::new(
+                name_of(&(i as f64)),
+                (px - base.0, py - base.1 + s.px(12.0) as i32),
+                s.font(26.0, theme.text)
+                    .pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(draw_error)?;
+        }
+        for (i, v) in values.iter().enumerate() {
+            let c = categories.get(i).map_or(theme.text, |c| c.1);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(i as f64 - 0.3, 0.0), (i as f64 + 0.3, *v)],
+                    color(c).filled(),
+                )))
+                .map_err(draw_error)?;
+            let label = if v.fract() == 0.0 {
+                thousands(*v as u64)
+            } else {
+                format!("{v:.1}")
+            };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (i as f64, *v + top * 0.02),
+                    s.font(28.0, theme.text)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))
+                .map_err(draw_error)?;
+        }
+    }
+    Ok(())
+}

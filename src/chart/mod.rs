@@ -1,0 +1,182 @@
+//! `temper chart`: charts for slides and reports, drawn from the stored tables only.
+//!
+//! A chart is made in two steps: [`data`] turns stored tables into a [`ChartSpec`] (plain numbers
+//! per series and month, which the tests compare with the tables), and [`draw`] renders a spec
+//! with plotters on either backend, PNG or SVG, from the same code. [`theme`] holds the colours
+//! (a language keeps its colour in every chart) and the font shipped in `assets/fonts`, so
+//! charts look the same on every machine. A chart never reads a repository.
+
+pub mod data;
+pub mod draw;
+pub mod theme;
+
+use std::path::PathBuf;
+
+use crate::month::Month;
+use crate::store::{Store, StoreError};
+use crate::tables::TableError;
+
+/// The chart kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Lines of code over time, stacked by language (one repository), or one line per repository.
+    Loc,
+    /// Each language's share of the code over time (one repository).
+    LanguageShare,
+    Commits,
+    Contributors,
+    /// Lines added and removed per month, with the new-code share (one repository).
+    Churn,
+    /// Lines by the year they were written, over time (one repository).
+    Age,
+    /// Average commits per month and contributors over the last 12 months, per repository.
+    LastYear,
+}
+
+impl ChartKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Loc => "loc",
+            ChartKind::LanguageShare => "language-share",
+            ChartKind::Commits => "commits",
+            ChartKind::Contributors => "contributors",
+            ChartKind::Churn => "churn",
+            ChartKind::Age => "age",
+            ChartKind::LastYear => "last-year",
+        }
+    }
+}
+
+/// How several repositories share the x axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Calendar months.
+    Calendar,
+    /// Months since each repository's first month.
+    Age,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Light,
+    Dark,
+}
+
+/// The output format, from the file name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+/// Resolved options for `chart`.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    pub kind: ChartKind,
+    pub store: PathBuf,
+    /// Repositories to draw; all in the store when empty.
+    pub repos: Vec<String>,
+    pub out: PathBuf,
+    pub format: ImageFormat,
+    pub size: (u32, u32),
+    pub theme: ThemeName,
+    pub title: Option<String>,
+    pub since: Option<Month>,
+    pub until: Option<Month>,
+    pub align: Align,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(
+        "the {kind} chart shows one repository; pick one with --repo (the store has: {known})"
+    )]
+    OneRepository { kind: &'static str, known: String },
+    #[error("nothing to draw: {0}")]
+    Empty(String),
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+    #[error("{}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One named series of values, one per x position (`None`: no value there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub color: theme::Rgb,
+    pub values: Vec<Option<f64>>,
+}
+
+/// What the x axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XAxis {
+    /// Position i is the month `first + i`.
+    Months { first: Month, count: usize },
+    /// Position i is i months after each series' first month.
+    MonthsSince { count: usize },
+}
+
+impl XAxis {
+    pub fn len(&self) -> usize {
+        match *self {
+            XAxis::Months { count, .. } | XAxis::MonthsSince { count } => count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The body of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plot {
+    /// Areas stacked bottom-up in series order; `percent` draws shares of the total.
+    Stacked { series: Vec<Series>, percent: bool },
+    /// One line per series.
+    Lines { series: Vec<Series> },
+    /// Lines added (up) and removed (down) per month, and a share on a second axis (0-1).
+    Churn {
+        added: Vec<Option<f64>>,
+        removed: Vec<Option<f64>>,
+        share: Vec<Option<f64>>,
+    },
+    /// Side-by-side panels of bars, one bar per category in each.
+    Bars {
+        categories: Vec<(String, theme::Rgb)>,
+        panels: Vec<(String, Vec<f64>)>,
+    },
+}
+
+/// Everything a chart shows, as numbers and words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    pub title: String,
+    pub subtitle: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x: XAxis,
+    pub plot: Plot,
+}
+
+/// Builds the chart's spec from the store.
+pub fn spec(options: &ChartOptions) -> Result<ChartSpec, ChartError> {
+    let store = Store::open(&options.store)?;
+    data::build(&store, options)
+}
+
+/// Builds and draws the chart into `options.out` (written atomically).
+pub fn render(options: &ChartOptions) -> Result<ChartSpec, ChartError> {
+    let spec = spec(options)?;
+    draw::write(&spec, options)?;
+    Ok(spec)
+}

@@ -1,0 +1,151 @@
+//! Colours, text sizes and the shipped font.
+//!
+//! Colours come from palettes designed for colour-vision deficiencies (Okabe-Ito and Paul Tol's
+//! muted set, without their darkest entries so they also read on the dark theme). Common
+//! languages have a fixed colour; any other language gets one by a hash of its name, so a
+//! language keeps its colour in every chart and every run. Repositories take Okabe-Ito colours in
+//! the order they are drawn. Age cohorts use viridis, which stays ordered for colour-blind
+//! readers and in greyscale.
+
+use crate::chart::ThemeName;
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+/// The font every chart uses: DejaVu Sans (Bitstream Vera license, `assets/fonts/`).
+pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// The family name the font is registered under.
+pub const FONT_FAMILY: &str = "temper-sans";
+
+/// Registers the shipped font with plotters (once per process).
+pub fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in and known to parse (a test renders with it).
+        let _ =
+            plotters::style::register_font(FONT_FAMILY, plotters::style::FontStyle::Normal, FONT);
+    });
+}
+
+/// Okabe-Ito, grey left out (it is "other"), black replaced by nothing.
+pub const OKABE_ITO: [Rgb; 7] = [
+    Rgb(0x00, 0x72, 0xB2), // blue
+    Rgb(0xD5, 0x5E, 0x00), // vermillion
+    Rgb(0x00, 0x9E, 0x73), // bluish green
+    Rgb(0xE6, 0x9F, 0x00), // orange
+    Rgb(0xCC, 0x79, 0xA7), // reddish purple
+    Rgb(0x56, 0xB4, 0xE9), // sky blue
+    Rgb(0xF0, 0xE4, 0x42), // yellow
+];
+
+/// Paul Tol's muted palette without indigo and wine (too dark on the dark theme).
+const TOL_MUTED: [Rgb; 7] = [
+    Rgb(0x88, 0xCC, 0xEE),
+    Rgb(0x44, 0xAA, 0x99),
+    Rgb(0x11, 0x77, 0x33),
+    Rgb(0x99, 0x99, 0x33),
+    Rgb(0xDD, 0xCC, 0x77),
+    Rgb(0xCC, 0x66, 0x77),
+    Rgb(0xAA, 0x44, 0x99),
+];
+
+/// The colour of "Other" (languages outside the top ones).
+pub const OTHER: Rgb = Rgb(0x99, 0x99, 0x99);
+
+/// The colour of a language, the same in every chart.
+pub fn language_color(language: &str) -> Rgb {
+    let fixed = match language {
+        "Go" => Some(Rgb(0x56, 0xB4, 0xE9)),
+        "C" => Some(Rgb(0x00, 0x72, 0xB2)),
+        "C Header" => Some(Rgb(0x88, 0xCC, 0xEE)),
+        "Rust" => Some(Rgb(0xD5, 0x5E, 0x00)),
+        "Python" => Some(Rgb(0xF0, 0xE4, 0x42)),
+        "Shell" | "BASH" => Some(Rgb(0x00, 0x9E, 0x73)),
+        "YAML" => Some(Rgb(0xCC, 0x79, 0xA7)),
+        "Markdown" => Some(Rgb(0xDD, 0xCC, 0x77)),
+        "GNU Style Assembly" | "Assembly" => Some(Rgb(0xE6, 0x9F, 0x00)),
+        "Makefile" => Some(Rgb(0x99, 0x99, 0x33)),
+        "JSON" => Some(Rgb(0x44, 0xAA, 0x99)),
+        "C++" | "C++ Header" => Some(Rgb(0xAA, 0x44, 0x99)),
+        "JavaScript" => Some(Rgb(0xCC, 0x66, 0x77)),
+        "TypeScript" => Some(Rgb(0x11, 0x77, 0x33)),
+        "Protocol Buffers" => Some(Rgb(0xF0, 0xE4, 0x42)),
+        "CSS" | "HTML" => Some(Rgb(0xCC, 0x66, 0x77)),
+        "SVG" | "XML" => Some(Rgb(0x11, 0x77, 0x33)),
+        "ReStructuredText" | "Plain Text" => Some(Rgb(0xDD, 0xCC, 0x77)),
+        "Dockerfile" => Some(Rgb(0x44, 0xAA, 0x99)),
+        "Perl" | "Autoconf" | "OCaml" => Some(Rgb(0xAA, 0x44, 0x99)),
+        "Other" => Some(OTHER),
+        _ => None,
+    };
+    fixed.unwrap_or_else(|| {
+        let all: Vec<Rgb> = OKABE_ITO.iter().chain(TOL_MUTED.iter()).copied().collect();
+        all[(crate::store::fnv1a(language.as_bytes()) % all.len() as u64) as usize]
+    })
+}
+
+/// Every palette colour, for resolving a collision inside one chart.
+pub fn spare_colors() -> impl Iterator<Item = Rgb> {
+    OKABE_ITO.into_iter().chain(TOL_MUTED)
+}
+
+/// The colour of the i-th repository drawn.
+pub fn repo_color(i: usize) -> Rgb {
+    OKABE_ITO[i % OKABE_ITO.len()]
+}
+
+/// The colour of cohort `year` among `first..=last`: viridis from dark (old) to yellow (new).
+pub fn cohort_color(year: i32, first: i32, last: i32) -> Rgb {
+    use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+    let span = (last - first).max(1) as f32;
+    // Skip viridis's darkest fifth so the oldest cohort still shows on the dark theme.
+    let t = 0.2 + 0.8 * (year - first) as f32 / span;
+    let c = ViridisRGB.get_color_normalized(t, 0.0, 1.0);
+    Rgb(c.0, c.1, c.2)
+}
+
+/// Background, text and grid colours.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub background: Rgb,
+    pub text: Rgb,
+    pub grid: Rgb,
+    pub axis: Rgb,
+    /// Lines drawn over bars (the churn chart's share).
+    pub accent: Rgb,
+}
+
+impl Theme {
+    pub fn new(name: ThemeName) -> Theme {
+        match name {
+            ThemeName::Light => Theme {
+                background: Rgb(0xFF, 0xFF, 0xFF),
+                text: Rgb(0x22, 0x22, 0x22),
+                grid: Rgb(0xE4, 0xE4, 0xE4),
+                axis: Rgb(0x55, 0x55, 0x55),
+                accent: Rgb(0x22, 0x22, 0x22),
+            },
+            ThemeName::Dark => Theme {
+                background: Rgb(0x1E, 0x1E, 0x24),
+                text: Rgb(0xEE, 0xEE, 0xEE),
+                grid: Rgb(0x3A, 0x3A, 0x44),
+                axis: Rgb(0xAA, 0xAA, 0xAA),
+                accent: Rgb(0xFF, 0xFF, 0xFF),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_keeps_its_colour() {
+        assert_eq!(language_color("Go"), language_color("Go"));
+        assert_eq!(language_color("Zig"), language_color("Zig"));
+        assert_ne!(language_color("C"), language_color("Go"));
+        assert_eq!(language_color("Other"), OTHER);
+    }
+}
