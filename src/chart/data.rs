@@ -168,7 +168,7 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
             Ok(frame.spec(
                 options,
                 format!("{repo}: lines by the year they were last written"),
-                "lines",
+                "lines (code, comments and blanks)",
                 Plot::Stacked {
                     series,
                     percent: false,

@@ -123,8 +123,11 @@ fn draw<DB: DrawingBackend>(
     }
 }
 
+/// Turns an x position into its tick label.
+type TickLabel = Box<dyn Fn(&f64) -> String>;
+
 /// Tick positions and labels for the x axis.
-fn x_ticks(x: &XAxis) -> (Vec<f64>, Box<dyn Fn(&f64) -> String>) {
+fn x_ticks(x: &XAxis) -> (Vec<f64>, TickLabel) {
     let count = x.len();
     match *x {
         XAxis::Months { first, .. } => {
@@ -512,7 +515,7 @@ fn draw_bars<DB: DrawingBackend>(
             .x_labels(0)
             .y_label_formatter(&y_fmt)
             .label_style(s.font(24.0, theme.text))
-            .light_line_style(color(theme.grid).stroke_width(1))
+            .max_light_lines(0)
             .bold_line_style(color(theme.grid).stroke_width(1))
             .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
             .draw()

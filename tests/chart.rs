@@ -1,0 +1,357 @@
+//! Charts: the numbers fed to each kind equal the stored tables (exported with `temper export`),
+//! PNGs decode at the requested size with drawn pixels in the plot area, SVGs are well-formed and
+//! carry the title, axis labels and legend entries, and bad requests fail with exit code 1.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use temper::chart::{Align, ChartKind, ChartOptions, ImageFormat, Plot, Series, ThemeName, XAxis};
+
+/// A store holding the age fixture (as `age`) and the history fixture (as `history`).
+fn store_with_two(tmp: &Path) -> PathBuf {
+    let store = tmp.join("store");
+    let age = build_fixture("make_age.sh", tmp, "age");
+    let history = build_fixture("make_history.sh", tmp, "history");
+    for repo in [&age, &history] {
+        run_ok(
+            temper()
+                .arg("analyze")
+                .arg(repo)
+                .args(["--quiet", "--store"])
+                .arg(&store),
+        );
+    }
+    store
+}
+
+fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> ChartOptions {
+    ChartOptions {
+        kind,
+        store: store.to_path_buf(),
+        repos: repos.iter().map(|r| r.to_string()).collect(),
+        out: out.to_path_buf(),
+        format: if out.extension().is_some_and(|e| e == "svg") {
+            ImageFormat::Svg
+        } else {
+            ImageFormat::Png
+        },
+        size: (1600, 900),
+        theme: ThemeName::Light,
+        title: None,
+        since: None,
+        until: None,
+        align: Align::Calendar,
+    }
+}
+
+fn months_of(x: &XAxis) -> Vec<String> {
+    match *x {
+        XAxis::Months { first, count } => (0..count)
+            .map(|i| first.minus(-(i as i32)).to_string())
+            .collect(),
+        XAxis::MonthsSince { .. } => panic!("calendar axis expected"),
+    }
+}
+
+/// (month, value) of a column of an exported table for one repository.
+fn table_column(store: &Path, table: &str, repo: &str, value: &str) -> Vec<(String, String)> {
+    let rows = export_csv(store, table, Some(repo));
+    column(&rows, "month")
+        .into_iter()
+        .zip(column(&rows, value))
+        .map(|(m, v)| (m.to_string(), v.to_string()))
+        .collect()
+}
+
+fn by_month(months: &[String], series: &Series) -> BTreeMap<String, f64> {
+    months
+        .iter()
+        .zip(&series.values)
+        .filter_map(|(m, v)| v.map(|v| (m.clone(), v)))
+        .collect()
+}
+
+#[test]
+fn the_numbers_drawn_are_the_stored_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_with_two(tmp.path());
+    let out = tmp.path().join("x.png");
+
+    // commits: one line per repository, equal to activity.commits month by month.
+    let spec = temper::chart::spec(&options(&store, ChartKind::Commits, &[], &out)).unwrap();
+    let Plot::Lines { series } = &spec.plot else {
+        panic!("lines expected")
+    };
+    let months = months_of(&spec.x);
+    assert_eq!(
+        series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["age", "history"]
+    );
+    for s in series {
+        let expected: BTreeMap<String, f64> = table_column(&store, "activity", &s.name, "commits")
+            .into_iter()
+            .map(|(m, v)| (m, v.parse().unwrap()))
+            .collect();
+        assert_eq!(by_month(&months, s), expected, "{}", s.name);
+    }
+
+    // loc of one repository: the stack adds up to each month's code in the loc table.
+    let spec = temper::chart::spec(&options(&store, ChartKind::Loc, &["age"], &out)).unwrap();
+    let Plot::Stacked { series, percent } = &spec.plot else {
+        panic!("stack expected")
+    };
+    assert!(!percent);
+    let months = months_of(&spec.x);
+    let mut expected: BTreeMap<String, f64> = BTreeMap::new();
+    for (m, v) in table_column(&store, "loc", "age", "code") {
+        *expected.entry(m).or_default() += v.parse::<f64>().unwrap();
+    }
+    expected.retain(|_, v| *v > 0.0);
+    let mut got: BTreeMap<String, f64> = BTreeMap::new();
+    for s in series {
+        for (m, v) in by_month(&months, s) {
+            *got.entry(m).or_default() += v;
+        }
+    }
+    got.retain(|_, v| *v > 0.0);
+    assert_eq!(got, expected);
+    // Hand count (make_age.sh, 2022-03): C 7, C Header 6, Python 4 code lines.
+    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["C", "C Header", "Python"]);
+    let last = |name: &str| {
+        let s = series.iter().find(|s| s.name == name).unwrap();
+        s.values.last().copied().flatten().unwrap()
+    };
+    assert_eq!(
+        (last("C"), last("C Header"), last("Python")),
+        (7.0, 6.0, 4.0)
+    );
+
+    // language-share: every month with code adds up to 100 %.
+    let spec =
+        temper::chart::spec(&options(&store, ChartKind::LanguageShare, &["age"], &out)).unwrap();
+    let Plot::Stacked { series, percent } = &spec.plot else {
+        panic!("stack expected")
+    };
+    assert!(percent);
+    for i in 0..spec.x.len() {
+        let total: f64 = series.iter().filter_map(|s| s.values[i]).sum();
+        assert!(total == 0.0 || (total - 100.0).abs() < 1e-9, "{total}");
+    }
+
+    // churn: added and removed are activity's lines_added and lines_removed.
+    let spec = temper::chart::spec(&options(&store, ChartKind::Churn, &["age"], &out)).unwrap();
+    let Plot::Churn { added, removed, .. } = &spec.plot else {
+        panic!("churn expected")
+    };
+    let months = months_of(&spec.x);
+    let as_map = |values: &[Option<f64>]| -> BTreeMap<String, f64> {
+        months
+            .iter()
+            .zip(values)
+            .filter_map(|(m, v)| v.map(|v| (m.clone(), v)))
+            .collect()
+    };
+    let table = |col: &str| -> BTreeMap<String, f64> {
+        table_column(&store, "activity", "age", col)
+            .into_iter()
+            .map(|(m, v)| (m, v.parse().unwrap()))
+            .collect()
+    };
+    assert_eq!(as_map(added), table("lines_added"));
+    assert_eq!(as_map(removed), table("lines_removed"));
+
+    // age: one series per cohort, equal to the age table.
+    let spec = temper::chart::spec(&options(&store, ChartKind::Age, &["age"], &out)).unwrap();
+    let Plot::Stacked { series, .. } = &spec.plot else {
+        panic!("stack expected")
+    };
+    let months = months_of(&spec.x);
+    let rows = export_csv(&store, "age", Some("age"));
+    let mut expected: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for ((m, c), l) in column(&rows, "month")
+        .into_iter()
+        .zip(column(&rows, "cohort"))
+        .zip(column(&rows, "lines"))
+    {
+        expected.insert((m.to_string(), c.to_string()), l.parse().unwrap());
+    }
+    let mut got = BTreeMap::new();
+    for s in series {
+        for (m, v) in by_month(&months, s) {
+            if v > 0.0 {
+                got.insert((m, s.name.clone()), v);
+            }
+        }
+    }
+    assert_eq!(got, expected);
+
+    // --since/--until keep those months; --align age starts each repository at 0.
+    let mut o = options(&store, ChartKind::Commits, &["age"], &out);
+    o.since = temper::month::Month::parse("2020-01");
+    o.until = temper::month::Month::parse("2020-12");
+    let spec = temper::chart::spec(&o).unwrap();
+    let months = months_of(&spec.x);
+    assert_eq!((months[0].as_str(), months.len()), ("2020-01", 12));
+    let mut o = options(&store, ChartKind::Commits, &[], &out);
+    o.align = Align::Age;
+    let spec = temper::chart::spec(&o).unwrap();
+    let Plot::Lines { series } = &spec.plot else {
+        panic!("lines expected")
+    };
+    for s in series {
+        assert!(s.values[0].is_some(), "{} starts at position 0", s.name);
+    }
+}
+
+#[test]
+fn png_and_svg_render_every_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_with_two(tmp.path());
+    let kinds = [
+        ("loc", Some("age")),
+        ("language-share", Some("age")),
+        ("commits", None),
+        ("contributors", None),
+        ("churn", Some("age")),
+        ("age", Some("age")),
+        ("last-year", None),
+        ("loc", None),
+    ];
+    for (i, (kind, repo)) in kinds.iter().enumerate() {
+        for (ext, theme) in [("png", "light"), ("svg", "dark")] {
+            let out = tmp.path().join(format!("{i}-{kind}.{ext}"));
+            let mut cmd = temper();
+            cmd.args(["chart", kind, "--store"])
+                .arg(&store)
+                .args(["--theme", theme, "--size", "1280x720", "--out"])
+                .arg(&out);
+            if let Some(r) = repo {
+                cmd.args(["--repo", r]);
+            }
+            run_ok(&mut cmd);
+            if ext == "png" {
+                check_png(&out, (1280, 720));
+            } else {
+                check_svg(&out, kind);
+            }
+        }
+    }
+}
+
+fn check_png(path: &Path, size: (u32, u32)) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), size, "{}", path.display());
+    // The plot area (the middle of the image) has pixels of several colours besides the
+    // background.
+    let (w, h) = (info.width as usize, info.height as usize);
+    let background = [buf[0], buf[1], buf[2]];
+    let mut colours = std::collections::HashSet::new();
+    let mut drawn = 0;
+    for y in h / 4..h * 3 / 4 {
+        for x in w / 8..w * 5 / 8 {
+            let p = (y * w + x) * 3;
+            let px = [buf[p], buf[p + 1], buf[p + 2]];
+            if px != background {
+                drawn += 1;
+                colours.insert(px);
+            }
+        }
+    }
+    assert!(
+        drawn > 1000,
+        "{}: only {drawn} drawn pixels",
+        path.display()
+    );
+    assert!(colours.len() > 2, "{}", path.display());
+}
+
+fn check_svg(path: &Path, kind: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect();
+    let has = |needle: &str| texts.iter().any(|t| t.contains(needle));
+    let (title, axis, legend): (&str, &str, &[&str]) = match kind {
+        "loc" if texts.iter().any(|t| t.contains("by language")) => (
+            "age: lines of code by language",
+            "lines of code",
+            &["C", "Python"],
+        ),
+        "loc" => ("Lines of code", "lines of code", &["age", "history"]),
+        "language-share" => (
+            "age: share of code by language",
+            "share of code lines (%)",
+            &["C Header"],
+        ),
+        "commits" => (
+            "Commits per month",
+            "commits per month",
+            &["age", "history"],
+        ),
+        "contributors" => ("Contributors per month", "distinct authors", &["history"]),
+        "churn" => ("age: churn and new code", "lines added", &["lines removed"]),
+        "age" => ("lines by the year", "lines (code", &["2019", "2022"]),
+        _ => (
+            "The last 12 months",
+            "average commits per month",
+            &["age", "history"],
+        ),
+    };
+    assert!(has(title), "{kind}: no title {title:?} in {texts:?}");
+    assert!(has(axis), "{kind}: no axis label {axis:?} in {texts:?}");
+    for l in legend {
+        assert!(
+            texts.iter().any(|t| t == l),
+            "{kind}: no legend entry {l:?}"
+        );
+    }
+}
+
+#[test]
+fn bad_requests_fail_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_with_two(tmp.path());
+    let run = |args: &[&str], out: &Path| {
+        let o = temper()
+            .args(["chart"])
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let png = tmp.path().join("c.png");
+    let (code, err) = run(&["commits", "--repo", "nope"], &png);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("nope"), "{err}");
+    let (code, err) = run(&["commits", "--since", "2099-01"], &png);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("nothing to draw"), "{err}");
+    let (code, err) = run(&["churn"], &png);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("one repository"), "{err}");
+    let (code, err) = run(&["commits"], Path::new("/nonexistent-dir/c.png"));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("/nonexistent-dir"), "{err}");
+    assert!(!png.exists());
+    let (code, _) = run(&["commits"], &tmp.path().join("c.gif"));
+    assert_eq!(code, Some(2));
+    let (code, _) = run(&["commits", "--size", "10x10"], &png);
+    assert_eq!(code, Some(2));
+}
