@@ -2,8 +2,8 @@
 //!
 //! Data flows one way: a repository (opened read-only by [`git`]) becomes a commit stream, the
 //! stream becomes monthly tables ([`activity`], [`tables`]), and the tables are kept in the
-//! [`store`], from which every cheap command ([`export`], and later queries, charts and reports)
-//! reads without touching history again. The binary in `main.rs` only parses arguments
+//! [`store`], from which every cheap command ([`export`], [`chart`], and later queries and
+//! reports) reads without touching history again. The binary in `main.rs` only parses arguments
 //! ([`cli`]) and maps errors to exit codes.
 
 pub mod activity;

@@ -15,8 +15,9 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 
 /// The font every chart uses: DejaVu Sans (Bitstream Vera license, `assets/fonts/`).
 pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-/// The family name the font is registered under.
-pub const FONT_FAMILY: &str = "temper-sans";
+/// The family name the font is registered under. It is also what an SVG names (SVG text stays
+/// text), so it is a CSS font list: the same font where installed, a close one otherwise.
+pub const FONT_FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// Registers the shipped font with plotters (once per process).
 pub fn register_font() {
