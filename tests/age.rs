@@ -102,13 +102,7 @@ fn monthly_cohorts_median_and_new_code_share_follow_from_blame() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_age.sh", tmp.path(), "age");
     let store = tmp.path().join("store");
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&store),
-    );
+    analyze(&repo, &store, &[]);
     let age = export_csv(&store, "age", None);
     let mut table: BTreeMap<(String, i32), u64> = BTreeMap::new();
     for ((m, c), l) in column(&age, "month")

@@ -16,13 +16,7 @@ fn store_with_two(tmp: &Path) -> PathBuf {
     let age = build_fixture("make_age.sh", tmp, "age");
     let history = build_fixture("make_history.sh", tmp, "history");
     for repo in [&age, &history] {
-        run_ok(
-            temper()
-                .arg("analyze")
-                .arg(repo)
-                .args(["--quiet", "--store"])
-                .arg(&store),
-        );
+        analyze(repo, &store, &[]);
     }
     store
 }

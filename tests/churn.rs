@@ -36,13 +36,7 @@ fn churn_equals_git_numstat() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_churn.sh", tmp.path(), "churn");
     let store = tmp.path().join("store");
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&store),
-    );
+    analyze(&repo, &store, &[]);
     let rows = export_csv(&store, "commits", None);
     let ids = column(&rows, "commit");
     let (added, removed, files) = (
@@ -119,13 +113,7 @@ fn churn_respects_the_path_scope_and_incremental_runs() {
 
     // A later commit is diffed incrementally; earlier churn comes from the store.
     let full = tmp.path().join("full");
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&full),
-    );
+    analyze(&repo, &full, &[]);
     std::fs::write(repo.join("c.txt"), "x\ny\n").unwrap();
     git(&repo, &["add", "c.txt"]);
     commit_at(
@@ -135,22 +123,10 @@ fn churn_respects_the_path_scope_and_incremental_runs() {
         "2022-04-01T00:00:00+0000",
         "c8",
     );
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&full),
-    );
+    analyze(&repo, &full, &[]);
     let same_as_fresh = |label: &str| {
         let fresh = tmp.path().join(format!("fresh-{label}"));
-        run_ok(
-            temper()
-                .arg("analyze")
-                .arg(&repo)
-                .args(["--quiet", "--store"])
-                .arg(&fresh),
-        );
+        analyze(&repo, &fresh, &[]);
         for table in ["commits", "activity"] {
             assert_eq!(
                 export_csv(&full, table, None),
@@ -176,13 +152,7 @@ fn churn_respects_the_path_scope_and_incremental_runs() {
         "2022-04-02T00:00:00+0000",
         "c9",
     );
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&full),
-    );
+    analyze(&repo, &full, &[]);
     let rows = export_csv(&full, "commits", None);
     assert!(column(&rows, "author")
         .iter()

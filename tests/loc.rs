@@ -371,13 +371,7 @@ fn oversized_blobs_count_as_files_without_lines() {
         "big",
     );
     let store = tmp.path().join("store");
-    run_ok(
-        temper()
-            .arg("analyze")
-            .arg(&repo)
-            .args(["--quiet", "--store"])
-            .arg(&store),
-    );
+    analyze(&repo, &store, &[]);
     let loc = temper_loc(&store);
     // Hand count: two C files; only small.c's one line of code; bytes of both.
     assert_eq!(loc[&("2022-02".into(), "C".into())], (2, 1, 0, 0, size + 7));

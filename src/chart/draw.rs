@@ -6,6 +6,7 @@
 //! Month ticks fall on Januaries, every year or every few years so that a 20-year history keeps
 //! about ten readable labels; numbers have thousands separators.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -309,7 +310,6 @@ fn draw_series_chart<DB: DrawingBackend>(
         .map_err(draw_error)?;
     // Month ticks where x_ticks puts them (Januaries), drawn by hand: plotters would pick
     // round numbers of months.
-    let base = area.get_base_pixel();
     for p in &points {
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -317,20 +317,15 @@ fn draw_series_chart<DB: DrawingBackend>(
                 color(theme.grid).stroke_width(1),
             )))
             .map_err(draw_error)?;
-        let (px, py) = chart.backend_coord(&(*p, y_min));
-        let (x, y) = (px - base.0, py - base.1);
-        area.draw(&PathElement::new(
-            vec![(x, y), (x, y + s.px(8.0) as i32)],
-            color(theme.axis).stroke_width(s.px(2.0)),
-        ))
-        .map_err(draw_error)?;
-        area.draw(&Text::new(
+        label_below(
+            area,
+            &chart,
+            (*p, y_min),
             x_format(p),
-            (x, y + s.px(12.0) as i32),
-            s.font(24.0, theme.text)
-                .pos(Pos::new(HPos::Center, VPos::Top)),
-        ))
-        .map_err(draw_error)?;
+            s.font(24.0, theme.text),
+            Some(color(theme.axis).stroke_width(s.px(2.0))),
+            s,
+        )?;
     }
 
     match plot {
@@ -402,6 +397,7 @@ fn draw_series_chart<DB: DrawingBackend>(
             // The share uses the full height: 0 % at the bottom, 100 % at the top, labelled on
             // the right.
             let to_y = |share: f64| y_min + share * (y_max - y_min);
+            let base = area.get_base_pixel();
             let (right, _) = chart.backend_coord(&(n as f64 - 0.5, y_min));
             for pct in (0..=100).step_by(20) {
                 let (_, py) = chart.backend_coord(&(0.0, to_y(f64::from(pct) / 100.0)));
@@ -435,6 +431,35 @@ fn draw_series_chart<DB: DrawingBackend>(
         Plot::Bars { .. } => {}
     }
     Ok(())
+}
+
+/// Draws `text` centred below the chart point `at` (outside the plotting area, where plotters'
+/// own labels go), with a short tick mark when `tick` is given.
+fn label_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    at: (f64, f64),
+    text: String,
+    style: TextStyle<'static>,
+    tick: Option<ShapeStyle>,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let base = area.get_base_pixel();
+    let (px, py) = chart.backend_coord(&at);
+    let (x, y) = (px - base.0, py - base.1);
+    if let Some(tick) = tick {
+        area.draw(&PathElement::new(
+            vec![(x, y), (x, y + s.px(8.0) as i32)],
+            tick,
+        ))
+        .map_err(draw_error)?;
+    }
+    area.draw(&Text::new(
+        text,
+        (x, y + s.px(12.0) as i32),
+        style.pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(draw_error)
 }
 
 /// The y range a plot needs, with headroom.
@@ -520,16 +545,16 @@ fn draw_bars<DB: DrawingBackend>(
             .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
             .draw()
             .map_err(draw_error)?;
-        let base = area.get_base_pixel();
         for i in 0..n {
-            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
-            area.draw(&Text::new(
+            label_below(
+                area,
+                &chart,
+                (i as f64, 0.0),
                 name_of(&(i as f64)),
-                (px - base.0, py - base.1 + s.px(12.0) as i32),
-                s.font(26.0, theme.text)
-                    .pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(draw_error)?;
+                s.font(26.0, theme.text),
+                None,
+                s,
+            )?;
         }
         for (i, v) in values.iter().enumerate() {
             let c = categories.get(i).map_or(theme.text, |c| c.1);

@@ -102,6 +102,18 @@ pub fn run_ok(cmd: &mut Command) -> Output {
     out
 }
 
+/// `temper analyze REPO --quiet --store STORE EXTRA...`, which must succeed.
+pub fn analyze(repo: &Path, store: &Path, extra: &[&str]) -> Output {
+    run_ok(
+        temper()
+            .arg("analyze")
+            .arg(repo)
+            .args(["--quiet", "--store"])
+            .arg(store)
+            .args(extra),
+    )
+}
+
 /// Exports `table` as CSV and splits it into rows of cells (the tables tested here hold no
 /// quoted commas).
 pub fn export_csv(store: &Path, table: &str, repo: Option<&str>) -> Vec<Vec<String>> {
