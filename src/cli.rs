@@ -39,6 +39,29 @@ pub enum CommandArgs {
     Export(ExportArgs),
     /// Draw a chart from the stored tables as PNG or SVG.
     Chart(ChartArgs),
+    /// Run an SQL file over the stored tables (commits, activity, loc, age, data_quality,
+    /// snapshots) and print the result.
+    Query(QueryArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QueryFormatArg {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// The SQL file.
+    #[arg(value_name = "FILE.sql")]
+    pub file: PathBuf,
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: QueryFormatArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -177,6 +200,16 @@ pub enum Command {
     Analyze(AnalyzeOptions),
     Export(ExportOptions),
     Chart(ChartOptions),
+    Query(QueryOptions),
+}
+
+/// Resolved options for `query`.
+#[derive(Debug, Clone)]
+pub struct QueryOptions {
+    pub file: PathBuf,
+    pub store: PathBuf,
+    /// `None`: an aligned text table.
+    pub format: Option<Format>,
 }
 
 /// Global settings that are not a command's.
@@ -273,6 +306,15 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             out: e.out,
         }),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
+        CommandArgs::Query(q) => Command::Query(QueryOptions {
+            file: q.file,
+            store: store_or_default(q.store)?,
+            format: match q.format {
+                QueryFormatArg::Table => None,
+                QueryFormatArg::Csv => Some(Format::Csv),
+                QueryFormatArg::Json => Some(Format::Json),
+            },
+        }),
     };
     Ok((global, command))
 }

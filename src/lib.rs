@@ -16,6 +16,7 @@ pub mod git;
 pub mod loc;
 pub mod month;
 pub mod progress;
+pub mod query;
 pub mod scope;
 pub mod store;
 pub mod tables;

@@ -67,6 +67,16 @@ fn run(global: Global, command: Command) -> Result<()> {
                 }
             }
         }
+        Command::Query(options) => {
+            let mut df = temper::query::run_file(&options.store, &options.file)?;
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            match options.format {
+                Some(format) => tables::write_as(&mut df, format, &mut lock)?,
+                None => writeln!(lock, "{}", tables::render_text(&df))?,
+            }
+            lock.flush()?;
+        }
         Command::Chart(options) => {
             temper::chart::render(&options)
                 .with_context(|| format!("chart {}", options.kind.name()))?;

@@ -846,6 +846,55 @@ pub fn age_rows(df: &DataFrame) -> Result<Vec<(String, Month, i32, u64)>, TableE
     Ok(out)
 }
 
+/// `df` as an aligned text table for a terminal: every row and column, no type line.
+pub fn render_text(df: &DataFrame) -> String {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let columns = df.columns();
+    let mut rows: Vec<Vec<String>> = vec![names];
+    for i in 0..df.height() {
+        rows.push(
+            columns
+                .iter()
+                .map(|c| match c.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => String::new(),
+                    Ok(AnyValue::String(s)) => s.to_string(),
+                    Ok(v) => v.to_string(),
+                })
+                .collect(),
+        );
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+        .collect();
+    let numeric: Vec<bool> = columns
+        .iter()
+        .map(|c| c.dtype().is_primitive_numeric())
+        .collect();
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(j, cell)| {
+                    let w = widths[j];
+                    if numeric[j] {
+                        format!("{cell:>w$}")
+                    } else {
+                        format!("{cell:<w$}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Writes `df` as Parquet into `out`.
 pub fn write_parquet(df: &mut DataFrame, out: impl Write) -> Result<(), TableError> {
     ParquetWriter::new(out).finish(df)?;

@@ -1,0 +1,15 @@
+-- Per repository: the lines of its last month's snapshot by the year they were last written
+-- (cohort), with each cohort's share; the median age and new-code share are in `activity`.
+WITH last AS (
+    SELECT repo, MAX(month) AS month FROM age GROUP BY repo
+),
+now AS (
+    SELECT a.repo, a.cohort, a.lines
+    FROM age a JOIN last ON a.repo = last.repo AND a.month = last.month
+),
+totals AS (
+    SELECT repo, SUM(lines) AS total FROM now GROUP BY repo
+)
+SELECT n.repo, n.cohort, n.lines, CAST(n.lines AS DOUBLE) / t.total AS share
+FROM now n JOIN totals t ON n.repo = t.repo
+ORDER BY n.repo, n.cohort

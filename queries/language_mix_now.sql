@@ -1,0 +1,17 @@
+-- Per repository: lines of code by language in its last month's snapshot, largest first, with
+-- each language's share of the code (files no language claims are left out).
+WITH last AS (
+    SELECT repo, MAX(month) AS month FROM loc GROUP BY repo
+),
+now AS (
+    SELECT l.repo, l.language, l.files, l.code, l.comments, l.blanks
+    FROM loc l JOIN last ON l.repo = last.repo AND l.month = last.month
+    WHERE l.language <> 'Unrecognised' AND l.code > 0
+),
+totals AS (
+    SELECT repo, SUM(code) AS total FROM now GROUP BY repo
+)
+SELECT n.repo, n.language, n.files, n.code, n.comments, n.blanks,
+       CAST(n.code AS DOUBLE) / t.total AS share
+FROM now n JOIN totals t ON n.repo = t.repo
+ORDER BY n.repo, n.code DESC, n.language

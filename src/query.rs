@@ -1,0 +1,129 @@
+//! `temper query`: SQL over the stored tables, with polars SQL.
+//!
+//! Every user-facing table (`commits`, `activity`, `loc`, `age`, `data_quality`, `snapshots`) is
+//! registered under its own name, stacked over all repositories in the store (each has a `repo`
+//! column). A table some repository lacks (a run with `--activity-only` has no `loc` or `age`) is
+//! registered for the repositories that have it. A file's errors name the file and quote the SQL
+//! that failed. The queries in `queries/` are run the same way; each starts with a comment that
+//! says what it answers.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use crate::store::{Store, StoreError};
+use crate::tables::Table;
+
+/// The tables a query can name.
+pub const QUERYABLE: [Table; 6] = [
+    Table::Commits,
+    Table::Activity,
+    Table::Loc,
+    Table::Age,
+    Table::DataQuality,
+    Table::Snapshots,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("{}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: the file holds no SQL", .0.display())]
+    Blank(PathBuf),
+    #[error("{}: {message}\n  in the query:\n{}", .path.display(), indent(.sql))]
+    Sql {
+        path: PathBuf,
+        sql: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn indent(sql: &str) -> String {
+    sql.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs the SQL in `file` over the tables of the store at `store`.
+pub fn run_file(store: &Path, file: &Path) -> Result<DataFrame, QueryError> {
+    let sql = std::fs::read_to_string(file).map_err(|source| QueryError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    run_sql(store, file, &sql)
+}
+
+/// Runs `sql` (from `origin`, for messages) over the tables of the store at `store`.
+pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, QueryError> {
+    let body = strip_comments(sql);
+    if body.trim().is_empty() {
+        return Err(QueryError::Blank(origin.to_path_buf()));
+    }
+    let store = Store::open(store)?;
+    let repos: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    let mut context = SQLContext::new();
+    for table in QUERYABLE {
+        let mut stacked: Option<DataFrame> = None;
+        for repo in &repos {
+            let Some((_, df)) = store.load_optional(repo, table)? else {
+                continue;
+            };
+            match stacked.as_mut() {
+                None => stacked = Some(df),
+                Some(acc) => {
+                    acc.vstack_mut_owned(df)
+                        .map_err(|e| StoreError::Table(e.into()))?;
+                }
+            }
+        }
+        if let Some(df) = stacked {
+            context.register(table.name(), df.lazy());
+        }
+    }
+    let failed = |e: PolarsError| QueryError::Sql {
+        path: origin.to_path_buf(),
+        sql: body.trim().to_string(),
+        message: e.to_string(),
+    };
+    context
+        .execute(body.trim().trim_end_matches(';'))
+        .and_then(LazyFrame::collect)
+        .map_err(failed)
+}
+
+/// The SQL without `--` line comments (polars SQL does not accept a leading comment).
+fn strip_comments(sql: &str) -> String {
+    sql.lines()
+        .map(|line| match line.find("--") {
+            Some(i) if !in_string(&line[..i]) => &line[..i],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether the end of `prefix` lies inside a single-quoted string.
+fn in_string(prefix: &str) -> bool {
+    prefix.chars().filter(|&c| c == '\'').count() % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_go_strings_stay() {
+        assert_eq!(
+            strip_comments("-- what\nSELECT '--x' AS a -- trailing\nFROM t"),
+            "\nSELECT '--x' AS a \nFROM t"
+        );
+    }
+}

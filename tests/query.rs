@@ -1,0 +1,130 @@
+//! `temper query` and the SQL files in `queries/`: they run over a fixture store, agree with the
+//! summary `analyze` prints (itself checked against `git log`), and a bad file fails with a
+//! message naming it and quoting the SQL.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn queries_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries")
+}
+
+fn query_csv(store: &Path, file: &Path) -> Vec<Vec<String>> {
+    let out = run_ok(
+        temper()
+            .arg("query")
+            .arg(file)
+            .args(["--format", "csv", "--store"])
+            .arg(store),
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn last_12_months_agrees_with_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let mut summary = Vec::new();
+    for script in ["make_age.sh", "make_history.sh"] {
+        let repo = build_fixture(script, tmp.path(), script.trim_end_matches(".sh"));
+        let out = analyze(&repo, &store, &[]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        // repo first last commits contributors commits/month-12m contributors-12m ...
+        let row: Vec<String> = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        summary.push((row[0].clone(), row[5].clone(), row[6].clone()));
+    }
+    summary.sort();
+    let rows = query_csv(&store, &queries_dir().join("last_12_months.sql"));
+    let got: Vec<(String, String, String)> = column(&rows, "repo")
+        .into_iter()
+        .zip(column(&rows, "commits_per_month_12m"))
+        .zip(column(&rows, "contributors_12m"))
+        .map(|((r, c), p)| {
+            (
+                r.to_string(),
+                format!("{:.1}", c.parse::<f64>().unwrap()),
+                p.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, summary);
+}
+
+#[test]
+fn every_shipped_query_runs_and_says_what_it_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&repo, &store, &[]);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(queries_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.starts_with("-- "),
+            "{} must open with a comment saying what it answers",
+            file.display()
+        );
+        let rows = query_csv(&store, &file);
+        assert!(!rows.is_empty(), "{}: no header", file.display());
+    }
+    // language_mix_now at 2022-03 (hand count in make_age.sh): C 7, C Header 6, Python 4.
+    let rows = query_csv(&store, &queries_dir().join("language_mix_now.sql"));
+    let got: Vec<(&str, &str)> = column(&rows, "language")
+        .into_iter()
+        .zip(column(&rows, "code"))
+        .collect();
+    assert_eq!(got, [("C", "7"), ("C Header", "6"), ("Python", "4")]);
+}
+
+#[test]
+fn a_bad_query_names_the_file_and_quotes_the_sql() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&repo, &store, &[]);
+    let bad = tmp.path().join("bad.sql");
+    std::fs::write(
+        &bad,
+        "-- broken on purpose\nSELECT nosuchcolumn FROM activity\n",
+    )
+    .unwrap();
+    let out = temper()
+        .arg("query")
+        .arg(&bad)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.sql"), "{err}");
+    assert!(err.contains("SELECT nosuchcolumn FROM activity"), "{err}");
+    let out = temper()
+        .arg("query")
+        .arg(tmp.path().join("missing.sql"))
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.sql"));
+}
