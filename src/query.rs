@@ -102,17 +102,20 @@ pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, Quer
 /// The SQL without `--` line comments (polars SQL does not accept a leading comment).
 fn strip_comments(sql: &str) -> String {
     sql.lines()
-        .map(|line| match line.find("--") {
-            Some(i) if !in_string(&line[..i]) => &line[..i],
-            _ => line,
+        .map(|line| {
+            let mut quoted = false;
+            let bytes = line.as_bytes();
+            for i in 0..bytes.len() {
+                match bytes[i] {
+                    b'\'' => quoted = !quoted,
+                    b'-' if !quoted && bytes.get(i + 1) == Some(&b'-') => return &line[..i],
+                    _ => {}
+                }
+            }
+            line
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Whether the end of `prefix` lies inside a single-quoted string.
-fn in_string(prefix: &str) -> bool {
-    prefix.chars().filter(|&c| c == '\'').count() % 2 == 1
 }
 
 #[cfg(test)]
