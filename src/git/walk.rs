@@ -73,41 +73,33 @@ pub fn walk_new(
         .map(|list| list.iter().copied().collect())
         .unwrap_or_default();
 
+    let fetched = fetch_all(repo, tip, resolver, known, &shallow, progress);
+
+    // The same depth-first order as a one-thread walk, over the fetched headers, so that the
+    // commit order and identity numbering do not depend on how the threads raced.
     let mut history = History::default();
     let mut identity_index: std::collections::HashMap<String, u32> =
         std::collections::HashMap::new();
     let mut seen: HashSet<ObjectId> = HashSet::default();
     let mut queue = vec![tip];
     seen.insert(tip);
-    let mut buf = Vec::new();
-    // Raw (name, e-mail) -> resolved author: a few thousand distinct signatures sign tens of
-    // thousands of commits, and resolving runs the mailmap and the bot regex.
-    let mut authors: std::collections::HashMap<(Vec<u8>, Vec<u8>), super::Author> =
-        std::collections::HashMap::new();
-
     while let Some(id) = queue.pop() {
         if known.contains(&id) {
             reached.insert(id);
             continue;
         }
-        let data = match repo.objects.try_find(&id, &mut buf) {
-            Ok(Some(data)) if data.kind == gix::object::Kind::Commit => data,
-            Ok(Some(_)) | Err(_) => {
+        let (tree, parents, author_time, committer_time, author) = match fetched.get(&id) {
+            Some(Fetched::Parsed(header)) => header.clone(),
+            Some(Fetched::Corrupt) => {
                 history.corrupt.push(id);
                 continue;
             }
-            Ok(None) => {
+            Some(Fetched::Missing) | None => {
                 history.missing.push(id);
                 continue;
             }
         };
-        let Some(parsed) = parse_header(data.data, data.object_hash, resolver, &mut authors) else {
-            history.corrupt.push(id);
-            continue;
-        };
-        let (tree, parents, author_time, committer_time, author) = parsed;
-        let is_boundary = shallow.contains(&id);
-        if is_boundary {
+        if shallow.contains(&id) {
             history.shallow.push(id);
         } else {
             for parent in &parents {
@@ -128,12 +120,154 @@ pub fn walk_new(
             is_bot,
             churn: None,
         });
-        if history.commits.len() % 4096 == 0 {
-            progress(history.commits.len() as u64);
-        }
     }
     progress(history.commits.len() as u64);
     (history, reached)
+}
+
+/// What reading one commit gave.
+enum Fetched {
+    Parsed(Header),
+    Missing,
+    Corrupt,
+}
+
+/// Work shared by the fetching threads: commits to read, and those already queued.
+struct Frontier {
+    stack: Vec<ObjectId>,
+    seen: HashSet<ObjectId>,
+    /// Threads reading a commit right now (which may add to the stack).
+    busy: usize,
+}
+
+/// Reads and parses every commit reachable from `tip` (stopping at `known` commits and at shallow
+/// boundaries) on several threads: decompressing commit objects is most of a walk's time, and
+/// the threads share one frontier, so any history with branches keeps them all busy.
+fn fetch_all(
+    repo: &gix::Repository,
+    tip: ObjectId,
+    resolver: &Resolver,
+    known: &HashSet<ObjectId>,
+    shallow: &HashSet<ObjectId>,
+    progress: &dyn Fn(u64),
+) -> gix::hashtable::HashMap<ObjectId, Fetched> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Condvar, Mutex};
+    let threads = rayon::current_num_threads().clamp(1, 8);
+    let mut seen = HashSet::default();
+    seen.insert(tip);
+    let frontier = Mutex::new(Frontier {
+        stack: vec![tip],
+        seen,
+        busy: 0,
+    });
+    let wake = Condvar::new();
+    let done = AtomicU64::new(0);
+    let shared = repo.clone().into_sync();
+    let work = |report: Option<&dyn Fn(u64)>| {
+        let repo = shared.to_thread_local();
+        let mut buf = Vec::new();
+        let mut authors = std::collections::HashMap::new();
+        let mut out: Vec<(ObjectId, Fetched)> = Vec::new();
+        let lock = || {
+            frontier
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        // The commit to read next: one this thread found (it stays busy along a chain of first
+        // parents), else one from the shared stack.
+        let mut next: Option<ObjectId> = None;
+        loop {
+            let id = match next.take() {
+                Some(id) => id,
+                None => {
+                    let mut f = lock();
+                    let popped = loop {
+                        if let Some(id) = f.stack.pop() {
+                            f.busy += 1;
+                            break Some(id);
+                        }
+                        if f.busy == 0 {
+                            break None;
+                        }
+                        f = wake
+                            .wait(f)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    };
+                    drop(f);
+                    match popped {
+                        Some(id) => id,
+                        None => {
+                            wake.notify_all();
+                            return out;
+                        }
+                    }
+                }
+            };
+            let fetched = if known.contains(&id) {
+                None
+            } else {
+                Some(match repo.objects.try_find(&id, &mut buf) {
+                    Ok(Some(data)) if data.kind == gix::object::Kind::Commit => {
+                        match parse_header(data.data, data.object_hash, resolver, &mut authors) {
+                            Some(header) => Fetched::Parsed(header),
+                            None => Fetched::Corrupt,
+                        }
+                    }
+                    Ok(Some(_)) | Err(_) => Fetched::Corrupt,
+                    Ok(None) => Fetched::Missing,
+                })
+            };
+            let mut shared_more = false;
+            {
+                let mut f = lock();
+                if let Some(Fetched::Parsed(header)) = &fetched {
+                    if !shallow.contains(&id) {
+                        for parent in &header.1 {
+                            if f.seen.insert(*parent) {
+                                if next.is_none() {
+                                    next = Some(*parent);
+                                } else {
+                                    f.stack.push(*parent);
+                                    shared_more = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                if next.is_none() {
+                    f.busy -= 1;
+                    // The last busy thread with nothing left wakes the others to finish.
+                    shared_more |= f.busy == 0;
+                }
+            }
+            if shared_more {
+                wake.notify_all();
+            }
+            if let Some(fetched) = fetched {
+                out.push((id, fetched));
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(report) = report {
+                    if n % 4096 == 0 {
+                        report(n);
+                    }
+                }
+            }
+        }
+    };
+    let mut all = gix::hashtable::HashMap::default();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(|| work(None))).collect();
+        all.extend(work(Some(progress)));
+        for helper in helpers {
+            // A helper that panicked has lost its commits; they are then reported missing
+            // rather than taking the whole run down.
+            if let Ok(found) = helper.join() {
+                all.extend(found);
+            }
+        }
+    });
+    all
 }
 
 fn intern(
