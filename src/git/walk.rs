@@ -4,6 +4,10 @@
 //! repository must not end the walk: a missing or undecodable commit is recorded and skipped, and
 //! a shallow clone's boundary commits are recorded and not followed. Only the header of each
 //! commit is parsed (tree, parents, author, committer); messages are never decoded.
+//!
+//! Decompressing commit objects is most of the work, so [`fetch_all`] reads them on every core
+//! sharing one frontier; the commits are then put in the order a one-thread depth-first walk
+//! gives, so no table depends on how the threads raced.
 
 use gix::hashtable::HashSet;
 use gix::objs::Find;
