@@ -5,7 +5,7 @@
 //! a shallow clone's boundary commits are recorded and not followed. Only the header of each
 //! commit is parsed (tree, parents, author, committer); messages are never decoded.
 //!
-//! Decompressing commit objects is most of the work, so [`fetch_all`] reads them on every core
+//! Decompressing commit objects is most of the work, so `fetch_all` reads them on every core
 //! sharing one frontier; the commits are then put in the order a one-thread depth-first walk
 //! gives, so no table depends on how the threads raced.
 
