@@ -1,6 +1,7 @@
 -- Per repository: average commits per month and distinct contributors over its last 12 months
 -- (the 12 calendar months ending with the repository's last month, as in `analyze`'s summary),
 -- with the lines added and removed in that window. Months are compared as year * 12 + month.
+-- Needs the `commits` table (identities), so it runs on a store, not on a dataset.
 WITH months AS (
     SELECT repo, month, commits, lines_added, lines_removed,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx

@@ -9,6 +9,7 @@ use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::{AnalyzeOptions, RepoSpec};
 use crate::chart::{Align, ChartKind, ChartOptions, ImageFormat, ThemeName};
+use crate::dataset::DatasetOptions;
 use crate::export::ExportOptions;
 use crate::git::{BotRule, DEFAULT_BOT_PATTERN};
 use crate::month::Month;
@@ -39,9 +40,29 @@ pub enum CommandArgs {
     Export(ExportArgs),
     /// Draw a chart from the stored tables as PNG or SVG.
     Chart(ChartArgs),
+    /// Copy the aggregate tables (no names or e-mail addresses) of a store into a shareable
+    /// dataset, which every command reads like a store.
+    Dataset(DatasetArgs),
     /// Run an SQL file over the stored tables (commits, activity, loc, age, data_quality,
     /// snapshots) and print the result.
     Query(QueryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DatasetArgs {
+    /// The store to copy from [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The dataset directory to write (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only these repositories (repeatable) [default: all].
+    #[arg(long = "repo", value_name = "NAME")]
+    pub repos: Vec<String>,
+    /// Where a repository comes from, recorded as its source (repeatable), e.g.
+    /// moby=https://github.com/moby/moby.
+    #[arg(long = "origin", value_name = "NAME=URL")]
+    pub origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -57,8 +78,11 @@ pub struct QueryArgs {
     #[arg(value_name = "FILE.sql")]
     pub file: PathBuf,
     /// The store directory [default: as for analyze].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
     pub store: Option<PathBuf>,
+    /// A dataset directory (made by `temper dataset`) instead of a store.
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
     /// How to print the result.
     #[arg(long, value_enum, default_value = "table")]
     pub format: QueryFormatArg,
@@ -96,8 +120,11 @@ pub struct ChartArgs {
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
     /// The store directory [default: as for analyze].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
     pub store: Option<PathBuf>,
+    /// A dataset directory (made by `temper dataset`) instead of a store.
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
     /// The image to write: FILE.png or FILE.svg.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -201,6 +228,7 @@ pub enum Command {
     Export(ExportOptions),
     Chart(ChartOptions),
     Query(QueryOptions),
+    Dataset(DatasetOptions),
 }
 
 /// Resolved options for `query`.
@@ -306,9 +334,35 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             out: e.out,
         }),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
+        CommandArgs::Dataset(d) => {
+            let mut origins = std::collections::BTreeMap::new();
+            for o in d.origins {
+                let Some((name, url)) = o.split_once('=') else {
+                    return Err(usage(
+                        ErrorKind::ValueValidation,
+                        format!("--origin {o}: expected NAME=URL"),
+                    ));
+                };
+                origins.insert(name.to_string(), url.to_string());
+            }
+            Command::Dataset(DatasetOptions {
+                store: store_or_default(d.store)?,
+                out: d.out,
+                repos: d.repos,
+                origins,
+                // The program as `temper`, not the path it ran from on this machine.
+                command: std::iter::once("temper".to_string())
+                    .chain(std::env::args().skip(1))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+        }
         CommandArgs::Query(q) => Command::Query(QueryOptions {
             file: q.file,
-            store: store_or_default(q.store)?,
+            store: match q.dataset {
+                Some(dir) => dir,
+                None => store_or_default(q.store)?,
+            },
             format: match q.format {
                 QueryFormatArg::Table => None,
                 QueryFormatArg::Csv => Some(Format::Csv),
@@ -372,7 +426,10 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
             ChartKindArg::Age => ChartKind::Age,
             ChartKindArg::LastYear => ChartKind::LastYear,
         },
-        store: store_or_default(c.store)?,
+        store: match c.dataset {
+            Some(dir) => dir,
+            None => store_or_default(c.store)?,
+        },
         repos: c.repos,
         out: c.out,
         format,

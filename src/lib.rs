@@ -11,6 +11,7 @@ pub mod analyze;
 pub mod chart;
 pub mod churn;
 pub mod cli;
+pub mod dataset;
 pub mod export;
 pub mod git;
 pub mod loc;

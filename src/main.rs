@@ -67,6 +67,14 @@ fn run(global: Global, command: Command) -> Result<()> {
                 }
             }
         }
+        Command::Dataset(options) => {
+            let names = temper::dataset::write(&options)?;
+            eprintln!(
+                "temper: wrote {} to {}",
+                names.join(", "),
+                options.out.display()
+            );
+        }
         Command::Query(options) => {
             let mut df = temper::query::run_file(&options.store, &options.file)?;
             let stdout = std::io::stdout();

@@ -1,0 +1,124 @@
+//! `temper dataset`: a shareable copy of a store's aggregate tables.
+//!
+//! A dataset is a store that holds only tables of counts: `activity`, `loc`, `age`,
+//! `data_quality` and `snapshots` of each repository, and its summary (figures only). The
+//! `commits` table (author identities) and the internal state (`walk`, `blob_counts`,
+//! `line_ages`) stay behind, so a dataset names no person and no e-mail address. Because it is a
+//! store, everything that reads a store (`query`, `chart`, `export`) reads a dataset the same
+//! way. Each repository's metadata records its provenance: where it came from (`--origin`, not
+//! the local path it was mined from), the commit, the time of analysis and the temper version;
+//! `PROVENANCE.md` lists the same for people, with the command that made the dataset.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::store::{RepoMeta, Store, StoreError};
+use crate::tables::Table;
+
+/// The tables a dataset keeps.
+pub const SHARED_TABLES: [Table; 5] = [
+    Table::Activity,
+    Table::Loc,
+    Table::Age,
+    Table::DataQuality,
+    Table::Snapshots,
+];
+
+/// Resolved options for `dataset`.
+#[derive(Debug, Clone)]
+pub struct DatasetOptions {
+    pub store: PathBuf,
+    pub out: PathBuf,
+    /// Repositories to copy; all when empty.
+    pub repos: Vec<String>,
+    /// Where each repository can be found (name -> URL), recorded as its source.
+    pub origins: BTreeMap<String, String>,
+    /// The command line, for the provenance file.
+    pub command: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("--origin {0}: no repository of that name is being copied")]
+    UnknownOrigin(String),
+}
+
+/// Copies the shared tables of the chosen repositories into the dataset at `options.out`
+/// (created if needed; a repository already there is replaced). Returns the names copied.
+pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
+    let store = Store::open(&options.store)?;
+    let metas: Vec<RepoMeta> = store
+        .repos()?
+        .into_iter()
+        .filter(|m| options.repos.is_empty() || options.repos.contains(&m.name))
+        .collect();
+    for name in &options.repos {
+        if !metas.iter().any(|m| &m.name == name) {
+            return Err(StoreError::UnknownRepo(name.clone()).into());
+        }
+    }
+    if let Some(name) = options
+        .origins
+        .keys()
+        .find(|n| !metas.iter().any(|m| &m.name == *n))
+    {
+        return Err(DatasetError::UnknownOrigin(name.clone()));
+    }
+    let dataset = Store::create(&options.out)?;
+    let mut names = Vec::new();
+    for meta in metas {
+        let mut frames = Vec::new();
+        for table in SHARED_TABLES {
+            if let Some((_, df)) = store.load_optional(&meta.name, table)? {
+                frames.push((table, df));
+            }
+        }
+        let shared = RepoMeta {
+            source: options
+                .origins
+                .get(&meta.name)
+                .cloned()
+                .unwrap_or_else(|| "(not recorded)".to_string()),
+            // The inputs fingerprint and the resumable state describe the miner's store only.
+            inputs: String::new(),
+            walk_key: String::new(),
+            churn_key: String::new(),
+            walk_problems: Default::default(),
+            age_key: String::new(),
+            age_tip: String::new(),
+            age_applied: 0,
+            ..meta.clone()
+        };
+        dataset.save_repo(&shared, &mut frames, &[])?;
+        names.push(meta.name);
+    }
+    let provenance = provenance(&dataset, &options.command)?;
+    crate::store::atomic_write(&options.out.join("PROVENANCE.md"), |w| {
+        w.write_all(provenance.as_bytes())
+    })?;
+    Ok(names)
+}
+
+use std::io::Write;
+
+/// The provenance file: one row per repository in the dataset.
+fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
+    let mut out = String::from(
+        "# Provenance\n\nAggregate tables mined by temper (counts only: no names, no e-mail addresses).\n\n\
+         | repository | source | ref | commit | analysed (UTC) | temper |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for m in dataset.repos()? {
+        let when = chrono::DateTime::from_timestamp(m.analysed_at, 0).map_or_else(
+            || m.analysed_at.to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        );
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            m.name, m.source, m.reference, m.tip, when, m.temper_version
+        ));
+    }
+    out.push_str(&format!("\nMade with:\n\n    {command}\n"));
+    Ok(out)
+}

@@ -1,0 +1,107 @@
+//! `temper dataset`: a shareable copy of the aggregate tables that names no person, records
+//! where each repository came from, and reads like a store for `query` and `chart`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_dataset_keeps_counts_and_provenance_and_no_identities() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    analyze(&repo, &store, &[]);
+    let dataset = tmp.path().join("dataset");
+    run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&dataset)
+            .args(["--origin", "history=https://example.org/history.git"]),
+    );
+    // The fixture's authors have e-mail addresses (git log shows them); none reaches the dataset.
+    assert!(git_log(&repo, "HEAD", "%aE")
+        .iter()
+        .all(|e| e.contains('@')));
+    for table in ["activity", "loc", "age", "data_quality", "snapshots"] {
+        let rows = export_csv(&dataset, table, None);
+        assert!(rows.len() > 1, "{table} is empty");
+        assert_eq!(
+            rows,
+            export_csv(&store, table, None),
+            "{table} is copied unchanged"
+        );
+        assert!(
+            rows.iter().flatten().all(|cell| !cell.contains('@')),
+            "{table}"
+        );
+    }
+    let commits = temper()
+        .args(["export", "--table", "commits", "--format", "csv", "--store"])
+        .arg(&dataset)
+        .output()
+        .unwrap();
+    assert_eq!(commits.status.code(), Some(1), "no commits table");
+    // Provenance: the origin, not the local path; every file free of e-mail addresses.
+    let provenance = std::fs::read_to_string(dataset.join("PROVENANCE.md")).unwrap();
+    let tip = git(&repo, &["rev-parse", "HEAD"]);
+    assert!(provenance.contains("https://example.org/history.git"));
+    assert!(provenance.contains(tip.trim()));
+    assert!(provenance.contains("temper dataset --store"));
+    for entry in walk(&dataset) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("example.org>") && !text.contains("@example"),
+            "{}",
+            entry.display()
+        );
+        // The tables and metadata name no local path (the provenance file quotes the command,
+        // whose --store is one).
+        if !entry.ends_with("PROVENANCE.md") {
+            assert!(
+                !text.contains(&*tmp.path().to_string_lossy()),
+                "{}",
+                entry.display()
+            );
+        }
+    }
+    // It reads like a store.
+    let query =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries/language_mix_now.sql");
+    let from = |flag: &str, dir: &std::path::Path| {
+        run_ok(
+            temper()
+                .arg("query")
+                .arg(&query)
+                .arg(flag)
+                .arg(dir)
+                .args(["--format", "csv"]),
+        )
+        .stdout
+    };
+    assert_eq!(from("--dataset", &dataset), from("--store", &store));
+    let png = tmp.path().join("c.png");
+    run_ok(
+        temper()
+            .args(["chart", "commits", "--dataset"])
+            .arg(&dataset)
+            .arg("--out")
+            .arg(&png),
+    );
+    assert!(png.exists());
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
