@@ -35,6 +35,13 @@ pub struct ActivityRow {
     /// Churn of the month's non-merge commits (`None` when churn was not mined).
     pub lines_added: Option<u64>,
     pub lines_removed: Option<u64>,
+    /// Distinct identities with a commit in the 12 months ending with this one.
+    pub contributors_12m: u32,
+    /// The fewest people whose commits make at least half of the human (non-bot) commits of the
+    /// 24 months ending with this one (0 without such commits).
+    pub pony_factor_24m: u32,
+    /// The same for e-mail domains (the part of the identity after `@`).
+    pub elephant_factor_24m: u32,
     /// Line age at the month's snapshot (`None` when line age was not mined or there are no
     /// counted lines).
     pub median_line_age_days: Option<f64>,
@@ -83,6 +90,7 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         lines_removed: u64,
         people: HashSet<u32>,
         humans: HashSet<u32>,
+        human_commits: HashMap<u32, u32>,
     }
     let mut buckets: BTreeMap<Month, Bucket> = BTreeMap::new();
     let mut first_seen: HashMap<u32, Month> = HashMap::new();
@@ -104,6 +112,7 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         b.people.insert(c.author);
         if !c.is_bot {
             b.humans.insert(c.author);
+            *b.human_commits.entry(c.author).or_default() += 1;
         }
         first_seen
             .entry(c.author)
@@ -120,10 +129,35 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
     ) else {
         return Vec::new();
     };
+    let domain_of: Vec<&str> = history
+        .identities
+        .iter()
+        .map(|id| id.rsplit_once('@').map_or("", |(_, d)| d))
+        .collect();
+    let window = |month: Month, months: i32| {
+        buckets
+            .range(month.minus(months - 1)..=month)
+            .map(|(_, b)| b)
+    };
     Month::range_inclusive(first, last)
         .map(|month| {
             let b = buckets.get(&month);
+            let people: HashSet<u32> = window(month, 12)
+                .flat_map(|b| b.people.iter().copied())
+                .collect();
+            let mut by_person: HashMap<u32, u64> = HashMap::new();
+            let mut by_domain: HashMap<&str, u64> = HashMap::new();
+            for b in window(month, 24) {
+                for (&author, &n) in &b.human_commits {
+                    *by_person.entry(author).or_default() += u64::from(n);
+                    let domain = domain_of.get(author as usize).copied().unwrap_or("");
+                    *by_domain.entry(domain).or_default() += u64::from(n);
+                }
+            }
             ActivityRow {
+                contributors_12m: people.len() as u32,
+                pony_factor_24m: half_makers(by_person.into_values().collect()),
+                elephant_factor_24m: half_makers(by_domain.into_values().collect()),
                 month,
                 commits: b.map_or(0, |b| b.commits),
                 merges: b.map_or(0, |b| b.merges),
@@ -138,6 +172,20 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
             }
         })
         .collect()
+}
+
+/// The fewest contributors whose counts add up to at least half of the total.
+fn half_makers(mut counts: Vec<u64>) -> u32 {
+    let total: u64 = counts.iter().sum();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let mut sum = 0;
+    for (i, n) in counts.iter().enumerate() {
+        sum += n;
+        if 2 * sum >= total {
+            return i as u32 + 1;
+        }
+    }
+    0
 }
 
 /// Data-quality findings; every kind has a row, with count 0 when nothing was found.

@@ -68,6 +68,10 @@ pub struct RepoOutcome {
     pub age_links: usize,
 }
 
+/// Bumped when a table gains or changes a column: a store made before is then re-mined (its
+/// walk, blob counts and line-age state still reused) instead of being reported up to date.
+const TABLES_REVISION: u32 = 2;
+
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
     format!("tokei-15.0.0/temper-loc-1/max-{}", loc::MAX_BLOB_BYTES)
@@ -129,7 +133,7 @@ fn analyze_one(
     let mut clock = Stopwatch::start();
     let mailmap = read_mailmap(repo);
     let inputs = format!(
-        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} age={} loc={} format={}",
+        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} age={} loc={} format={} tables={}",
         repo.tip,
         repo.reference,
         options.scope.description(),
@@ -138,7 +142,8 @@ fn analyze_one(
         counter_id(),
         age_key(),
         options.count_lines,
-        FORMAT_VERSION
+        FORMAT_VERSION,
+        TABLES_REVISION
     );
     let previous = store.meta(name)?;
     if let Some(prev) = &previous {

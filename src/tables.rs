@@ -62,6 +62,9 @@ pub mod col {
     pub const LINES_ADDED: &str = "lines_added";
     pub const LINES_REMOVED: &str = "lines_removed";
     pub const FILES_CHANGED: &str = "files_changed";
+    pub const CONTRIBUTORS_12M: &str = "contributors_12m";
+    pub const PONY_FACTOR_24M: &str = "pony_factor_24m";
+    pub const ELEPHANT_FACTOR_24M: &str = "elephant_factor_24m";
     pub const MEDIAN_LINE_AGE_DAYS: &str = "median_line_age_days";
     pub const NEW_CODE_SHARE: &str = "new_code_share";
     pub const COHORT: &str = "cohort";
@@ -259,6 +262,12 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
         Column::new(col::HUMAN_CONTRIBUTORS.into(), u(|r| r.human_contributors)),
         Column::new(col::NEW_CONTRIBUTORS.into(), u(|r| r.new_contributors)),
         Column::new(col::BOT_COMMITS.into(), u(|r| r.bot_commits)),
+        Column::new(col::CONTRIBUTORS_12M.into(), u(|r| r.contributors_12m)),
+        Column::new(col::PONY_FACTOR_24M.into(), u(|r| r.pony_factor_24m)),
+        Column::new(
+            col::ELEPHANT_FACTOR_24M.into(),
+            u(|r| r.elephant_factor_24m),
+        ),
         Column::new(
             col::LINES_ADDED.into(),
             rows.iter()

@@ -555,3 +555,78 @@ fn rewritten_history_is_walked_afresh() {
         activity_oracle(&repo, "HEAD")
     );
 }
+
+/// Trailing-window team figures against `git log` (mailmap applied): distinct identities over
+/// 12 months, and the fewest people / e-mail domains making half of the human commits over 24.
+#[test]
+fn trailing_contributors_pony_and_elephant_factors_follow_git_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // (month index, identity) of every plausibly dated commit, as git reports it.
+    let commits: Vec<(i32, String)> = git_log(&repo, "HEAD", "%aE %at")
+        .iter()
+        .filter_map(|line| {
+            let (email, at) = line.rsplit_once(' ')?;
+            let at: i64 = at.parse().ok()?;
+            (at > 0).then(|| {
+                let d = chrono::DateTime::from_timestamp(at, 0).unwrap();
+                use chrono::Datelike;
+                (d.year() * 12 + d.month() as i32 - 1, email.to_lowercase())
+            })
+        })
+        .collect();
+    let half = |mut counts: Vec<u64>| -> u32 {
+        let total: u64 = counts.iter().sum();
+        counts.sort_by(|a, b| b.cmp(a));
+        let mut sum = 0;
+        for (i, n) in counts.iter().enumerate() {
+            sum += n;
+            if 2 * sum >= total {
+                return i as u32 + 1;
+            }
+        }
+        0
+    };
+    let rows = export_csv(&store, "activity", None);
+    let months = column(&rows, "month");
+    for (i, month) in months.iter().enumerate() {
+        let (y, m) = month.split_once('-').unwrap();
+        let idx = y.parse::<i32>().unwrap() * 12 + m.parse::<i32>().unwrap() - 1;
+        let in_window = |n: i32| {
+            commits
+                .iter()
+                .filter(move |(c, _)| *c > idx - n && *c <= idx)
+        };
+        let people: std::collections::BTreeSet<&String> = in_window(12).map(|(_, e)| e).collect();
+        let mut by_person: std::collections::BTreeMap<&String, u64> = Default::default();
+        let mut by_domain: std::collections::BTreeMap<&str, u64> = Default::default();
+        for (_, e) in in_window(24).filter(|(_, e)| !e.contains("[bot]")) {
+            *by_person.entry(e).or_default() += 1;
+            *by_domain.entry(e.rsplit_once('@').unwrap().1).or_default() += 1;
+        }
+        let expected = (
+            people.len().to_string(),
+            half(by_person.into_values().collect()).to_string(),
+            half(by_domain.into_values().collect()).to_string(),
+        );
+        let got = (
+            column(&rows, "contributors_12m")[i].to_string(),
+            column(&rows, "pony_factor_24m")[i].to_string(),
+            column(&rows, "elephant_factor_24m")[i].to_string(),
+        );
+        assert_eq!(got, expected, "{month}");
+    }
+    // Hand count at 2020-05 (make_history.sh): human commits alice 2, bob 2, carol 2, dave 1
+    // of 7: two people make half; everyone is at example.org; 5 identities in 12 months.
+    let last = months.len() - 1;
+    assert_eq!(
+        (
+            column(&rows, "contributors_12m")[last],
+            column(&rows, "pony_factor_24m")[last],
+            column(&rows, "elephant_factor_24m")[last]
+        ),
+        ("5", "2", "1")
+    );
+}
