@@ -18,7 +18,7 @@ trap 'rm -rf "$store"' EXIT
 for name in moby xen firecracker; do
   "$temper" analyze "$mirrors/$name.git" --name "$name" --store "$store/s" --quiet
 done
-rm -rf datasets/repos datasets/temper-store.json
+rm -rf datasets/repos
 "$temper" dataset --store "$store/s" --out datasets \
   --origin moby=https://github.com/moby/moby \
   --origin xen=https://github.com/xen-project/xen \

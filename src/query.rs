@@ -27,7 +27,7 @@ pub const QUERYABLE: [Table; 6] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Read {
         path: PathBuf,
         #[source]

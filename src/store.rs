@@ -31,7 +31,7 @@ const META: &str = "meta.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -43,7 +43,7 @@ pub enum StoreError {
     ForeignDirectory(PathBuf),
     #[error("{}: store format {found}, this temper reads format {FORMAT_VERSION}; re-run `temper analyze` into a new store", .path.display())]
     Version { path: PathBuf, found: u32 },
-    #[error("{}: damaged store metadata: {source}", .path.display())]
+    #[error("{}: damaged store metadata", .path.display())]
     Meta {
         path: PathBuf,
         #[source]

@@ -142,7 +142,7 @@ pub enum Format {
 pub enum TableError {
     #[error("table operation failed: {0}")]
     Polars(#[from] PolarsError),
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io {
         path: std::path::PathBuf,
         #[source]

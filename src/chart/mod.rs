@@ -100,7 +100,7 @@ pub enum ChartError {
     Empty(String),
     #[error("drawing the chart failed: {0}")]
     Draw(String),
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Write {
         path: PathBuf,
         #[source]
