@@ -13,6 +13,7 @@ use crate::dataset::DatasetOptions;
 use crate::export::ExportOptions;
 use crate::git::{BotRule, DEFAULT_BOT_PATTERN};
 use crate::month::Month;
+use crate::report::ReportOptions;
 use crate::scope::Scope;
 use crate::store::Store;
 use crate::tables::{Format, Table};
@@ -40,12 +41,30 @@ pub enum CommandArgs {
     Export(ExportArgs),
     /// Draw a chart from the stored tables as PNG or SVG.
     Chart(ChartArgs),
+    /// Compare projects side by side: report.md, a self-contained report.html, charts and tables.
+    Report(ReportArgs),
     /// Copy the aggregate tables (no names or e-mail addresses) of a store into a shareable
     /// dataset, which every command reads like a store.
     Dataset(DatasetArgs),
     /// Run an SQL file over the stored tables (commits, activity, loc, age, data_quality,
     /// snapshots) and print the result.
     Query(QueryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Projects to compare (names in the store or dataset) [default: all].
+    #[arg(value_name = "NAME")]
+    pub repos: Vec<String>,
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
+    pub store: Option<PathBuf>,
+    /// A dataset directory (made by `temper dataset`) instead of a store.
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
+    /// The directory to write the report into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -229,6 +248,7 @@ pub enum Command {
     Chart(ChartOptions),
     Query(QueryOptions),
     Dataset(DatasetOptions),
+    Report(ReportOptions),
 }
 
 /// Resolved options for `query`.
@@ -334,6 +354,14 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             out: e.out,
         }),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
+        CommandArgs::Report(r) => Command::Report(ReportOptions {
+            store: match r.dataset {
+                Some(dir) => dir,
+                None => store_or_default(r.store)?,
+            },
+            repos: r.repos,
+            out: r.out,
+        }),
         CommandArgs::Dataset(d) => {
             let mut origins = std::collections::BTreeMap::new();
             for o in d.origins {

@@ -18,6 +18,7 @@ pub mod loc;
 pub mod month;
 pub mod progress;
 pub mod query;
+pub mod report;
 pub mod scope;
 pub mod store;
 pub mod tables;

@@ -67,6 +67,15 @@ fn run(global: Global, command: Command) -> Result<()> {
                 }
             }
         }
+        Command::Report(options) => {
+            let outcome = temper::report::write(&options)?;
+            eprintln!(
+                "temper: report on {} written to {} ({} files)",
+                outcome.repos.join(", "),
+                options.out.display(),
+                outcome.files.len()
+            );
+        }
         Command::Dataset(options) => {
             let names = temper::dataset::write(&options)?;
             eprintln!(

@@ -34,12 +34,7 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
     };
     match options.format {
         ImageFormat::Svg => {
-            let mut text = String::new();
-            {
-                let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
-                draw(&root, spec, &theme, (w, h))?;
-                root.present().map_err(draw_error)?;
-            }
+            let text = svg(spec, options)?;
             crate::store::atomic_write(&options.out, |out| out.write_all(text.as_bytes())).map_err(
                 |e| match e {
                     crate::store::StoreError::Io { source, .. } => io(source),
@@ -70,6 +65,20 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
             })
         }
     }
+}
+
+/// Renders `spec` as an SVG document (text stays text, escaped by plotters).
+pub fn svg(spec: &ChartSpec, options: &ChartOptions) -> Result<String, ChartError> {
+    theme::register_font();
+    let theme = Theme::new(options.theme);
+    let (w, h) = options.size;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
+        draw(&root, spec, &theme, (w, h))?;
+        root.present().map_err(draw_error)?;
+    }
+    Ok(text)
 }
 
 use std::io::Write;

@@ -1,0 +1,387 @@
+//! `temper report`: projects side by side, as Markdown and one self-contained HTML file.
+//!
+//! Every table in the report is the result of one SQL file from `queries/` (compiled into the
+//! binary, and named under the table), run over the store or dataset; every chart is drawn from
+//! the stored tables by [`crate::chart`]. The HTML embeds its charts as SVG and loads nothing
+//! from anywhere; all text that comes from a repository (names, languages) is escaped. The tables
+//! are also written as CSV (spreadsheet-safe) and the charts as PNG beside the reports.
+//!
+//! This first version has the summary, language mix, code age and data-quality sections and the
+//! charts; factoids, the maturity score and findings are the next step (see the README).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+
+use crate::chart::{self, Align, ChartKind, ChartOptions, ImageFormat, ThemeName};
+use crate::store::{Store, StoreError};
+use crate::tables::{self, Format};
+
+/// The report's tables: title, query file (as shipped in `queries/`), its SQL.
+const SECTIONS: [(&str, &str, &str); 4] = [
+    (
+        "Summary",
+        "queries/report_summary.sql",
+        include_str!("../queries/report_summary.sql"),
+    ),
+    (
+        "Language mix now",
+        "queries/language_mix_now.sql",
+        include_str!("../queries/language_mix_now.sql"),
+    ),
+    (
+        "Code age now",
+        "queries/code_age_now.sql",
+        include_str!("../queries/code_age_now.sql"),
+    ),
+    (
+        "Data quality",
+        "queries/data_quality.sql",
+        include_str!("../queries/data_quality.sql"),
+    ),
+];
+
+/// Resolved options for `report`.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// The store or dataset to read.
+    pub store: PathBuf,
+    /// Projects to compare; all when empty.
+    pub repos: Vec<String>,
+    pub out: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
+    #[error(transparent)]
+    Chart(#[from] chart::ChartError),
+    #[error(transparent)]
+    Table(#[from] tables::TableError),
+    #[error("{}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What a report wrote.
+#[derive(Debug, Clone)]
+pub struct ReportOutcome {
+    pub repos: Vec<String>,
+    pub files: Vec<PathBuf>,
+}
+
+struct Section {
+    title: &'static str,
+    query: &'static str,
+    frame: DataFrame,
+}
+
+struct Figure {
+    title: String,
+    png: String,
+    svg: String,
+}
+
+/// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
+pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
+    let store = Store::open(&options.store)?;
+    let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    if known.is_empty() {
+        return Err(StoreError::Empty.into());
+    }
+    for name in &options.repos {
+        if !known.contains(name) {
+            return Err(StoreError::UnknownRepo(name.clone()).into());
+        }
+    }
+    let repos = if options.repos.is_empty() {
+        known
+    } else {
+        options.repos.clone()
+    };
+    let mut files = Vec::new();
+    let mkdir = |dir: &Path| {
+        std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })
+    };
+    let (tables_dir, charts_dir) = (options.out.join("tables"), options.out.join("charts"));
+    mkdir(&tables_dir)?;
+    mkdir(&charts_dir)?;
+
+    let mut sections = Vec::new();
+    for (title, query, sql) in SECTIONS {
+        let frame = crate::query::run_sql(&options.store, Path::new(query), sql)?;
+        let frame = keep_repos(frame, &repos)?;
+        let file = tables_dir.join(format!(
+            "{}.csv",
+            query
+                .trim_start_matches("queries/")
+                .trim_end_matches(".sql")
+        ));
+        let mut df = frame.clone();
+        write_file(&file, |w| {
+            tables::write_as(&mut df, Format::Csv, w).map_err(std::io::Error::other)
+        })?;
+        files.push(file);
+        sections.push(Section {
+            title,
+            query,
+            frame,
+        });
+    }
+
+    let mut figures = Vec::new();
+    let mut chart = |kind: ChartKind, chosen: &[String], align: Align, stem: String| {
+        let png = charts_dir.join(format!("{}.png", crate::store::dir_name(&stem)));
+        let options = ChartOptions {
+            kind,
+            store: options.store.clone(),
+            repos: chosen.to_vec(),
+            out: png.clone(),
+            format: ImageFormat::Png,
+            size: (1600, 900),
+            theme: ThemeName::Light,
+            title: None,
+            since: None,
+            until: None,
+            align,
+        };
+        let spec = chart::render(&options)?;
+        let svg = chart::draw::svg(&spec, &options)?;
+        let name = png
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        files.push(png);
+        figures.push(Figure {
+            title: spec.title,
+            png: format!("charts/{name}"),
+            svg,
+        });
+        Ok::<(), ReportError>(())
+    };
+    let align = if repos.len() > 1 {
+        Align::Age
+    } else {
+        Align::Calendar
+    };
+    chart(
+        ChartKind::LastYear,
+        &repos,
+        Align::Calendar,
+        "last-year".into(),
+    )?;
+    chart(ChartKind::Commits, &repos, align, "commits".into())?;
+    chart(
+        ChartKind::Contributors,
+        &repos,
+        align,
+        "contributors".into(),
+    )?;
+    for repo in &repos {
+        let one = std::slice::from_ref(repo);
+        for (kind, what) in [
+            (ChartKind::Loc, "loc"),
+            (ChartKind::LanguageShare, "language-share"),
+            (ChartKind::Churn, "churn"),
+            (ChartKind::Age, "age"),
+        ] {
+            match chart(kind, one, Align::Calendar, format!("{repo}-{what}")) {
+                // A project mined with --activity-only has no lines to draw.
+                Err(ReportError::Chart(chart::ChartError::Empty(_))) => {}
+                other => other?,
+            }
+        }
+    }
+
+    let md = options.out.join("report.md");
+    let markdown = markdown(&repos, &sections, &figures);
+    write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
+    files.push(md);
+    let html_path = options.out.join("report.html");
+    let html = html(&repos, &sections, &figures);
+    write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
+    files.push(html_path);
+    Ok(ReportOutcome { repos, files })
+}
+
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    crate::store::atomic_write(path, |w| body(w)).map_err(|e| match e {
+        StoreError::Io { path, source } => ReportError::Write { path, source },
+        other => ReportError::Store(other),
+    })
+}
+
+/// The rows of `frame` whose `repo` is one of `repos`, in `repos` order.
+fn keep_repos(frame: DataFrame, repos: &[String]) -> Result<DataFrame, ReportError> {
+    use polars::prelude::*;
+    let column = frame.column("repo").map_err(tables::TableError::from)?;
+    let names = column.str().map_err(tables::TableError::from)?;
+    let mask: BooleanChunked = (0..names.len())
+        .map(|i| names.get(i).is_some_and(|n| repos.iter().any(|r| r == n)))
+        .collect();
+    Ok(frame.filter(&mask).map_err(tables::TableError::from)?)
+}
+
+/// The cells of a frame as text: header, then rows; numbers rounded for reading.
+fn cells(frame: &DataFrame) -> (Vec<String>, Vec<Vec<String>>) {
+    use polars::prelude::AnyValue;
+    let header = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let rows = (0..frame.height())
+        .map(|i| {
+            frame
+                .columns()
+                .iter()
+                .map(|c| match c.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => String::new(),
+                    Ok(AnyValue::String(s)) => s.to_string(),
+                    Ok(AnyValue::Float64(v)) => format!("{v:.3}"),
+                    Ok(AnyValue::Float32(v)) => format!("{v:.3}"),
+                    Ok(v) => v.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Markdown table cells: `|` and line breaks would break the table; `<` would be read as markup
+/// by renderers that allow HTML.
+fn md_cell(text: &str) -> String {
+    html_escape(text)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
+    let mut out = format!(
+        "# How battle-hardened are they?\n\nProjects: {}. Mined by temper {}; every table below is the result of the named query, every chart is drawn from the same tables.\n",
+        repos.iter().map(|r| md_cell(r)).collect::<Vec<_>>().join(", "),
+        env!("CARGO_PKG_VERSION")
+    );
+    for s in sections {
+        let (header, rows) = cells(&s.frame);
+        let _ = write!(out, "\n## {}\n\nFrom `{}`.\n\n", s.title, s.query);
+        if rows.is_empty() {
+            out.push_str("Nothing to report.\n");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "| {} |",
+            header
+                .iter()
+                .map(|h| md_cell(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter()
+                    .map(|c| md_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+        }
+    }
+    out.push_str("\n## Charts\n");
+    for f in figures {
+        let _ = write!(out, "\n![{}]({})\n", md_cell(&f.title), f.png);
+    }
+    out
+}
+
+fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>How battle-hardened are they?</title>\n<style>\n\
+         body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\n\
+         table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\n\
+         th:first-child,td:first-child{text-align:left}figure{margin:2em 0}svg{width:100%;height:auto}\n\
+         .query{color:#666;font-size:.85em}\n</style></head><body>\n",
+    );
+    let _ = write!(
+        out,
+        "<h1>How battle-hardened are they?</h1>\n<p>Projects: {}. Mined by temper {}; every table is the result of the named query, every chart is drawn from the same tables.</p>\n",
+        repos.iter().map(|r| html_escape(r)).collect::<Vec<_>>().join(", "),
+        env!("CARGO_PKG_VERSION")
+    );
+    for s in sections {
+        let (header, rows) = cells(&s.frame);
+        let _ = write!(
+            out,
+            "<h2>{}</h2>\n<p class=\"query\">From <code>{}</code>.</p>\n",
+            html_escape(s.title),
+            html_escape(s.query)
+        );
+        if rows.is_empty() {
+            out.push_str("<p>Nothing to report.</p>\n");
+            continue;
+        }
+        out.push_str("<table><thead><tr>");
+        for h in &header {
+            let _ = write!(out, "<th>{}</th>", html_escape(h));
+        }
+        out.push_str("</tr></thead><tbody>\n");
+        for row in rows {
+            out.push_str("<tr>");
+            for c in row {
+                let _ = write!(out, "<td>{}</td>", html_escape(&c));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("<h2>Charts</h2>\n");
+    for f in figures {
+        // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
+        // nothing else.
+        let svg = f
+            .svg
+            .trim_start_matches(|c| c != '<')
+            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        let _ = writeln!(
+            out,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            svg,
+            html_escape(&f.title)
+        );
+    }
+    out.push_str("</body></html>\n");
+    out
+}
