@@ -6,8 +6,8 @@
 //! from anywhere; all text that comes from a repository (names, languages) is escaped. The tables
 //! are also written as CSV (spreadsheet-safe) and the charts as PNG beside the reports.
 //!
-//! This first version has the summary, language mix, code age and data-quality sections and the
-//! charts; factoids, the maturity score and findings are the next step (see the README).
+//! This version has the summary, factoids, language mix, code age and data-quality sections and
+//! the charts; the maturity score and findings are the next step (see the README).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,11 +19,16 @@ use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 
 /// The report's tables: title, query file (as shipped in `queries/`), its SQL.
-const SECTIONS: [(&str, &str, &str); 4] = [
+const SECTIONS: [(&str, &str, &str); 5] = [
     (
         "Summary",
         "queries/report_summary.sql",
         include_str!("../queries/report_summary.sql"),
+    ),
+    (
+        "Factoids (Open Hub's thresholds, in the query file)",
+        "queries/report_factoids.sql",
+        include_str!("../queries/report_factoids.sql"),
     ),
     (
         "Language mix now",

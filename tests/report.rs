@@ -63,6 +63,43 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
             .any(|l| l.contains("alert(1)") && l.contains(",17,")),
         "{summary}"
     );
+    // Factoids, by hand from the fixture scripts. age: 2019-06..2022-03 is 34 months (1-3
+    // years), one author, 6 commits in 2021-04..2022-03 (c4..c9) and none in the 12 months
+    // before. history: 2020-01..2020-05 (young), 5 identities (small), 8 plausible commits, none
+    // before.
+    let factoids = std::fs::read_to_string(out.join("tables/report_factoids.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = factoids.lines().map(|l| l.split(',').collect()).collect();
+    let pick = |row: &Vec<&str>| {
+        let col = |name: &str| row[rows[0].iter().position(|h| *h == name).unwrap()].to_string();
+        (
+            col("age_label"),
+            col("contributors_12m"),
+            col("team_label"),
+            col("commits_12m"),
+            col("activity_label"),
+        )
+    };
+    let by_name = |needle: &str| pick(rows.iter().find(|r| r[0].contains(needle)).unwrap());
+    assert_eq!(
+        by_name("alert(1)"),
+        (
+            "1-3 years".into(),
+            "1".into(),
+            "one person".into(),
+            "6".into(),
+            "increasing".into()
+        )
+    );
+    assert_eq!(
+        by_name("HYPERLINK"),
+        (
+            "young".into(),
+            "5".into(),
+            "small".into(),
+            "8".into(),
+            "increasing".into()
+        )
+    );
     // Unknown project: exit 1.
     let bad = temper()
         .args(["report", "nope", "--store"])
