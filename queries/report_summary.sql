@@ -1,9 +1,16 @@
 -- Per repository: the report's summary row, at its last month. Inception is the first month
 -- with a plausibly dated commit; "12m" figures cover the 12 months ending with the last month;
--- contributors, pony and elephant factors are activity's trailing figures at the last month.
+-- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
+-- more; empty when the 12 before had none); contributors, pony and elephant factors are
+-- activity's trailing figures at the last month, the bus factor is line ownership at the last
+-- month's snapshot.
+-- COCOMO (basic, organic mode, as scc and Open Hub use it), from the code lines now:
+--   effort_person_months = 2.4 * KLOC ^ 1.05, schedule_months = 2.5 * effort ^ 0.38,
+--   cocomo_people = effort / schedule (= effort ^ 0.62 / 2.5), KLOC = code_now / 1000.
 WITH m AS (
     SELECT repo, month, commits, lines_added, lines_removed, contributors_12m,
-           pony_factor_24m, elephant_factor_24m, new_code_share, median_line_age_days,
+           pony_factor_24m, elephant_factor_24m, bus_factor, new_code_share,
+           median_line_age_days,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
     FROM activity
 ),
@@ -13,14 +20,20 @@ b AS (
     FROM m GROUP BY repo
 ),
 w AS (
-    SELECT m.repo, SUM(m.commits) AS commits_12m, COUNT(*) AS months_12m,
-           SUM(m.lines_added) AS lines_added_12m, SUM(m.lines_removed) AS lines_removed_12m
+    SELECT m.repo,
+           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN m.idx > b.last_idx - 24 AND m.idx <= b.last_idx - 12
+                    THEN m.commits ELSE 0 END) AS commits_prior_12m,
+           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN 1 ELSE 0 END) AS months_12m,
+           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.lines_added ELSE 0 END)
+               AS lines_added_12m,
+           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.lines_removed ELSE 0 END)
+               AS lines_removed_12m
     FROM m JOIN b ON m.repo = b.repo
-    WHERE m.idx > b.last_idx - 12
     GROUP BY m.repo
 ),
 now AS (
-    SELECT m.repo, m.contributors_12m, m.pony_factor_24m, m.elephant_factor_24m,
+    SELECT m.repo, m.contributors_12m, m.pony_factor_24m, m.elephant_factor_24m, m.bus_factor,
            m.new_code_share, m.median_line_age_days
     FROM m JOIN b ON m.repo = b.repo AND m.idx = b.last_idx
 ),
@@ -28,17 +41,29 @@ code AS (
     SELECT l.repo, SUM(l.code) AS code_now
     FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
     GROUP BY l.repo
+),
+cocomo AS (
+    SELECT repo, code_now,
+           2.4 * POWER(CAST(code_now AS DOUBLE) / 1000, 1.05) AS effort_person_months
+    FROM code
 )
 SELECT b.repo, b.inception, b.last_month,
        CAST(b.last_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
-       code.code_now,
+       cocomo.code_now,
        CAST(w.commits_12m AS DOUBLE) / w.months_12m AS commits_per_month_12m,
+       CASE WHEN w.commits_prior_12m > 0
+            THEN CAST(w.commits_12m AS DOUBLE) / w.commits_prior_12m - 1 END
+           AS commits_trend_yoy,
        now.contributors_12m,
        w.lines_added_12m, w.lines_removed_12m,
        now.new_code_share, now.median_line_age_days / 365.25 AS median_age_years,
-       now.pony_factor_24m, now.elephant_factor_24m
+       now.bus_factor, now.pony_factor_24m, now.elephant_factor_24m,
+       cocomo.effort_person_months,
+       2.5 * POWER(cocomo.effort_person_months, 0.38) AS schedule_months,
+       cocomo.effort_person_months / (2.5 * POWER(cocomo.effort_person_months, 0.38))
+           AS cocomo_people
 FROM b
 JOIN w ON b.repo = w.repo
 JOIN now ON b.repo = now.repo
-LEFT JOIN code ON b.repo = code.repo
+LEFT JOIN cocomo ON b.repo = cocomo.repo
 ORDER BY b.repo

@@ -46,6 +46,8 @@ pub struct ActivityRow {
     /// counted lines).
     pub median_line_age_days: Option<f64>,
     pub new_code_share: Option<f64>,
+    /// Bus factor at the month's snapshot, from line ownership (see [`crate::churn::age`]).
+    pub bus_factor: Option<u32>,
 }
 
 /// Kinds of data-quality finding, in the order they are reported.
@@ -169,13 +171,14 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
                 lines_removed: with_churn.then(|| b.map_or(0, |b| b.lines_removed)),
                 median_line_age_days: None,
                 new_code_share: None,
+                bus_factor: None,
             }
         })
         .collect()
 }
 
 /// The fewest contributors whose counts add up to at least half of the total.
-fn half_makers(mut counts: Vec<u64>) -> u32 {
+pub fn half_makers(mut counts: Vec<u64>) -> u32 {
     let total: u64 = counts.iter().sum();
     counts.sort_unstable_by(|a, b| b.cmp(a));
     let mut sum = 0;

@@ -70,7 +70,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 2;
+const TABLES_REVISION: u32 = 3;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -256,9 +256,10 @@ fn analyze_one(
     let mut month_ages = Vec::new();
     let mut age_state = None;
     let mut age_links = 0;
+    let mut language_commits = Vec::new();
     if options.count_lines {
         let bar = progress.counter(format!("{name}: following lines"));
-        let (ages, state, followed) = line_age(
+        let outcome = line_age(
             store,
             name,
             repo,
@@ -269,24 +270,47 @@ fn analyze_one(
             &|| bar.inc(1),
         )?;
         bar.finish_and_clear();
+        let ages = outcome.months;
         let by_month: std::collections::HashMap<Month, &MonthAge> =
             ages.iter().map(|a| (a.month, a)).collect();
         for row in &mut activity_rows {
             if let Some(a) = by_month.get(&row.month) {
                 row.median_line_age_days = a.median_age_days;
                 row.new_code_share = a.new_code_share;
+                row.bus_factor = a.bus_factor;
             }
         }
         month_ages = ages;
-        age_state = Some(state);
-        age_links = followed;
+        age_state = Some(outcome.state);
+        age_links = outcome.followed;
+        language_commits = outcome.languages;
         clock.lap("age");
     }
 
+    let loc_problems = {
+        let earlier = previous
+            .as_ref()
+            .filter(|_| reusable)
+            .map(|p| p.loc_problems.clone())
+            .unwrap_or_default();
+        let mut all = [&loc.missing, &loc.corrupt, &loc.oversized]
+            .map(|ids| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
+        for (now, before) in all.iter_mut().zip(earlier) {
+            now.extend(before);
+            now.sort();
+            now.dedup();
+        }
+        all
+    };
+    let parse = |ids: &Vec<String>| -> Vec<gix::ObjectId> {
+        ids.iter()
+            .filter_map(|h| gix::ObjectId::from_hex(h.as_bytes()).ok())
+            .collect()
+    };
     let problems = Problems {
-        missing: [history.missing.as_slice(), loc.missing.as_slice()].concat(),
-        corrupt: [history.corrupt.as_slice(), loc.corrupt.as_slice()].concat(),
-        oversized: loc.oversized.clone(),
+        missing: [history.missing.clone(), parse(&loc_problems[0])].concat(),
+        corrupt: [history.corrupt.clone(), parse(&loc_problems[1])].concat(),
+        oversized: parse(&loc_problems[2]),
         shallow: history.shallow.clone(),
     };
     let findings = activity::findings(&history, &problems, options.now);
@@ -318,6 +342,10 @@ fn analyze_one(
     if options.count_lines {
         frames.push((Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?));
         frames.push((Table::Age, tables::age_frame(name, &month_ages)?));
+        frames.push((
+            Table::LanguageCommits,
+            tables::language_commits_frame(name, &language_commits)?,
+        ));
         if let Some(state) = &age_state {
             frames.push((Table::LineAges, tables::line_ages_frame(state)?));
             age_applied = state.applied;
@@ -330,7 +358,7 @@ fn analyze_one(
             age_key_now = age_key();
         }
     } else {
-        carry.extend([Table::BlobCounts, Table::LineAges]);
+        carry.extend([Table::BlobCounts, Table::LineAges, Table::LanguageCommits]);
     }
     let meta = RepoMeta {
         name: name.to_string(),
@@ -348,6 +376,7 @@ fn analyze_one(
         walk_key,
         churn_key,
         walk_problems,
+        loc_problems,
         age_key: age_key_now,
         age_tip,
         age_applied,
@@ -481,7 +510,7 @@ fn line_age(
     snapshots: &[snapshot::Snapshot],
     scope: &Scope,
     on_link: &(dyn Fn() + Sync),
-) -> Result<(Vec<MonthAge>, LineAges, usize), AnalyzeError> {
+) -> Result<LineAgeOutcome, AnalyzeError> {
     let chain: Vec<snapshot::ChainLink> = chain_tip_first.iter().rev().copied().collect();
     let position: std::collections::HashMap<gix::ObjectId, usize> = chain
         .iter()
@@ -490,6 +519,8 @@ fn line_age(
         .collect();
     let mut state = LineAges::default();
     let mut kept: std::collections::BTreeMap<Month, MonthAge> = Default::default();
+    // Language changes of the links followed by earlier runs: (commit, language, added, removed).
+    let mut changes: Vec<(gix::ObjectId, String, u64, u64)> = Vec::new();
     let resumable = previous.filter(|p| {
         p.age_key == age_key()
             && p.age_applied > 0
@@ -503,9 +534,22 @@ fn line_age(
             store.load_optional(name, Table::Age)?,
             store.load_optional(name, Table::Activity)?,
             store.load_optional(name, Table::Snapshots)?,
+            store.load_optional(name, Table::LanguageCommits)?,
         );
-        if let (Some((_, lines)), Some((_, age)), Some((_, activity)), Some((_, snaps))) = stored {
+        if let (
+            Some((_, lines)),
+            Some((_, age)),
+            Some((_, activity)),
+            Some((_, snaps)),
+            Some((_, languages)),
+        ) = stored
+        {
             state = tables::line_ages_from_frame(&lines, p.age_applied)?;
+            for row in tables::language_commits_from_frame(&languages)? {
+                let id = gix::ObjectId::from_hex(row.commit.as_bytes())
+                    .map_err(|_| TableError::Invalid("language_commits has a bad commit id"))?;
+                changes.push((id, row.language, row.lines_added, row.lines_removed));
+            }
             let commits: std::collections::HashMap<Month, gix::ObjectId> =
                 tables::snapshots_from_frame(&snaps)?
                     .into_iter()
@@ -534,14 +578,56 @@ fn line_age(
         // A month the stored state has already passed: start again from the root.
         state = LineAges::default();
         kept.clear();
+        changes.clear();
         wanted = wanted_of(&kept);
     }
     let start = state.applied;
-    for a in age::track(&repo.repo, &chain, &mut state, &wanted, scope, on_link) {
+    let tracked = age::track(&repo.repo, &chain, &mut state, &wanted, scope, on_link);
+    for a in tracked.months {
         kept.insert(a.month, a);
     }
-    let followed = state.applied - start;
-    Ok((kept.into_values().collect(), state, followed))
+    changes.extend(tracked.languages.into_iter().map(|c| {
+        (
+            chain[c.position].commit,
+            c.language.name().to_string(),
+            c.added,
+            c.removed,
+        )
+    }));
+    // A link belongs to the first month whose snapshot is at or after it.
+    let marks: Vec<(usize, Month)> = snapshots
+        .iter()
+        .filter_map(|s| position.get(&s.commit).map(|&p| (p, s.month)))
+        .collect();
+    let languages = changes
+        .into_iter()
+        .filter_map(|(commit, language, added, removed)| {
+            let p = *position.get(&commit)?;
+            let (_, month) = marks.get(marks.partition_point(|m| m.0 < p))?;
+            Some(tables::LanguageCommit {
+                month: *month,
+                commit: commit.to_string(),
+                language,
+                lines_added: added,
+                lines_removed: removed,
+            })
+        })
+        .collect();
+    Ok(LineAgeOutcome {
+        months: kept.into_values().collect(),
+        followed: state.applied - start,
+        state,
+        languages,
+    })
+}
+
+/// What the line-age stage hands back.
+struct LineAgeOutcome {
+    months: Vec<MonthAge>,
+    state: LineAges,
+    /// First-parent links followed in this run.
+    followed: usize,
+    languages: Vec<tables::LanguageCommit>,
 }
 
 /// The `.mailmap` blob of the analysed commit's tree; empty when there is none or it cannot be

@@ -219,6 +219,8 @@ pub enum TableArg {
     DataQuality,
     Snapshots,
     Age,
+    #[value(name = "language_commits", alias = "language-commits")]
+    LanguageCommits,
 }
 
 #[derive(Debug, clap::Args)]
@@ -344,6 +346,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 TableArg::Snapshots => Table::Snapshots,
                 TableArg::DataQuality => Table::DataQuality,
                 TableArg::Age => Table::Age,
+                TableArg::LanguageCommits => Table::LanguageCommits,
             },
             format: match e.format {
                 FormatArg::Csv => Format::Csv,

@@ -1,7 +1,8 @@
 //! `temper dataset`: a shareable copy of a store's aggregate tables.
 //!
 //! A dataset is a store that holds only tables of counts: `activity`, `loc`, `age`,
-//! `data_quality` and `snapshots` of each repository, and its summary (figures only). The
+//! `data_quality`, `snapshots` and `language_commits` (commit ids and line counts) of each
+//! repository, and its summary (figures only). The
 //! `commits` table (author identities) and the internal state (`walk`, `blob_counts`,
 //! `line_ages`) stay behind, so a dataset names no person and no e-mail address. Because it is a
 //! store, everything that reads a store (`query`, `chart`, `export`) reads a dataset the same
@@ -13,16 +14,48 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::store::{RepoMeta, Store, StoreError};
-use crate::tables::Table;
+use crate::tables::{self, Table};
 
 /// The tables a dataset keeps.
-pub const SHARED_TABLES: [Table; 5] = [
+pub const SHARED_TABLES: [Table; 6] = [
     Table::Activity,
     Table::Loc,
     Table::Age,
     Table::DataQuality,
     Table::Snapshots,
+    Table::LanguageCommits,
 ];
+
+/// Commits kept per month and language in a dataset's `language_commits`: the report names
+/// the three biggest of a jump's months, which are always among each month's three biggest.
+pub const LANGUAGE_COMMITS_PER_MONTH: usize = 3;
+
+/// The `LANGUAGE_COMMITS_PER_MONTH` commits that changed most lines (added + removed) of each
+/// month and language, biggest first (ties: the greater commit id, as the report's query
+/// ranks them).
+fn top_language_commits(
+    repo: &str,
+    df: &polars::prelude::DataFrame,
+) -> Result<polars::prelude::DataFrame, StoreError> {
+    let mut groups: BTreeMap<(crate::month::Month, String), Vec<tables::LanguageCommit>> =
+        BTreeMap::new();
+    for row in tables::language_commits_from_frame(df)? {
+        groups
+            .entry((row.month, row.language.clone()))
+            .or_default()
+            .push(row);
+    }
+    let mut kept = Vec::new();
+    for mut rows in groups.into_values() {
+        rows.sort_by(|a, b| {
+            (b.lines_added + b.lines_removed, &b.commit)
+                .cmp(&(a.lines_added + a.lines_removed, &a.commit))
+        });
+        rows.truncate(LANGUAGE_COMMITS_PER_MONTH);
+        kept.extend(rows);
+    }
+    Ok(tables::language_commits_frame(repo, &kept)?)
+}
 
 /// Resolved options for `dataset`.
 #[derive(Debug, Clone)]
@@ -72,6 +105,10 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
         let mut frames = Vec::new();
         for table in SHARED_TABLES {
             if let Some((_, df)) = store.load_optional(&meta.name, table)? {
+                let df = match table {
+                    Table::LanguageCommits => top_language_commits(&meta.name, &df)?,
+                    _ => df,
+                };
                 frames.push((table, df));
             }
         }
@@ -86,6 +123,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
             walk_key: String::new(),
             churn_key: String::new(),
             walk_problems: Default::default(),
+            loc_problems: Default::default(),
             age_key: String::new(),
             age_tip: String::new(),
             age_applied: 0,

@@ -13,16 +13,17 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use crate::store::{Store, StoreError};
-use crate::tables::Table;
+use crate::tables::{self, Table};
 
 /// The tables a query can name.
-pub const QUERYABLE: [Table; 6] = [
+pub const QUERYABLE: [Table; 7] = [
     Table::Commits,
     Table::Activity,
     Table::Loc,
     Table::Age,
     Table::DataQuality,
     Table::Snapshots,
+    Table::LanguageCommits,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +85,8 @@ pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, Quer
                 }
             }
         }
-        if let Some(df) = stacked {
+        // A store mined with --activity-only has no line tables: queries see them empty.
+        if let Some(df) = stacked.or_else(|| tables::empty_frame(table)) {
             context.register(table.name(), df.lazy());
         }
     }

@@ -6,8 +6,11 @@
 //! from anywhere; all text that comes from a repository (names, languages) is escaped. The tables
 //! are also written as CSV (spreadsheet-safe) and the charts as PNG beside the reports.
 //!
-//! This version has the summary, factoids, language mix, code age and data-quality sections and
-//! the charts; the maturity score and findings are the next step (see the README).
+//! Sections: summary, hardening-maturity score (every factor's points), Open Hub factoids,
+//! findings (language-mix jumps with the commits behind them, periods of mostly new code, data
+//! quality), language mix and code age now; then the charts. Each section quotes its query's
+//! header comment, which states the rule and thresholds, so the report carries its own method.
+//! The frame of both files comes from `reports/templates/`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,17 +21,37 @@ use crate::chart::{self, Align, ChartKind, ChartOptions, ImageFormat, ThemeName}
 use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 
-/// The report's tables: title, query file (as shipped in `queries/`), its SQL.
-const SECTIONS: [(&str, &str, &str); 5] = [
+/// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL.
+const SECTIONS: [(&str, &str, &str); 8] = [
     (
         "Summary",
         "queries/report_summary.sql",
         include_str!("../queries/report_summary.sql"),
     ),
     (
-        "Factoids (Open Hub's thresholds, in the query file)",
+        "Hardening-maturity score",
+        "queries/report_maturity.sql",
+        include_str!("../queries/report_maturity.sql"),
+    ),
+    (
+        "Factoids",
         "queries/report_factoids.sql",
         include_str!("../queries/report_factoids.sql"),
+    ),
+    (
+        "Findings: language-mix jumps",
+        "queries/findings_language_jumps.sql",
+        include_str!("../queries/findings_language_jumps.sql"),
+    ),
+    (
+        "Findings: periods of mostly new code",
+        "queries/findings_new_code.sql",
+        include_str!("../queries/findings_new_code.sql"),
+    ),
+    (
+        "Findings: data quality",
+        "queries/data_quality.sql",
+        include_str!("../queries/data_quality.sql"),
     ),
     (
         "Language mix now",
@@ -40,12 +63,12 @@ const SECTIONS: [(&str, &str, &str); 5] = [
         "queries/code_age_now.sql",
         include_str!("../queries/code_age_now.sql"),
     ),
-    (
-        "Data quality",
-        "queries/data_quality.sql",
-        include_str!("../queries/data_quality.sql"),
-    ),
 ];
+
+/// The frames of the two reports, with `{{projects}}`, `{{version}}`, `{{sections}}` and
+/// `{{charts}}` to fill (see `reports/templates/README.md`).
+const MARKDOWN_TEMPLATE: &str = include_str!("../reports/templates/report.md");
+const HTML_TEMPLATE: &str = include_str!("../reports/templates/report.html");
 
 /// Resolved options for `report`.
 #[derive(Debug, Clone)]
@@ -85,6 +108,7 @@ pub struct ReportOutcome {
 struct Section {
     title: &'static str,
     query: &'static str,
+    sql: &'static str,
     frame: DataFrame,
 }
 
@@ -140,6 +164,7 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         sections.push(Section {
             title,
             query,
+            sql,
             frame,
         });
     }
@@ -289,15 +314,47 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
+/// A query file's header comment in blocks: prose lines joined into paragraphs (`false`), lines
+/// indented past the comment marker kept as they are (`true`), as in a formula.
+fn header_blocks(sql: &str) -> Vec<(bool, String)> {
+    let mut blocks: Vec<(bool, String)> = Vec::new();
+    for line in sql.lines().map_while(|l| l.strip_prefix("--")) {
+        let text = line.strip_prefix(' ').unwrap_or(line);
+        let literal = text.starts_with("  ");
+        match blocks.last_mut() {
+            Some((kind, block)) if *kind == literal => {
+                block.push(if literal { '\n' } else { ' ' });
+                block.push_str(if literal { text } else { text.trim() });
+            }
+            _ => blocks.push((
+                literal,
+                if literal { text } else { text.trim() }.to_string(),
+            )),
+        }
+    }
+    blocks
+}
+
+fn fill(template: &str, projects: &str, sections: &str, charts: &str) -> String {
+    template
+        .replace("{{projects}}", projects)
+        .replace("{{version}}", env!("CARGO_PKG_VERSION"))
+        .replace("{{charts}}", charts)
+        .replace("{{sections}}", sections)
+}
+
 fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
-    let mut out = format!(
-        "# How battle-hardened are they?\n\nProjects: {}. Mined by temper {}; every table below is the result of the named query, every chart is drawn from the same tables.\n",
-        repos.iter().map(|r| md_cell(r)).collect::<Vec<_>>().join(", "),
-        env!("CARGO_PKG_VERSION")
-    );
+    let mut out = String::new();
     for s in sections {
         let (header, rows) = cells(&s.frame);
-        let _ = write!(out, "\n## {}\n\nFrom `{}`.\n\n", s.title, s.query);
+        let _ = write!(out, "\n## {}\n\nFrom `{}`:\n\n", s.title, s.query);
+        for (literal, block) in header_blocks(s.sql) {
+            if literal {
+                let _ = write!(out, "```text\n{block}\n```\n\n");
+            } else {
+                let _ = write!(out, "> {}\n\n", md_cell(&block));
+            }
+        }
         if rows.is_empty() {
             out.push_str("Nothing to report.\n");
             continue;
@@ -323,37 +380,31 @@ fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> Strin
             );
         }
     }
-    out.push_str("\n## Charts\n");
+    let mut charts = String::new();
     for f in figures {
-        let _ = write!(out, "\n![{}]({})\n", md_cell(&f.title), f.png);
+        let _ = write!(charts, "\n![{}]({})\n", md_cell(&f.title), f.png);
     }
-    out
+    let projects = repos.iter().map(|r| md_cell(r)).collect::<Vec<_>>();
+    fill(MARKDOWN_TEMPLATE, &projects.join(", "), &out, &charts)
 }
 
 fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>How battle-hardened are they?</title>\n<style>\n\
-         body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\n\
-         table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\n\
-         th:first-child,td:first-child{text-align:left}figure{margin:2em 0}svg{width:100%;height:auto}\n\
-         .query{color:#666;font-size:.85em}\n</style></head><body>\n",
-    );
-    let _ = write!(
-        out,
-        "<h1>How battle-hardened are they?</h1>\n<p>Projects: {}. Mined by temper {}; every table is the result of the named query, every chart is drawn from the same tables.</p>\n",
-        repos.iter().map(|r| html_escape(r)).collect::<Vec<_>>().join(", "),
-        env!("CARGO_PKG_VERSION")
-    );
+    let mut out = String::new();
     for s in sections {
         let (header, rows) = cells(&s.frame);
         let _ = write!(
             out,
-            "<h2>{}</h2>\n<p class=\"query\">From <code>{}</code>.</p>\n",
+            "<h2>{}</h2>\n<p class=\"query\">From <code>{}</code>:</p>\n",
             html_escape(s.title),
             html_escape(s.query)
         );
+        for (literal, block) in header_blocks(s.sql) {
+            if literal {
+                let _ = writeln!(out, "<pre>{}</pre>", html_escape(&block));
+            } else {
+                let _ = writeln!(out, "<p class=\"query\">{}</p>", html_escape(&block));
+            }
+        }
         if rows.is_empty() {
             out.push_str("<p>Nothing to report.</p>\n");
             continue;
@@ -372,7 +423,7 @@ fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
         }
         out.push_str("</tbody></table>\n");
     }
-    out.push_str("<h2>Charts</h2>\n");
+    let mut charts = String::new();
     for f in figures {
         // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
         // nothing else.
@@ -381,12 +432,12 @@ fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
             .trim_start_matches(|c| c != '<')
             .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
         let _ = writeln!(
-            out,
+            charts,
             "<figure>{}<figcaption>{}</figcaption></figure>",
             svg,
             html_escape(&f.title)
         );
     }
-    out.push_str("</body></html>\n");
-    out
+    let projects = repos.iter().map(|r| html_escape(r)).collect::<Vec<_>>();
+    fill(HTML_TEMPLATE, &projects.join(", "), &out, &charts)
 }

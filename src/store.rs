@@ -108,6 +108,10 @@ pub struct RepoMeta {
     /// The stored walk's missing, unreadable and shallow-boundary commits.
     #[serde(default)]
     pub walk_problems: [Vec<String>; 3],
+    /// The missing, unreadable and oversized blobs met while counting lines, in this run or (for
+    /// the snapshots it reused) in earlier ones: a reused count must not lose its finding.
+    #[serde(default)]
+    pub loc_problems: [Vec<String>; 3],
     /// What the stored line-age state depends on (the line counter's rules), the first-parent
     /// commit it was advanced to, and how many chain links that is: a later run whose chain
     /// passes through that commit at that position follows only the new links.

@@ -67,6 +67,7 @@ pub mod col {
     pub const ELEPHANT_FACTOR_24M: &str = "elephant_factor_24m";
     pub const MEDIAN_LINE_AGE_DAYS: &str = "median_line_age_days";
     pub const NEW_CODE_SHARE: &str = "new_code_share";
+    pub const BUS_FACTOR: &str = "bus_factor";
     pub const COHORT: &str = "cohort";
     pub const LINES: &str = "lines";
     pub const PATH: &str = "path";
@@ -91,10 +92,12 @@ pub enum Table {
     Age,
     /// The line-age state at the tip (internal): lets a later run follow only new commits.
     LineAges,
+    /// Lines each first-parent commit added and removed per language, with its month.
+    LanguageCommits,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -104,6 +107,7 @@ impl Table {
         Table::BlobCounts,
         Table::Age,
         Table::LineAges,
+        Table::LanguageCommits,
     ];
 
     /// The name users type (`--table`) and SQL queries use.
@@ -118,6 +122,7 @@ impl Table {
             Table::BlobCounts => "blob_counts",
             Table::Age => "age",
             Table::LineAges => "line_ages",
+            Table::LanguageCommits => "language_commits",
         }
     }
 
@@ -292,6 +297,12 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
                 .map(|r| r.new_code_share)
                 .collect::<Vec<Option<f64>>>(),
         ),
+        Column::new(
+            col::BUS_FACTOR.into(),
+            rows.iter()
+                .map(|r| r.bus_factor)
+                .collect::<Vec<Option<u32>>>(),
+        ),
     ];
     Ok(DataFrame::new(n, columns)?)
 }
@@ -323,7 +334,87 @@ pub fn age_frame(repo: &str, months: &[MonthAge]) -> Result<DataFrame, TableErro
     Ok(DataFrame::new(n, columns)?)
 }
 
+/// The table with its columns and no rows, for the line tables a store may lack.
+pub fn empty_frame(table: Table) -> Option<DataFrame> {
+    match table {
+        Table::Loc => loc_frame("", &[]).ok(),
+        Table::Age => age_frame("", &[]).ok(),
+        Table::LanguageCommits => language_commits_frame("", &[]).ok(),
+        _ => None,
+    }
+}
+
+/// One row of `language_commits`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageCommit {
+    pub month: Month,
+    pub commit: String,
+    pub language: String,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+}
+
+/// `language_commits`: one row per first-parent commit x language whose counted lines it changed,
+/// in chain order (root first), with the month whose snapshot it leads up to.
+pub fn language_commits_frame(
+    repo: &str,
+    rows: &[LanguageCommit],
+) -> Result<DataFrame, TableError> {
+    let n = rows.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COMMIT.into(),
+            rows.iter().map(|r| r.commit.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LANGUAGE.into(),
+            rows.iter().map(|r| r.language.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LINES_ADDED.into(),
+            rows.iter().map(|r| r.lines_added).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            col::LINES_REMOVED.into(),
+            rows.iter().map(|r| r.lines_removed).collect::<Vec<u64>>(),
+        ),
+    ];
+    Ok(DataFrame::new(n, columns)?)
+}
+
+/// The rows of a stored `language_commits` table.
+pub fn language_commits_from_frame(df: &DataFrame) -> Result<Vec<LanguageCommit>, TableError> {
+    let month = str_col(df, col::MONTH)?;
+    let commit = str_col(df, col::COMMIT)?;
+    let language = str_col(df, col::LANGUAGE)?;
+    let added = df.column(col::LINES_ADDED)?.u64()?;
+    let removed = df.column(col::LINES_REMOVED)?.u64()?;
+    (0..df.height())
+        .map(|i| {
+            let row = || {
+                Some(LanguageCommit {
+                    month: month.get(i).and_then(Month::parse)?,
+                    commit: commit.get(i)?.to_string(),
+                    language: language.get(i)?.to_string(),
+                    lines_added: added.get(i)?,
+                    lines_removed: removed.get(i)?,
+                })
+            };
+            row().ok_or(TableError::Invalid("language_commits has a null cell"))
+        })
+        .collect()
+}
+
 /// Month figures back from a stored `age` table and the `activity` table stored with it.
+///
+/// A month's bus factor is kept as it was computed: when `.mailmap` later merges identities,
+/// months mined before keep the figure of the identities of their run (a fresh store recomputes
+/// them); re-following every line on each `.mailmap` change would cost a full line-age run.
 pub fn month_ages_from_frames(
     age: &DataFrame,
     activity: &DataFrame,
@@ -332,6 +423,11 @@ pub fn month_ages_from_frames(
     let month = activity.column(col::MONTH)?.str()?;
     let median = activity.column(col::MEDIAN_LINE_AGE_DAYS)?.f64()?;
     let share = activity.column(col::NEW_CODE_SHARE)?.f64()?;
+    // A store from before the bus factor: keep no month, so every month is computed afresh.
+    let Ok(bus) = activity.column(col::BUS_FACTOR) else {
+        return Ok(Vec::new());
+    };
+    let bus = bus.u32()?;
     for i in 0..activity.height() {
         let Some(m) = month.get(i).and_then(Month::parse) else {
             continue;
@@ -344,6 +440,7 @@ pub fn month_ages_from_frames(
                 lines: 0,
                 median_age_days: median.get(i),
                 new_code_share: share.get(i),
+                bus_factor: bus.get(i),
             },
         );
     }

@@ -44,6 +44,19 @@ fn blame(repo: &Path, commit: &str, path: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// Who is credited with the lines `commit` wrote on the first-parent chain: its author, or
+/// for a merge the author of its second parent (git log's %aE).
+fn credited(repo: &Path, commit: &str) -> String {
+    let parents = git(repo, &["rev-list", "--parents", "-n1", commit]);
+    let who = match parents.split_whitespace().nth(2) {
+        Some(second) => second.to_string(),
+        None => commit.to_string(),
+    };
+    git(repo, &["log", "-1", "--format=%aE", &who])
+        .trim()
+        .to_string()
+}
+
 fn files_at(repo: &Path, commit: &str) -> Vec<String> {
     git(repo, &["ls-tree", "-r", "--name-only", commit])
         .lines()
@@ -131,11 +144,27 @@ fn monthly_cohorts_median_and_new_code_share_follow_from_blame() {
         .zip(column(&snapshots, "commit"))
     {
         let mut times: Vec<i64> = Vec::new();
+        let mut by_owner: BTreeMap<String, u64> = BTreeMap::new();
         for path in files_at(&repo, commit) {
             if counted(&path) {
-                times.extend(blame(&repo, commit, &path).into_iter().map(|(_, t)| t));
+                for (c, t) in blame(&repo, commit, &path) {
+                    times.push(t);
+                    *by_owner.entry(credited(&repo, &c)).or_default() += 1;
+                }
             }
         }
+        // Bus factor: the fewest owners with at least half of the lines.
+        let mut owned: Vec<u64> = by_owner.into_values().collect();
+        owned.sort_by(|a, b| b.cmp(a));
+        let total: u64 = owned.iter().sum();
+        let bus = 1 + owned
+            .iter()
+            .scan(0, |sum, n| {
+                *sum += n;
+                Some(*sum)
+            })
+            .position(|sum| 2 * sum >= total)
+            .unwrap();
         let mut cohorts: BTreeMap<i32, u64> = BTreeMap::new();
         for &t in &times {
             *cohorts.entry(year_of(t)).or_default() += 1;
@@ -160,6 +189,11 @@ fn monthly_cohorts_median_and_new_code_share_follow_from_blame() {
             .parse()
             .unwrap();
         let got_share: f64 = column(&activity, "new_code_share")[row].parse().unwrap();
+        assert_eq!(
+            column(&activity, "bus_factor")[row],
+            bus.to_string(),
+            "{month} bus factor"
+        );
         assert!((got_median - median).abs() < 1e-6, "{month} median");
         assert!((got_share - share).abs() < 1e-9, "{month} new share");
     }
@@ -170,6 +204,13 @@ fn monthly_cohorts_median_and_new_code_share_follow_from_blame() {
     // side.py (c8, 3 lines).
     let at = |y: i32| table[&("2022-03".to_string(), y)];
     assert_eq!((at(2019), at(2020), at(2021), at(2022)), (2, 4, 3, 10));
+    // Owners at 2022-03, by hand: Age 8 (c1 2, c3 2, c4 3, c5 1), Bo 6 (c2 2, c9 4), Cy 5 (the
+    // merge c8 credits its branch's author); 8 < 19 / 2 <= 8 + 6: a bus factor of 2.
+    let last = column(&activity, "month")
+        .iter()
+        .position(|m| *m == "2022-03")
+        .unwrap();
+    assert_eq!(column(&activity, "bus_factor")[last], "2");
     // The summary shows the last month's new-code share: 13 of 19 lines are from the 12 months
     // ending 2022-03 (2021-04 onwards: util.h's three c4 lines of 2021-05 and the ten of 2022).
     let out = run_ok(
@@ -214,7 +255,7 @@ fn a_run_after_new_commits_follows_only_them_and_equals_a_fresh_run() {
             .args(["--quiet", "--name", "age", "--threads", "1", "--store"])
             .arg(&fresh),
     );
-    for table in ["age", "activity"] {
+    for table in ["age", "activity", "language_commits"] {
         assert_eq!(
             export_csv(&incremental, table, None),
             export_csv(&fresh, table, None),
@@ -252,4 +293,96 @@ fn the_second_run_follows_only_the_new_first_parent_commits() {
     assert_eq!((chain.trim(), before.trim()), ("8", "5"));
     assert_eq!(followed(&c5), 5);
     assert_eq!(followed("main"), 3);
+}
+
+/// The fixture's language by the hand rule of [`counted`] (run is Python by its shebang).
+fn language_of(path: &str) -> Option<&'static str> {
+    if path.ends_with(".c") {
+        Some("C")
+    } else if path.ends_with(".h") {
+        Some("C Header")
+    } else if path.ends_with(".py") || path.rsplit('/').next() == Some("run") {
+        Some("Python")
+    } else {
+        None
+    }
+}
+
+#[test]
+fn language_commits_equal_git_diff_numstat_along_the_first_parent_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // Oracle: every first-parent commit against its first parent (the empty tree for the root),
+    // renames detected, numstat summed per language; months from the snapshots table (a commit
+    // leads up to the first snapshot at or after it).
+    let chain = git(&repo, &["rev-list", "--first-parent", "--reverse", "main"]);
+    let snapshots = export_csv(&store, "snapshots", None);
+    let snap_commits = column(&snapshots, "commit");
+    let snap_months = column(&snapshots, "month");
+    let empty = git(&repo, &["hash-object", "-t", "tree", "/dev/null"]);
+    let mut expected = Vec::new();
+    let mut parent = empty.trim().to_string();
+    let mut pending: Vec<(String, String, u64, u64)> = Vec::new();
+    for commit in chain.lines() {
+        let numstat = git(&repo, &["diff", "--numstat", "-M", &parent, commit]);
+        let mut by_language: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for line in numstat.lines() {
+            let mut f = line.split('\t');
+            let (added, removed, path) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+            // A rename reads "old => new" (or "dir/{old => new}"); the new path's language.
+            let path = path.rsplit(" => ").next().unwrap().trim_end_matches('}');
+            if let (Some(language), Ok(a), Ok(r)) = (
+                language_of(path),
+                added.parse::<u64>(),
+                removed.parse::<u64>(),
+            ) {
+                let e = by_language.entry(language).or_default();
+                e.0 += a;
+                e.1 += r;
+            }
+        }
+        for (language, (a, r)) in by_language {
+            if a + r > 0 {
+                pending.push((commit.to_string(), language.to_string(), a, r));
+            }
+        }
+        if let Some(i) = snap_commits.iter().position(|c| *c == commit) {
+            for (c, l, a, r) in pending.drain(..) {
+                expected.push(vec![
+                    snap_months[i].to_string(),
+                    c,
+                    l,
+                    a.to_string(),
+                    r.to_string(),
+                ]);
+            }
+        }
+        parent = commit.to_string();
+    }
+    let table = export_csv(&store, "language_commits", None);
+    let got: Vec<Vec<String>> = table[1..].iter().map(|r| r[1..].to_vec()).collect();
+    assert_eq!(
+        table[0],
+        [
+            "repo",
+            "month",
+            "commit",
+            "language",
+            "lines_added",
+            "lines_removed"
+        ]
+    );
+    assert_eq!(got, expected);
+    // By hand from make_age.sh: c7 deletes run (3 Python lines, a shebang file); the merge c8
+    // brings side.py (3) and util.h's two lines.
+    let c7 = git(&repo, &["rev-parse", "main~2"]).trim().to_string();
+    assert!(got.contains(&vec![
+        "2022-01".to_string(),
+        c7,
+        "Python".into(),
+        "0".into(),
+        "3".into()
+    ]));
 }

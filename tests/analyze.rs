@@ -352,6 +352,32 @@ fn missing_commit_is_skipped_and_counted() {
 }
 
 #[test]
+fn missing_blob_stays_counted_when_a_later_run_reuses_its_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    // Remove a.txt as of c3 (make_history.sh): in the 2020-01..2020-03 snapshots, changed by c8
+    // in 2020-04.
+    let blob = git(&repo, &["rev-parse", "HEAD~1:a.txt"]);
+    let blob = blob.trim();
+    std::fs::remove_file(repo.join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "data_quality", None);
+    assert_eq!(column(&rows, "kind")[1], "missing_object");
+    assert_eq!(column(&rows, "examples")[1], blob);
+    // The ref moves back to c7 (2020-03): the months up to 2020-03 reuse their counts, and
+    // the blob they could not read is still reported; and again after moving forward.
+    for reference in ["HEAD~1", "HEAD"] {
+        analyze(&repo, &store, &["--ref", reference]);
+        assert_eq!(
+            export_csv(&store, "data_quality", None),
+            rows,
+            "{reference}"
+        );
+    }
+}
+
+#[test]
 fn hostile_names_stay_inside_the_store() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_history.sh", tmp.path(), "history");

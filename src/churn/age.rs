@@ -62,6 +62,9 @@ pub struct MonthAge {
     pub median_age_days: Option<f64>,
     /// Share of lines last written in the 12 calendar months ending with this month.
     pub new_code_share: Option<f64>,
+    /// Bus factor: the fewest people credited with at least half of the lines written by people
+    /// (see [`ChainLink::owner`]; bots' lines are left out), `None` without such lines.
+    pub bus_factor: Option<u32>,
 }
 
 /// How a file's lines change in one step.
@@ -79,7 +82,8 @@ enum Edit {
 
 #[derive(Debug)]
 enum FileChange {
-    Delete(BString),
+    /// A deleted file, with the language its name gives (for the per-language line changes).
+    Delete(BString, Option<LanguageType>),
     Put {
         /// The old path of a rename.
         from: Option<BString>,
@@ -88,12 +92,35 @@ enum FileChange {
         previous: Option<ObjectId>,
         blob: ObjectId,
         counted: bool,
+        /// The language the `loc` table counts the file under (`None` when not counted).
+        language: Option<LanguageType>,
         edit: Edit,
     },
 }
 
+/// Lines one first-parent commit added and removed in the counted files of one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanguageChange {
+    /// Chain position of the commit (0 = the root).
+    pub position: usize,
+    pub language: LanguageType,
+    pub added: u64,
+    pub removed: u64,
+}
+
+/// What one call of [`track`] found.
+#[derive(Debug, Default)]
+pub struct Tracked {
+    /// The figures of the wanted months, in order.
+    pub months: Vec<MonthAge>,
+    /// Per-language line changes of the links followed in this call, in chain order (one entry
+    /// per link and language, in-scope counted files only).
+    pub languages: Vec<LanguageChange>,
+}
+
 /// Advances `state` to the end of `chain` (root first) and returns the figures of every
-/// `(month, chain position)` in `wanted`, in that order. Positions must be ascending and none may
+/// `(month, chain position)` in `wanted`, in that order, with each followed link's line changes
+/// by language. Positions must be ascending and none may
 /// lie before `state.applied - 1` (the state cannot go back): the caller starts afresh otherwise.
 pub fn track(
     repo: &gix::Repository,
@@ -102,9 +129,10 @@ pub fn track(
     wanted: &[(Month, usize)],
     scope: &Scope,
     on_link: &(dyn Fn() + Sync),
-) -> Vec<MonthAge> {
+) -> Tracked {
     let figures = Figures::new(chain);
     let mut out = Vec::with_capacity(wanted.len());
+    let mut languages = Vec::new();
     let mut next = 0;
     let mut emit = |state: &LineAges, position: usize, out: &mut Vec<MonthAge>| {
         let start = next;
@@ -152,16 +180,39 @@ pub fn track(
             .collect();
         for changes in changes {
             let position = state.applied as u32;
+            let mut by_language: BTreeMap<&'static str, LanguageChange> = BTreeMap::new();
             // An unreadable tree leaves the state as it was; later diffs resynchronise it
             // file by file (a blob that does not match the stored one is taken as all new).
             for change in changes.unwrap_or_default() {
-                apply(state, change, position);
+                let in_scope = scope.is_everything() || scope.includes_file(change.path());
+                if let (Some((language, added, removed)), true) =
+                    (apply(state, change, position), in_scope)
+                {
+                    let entry = by_language
+                        .entry(language.name())
+                        .or_insert(LanguageChange {
+                            position: position as usize,
+                            language,
+                            added: 0,
+                            removed: 0,
+                        });
+                    entry.added += added;
+                    entry.removed += removed;
+                }
             }
+            languages.extend(
+                by_language
+                    .into_values()
+                    .filter(|c| c.added + c.removed > 0),
+            );
             state.applied += 1;
             emit(state, state.applied - 1, &mut out);
         }
     }
-    out
+    Tracked {
+        months: out,
+        languages,
+    }
 }
 
 /// The tracked lines of an opened repository at its tip: for every followed file, whether the
@@ -191,10 +242,26 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
         .collect()
 }
 
-fn apply(state: &mut LineAges, change: FileChange, position: u32) {
+impl FileChange {
+    /// The path the change leaves (or, for a deletion, removes).
+    fn path(&self) -> &BStr {
+        match self {
+            FileChange::Delete(path, _) | FileChange::Put { path, .. } => path.as_ref(),
+        }
+    }
+}
+
+/// Applies one file change; returns the counted language's lines added and removed by it.
+fn apply(
+    state: &mut LineAges,
+    change: FileChange,
+    position: u32,
+) -> Option<(LanguageType, u64, u64)> {
     match change {
-        FileChange::Delete(path) => {
-            state.files.remove(&path);
+        FileChange::Delete(path, language) => {
+            let old = state.files.remove(&path)?;
+            let language = language.filter(|_| old.counted)?;
+            Some((language, 0, old.lines.len() as u64))
         }
         FileChange::Put {
             from,
@@ -202,9 +269,14 @@ fn apply(state: &mut LineAges, change: FileChange, position: u32) {
             previous,
             blob,
             counted,
+            language,
             edit,
         } => {
             let old = state.files.remove(from.as_ref().unwrap_or(&path));
+            let old_counted_lines = old
+                .as_ref()
+                .filter(|o| o.counted)
+                .map(|o| o.lines.len() as u64);
             let old = old.filter(|o| Some(o.blob) == previous);
             let lines = match (edit, old) {
                 (
@@ -224,6 +296,17 @@ fn apply(state: &mut LineAges, change: FileChange, position: u32) {
                 }
                 (Edit::Replace(n), _) => vec![position; n as usize],
             };
+            // Lines the commit wrote, and the old lines it dropped (a file that was not counted
+            // before, such as one renamed into a known extension, brings all its lines anew).
+            let (added, removed) = match old_counted_lines {
+                Some(old_len) => {
+                    let added = lines.iter().filter(|&&p| p == position).count() as u64;
+                    let kept = lines.len() as u64 - added;
+                    (added, old_len.saturating_sub(kept))
+                }
+                None => (lines.len() as u64, 0),
+            };
+            let change = language.map(|l| (l, added, removed));
             state.files.insert(
                 path,
                 FileAges {
@@ -232,6 +315,7 @@ fn apply(state: &mut LineAges, change: FileChange, position: u32) {
                     lines,
                 },
             );
+            change
         }
     }
 }
@@ -289,10 +373,11 @@ fn link_changes(
             Change::Deletion {
                 location,
                 entry_mode,
+                id,
                 ..
             } => {
                 if entry_mode.is_blob() {
-                    out.push(FileChange::Delete(location.to_owned()));
+                    out.push(deleted(ctx, location, id.detach()));
                 }
             }
             Change::Addition {
@@ -314,7 +399,7 @@ fn link_changes(
             } => {
                 if !entry_mode.is_blob() {
                     if previous_entry_mode.is_blob() {
-                        out.push(FileChange::Delete(location.to_owned()));
+                        out.push(deleted(ctx, location, previous_id.detach()));
                     }
                 } else {
                     let previous = previous_entry_mode.is_blob().then(|| previous_id.detach());
@@ -342,7 +427,7 @@ fn link_changes(
                 let from_blob = source_entry_mode.is_blob();
                 if from_blob && !copy {
                     if !entry_mode.is_blob() {
-                        out.push(FileChange::Delete(source_location.to_owned()));
+                        out.push(deleted(ctx, source_location, source_id.detach()));
                     } else {
                         out.push(put(
                             ctx,
@@ -356,7 +441,7 @@ fn link_changes(
                     }
                 } else if entry_mode.is_blob() {
                     if from_blob && !copy {
-                        out.push(FileChange::Delete(source_location.to_owned()));
+                        out.push(deleted(ctx, source_location, source_id.detach()));
                     }
                     out.push(put(ctx, &change, lines, None, location, None, id.detach()));
                 }
@@ -388,14 +473,14 @@ fn put(
     } else {
         line_diff(change, cache)
     };
-    let (counted, edit) = match fresh {
+    let (language, edit) = match fresh {
         Some((edit, head)) => {
-            let counted = match by_name {
-                PathLanguage::Known(_) => true,
-                PathLanguage::Shebang => ctx.detector.from_shebang(&head).is_some(),
-                PathLanguage::Unknown => false,
+            let language = match by_name {
+                PathLanguage::Known(l) => Some(l),
+                PathLanguage::Shebang => ctx.detector.from_shebang(&head),
+                PathLanguage::Unknown => None,
             };
-            (counted, edit)
+            (language, edit)
         }
         // Binary to git, or unreadable: tokei's count of the whole blob, all new.
         None => {
@@ -410,9 +495,9 @@ fn put(
                         PathLanguage::Shebang => ctx.detector.from_shebang(&b.data),
                         PathLanguage::Unknown => None,
                     }?;
-                    Some(tokei_lines(language, &b.data, ctx.config))
+                    Some((language, tokei_lines(language, &b.data, ctx.config)))
                 });
-            (lines.is_some(), Edit::Replace(lines.unwrap_or(0)))
+            (lines.map(|l| l.0), Edit::Replace(lines.map_or(0, |l| l.1)))
         }
     };
     FileChange::Put {
@@ -420,9 +505,24 @@ fn put(
         path: path.to_owned(),
         previous,
         blob,
-        counted,
+        counted: language.is_some(),
+        language,
         edit,
     }
+}
+
+/// The deletion of the file at `path` (blob `blob`), with its language.
+fn deleted(ctx: &Ctx<'_>, path: &BStr, blob: ObjectId) -> FileChange {
+    let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
+    let language = match ctx.detector.from_file_name(name) {
+        PathLanguage::Known(l) => Some(l),
+        PathLanguage::Shebang => ctx.repo.find_blob(blob).ok().and_then(|b| {
+            let head = &b.data[..b.data.len().min(128)];
+            ctx.detector.from_shebang(head)
+        }),
+        PathLanguage::Unknown => None,
+    };
+    FileChange::Delete(path.to_owned(), language)
 }
 
 /// The lines of a new text blob, as git splits them, with its first bytes; `None` for what git
@@ -486,6 +586,7 @@ fn line_diff(
 /// What a month's figures need from the chain: each position's time and year.
 struct Figures {
     times: Vec<i64>,
+    owners: Vec<Option<u32>>,
     years: Vec<i32>,
     /// Positions from the youngest commit to the oldest.
     youngest_first: Vec<u32>,
@@ -504,6 +605,7 @@ impl Figures {
         let mut youngest_first: Vec<u32> = (0..chain.len() as u32).collect();
         youngest_first.sort_by_key(|&p| (std::cmp::Reverse(times[p as usize]), p));
         Figures {
+            owners: chain.iter().map(|l| l.owner).collect(),
             times,
             years,
             youngest_first,
@@ -529,6 +631,7 @@ impl Figures {
         let mut cohorts = BTreeMap::new();
         let mut lines = 0u64;
         let mut new = 0u64;
+        let mut by_owner: HashMap<u32, u64> = HashMap::new();
         let new_since = month.minus(12).end_exclusive_unix();
         for (p, &n) in histogram.iter().enumerate() {
             if n == 0 {
@@ -536,6 +639,9 @@ impl Figures {
             }
             *cohorts.entry(self.years[p]).or_insert(0) += n;
             lines += n;
+            if let Some(owner) = self.owners[p] {
+                *by_owner.entry(owner).or_default() += n;
+            }
             if self.times[p] >= new_since {
                 new += n;
             }
@@ -561,6 +667,8 @@ impl Figures {
             lines,
             median_age_days,
             new_code_share: (lines > 0).then(|| new as f64 / lines as f64),
+            bus_factor: (!by_owner.is_empty())
+                .then(|| crate::activity::half_makers(by_owner.into_values().collect())),
         }
     }
 }

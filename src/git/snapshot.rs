@@ -24,6 +24,10 @@ pub struct ChainLink {
     pub commit: ObjectId,
     pub tree: ObjectId,
     pub committer_time: i64,
+    /// Who is credited with the lines this link writes (an index into the history's
+    /// identities): the author, or for a merge the author of the merged branch's tip, who wrote
+    /// the lines the merge brings in far more often than the person merging. `None` for bots.
+    pub owner: Option<u32>,
 }
 
 /// The first-parent chain from `tip`, tip first. It ends at a root, a shallow boundary, or a
@@ -39,10 +43,16 @@ pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<ChainLink> {
     let mut next = index.get(&tip).copied();
     while let Some(i) = next {
         let c = &history.commits[i];
+        let credited = c
+            .parents
+            .get(1)
+            .and_then(|p| index.get(p))
+            .map_or(c, |&j| &history.commits[j]);
         chain.push(ChainLink {
             commit: c.id,
             tree: c.tree,
             committer_time: c.committer_time,
+            owner: (!credited.is_bot).then_some(credited.author),
         });
         next = history.commits[i]
             .parents

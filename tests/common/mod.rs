@@ -210,3 +210,22 @@ pub fn commit_at(repo: &Path, name: &str, email: &str, date: &str, message: &str
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The cells of one CSV line, with RFC 4180 quoting (`"a, b"` and `""` inside quotes).
+pub fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
