@@ -47,8 +47,36 @@ pub enum CommandArgs {
     /// dataset, which every command reads like a store.
     Dataset(DatasetArgs),
     /// Run an SQL file over the stored tables (commits, activity, loc, age, data_quality,
-    /// snapshots) and print the result.
+    /// snapshots, language_commits) and print the result.
     Query(QueryArgs),
+    /// The scheduled job: bring every project of a TOML config up to date (cloning or fetching
+    /// remote sources), mine what is new, and write a dated report.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The configuration file (see datasets/temper.toml for an example).
+    #[arg(value_name = "CONFIG.toml")]
+    pub config: PathBuf,
+    /// The store directory [default: the config's `store`, else as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Where dated report folders go [default: the config's `out`, else `reports` beside it].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+}
+
+/// The `run` command's arguments; the config file is read by the library.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub config: PathBuf,
+    pub store: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub threads: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -251,6 +279,7 @@ pub enum Command {
     Query(QueryOptions),
     Dataset(DatasetOptions),
     Report(ReportOptions),
+    Run(RunRequest),
 }
 
 /// Resolved options for `query`.
@@ -337,6 +366,14 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 now: chrono::Utc::now().timestamp(),
             })
         }
+        CommandArgs::Run(r) => Command::Run(RunRequest {
+            config: r.config,
+            store: r.store,
+            out: r.out,
+            threads: r.threads.map(usize::from).unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
+        }),
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,
             table: match e.table {

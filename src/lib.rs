@@ -19,6 +19,7 @@ pub mod month;
 pub mod progress;
 pub mod query;
 pub mod report;
+pub mod run;
 pub mod scope;
 pub mod store;
 pub mod tables;

@@ -25,6 +25,8 @@ fn run(global: Global, command: Command) -> Result<()> {
     let progress = Progress::new(global.quiet);
     match command {
         Command::Analyze(options) => {
+            let store = temper::store::Store::create(&options.store)?;
+            let _lock = store.lock()?;
             let outcomes = temper::analyze::analyze(&options, &progress)?;
             for outcome in &outcomes {
                 if outcome.up_to_date {
@@ -93,6 +95,24 @@ fn run(global: Global, command: Command) -> Result<()> {
                 None => writeln!(lock, "{}", tables::render_text(&df))?,
             }
             lock.flush()?;
+        }
+        Command::Run(request) => {
+            let options = temper::run::options(
+                &request.config,
+                request.store,
+                request.out,
+                request.threads,
+                chrono::Utc::now().timestamp(),
+            )?;
+            let outcome = temper::run::run(&options, &progress)?;
+            print!("{}", temper::run::render(&outcome));
+            let failed = outcome.failures();
+            if failed > 0 {
+                bail!(
+                    "{failed} of {} projects failed (see above); the others are up to date",
+                    outcome.projects.len()
+                );
+            }
         }
         Command::Chart(options) => {
             temper::chart::render(&options)

@@ -55,6 +55,8 @@ pub enum StoreError {
     Empty,
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error("the store {} is in use by another temper run (it holds {}); try again when it has finished", .0.display(), LOCK)]
+    Locked(PathBuf),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -150,8 +152,17 @@ impl Store {
         let marker = root.join(MARKER);
         if !marker.exists() {
             if root.exists() {
+                // The lock file and another process's half-written marker (two runs creating
+                // the same store at once) do not make a directory foreign.
                 let mut entries = fs::read_dir(root).map_err(io_err(root))?;
-                if entries.next().is_some() {
+                let foreign = entries.any(|e| {
+                    e.map_or(true, |e| {
+                        let name = e.file_name();
+                        let name = name.to_string_lossy();
+                        name != LOCK && !name.contains(".tmp-")
+                    })
+                });
+                if foreign {
                     return Err(StoreError::ForeignDirectory(root.to_owned()));
                 }
             }
@@ -238,6 +249,7 @@ impl Store {
         let generation = dir.join(&next);
         fs::rename(&staging, &generation).map_err(io_err(&generation))?;
         sync_dir(&dir);
+        fault_point("before-current");
         atomic_write(&dir.join(CURRENT), |w| w.write_all(next.as_bytes()))?;
         // The new generation is live; anything else in the directory is garbage now.
         if let Ok(entries) = fs::read_dir(&dir) {
@@ -350,6 +362,44 @@ impl Store {
             }
         }
         Ok(stacked.expect("at least one repository"))
+    }
+}
+
+/// A test hook: with `TEMPER_FAULT=<name>` in the environment the process aborts at the point
+/// of that name, as a SIGKILL would stop it there (no destructor runs, nothing is cleaned up).
+/// The tests use it to check that a run killed mid-write leaves a store the next run completes.
+pub fn fault_point(name: &str) {
+    if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+/// The store's lock file: held by a run for its whole duration.
+pub const LOCK: &str = "temper.lock";
+
+/// An exclusive lock on a store, released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: fs::File,
+}
+
+impl Store {
+    /// Takes the store's lock, or fails at once with [`StoreError::Locked`] when another process
+    /// holds it. The lock is an advisory `flock` on `temper.lock`, which the system releases
+    /// when its holder exits, however it exits: a killed run never leaves a stale lock.
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.root.join(LOCK);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(StoreLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(self.root.clone())),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+        }
     }
 }
 

@@ -252,7 +252,7 @@ fn fetch_all(
                 out.push((id, fetched));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(report) = report {
-                    if n % 4096 == 0 {
+                    if n.is_multiple_of(4096) {
                         report(n);
                     }
                 }

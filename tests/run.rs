@@ -1,0 +1,191 @@
+//! `temper run`: a configured list of projects, remote (file://) sources cloned and fetched with
+//! gix, incremental runs equal to a fresh analysis, one failing project not stopping the others,
+//! a run killed mid-write leaving a store the next run completes, and the store lock.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// The age fixture (make_age.sh), a bare "origin" clone of it whose main is moved back to c5
+/// (2022-01, hand count: c6..c9 follow), and a config over origin (file://), a URL that does not
+/// exist, and the history fixture as a local path.
+struct Setup {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    fixture: PathBuf,
+    origin: PathBuf,
+    config: PathBuf,
+}
+
+fn setup() -> Setup {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    let fixture = build_fixture("make_age.sh", &dir, "age");
+    build_fixture("make_history.sh", &dir, "history");
+    git(&dir, &["clone", "-q", "--bare", "age", "origin.git"]);
+    let origin = dir.join("origin.git");
+    let c5 = git(&fixture, &["rev-parse", "main~3"]);
+    git(&origin, &["update-ref", "refs/heads/main", c5.trim()]);
+    let config = dir.join("temper.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "store = \"store\"\nout = \"reports\"\n\n[[project]]\nname = \"age\"\nsource = \"file://{}\"\n\n[[project]]\nname = \"gone\"\nsource = \"file://{}/nowhere.git\"\n\n[[project]]\nname = \"history\"\nsource = \"history\"\n",
+            origin.display(),
+            dir.display()
+        ),
+    )
+    .unwrap();
+    Setup {
+        _tmp: tmp,
+        dir,
+        fixture,
+        origin,
+        config,
+    }
+}
+
+fn run(config: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = temper();
+    cmd.arg("run").arg(config);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+const TABLES: [&str; 6] = [
+    "commits",
+    "activity",
+    "loc",
+    "age",
+    "language_commits",
+    "data_quality",
+];
+
+/// The tables of `name` in `store`.
+fn tables(store: &Path, name: &str) -> Vec<Vec<Vec<String>>> {
+    TABLES
+        .iter()
+        .map(|t| export_csv(store, t, Some(name)))
+        .collect()
+}
+
+/// A fresh analysis of the fixture at its tip, named `age`.
+fn fresh(s: &Setup) -> Vec<Vec<Vec<String>>> {
+    let store = s.dir.join("fresh");
+    analyze(&s.fixture, &store, &["--name", "age"]);
+    tables(&store, "age")
+}
+
+#[test]
+fn a_month_later_the_run_mines_only_what_is_new_and_equals_a_fresh_run() {
+    let s = setup();
+    let first = run(&s.config, &[]);
+    // The unreachable URL fails that project only: exit 1, the others mined and reported.
+    assert_eq!(first.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("gone: FAILED"), "{stdout}");
+    assert!(stdout.contains("age: mined 5 new commits"), "{stdout}");
+    assert!(stdout.contains("history: mined"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("1 of 3 projects failed"), "{stderr}");
+    let reports: Vec<PathBuf> = std::fs::read_dir(s.dir.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(reports.len(), 1, "one dated folder, no staging left");
+    let html = std::fs::read_to_string(reports[0].join("report.html")).unwrap();
+    assert!(html.contains("Projects: age, history."));
+
+    // Origin gains c6..c9 (a month and more); the next run fetches and mines those 4 commits.
+    let tip = git(&s.fixture, &["rev-parse", "main"]);
+    git(&s.origin, &["update-ref", "refs/heads/main", tip.trim()]);
+    let second = run(&s.config, &[]);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains("age: mined 4 new commits"), "{stdout}");
+    assert!(stdout.contains("history: unchanged"), "{stdout}");
+    assert_eq!(tables(&s.dir.join("store"), "age"), fresh(&s));
+}
+
+#[test]
+fn a_run_killed_while_writing_leaves_the_store_as_it_was_and_the_next_run_completes() {
+    let s = setup();
+    run(&s.config, &[]);
+    let store = s.dir.join("store");
+    let before = tables(&store, "age");
+    let tip = git(&s.fixture, &["rev-parse", "main"]);
+    git(&s.origin, &["update-ref", "refs/heads/main", tip.trim()]);
+    // Killed (abort, as SIGKILL) after writing the new generation, before making it current.
+    let killed = run(&s.config, &[("TEMPER_FAULT", "before-current")]);
+    assert!(killed.status.code().is_none(), "the process was killed");
+    assert_eq!(tables(&store, "age"), before);
+    let again = run(&s.config, &[]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("age: mined"));
+    assert_eq!(tables(&store, "age"), fresh(&s));
+}
+
+#[test]
+fn a_second_run_on_a_locked_store_exits_with_a_clear_message() {
+    let s = setup();
+    let store = s.dir.join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(store.join("temper.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let blocked = run(&s.config, &[]);
+    assert_eq!(blocked.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&blocked.stderr);
+    assert!(stderr.contains("in use by another temper run"), "{stderr}");
+    assert!(!store.join("repos").exists(), "nothing was written");
+    drop(lock);
+    // Two runs at once: each either completes or stops at the lock; the store ends correct.
+    let spawn = || {
+        temper()
+            .arg("run")
+            .arg(&s.config)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("in use by another temper run")
+                || stderr.contains("1 of 3 projects failed"),
+            "{stderr}"
+        );
+    }
+    let c5 = git(&s.fixture, &["rev-parse", "main~3"]);
+    let expected_store = s.dir.join("expected");
+    analyze(
+        &s.fixture,
+        &expected_store,
+        &["--name", "age", "--ref", c5.trim()],
+    );
+    assert_eq!(tables(&store, "age"), tables(&expected_store, "age"));
+}
+
+#[test]
+fn a_bad_config_is_a_clear_error() {
+    let s = setup();
+    let bad = s.dir.join("bad.toml");
+    std::fs::write(&bad, "[[project]]\nname = \"x\"\n").unwrap();
+    let out = run(&bad, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("source"),
+        "{stderr}"
+    );
+    let missing = run(&s.dir.join("missing.toml"), &[]);
+    assert_eq!(missing.status.code(), Some(1));
+}
