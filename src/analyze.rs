@@ -40,6 +40,9 @@ pub struct AnalyzeOptions {
     pub scope: Scope,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
+    /// Take the store's lock for the analysis (`false` when the caller already holds it, as
+    /// `run` does for its whole duration).
+    pub lock: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +115,11 @@ pub fn analyze(
         opened.push((name, repo));
     }
     let store = Store::create(&options.store)?;
+    let _lock = if options.lock {
+        Some(store.lock()?)
+    } else {
+        None
+    };
 
     let mut outcomes = Vec::with_capacity(opened.len());
     for (name, repo) in opened {

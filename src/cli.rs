@@ -68,6 +68,9 @@ pub struct RunArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Print each project's time per mining stage on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// The `run` command's arguments; the config file is read by the library.
@@ -323,7 +326,11 @@ fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
 
 /// Applies defaults and checks the rules clap cannot express.
 pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
-    let timings = matches!(&cli.command, CommandArgs::Analyze(a) if a.timings);
+    let timings = match &cli.command {
+        CommandArgs::Analyze(a) => a.timings,
+        CommandArgs::Run(r) => r.timings,
+        _ => false,
+    };
     let global = Global {
         quiet: cli.quiet,
         timings,
@@ -364,6 +371,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 count_lines: !a.activity_only,
                 scope,
                 now: chrono::Utc::now().timestamp(),
+                lock: true,
             })
         }
         CommandArgs::Run(r) => Command::Run(RunRequest {

@@ -25,8 +25,6 @@ fn run(global: Global, command: Command) -> Result<()> {
     let progress = Progress::new(global.quiet);
     match command {
         Command::Analyze(options) => {
-            let store = temper::store::Store::create(&options.store)?;
-            let _lock = store.lock()?;
             let outcomes = temper::analyze::analyze(&options, &progress)?;
             for outcome in &outcomes {
                 if outcome.up_to_date {
@@ -105,6 +103,11 @@ fn run(global: Global, command: Command) -> Result<()> {
                 chrono::Utc::now().timestamp(),
             )?;
             let outcome = temper::run::run(&options, &progress)?;
+            for (_, status, _, _) in &outcome.projects {
+                if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, status) {
+                    eprintln!("temper: timings: {}", temper::analyze::render_timings(o));
+                }
+            }
             print!("{}", temper::run::render(&outcome));
             let failed = outcome.failures();
             if failed > 0 {

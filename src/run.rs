@@ -237,6 +237,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
                     scope: Scope::new(&project.paths, &project.exclude)
                         .expect("checked when the config was loaded"),
                     now: options.now,
+                    lock: false,
                 };
                 match analyze::analyze(&analyze_options, progress) {
                     Ok(mut outcomes) => match outcomes.pop() {
