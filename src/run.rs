@@ -420,8 +420,8 @@ pub fn render(outcome: &RunOutcome) -> String {
             ),
             ProjectStatus::Mined(o) => writeln!(
                 out,
-                "{name}: mined {} new commits (source {fetched:.1} s, mining {mined:.1} s)",
-                o.loc_stats.commits_walked
+                "{name}: mined: {} commits read, {} new blobs counted, {} first-parent commits followed (source {fetched:.1} s, mining {mined:.1} s)",
+                o.loc_stats.commits_walked, o.loc_stats.blobs_counted, o.age_links
             ),
             ProjectStatus::Failed(message) => writeln!(out, "{name}: FAILED: {message}"),
         };
