@@ -1,5 +1,6 @@
 -- Per repository: the report's summary row, at its last month. Inception is the first month
--- with a plausibly dated commit; "12m" figures cover the 12 months ending with the last month;
+-- with a plausibly dated commit; the main language is the one with the most code lines now
+-- (its share of all code lines; the whole mix is in language_mix_now.sql); "12m" figures cover the 12 months ending with the last month;
 -- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
 -- more; empty when the 12 before had none); contributors, pony and elephant factors are
 -- activity's trailing figures at the last month, the bus factor is line ownership at the last
@@ -42,6 +43,15 @@ code AS (
     FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
     GROUP BY l.repo
 ),
+main AS (
+    SELECT l.repo, l.language, l.code,
+           ROW_NUMBER() OVER (PARTITION BY l.repo ORDER BY l.code DESC, l.language DESC) AS rn
+    FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
+    WHERE l.language <> 'Unrecognised' AND l.code > 0
+),
+leader AS (
+    SELECT repo, language, code FROM main WHERE rn = 1
+),
 cocomo AS (
     SELECT repo, code_now,
            2.4 * POWER(CAST(code_now AS DOUBLE) / 1000, 1.05) AS effort_person_months
@@ -50,6 +60,8 @@ cocomo AS (
 SELECT b.repo, b.inception, b.last_month,
        CAST(b.last_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
        cocomo.code_now,
+       leader.language AS main_language,
+       CAST(leader.code AS DOUBLE) / cocomo.code_now AS main_language_share,
        CAST(w.commits_12m AS DOUBLE) / w.months_12m AS commits_per_month_12m,
        CASE WHEN w.commits_prior_12m > 0
             THEN CAST(w.commits_12m AS DOUBLE) / w.commits_prior_12m - 1 END
@@ -60,10 +72,10 @@ SELECT b.repo, b.inception, b.last_month,
        now.bus_factor, now.pony_factor_24m, now.elephant_factor_24m,
        cocomo.effort_person_months,
        2.5 * POWER(cocomo.effort_person_months, 0.38) AS schedule_months,
-       cocomo.effort_person_months / (2.5 * POWER(cocomo.effort_person_months, 0.38))
-           AS cocomo_people
+       POWER(cocomo.effort_person_months, 0.62) / 2.5 AS cocomo_people
 FROM b
 JOIN w ON b.repo = w.repo
 JOIN now ON b.repo = now.repo
 LEFT JOIN cocomo ON b.repo = cocomo.repo
+LEFT JOIN leader ON b.repo = leader.repo
 ORDER BY b.repo

@@ -105,3 +105,54 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_report_from_a_dataset_equals_the_report_from_its_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    for (script, name) in [("make_age.sh", "age"), ("make_jump.sh", "jump")] {
+        let repo = build_fixture(script, tmp.path(), name);
+        analyze(&repo, &store, &[]);
+    }
+    let dataset = tmp.path().join("dataset");
+    run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&dataset),
+    );
+    let report = |flag: &str, dir: &std::path::Path, out: &str| {
+        let out = tmp.path().join(out);
+        run_ok(
+            temper()
+                .arg("report")
+                .arg(flag)
+                .arg(dir)
+                .arg("--out")
+                .arg(&out),
+        );
+        out
+    };
+    let (a, b) = (
+        report("--store", &store, "from-store"),
+        report("--dataset", &dataset, "from-dataset"),
+    );
+    let mut names: Vec<_> = std::fs::read_dir(a.join("tables"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 8);
+    for name in names {
+        assert_eq!(
+            std::fs::read(a.join("tables").join(&name)).unwrap(),
+            std::fs::read(b.join("tables").join(&name)).unwrap(),
+            "{name:?}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(a.join("report.md")).unwrap(),
+        std::fs::read(b.join("report.md")).unwrap()
+    );
+}
