@@ -216,8 +216,8 @@ fn analyze_one(
         }
         clock.lap("churn");
     }
-    let walk_problems = [&history.missing, &history.corrupt, &history.shallow]
-        .map(|ids| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
+    let walk_problems =
+        [&history.missing, &history.corrupt, &history.shallow].map(|ids| hex_ids(ids));
     let walk_frame = tables::walk_frame(&history, &in_scope)?;
     if !options.scope.is_everything() {
         let mut keep = in_scope.iter();
@@ -295,30 +295,20 @@ fn analyze_one(
         clock.lap("age");
     }
 
-    let loc_problems = {
-        let earlier = previous
-            .as_ref()
-            .filter(|_| reusable)
-            .map(|p| p.loc_problems.clone())
-            .unwrap_or_default();
-        let mut all = [&loc.missing, &loc.corrupt, &loc.oversized]
-            .map(|ids| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
-        for (now, before) in all.iter_mut().zip(earlier) {
-            now.extend(before);
-            now.sort();
-            now.dedup();
+    // Blobs that months reused from an earlier run could not read were found by that run.
+    let mut loc_problems = [&loc.missing, &loc.corrupt, &loc.oversized].map(|ids| ids.clone());
+    let earlier = previous.as_ref().filter(|_| reusable);
+    for (i, ids) in loc_problems.iter_mut().enumerate() {
+        if let Some(p) = earlier {
+            ids.extend(object_ids(&p.loc_problems[i]));
         }
-        all
-    };
-    let parse = |ids: &Vec<String>| -> Vec<gix::ObjectId> {
-        ids.iter()
-            .filter_map(|h| gix::ObjectId::from_hex(h.as_bytes()).ok())
-            .collect()
-    };
+        ids.sort();
+        ids.dedup();
+    }
     let problems = Problems {
-        missing: [history.missing.clone(), parse(&loc_problems[0])].concat(),
-        corrupt: [history.corrupt.clone(), parse(&loc_problems[1])].concat(),
-        oversized: parse(&loc_problems[2]),
+        missing: [history.missing.as_slice(), &loc_problems[0]].concat(),
+        corrupt: [history.corrupt.as_slice(), &loc_problems[1]].concat(),
+        oversized: loc_problems[2].clone(),
         shallow: history.shallow.clone(),
     };
     let findings = activity::findings(&history, &problems, options.now);
@@ -384,7 +374,7 @@ fn analyze_one(
         walk_key,
         churn_key,
         walk_problems,
-        loc_problems,
+        loc_problems: loc_problems.each_ref().map(|ids| hex_ids(ids)),
         age_key: age_key_now,
         age_tip,
         age_applied,
@@ -429,14 +419,9 @@ fn walk_incrementally(
             history.commits.iter().map(|c| c.id).collect();
         let (new, reached) = git::walk::walk_new(&repo.repo, repo.tip, resolver, &known, progress);
         if repo.tip == old_tip || reached.contains(&old_tip) {
-            let parse = |ids: &Vec<String>| -> Vec<gix::ObjectId> {
-                ids.iter()
-                    .filter_map(|h| gix::ObjectId::from_hex(h.as_bytes()).ok())
-                    .collect()
-            };
-            history.missing = parse(&problems[0]);
-            history.corrupt = parse(&problems[1]);
-            history.shallow = parse(&problems[2]);
+            history.missing = object_ids(&problems[0]);
+            history.corrupt = object_ids(&problems[1]);
+            history.shallow = object_ids(&problems[2]);
             let walked = new.commits.len();
             history.extend(new);
             return Ok((history, flags, walked));
@@ -497,6 +482,18 @@ fn reusable_rows(
         }
     }
     Ok((kept, fresh))
+}
+
+/// Object ids as stored in a repository's metadata.
+fn hex_ids(ids: &[gix::ObjectId]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
+}
+
+/// Object ids back from a repository's metadata (an unparsable entry is dropped).
+fn object_ids(hex: &[String]) -> Vec<gix::ObjectId> {
+    hex.iter()
+        .filter_map(|h| gix::ObjectId::from_hex(h.as_bytes()).ok())
+        .collect()
 }
 
 /// What the stored line-age state depends on besides the chain.
@@ -568,7 +565,9 @@ fn line_age(
             kept = tables::month_ages_from_frames(&age, &activity)?
                 .into_iter()
                 .filter(|a| {
-                    commits.contains_key(&a.month) && commits.get(&a.month) == now.get(&a.month)
+                    commits
+                        .get(&a.month)
+                        .is_some_and(|c| now.get(&a.month) == Some(c))
                 })
                 .map(|a| (a.month, a))
                 .collect();

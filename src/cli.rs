@@ -315,6 +315,13 @@ fn usage(kind: ErrorKind, message: impl std::fmt::Display) -> clap::Error {
     Cli::command().error(kind, message)
 }
 
+/// `--threads`, else one per core.
+fn threads_or_all(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    })
+}
+
 fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
     store.or_else(Store::default_location).ok_or_else(|| {
         usage(
@@ -349,9 +356,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                     format!("--bot-pattern is not a valid regex: {e}"),
                 )
             })?;
-            let threads = a.threads.map(usize::from).unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-            });
+            let threads = threads_or_all(a.threads.map(usize::from));
             let store = store_or_default(a.store)?;
             let scope = Scope::new(&a.scope_paths, &a.excludes)
                 .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
@@ -378,9 +383,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             config: r.config,
             store: r.store,
             out: r.out,
-            threads: r.threads.map(usize::from).unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-            }),
+            threads: threads_or_all(r.threads.map(usize::from)),
         }),
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,

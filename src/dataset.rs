@@ -16,15 +16,10 @@ use std::path::PathBuf;
 use crate::store::{RepoMeta, Store, StoreError};
 use crate::tables::{self, Table};
 
-/// The tables a dataset keeps.
-pub const SHARED_TABLES: [Table; 6] = [
-    Table::Activity,
-    Table::Loc,
-    Table::Age,
-    Table::DataQuality,
-    Table::Snapshots,
-    Table::LanguageCommits,
-];
+/// Whether a dataset keeps `table`: every public table but `commits`, which names people.
+pub fn is_shared(table: Table) -> bool {
+    table != Table::Commits && Table::PUBLIC.contains(&table)
+}
 
 /// Commits kept per month and language in a dataset's `language_commits`: the report names
 /// the three biggest of a jump's months, which are always among each month's three biggest.
@@ -103,7 +98,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     let mut names = Vec::new();
     for meta in metas {
         let mut frames = Vec::new();
-        for table in SHARED_TABLES {
+        for table in Table::PUBLIC.into_iter().filter(|t| is_shared(*t)) {
             if let Some((_, df)) = store.load_optional(&meta.name, table)? {
                 let df = match table {
                     Table::LanguageCommits => top_language_commits(&meta.name, &df)?,

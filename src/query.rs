@@ -1,11 +1,12 @@
 //! `temper query`: SQL over the stored tables, with polars SQL.
 //!
-//! Every user-facing table (`commits`, `activity`, `loc`, `age`, `data_quality`, `snapshots`) is
-//! registered under its own name, stacked over all repositories in the store (each has a `repo`
-//! column). A table some repository lacks (a run with `--activity-only` has no `loc` or `age`) is
-//! registered for the repositories that have it. A file's errors name the file and quote the SQL
-//! that failed. The queries in `queries/` are run the same way; each starts with a comment that
-//! says what it answers.
+//! Every user-facing table ([`Table::PUBLIC`]: `commits`, `activity`, `loc`, `age`,
+//! `data_quality`, `snapshots`, `language_commits`) is registered under its own name, stacked over
+//! all repositories in the store (each has a `repo` column). A table some repository lacks (a run
+//! with `--activity-only` has no `loc` or `age`) is registered for the repositories that have it,
+//! and empty when none has it. A file's errors name the file and quote the SQL that failed. The
+//! queries in `queries/` are run the same way; each starts with a comment that says what it
+//! answers. [`Tables`] loads a store's tables once for several queries (the report runs eight).
 
 use std::path::{Path, PathBuf};
 
@@ -14,17 +15,6 @@ use polars::sql::SQLContext;
 
 use crate::store::{Store, StoreError};
 use crate::tables::{self, Table};
-
-/// The tables a query can name.
-pub const QUERYABLE: [Table; 7] = [
-    Table::Commits,
-    Table::Activity,
-    Table::Loc,
-    Table::Age,
-    Table::DataQuality,
-    Table::Snapshots,
-    Table::LanguageCommits,
-];
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -64,41 +54,58 @@ pub fn run_file(store: &Path, file: &Path) -> Result<DataFrame, QueryError> {
 
 /// Runs `sql` (from `origin`, for messages) over the tables of the store at `store`.
 pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, QueryError> {
-    let body = strip_comments(sql);
-    if body.trim().is_empty() {
-        return Err(QueryError::Blank(origin.to_path_buf()));
-    }
-    let store = Store::open(store)?;
-    let repos: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
-    let mut context = SQLContext::new();
-    for table in QUERYABLE {
-        let mut stacked: Option<DataFrame> = None;
-        for repo in &repos {
-            let Some((_, df)) = store.load_optional(repo, table)? else {
-                continue;
-            };
-            match stacked.as_mut() {
-                None => stacked = Some(df),
-                Some(acc) => {
-                    acc.vstack_mut_owned(df)
-                        .map_err(|e| StoreError::Table(e.into()))?;
+    Tables::load(store)?.run(origin, sql)
+}
+
+/// A store's public tables, loaded and registered for SQL.
+pub struct Tables {
+    context: SQLContext,
+}
+
+impl Tables {
+    /// Loads every public table of the store at `store`, stacked over its repositories.
+    pub fn load(store: &Path) -> Result<Tables, QueryError> {
+        let store = Store::open(store)?;
+        let repos: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+        let context = SQLContext::new();
+        for table in Table::PUBLIC {
+            let mut stacked: Option<DataFrame> = None;
+            for repo in &repos {
+                let Some((_, df)) = store.load_optional(repo, table)? else {
+                    continue;
+                };
+                match stacked.as_mut() {
+                    None => stacked = Some(df),
+                    Some(acc) => {
+                        acc.vstack_mut_owned(df)
+                            .map_err(|e| StoreError::Table(e.into()))?;
+                    }
                 }
             }
+            // A store mined with --activity-only has no line tables: queries see them empty.
+            if let Some(df) = stacked.or_else(|| tables::empty_frame(table)) {
+                context.register(table.name(), df.lazy());
+            }
         }
-        // A store mined with --activity-only has no line tables: queries see them empty.
-        if let Some(df) = stacked.or_else(|| tables::empty_frame(table)) {
-            context.register(table.name(), df.lazy());
-        }
+        Ok(Tables { context })
     }
-    let failed = |e: PolarsError| QueryError::Sql {
-        path: origin.to_path_buf(),
-        sql: body.trim().to_string(),
-        message: e.to_string(),
-    };
-    context
-        .execute(body.trim().trim_end_matches(';'))
-        .and_then(LazyFrame::collect)
-        .map_err(failed)
+
+    /// Runs `sql` (from `origin`, for messages) over the loaded tables.
+    pub fn run(&mut self, origin: &Path, sql: &str) -> Result<DataFrame, QueryError> {
+        let body = strip_comments(sql);
+        if body.trim().is_empty() {
+            return Err(QueryError::Blank(origin.to_path_buf()));
+        }
+        let failed = |e: PolarsError| QueryError::Sql {
+            path: origin.to_path_buf(),
+            sql: body.trim().to_string(),
+            message: e.to_string(),
+        };
+        self.context
+            .execute(body.trim().trim_end_matches(';'))
+            .and_then(LazyFrame::collect)
+            .map_err(failed)
+    }
 }
 
 /// The SQL without `--` line comments (polars SQL does not accept a leading comment).

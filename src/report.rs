@@ -147,8 +147,9 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     mkdir(&charts_dir)?;
 
     let mut sections = Vec::new();
+    let mut loaded = crate::query::Tables::load(&options.store)?;
     for (title, query, sql) in SECTIONS {
-        let frame = crate::query::run_sql(&options.store, Path::new(query), sql)?;
+        let frame = loaded.run(Path::new(query), sql)?;
         let frame = keep_repos(frame, &repos)?;
         let file = tables_dir.join(format!(
             "{}.csv",

@@ -70,7 +70,9 @@ fn yes() -> bool {
 /// Resolved options for `run`.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    pub config: Config,
+    /// The configured projects, in order, each with its resolved scope.
+    pub projects: Vec<(Project, Scope)>,
+    pub bots: BotRule,
     /// The config file's directory: relative paths in it are relative to this.
     pub base: PathBuf,
     pub store: PathBuf,
@@ -113,6 +115,23 @@ pub fn options(
     now: i64,
 ) -> Result<RunOptions, RunError> {
     let config = load_config(config_path)?;
+    let bad = |message: String| RunError::Config {
+        path: config_path.to_path_buf(),
+        message,
+    };
+    let projects = config
+        .projects
+        .iter()
+        .map(|p| {
+            Scope::new(&p.paths, &p.exclude)
+                .map(|scope| (p.clone(), scope))
+                .map_err(|e| bad(format!("project '{}': {e}", p.name)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let bots = match &config.bot_pattern {
+        Some(pattern) => BotRule::new(pattern).map_err(|e| bad(format!("bot_pattern: {e}")))?,
+        None => BotRule::default(),
+    };
     let base = config_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -121,11 +140,11 @@ pub fn options(
     let store = store
         .or_else(|| config.store.as_ref().map(|s| base.join(s)))
         .or_else(Store::default_location)
-        .ok_or_else(|| RunError::Config {
-            path: config_path.to_path_buf(),
-            message:
+        .ok_or_else(|| {
+            bad(
                 "no store location: set `store` in the config, pass --store or set TEMPER_STORE"
                     .into(),
+            )
         })?;
     let out = out
         .or_else(|| config.out.as_ref().map(|o| base.join(o)))
@@ -135,7 +154,8 @@ pub fn options(
         .as_ref()
         .map_or_else(|| store.join("sources"), |c| base.join(c));
     Ok(RunOptions {
-        config,
+        projects,
+        bots,
         base,
         store,
         out,
@@ -145,7 +165,8 @@ pub fn options(
     })
 }
 
-/// Reads and checks a configuration file.
+/// Reads a configuration file and checks what its structure cannot say (names and sources
+/// present and unique); [`options`] resolves the rest.
 pub fn load_config(path: &Path) -> Result<Config, RunError> {
     let text = std::fs::read_to_string(path).map_err(|source| RunError::Read {
         path: path.to_path_buf(),
@@ -167,10 +188,6 @@ pub fn load_config(path: &Path) -> Result<Config, RunError> {
         if !seen.insert(p.name.as_str()) {
             return Err(bad(format!("two projects are named '{}'", p.name)));
         }
-        Scope::new(&p.paths, &p.exclude).map_err(|e| bad(format!("project '{}': {e}", p.name)))?;
-    }
-    if let Some(pattern) = &config.bot_pattern {
-        BotRule::new(pattern).map_err(|e| bad(format!("bot_pattern: {e}")))?;
     }
     Ok(config)
 }
@@ -209,15 +226,8 @@ impl RunOutcome {
 pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunError> {
     let store = Store::create(&options.store)?;
     let _lock = store.lock()?;
-    let bots = match &options.config.bot_pattern {
-        Some(p) => BotRule::new(p).map_err(|e| RunError::Config {
-            path: options.base.clone(),
-            message: format!("bot_pattern: {e}"),
-        })?,
-        None => BotRule::default(),
-    };
     let mut projects = Vec::new();
-    for project in &options.config.projects {
+    for (project, scope) in &options.projects {
         let started = std::time::Instant::now();
         let source = source_path(project, options);
         let fetched = started.elapsed().as_secs_f64();
@@ -232,18 +242,16 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
                     }],
                     store: options.store.clone(),
                     threads: options.threads,
-                    bots: bots.clone(),
+                    bots: options.bots.clone(),
                     count_lines: !project.activity_only,
-                    scope: Scope::new(&project.paths, &project.exclude)
-                        .expect("checked when the config was loaded"),
+                    scope: scope.clone(),
                     now: options.now,
                     lock: false,
                 };
                 match analyze::analyze(&analyze_options, progress) {
-                    Ok(mut outcomes) => match outcomes.pop() {
-                        Some(outcome) => ProjectStatus::Mined(Box::new(outcome)),
-                        None => ProjectStatus::Failed("nothing was mined".into()),
-                    },
+                    Ok(mut outcomes) => ProjectStatus::Mined(Box::new(
+                        outcomes.pop().expect("one outcome per repository analysed"),
+                    )),
                     Err(e) => ProjectStatus::Failed(format!("{:#}", anyhow::Error::from(e))),
                 }
             }
@@ -256,9 +264,9 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     // is reported from its earlier run, if it had one).
     let stored: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
     let repos: Vec<String> = options
-        .config
         .projects
         .iter()
+        .map(|(p, _)| p)
         .filter(|p| p.report && stored.contains(&p.name))
         .map(|p| p.name.clone())
         .collect();
@@ -330,18 +338,19 @@ fn source_path(
     let clone = options
         .cache
         .join(format!("{}.git", crate::store::dir_name(&project.name)));
-    let default_branch = if clone.join("HEAD").exists() {
+    if clone.join("HEAD").exists() {
         fetch(&clone)
     } else {
         clone_bare(&project.source, &clone)
     }
     .map_err(|e| format!("{}: {e}", project.source))?;
-    Ok((clone, project.reference.clone().or(default_branch)))
+    // The clone mirrors the remote's branches, so its HEAD is the remote's default branch.
+    Ok((clone, project.reference.clone()))
 }
 
 /// Clones `url` bare into `path` (through a staging directory, so an interrupted clone leaves
-/// nothing that looks like a clone) and returns the remote's default branch as a ref name.
-fn clone_bare(url: &str, path: &Path) -> Result<Option<String>, String> {
+/// nothing that looks like a clone).
+fn clone_bare(url: &str, path: &Path) -> Result<(), String> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     let staging = tempfile::Builder::new()
@@ -360,16 +369,15 @@ fn clone_bare(url: &str, path: &Path) -> Result<Option<String>, String> {
         .fetch_only(gix::progress::Discard, &gix::interrupt::IS_INTERRUPTED)
         .map_err(|e| format!("clone failed: {e}"))?;
     let staged = staging.keep();
-    std::fs::rename(&staged, path).map_err(|e| format!("{}: {e}", path.display()))?;
-    default_branch(path)
+    std::fs::rename(&staged, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// What a clone mirrors: the remote's branches and tags as they are (forced: a rewritten branch
 /// is mined as rewritten), so the clone's HEAD follows the remote's default branch.
 const MIRROR_REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
 
-/// Fetches the clone at `path` from its origin; returns the remote's default branch.
-fn fetch(path: &Path) -> Result<Option<String>, String> {
+/// Fetches the clone at `path` from its origin.
+fn fetch(path: &Path) -> Result<(), String> {
     let repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|e| e.to_string())?;
     let remote = repo
         .find_remote("origin")
@@ -383,29 +391,7 @@ fn fetch(path: &Path) -> Result<Option<String>, String> {
         .map_err(|e| format!("fetch failed: {e}"))?
         .receive(gix::progress::Discard, &gix::interrupt::IS_INTERRUPTED)
         .map_err(|e| format!("fetch failed: {e}"))?;
-    default_branch(path)
-}
-
-/// The remote-tracking ref of the remote's default branch: what `refs/remotes/origin/HEAD`
-/// points to, else the branch the clone's HEAD names, as a remote-tracking ref when there is
-/// one (a bare clone's local branch is not moved by later fetches).
-fn default_branch(path: &Path) -> Result<Option<String>, String> {
-    let repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|e| e.to_string())?;
-    if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
-        if let Some(target) = r.target().try_name() {
-            return Ok(Some(target.as_bstr().to_string()));
-        }
-    }
-    let head = repo.head_name().map_err(|e| e.to_string())?;
-    Ok(head.map(|name| {
-        let short = name.shorten().to_string();
-        let tracking = format!("refs/remotes/origin/{short}");
-        if repo.find_reference(tracking.as_str()).is_ok() {
-            tracking
-        } else {
-            name.as_bstr().to_string()
-        }
-    }))
+    Ok(())
 }
 
 /// One line per project and one for the report, for stdout.

@@ -266,6 +266,24 @@ impl Store {
         Ok(())
     }
 
+    /// Takes the store's lock, or fails at once with [`StoreError::Locked`] when another process
+    /// holds it. The lock is an advisory `flock` on `temper.lock`, which the system releases
+    /// when its holder exits, however it exits: a killed run never leaves a stale lock.
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.root.join(LOCK);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(StoreLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(self.root.clone())),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+        }
+    }
+
     /// Every repository in the store, sorted by name.
     pub fn repos(&self) -> Result<Vec<RepoMeta>, StoreError> {
         let dir = self.repos_dir();
@@ -381,26 +399,6 @@ pub const LOCK: &str = "temper.lock";
 #[derive(Debug)]
 pub struct StoreLock {
     _file: fs::File,
-}
-
-impl Store {
-    /// Takes the store's lock, or fails at once with [`StoreError::Locked`] when another process
-    /// holds it. The lock is an advisory `flock` on `temper.lock`, which the system releases
-    /// when its holder exits, however it exits: a killed run never leaves a stale lock.
-    pub fn lock(&self) -> Result<StoreLock, StoreError> {
-        let path = self.root.join(LOCK);
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        match file.try_lock() {
-            Ok(()) => Ok(StoreLock { _file: file }),
-            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(self.root.clone())),
-            Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
-        }
-    }
 }
 
 /// The directory name for a repository name: safe characters only, never `.`/`..`, and unique

@@ -110,6 +110,18 @@ impl Table {
         Table::LanguageCommits,
     ];
 
+    /// The tables users query and export, in that order; the others are the store's internal
+    /// state.
+    pub const PUBLIC: [Table; 7] = [
+        Table::Commits,
+        Table::Activity,
+        Table::Loc,
+        Table::Age,
+        Table::DataQuality,
+        Table::Snapshots,
+        Table::LanguageCommits,
+    ];
+
     /// The name users type (`--table`) and SQL queries use.
     pub fn name(self) -> &'static str {
         match self {
@@ -255,6 +267,8 @@ pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFram
 pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, TableError> {
     let n = rows.len();
     let u = |f: fn(&ActivityRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
+    let opt_u64 = |f: fn(&ActivityRow) -> Option<u64>| rows.iter().map(f).collect::<Vec<_>>();
+    let opt_f64 = |f: fn(&ActivityRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
     let columns = vec![
         repo_column(repo, n),
         Column::new(
@@ -273,30 +287,13 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
             col::ELEPHANT_FACTOR_24M.into(),
             u(|r| r.elephant_factor_24m),
         ),
-        Column::new(
-            col::LINES_ADDED.into(),
-            rows.iter()
-                .map(|r| r.lines_added)
-                .collect::<Vec<Option<u64>>>(),
-        ),
-        Column::new(
-            col::LINES_REMOVED.into(),
-            rows.iter()
-                .map(|r| r.lines_removed)
-                .collect::<Vec<Option<u64>>>(),
-        ),
+        Column::new(col::LINES_ADDED.into(), opt_u64(|r| r.lines_added)),
+        Column::new(col::LINES_REMOVED.into(), opt_u64(|r| r.lines_removed)),
         Column::new(
             col::MEDIAN_LINE_AGE_DAYS.into(),
-            rows.iter()
-                .map(|r| r.median_line_age_days)
-                .collect::<Vec<Option<f64>>>(),
+            opt_f64(|r| r.median_line_age_days),
         ),
-        Column::new(
-            col::NEW_CODE_SHARE.into(),
-            rows.iter()
-                .map(|r| r.new_code_share)
-                .collect::<Vec<Option<f64>>>(),
-        ),
+        Column::new(col::NEW_CODE_SHARE.into(), opt_f64(|r| r.new_code_share)),
         Column::new(
             col::BUS_FACTOR.into(),
             rows.iter()

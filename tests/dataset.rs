@@ -122,22 +122,12 @@ fn a_report_from_a_dataset_equals_the_report_from_its_store() {
             .arg("--out")
             .arg(&dataset),
     );
-    let report = |flag: &str, dir: &std::path::Path, out: &str| {
-        let out = tmp.path().join(out);
-        run_ok(
-            temper()
-                .arg("report")
-                .arg(flag)
-                .arg(dir)
-                .arg("--out")
-                .arg(&out),
-        );
-        out
-    };
     let (a, b) = (
-        report("--store", &store, "from-store"),
-        report("--dataset", &dataset, "from-dataset"),
+        tmp.path().join("from-store"),
+        tmp.path().join("from-dataset"),
     );
+    report("--store", &store, &a);
+    report("--dataset", &dataset, &b);
     let mut names: Vec<_> = std::fs::read_dir(a.join("tables"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

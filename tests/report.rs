@@ -14,13 +14,7 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
     analyze(&age, &store, &["--name", "<script>alert(1)</script>"]);
     analyze(&history, &store, &["--name", "=HYPERLINK(\"x\")"]);
     let out = tmp.path().join("report");
-    run_ok(
-        temper()
-            .args(["report", "--store"])
-            .arg(&store)
-            .arg("--out")
-            .arg(&out),
-    );
+    report("--store", &store, &out);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     for text in [&html, &md] {
@@ -136,13 +130,7 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     analyze(&age, &store, &[]);
     analyze(&jump, &store, &[]);
     let out = tmp.path().join("report");
-    run_ok(
-        temper()
-            .args(["report", "--store"])
-            .arg(&store)
-            .arg("--out")
-            .arg(&out),
-    );
+    report("--store", &store, &out);
 
     // Maturity, age fixture, by hand from make_age.sh: 34 months of history (15 x 2.833 / 10),
     // 3 people in the last 12 months (15 x ln 4 / ln 51), 6 commits (15 x ln 7 / ln 1001), none

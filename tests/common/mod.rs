@@ -128,7 +128,7 @@ pub fn export_csv(store: &Path, table: &str, repo: Option<&str>) -> Vec<Vec<Stri
     String::from_utf8(out.stdout)
         .expect("utf-8")
         .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
+        .map(csv_cells)
         .collect()
 }
 
@@ -208,6 +208,18 @@ pub fn commit_at(repo: &Path, name: &str, email: &str, date: &str, message: &str
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `temper report FLAG DIR --out OUT` (FLAG: `--store` or `--dataset`), which must succeed.
+pub fn report(flag: &str, dir: &Path, out: &Path) {
+    run_ok(
+        temper()
+            .arg("report")
+            .arg(flag)
+            .arg(dir)
+            .arg("--out")
+            .arg(out),
     );
 }
 
