@@ -51,8 +51,9 @@ pub struct ActivityRow {
 }
 
 /// Kinds of data-quality finding, in the order they are reported.
-pub const FINDING_KINDS: [&str; 5] = [
+pub const FINDING_KINDS: [&str; 6] = [
     "implausible_date",
+    "malformed_identity",
     "missing_object",
     "corrupt_object",
     "oversized_blob",
@@ -199,11 +200,18 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
         .filter(|c| !is_plausible(c.author_time, now))
         .map(|c| c.id)
         .collect();
+    let malformed: Vec<gix::ObjectId> = history
+        .commits
+        .iter()
+        .filter(|c| c.malformed > 0)
+        .map(|c| c.id)
+        .collect();
     FINDING_KINDS
         .iter()
         .map(|kind| {
             let ids: &[gix::ObjectId] = match *kind {
                 "implausible_date" => &implausible,
+                "malformed_identity" => &malformed,
                 "missing_object" => &problems.missing,
                 "corrupt_object" => &problems.corrupt,
                 "oversized_blob" => &problems.oversized,
@@ -350,6 +358,7 @@ mod tests {
             committer_time: t,
             author,
             is_bot,
+            malformed: 0,
             churn: None,
         }
     }

@@ -73,7 +73,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 3;
+const TABLES_REVISION: u32 = 4;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -211,9 +211,13 @@ fn analyze_one(
         let bar = progress.counter(format!("{name}: diffing commits"));
         let churn = churn::churn(&repo.repo, &history, &options.scope, from, &|| bar.inc(1));
         bar.finish_and_clear();
-        for (c, churn) in history.commits[from..].iter_mut().zip(churn) {
-            c.churn = churn;
+        for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
+            c.churn = commit;
         }
+        // Kept with the walk's problems, so a later run that reuses this churn still reports them.
+        history.missing.extend(churn.missing);
+        history.missing.sort();
+        history.missing.dedup();
         clock.lap("churn");
     }
     let walk_problems =
@@ -305,9 +309,15 @@ fn analyze_one(
         ids.sort();
         ids.dedup();
     }
+    let merged = |a: &[gix::ObjectId], b: &[gix::ObjectId]| {
+        let mut ids = [a, b].concat();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
     let problems = Problems {
-        missing: [history.missing.as_slice(), &loc_problems[0]].concat(),
-        corrupt: [history.corrupt.as_slice(), &loc_problems[1]].concat(),
+        missing: merged(&history.missing, &loc_problems[0]),
+        corrupt: merged(&history.corrupt, &loc_problems[1]),
         oversized: loc_problems[2].clone(),
         shallow: history.shallow.clone(),
     };
@@ -714,6 +724,9 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
         .map(|f| {
             let what = match f.kind.as_str() {
                 "implausible_date" => "commits with implausible dates left out of monthly tables",
+                "malformed_identity" => {
+                    "commits with malformed author or committer lines, read as git reads them"
+                }
                 "missing_object" => "missing objects skipped (partial or damaged clone)",
                 "corrupt_object" => "unreadable objects skipped",
                 "oversized_blob" => "blobs over the size limit counted without lines",

@@ -21,5 +21,6 @@ pub mod query;
 pub mod report;
 pub mod run;
 pub mod scope;
+pub mod source;
 pub mod store;
 pub mod tables;

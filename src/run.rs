@@ -2,9 +2,9 @@
 //!
 //! A TOML file lists the projects (`[[project]]` with `name` and `source`, optionally `ref`,
 //! `paths`, `exclude`, `report`, `activity_only`). A source is a local path, or a URL
-//! (`https://`, `ssh://`, `git://`, `file://`): a URL is cloned bare with gix into the cache
-//! directory on the first run and fetched on later ones, never running anything the repository
-//! holds and reading no user or system git configuration. Each project is then mined into the
+//! (`https://`, `ssh://`, `git://`, `file://`): a URL is cloned bare with the system's git into the
+//! cache directory on the first run and fetched on later ones (see [`crate::source`]: the user's
+//! git configuration is read for transport only, nothing the repository holds ever runs). Each project is then mined into the
 //! store, which reuses everything an earlier run left (new commits, blobs and months only).
 //!
 //! One failing project (an unreachable URL, a corrupt repository) does not stop the others: it
@@ -23,6 +23,7 @@ use crate::git::BotRule;
 use crate::progress::Progress;
 use crate::report::{self, ReportOptions};
 use crate::scope::Scope;
+use crate::source;
 use crate::store::{Store, StoreError};
 
 /// The configuration file, as written.
@@ -226,6 +227,7 @@ impl RunOutcome {
 pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunError> {
     let store = Store::create(&options.store)?;
     let _lock = store.lock()?;
+    source::collect_leftovers(&options.cache);
     let mut projects = Vec::new();
     for (project, scope) in &options.projects {
         let started = std::time::Instant::now();
@@ -320,78 +322,22 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
     Ok(target)
 }
 
-/// Whether a source is a URL rather than a local path.
-pub fn is_url(source: &str) -> bool {
-    source.contains("://")
-}
-
 /// The local repository to mine for `project` and the ref to analyse: the path itself, or the
 /// cache's clone of the URL after cloning or fetching it.
 fn source_path(
     project: &Project,
     options: &RunOptions,
 ) -> Result<(PathBuf, Option<String>), String> {
-    if !is_url(&project.source) {
+    if !source::is_url(&project.source) {
         let path = options.base.join(&project.source);
         return Ok((path, project.reference.clone()));
     }
     let clone = options
         .cache
         .join(format!("{}.git", crate::store::dir_name(&project.name)));
-    if clone.join("HEAD").exists() {
-        fetch(&clone)
-    } else {
-        clone_bare(&project.source, &clone)
-    }
-    .map_err(|e| format!("{}: {e}", project.source))?;
+    source::update(&project.source, &clone).map_err(|e| e.to_string())?;
     // The clone mirrors the remote's branches, so its HEAD is the remote's default branch.
     Ok((clone, project.reference.clone()))
-}
-
-/// Clones `url` bare into `path` (through a staging directory, so an interrupted clone leaves
-/// nothing that looks like a clone).
-fn clone_bare(url: &str, path: &Path) -> Result<(), String> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".clone-")
-        .tempdir_in(parent)
-        .map_err(|e| format!("{}: {e}", parent.display()))?;
-    let mut prepare = gix::clone::PrepareFetch::new(
-        url,
-        staging.path(),
-        gix::create::Kind::Bare,
-        gix::create::Options::default(),
-        gix::open::Options::isolated(),
-    )
-    .map_err(|e| e.to_string())?;
-    let (_repo, _) = prepare
-        .fetch_only(gix::progress::Discard, &gix::interrupt::IS_INTERRUPTED)
-        .map_err(|e| format!("clone failed: {e}"))?;
-    let staged = staging.keep();
-    std::fs::rename(&staged, path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// What a clone mirrors: the remote's branches and tags as they are (forced: a rewritten branch
-/// is mined as rewritten), so the clone's HEAD follows the remote's default branch.
-const MIRROR_REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
-
-/// Fetches the clone at `path` from its origin.
-fn fetch(path: &Path) -> Result<(), String> {
-    let repo = gix::open_opts(path, gix::open::Options::isolated()).map_err(|e| e.to_string())?;
-    let remote = repo
-        .find_remote("origin")
-        .map_err(|e| format!("no origin remote: {e}"))?
-        .with_refspecs(MIRROR_REFSPECS, gix::remote::Direction::Fetch)
-        .map_err(|e| e.to_string())?;
-    remote
-        .connect(gix::remote::Direction::Fetch)
-        .map_err(|e| format!("fetch failed: {e}"))?
-        .prepare_fetch(gix::progress::Discard, Default::default())
-        .map_err(|e| format!("fetch failed: {e}"))?
-        .receive(gix::progress::Discard, &gix::interrupt::IS_INTERRUPTED)
-        .map_err(|e| format!("fetch failed: {e}"))?;
-    Ok(())
 }
 
 /// One line per project and one for the report, for stdout.

@@ -59,6 +59,7 @@ pub mod col {
     pub const TREE: &str = "tree";
     pub const PARENT_IDS: &str = "parent_ids";
     pub const IN_SCOPE: &str = "in_scope";
+    pub const MALFORMED: &str = "malformed_fields";
     pub const LINES_ADDED: &str = "lines_added";
     pub const LINES_REMOVED: &str = "lines_removed";
     pub const FILES_CHANGED: &str = "files_changed";
@@ -654,6 +655,10 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
             c.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
         ),
         Column::new(col::IN_SCOPE.into(), in_scope.to_vec()),
+        Column::new(
+            col::MALFORMED.into(),
+            c.iter().map(|c| u32::from(c.malformed)).collect::<Vec<_>>(),
+        ),
         churn_column(col::LINES_ADDED, c.iter(), |c| c.lines_added),
         churn_column(col::LINES_REMOVED, c.iter(), |c| c.lines_removed),
         Column::new(
@@ -676,6 +681,10 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<Option<(History, Vec<bool>)>, T
     let author = df.column(col::AUTHOR)?.str()?;
     let is_bot = df.column(col::IS_BOT)?.bool()?;
     let in_scope = df.column(col::IN_SCOPE)?.bool()?;
+    // A walk stored before the column existed is walked afresh.
+    let Ok(malformed) = df.column(col::MALFORMED).and_then(|c| c.u32()) else {
+        return Ok(None);
+    };
     let lines_added = df.column(col::LINES_ADDED)?.u64()?;
     let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
     let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
@@ -712,6 +721,7 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<Option<(History, Vec<bool>)>, T
             committer_time: committer_time.get(i).unwrap_or(0),
             author: index,
             is_bot: is_bot.get(i).unwrap_or(false),
+            malformed: malformed.get(i).map_or(0, |m| m.min(255) as u8),
             churn: match (
                 lines_added.get(i),
                 lines_removed.get(i),

@@ -209,13 +209,14 @@ fn implausible_dates_are_findings_not_months() {
         column(&rows, "kind"),
         [
             "implausible_date",
+            "malformed_identity",
             "missing_object",
             "corrupt_object",
             "oversized_blob",
             "shallow_boundary"
         ]
     );
-    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0"]);
+    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0", "0"]);
     assert_eq!(column(&rows, "examples")[0], root.trim());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -345,8 +346,8 @@ fn missing_commit_is_skipped_and_counted() {
     let store = tmp.path().join("store");
     let out = analyze(&repo, &store, &[]);
     let rows = export_csv(&store, "data_quality", None);
-    assert_eq!(column(&rows, "count")[1], "1");
-    assert_eq!(column(&rows, "examples")[1], c2);
+    assert_eq!(column(&rows, "count")[2], "1");
+    assert_eq!(column(&rows, "examples")[2], c2);
     assert_eq!(export_csv(&store, "commits", None).len() - 1, 6);
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing objects skipped"));
 }
@@ -363,8 +364,8 @@ fn missing_blob_stays_counted_when_a_later_run_reuses_its_month() {
     let store = tmp.path().join("store");
     analyze(&repo, &store, &[]);
     let rows = export_csv(&store, "data_quality", None);
-    assert_eq!(column(&rows, "kind")[1], "missing_object");
-    assert_eq!(column(&rows, "examples")[1], blob);
+    assert_eq!(column(&rows, "kind")[2], "missing_object");
+    assert_eq!(column(&rows, "examples")[2], blob);
     // The ref moves back to c7 (2020-03): the months up to 2020-03 reuse their counts, and
     // the blob they could not read is still reported; and again after moving forward.
     for reference in ["HEAD~1", "HEAD"] {

@@ -356,41 +356,35 @@ fn link_changes(
     parent_tree: Option<ObjectId>,
     tree: ObjectId,
 ) -> Option<Vec<FileChange>> {
-    let old = match parent_tree {
-        Some(id) => ctx.repo.find_tree(id).ok()?,
-        None => ctx.repo.empty_tree(),
-    };
-    let new = ctx.repo.find_tree(tree).ok()?;
+    use gix::diff::tree_with_rewrites::ChangeRef;
+    let objects = super::diff::Tolerant::new(ctx.repo);
     let mut out = Vec::new();
-    let mut changes = old.changes().ok()?;
-    changes.options(|o| {
-        o.track_path()
-            .track_rewrites(Some(gix::diff::Rewrites::default()));
-    });
-    use gix::object::tree::diff::Change;
-    let outcome = changes.for_each_to_obtain_tree_with_cache(&new, renames, |change| {
+    super::diff::for_each_change(ctx.repo, &objects, renames, parent_tree, tree, |change| {
+        let mut put = |from: Option<&BStr>, path: &BStr, previous: Option<ObjectId>, id| {
+            put(ctx, change, lines, &objects, from, path, previous, id)
+        };
         match change {
-            Change::Deletion {
+            ChangeRef::Deletion {
                 location,
                 entry_mode,
                 id,
                 ..
             } => {
                 if entry_mode.is_blob() {
-                    out.push(deleted(ctx, location, id.detach()));
+                    out.push(deleted(ctx, location, id));
                 }
             }
-            Change::Addition {
+            ChangeRef::Addition {
                 location,
                 entry_mode,
                 id,
                 ..
             } => {
                 if entry_mode.is_blob() {
-                    out.push(put(ctx, &change, lines, None, location, None, id.detach()));
+                    out.push(put(None, location, None, id));
                 }
             }
-            Change::Modification {
+            ChangeRef::Modification {
                 location,
                 previous_entry_mode,
                 previous_id,
@@ -399,22 +393,14 @@ fn link_changes(
             } => {
                 if !entry_mode.is_blob() {
                     if previous_entry_mode.is_blob() {
-                        out.push(deleted(ctx, location, previous_id.detach()));
+                        out.push(deleted(ctx, location, previous_id));
                     }
                 } else {
-                    let previous = previous_entry_mode.is_blob().then(|| previous_id.detach());
-                    out.push(put(
-                        ctx,
-                        &change,
-                        lines,
-                        None,
-                        location,
-                        previous,
-                        id.detach(),
-                    ));
+                    let previous = previous_entry_mode.is_blob().then_some(previous_id);
+                    out.push(put(None, location, previous, id));
                 }
             }
-            Change::Rewrite {
+            ChangeRef::Rewrite {
                 source_location,
                 source_entry_mode,
                 source_id,
@@ -427,39 +413,27 @@ fn link_changes(
                 let from_blob = source_entry_mode.is_blob();
                 if from_blob && !copy {
                     if !entry_mode.is_blob() {
-                        out.push(deleted(ctx, source_location, source_id.detach()));
+                        out.push(deleted(ctx, source_location, source_id));
                     } else {
-                        out.push(put(
-                            ctx,
-                            &change,
-                            lines,
-                            Some(source_location),
-                            location,
-                            Some(source_id.detach()),
-                            id.detach(),
-                        ));
+                        out.push(put(Some(source_location), location, Some(source_id), id));
                     }
                 } else if entry_mode.is_blob() {
-                    if from_blob && !copy {
-                        out.push(deleted(ctx, source_location, source_id.detach()));
-                    }
-                    out.push(put(ctx, &change, lines, None, location, None, id.detach()));
+                    out.push(put(None, location, None, id));
                 }
             }
         }
         lines.clear_resource_cache_keep_allocation();
-        Ok(std::ops::ControlFlow::Continue(()))
-    });
-    renames.clear_resource_cache_keep_allocation();
-    outcome.ok()?;
+    })?;
     Some(out)
 }
 
 /// The change of one file that exists after the commit.
+#[allow(clippy::too_many_arguments)]
 fn put(
     ctx: &Ctx<'_>,
-    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
     cache: &mut gix::diff::blob::Platform,
+    objects: &super::diff::Tolerant<'_>,
     from: Option<&BStr>,
     path: &BStr,
     previous: Option<ObjectId>,
@@ -467,11 +441,23 @@ fn put(
 ) -> FileChange {
     let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
     let by_name = ctx.detector.from_file_name(name);
+    if objects.touches_absent(&change) {
+        // An absent blob: the file's lines are unknown, so it holds none from here on.
+        return FileChange::Put {
+            from: from.map(ToOwned::to_owned),
+            path: path.to_owned(),
+            previous,
+            blob,
+            counted: false,
+            language: None,
+            edit: Edit::Replace(0),
+        };
+    }
     let fresh = if from.is_none() && previous.is_none() {
         // A new file: every line is new, no diff needed.
         new_file_lines(ctx, blob)
     } else {
-        line_diff(change, cache)
+        line_diff(change, cache, objects)
     };
     let (language, edit) = match fresh {
         Some((edit, head)) => {
@@ -549,13 +535,13 @@ fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {
 /// The line diff of a text change, with the first bytes of the new content (for shebangs);
 /// `None` when git would treat either side as binary or a blob cannot be read.
 fn line_diff(
-    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
     cache: &mut gix::diff::blob::Platform,
+    objects: &super::diff::Tolerant<'_>,
 ) -> Option<(Edit, Vec<u8>)> {
     use gix::diff::blob::platform::prepare_diff::Operation;
     use gix::diff::blob::platform::resource::Data;
-    let platform = change.diff(cache).ok()?;
-    let prepared = platform.resource_cache.prepare_diff().ok()?;
+    let prepared = super::diff::prepare_lines(cache, change, objects)?;
     let Operation::InternalDiff { algorithm } = prepared.operation else {
         return None;
     };

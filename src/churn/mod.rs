@@ -17,6 +17,7 @@ use crate::git::History;
 use crate::scope::Scope;
 
 pub mod age;
+pub(crate) mod diff;
 
 /// Per-thread diff state, made at most once per pool thread for a whole run: making one is not
 /// free (gix reads the tip's tree for attributes), and rayon's `map_init` would make one per
@@ -74,6 +75,14 @@ pub struct Churn {
     pub files_changed: u32,
 }
 
+/// What the churn stage found.
+pub struct ChurnOutcome {
+    /// Churn of each commit asked for, in order.
+    pub commits: Vec<Option<Churn>>,
+    /// Blobs the diffs needed but could not read, each once.
+    pub missing: Vec<ObjectId>,
+}
+
 /// Churn of `history.commits[from..]` (same order); `None` for merges and for commits whose
 /// trees cannot be read (those are reported by the other stages). A commit that already
 /// carries churn (kept from an earlier run) keeps it.
@@ -83,19 +92,19 @@ pub fn churn(
     scope: &Scope,
     from: usize,
     on_commit: &(dyn Fn() + Sync),
-) -> Vec<Option<Churn>> {
+) -> ChurnOutcome {
     let trees: gix::hashtable::HashMap<ObjectId, ObjectId> =
         history.commits.iter().map(|c| (c.id, c.tree)).collect();
     let shared = repo.clone().into_sync();
     let pending = history.commits.get(from..).unwrap_or_default();
     let workers = Workers::new();
-    pending
+    let results: Vec<Option<(Churn, Vec<ObjectId>)>> = pending
         .par_iter()
         .with_min_len(16)
         .map(|c| {
             on_commit();
-            if c.churn.is_some() {
-                return c.churn;
+            if let Some(kept) = c.churn {
+                return Some((kept, Vec::new()));
             }
             if c.parents.len() > 1 {
                 return None;
@@ -112,9 +121,23 @@ pub fn churn(
                 },
             )
         })
-        .collect()
+        .collect();
+    let mut missing: Vec<ObjectId> = Vec::new();
+    let commits = results
+        .into_iter()
+        .map(|r| {
+            r.map(|(churn, absent)| {
+                missing.extend(absent);
+                churn
+            })
+        })
+        .collect();
+    missing.sort();
+    missing.dedup();
+    ChurnOutcome { commits, missing }
 }
 
+/// One commit's churn, and the blobs it could not read.
 fn commit_churn(
     repo: &gix::Repository,
     renames: &mut gix::diff::blob::Platform,
@@ -122,50 +145,41 @@ fn commit_churn(
     parent_tree: Option<ObjectId>,
     tree: ObjectId,
     scope: &Scope,
-) -> Option<Churn> {
-    let old = match parent_tree {
-        Some(id) => repo.find_tree(id).ok()?,
-        None => repo.empty_tree(),
-    };
-    let new = repo.find_tree(tree).ok()?;
+) -> Option<(Churn, Vec<ObjectId>)> {
+    let objects = diff::Tolerant::new(repo);
     let mut total = Churn::default();
-    let mut changes = old.changes().ok()?;
-    changes.options(|o| {
-        o.track_path()
-            .track_rewrites(Some(gix::diff::Rewrites::default()));
-    });
     let scoped = !scope.is_everything();
-    let outcome = changes.for_each_to_obtain_tree_with_cache(&new, renames, |change| {
+    diff::for_each_change(repo, &objects, renames, parent_tree, tree, |change| {
         let mode = change.entry_mode();
         if mode.is_tree() || mode.is_commit() {
-            return Ok(std::ops::ControlFlow::Continue(()));
+            return;
         }
         if scoped && !scope.includes_file(change.location()) {
-            return Ok(std::ops::ControlFlow::Continue(()));
+            return;
         }
         total.files_changed += 1;
-        if let Some((added, removed)) = line_counts(&change, lines) {
+        if objects.touches_absent(&change) {
+            return;
+        }
+        if let Some((added, removed)) = line_counts(change, lines, &objects) {
             total.lines_added += added;
             total.lines_removed += removed;
         }
         lines.clear_resource_cache_keep_allocation();
-        Ok(std::ops::ControlFlow::Continue(()))
-    });
-    renames.clear_resource_cache_keep_allocation();
-    outcome.ok()?;
-    Some(total)
+    })?;
+    Some((total, objects.into_missing()))
 }
 
 /// Lines added and removed by one change; `None` for binary content. Lines keep their
 /// terminators, as in git: a last line that gains or loses its newline is one line removed and
 /// one added (gix's own `line_counts` ignores terminators and would count nothing there).
 fn line_counts(
-    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
     cache: &mut gix::diff::blob::Platform,
+    objects: &diff::Tolerant<'_>,
 ) -> Option<(u64, u64)> {
     use gix::diff::blob::platform::prepare_diff::Operation;
-    let platform = change.diff(cache).ok()?;
-    let prepared = platform.resource_cache.prepare_diff().ok()?;
+    let prepared = diff::prepare_lines(cache, change, objects)?;
     match prepared.operation {
         Operation::InternalDiff { algorithm } => {
             let input = gix::diff::blob::InternedInput::new(

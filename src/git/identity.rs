@@ -71,6 +71,15 @@ impl Resolver {
         }
     }
 
+    /// Resolves a name and e-mail address read from a commit (see [`super::header`]).
+    pub fn resolve_parts(&self, name: &str, email: &str) -> Author {
+        self.resolve(gix::actor::SignatureRef {
+            name: name.into(),
+            email: email.into(),
+            time: "",
+        })
+    }
+
     pub fn resolve(&self, signature: gix::actor::SignatureRef<'_>) -> Author {
         let (name, email) = match self.mailmap.try_resolve_ref(signature) {
             Some(resolved) => (

@@ -30,8 +30,9 @@ pub struct ChainLink {
     pub owner: Option<u32>,
 }
 
-/// The first-parent chain from `tip`, tip first. It ends at a root, a shallow boundary, or a
-/// missing commit.
+/// The first-parent chain from `tip`, tip first. It ends at a root, a shallow boundary, a
+/// missing commit, or a commit already on the chain (replace refs can make the graph cyclic;
+/// git's walk stops there too).
 pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<ChainLink> {
     let index: HashMap<ObjectId, usize> = history
         .commits
@@ -40,8 +41,9 @@ pub fn first_parent_chain(history: &History, tip: ObjectId) -> Vec<ChainLink> {
         .map(|(i, c)| (c.id, i))
         .collect();
     let mut chain = Vec::new();
+    let mut on_chain: gix::hashtable::HashSet<ObjectId> = Default::default();
     let mut next = index.get(&tip).copied();
-    while let Some(i) = next {
+    while let Some(i) = next.filter(|&i| on_chain.insert(history.commits[i].id)) {
         let c = &history.commits[i];
         let credited = c
             .parents
@@ -113,6 +115,7 @@ mod tests {
             committer_time: ct,
             author: 0,
             is_bot: false,
+            malformed: 0,
             churn: None,
         };
         let history = History {

@@ -3,7 +3,9 @@
 //! A hand-rolled walk rather than `gix::revision::Walk` because a partial clone or a damaged
 //! repository must not end the walk: a missing or undecodable commit is recorded and skipped, and
 //! a shallow clone's boundary commits are recorded and not followed. Only the header of each
-//! commit is parsed (tree, parents, author, committer); messages are never decoded.
+//! commit is parsed (tree, parents, author, committer), leniently as git does; messages are never
+//! decoded. Every walk keeps a seen-set, so it ends on any object graph, including one that
+//! replace refs (`refs/replace/`, honoured as git honours them) turn into a cycle.
 //!
 //! Decompressing commit objects is most of the work, so `fetch_all` reads them on every core
 //! sharing one frontier; the commits are then put in the order a one-thread depth-first walk
@@ -29,6 +31,8 @@ pub struct CommitInfo {
     pub author: u32,
     /// Whether the resolved author name or e-mail matched the bot rule.
     pub is_bot: bool,
+    /// Author or committer fields read leniently (see [`super::header`]); 0 when well formed.
+    pub malformed: u8,
     /// Lines added and removed against the parent; `None` for merges and until computed.
     pub churn: Option<crate::churn::Churn>,
 }
@@ -92,7 +96,8 @@ pub fn walk_new(
             reached.insert(id);
             continue;
         }
-        let (tree, parents, author_time, committer_time, author) = match fetched.get(&id) {
+        let (tree, parents, author_time, committer_time, author, malformed) = match fetched.get(&id)
+        {
             Some(Fetched::Parsed(header)) => header.clone(),
             Some(Fetched::Corrupt) => {
                 history.corrupt.push(id);
@@ -122,6 +127,7 @@ pub fn walk_new(
             committer_time,
             author,
             is_bot,
+            malformed,
             churn: None,
         });
     }
@@ -313,41 +319,32 @@ impl History {
     }
 }
 
-type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author);
+type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author, u8);
 
-/// Parses the header fields temper needs; `None` if the commit is malformed.
+/// Parses the header fields temper needs, leniently as git does (see [`super::header`]);
+/// `None` if the commit's tree or parents cannot be read.
 fn parse_header(
     data: &[u8],
     hash: gix::hash::Kind,
     resolver: &Resolver,
-    authors: &mut std::collections::HashMap<(Vec<u8>, Vec<u8>), super::Author>,
+    authors: &mut std::collections::HashMap<(String, String), super::Author>,
 ) -> Option<Header> {
-    use gix::objs::commit::ref_iter::Token;
-    let mut tree = None;
-    let mut parents = Vec::with_capacity(1);
-    let mut author = None;
-    let mut author_time = 0;
-    for token in gix::objs::CommitRefIter::from_bytes(data, hash) {
-        match token.ok()? {
-            Token::Tree { id } => tree = Some(id),
-            Token::Parent { id } => parents.push(id),
-            Token::Author { signature } => {
-                author_time = signature.seconds();
-                let key = (signature.name.to_vec(), signature.email.to_vec());
-                author = Some(match authors.get(&key) {
-                    Some(a) => a.clone(),
-                    None => {
-                        let a = resolver.resolve(signature);
-                        authors.insert(key, a.clone());
-                        a
-                    }
-                });
-            }
-            Token::Committer { signature } => {
-                return Some((tree?, parents, author_time, signature.seconds(), author?));
-            }
-            _ => {}
+    let h = super::header::parse(data, hash)?;
+    let key = (h.author.name, h.author.email);
+    let author = match authors.get(&key) {
+        Some(a) => a.clone(),
+        None => {
+            let a = resolver.resolve_parts(&key.0, &key.1);
+            authors.insert(key, a.clone());
+            a
         }
-    }
-    None
+    };
+    Some((
+        h.tree,
+        h.parents,
+        h.author.time,
+        h.committer.time,
+        author,
+        h.malformed,
+    ))
 }

@@ -1,0 +1,165 @@
+//! One tree diff as git makes it, surviving missing blobs.
+//!
+//! Churn and line age both compare a commit's tree with its parent's, with git's default rename
+//! detection (50 % similarity, up to 1000 candidates, no copies). In a partial or damaged clone
+//! some blobs are absent; git's rename detection then proceeds with what it can read, and so
+//! does this one: an absent blob reads as empty (so it pairs with nothing), is recorded once, and
+//! the change that names it counts as a changed file whose lines are unknown. Such a blob costs
+//! the lines of that one file in that one commit, never the commit's other changes. A missing
+//! tree still fails the whole comparison (there is nothing to compare).
+
+use std::cell::RefCell;
+
+use gix::diff::tree_with_rewrites::{ChangeRef, Options};
+use gix::objs::{Find, FindHeader};
+use gix::ObjectId;
+
+/// The repository's objects, with absent ones read as empty blobs and recorded.
+pub(crate) struct Tolerant<'r> {
+    objects: &'r gix::OdbHandle,
+    missing: RefCell<Vec<ObjectId>>,
+}
+
+impl<'r> Tolerant<'r> {
+    pub(crate) fn new(repo: &'r gix::Repository) -> Tolerant<'r> {
+        Tolerant {
+            objects: &repo.objects,
+            missing: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Whether blob `id` is absent (recording it if so).
+    pub(crate) fn absent(&self, id: &gix::oid) -> bool {
+        let absent = !gix::objs::Exists::exists(self.objects, id);
+        if absent {
+            self.record(id);
+        }
+        absent
+    }
+
+    /// Whether either side of `change` names an absent blob.
+    pub(crate) fn touches_absent(&self, change: &ChangeRef<'_>) -> bool {
+        let (old, new) = sides(change);
+        let old_absent = old.is_some_and(|(mode, id)| mode.is_blob() && self.absent(&id));
+        let new_absent = new.is_some_and(|(mode, id)| mode.is_blob() && self.absent(&id));
+        old_absent || new_absent
+    }
+
+    /// The absent objects seen so far, each once.
+    pub(crate) fn into_missing(self) -> Vec<ObjectId> {
+        let mut ids = self.missing.into_inner();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    fn record(&self, id: &gix::oid) {
+        self.missing.borrow_mut().push(id.to_owned());
+    }
+}
+
+impl Find for Tolerant<'_> {
+    fn try_find<'a>(
+        &self,
+        id: &gix::oid,
+        buffer: &'a mut Vec<u8>,
+    ) -> gix::Result<Option<gix::objs::Data<'a>>> {
+        if gix::objs::Exists::exists(self.objects, id) {
+            return self.objects.try_find(id, buffer);
+        }
+        self.record(id);
+        buffer.clear();
+        Ok(Some(gix::objs::Data::new(
+            buffer,
+            gix::objs::Kind::Blob,
+            id.kind(),
+        )))
+    }
+}
+
+impl FindHeader for Tolerant<'_> {
+    fn try_header(&self, id: &gix::oid) -> gix::Result<Option<gix::objs::Header>> {
+        match self.objects.try_header(id)? {
+            Some(header) => Ok(Some(header)),
+            None => {
+                self.record(id);
+                Ok(Some(gix::objs::Header {
+                    kind: gix::objs::Kind::Blob,
+                    size: 0,
+                }))
+            }
+        }
+    }
+}
+
+/// The old and new (mode, id) of a change.
+type Side = Option<(gix::objs::tree::EntryMode, ObjectId)>;
+
+fn sides(change: &ChangeRef<'_>) -> (Side, Side) {
+    match *change {
+        ChangeRef::Addition { entry_mode, id, .. } => (None, Some((entry_mode, id))),
+        ChangeRef::Deletion { entry_mode, id, .. } => (Some((entry_mode, id)), None),
+        ChangeRef::Modification {
+            previous_entry_mode,
+            previous_id,
+            entry_mode,
+            id,
+            ..
+        } => (
+            Some((previous_entry_mode, previous_id)),
+            Some((entry_mode, id)),
+        ),
+        ChangeRef::Rewrite {
+            source_entry_mode,
+            source_id,
+            entry_mode,
+            id,
+            ..
+        } => (Some((source_entry_mode, source_id)), Some((entry_mode, id))),
+    }
+}
+
+/// Compares `old` (the empty tree for `None`) with `new`, calling `each` for every change, in
+/// git's order, with renames paired. `None` when a tree cannot be read.
+pub(crate) fn for_each_change(
+    repo: &gix::Repository,
+    objects: &Tolerant<'_>,
+    renames: &mut gix::diff::blob::Platform,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    mut each: impl FnMut(ChangeRef<'_>),
+) -> Option<()> {
+    let old = match old {
+        Some(id) => repo.find_tree(id).ok()?,
+        None => repo.empty_tree(),
+    };
+    let new = repo.find_tree(new).ok()?;
+    let mut state = gix::diff::tree::State::default();
+    let outcome = gix::diff::tree_with_rewrites(
+        gix::objs::TreeRefIter::from_bytes(&old.data, old.id.kind()),
+        gix::objs::TreeRefIter::from_bytes(&new.data, new.id.kind()),
+        renames,
+        &mut state,
+        objects,
+        |change| {
+            each(change);
+            Ok(gix::diff::tree_with_rewrites::Action::Continue(()))
+        },
+        Options {
+            location: Some(gix::diff::tree::recorder::Location::Path),
+            rewrites: Some(gix::diff::Rewrites::default()),
+        },
+    );
+    renames.clear_resource_cache_keep_allocation();
+    outcome.ok().map(drop)
+}
+
+/// Points `lines` at the two sides of `change` for a line diff.
+pub(crate) fn prepare_lines<'c>(
+    lines: &'c mut gix::diff::blob::Platform,
+    change: ChangeRef<'_>,
+    objects: &Tolerant<'_>,
+) -> Option<gix::diff::blob::platform::prepare_diff::Outcome<'c>> {
+    lines.set_resource_by_change(change, objects).ok()?;
+    lines.prepare_diff().ok()
+}
