@@ -8,27 +8,8 @@ use std::path::Path;
 
 use common::*;
 
-/// Per commit id: (added, removed, files) as numstat reports them (binary files count 0 lines).
 fn numstat(repo: &Path) -> BTreeMap<String, (u64, u64, u32)> {
-    let out = git(
-        repo,
-        &["log", "--numstat", "--no-merges", "--format=@%H", "HEAD"],
-    );
-    let mut map = BTreeMap::new();
-    let mut current = String::new();
-    for line in out.lines() {
-        if let Some(id) = line.strip_prefix('@') {
-            current = id.to_string();
-            map.insert(current.clone(), (0, 0, 0));
-        } else if !line.is_empty() {
-            let mut parts = line.split('\t');
-            let n = |v: Option<&str>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-            let (a, r) = (n(parts.next()), n(parts.next()));
-            let e = map.get_mut(&current).unwrap();
-            *e = (e.0 + a, e.1 + r, e.2 + 1);
-        }
-    }
-    map
+    numstat_paths(repo, "HEAD", &[])
 }
 
 #[test]

@@ -5,9 +5,11 @@
 //! git reads them (`git fsck` only warns), so temper must too: a commit is dropped only when its
 //! `tree` or a `parent` line is unusable, which git cannot read either. Identity lines follow
 //! git's `split_ident_line`: the name runs to the first `<`, the e-mail to the next `>`, the
-//! time is the digits after the last `>`; a line without `<` or `>` has no name and no e-mail,
-//! a line without a time has time 0 (an implausible date, reported as such). The first author
-//! and committer lines count, as in git. Names and e-mails are decoded by the commit's
+//! time is the digits after the last `>`, followed by a `+`/`-` zone; a line without `<` or `>`
+//! has no name and no e-mail, a line without a time or zone has time 0 (an implausible date,
+//! reported as such), as `git log --format=%at` shows none. As in `git log`, the last author
+//! line counts; the commit date is git's `parse_commit_date` (the committer line right after
+//! the author line, else 0). Names and e-mails are decoded by the commit's
 //! `encoding` header (git re-encodes them to UTF-8 for `git log`); without one they are UTF-8.
 //!
 //! Every field that git had to read leniently is counted ([`Header::malformed`]) so the
@@ -16,7 +18,7 @@
 use gix::ObjectId;
 
 /// One identity line, as far as it could be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ident {
     pub name: String,
     pub email: String,
@@ -30,7 +32,8 @@ pub struct Header {
     pub tree: ObjectId,
     pub parents: Vec<ObjectId>,
     pub author: Ident,
-    pub committer: Ident,
+    /// git's commit date (what `--before` and `--date-order` use); 0 when git reads none.
+    pub committer_time: i64,
     /// Identity fields git had to read leniently: a missing, repeated or unparsable author or
     /// committer line, or a time that is not a number. 0 for a well-formed commit.
     pub malformed: u8,
@@ -43,52 +46,55 @@ pub fn parse(data: &[u8], hash: gix::hash::Kind) -> Option<Header> {
     let mut tree = None;
     let mut parents = Vec::with_capacity(1);
     let (mut author, mut committer, mut encoding) = (None, None, None);
-    let mut malformed = 0u8;
-    for line in data[..header_end].split(|&b| b == b'\n') {
+    let (mut authors, mut committers) = (0u8, 0u8);
+    // git's commit date (`parse_commit_date`): the line after the parents must be an author
+    // line and the one after it a committer line, else the date is 0.
+    let mut lines = data[..header_end].split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next_if(|l| l.starts_with(b"tree ") || l.starts_with(b"parent ")) {
         if let Some(hex) = line.strip_prefix(b"tree ") {
-            if tree.is_some() {
+            if tree.replace(object_id(hex, hash)?).is_some() {
                 return None;
             }
-            tree = Some(object_id(hex, hash)?);
         } else if let Some(hex) = line.strip_prefix(b"parent ") {
             parents.push(object_id(hex, hash)?);
-        } else if let Some(rest) = line.strip_prefix(b"author ") {
-            if author.is_some() {
-                malformed += 1;
-            } else {
-                author = Some(rest);
-            }
+        }
+    }
+    let mut position = 0;
+    let mut commit_date_line = None;
+    for line in lines {
+        position += 1;
+        if let Some(rest) = line.strip_prefix(b"author ") {
+            // git's `%an`/`%ae` read the last author line.
+            authors += 1;
+            author = Some(rest);
         } else if let Some(rest) = line.strip_prefix(b"committer ") {
-            if committer.is_some() {
-                malformed += 1;
-            } else {
+            committers += 1;
+            if committer.is_none() {
                 committer = Some(rest);
+                if position == 2 && authors == 1 {
+                    commit_date_line = Some(rest);
+                }
             }
         } else if let Some(label) = line.strip_prefix(b"encoding ") {
             encoding = encoding_rs::Encoding::for_label(label.trim_ascii());
         }
     }
-    let mut read = |line: Option<&[u8]>| match line.map(split_ident) {
+    let mut malformed = u8::from(authors != 1) + u8::from(committers != 1);
+    let author = match author.map(split_ident) {
         Some((ident, ok)) => {
             malformed += u8::from(!ok);
             decode(ident, encoding)
         }
-        None => {
-            malformed += 1;
-            Ident {
-                name: String::new(),
-                email: String::new(),
-                time: 0,
-            }
-        }
+        None => Ident::default(),
     };
-    let author = read(author);
-    let committer = read(committer);
+    if let Some((_, ok)) = committer.map(split_ident) {
+        malformed += u8::from(!ok);
+    }
     Some(Header {
         tree: tree?,
         parents,
         author,
-        committer,
+        committer_time: commit_date_line.map_or(0, commit_date),
         malformed,
     })
 }
@@ -99,14 +105,30 @@ fn object_id(hex: &[u8], hash: gix::hash::Kind) -> Option<ObjectId> {
         .flatten()
 }
 
-/// An identity line's raw parts, and whether it was well formed.
+/// git's commit date from a committer line: the number after its last `>` (0 without one).
+fn commit_date(line: &[u8]) -> i64 {
+    let Some(gt) = memchr::memrchr(b'>', line) else {
+        return 0;
+    };
+    leading_number(line[gt + 1..].trim_ascii_start()).unwrap_or(0)
+}
+
+/// The decimal number at the start of `bytes`.
+fn leading_number(bytes: &[u8]) -> Option<i64> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()
+}
+
+/// An identity line's raw parts.
 struct RawIdent<'a> {
     name: &'a [u8],
     email: &'a [u8],
     time: i64,
 }
 
-/// git's `split_ident_line`, with the time read as `%at` would read it.
+/// git's `split_ident_line`, with the time as `%at` reads it, and whether the line is well
+/// formed. Without `<` or `>` git shows no name, no e-mail and no date; without a number and a
+/// `+`/`-` zone after the last `>` it shows the person but no date (time 0 here).
 fn split_ident(line: &[u8]) -> (RawIdent<'_>, bool) {
     let empty = RawIdent {
         name: b"",
@@ -121,24 +143,22 @@ fn split_ident(line: &[u8]) -> (RawIdent<'_>, bool) {
     };
     let name = line[..lt].trim_ascii_end();
     let email = &line[lt + 1..gt];
-    // The time follows the last '>' (an e-mail with a stray '>' does not shift it).
+    // The date follows the last '>' (an e-mail with a stray '>' does not shift it).
     let last_gt = memchr::memrchr(b'>', line).unwrap_or(gt);
     let rest = line[last_gt + 1..].trim_ascii_start();
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    let time = std::str::from_utf8(&rest[..digits])
-        .ok()
-        .and_then(|d| d.parse::<i64>().ok());
     let zone = rest[digits..].trim_ascii_start();
-    let zone_ok = zone.len() == 5
-        && matches!(zone[0], b'+' | b'-')
-        && zone[1..].iter().all(u8::is_ascii_digit);
+    let zone_ok =
+        matches!(zone.first(), Some(b'+' | b'-')) && zone.get(1).is_some_and(u8::is_ascii_digit);
+    let time = leading_number(rest).filter(|_| zone_ok);
+    let strict_zone = zone.len() == 5 && zone[1..].iter().all(u8::is_ascii_digit);
     (
         RawIdent {
             name,
             email,
             time: time.unwrap_or(0),
         },
-        time.is_some() && zone_ok,
+        time.is_some() && strict_zone && last_gt == gt,
     )
 }
 
@@ -175,6 +195,8 @@ mod tests {
         parse(&commit(lines), gix::hash::Kind::Sha1).expect("tree and parent are well formed")
     }
 
+    // The expectations are what `git log --format='%an|%aE|%at|%ct'` prints for such commits
+    // (tests/fixtures/make_hostile.sh builds them for the integration tests).
     #[test]
     fn well_formed() {
         let h = parsed(&[
@@ -185,32 +207,54 @@ mod tests {
         assert_eq!(h.parents.len(), 1);
         assert_eq!(h.author.name, "A U Thor");
         assert_eq!(h.author.email, "a@example.org");
-        assert_eq!((h.author.time, h.committer.time), (1600000000, 1600000100));
+        assert_eq!((h.author.time, h.committer_time), (1600000000, 1600000100));
         assert_eq!(h.malformed, 0);
     }
 
     #[test]
     fn malformed_identities_are_read_as_git_reads_them() {
-        let h = parsed(&[
-            b"author A <a@example.org> notanumber +0000",
-            b"committer C <c@example.org> 1600000100 +zone",
-        ]);
-        assert_eq!((h.author.time, h.committer.time), (0, 1600000100));
+        let ok: &[u8] = b"committer C <c@example.org> 1600000100 +0000";
+        let h = parsed(&[b"author A <a@example.org> notanumber +0000", ok]);
+        assert_eq!((h.author.time, h.committer_time), (0, 1600000100));
         assert_eq!(h.author.email, "a@example.org");
-        assert_eq!(h.malformed, 2);
+        assert_eq!(h.malformed, 1);
+
+        let h = parsed(&[b"author A <a@example.org> 1600000000 +zone", ok]);
+        assert_eq!(
+            (h.author.email.as_str(), h.author.time),
+            ("a@example.org", 0)
+        );
+
+        let h = parsed(&[b"author A a@example.org> 1600000000 +0000", ok]);
+        assert_eq!((h.author.name.as_str(), h.author.email.as_str()), ("", ""));
+        assert_eq!(h.malformed, 1);
 
         let h = parsed(&[
-            b"author A a@example.org> 1600000000 +0000",
-            b"author B <b@example.org> 1600000000 +0000",
-            b"committer C <c@example.org 1600000100 +0000",
+            b"author A <a@example.org> 1600000000 +0000",
+            b"author B <b@example.org> 1600000050 +0000",
+            ok,
         ]);
-        assert_eq!((h.author.name.as_str(), h.author.email.as_str()), ("", ""));
-        assert_eq!(h.committer.time, 0);
-        assert_eq!(h.malformed, 3);
+        assert_eq!(
+            (h.author.email.as_str(), h.author.time),
+            ("b@example.org", 1600000050)
+        );
+        // git's commit date needs the committer line right after the one author line.
+        assert_eq!((h.committer_time, h.malformed), (0, 1));
 
-        let h = parsed(&[]);
-        assert_eq!(h.malformed, 2);
-        assert_eq!(h.committer.time, 0);
+        let h = parsed(&[ok]);
+        assert_eq!(
+            (h.author.email.as_str(), h.committer_time, h.malformed),
+            ("", 0, 1)
+        );
+        let h = parsed(&[b"author A <a@example.org> 1600000000 +0000"]);
+        assert_eq!(
+            (h.author.time, h.committer_time, h.malformed),
+            (1600000000, 0, 1)
+        );
+
+        let h = parsed(&[b"author S <s>t@example.org> 1600000000 +0000", ok]);
+        assert_eq!((h.author.email.as_str(), h.author.time), ("s", 1600000000));
+        assert_eq!(h.malformed, 1);
     }
 
     #[test]
@@ -221,13 +265,14 @@ mod tests {
             b"encoding ISO-8859-1",
         ]);
         assert_eq!(h.author.email, "caf\u{e9}@example.org");
-        assert_eq!(h.committer.email, "caf\u{e8}@example.org");
+        assert_eq!(h.author.name, "caf\u{e9}");
     }
 
     #[test]
     fn unreadable_tree_or_parent_is_rejected() {
         assert!(parse(b"tree nothex\n\n", gix::hash::Kind::Sha1).is_none());
-        assert!(parse(b"parent 11\n\n", gix::hash::Kind::Sha1).is_none());
+        let bad_parent = format!("tree {TREE}\nparent 11\n\n");
+        assert!(parse(bad_parent.as_bytes(), gix::hash::Kind::Sha1).is_none());
         let no_tree = b"author A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nm\n";
         assert!(parse(no_tree, gix::hash::Kind::Sha1).is_none());
     }

@@ -343,7 +343,7 @@ fn parse_header(
         h.tree,
         h.parents,
         h.author.time,
-        h.committer.time,
+        h.committer_time,
         author,
         h.malformed,
     ))

@@ -85,6 +85,62 @@ pub fn git_log_paths(repo: &Path, reference: &str, format: &str, paths: &[&str])
         .collect()
 }
 
+/// Per commit id: (added, removed, files) as `git log --numstat --no-merges REFERENCE --
+/// PATHS` reports them (binary files count 0 lines).
+pub fn numstat_paths(
+    repo: &Path,
+    reference: &str,
+    paths: &[&str],
+) -> std::collections::BTreeMap<String, (u64, u64, u32)> {
+    let mut args = vec![
+        "log",
+        "--numstat",
+        "--no-merges",
+        "--format=@%H",
+        reference,
+        "--",
+    ];
+    args.extend_from_slice(paths);
+    let out = git(repo, &args);
+    let mut map = std::collections::BTreeMap::new();
+    let mut current = String::new();
+    for line in out.lines() {
+        if let Some(id) = line.strip_prefix('@') {
+            current = id.to_string();
+            map.insert(current.clone(), (0, 0, 0));
+        } else if !line.is_empty() {
+            let mut parts = line.split('\t');
+            let n = |v: Option<&str>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let (a, r) = (n(parts.next()), n(parts.next()));
+            let e = map.get_mut(&current).expect("a commit line comes first");
+            *e = (e.0 + a, e.1 + r, e.2 + 1);
+        }
+    }
+    map
+}
+
+/// The churn temper stored per non-merge commit: (added, removed, files), by commit id.
+pub fn stored_churn(
+    store: &Path,
+    name: &str,
+) -> std::collections::BTreeMap<String, (u64, u64, u32)> {
+    let rows = export_csv(store, "commits", Some(name));
+    let n = |c: &str| -> Vec<u64> {
+        column(&rows, c)
+            .iter()
+            .map(|v| v.parse().unwrap_or(0))
+            .collect()
+    };
+    let (added, removed, files) = (n("lines_added"), n("lines_removed"), n("files_changed"));
+    column(&rows, "commit")
+        .into_iter()
+        .zip(column(&rows, "is_merge"))
+        .enumerate()
+        .filter(|(_, (_, merge))| *merge == "false")
+        .map(|(i, (c, _))| (c.to_string(), (added[i], removed[i], files[i] as u32)))
+        .collect()
+}
+
 pub fn temper() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_temper"));
     cmd.env_remove("TEMPER_STORE");

@@ -1,0 +1,245 @@
+//! Hostile and damaged repositories (tests/fixtures/make_hostile.sh): every walk ends, nothing
+//! git reads is dropped, a missing blob costs only its own lines. git itself is the oracle,
+//! read on the same repository (or, for the missing blob, before the blob was deleted).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn fixtures(dir: &Path) -> PathBuf {
+    build_fixture("make_hostile.sh", dir, "hostile")
+}
+
+/// Runs `temper ARGS` and fails the test if it has not ended within `limit` (a loop or
+/// runaway allocation shows as a time-out instead of a hung test run).
+fn bounded(args: &[&std::ffi::OsStr], limit: Duration) -> std::process::Output {
+    let mut child = temper()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("temper {args:?} ran past {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn analyze_bounded(repo: &Path, store: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "analyze".as_ref(),
+        repo.as_os_str(),
+        "--quiet".as_ref(),
+        "--store".as_ref(),
+        store.as_os_str(),
+    ];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    let out = bounded(&args, Duration::from_secs(60));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn finding(store: &Path, name: &str, kind: &str) -> (u64, String) {
+    let rows = export_csv(store, "data_quality", Some(name));
+    let i = column(&rows, "kind")
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_else(|| panic!("no {kind} row"));
+    (
+        column(&rows, "count")[i].parse().unwrap(),
+        column(&rows, "examples")[i].to_string(),
+    )
+}
+
+#[test]
+fn a_replace_ref_cycle_ends_every_walk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("cycle");
+    let expected = git(&repo, &["rev-list", "--count", "main"]);
+    assert_eq!(expected.trim(), "3", "git reads the cycle as three commits");
+    for extra in [&[][..], &["--activity-only"][..]] {
+        let store = tmp.path().join(format!("store{}", extra.len()));
+        analyze_bounded(&repo, &store, extra);
+        let commits = export_csv(&store, "commits", None).len() - 1;
+        assert_eq!(commits.to_string(), expected.trim(), "{extra:?}");
+    }
+}
+
+#[test]
+fn replace_refs_are_read_as_git_reads_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    assert_eq!(
+        stored_churn(&store, "replaced"),
+        numstat_paths(&repo, "main", &[])
+    );
+    let authors: BTreeSet<String> = git_log(&repo, "main", "%aE").into_iter().collect();
+    let rows = export_csv(&store, "commits", None);
+    let stored: BTreeSet<String> = column(&rows, "author")
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(stored, authors, "Y's author stands for c2");
+}
+
+#[test]
+fn malformed_identities_keep_their_commits_and_are_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("malformed");
+    let store = tmp.path().join("store");
+    let out = analyze_bounded(&repo, &store, &[]);
+    let count = git(&repo, &["rev-list", "--count", "main"]);
+    assert_eq!(
+        (export_csv(&store, "commits", None).len() - 1).to_string(),
+        count.trim()
+    );
+    assert_eq!(
+        stored_churn(&store, "malformed"),
+        numstat_paths(&repo, "main", &[])
+    );
+    // Every commit git fsck complains about is counted, and no other.
+    let fsck = git_output(&repo, &["fsck", "--no-dangling"]);
+    let flagged: BTreeSet<String> = String::from_utf8_lossy(&fsck.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("error in commit "))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(flagged.len(), 7, "the fixture's seven shapes");
+    let (n, _) = finding(&store, "malformed", "malformed_identity");
+    assert_eq!(n, flagged.len() as u64);
+    // An author time git shows none for (`%at` empty) is an implausible date, not a month.
+    let no_date = git_log(&repo, "main", "%at")
+        .iter()
+        .filter(|t| t.is_empty())
+        .count();
+    assert_eq!(
+        finding(&store, "malformed", "implausible_date").0,
+        no_date as u64
+    );
+    // Snapshots: git's first-parent commit at or before each month's end.
+    let rows = export_csv(&store, "snapshots", None);
+    for (month, commit) in column(&rows, "month").iter().zip(column(&rows, "commit")) {
+        let (y, m): (i32, u32) = (month[..4].parse().unwrap(), month[5..].parse().unwrap());
+        let end = if m == 12 {
+            format!("{}-01-01T00:00:00Z", y + 1)
+        } else {
+            format!("{y}-{:02}-01T00:00:00Z", m + 1)
+        };
+        let at = git(
+            &repo,
+            &[
+                "rev-list",
+                "-1",
+                "--first-parent",
+                &format!("--before={end}"),
+                "main",
+            ],
+        );
+        assert_eq!(at.trim(), commit, "{month}");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("malformed author or committer"));
+}
+
+#[test]
+fn declared_encodings_keep_identities_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("latin1");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let authors: BTreeSet<String> = git_log(&repo, "main", "%aE").into_iter().collect();
+    assert_eq!(authors.len(), 2, "{authors:?}");
+    let rows = export_csv(&store, "commits", None);
+    let stored: BTreeSet<String> = column(&rows, "author")
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(stored, authors);
+}
+
+#[test]
+fn a_missing_blob_costs_only_its_own_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("damaged");
+    // The oracle, read while every object is present (on a copy that keeps the blob).
+    let git_churn = numstat_paths(&repo, "main", &[]);
+    let repo_before = tmp.path().join("before");
+    git(
+        tmp.path(),
+        &["clone", "-q", repo.to_str().unwrap(), "before"],
+    );
+    let c2 = git(&repo, &["rev-parse", "main~2^1"]);
+    let c2 = c2.trim().to_string();
+    assert_eq!(git(&repo, &["log", "-1", "--format=%s", &c2]).trim(), "c2");
+    let blob = git(&repo, &["rev-parse", &format!("{c2}:extra.c")]);
+    let blob = blob.trim().to_string();
+    let extra_lines = git(&repo, &["cat-file", "-p", &blob]).lines().count() as u64;
+    assert_eq!(extra_lines, 4);
+    // A partial clone's missing blob: the fixture's objects are loose, so one file goes.
+    let object = repo.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&object).unwrap();
+    assert!(!git_output(&repo, &["cat-file", "-e", &blob])
+        .status
+        .success());
+
+    let store = tmp.path().join("store");
+    let out = analyze_bounded(&repo, &store, &[]);
+    let got = stored_churn(&store, "damaged");
+    // The only blob extra.c ever had: each commit touching it still changes one file, and only
+    // the lines git counts for that file there (c2 +4, c3 -4) are unknown.
+    let extra = numstat_paths(&repo_before, "main", &["extra.c"]);
+    assert_eq!(extra.len(), 2);
+    for (commit, expected) in &git_churn {
+        let mut expected = *expected;
+        if let Some((added, removed, _)) = extra.get(commit) {
+            expected.0 -= added;
+            expected.1 -= removed;
+        }
+        assert_eq!(got.get(commit), Some(&expected), "commit {commit}");
+    }
+    assert_eq!(got.len(), git_churn.len());
+    let (n, examples) = finding(&store, "damaged", "missing_object");
+    assert_eq!((n, examples.as_str()), (1, blob.as_str()));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing objects skipped"));
+
+    // Line age follows the merge that deletes extra.c and old.c: at every month the age
+    // cohorts hold exactly the lines the month's snapshot counts.
+    let loc = export_csv(&store, "loc", None);
+    let age = export_csv(&store, "age", None);
+    let months: BTreeSet<&str> = column(&loc, "month").into_iter().collect();
+    for month in months {
+        let sum = |rows: &[Vec<String>], cols: &[&str]| -> u64 {
+            let m = column(rows, "month");
+            cols.iter()
+                .map(|c| {
+                    column(rows, c)
+                        .iter()
+                        .zip(&m)
+                        .filter(|(_, mm)| **mm == month)
+                        .map(|(v, _)| v.parse::<u64>().unwrap())
+                        .sum::<u64>()
+                })
+                .sum()
+        };
+        assert_eq!(
+            sum(&age, &["lines"]),
+            sum(&loc, &["code", "comments", "blanks"]),
+            "{month}"
+        );
+    }
+}
