@@ -3,7 +3,10 @@
 //! A file is in scope when its path is one of the `--path` entries or lies below one (no `--path`
 //! means the whole tree) and no `--exclude` glob matches the file or any directory above it. Globs
 //! use `/` as a separator that `*` does not cross; `**` crosses it (`vendor/**`, `**/*.pb.go`);
-//! like `.gitignore`, a glob without `/` matches a name at any depth (`vendor`, `*.pb.go`).
+//! like `.gitignore`, a glob without `/` matches a name at any depth (`vendor`, `*.pb.go`), and a
+//! glob that matches a directory excludes everything below it (`vendor` and `vendor/**` are the
+//! same scope). Every stage asks [`Scope::includes_file`] with a file's full path, so one matcher
+//! decides for commits, lines of code, churn and line age alike.
 //! Paths are matched as bytes relative to the repository root.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -58,14 +61,17 @@ impl Scope {
                 } else {
                     format!("**/{pattern}")
                 };
-                let glob = GlobBuilder::new(&pattern)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| ScopeError::Glob {
-                        glob: g.clone(),
-                        message: e.kind().to_string(),
-                    })?;
-                builder.add(glob);
+                // The pattern itself, and everything below what it matches.
+                for pattern in [pattern.clone(), format!("{pattern}/**")] {
+                    let glob = GlobBuilder::new(&pattern)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| ScopeError::Glob {
+                            glob: g.clone(),
+                            message: e.kind().to_string(),
+                        })?;
+                    builder.add(glob);
+                }
             }
             Some(builder.build().map_err(|e| ScopeError::Glob {
                 glob: excludes.join(" "),
@@ -118,7 +124,7 @@ impl Scope {
                 .any(|p| is_at_or_below(dir, p) || is_at_or_below(p, dir))
     }
 
-    /// Whether the file at `path` is in scope; its directories are assumed entered.
+    /// Whether the file at `path` (its full path from the root) is in scope.
     pub fn includes_file(&self, path: &[u8]) -> bool {
         (self.paths.is_empty() || self.paths.iter().any(|p| is_at_or_below(path, p)))
             && !self.excluded(path)
@@ -152,10 +158,15 @@ mod tests {
         assert!(!s.includes_file(b"virt/kvm/gen.pb.go"));
         assert!(!s.includes_file(b"virt/other.c"));
         assert!(!s.enters(b"virt/kvm/vendor"));
-        let all = Scope::new(&[], &["vendor/**".into()]).unwrap();
-        assert!(all.includes_file(b"main.go"));
-        assert!(!all.includes_file(b"vendor/x/y.go"));
-        assert!(all.includes_file(b"src/vendor.go"));
+        for spelling in ["vendor/**", "vendor", "vendor/"] {
+            let all = Scope::new(&[], &[spelling.into()]).unwrap();
+            assert!(all.includes_file(b"main.go"), "{spelling}");
+            assert!(!all.includes_file(b"vendor/x/y.go"), "{spelling}");
+            assert!(!all.includes_file(b"vendor/y.go"), "{spelling}");
+            assert!(all.includes_file(b"src/vendor.go"), "{spelling}");
+            assert!(all.includes_file(b"vendored/y.go"), "{spelling}");
+        }
+        assert!(!s.includes_file(b"virt/kvm/vendor/x.c"));
         assert!(Scope::new(&["../x".into()], &[]).is_err());
         assert!(Scope::new(&[], &["a[".into()]).is_err());
         assert!(Scope::new(&[".".into()], &[]).unwrap().is_everything());

@@ -42,7 +42,7 @@ fn analyze_bounded(repo: &Path, store: &Path, extra: &[&str]) -> std::process::O
         "--store".as_ref(),
         store.as_os_str(),
     ];
-    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     let out = bounded(&args, Duration::from_secs(60));
     assert!(
         out.status.success(),
@@ -241,5 +241,47 @@ fn a_missing_blob_costs_only_its_own_lines() {
             sum(&loc, &["code", "comments", "blanks"]),
             "{month}"
         );
+    }
+}
+
+/// Sums `cols` of the rows of `month`.
+fn month_sum(rows: &[Vec<String>], month: &str, cols: &[&str]) -> u64 {
+    let months = column(rows, "month");
+    cols.iter()
+        .map(|c| {
+            column(rows, c)
+                .iter()
+                .zip(&months)
+                .filter(|(_, m)| **m == month)
+                .map(|(v, _)| v.parse::<u64>().unwrap())
+                .sum::<u64>()
+        })
+        .sum()
+}
+
+#[test]
+fn one_scope_for_every_stage_in_both_glob_spellings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("vendored");
+    let git_churn = numstat_paths(&repo, "main", &[".", ":!vendor"]);
+    for spelling in ["vendor", "vendor/**", "vendor/"] {
+        let store = tmp.path().join(format!("store-{}", spelling.len()));
+        analyze_bounded(&repo, &store, &["--exclude", spelling]);
+        // git leaves out the commits that touch nothing in scope; temper keeps them at zero.
+        for (commit, churn) in stored_churn(&store, "vendored") {
+            let expected = git_churn.get(&commit).copied().unwrap_or((0, 0, 0));
+            assert_eq!(churn, expected, "{spelling}: commit {commit}");
+        }
+        let loc = export_csv(&store, "loc", None);
+        let age = export_csv(&store, "age", None);
+        let months: BTreeSet<&str> = column(&loc, "month").into_iter().collect();
+        assert_eq!(months.len(), 5);
+        for month in months {
+            assert_eq!(
+                month_sum(&age, month, &["lines"]),
+                month_sum(&loc, month, &["code", "comments", "blanks"]),
+                "{spelling}: {month}"
+            );
+        }
     }
 }

@@ -154,6 +154,49 @@ pub(crate) fn for_each_change(
     outcome.ok().map(drop)
 }
 
+/// `change` as `git log -- PATHSPEC` sees it under `scope`: git limits the tree diff to the
+/// pathspec before it pairs renames, so a file renamed across the scope's edge is an addition
+/// (moved in) or a deletion (moved out), and a change wholly outside is none. (git could then
+/// pair an in-scope deletion with another in-scope addition; that rarer case is not redone.)
+pub(crate) fn within<'a>(
+    change: ChangeRef<'a>,
+    scope: &crate::scope::Scope,
+) -> Option<ChangeRef<'a>> {
+    if scope.is_everything() {
+        return Some(change);
+    }
+    match change {
+        ChangeRef::Rewrite {
+            source_location,
+            source_entry_mode,
+            source_id,
+            entry_mode,
+            id,
+            location,
+            ..
+        } => match (
+            scope.includes_file(source_location),
+            scope.includes_file(location),
+        ) {
+            (true, true) => Some(change),
+            (false, true) => Some(ChangeRef::Addition {
+                location,
+                entry_mode,
+                relation: None,
+                id,
+            }),
+            (true, false) => Some(ChangeRef::Deletion {
+                location: source_location,
+                entry_mode: source_entry_mode,
+                relation: None,
+                id: source_id,
+            }),
+            (false, false) => None,
+        },
+        _ => scope.includes_file(change.location()).then_some(change),
+    }
+}
+
 /// Points `lines` at the two sides of `change` for a line diff.
 pub(crate) fn prepare_lines<'c>(
     lines: &'c mut gix::diff::blob::Platform,

@@ -148,15 +148,14 @@ fn commit_churn(
 ) -> Option<(Churn, Vec<ObjectId>)> {
     let objects = diff::Tolerant::new(repo);
     let mut total = Churn::default();
-    let scoped = !scope.is_everything();
     diff::for_each_change(repo, &objects, renames, parent_tree, tree, |change| {
         let mode = change.entry_mode();
         if mode.is_tree() || mode.is_commit() {
             return;
         }
-        if scoped && !scope.includes_file(change.location()) {
+        let Some(change) = diff::within(change, scope) else {
             return;
-        }
+        };
         total.files_changed += 1;
         if objects.touches_absent(&change) {
             return;
