@@ -71,12 +71,15 @@ pub enum DatasetError {
     Store(#[from] StoreError),
     #[error("--origin {0}: no repository of that name is being copied")]
     UnknownOrigin(String),
+    #[error("--out {}: {reason}; write the dataset to a directory of its own", .out.display())]
+    Overlap { out: PathBuf, reason: String },
 }
 
 /// Copies the shared tables of the chosen repositories into the dataset at `options.out`
 /// (created if needed; a repository already there is replaced). Returns the names copied.
 pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     let store = Store::open(&options.store)?;
+    check_out(options)?;
     let metas: Vec<RepoMeta> = store
         .repos()?
         .into_iter()
@@ -136,6 +139,39 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
 
 use std::io::Write;
 
+/// Refuses, before anything is written, an `--out` that would overwrite a store: the store
+/// itself, a place inside it or inside any other store, or a directory holding the store. An
+/// existing dataset (it has `PROVENANCE.md`) may be written again.
+fn check_out(options: &DatasetOptions) -> Result<(), DatasetError> {
+    let out = crate::store::resolved(&options.out);
+    let store = crate::store::resolved(&options.store);
+    let overlap = |reason: String| DatasetError::Overlap {
+        out: options.out.clone(),
+        reason,
+    };
+    if out.starts_with(&store) {
+        return Err(overlap(format!(
+            "is or lies inside the store {}",
+            options.store.display()
+        )));
+    }
+    if store.starts_with(&out) {
+        return Err(overlap(format!(
+            "holds the store {}",
+            options.store.display()
+        )));
+    }
+    if let Some(enclosing) = crate::store::enclosing_store(&out) {
+        if enclosing != out || !out.join("PROVENANCE.md").is_file() {
+            return Err(overlap(format!(
+                "is or lies inside the temper store {}",
+                enclosing.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The provenance file: one row per repository in the dataset.
 fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
     let mut out = String::from(
@@ -149,9 +185,19 @@ fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
         );
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
-            m.name, m.source, m.reference, m.tip, when, m.temper_version
+            crate::text::markdown(&m.name),
+            crate::text::markdown(&m.source),
+            crate::text::markdown(&m.reference),
+            m.tip,
+            when,
+            m.temper_version
         ));
     }
+    // An indented code block: shown literally, one line.
+    let command: String = command
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     out.push_str(&format!("\nMade with:\n\n    {command}\n"));
     Ok(out)
 }

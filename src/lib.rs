@@ -24,3 +24,4 @@ pub mod scope;
 pub mod source;
 pub mod store;
 pub mod tables;
+pub mod text;

@@ -50,7 +50,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             let mut df = temper::export::export_frame(&options)?;
             match &options.out {
                 Some(path) => {
-                    temper::store::atomic_write(path, |w| {
+                    temper::store::write_output(path, |w| {
                         tables::write_as(&mut df, options.format, w)
                             .map_err(|e| std::io::Error::other(e.to_string()))
                     })

@@ -105,6 +105,9 @@ pub struct ReportOutcome {
     pub files: Vec<PathBuf>,
 }
 
+/// Said of each project mined with `--activity-only` (after its name).
+const ACTIVITY_ONLY: &str = "was mined with --activity-only: it has commits and contributors but no lines of code, churn or code age, so those figures are empty for it and the maturity factors that need them score nothing.";
+
 struct Section {
     title: &'static str,
     query: &'static str,
@@ -228,18 +231,28 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         ] {
             match chart(kind, one, Align::Calendar, format!("{repo}-{what}")) {
                 // A project mined with --activity-only has no lines to draw.
-                Err(ReportError::Chart(chart::ChartError::Empty(_))) => {}
+                Err(ReportError::Chart(
+                    chart::ChartError::Empty(_)
+                    | chart::ChartError::Store(StoreError::NotMined { .. }),
+                )) => {}
                 other => other?,
             }
         }
     }
 
+    // What the report cannot show, said where a reader looks first.
+    let mut notes = Vec::new();
+    for repo in &repos {
+        if store.load_optional(repo, tables::Table::Age)?.is_none() {
+            notes.push(repo.clone());
+        }
+    }
     let md = options.out.join("report.md");
-    let markdown = markdown(&repos, &sections, &figures);
+    let markdown = markdown(&repos, &notes, &sections, &figures);
     write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
     files.push(md);
     let html_path = options.out.join("report.html");
-    let html = html(&repos, &sections, &figures);
+    let html = html(&repos, &notes, &sections, &figures);
     write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
     files.push(html_path);
     Ok(ReportOutcome { repos, files })
@@ -249,7 +262,7 @@ fn write_file(
     path: &Path,
     body: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
-    crate::store::atomic_write(path, |w| body(w)).map_err(|e| match e {
+    crate::store::write_output(path, |w| body(w)).map_err(|e| match e {
         StoreError::Io { path, source } => ReportError::Write { path, source },
         other => ReportError::Store(other),
     })
@@ -292,29 +305,6 @@ fn cells(frame: &DataFrame) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// Markdown table cells: `|` and line breaks would break the table; `<` would be read as markup
-/// by renderers that allow HTML.
-fn md_cell(text: &str) -> String {
-    html_escape(text)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A query file's header comment in blocks: prose lines joined into paragraphs (`false`), lines
 /// indented past the comment marker kept as they are (`true`), as in a formula.
 fn header_blocks(sql: &str) -> Vec<(bool, String)> {
@@ -337,15 +327,31 @@ fn header_blocks(sql: &str) -> Vec<(bool, String)> {
 }
 
 fn fill(template: &str, projects: &str, sections: &str, charts: &str) -> String {
-    template
-        .replace("{{projects}}", projects)
-        .replace("{{version}}", env!("CARGO_PKG_VERSION"))
-        .replace("{{charts}}", charts)
-        .replace("{{sections}}", sections)
+    crate::text::fill(
+        template,
+        &[
+            ("projects", projects),
+            ("version", env!("CARGO_PKG_VERSION")),
+            ("charts", charts),
+            ("sections", sections),
+        ],
+    )
 }
 
-fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
+fn markdown(
+    repos: &[String],
+    notes: &[String],
+    sections: &[Section],
+    figures: &[Figure],
+) -> String {
     let mut out = String::new();
+    for repo in notes {
+        let _ = write!(
+            out,
+            "\n**Note:** {} {ACTIVITY_ONLY}\n",
+            crate::text::markdown(repo)
+        );
+    }
     for s in sections {
         let (header, rows) = cells(&s.frame);
         let _ = write!(out, "\n## {}\n\nFrom `{}`:\n\n", s.title, s.query);
@@ -353,7 +359,7 @@ fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> Strin
             if literal {
                 let _ = write!(out, "```text\n{block}\n```\n\n");
             } else {
-                let _ = write!(out, "> {}\n\n", md_cell(&block));
+                let _ = write!(out, "> {}\n\n", crate::text::markdown(&block));
             }
         }
         if rows.is_empty() {
@@ -365,7 +371,7 @@ fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> Strin
             "| {} |",
             header
                 .iter()
-                .map(|h| md_cell(h))
+                .map(|h| crate::text::markdown(h))
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
@@ -375,7 +381,7 @@ fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> Strin
                 out,
                 "| {} |",
                 row.iter()
-                    .map(|c| md_cell(c))
+                    .map(|c| crate::text::markdown(c))
                     .collect::<Vec<_>>()
                     .join(" | ")
             );
@@ -383,27 +389,42 @@ fn markdown(repos: &[String], sections: &[Section], figures: &[Figure]) -> Strin
     }
     let mut charts = String::new();
     for f in figures {
-        let _ = write!(charts, "\n![{}]({})\n", md_cell(&f.title), f.png);
+        let _ = write!(
+            charts,
+            "\n![{}]({})\n",
+            crate::text::markdown(&f.title),
+            f.png
+        );
     }
-    let projects = repos.iter().map(|r| md_cell(r)).collect::<Vec<_>>();
+    let projects = repos
+        .iter()
+        .map(|r| crate::text::markdown(r))
+        .collect::<Vec<_>>();
     fill(MARKDOWN_TEMPLATE, &projects.join(", "), &out, &charts)
 }
 
-fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
+fn html(repos: &[String], notes: &[String], sections: &[Section], figures: &[Figure]) -> String {
     let mut out = String::new();
+    for repo in notes {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\"><strong>Note:</strong> {} {ACTIVITY_ONLY}</p>",
+            crate::text::html(repo)
+        );
+    }
     for s in sections {
         let (header, rows) = cells(&s.frame);
         let _ = write!(
             out,
             "<h2>{}</h2>\n<p class=\"query\">From <code>{}</code>:</p>\n",
-            html_escape(s.title),
-            html_escape(s.query)
+            crate::text::html(s.title),
+            crate::text::html(s.query)
         );
         for (literal, block) in header_blocks(s.sql) {
             if literal {
-                let _ = writeln!(out, "<pre>{}</pre>", html_escape(&block));
+                let _ = writeln!(out, "<pre>{}</pre>", crate::text::html(&block));
             } else {
-                let _ = writeln!(out, "<p class=\"query\">{}</p>", html_escape(&block));
+                let _ = writeln!(out, "<p class=\"query\">{}</p>", crate::text::html(&block));
             }
         }
         if rows.is_empty() {
@@ -412,13 +433,13 @@ fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
         }
         out.push_str("<table><thead><tr>");
         for h in &header {
-            let _ = write!(out, "<th>{}</th>", html_escape(h));
+            let _ = write!(out, "<th>{}</th>", crate::text::html(h));
         }
         out.push_str("</tr></thead><tbody>\n");
         for row in rows {
             out.push_str("<tr>");
             for c in row {
-                let _ = write!(out, "<td>{}</td>", html_escape(&c));
+                let _ = write!(out, "<td>{}</td>", crate::text::html(&c));
             }
             out.push_str("</tr>\n");
         }
@@ -436,9 +457,12 @@ fn html(repos: &[String], sections: &[Section], figures: &[Figure]) -> String {
             charts,
             "<figure>{}<figcaption>{}</figcaption></figure>",
             svg,
-            html_escape(&f.title)
+            crate::text::html(&f.title)
         );
     }
-    let projects = repos.iter().map(|r| html_escape(r)).collect::<Vec<_>>();
+    let projects = repos
+        .iter()
+        .map(|r| crate::text::html(r))
+        .collect::<Vec<_>>();
     fill(HTML_TEMPLATE, &projects.join(", "), &out, &charts)
 }

@@ -51,6 +51,8 @@ pub enum StoreError {
     },
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
+    #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
+    NotMined { repo: String, table: &'static str },
     #[error("the store holds no repositories yet")]
     Empty,
     #[error(transparent)]
@@ -308,13 +310,19 @@ impl Store {
         Ok(out)
     }
 
-    /// One repository's table.
+    /// One repository's table ([`StoreError::NotMined`] for a line table of a repository mined
+    /// with `--activity-only`).
     pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));
         let generation = read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(repo.into()))?;
-        Ok(tables::read_parquet(
-            &dir.join(generation).join(table.file_name()),
-        )?)
+        let path = dir.join(generation).join(table.file_name());
+        if !path.exists() && tables::empty_frame(table).is_some() {
+            return Err(StoreError::NotMined {
+                repo: repo.to_string(),
+                table: table.name(),
+            });
+        }
+        Ok(tables::read_parquet(&path)?)
     }
 
     /// A repository's stored metadata, if it is in the store.
@@ -370,8 +378,16 @@ impl Store {
             repos.to_vec()
         };
         let mut stacked: Option<DataFrame> = None;
+        let mut not_mined = None;
         for name in &names {
-            let df = self.load(name, table)?;
+            // Repositories mined with --activity-only have no line tables: the others stack.
+            let df = match self.load(name, table) {
+                Err(e @ StoreError::NotMined { .. }) => {
+                    not_mined.get_or_insert(e);
+                    continue;
+                }
+                other => other?,
+            };
             match stacked.as_mut() {
                 None => stacked = Some(df),
                 Some(acc) => {
@@ -379,8 +395,44 @@ impl Store {
                 }
             }
         }
-        Ok(stacked.expect("at least one repository"))
+        match (stacked, not_mined) {
+            (Some(df), _) => Ok(df),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(StoreError::Empty),
+        }
     }
+}
+
+/// `path` made absolute, with symlinks resolved as far as it exists (the rest appended as
+/// given), so two spellings of one place compare equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(found) = existing.canonicalize() {
+            return rest.iter().rev().fold(found, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// The store (or dataset) that `path` is or lies inside, if any.
+pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
+    resolved(path)
+        .ancestors()
+        .find(|dir| dir.join(MARKER).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// A test hook: with `TEMPER_FAULT=<name>` in the environment the process aborts at the point
@@ -498,9 +550,87 @@ pub fn atomic_write(
     result
 }
 
+/// Writes a file the user named (`--out`): a regular file (or a new one) is replaced atomically
+/// as by [`atomic_write`]; a symlink is followed and its target written; anything else that
+/// exists there (a character device such as `/dev/stdout` or `/dev/null`, a FIFO) is written
+/// through, never replaced; a regular file in a directory temper cannot create files in is
+/// overwritten in place.
+pub fn write_output(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => target,
+            // A dangling link: its target is created.
+            Err(_) => {
+                let link = fs::read_link(path).map_err(io_err(path))?;
+                path.parent().unwrap_or(Path::new(".")).join(link)
+            }
+        },
+        _ => path.to_path_buf(),
+    };
+    let truncate = match fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(io_err(&target)(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            )))
+        }
+        Ok(m) if !m.is_file() => false,
+        Ok(_) if !dir_writable(&target) => true,
+        _ => return atomic_write(&target, write),
+    };
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(truncate)
+        .open(&target)
+        .map_err(io_err(&target))?;
+    write(&mut file).map_err(io_err(&target))
+}
+
+/// Whether files can be created beside `path`.
+fn dir_writable(path: &Path) -> bool {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::tempfile_in(parent).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outputs_write_through_what_is_not_a_regular_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A FIFO at the path stays a FIFO; what is written reaches its reader.
+        let fifo = tmp.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        write_output(&fifo, |w| w.write_all(b"through")).unwrap();
+        assert_eq!(reader.join().unwrap(), "through");
+        assert!(!fs::symlink_metadata(&fifo).unwrap().is_file());
+        // A symlink stays a symlink; its target gets the content.
+        let target = tmp.path().join("target.csv");
+        fs::write(&target, "old").unwrap();
+        let link = tmp.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_output(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+    }
 
     #[test]
     fn names_cannot_escape_the_store() {

@@ -86,9 +86,14 @@ fn churn_respects_the_path_scope_and_incremental_runs() {
             .args(["--quiet", "--path", "c.txt", "--store"])
             .arg(&store),
     );
-    // In scope: c3 (the rename creates c.txt, 0 lines) and c6 (+1): git log -- c.txt agrees.
+    // In scope: c3 (the rename creates c.txt: within the scope an addition of its 3 lines, as
+    // git limits the diff to the pathspec before pairing renames) and c6 (+1).
     let rows = export_csv(&store, "commits", None);
-    assert_eq!(column(&rows, "lines_added"), ["0", "1"]);
+    assert_eq!(column(&rows, "lines_added"), ["3", "1"]);
+    assert_eq!(
+        stored_churn(&store, "churn"),
+        numstat_paths(&repo, "HEAD", &["c.txt"])
+    );
     assert_eq!(column(&rows, "files_changed"), ["1", "1"]);
     assert_eq!(git_log_paths(&repo, "HEAD", "%H", &["c.txt"]).len(), 2);
 

@@ -285,3 +285,127 @@ fn one_scope_for_every_stage_in_both_glob_spellings() {
         }
     }
 }
+
+#[test]
+fn outputs_never_replace_what_they_write_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let expected = export_csv(&store, "activity", None);
+    // A symlink stays a symlink, and its target holds the table.
+    let target = tmp.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = tmp.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    run_ok(
+        temper()
+            .args([
+                "export", "--table", "activity", "--format", "csv", "--store",
+            ])
+            .arg(&store)
+            .arg("--out")
+            .arg(&link),
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written: Vec<Vec<String>> = std::fs::read_to_string(&target)
+        .unwrap()
+        .lines()
+        .map(csv_cells)
+        .collect();
+    assert_eq!(written, expected);
+    // A FIFO stays a FIFO; its reader gets the chart.
+    let fifo = tmp.path().join("chart.svg");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    run_ok(
+        temper()
+            .args(["chart", "commits", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&fifo),
+    );
+    assert!(reader.join().unwrap().contains("<svg"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+}
+
+#[test]
+fn a_dataset_is_never_written_into_a_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let before = export_csv(&store, "commits", None);
+    let other = tmp.path().join("other");
+    analyze_bounded(&repo, &other, &[]);
+    for out in [
+        store.clone(),
+        store.join("repos"),
+        store.join("new/dir"),
+        tmp.path().to_path_buf(),
+        other.clone(),
+    ] {
+        let result = temper()
+            .args(["dataset", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(1), "{}", out.display());
+        assert!(String::from_utf8_lossy(&result.stderr).contains("--out"));
+    }
+    assert_eq!(export_csv(&store, "commits", None), before);
+    assert_eq!(export_csv(&other, "commits", None), before);
+    assert!(!store.join("new").exists());
+    // A dataset of its own may be written, and written again.
+    for _ in 0..2 {
+        run_ok(
+            temper()
+                .args(["dataset", "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(tmp.path().join("ds")),
+        );
+    }
+}
+
+#[test]
+fn activity_only_repositories_are_reported_with_what_they_have() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fixtures(tmp.path());
+    let store = tmp.path().join("store");
+    analyze_bounded(&root.join("replaced"), &store, &["--activity-only"]);
+    analyze_bounded(&root.join("vendored"), &store, &[]);
+    let out = tmp.path().join("report");
+    report("--store", &store, &out);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("replaced was mined with --activity-only"),
+        "{md}"
+    );
+    assert!(!md.contains("vendored was mined with --activity-only"));
+    let chart = temper()
+        .args(["chart", "age", "--repo", "replaced", "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(tmp.path().join("age.png"))
+        .output()
+        .unwrap();
+    assert_eq!(chart.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&chart.stderr).contains("was mined with --activity-only"));
+}

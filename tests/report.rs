@@ -13,6 +13,8 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
     let history = build_fixture("make_history.sh", tmp.path(), "history");
     analyze(&age, &store, &["--name", "<script>alert(1)</script>"]);
     analyze(&history, &store, &["--name", "=HYPERLINK(\"x\")"]);
+    analyze(&history, &store, &["--name", "[x](javascript:alert(3))"]);
+    analyze(&history, &store, &["--name", "{{charts}}"]);
     let out = tmp.path().join("report");
     report("--store", &store, &out);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -22,8 +24,18 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
             !text.contains("<script>"),
             "markup from a repository name got through"
         );
-        assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
+    assert!(
+        !md.contains("](javascript"),
+        "a name became a Markdown link"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Markdown shows markup as text through CommonMark's backslash escapes.
+    assert!(md.contains("\\<script\\>alert\\(1\\)\\</script\\>"), "{md}");
+    assert!(md.contains("\\[x\\]\\(javascript\\:alert\\(3\\)\\)"));
+    // The template is filled in one pass: a name that looks like a placeholder stays a name.
+    assert!(html.contains("{{charts}}"));
+    assert_eq!(html.matches("<h2>").count(), md.matches("\n## ").count());
     // Self-contained: no reference to another file or the network.
     for needle in ["src=", "href=", "<link", "@import", "url("] {
         assert!(!html.contains(needle), "report.html contains {needle}");

@@ -35,7 +35,7 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
     match options.format {
         ImageFormat::Svg => {
             let text = svg(spec, options)?;
-            crate::store::atomic_write(&options.out, |out| out.write_all(text.as_bytes())).map_err(
+            crate::store::write_output(&options.out, |out| out.write_all(text.as_bytes())).map_err(
                 |e| match e {
                     crate::store::StoreError::Io { source, .. } => io(source),
                     other => ChartError::Store(other),
@@ -49,7 +49,7 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
                 draw(&root, spec, &theme, (w, h))?;
                 root.present().map_err(draw_error)?;
             }
-            crate::store::atomic_write(&options.out, |out| {
+            crate::store::write_output(&options.out, |out| {
                 let mut encoder = png::Encoder::new(out, w, h);
                 encoder.set_color(png::ColorType::Rgb);
                 encoder.set_depth(png::BitDepth::Eight);

@@ -1,0 +1,150 @@
+//! Text from a repository is data: names, paths, e-mail addresses and messages are escaped for
+//! whatever they are written into, in one place.
+//!
+//! - HTML: the five characters with a meaning ([`html`]).
+//! - Markdown: every ASCII punctuation character that can start markup is backslash-escaped
+//!   (CommonMark renders `\[` as `[`), and line breaks become spaces, so a repository named
+//!   `[x](javascript:alert(3))` or `<script>` is shown as text, never as a link or a tag, and a
+//!   `|` cannot split a table cell ([`markdown`]).
+//! - The terminal: control characters (escape sequences, NUL, carriage returns) are shown
+//!   escaped (`\u{1b}`), and text longer than a screen is cut with an ellipsis ([`terminal`]).
+//! - XML (SVG): characters XML 1.0 cannot hold are replaced ([`xml_safe`]).
+
+/// `text` escaped for HTML element content and attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` escaped for Markdown inline text (a paragraph or a table cell).
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '&' | '|' | '!' | '~'
+            | '#' | '{' | '}' | '"' | '=' | ':' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters shown of one text cell on a terminal before it is cut.
+pub const TERMINAL_CELL_CHARS: usize = 200;
+
+/// `text` safe to print on a terminal: control characters escaped, cut to `max` characters
+/// (with `…`).
+pub fn terminal(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, ch) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// `text` with the characters XML 1.0 cannot hold (controls other than tab, newline and carriage
+/// return) replaced by U+FFFD.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Fills `{{name}}` placeholders of `template` from `values` in one pass: inserted text is never
+/// read again, so a value holding `{{charts}}` stays as it is. An unknown placeholder is kept.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((v, end)) => {
+                out.push_str(v);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_shows_markup_as_text() {
+        assert_eq!(
+            markdown("[x](javascript:alert(3))"),
+            "\\[x\\]\\(javascript\\:alert\\(3\\)\\)"
+        );
+        assert_eq!(markdown("<script>|a\nb"), "\\<script\\>\\|a b");
+        assert_eq!(markdown("cloud-hypervisor 1.5"), "cloud-hypervisor 1.5");
+    }
+
+    #[test]
+    fn terminal_escapes_and_cuts() {
+        assert_eq!(terminal("a\u{1b}[31mb\0", 100), "a\\u{1b}[31mb\\u{0}");
+        assert_eq!(terminal(&"x".repeat(70_000), 3), "xxx…");
+    }
+
+    #[test]
+    fn fill_is_one_pass() {
+        let t = "# {{projects}}\n{{sections}}\n{{charts}} {{unknown}}";
+        let got = fill(
+            t,
+            &[
+                ("projects", "{{charts}}"),
+                ("sections", "S"),
+                ("charts", "C"),
+            ],
+        );
+        assert_eq!(got, "# {{charts}}\nS\nC {{unknown}}");
+    }
+
+    #[test]
+    fn xml_safe_replaces_controls() {
+        assert_eq!(xml_safe("a\u{1}b\tc"), "a\u{fffd}b\tc");
+    }
+}
