@@ -106,6 +106,7 @@ pub fn analyze(
             .name
             .clone()
             .unwrap_or_else(|| repo.default_name.clone());
+        crate::store::check_name(&name)?;
         if opened
             .iter()
             .any(|(n, _): &(String, git::Opened)| *n == name)
@@ -763,7 +764,7 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         .iter()
         .map(|s| {
             [
-                s.name.clone(),
+                crate::text::terminal(&s.name, crate::text::TERMINAL_CELL_CHARS),
                 month(s.first_month),
                 month(s.last_month),
                 thousands(s.commits),
@@ -781,7 +782,10 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
                     .map_or("-".to_string(), |d| format!("{:.1} y", d / 365.25)),
                 s.main_languages
                     .iter()
-                    .map(|(l, share)| format!("{l} {:.0}%", share * 100.0))
+                    .map(|(l, share)| {
+                        let l = crate::text::terminal(l, crate::text::TERMINAL_CELL_CHARS);
+                        format!("{l} {:.0}%", share * 100.0)
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
             ]
@@ -799,13 +803,7 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
             .iter()
             .zip(widths)
             .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 || i == 11 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
+            .map(|(i, (c, w))| crate::text::pad(c, w, i != 0 && i != 11))
             .collect();
         out.push_str(text.join("  ").trim_end());
         out.push('\n');

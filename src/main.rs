@@ -14,11 +14,36 @@ fn main() -> ExitCode {
     let (global, command) = cli::parse();
     match run(global, command) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`temper query ... | head`) is not an error, as with
+        // ripgrep: end quietly.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("temper: error: {e:#}");
+            note(format_args!("temper: error: {e:#}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether `e` comes from writing to a pipe whose reader has gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A line on stderr; a stderr that cannot be written to is not worth failing for.
+fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Results on stdout; a full device is an error (exit 1), a closed pipe ends quietly.
+fn emit(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .context("writing to standard output")
 }
 
 fn run(global: Global, command: Command) -> Result<()> {
@@ -28,23 +53,23 @@ fn run(global: Global, command: Command) -> Result<()> {
             let outcomes = temper::analyze::analyze(&options, &progress)?;
             for outcome in &outcomes {
                 if outcome.up_to_date {
-                    eprintln!(
+                    note(format_args!(
                         "temper: note: {}: unchanged since the stored run; nothing to mine",
                         outcome.summary.name
-                    );
+                    ));
                 }
                 if global.timings {
-                    eprintln!(
+                    note(format_args!(
                         "temper: timings: {}",
                         temper::analyze::render_timings(outcome)
-                    );
+                    ));
                 }
-                for note in temper::analyze::finding_notes(outcome) {
-                    eprintln!("temper: note: {note}");
+                for line in temper::analyze::finding_notes(outcome) {
+                    note(format_args!("temper: note: {line}"));
                 }
             }
             let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
-            print!("{}", temper::analyze::render_summaries(&summaries));
+            emit(temper::analyze::render_summaries(&summaries).as_bytes())?;
         }
         Command::Export(options) => {
             let mut df = temper::export::export_frame(&options)?;
@@ -57,42 +82,40 @@ fn run(global: Global, command: Command) -> Result<()> {
                     .with_context(|| format!("writing {}", path.display()))?;
                 }
                 None => {
-                    let stdout = std::io::stdout();
-                    if options.format == Format::Parquet && stdout.is_terminal() {
+                    if options.format == Format::Parquet && std::io::stdout().is_terminal() {
                         bail!("refusing to write Parquet to a terminal; pass --out FILE or redirect stdout");
                     }
-                    let mut lock = stdout.lock();
-                    tables::write_as(&mut df, options.format, &mut lock)?;
-                    lock.flush()?;
+                    let mut bytes = Vec::new();
+                    tables::write_as(&mut df, options.format, &mut bytes)?;
+                    emit(&bytes)?;
                 }
             }
         }
         Command::Report(options) => {
             let outcome = temper::report::write(&options)?;
-            eprintln!(
+            note(format_args!(
                 "temper: report on {} written to {} ({} files)",
                 outcome.repos.join(", "),
                 options.out.display(),
                 outcome.files.len()
-            );
+            ));
         }
         Command::Dataset(options) => {
             let names = temper::dataset::write(&options)?;
-            eprintln!(
+            note(format_args!(
                 "temper: wrote {} to {}",
                 names.join(", "),
                 options.out.display()
-            );
+            ));
         }
         Command::Query(options) => {
             let mut df = temper::query::run_file(&options.store, &options.file)?;
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut bytes = Vec::new();
             match options.format {
-                Some(format) => tables::write_as(&mut df, format, &mut lock)?,
-                None => writeln!(lock, "{}", tables::render_text(&df))?,
+                Some(format) => tables::write_as(&mut df, format, &mut bytes)?,
+                None => writeln!(bytes, "{}", tables::render_text(&df))?,
             }
-            lock.flush()?;
+            emit(&bytes)?;
         }
         Command::Run(request) => {
             let options = temper::run::options(
@@ -105,10 +128,13 @@ fn run(global: Global, command: Command) -> Result<()> {
             let outcome = temper::run::run(&options, &progress)?;
             for (_, status, _, _) in &outcome.projects {
                 if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, status) {
-                    eprintln!("temper: timings: {}", temper::analyze::render_timings(o));
+                    note(format_args!(
+                        "temper: timings: {}",
+                        temper::analyze::render_timings(o)
+                    ));
                 }
             }
-            print!("{}", temper::run::render(&outcome));
+            emit(temper::run::render(&outcome).as_bytes())?;
             let failed = outcome.failures();
             if failed > 0 {
                 bail!(

@@ -186,6 +186,7 @@ pub fn load_config(path: &Path) -> Result<Config, RunError> {
         if p.name.trim().is_empty() || p.source.trim().is_empty() {
             return Err(bad("every [[project]] needs a name and a source".into()));
         }
+        crate::store::check_name(&p.name).map_err(|e| bad(e.to_string()))?;
         if !seen.insert(p.name.as_str()) {
             return Err(bad(format!("two projects are named '{}'", p.name)));
         }

@@ -51,6 +51,8 @@ pub enum StoreError {
     },
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
+    #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
+    BadName { name: String, reason: &'static str },
     #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
     NotMined { repo: String, table: &'static str },
     #[error("the store holds no repositories yet")]
@@ -401,6 +403,42 @@ impl Store {
             (None, None) => Err(StoreError::Empty),
         }
     }
+}
+
+/// The longest repository name, in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// The one rule for repository names (given with `--name`, in a `run` config, or derived from a
+/// repository's directory): 1 to [`NAME_MAX_CHARS`] characters, no control characters, no `=`
+/// (it separates `NAME=URL` and `NAME=PATH`), not starting with `-` or a space (it would read as
+/// an option, or vanish), and not `.` or `..`. Anything else (`/`, spaces, quotes, Unicode) is
+/// allowed: names are escaped wherever they are written, and [`dir_name`] makes file names.
+pub fn check_name(name: &str) -> Result<(), StoreError> {
+    let bad = |reason| {
+        Err(StoreError::BadName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return bad("a name cannot be empty");
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return bad("a name has at most 200 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("a name cannot hold control characters");
+    }
+    if name.contains('=') {
+        return bad("a name cannot hold '='");
+    }
+    if name.starts_with('-') || name.starts_with(char::is_whitespace) {
+        return bad("a name cannot start with '-' or a space");
+    }
+    if name == "." || name == ".." {
+        return bad("a name cannot be '.' or '..'");
+    }
+    Ok(())
 }
 
 /// `path` made absolute, with symlinks resolved as far as it exists (the rest appended as

@@ -975,7 +975,10 @@ pub fn render_text(df: &DataFrame) -> String {
                 .iter()
                 .map(|c| match c.get(i) {
                     Ok(AnyValue::Null) | Err(_) => String::new(),
-                    Ok(AnyValue::String(s)) => s.to_string(),
+                    // Repository text: escaped and cut for the terminal.
+                    Ok(AnyValue::String(s)) => {
+                        crate::text::terminal(s, crate::text::TERMINAL_CELL_CHARS)
+                    }
                     Ok(v) => v.to_string(),
                 })
                 .collect(),
@@ -992,14 +995,7 @@ pub fn render_text(df: &DataFrame) -> String {
         .map(|r| {
             r.iter()
                 .enumerate()
-                .map(|(j, cell)| {
-                    let w = widths[j];
-                    if numeric[j] {
-                        format!("{cell:>w$}")
-                    } else {
-                        format!("{cell:<w$}")
-                    }
-                })
+                .map(|(j, cell)| crate::text::pad(cell, widths[j], numeric[j]))
                 .collect::<Vec<_>>()
                 .join("  ")
                 .trim_end()

@@ -65,6 +65,17 @@ pub fn terminal(text: &str, max: usize) -> String {
     out
 }
 
+/// `cell` padded with spaces to `width` characters, on the left when `right` (numbers), else on
+/// the right. Safe for any width (`format!`'s own width stops at 65,535).
+pub fn pad(cell: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(cell.chars().count()));
+    if right {
+        fill + cell
+    } else {
+        format!("{cell}{fill}")
+    }
+}
+
 /// `text` with the characters XML 1.0 cannot hold (controls other than tab, newline and carriage
 /// return) replaced by U+FFFD.
 pub fn xml_safe(text: &str) -> String {

@@ -409,3 +409,138 @@ fn activity_only_repositories_are_reported_with_what_they_have() {
     assert_eq!(chart.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&chart.stderr).contains("was mined with --activity-only"));
 }
+
+#[test]
+fn long_and_escaping_text_reaches_every_output_safely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("long");
+    let store = tmp.path().join("store");
+    let out = analyze_bounded(&repo, &store, &[]);
+    assert!(!out.stdout.contains(&0x1b));
+    // The stored identity is the whole address, as git prints it.
+    let long = format!("{}@example.org", "a".repeat(70_000));
+    let rows = export_csv(&store, "commits", None);
+    assert!(column(&rows, "author").contains(&long.as_str()));
+    // The table view cuts and escapes it.
+    let sql = tmp.path().join("authors.sql");
+    std::fs::write(&sql, "SELECT author FROM commits ORDER BY author").unwrap();
+    let view = run_ok(temper().arg("query").arg(&sql).arg("--store").arg(&store));
+    let text = String::from_utf8(view.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("red\\u{1b}[31m\\u{7}@example.org"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() < 1000));
+    assert!(text.contains('…'));
+    // Every other output takes it too.
+    // (Parquet compresses the run of a's: it is only checked to be written.)
+    for format in ["csv", "json", "parquet"] {
+        let file = tmp.path().join(format!("commits.{format}"));
+        run_ok(
+            temper()
+                .args([
+                    "export", "--table", "commits", "--format", format, "--store",
+                ])
+                .arg(&store)
+                .arg("--out")
+                .arg(&file),
+        );
+        let size = std::fs::metadata(&file).unwrap().len();
+        assert!(size > 70_000 || format == "parquet", "{format}");
+    }
+    let report_dir = tmp.path().join("report");
+    report("--store", &store, &report_dir);
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(report_dir.join(file)).unwrap();
+        assert!(!text.contains('\u{1b}'), "{file}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_device_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let sql = tmp.path().join("all.sql");
+    std::fs::write(&sql, "SELECT * FROM commits").unwrap();
+    type Cmd = fn(&Path, &Path, &Path) -> std::process::Command;
+    let commands: [(&str, Cmd); 3] = [
+        ("analyze", |repo, store, _| {
+            let mut c = temper();
+            c.arg("analyze")
+                .arg(repo)
+                .arg("--quiet")
+                .arg("--store")
+                .arg(store);
+            c
+        }),
+        ("query", |_, store, sql| {
+            let mut c = temper();
+            c.arg("query").arg(sql).arg("--store").arg(store);
+            c
+        }),
+        ("export", |_, store, _| {
+            let mut c = temper();
+            c.args(["export", "--table", "commits", "--format", "csv", "--store"])
+                .arg(store);
+            c
+        }),
+    ];
+    for (what, make) in commands {
+        // The reading end is closed before temper starts, so its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = make(&repo, &store, &sql)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{what}: closed pipe");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("error") && !stderr.contains("panicked"),
+            "{what}: {stderr}"
+        );
+
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = make(&repo, &store, &sql).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{what}: full device");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("No space left on device"),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn repository_names_follow_one_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    let long = "n".repeat(70_000);
+    for bad in ["", "-x", " x", "a=b", "a\u{1b}[31m", "..", long.as_str()] {
+        let out = temper()
+            .arg("analyze")
+            .arg(&repo)
+            .arg("--store")
+            .arg(&store)
+            .arg(format!("--name={bad}"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("repository name"), "{stderr}");
+        assert!(!stderr.contains('\u{1b}') && stderr.len() < 400);
+        assert!(!store.exists(), "nothing is written for a bad name");
+    }
+    for good in ["../../escape", "a b", "café", "[x](y)"] {
+        analyze_bounded(&repo, &store, &["--name", good]);
+    }
+}
