@@ -1,7 +1,8 @@
 -- Per repository: the lines of its last month's snapshot by the year they were last written
 -- (cohort), with each cohort's share; the median age and new-code share are in `activity`.
 WITH last AS (
-    SELECT repo, MAX(month) AS month FROM age GROUP BY repo
+    -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
+    SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo
 ),
 now AS (
     SELECT a.repo, a.cohort, a.lines

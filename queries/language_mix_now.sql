@@ -1,7 +1,8 @@
 -- Per repository: lines of code by language in its last month's snapshot, largest first, with
 -- each language's share of the code (files no language claims are left out).
 WITH last AS (
-    SELECT repo, MAX(month) AS month FROM loc GROUP BY repo
+    -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
+    SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo
 ),
 now AS (
     SELECT l.repo, l.language, l.files, l.code, l.comments, l.blanks

@@ -263,9 +263,10 @@ pub struct Summary {
 /// How many languages the summary names.
 pub const MAIN_LANGUAGES: usize = 3;
 
-/// Code lines and main languages of the last month in `loc` rows.
-pub fn current_code(loc: &[crate::loc::LocRow]) -> (u64, Vec<(String, f64)>) {
-    let Some(last) = loc.iter().map(|r| r.month).max() else {
+/// Code at `last` (the last month), and its main languages: nothing when that month's tree has
+/// no code, even if earlier months had some.
+pub fn current_code(loc: &[crate::loc::LocRow], last: Option<Month>) -> (u64, Vec<(String, f64)>) {
+    let Some(last) = last else {
         return (0, Vec::new());
     };
     let mut now: Vec<(&str, u64)> = loc
@@ -324,7 +325,7 @@ pub fn summary(
         contributors_12m = people.len() as u64;
     }
     let everyone: HashSet<u32> = history.commits.iter().map(|c| c.author).collect();
-    let (code_now, main_languages) = current_code(loc);
+    let (code_now, main_languages) = current_code(loc, last_month);
     let now_row = activity.last();
     Summary {
         code_now,

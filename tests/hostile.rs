@@ -544,3 +544,57 @@ fn repository_names_follow_one_rule() {
         analyze_bounded(&repo, &store, &["--name", good]);
     }
 }
+
+#[test]
+fn an_empty_tip_tree_has_no_code_and_no_main_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("emptied");
+    assert_eq!(
+        git(&repo, &["ls-tree", "-r", "main"]),
+        "",
+        "git sees an empty tree"
+    );
+    let store = tmp.path().join("store");
+    let out = analyze_bounded(&repo, &store, &[]);
+    let summary = String::from_utf8(out.stdout).unwrap();
+    let row: Vec<&str> = summary.lines().nth(1).unwrap().split_whitespace().collect();
+    // repo first last commits contributors c/m c12m code-now ...: code now is 0 and the main
+    // languages column is empty.
+    assert_eq!(row[7], "0", "{summary}");
+    assert!(!summary.contains("C 100%"), "{summary}");
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries");
+    for query in ["language_mix_now.sql", "code_age_now.sql"] {
+        let out = run_ok(
+            temper()
+                .arg("query")
+                .arg(root.join(query))
+                .args(["--format", "csv", "--store"])
+                .arg(&store),
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().lines().count(),
+            1,
+            "{query}: header only"
+        );
+    }
+    let report_dir = tmp.path().join("report");
+    report("--store", &store, &report_dir);
+    let csv = std::fs::read_to_string(report_dir.join("tables/report_summary.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv.lines().map(csv_cells).collect();
+    assert_eq!(column(&rows, "main_language"), [""]);
+}
+
+#[test]
+fn gitlinks_count_as_numstat_counts_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("gitlink");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let expected = numstat_paths(&repo, "main", &[]);
+    assert_eq!(
+        expected.values().map(|c| c.2).sum::<u32>(),
+        4,
+        "git: 4 file changes"
+    );
+    assert_eq!(stored_churn(&store, "gitlink"), expected);
+}

@@ -197,6 +197,15 @@ pub(crate) fn within<'a>(
     }
 }
 
+/// Lines added and removed by a change of a submodule (gitlink) entry, as `git log --numstat`
+/// counts them (a gitlink reads as the one line `Subproject commit <id>`); `None` when neither
+/// side is a gitlink.
+pub(crate) fn gitlink_lines(change: &ChangeRef<'_>) -> Option<(u64, u64)> {
+    let (old, new) = sides(change);
+    let is_link = |side: Side| side.is_some_and(|(mode, _)| mode.is_commit());
+    (is_link(old) || is_link(new)).then(|| (u64::from(is_link(new)), u64::from(is_link(old))))
+}
+
 /// Points `lines` at the two sides of `change` for a line diff.
 pub(crate) fn prepare_lines<'c>(
     lines: &'c mut gix::diff::blob::Platform,

@@ -4,6 +4,8 @@
 //! first (only) parent's, or with the empty tree for a root commit; renames are detected as git
 //! does by default (50 % similarity, up to 1000 candidates, no copies); every changed file is one
 //! `files_changed`, and text files contribute the added and removed lines of a Myers line diff.
+//! A submodule (gitlink) is one file whose content is one line, `Subproject commit <id>`, as in
+//! numstat: +1 when added, -1 when removed, +1 -1 when it moves to another commit.
 //! A binary file (by git's rule, a NUL byte near the start) counts as changed with no lines, as
 //! numstat's `-` does; so does a file over temper's 64 MiB blob limit (git's own default
 //! threshold for that is 512 MiB). Merge commits carry no churn. Under a `--path`/`--exclude` scope only
@@ -149,14 +151,18 @@ fn commit_churn(
     let objects = diff::Tolerant::new(repo);
     let mut total = Churn::default();
     diff::for_each_change(repo, &objects, renames, parent_tree, tree, |change| {
-        let mode = change.entry_mode();
-        if mode.is_tree() || mode.is_commit() {
+        if change.entry_mode().is_tree() {
             return;
         }
         let Some(change) = diff::within(change, scope) else {
             return;
         };
         total.files_changed += 1;
+        if let Some((added, removed)) = diff::gitlink_lines(&change) {
+            total.lines_added += added;
+            total.lines_removed += removed;
+            return;
+        }
         if objects.touches_absent(&change) {
             return;
         }
