@@ -225,29 +225,13 @@ impl Store {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
         fs::create_dir(&staging).map_err(io_err(&staging))?;
-        // Tables are independent files: encode and flush them in parallel.
-        use rayon::prelude::*;
-        tables
-            .par_iter_mut()
-            .map(|(table, df)| {
-                let path = staging.join(table.file_name());
-                write_synced(&path, |w| {
-                    tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
-                })
-            })
-            .collect::<Result<Vec<()>, StoreError>>()?;
         let live = read_current(&dir)?;
-        if let Some(live) = &live {
-            for table in carry {
-                let from = dir.join(live).join(table.file_name());
-                let to = staging.join(table.file_name());
-                if from.exists() && fs::hard_link(&from, &to).is_err() {
-                    fs::copy(&from, &to).map_err(io_err(&to))?;
-                }
-            }
+        if let Err(e) = stage(&dir, &staging, live.as_deref(), meta, tables, carry) {
+            // A failed write (a full disk) must not leave its partial copy to fill the disk.
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
         }
-        let meta_text = serde_json::to_vec_pretty(meta).expect("meta serialises");
-        write_synced(&staging.join(META), |w| w.write_all(&meta_text))?;
+        fault_point("in-staging");
 
         let next = next_generation(&dir, live.as_deref())?;
         let generation = dir.join(&next);
@@ -282,7 +266,10 @@ impl Store {
             .open(&path)
             .map_err(io_err(&path))?;
         match file.try_lock() {
-            Ok(()) => Ok(StoreLock { _file: file }),
+            Ok(()) => {
+                collect_garbage(&self.root);
+                Ok(StoreLock { _file: file })
+            }
             Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(self.root.clone())),
             Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
         }
@@ -473,6 +460,63 @@ pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// Writes a generation's files into `staging`: the new tables, the carried ones (from the
+/// live generation `live`), and the metadata last.
+fn stage(
+    dir: &Path,
+    staging: &Path,
+    live: Option<&str>,
+    meta: &RepoMeta,
+    tables: &mut [(Table, DataFrame)],
+    carry: &[Table],
+) -> Result<(), StoreError> {
+    // Tables are independent files: encode and flush them in parallel.
+    use rayon::prelude::*;
+    tables
+        .par_iter_mut()
+        .map(|(table, df)| {
+            let path = staging.join(table.file_name());
+            write_synced(&path, |w| {
+                tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
+            })
+        })
+        .collect::<Result<Vec<()>, StoreError>>()?;
+    if let Some(live) = live {
+        for table in carry {
+            let from = dir.join(live).join(table.file_name());
+            let to = staging.join(table.file_name());
+            if from.exists() && fs::hard_link(&from, &to).is_err() {
+                fs::copy(&from, &to).map_err(io_err(&to))?;
+            }
+        }
+    }
+    let meta_text = serde_json::to_vec_pretty(meta).expect("meta serialises");
+    write_synced(&staging.join(META), |w| w.write_all(&meta_text))
+}
+
+/// Removes what killed runs left in the store: staging directories (`repos/*/tmp-*`) and
+/// temporary files of atomic writes (`.*.tmp-*`). Called with the lock held, when no other run
+/// can be writing.
+fn collect_garbage(root: &Path) {
+    let Ok(repos) = fs::read_dir(root.join("repos")) else {
+        return;
+    };
+    for repo in repos.flatten() {
+        let Ok(entries) = fs::read_dir(repo.path()) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("tmp-") {
+                let _ = fs::remove_dir_all(entry.path());
+            } else if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// A test hook: with `TEMPER_FAULT=<name>` in the environment the process aborts at the point
 /// of that name, as a SIGKILL would stop it there (no destructor runs, nothing is cleaned up).
 /// The tests use it to check that a run killed mid-write leaves a store the next run completes.
@@ -552,6 +596,10 @@ fn write_synced(
 ) -> Result<(), StoreError> {
     let mut file = fs::File::create(path).map_err(io_err(path))?;
     write(&mut file).map_err(io_err(path))?;
+    if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == "disk-full") {
+        // A test hook: the disk fills up while tables are written.
+        return Err(io_err(path)(std::io::Error::from_raw_os_error(28)));
+    }
     file.sync_all().map_err(io_err(path))
 }
 

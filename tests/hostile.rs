@@ -598,3 +598,55 @@ fn gitlinks_count_as_numstat_counts_them() {
     );
     assert_eq!(stored_churn(&store, "gitlink"), expected);
 }
+
+/// Entries of the repository directories of `store` whose name starts with `prefix`.
+fn leftovers(store: &Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(store.join("repos"))
+        .unwrap()
+        .flatten()
+        .flat_map(|repo| std::fs::read_dir(repo.path()).unwrap().flatten())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+#[test]
+fn a_full_disk_or_a_kill_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &["--ref", "main~1"]);
+    let before = export_csv(&store, "commits", None);
+    // The disk fills while the new tables are written: an error, the old tables stay, and the
+    // partial copy is gone.
+    let full = temper()
+        .args(["analyze", "--quiet", "--store"])
+        .arg(&store)
+        .arg(&repo)
+        .env("TEMPER_FAULT", "disk-full")
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&full.stderr).contains("No space left on device"));
+    assert_eq!(export_csv(&store, "commits", None), before);
+    assert!(leftovers(&store, "tmp-").is_empty());
+    // Killed with its copy half made: the next run collects it and completes.
+    let killed = temper()
+        .args(["analyze", "--quiet", "--store"])
+        .arg(&store)
+        .arg(&repo)
+        .env("TEMPER_FAULT", "in-staging")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    assert_eq!(leftovers(&store, "tmp-").len(), 1);
+    assert_eq!(export_csv(&store, "commits", None), before);
+    analyze_bounded(&repo, &store, &[]);
+    assert!(leftovers(&store, "tmp-").is_empty());
+    let fresh = tmp.path().join("fresh");
+    analyze_bounded(&repo, &fresh, &[]);
+    assert_eq!(
+        export_csv(&store, "commits", None),
+        export_csv(&fresh, "commits", None)
+    );
+}

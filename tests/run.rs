@@ -194,3 +194,46 @@ fn a_bad_config_is_a_clear_error() {
     let missing = run(&s.dir.join("missing.toml"), &[]);
     assert_eq!(missing.status.code(), Some(1));
 }
+
+#[test]
+fn sources_are_fetched_safely_and_follow_a_changed_url() {
+    let s = setup();
+    let store = s.dir.join("store");
+    let config = |source: &str| {
+        let path = s.dir.join("one.toml");
+        std::fs::write(
+            &path,
+            format!("store = \"store\"\nout = \"reports\"\n\n[[project]]\nname = \"age\"\nsource = \"{source}\"\n\n[[project]]\nname = \"secret\"\nsource = \"https://user:hunter2@127.0.0.1:9/x.git\"\n\n[[project]]\nname = \"ftp\"\nsource = \"ftp://127.0.0.1:9/x.git\"\n"),
+        )
+        .unwrap();
+        path
+    };
+    let first = run(&config(&format!("file://{}", s.origin.display())), &[]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("age: mined"), "{stdout}");
+    // A password never reaches the output; a protocol outside the list is refused.
+    let all = format!("{stdout}{}", String::from_utf8_lossy(&first.stderr));
+    assert!(!all.contains("hunter2"), "{all}");
+    assert!(all.contains("secret: FAILED"), "{all}");
+    assert!(
+        all.contains("ftp: FAILED") && all.contains("only https, http, ssh, git, file URLs"),
+        "{all}"
+    );
+    // The configured source moves to another repository (the history fixture): it is cloned
+    // afresh, and the tables are that repository's.
+    let other = s.dir.join("other.git");
+    git(&s.dir, &["clone", "-q", "--bare", "history", "other.git"]);
+    // A killed clone's staging directory is collected by the next run.
+    let leftover = store.join("sources/.clone-killed");
+    std::fs::create_dir_all(&leftover).unwrap();
+    let second = run(&config(&format!("file://{}", other.display())), &[]);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains("age: mined"), "{stdout}");
+    let expected = s.dir.join("expected");
+    analyze(&other, &expected, &["--name", "age"]);
+    assert_eq!(tables(&store, "age"), tables(&expected, "age"));
+    assert!(
+        !leftover.exists(),
+        "the killed clone's staging is collected"
+    );
+}
