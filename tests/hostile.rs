@@ -650,3 +650,53 @@ fn a_full_disk_or_a_kill_leaves_nothing_behind() {
         export_csv(&fresh, "commits", None)
     );
 }
+
+/// The peak resident memory (VmHWM, kB) of `temper ARGS`, read from /proc while it runs.
+fn peak_memory_kb(args: &[&std::ffi::OsStr]) -> u64 {
+    let mut child = temper()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(child.wait().unwrap().success());
+    peak
+}
+
+#[test]
+fn a_blob_over_the_limit_is_never_inflated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_big.sh", tmp.path(), "big");
+    let blob = git(&repo, &["rev-parse", "main:big.c"]);
+    let size: u64 = git(&repo, &["cat-file", "-s", blob.trim()])
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(size > 160 << 20);
+    let store = tmp.path().join("store");
+    let peak = peak_memory_kb(&[
+        "analyze".as_ref(),
+        repo.as_os_str(),
+        "--store".as_ref(),
+        store.as_os_str(),
+    ]);
+    // Measured: about 72 MB with the header check, 545 MB when the blob was inflated (by churn's
+    // and line age's readers). Anything below the blob's own size shows it was not read whole.
+    assert!(peak * 1024 < size, "peak {peak} kB for a {size}-byte blob");
+    let (n, _) = finding(&store, "big", "oversized_blob");
+    assert_eq!(n, 2, "both versions of big.c");
+}

@@ -470,19 +470,14 @@ fn put(
         }
         // Binary to git, or unreadable: tokei's count of the whole blob, all new.
         None => {
-            let lines = ctx
-                .repo
-                .find_blob(blob)
-                .ok()
-                .filter(|b| (b.data.len() as u64) <= MAX_BLOB_BYTES)
-                .and_then(|b| {
-                    let language = match by_name {
-                        PathLanguage::Known(l) => Some(l),
-                        PathLanguage::Shebang => ctx.detector.from_shebang(&b.data),
-                        PathLanguage::Unknown => None,
-                    }?;
-                    Some((language, tokei_lines(language, &b.data, ctx.config)))
-                });
+            let lines = small_blob(ctx.repo, blob).and_then(|b| {
+                let language = match by_name {
+                    PathLanguage::Known(l) => Some(l),
+                    PathLanguage::Shebang => ctx.detector.from_shebang(&b.data),
+                    PathLanguage::Unknown => None,
+                }?;
+                Some((language, tokei_lines(language, &b.data, ctx.config)))
+            });
             (lines.map(|l| l.0), Edit::Replace(lines.map_or(0, |l| l.1)))
         }
     };
@@ -502,7 +497,7 @@ fn deleted(ctx: &Ctx<'_>, path: &BStr, blob: ObjectId) -> FileChange {
     let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
     let language = match ctx.detector.from_file_name(name) {
         PathLanguage::Known(l) => Some(l),
-        PathLanguage::Shebang => ctx.repo.find_blob(blob).ok().and_then(|b| {
+        PathLanguage::Shebang => small_blob(ctx.repo, blob).and_then(|b| {
             let head = &b.data[..b.data.len().min(128)];
             ctx.detector.from_shebang(head)
         }),
@@ -514,9 +509,9 @@ fn deleted(ctx: &Ctx<'_>, path: &BStr, blob: ObjectId) -> FileChange {
 /// The lines of a new text blob, as git splits them, with its first bytes; `None` for what git
 /// would diff as binary (a NUL in the first 8000 bytes, or over the big-file threshold).
 fn new_file_lines(ctx: &Ctx<'_>, blob: ObjectId) -> Option<(Edit, Vec<u8>)> {
-    let b = ctx.repo.find_blob(blob).ok()?;
+    let b = small_blob(ctx.repo, blob)?;
     let data = &b.data;
-    if data.len() as u64 > MAX_BLOB_BYTES || data[..data.len().min(8000)].contains(&0) {
+    if data[..data.len().min(8000)].contains(&0) {
         return None;
     }
     let newlines = memchr::memchr_iter(b'\n', data).count();
@@ -525,6 +520,15 @@ fn new_file_lines(ctx: &Ctx<'_>, blob: ObjectId) -> Option<(Edit, Vec<u8>)> {
         Edit::Replace(u32::try_from(lines).unwrap_or(u32::MAX)),
         data[..data.len().min(128)].to_vec(),
     ))
+}
+
+/// Blob `id` when it is readable and within [`MAX_BLOB_BYTES`]; the size is read from the
+/// object's header first, so a larger blob is never inflated.
+fn small_blob(repo: &gix::Repository, id: ObjectId) -> Option<gix::Blob<'_>> {
+    let header = repo.find_header(id).ok()?;
+    (header.size() <= MAX_BLOB_BYTES)
+        .then(|| repo.find_blob(id).ok())
+        .flatten()
 }
 
 fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {
