@@ -154,7 +154,13 @@ fn analyze_one(
         FORMAT_VERSION,
         TABLES_REVISION
     );
-    let previous = store.meta(name)?;
+    // A damaged generation (a file not as written, unreadable metadata) is neither reported up
+    // to date nor reused: it is mined afresh and replaced.
+    let previous = match store.meta(name) {
+        Ok(meta) => meta.filter(|m| store.verify(m).is_ok()),
+        Err(StoreError::Meta { .. } | StoreError::Damaged(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     if let Some(prev) = &previous {
         if prev.inputs == inputs {
             if let Some(summary) = &prev.summary {
@@ -249,7 +255,7 @@ fn analyze_one(
     } else {
         (Vec::new(), snapshots.clone())
     };
-    let cache = if options.count_lines {
+    let cache = if options.count_lines && previous.is_some() {
         load_blob_cache(store, name)?
     } else {
         BlobCache::default()
@@ -389,6 +395,7 @@ fn analyze_one(
         age_key: age_key_now,
         age_tip,
         age_applied,
+        files: Default::default(),
     };
     store.save_repo(&meta, &mut frames, &carry)?;
     clock.lap("tables + store");

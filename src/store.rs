@@ -51,6 +51,8 @@ pub enum StoreError {
     },
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
+    #[error("{}: damaged (not as temper wrote it); run `temper analyze` again to rebuild it", .0.display())]
+    Damaged(PathBuf),
     #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
     BadName { name: String, reason: &'static str },
     #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
@@ -127,6 +129,10 @@ pub struct RepoMeta {
     pub age_tip: String,
     #[serde(default)]
     pub age_applied: usize,
+    /// Each file of the generation with its size and FNV-1a fingerprint, `SIZE:HEX`, so a
+    /// damaged table is noticed even when nothing else changed (see [`Store::verify`]).
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// An opened store.
@@ -225,7 +231,8 @@ impl Store {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
         fs::create_dir(&staging).map_err(io_err(&staging))?;
-        let live = read_current(&dir)?;
+        // A damaged CURRENT is replaced (nothing is carried from it).
+        let live = read_current(&dir).ok().flatten();
         if let Err(e) = stage(&dir, &staging, live.as_deref(), meta, tables, carry) {
             // A failed write (a full disk) must not leave its partial copy to fill the disk.
             let _ = fs::remove_dir_all(&staging);
@@ -312,6 +319,21 @@ impl Store {
             });
         }
         Ok(tables::read_parquet(&path)?)
+    }
+
+    /// Checks that every file of `meta`'s generation is as it was written (size and
+    /// fingerprint); the first that is not is returned as an error.
+    pub fn verify(&self, meta: &RepoMeta) -> Result<(), StoreError> {
+        let dir = self.repos_dir().join(dir_name(&meta.name));
+        let generation =
+            read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+        let found = fingerprints(&dir.join(&generation))?;
+        for (name, expected) in &meta.files {
+            if found.get(name) != Some(expected) {
+                return Err(StoreError::Damaged(dir.join(&generation).join(name)));
+            }
+        }
+        Ok(())
     }
 
     /// A repository's stored metadata, if it is in the store.
@@ -490,8 +512,25 @@ fn stage(
             }
         }
     }
-    let meta_text = serde_json::to_vec_pretty(meta).expect("meta serialises");
+    let mut meta = meta.clone();
+    meta.files = fingerprints(staging)?;
+    let meta_text = serde_json::to_vec_pretty(&meta).expect("meta serialises");
     write_synced(&staging.join(META), |w| w.write_all(&meta_text))
+}
+
+/// `SIZE:HEX` of every file in `dir` (the metadata file excepted).
+fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == META {
+            continue;
+        }
+        let path = entry.path();
+        let bytes = fs::read(&path).map_err(io_err(&path))?;
+        out.insert(name, format!("{}:{:016x}", bytes.len(), fnv1a(&bytes)));
+    }
+    Ok(out)
 }
 
 /// Removes what killed runs left in the store: staging directories (`repos/*/tmp-*`) and
@@ -566,7 +605,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {
     let path = dir.join(CURRENT);
     match fs::read_to_string(&path) {
-        Ok(text) => Ok(Some(text.trim().to_string())),
+        // Only a generation name temper writes (`g` and digits) is followed: a tampered CURRENT
+        // cannot point reads outside the repository's directory.
+        Ok(text) => {
+            let name = text.trim();
+            let digits = name.strip_prefix('g').unwrap_or_default();
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(StoreError::Damaged(path));
+            }
+            Ok(Some(name.to_string()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_err(&path)(e)),
     }

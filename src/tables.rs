@@ -168,6 +168,11 @@ pub enum TableError {
     },
     #[error("stored table is invalid: {0}")]
     Invalid(&'static str),
+    #[error("{}: damaged table ({message}); run `temper analyze` again to rebuild it", .path.display())]
+    Damaged {
+        path: std::path::PathBuf,
+        message: String,
+    },
 }
 
 fn repo_column(repo: &str, height: usize) -> Column {
@@ -1020,7 +1025,12 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
         path: path.to_owned(),
         source,
     })?;
-    Ok(ParquetReader::new(file).finish()?)
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|e| TableError::Damaged {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
 }
 
 /// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets.

@@ -700,3 +700,40 @@ fn a_blob_over_the_limit_is_never_inflated() {
     let (n, _) = finding(&store, "big", "oversized_blob");
     assert_eq!(n, 2, "both versions of big.c");
 }
+
+#[test]
+fn a_damaged_store_is_noticed_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let expected = export_csv(&store, "activity", None);
+    let dir = store.join("repos/replaced");
+    let live = std::fs::read_to_string(dir.join("CURRENT")).unwrap();
+    // One byte of a table changes: the next run with unchanged inputs notices and rebuilds.
+    let table = dir.join(live.trim()).join("activity.parquet");
+    let mut bytes = std::fs::read(&table).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&table, bytes).unwrap();
+    let out = analyze_bounded(&repo, &store, &[]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("unchanged"));
+    assert_eq!(export_csv(&store, "activity", None), expected);
+    // CURRENT pointing outside the repository's directory is refused by every reader.
+    std::fs::write(dir.join("CURRENT"), "../../../../etc").unwrap();
+    let export = temper()
+        .args([
+            "export", "--table", "activity", "--format", "csv", "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(export.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(
+        stderr.contains("CURRENT") && stderr.contains("damaged"),
+        "{stderr}"
+    );
+    analyze_bounded(&repo, &store, &[]);
+    assert_eq!(export_csv(&store, "activity", None), expected);
+}
