@@ -85,6 +85,9 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
         .into_iter()
         .filter(|m| options.repos.is_empty() || options.repos.contains(&m.name))
         .collect();
+    if metas.is_empty() {
+        return Err(StoreError::Empty.into());
+    }
     for name in &options.repos {
         if !metas.iter().any(|m| &m.name == name) {
             return Err(StoreError::UnknownRepo(name.clone()).into());

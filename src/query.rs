@@ -67,6 +67,9 @@ impl Tables {
     pub fn load(store: &Path) -> Result<Tables, QueryError> {
         let store = Store::open(store)?;
         let repos: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+        if repos.is_empty() {
+            return Err(StoreError::Empty.into());
+        }
         let context = SQLContext::new();
         for table in Table::PUBLIC {
             let mut stacked: Option<DataFrame> = None;

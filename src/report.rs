@@ -108,6 +108,9 @@ pub struct ReportOutcome {
 /// Said of each project mined with `--activity-only` (after its name).
 const ACTIVITY_ONLY: &str = "was mined with --activity-only: it has commits and contributors but no lines of code, churn or code age, so those figures are empty for it and the maturity factors that need them score nothing.";
 
+/// Said of each project none of whose commits has a plausible date.
+const NO_PLAUSIBLE_MONTH: &str = "has no commit with a plausible date (every one is dated at or before 1970-01-01 or after the analysis), so it has no months, no charts and no monthly figures; the data-quality findings list its commits.";
+
 struct Section {
     title: &'static str,
     query: &'static str,
@@ -173,6 +176,18 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         });
     }
 
+    // What the report cannot show, said where a reader looks first.
+    let mut undated = Vec::new();
+    let mut notes = Vec::new();
+    for repo in &repos {
+        if store.load(repo, tables::Table::Activity)?.height() == 0 {
+            undated.push(repo.clone());
+            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH));
+        }
+        if store.load_optional(repo, tables::Table::Age)?.is_none() {
+            notes.push((repo.clone(), ACTIVITY_ONLY));
+        }
+    }
     let mut figures = Vec::new();
     let mut chart = |kind: ChartKind, chosen: &[String], align: Align, stem: String| {
         let png = charts_dir.join(format!("{}.png", crate::store::dir_name(&stem)));
@@ -208,20 +223,28 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     } else {
         Align::Calendar
     };
-    chart(
-        ChartKind::LastYear,
-        &repos,
-        Align::Calendar,
-        "last-year".into(),
-    )?;
-    chart(ChartKind::Commits, &repos, align, "commits".into())?;
-    chart(
-        ChartKind::Contributors,
-        &repos,
-        align,
-        "contributors".into(),
-    )?;
-    for repo in &repos {
+    // Charts need plausible months; projects without any are named in a note instead.
+    let dated: Vec<String> = repos
+        .iter()
+        .filter(|r| !undated.contains(r))
+        .cloned()
+        .collect();
+    if !dated.is_empty() {
+        chart(
+            ChartKind::LastYear,
+            &dated,
+            Align::Calendar,
+            "last-year".into(),
+        )?;
+        chart(ChartKind::Commits, &dated, align, "commits".into())?;
+        chart(
+            ChartKind::Contributors,
+            &dated,
+            align,
+            "contributors".into(),
+        )?;
+    }
+    for repo in &dated {
         let one = std::slice::from_ref(repo);
         for (kind, what) in [
             (ChartKind::Loc, "loc"),
@@ -240,13 +263,6 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         }
     }
 
-    // What the report cannot show, said where a reader looks first.
-    let mut notes = Vec::new();
-    for repo in &repos {
-        if store.load_optional(repo, tables::Table::Age)?.is_none() {
-            notes.push(repo.clone());
-        }
-    }
     let md = options.out.join("report.md");
     let markdown = markdown(&repos, &notes, &sections, &figures);
     write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
@@ -340,17 +356,13 @@ fn fill(template: &str, projects: &str, sections: &str, charts: &str) -> String 
 
 fn markdown(
     repos: &[String],
-    notes: &[String],
+    notes: &[(String, &str)],
     sections: &[Section],
     figures: &[Figure],
 ) -> String {
     let mut out = String::new();
-    for repo in notes {
-        let _ = write!(
-            out,
-            "\n**Note:** {} {ACTIVITY_ONLY}\n",
-            crate::text::markdown(repo)
-        );
+    for (repo, note) in notes {
+        let _ = write!(out, "\n**Note:** {} {note}\n", crate::text::markdown(repo));
     }
     for s in sections {
         let (header, rows) = cells(&s.frame);
@@ -403,12 +415,17 @@ fn markdown(
     fill(MARKDOWN_TEMPLATE, &projects.join(", "), &out, &charts)
 }
 
-fn html(repos: &[String], notes: &[String], sections: &[Section], figures: &[Figure]) -> String {
+fn html(
+    repos: &[String],
+    notes: &[(String, &str)],
+    sections: &[Section],
+    figures: &[Figure],
+) -> String {
     let mut out = String::new();
-    for repo in notes {
+    for (repo, note) in notes {
         let _ = writeln!(
             out,
-            "<p class=\"note\"><strong>Note:</strong> {} {ACTIVITY_ONLY}</p>",
+            "<p class=\"note\"><strong>Note:</strong> {} {note}</p>",
             crate::text::html(repo)
         );
     }

@@ -737,3 +737,144 @@ fn a_damaged_store_is_noticed_and_rebuilt() {
     analyze_bounded(&repo, &store, &[]);
     assert_eq!(export_csv(&store, "activity", None), expected);
 }
+
+/// `temper ARGS`, which must fail with exit 1 and a one-line message holding every `needle`.
+fn fails_clearly(args: &[&std::ffi::OsStr], needles: &[&str]) {
+    let out = bounded(args, Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: wanted {needle:?} in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn inputs_that_cannot_be_mined_get_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fixtures(tmp.path());
+    let store = tmp.path().join("store");
+    let analyze = |name: &str, needles: &[&str]| {
+        let repo = root.join(name);
+        fails_clearly(
+            &[
+                "analyze".as_ref(),
+                repo.as_os_str(),
+                "--store".as_ref(),
+                store.as_os_str(),
+            ],
+            needles,
+        );
+    };
+    analyze("sha256", &["SHA-256"]);
+    analyze("symloop", &["refs/heads/a -> refs/heads/b -> refs/heads/a"]);
+    // A truncated pack holding the tip: the tip is named and the damage said.
+    let packed = tmp.path().join("packed");
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--no-local",
+            root.join("replaced").to_str().unwrap(),
+            "packed",
+        ],
+    );
+    git(&packed, &["repack", "-q", "-a", "-d"]);
+    let pack = std::fs::read_dir(packed.join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&pack)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    fails_clearly(
+        &[
+            "analyze".as_ref(),
+            packed.as_os_str(),
+            "--store".as_ref(),
+            store.as_os_str(),
+        ],
+        &["cannot be read", "git fsck"],
+    );
+    assert!(!store.exists(), "nothing was written");
+    // An empty store: query and dataset say so.
+    std::fs::create_dir_all(&store).unwrap();
+    analyze_bounded(&root.join("epoch"), &store, &[]);
+    std::fs::remove_dir_all(store.join("repos")).unwrap();
+    let sql = tmp.path().join("q.sql");
+    std::fs::write(&sql, "SELECT * FROM data_quality").unwrap();
+    fails_clearly(
+        &[
+            "query".as_ref(),
+            sql.as_os_str(),
+            "--store".as_ref(),
+            store.as_os_str(),
+        ],
+        &["no repositories"],
+    );
+    let out = tmp.path().join("ds");
+    fails_clearly(
+        &[
+            "dataset".as_ref(),
+            "--store".as_ref(),
+            store.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        &["no repositories"],
+    );
+    // Damaged Parquet names its file.
+    let store2 = tmp.path().join("store2");
+    analyze_bounded(&root.join("replaced"), &store2, &[]);
+    let dir = store2.join("repos/replaced");
+    let live = std::fs::read_to_string(dir.join("CURRENT")).unwrap();
+    std::fs::write(dir.join(live.trim()).join("loc.parquet"), "not parquet").unwrap();
+    fails_clearly(
+        &[
+            "export".as_ref(),
+            "--table".as_ref(),
+            "loc".as_ref(),
+            "--format".as_ref(),
+            "csv".as_ref(),
+            "--store".as_ref(),
+            store2.as_os_str(),
+        ],
+        &["loc.parquet", "damaged"],
+    );
+}
+
+#[test]
+fn no_plausible_month_and_a_tree_that_is_a_blob_are_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fixtures(tmp.path());
+    let store = tmp.path().join("store");
+    // Every commit dated 1970: analysed, and the report says why it shows no months.
+    analyze_bounded(&root.join("epoch"), &store, &[]);
+    let out = tmp.path().join("report");
+    report("--store", &store, &out);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("epoch has no commit with a plausible date"),
+        "{md}"
+    );
+    // The tip's tree header names a blob: git reads both commits; the tree is unreadable.
+    let repo = root.join("blobtree");
+    let blob = git(&repo, &["rev-parse", "main~1:a.c"]);
+    let store = tmp.path().join("store2");
+    analyze_bounded(&repo, &store, &[]);
+    let count = git(&repo, &["rev-list", "--count", "main"]);
+    assert_eq!(
+        (export_csv(&store, "commits", None).len() - 1).to_string(),
+        count.trim()
+    );
+    let (n, examples) = finding(&store, "blobtree", "corrupt_object");
+    assert!(n >= 1 && examples.contains(blob.trim()), "{n} {examples}");
+}

@@ -26,6 +26,21 @@ pub enum OpenError {
     UnknownRef { path: PathBuf, reference: String },
     #[error("{}: '{reference}' does not name a commit", .path.display())]
     NotACommit { path: PathBuf, reference: String },
+    #[error("{}: '{reference}' names {id}, which cannot be read ({message}); the repository is damaged (a truncated pack or index?): `git fsck` tells more", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        reference: String,
+        id: ObjectId,
+        message: String,
+    },
+    #[error("{}: the symbolic ref {name} points at itself through {chain}; fix HEAD or pass --ref", .path.display())]
+    SymrefLoop {
+        path: PathBuf,
+        name: String,
+        chain: String,
+    },
+    #[error("{}: a SHA-256 repository; temper reads SHA-1 repositories only (its git library does not read SHA-256 ones yet)", .0.display())]
+    Sha256(PathBuf),
 }
 
 /// A repository ready to be walked.
@@ -61,11 +76,16 @@ pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
         "core.bigFileThreshold={}",
         crate::loc::MAX_BLOB_BYTES
     )]);
-    let mut repo =
-        gix::discover_opts(path, Default::default(), options).map_err(|e| OpenError::Open {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+    let mut repo = gix::discover_opts(path, Default::default(), options).map_err(|e| {
+        if is_sha256(path) {
+            OpenError::Sha256(path.to_owned())
+        } else {
+            OpenError::Open {
+                path: path.to_owned(),
+                message: e.to_string(),
+            }
+        }
+    })?;
     repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
     let reference_text = reference.unwrap_or("HEAD").to_string();
     let tip = match reference {
@@ -101,6 +121,7 @@ fn resolve_head(repo: &gix::Repository, path: &Path) -> Result<ObjectId, OpenErr
             .referent_name()
             .map(|n| n.as_bstr().to_string())
             .unwrap_or_else(|| "HEAD".into());
+        symref_loop(repo, path, &head)?;
         Err(OpenError::UnbornHead {
             path: path.to_owned(),
             head,
@@ -131,11 +152,52 @@ fn peel_to_commit(
         path: path.to_owned(),
         reference: spec.to_string(),
     };
-    let object = repo.find_object(id).map_err(|_| not_a_commit())?;
+    let object = repo.find_object(id).map_err(|e| OpenError::Unreadable {
+        path: path.to_owned(),
+        reference: spec.to_string(),
+        id,
+        message: e.to_string(),
+    })?;
     object
         .peel_to_commit()
         .map(|c| c.id)
         .map_err(|_| not_a_commit())
+}
+
+/// Whether the repository at or above `path` declares the SHA-256 object format.
+fn is_sha256(path: &Path) -> bool {
+    let Ok((found, _)) = gix::discover::upwards(path) else {
+        return false;
+    };
+    let (git_dir, _) = found.into_repository_and_work_tree_directories();
+    std::fs::read_to_string(git_dir.join("config")).is_ok_and(|config| {
+        config.lines().any(|l| {
+            let l = l.trim().to_ascii_lowercase().replace(' ', "");
+            l == "objectformat=sha256"
+        })
+    })
+}
+
+/// Fails when the symbolic ref `name` (HEAD's referent) leads back to itself.
+fn symref_loop(repo: &gix::Repository, path: &Path, name: &str) -> Result<(), OpenError> {
+    let mut seen = vec![name.to_string()];
+    let mut next = name.to_string();
+    while let Ok(Some(reference)) = repo.try_find_reference(next.as_str()) {
+        let gix::refs::TargetRef::Symbolic(target) = reference.target() else {
+            return Ok(());
+        };
+        next = target.as_bstr().to_string();
+        if seen.contains(&next) {
+            seen.push(next.clone());
+            return Err(OpenError::SymrefLoop {
+                path: path.to_owned(),
+                name: name.to_string(),
+                chain: seen.join(" -> "),
+            });
+        }
+        seen.push(next.clone());
+    }
+    Ok(())
 }
 
 fn default_name(workdir: Option<&Path>, git_dir: &Path) -> String {
