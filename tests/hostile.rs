@@ -878,3 +878,26 @@ fn no_plausible_month_and_a_tree_that_is_a_blob_are_findings() {
     let (n, examples) = finding(&store, "blobtree", "corrupt_object");
     assert!(n >= 1 && examples.contains(blob.trim()), "{n} {examples}");
 }
+
+#[test]
+fn chart_svgs_stay_well_formed_xml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("replaced");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &["--name", "<&\"'>"]);
+    let svg = tmp.path().join("c.svg");
+    run_ok(
+        temper()
+            .args(["chart", "commits", "--title", "a\u{1}b<c>", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&svg),
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let texts: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        texts.contains("a\u{fffd}b<c>") && texts.contains("<&\"'>"),
+        "{texts}"
+    );
+}

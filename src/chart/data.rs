@@ -410,7 +410,8 @@ impl Frame {
             ),
         };
         ChartSpec {
-            title: options.title.clone().unwrap_or(title),
+            // Text that XML cannot hold would make the SVG unreadable.
+            title: crate::text::xml_safe(&options.title.clone().unwrap_or(title)),
             subtitle,
             x_label,
             y_label: y_label.to_string(),
