@@ -176,18 +176,12 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         });
     }
 
-    // What the report cannot show, said where a reader looks first.
-    let mut undated = Vec::new();
-    let mut notes = Vec::new();
-    for repo in &repos {
-        if store.load(repo, tables::Table::Activity)?.height() == 0 {
-            undated.push(repo.clone());
-            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH));
-        }
-        if store.load_optional(repo, tables::Table::Age)?.is_none() {
-            notes.push((repo.clone(), ACTIVITY_ONLY));
-        }
-    }
+    let notes = notes(&store, &repos)?;
+    let undated: Vec<&String> = notes
+        .iter()
+        .filter(|(_, note)| *note == NO_PLAUSIBLE_MONTH)
+        .map(|(repo, _)| repo)
+        .collect();
     let mut figures = Vec::new();
     let mut chart = |kind: ChartKind, chosen: &[String], align: Align, stem: String| {
         let png = charts_dir.join(format!("{}.png", crate::store::dir_name(&stem)));
@@ -272,6 +266,21 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
     files.push(html_path);
     Ok(ReportOutcome { repos, files })
+}
+
+/// What the report cannot show of each project, said where a reader looks first: projects with
+/// no plausible month, and projects mined with `--activity-only`.
+fn notes(store: &Store, repos: &[String]) -> Result<Vec<(String, &'static str)>, ReportError> {
+    let mut notes = Vec::new();
+    for repo in repos {
+        if store.load(repo, tables::Table::Activity)?.height() == 0 {
+            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH));
+        }
+        if store.load_optional(repo, tables::Table::Age)?.is_none() {
+            notes.push((repo.clone(), ACTIVITY_ONLY));
+        }
+    }
+    Ok(notes)
 }
 
 fn write_file(

@@ -2,8 +2,8 @@
 //! whatever they are written into, in one place.
 //!
 //! - HTML: the five characters with a meaning ([`html`]).
-//! - Markdown: every ASCII punctuation character that can start markup is backslash-escaped
-//!   (CommonMark renders `\[` as `[`), and line breaks become spaces, so a repository named
+//! - Markdown: the characters that can open markup are backslash-escaped (CommonMark renders
+//!   `\[` as `[`), and line breaks become spaces, so a repository named
 //!   `[x](javascript:alert(3))` or `<script>` is shown as text, never as a link or a tag, and a
 //!   `|` cannot split a table cell ([`markdown`]).
 //! - The terminal: control characters (escape sequences, NUL, carriage returns) are shown
@@ -26,15 +26,23 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// `text` escaped for Markdown inline text (a paragraph or a table cell).
+/// `text` escaped for Markdown inline text (a paragraph or a table cell): the characters that
+/// can open a link, an image, inline HTML, an entity, code, emphasis, strikethrough or a table
+/// cell are backslash-escaped; `_` only at a word's edge, so `snake_case` stays readable.
 pub fn markdown(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for (i, &ch) in chars.iter().enumerate() {
+        let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
         match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '&' | '|' | '!' | '~'
-            | '#' | '{' | '}' | '"' | '=' | ':' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
                 out.push('\\');
                 out.push(ch);
+            }
+            '_' if !(word(i.checked_sub(1).and_then(|j| chars.get(j)))
+                && word(chars.get(i + 1))) =>
+            {
+                out.push_str("\\_");
             }
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => out.extend(c.escape_default()),
@@ -128,10 +136,11 @@ mod tests {
     fn markdown_shows_markup_as_text() {
         assert_eq!(
             markdown("[x](javascript:alert(3))"),
-            "\\[x\\]\\(javascript\\:alert\\(3\\)\\)"
+            "\\[x\\](javascript:alert(3))"
         );
         assert_eq!(markdown("<script>|a\nb"), "\\<script\\>\\|a b");
         assert_eq!(markdown("cloud-hypervisor 1.5"), "cloud-hypervisor 1.5");
+        assert_eq!(markdown("last_month _x_ &lt;"), "last_month \\_x\\_ \\&lt;");
     }
 
     #[test]
