@@ -145,3 +145,17 @@ fn churn_respects_the_path_scope_and_incremental_runs() {
         .all(|a| *a == "two@example.org"));
     same_as_fresh("mailmap");
 }
+
+#[test]
+fn renames_are_paired_as_git_pairs_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_renames.sh", tmp.path(), "renames");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // git's pairs, hand-checked in make_renames.sh: c2 +52 -2 (3 files: the 96 % pair, not the
+    // 76 % one), c3 +61 -11, c4 +0 -50, c5 +34 -34.
+    let expected = numstat_paths(&repo, "HEAD", &[]);
+    assert_eq!(stored_churn(&store, "renames"), expected);
+    let c2 = git(&repo, &["rev-parse", "HEAD~4"]);
+    assert_eq!(expected[c2.trim()], (52, 2, 2));
+}

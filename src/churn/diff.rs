@@ -1,7 +1,8 @@
 //! One tree diff as git makes it, surviving missing blobs.
 //!
 //! Churn and line age both compare a commit's tree with its parent's, with git's default rename
-//! detection (50 % similarity, up to 1000 candidates, no copies). In a partial or damaged clone
+//! detection (50 % similarity, up to 1000 candidates, no copies), paired as git pairs them
+//! ([`super::renames`]). In a partial or damaged clone
 //! some blobs are absent; git's rename detection then proceeds with what it can read, and so
 //! does this one: an absent blob reads as empty (so it pairs with nothing), is recorded once, and
 //! the change that names it counts as a changed file whose lines are unknown. Such a blob costs
@@ -135,23 +136,28 @@ pub(crate) fn for_each_change(
     };
     let new = repo.find_tree(new).ok()?;
     let mut state = gix::diff::tree::State::default();
-    let outcome = gix::diff::tree_with_rewrites(
+    let mut changes = Vec::new();
+    gix::diff::tree_with_rewrites(
         gix::objs::TreeRefIter::from_bytes(&old.data, old.id.kind()),
         gix::objs::TreeRefIter::from_bytes(&new.data, new.id.kind()),
         renames,
         &mut state,
         objects,
         |change| {
-            each(change);
+            changes.push(change.into_owned());
             Ok(gix::diff::tree_with_rewrites::Action::Continue(()))
         },
         Options {
             location: Some(gix::diff::tree::recorder::Location::Path),
-            rewrites: Some(gix::diff::Rewrites::default()),
+            // Renames are paired as git pairs them (see `renames`), not by gix's tracker.
+            rewrites: None,
         },
-    );
-    renames.clear_resource_cache_keep_allocation();
-    outcome.ok().map(drop)
+    )
+    .ok()?;
+    for change in super::renames::pair(changes, objects) {
+        each(change.to_ref());
+    }
+    Some(())
 }
 
 /// `change` as `git log -- PATHSPEC` sees it under `scope`: git limits the tree diff to the

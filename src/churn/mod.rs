@@ -20,6 +20,7 @@ use crate::scope::Scope;
 
 pub mod age;
 pub(crate) mod diff;
+mod renames;
 
 /// Per-thread diff state, made at most once per pool thread for a whole run: making one is not
 /// free (gix reads the tip's tree for attributes), and rayon's `map_init` would make one per
