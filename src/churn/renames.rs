@@ -221,7 +221,7 @@ fn inexact(
         kept.extend(best);
     }
     // A stable sort: equal pairs keep destination order, then source order.
-    kept.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    kept.sort_by_key(|k| std::cmp::Reverse((k.0, k.1)));
     for (_, _, d, s) in kept {
         if destinations[d].used || sources[s].used {
             continue;
