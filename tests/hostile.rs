@@ -901,3 +901,15 @@ fn chart_svgs_stay_well_formed_xml() {
         "{texts}"
     );
 }
+
+#[test]
+fn a_tree_out_of_order_diffs_as_git_diffs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = fixtures(tmp.path()).join("unsorted");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    assert_eq!(
+        stored_churn(&store, "unsorted"),
+        numstat_paths(&repo, "main", &[])
+    );
+}

@@ -165,15 +165,15 @@ pub fn track(
                 on_link();
                 workers.with(
                     || super::diff_worker(&shared),
-                    |(local, caches)| {
-                        let (renames, lines) = caches.as_mut()?;
+                    |(local, renames)| {
+                        let renames = renames.as_mut()?;
                         let parent = i.checked_sub(1).map(|p| chain[p].tree);
                         let ctx = Ctx {
                             repo: local,
                             detector: &detector,
                             config: &config,
                         };
-                        link_changes(&ctx, renames, lines, parent, chain[i].tree)
+                        link_changes(&ctx, renames, parent, chain[i].tree)
                     },
                 )
             })
@@ -352,7 +352,6 @@ struct Ctx<'a> {
 fn link_changes(
     ctx: &Ctx<'_>,
     renames: &mut gix::diff::blob::Platform,
-    lines: &mut gix::diff::blob::Platform,
     parent_tree: Option<ObjectId>,
     tree: ObjectId,
 ) -> Option<Vec<FileChange>> {
@@ -360,8 +359,8 @@ fn link_changes(
     let objects = super::diff::Tolerant::new(ctx.repo);
     let mut out = Vec::new();
     super::diff::for_each_change(ctx.repo, &objects, renames, parent_tree, tree, |change| {
-        let mut put = |from: Option<&BStr>, path: &BStr, previous: Option<ObjectId>, id| {
-            put(ctx, change, lines, &objects, from, path, previous, id)
+        let put = |from: Option<&BStr>, path: &BStr, previous: Option<ObjectId>, id| {
+            put(ctx, change, &objects, from, path, previous, id)
         };
         match change {
             ChangeRef::Deletion {
@@ -422,7 +421,6 @@ fn link_changes(
                 }
             }
         }
-        lines.clear_resource_cache_keep_allocation();
     })?;
     Some(out)
 }
@@ -432,7 +430,6 @@ fn link_changes(
 fn put(
     ctx: &Ctx<'_>,
     change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
-    cache: &mut gix::diff::blob::Platform,
     objects: &super::diff::Tolerant<'_>,
     from: Option<&BStr>,
     path: &BStr,
@@ -457,7 +454,7 @@ fn put(
         // A new file: every line is new, no diff needed.
         new_file_lines(ctx, blob)
     } else {
-        line_diff(change, cache, objects)
+        line_diff(change, objects)
     };
     let (language, edit) = match fresh {
         Some((edit, head)) => {
@@ -540,24 +537,11 @@ fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {
 /// `None` when git would treat either side as binary or a blob cannot be read.
 fn line_diff(
     change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
-    cache: &mut gix::diff::blob::Platform,
     objects: &super::diff::Tolerant<'_>,
 ) -> Option<(Edit, Vec<u8>)> {
-    use gix::diff::blob::platform::prepare_diff::Operation;
-    use gix::diff::blob::platform::resource::Data;
-    let prepared = super::diff::prepare_lines(cache, change, objects)?;
-    let Operation::InternalDiff { algorithm } = prepared.operation else {
-        return None;
-    };
-    let head = match prepared.new.data {
-        Data::Buffer { buf, .. } => buf[..buf.len().min(128)].to_vec(),
-        _ => Vec::new(),
-    };
-    let input = gix::diff::blob::InternedInput::new(
-        prepared.old.intern_source(),
-        prepared.new.intern_source(),
-    );
-    let mut diff = gix::diff::blob::Diff::compute(algorithm, &input);
+    let (old, new) = super::diff::texts(&change, objects)?;
+    let head = new[..new.len().min(128)].to_vec();
+    let (mut diff, input) = super::diff::line_diff(&old, &new);
     diff.postprocess_lines(&input);
     let hunks = diff
         .hunks()

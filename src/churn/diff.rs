@@ -212,12 +212,44 @@ pub(crate) fn gitlink_lines(change: &ChangeRef<'_>) -> Option<(u64, u64)> {
     (is_link(old) || is_link(new)).then(|| (u64::from(is_link(new)), u64::from(is_link(old))))
 }
 
-/// Points `lines` at the two sides of `change` for a line diff.
-pub(crate) fn prepare_lines<'c>(
-    lines: &'c mut gix::diff::blob::Platform,
-    change: ChangeRef<'_>,
-    objects: &Tolerant<'_>,
-) -> Option<gix::diff::blob::platform::prepare_diff::Outcome<'c>> {
-    lines.set_resource_by_change(change, objects).ok()?;
-    lines.prepare_diff().ok()
+/// The bytes of blob `id` when git would diff it as text: readable, within
+/// [`crate::loc::MAX_BLOB_BYTES`] (sized from its header first, so a bigger blob is never
+/// inflated) and without a NUL in its first 8,000 bytes (git's `buffer_is_binary`; gix's own rule
+/// would also call text with other control bytes binary). An absent blob reads as empty.
+pub(crate) fn text(objects: &Tolerant<'_>, id: &gix::oid) -> Option<Vec<u8>> {
+    let size = objects.try_header(id).ok().flatten()?.size;
+    if size > crate::loc::MAX_BLOB_BYTES {
+        return None;
+    }
+    let mut buf = Vec::new();
+    let data = objects.try_find(id, &mut buf).ok().flatten()?.data.to_vec();
+    (!data[..data.len().min(8000)].contains(&0)).then_some(data)
+}
+
+/// Both sides of `change` as text (an absent side, a tree or a gitlink is empty); `None` when
+/// either side is binary to git.
+pub(crate) fn texts(change: &ChangeRef<'_>, objects: &Tolerant<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
+    let read = |side: Side| match side {
+        Some((mode, id)) if !mode.is_tree() && !mode.is_commit() => text(objects, &id),
+        _ => Some(Vec::new()),
+    };
+    let (old, new) = sides(change);
+    Some((read(old)?, read(new)?))
+}
+
+/// The line diff git's numstat makes: lines keep their terminators (a last line that gains its
+/// newline is one line removed and one added), Myers as `diff.algorithm` defaults to.
+pub(crate) fn line_diff<'a>(
+    old: &'a [u8],
+    new: &'a [u8],
+) -> (
+    gix::diff::blob::Diff,
+    gix::diff::blob::InternedInput<&'a [u8]>,
+) {
+    let input = gix::diff::blob::InternedInput::new(
+        gix::diff::blob::sources::byte_lines(old),
+        gix::diff::blob::sources::byte_lines(new),
+    );
+    let diff = gix::diff::blob::Diff::compute(gix::diff::blob::Algorithm::Myers, &input);
+    (diff, input)
 }

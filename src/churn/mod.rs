@@ -53,21 +53,14 @@ impl<T> Workers<T> {
 /// Object cache per diff worker: consecutive commits share most trees and blobs.
 pub(crate) const WORKER_OBJECT_CACHE_BYTES: usize = 64 << 20;
 
-/// A worker's repository handle and its two diff caches (one for rename detection inside the
-/// tree diff, one for the line diffs of the changes it reports).
-pub(crate) type DiffWorker = (
-    gix::Repository,
-    Option<(gix::diff::blob::Platform, gix::diff::blob::Platform)>,
-);
+/// A worker's repository handle and the resource cache its tree diffs need.
+pub(crate) type DiffWorker = (gix::Repository, Option<gix::diff::blob::Platform>);
 
 pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
     let mut local = shared.to_thread_local();
     local.object_cache_size(WORKER_OBJECT_CACHE_BYTES);
-    let caches = local
-        .diff_resource_cache_for_tree_diff()
-        .ok()
-        .zip(local.diff_resource_cache_for_tree_diff().ok());
-    (local, caches)
+    let cache = local.diff_resource_cache_for_tree_diff().ok();
+    (local, cache)
 }
 
 /// One commit's churn.
@@ -118,9 +111,8 @@ pub fn churn(
             };
             workers.with(
                 || diff_worker(&shared),
-                |(local, caches)| {
-                    let (renames, lines) = caches.as_mut()?;
-                    commit_churn(local, renames, lines, parent_tree, c.tree, scope)
+                |(local, renames)| {
+                    commit_churn(local, renames.as_mut()?, parent_tree, c.tree, scope)
                 },
             )
         })
@@ -144,7 +136,6 @@ pub fn churn(
 fn commit_churn(
     repo: &gix::Repository,
     renames: &mut gix::diff::blob::Platform,
-    lines: &mut gix::diff::blob::Platform,
     parent_tree: Option<ObjectId>,
     tree: ObjectId,
     scope: &Scope,
@@ -167,37 +158,12 @@ fn commit_churn(
         if objects.touches_absent(&change) {
             return;
         }
-        if let Some((added, removed)) = line_counts(change, lines, &objects) {
-            total.lines_added += added;
-            total.lines_removed += removed;
+        // Binary content counts as a changed file with no lines, as numstat's `-`.
+        if let Some((old, new)) = diff::texts(&change, &objects) {
+            let (lines, _) = diff::line_diff(&old, &new);
+            total.lines_added += u64::from(lines.count_additions());
+            total.lines_removed += u64::from(lines.count_removals());
         }
-        lines.clear_resource_cache_keep_allocation();
     })?;
     Some((total, objects.into_missing()))
-}
-
-/// Lines added and removed by one change; `None` for binary content. Lines keep their
-/// terminators, as in git: a last line that gains or loses its newline is one line removed and
-/// one added (gix's own `line_counts` ignores terminators and would count nothing there).
-fn line_counts(
-    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
-    cache: &mut gix::diff::blob::Platform,
-    objects: &diff::Tolerant<'_>,
-) -> Option<(u64, u64)> {
-    use gix::diff::blob::platform::prepare_diff::Operation;
-    let prepared = diff::prepare_lines(cache, change, objects)?;
-    match prepared.operation {
-        Operation::InternalDiff { algorithm } => {
-            let input = gix::diff::blob::InternedInput::new(
-                prepared.old.intern_source(),
-                prepared.new.intern_source(),
-            );
-            let diff = gix::diff::blob::Diff::compute(algorithm, &input);
-            Some((
-                u64::from(diff.count_additions()),
-                u64::from(diff.count_removals()),
-            ))
-        }
-        Operation::ExternalCommand { .. } | Operation::SourceOrDestinationIsBinary => None,
-    }
 }

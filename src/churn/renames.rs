@@ -275,6 +275,11 @@ fn rewrite(
         else {
             continue;
         };
+        // A tree whose entries are out of order (some of git's own first trees) shows one file
+        // as deleted and added again; paired, it is unmodified, and git's output drops it.
+        if source_location == location && source_id == id && source_entry_mode == entry_mode {
+            continue;
+        }
         out.push(Change::Rewrite {
             source_location,
             source_entry_mode,
