@@ -903,7 +903,7 @@ fn chart_svgs_stay_well_formed_xml() {
 }
 
 #[test]
-fn a_tree_out_of_order_diffs_as_git_diffs_it() {
+fn old_trees_diff_as_git_diffs_them() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = fixtures(tmp.path()).join("unsorted");
     let store = tmp.path().join("store");

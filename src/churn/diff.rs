@@ -144,7 +144,14 @@ pub(crate) fn for_each_change(
         &mut state,
         objects,
         |change| {
-            changes.push(change.into_owned());
+            // git compares canonical modes: `100664` (old histories) is `100644`, so an entry
+            // whose content and canonical mode are unchanged is no change at all.
+            let unchanged = matches!(change, ChangeRef::Modification {
+                previous_entry_mode, previous_id, entry_mode, id, ..
+            } if previous_id == id && previous_entry_mode.kind() == entry_mode.kind());
+            if !unchanged {
+                changes.push(change.into_owned());
+            }
             Ok(gix::diff::tree_with_rewrites::Action::Continue(()))
         },
         Options {
