@@ -55,6 +55,8 @@ pub enum AnalyzeError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
 }
 
 /// What one repository's analysis produced.
@@ -93,12 +95,20 @@ pub fn analyze(
     options: &AnalyzeOptions,
     progress: &Progress,
 ) -> Result<Vec<RepoOutcome>, AnalyzeError> {
-    // Configure the global pool before anything uses it (tokei counts on it too); a pool that
-    // already exists (a second call in one process) keeps its size.
-    let _ = rayon::ThreadPoolBuilder::new()
+    // A pool of this call's own: every parallel step below runs in it (rayon uses the pool it
+    // is called from), so `threads` holds for this call whatever else the process runs.
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
-        .build_global();
+        .build()
+        .map_err(|e| AnalyzeError::Threads(e.to_string()))?;
+    pool.install(|| analyze_in_pool(options, progress))
+}
 
+/// [`analyze`] on the current rayon pool.
+fn analyze_in_pool(
+    options: &AnalyzeOptions,
+    progress: &Progress,
+) -> Result<Vec<RepoOutcome>, AnalyzeError> {
     let mut opened = Vec::with_capacity(options.repos.len());
     for spec in &options.repos {
         let repo = git::open(&spec.path, spec.reference.as_deref())?;

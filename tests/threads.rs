@@ -1,0 +1,65 @@
+//! Threads are a parameter of each call, not process state: in one process, analyses with 1 and
+//! with 4 threads (in either order) give byte-identical public tables.
+
+mod common;
+
+use common::*;
+use temper::analyze::{AnalyzeOptions, RepoSpec};
+use temper::tables::{Format, Table};
+
+fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize) {
+    let options = AnalyzeOptions {
+        repos: vec![RepoSpec {
+            path: repo.to_path_buf(),
+            reference: None,
+            name: Some("fixture".into()),
+        }],
+        store: store.to_path_buf(),
+        threads,
+        bots: temper::git::BotRule::default(),
+        count_lines: true,
+        scope: temper::scope::Scope::everything(),
+        now: 1_800_000_000,
+        lock: true,
+    };
+    temper::analyze::analyze(&options, &temper::progress::Progress::hidden()).unwrap();
+}
+
+fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
+    let store = temper::store::Store::open(store).unwrap();
+    Table::PUBLIC
+        .into_iter()
+        .map(|table| {
+            let mut df = store.load("fixture", table).unwrap();
+            let mut csv = Vec::new();
+            temper::tables::write_as(&mut df, Format::Csv, &mut csv).unwrap();
+            (table, csv)
+        })
+        .collect()
+}
+
+#[test]
+fn one_and_four_threads_give_identical_tables_in_one_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repos = [
+        build_fixture("make_age.sh", tmp.path(), "age"),
+        build_fixture("make_renames.sh", tmp.path(), "renames"),
+    ];
+    for (i, repo) in repos.iter().enumerate() {
+        // 4 then 1 for one fixture, 1 then 4 for the other: a pool made first must not stick.
+        let order = if i == 0 { [4, 1] } else { [1, 4] };
+        let stores: Vec<std::path::PathBuf> = order
+            .iter()
+            .map(|n| {
+                let store = tmp.path().join(format!("store-{i}-{n}"));
+                analyze_with(repo, &store, *n);
+                store
+            })
+            .collect();
+        let (a, b) = (tables(&stores[0]), tables(&stores[1]));
+        for ((table, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x.len() > 1, "{table:?} has rows");
+            assert_eq!(x, y, "{}: {table:?}", repo.display());
+        }
+    }
+}
