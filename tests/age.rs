@@ -3,12 +3,10 @@
 //! table, the median age and the new-code share, whose totals must also equal the `loc` table's
 //! lines.
 
-mod common;
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// The files of the fixture the `loc` table counts, by the fixture's hand-written rule: C, C
 /// header and Python by extension, and `run` by its python shebang. `notes.xyz` (unknown

@@ -1,13 +1,11 @@
 //! `temper analyze` and `temper export` on fixture repositories, checked against git itself and
 //! against the hand counts written in `tests/fixtures/make_history.sh`.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::common::*;
 use chrono::{DateTime, Datelike};
-use common::*;
 
 /// The activity table git implies: per UTC month of author time, excluding dates at or before
 /// the epoch, every month from first to last.

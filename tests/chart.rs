@@ -2,12 +2,10 @@
 //! PNGs decode at the requested size with drawn pixels in the plot area, SVGs are well-formed and
 //! carry the title, axis labels and legend entries, and bad requests fail with exit code 1.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use temper::chart::{Align, ChartKind, ChartOptions, ImageFormat, Plot, Series, ThemeName, XAxis};
 
 /// A store holding the age fixture (as `age`) and the history fixture (as `history`).

@@ -1,12 +1,10 @@
 //! Churn against `git log --numstat --no-merges` on the churn fixture, and the hand counts
 //! written in `tests/fixtures/make_churn.sh`.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn numstat(repo: &Path) -> BTreeMap<String, (u64, u64, u32)> {
     numstat_paths(repo, "HEAD", &[])

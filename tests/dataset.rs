@@ -1,9 +1,7 @@
 //! `temper dataset`: a shareable copy of the aggregate tables that names no person, records
 //! where each repository came from, and reads like a store for `query` and `chart`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_dataset_keeps_counts_and_provenance_and_no_identities() {

@@ -2,13 +2,11 @@
 //! git reads is dropped, a missing blob costs only its own lines. git itself is the oracle,
 //! read on the same repository (or, for the missing blob, before the blob was deleted).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn fixtures(dir: &Path) -> PathBuf {
     build_fixture("make_hostile.sh", dir, "hostile")

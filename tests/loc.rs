@@ -1,12 +1,10 @@
 //! The `loc` table against tokei's own CLI: for every month, temper's counts of the month-end
 //! snapshot must equal `tokei --hidden --no-ignore` over `git archive` of the same commit.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 type Row = (u64, u64, u64, u64); // files, code, comments, blanks
 type LocTable = BTreeMap<(String, String), (u64, u64, u64, u64, u64)>; // (month, language) -> files, code, comments, blanks, bytes

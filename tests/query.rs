@@ -2,11 +2,9 @@
 //! summary `analyze` prints (itself checked against `git log`), and a bad file fails with a
 //! message naming it and quoting the SQL.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 fn queries_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries")

@@ -1,9 +1,7 @@
 //! `temper report`: tables equal their queries, repository text is escaped in HTML and
 //! Markdown and neutralised in CSV, and the HTML needs no other file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn report_tables_are_their_queries_and_hostile_names_are_escaped() {

@@ -2,11 +2,9 @@
 //! gix, incremental runs equal to a fresh analysis, one failing project not stopping the others,
 //! a run killed mid-write leaving a store the next run completes, and the store lock.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// The age fixture (make_age.sh), a bare "origin" clone of it whose main is moved back to c5
 /// (2022-01, hand count: c6..c9 follow), and a config over origin (file://), a URL that does not

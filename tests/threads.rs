@@ -1,9 +1,7 @@
 //! Threads are a parameter of each call, not process state: in one process, analyses with 1 and
 //! with 4 threads (in either order) give byte-identical public tables.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use temper::analyze::{AnalyzeOptions, RepoSpec};
 use temper::tables::{Format, Table};
 

@@ -1,0 +1,18 @@
+//! temper's integration tests, one binary: each module drives the built `temper` binary (or the
+//! library) over fixture repositories made by the scripts in `tests/fixtures/`, with git, the
+//! tokei CLI or a hand count as the oracle. One binary links once, so a change rebuilds one test
+//! executable instead of one per file.
+
+mod common;
+
+mod age;
+mod analyze;
+mod chart;
+mod churn;
+mod dataset;
+mod hostile;
+mod loc;
+mod query;
+mod report;
+mod run;
+mod threads;
