@@ -50,15 +50,63 @@ pub struct ActivityRow {
     pub bus_factor: Option<u32>,
 }
 
-/// Kinds of data-quality finding, in the order they are reported.
-pub const FINDING_KINDS: [&str; 6] = [
-    "implausible_date",
-    "malformed_identity",
-    "missing_object",
-    "corrupt_object",
-    "oversized_blob",
-    "shallow_boundary",
-];
+/// A kind of data-quality finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingKind {
+    ImplausibleDate,
+    MalformedIdentity,
+    MissingObject,
+    CorruptObject,
+    OversizedBlob,
+    ShallowBoundary,
+}
+
+impl FindingKind {
+    /// Every kind, in the order they are reported.
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::ImplausibleDate,
+        FindingKind::MalformedIdentity,
+        FindingKind::MissingObject,
+        FindingKind::CorruptObject,
+        FindingKind::OversizedBlob,
+        FindingKind::ShallowBoundary,
+    ];
+
+    /// The name in the `data_quality` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::ImplausibleDate => "implausible_date",
+            FindingKind::MalformedIdentity => "malformed_identity",
+            FindingKind::MissingObject => "missing_object",
+            FindingKind::CorruptObject => "corrupt_object",
+            FindingKind::OversizedBlob => "oversized_blob",
+            FindingKind::ShallowBoundary => "shallow_boundary",
+        }
+    }
+
+    /// The kind named `name` in a stored table.
+    pub fn from_name(name: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// What a count of this kind is, for a note on stderr.
+    pub fn note(self) -> &'static str {
+        match self {
+            FindingKind::ImplausibleDate => {
+                "commits with implausible dates left out of monthly tables"
+            }
+            FindingKind::MalformedIdentity => {
+                "commits with malformed author or committer lines, read as git reads them"
+            }
+            FindingKind::MissingObject => "missing objects skipped (partial or damaged clone)",
+            FindingKind::CorruptObject => "unreadable objects skipped",
+            FindingKind::OversizedBlob => "blobs over the size limit counted without lines",
+            FindingKind::ShallowBoundary => {
+                "shallow-clone boundary commits (history beyond them is absent)"
+            }
+        }
+    }
+}
 
 /// Objects that could not be used, gathered from every stage of a run.
 #[derive(Debug, Clone, Default)]
@@ -206,22 +254,22 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
         .filter(|c| c.malformed > 0)
         .map(|c| c.id)
         .collect();
-    FINDING_KINDS
-        .iter()
+    FindingKind::ALL
+        .into_iter()
         .map(|kind| {
-            let ids: &[gix::ObjectId] = match *kind {
-                "implausible_date" => &implausible,
-                "malformed_identity" => &malformed,
-                "missing_object" => &problems.missing,
-                "corrupt_object" => &problems.corrupt,
-                "oversized_blob" => &problems.oversized,
-                _ => &problems.shallow,
+            let ids: &[gix::ObjectId] = match kind {
+                FindingKind::ImplausibleDate => &implausible,
+                FindingKind::MalformedIdentity => &malformed,
+                FindingKind::MissingObject => &problems.missing,
+                FindingKind::CorruptObject => &problems.corrupt,
+                FindingKind::OversizedBlob => &problems.oversized,
+                FindingKind::ShallowBoundary => &problems.shallow,
             };
             let mut examples: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             examples.sort();
             examples.truncate(FINDING_EXAMPLES);
             Finding {
-                kind: kind.to_string(),
+                kind: kind.name().to_string(),
                 count: ids.len() as u64,
                 examples,
             }

@@ -740,16 +740,8 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
         .iter()
         .filter(|f| f.count > 0)
         .map(|f| {
-            let what = match f.kind.as_str() {
-                "implausible_date" => "commits with implausible dates left out of monthly tables",
-                "malformed_identity" => {
-                    "commits with malformed author or committer lines, read as git reads them"
-                }
-                "missing_object" => "missing objects skipped (partial or damaged clone)",
-                "corrupt_object" => "unreadable objects skipped",
-                "oversized_blob" => "blobs over the size limit counted without lines",
-                _ => "shallow-clone boundary commits (history beyond them is absent)",
-            };
+            let what =
+                activity::FindingKind::from_name(&f.kind).map_or(f.kind.as_str(), |k| k.note());
             format!(
                 "{}: {} {what}; see the data_quality table (e.g. {})",
                 outcome.summary.name,
