@@ -224,13 +224,25 @@ fn analyze_one(
         &options.scope,
         from,
     ));
+    let mut chain_deltas = Default::default();
     if options.count_lines {
         let bar = progress.counter(format!("{name}: diffing commits"));
-        let churn = churn::churn(&repo.repo, &history, &options.scope, from, &|| bar.inc(1));
+        // The first-parent commits' diffs are kept for line age, which follows the same ones.
+        let on_chain: gix::hashtable::HashSet<gix::ObjectId> =
+            chain.iter().map(|l| l.commit).collect();
+        let churn = churn::churn(
+            &repo.repo,
+            &history,
+            &options.scope,
+            from,
+            &on_chain,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
             c.churn = commit;
         }
+        chain_deltas = churn.deltas;
         // Kept with the walk's problems, so a later run that reuses this churn still reports them.
         history.missing.extend(churn.missing);
         history.missing.sort();
@@ -296,6 +308,7 @@ fn analyze_one(
             &chain,
             &snapshots,
             &options.scope,
+            &chain_deltas,
             &|| bar.inc(1),
         )?;
         bar.finish_and_clear();
@@ -542,6 +555,7 @@ fn line_age(
     chain_tip_first: &[snapshot::ChainLink],
     snapshots: &[snapshot::Snapshot],
     scope: &Scope,
+    cached: &gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
     on_link: &(dyn Fn() + Sync),
 ) -> Result<LineAgeOutcome, AnalyzeError> {
     let chain: Vec<snapshot::ChainLink> = chain_tip_first.iter().rev().copied().collect();
@@ -617,7 +631,9 @@ fn line_age(
         wanted = wanted_of(&kept);
     }
     let start = state.applied;
-    let tracked = age::track(&repo.repo, &chain, &mut state, &wanted, scope, on_link);
+    let tracked = age::track(
+        &repo.repo, &chain, &mut state, &wanted, scope, cached, on_link,
+    );
     for a in tracked.months {
         kept.insert(a.month, a);
     }

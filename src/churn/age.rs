@@ -24,6 +24,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
+use super::diff::Delta;
 use crate::git::snapshot::ChainLink;
 use crate::loc::count::count_lines;
 use crate::loc::detect::{Detector, PathLanguage};
@@ -122,12 +123,13 @@ pub struct Tracked {
 /// `(month, chain position)` in `wanted`, in that order, with each followed link's line changes
 /// by language. Positions must be ascending and none may
 /// lie before `state.applied - 1` (the state cannot go back): the caller starts afresh otherwise.
-pub fn track(
+pub(crate) fn track(
     repo: &gix::Repository,
     chain: &[ChainLink],
     state: &mut LineAges,
     wanted: &[(Month, usize)],
     scope: &Scope,
+    cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
     on_link: &(dyn Fn() + Sync),
 ) -> Tracked {
     let figures = Figures::new(chain);
@@ -173,7 +175,8 @@ pub fn track(
                             detector: &detector,
                             config: &config,
                         };
-                        link_changes(&ctx, renames, parent, chain[i].tree)
+                        let cached = cached.get(&chain[i].commit).map(Vec::as_slice);
+                        link_changes(&ctx, renames, parent, chain[i].tree, cached)
                     },
                 )
             })
@@ -230,6 +233,7 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
         &mut state,
         &[],
         &Scope::everything(),
+        &Default::default(),
         &|| {},
     );
     state
@@ -354,83 +358,87 @@ fn link_changes(
     renames: &mut gix::diff::blob::Platform,
     parent_tree: Option<ObjectId>,
     tree: ObjectId,
+    cached: Option<&[Delta]>,
 ) -> Option<Vec<FileChange>> {
-    use gix::diff::tree_with_rewrites::ChangeRef;
-    let objects = super::diff::Tolerant::new(ctx.repo);
-    let mut out = Vec::new();
-    super::diff::for_each_change(ctx.repo, &objects, renames, parent_tree, tree, |change| {
-        let put = |from: Option<&BStr>, path: &BStr, previous: Option<ObjectId>, id| {
-            put(ctx, change, &objects, from, path, previous, id)
-        };
-        match change {
-            ChangeRef::Deletion {
-                location,
-                entry_mode,
-                id,
-                ..
-            } => {
-                if entry_mode.is_blob() {
-                    out.push(deleted(ctx, location, id));
-                }
-            }
-            ChangeRef::Addition {
-                location,
-                entry_mode,
-                id,
-                ..
-            } => {
-                if entry_mode.is_blob() {
-                    out.push(put(None, location, None, id));
-                }
-            }
-            ChangeRef::Modification {
-                location,
-                previous_entry_mode,
-                previous_id,
-                entry_mode,
-                id,
-            } => {
-                if !entry_mode.is_blob() {
-                    if previous_entry_mode.is_blob() {
-                        out.push(deleted(ctx, location, previous_id));
-                    }
-                } else {
-                    let previous = previous_entry_mode.is_blob().then_some(previous_id);
-                    out.push(put(None, location, previous, id));
-                }
-            }
-            ChangeRef::Rewrite {
-                source_location,
-                source_entry_mode,
-                source_id,
-                entry_mode,
-                location,
-                id,
-                copy,
-                ..
-            } => {
-                let from_blob = source_entry_mode.is_blob();
-                if from_blob && !copy {
-                    if !entry_mode.is_blob() {
-                        out.push(deleted(ctx, source_location, source_id));
-                    } else {
-                        out.push(put(Some(source_location), location, Some(source_id), id));
-                    }
-                } else if entry_mode.is_blob() {
-                    out.push(put(None, location, None, id));
-                }
+    let computed;
+    let deltas = match cached {
+        Some(deltas) => deltas,
+        None => {
+            let objects = super::diff::Tolerant::new(ctx.repo);
+            computed = super::diff::deltas(ctx.repo, &objects, renames, parent_tree, tree)?;
+            &computed
+        }
+    };
+    Some(deltas.iter().filter_map(|d| file_change(ctx, d)).collect())
+}
+
+/// What one change does to the tracked files (nothing for trees, gitlinks and symlinks).
+fn file_change(ctx: &Ctx<'_>, delta: &Delta) -> Option<FileChange> {
+    use gix::diff::tree_with_rewrites::Change;
+    let put = |from: Option<&BStr>, path: &BStr, previous: Option<ObjectId>, id| {
+        Some(put(ctx, delta, from, path, previous, id))
+    };
+    match &delta.change {
+        Change::Deletion {
+            location,
+            entry_mode,
+            id,
+            ..
+        } => entry_mode
+            .is_blob()
+            .then(|| deleted(ctx, location.as_ref(), *id)),
+        Change::Addition {
+            location,
+            entry_mode,
+            id,
+            ..
+        } => entry_mode
+            .is_blob()
+            .then(|| put(None, location.as_ref(), None, *id))
+            .flatten(),
+        Change::Modification {
+            location,
+            previous_entry_mode,
+            previous_id,
+            entry_mode,
+            id,
+        } => {
+            if entry_mode.is_blob() {
+                let previous = previous_entry_mode.is_blob().then_some(*previous_id);
+                put(None, location.as_ref(), previous, *id)
+            } else {
+                previous_entry_mode
+                    .is_blob()
+                    .then(|| deleted(ctx, location.as_ref(), *previous_id))
             }
         }
-    })?;
-    Some(out)
+        Change::Rewrite {
+            source_location,
+            source_entry_mode,
+            source_id,
+            entry_mode,
+            location,
+            id,
+            copy,
+            ..
+        } => match (source_entry_mode.is_blob() && !copy, entry_mode.is_blob()) {
+            (true, true) => put(
+                Some(source_location.as_ref()),
+                location.as_ref(),
+                Some(*source_id),
+                *id,
+            ),
+            (true, false) => Some(deleted(ctx, source_location.as_ref(), *source_id)),
+            (false, true) => put(None, location.as_ref(), None, *id),
+            (false, false) => None,
+        },
+    }
 }
 
 /// The change of one file that exists after the commit.
-#[allow(clippy::too_many_arguments)]
 fn put(
     ctx: &Ctx<'_>,
-    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
-    objects: &super::diff::Tolerant<'_>,
+    delta: &Delta,
     from: Option<&BStr>,
     path: &BStr,
     previous: Option<ObjectId>,
@@ -438,7 +446,7 @@ fn put(
 ) -> FileChange {
     let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
     let by_name = ctx.detector.from_file_name(name);
-    if objects.touches_absent(&change) {
+    if delta.absent {
         // An absent blob: the file's lines are unknown, so it holds none from here on.
         return FileChange::Put {
             from: from.map(ToOwned::to_owned),
@@ -450,17 +458,24 @@ fn put(
             edit: Edit::Replace(0),
         };
     }
-    let fresh = if from.is_none() && previous.is_none() {
-        // A new file: every line is new, no diff needed.
-        new_file_lines(ctx, blob)
-    } else {
-        line_diff(change, objects)
-    };
+    let fresh = delta.text.as_ref().map(|t| {
+        let edit = if from.is_none() && previous.is_none() {
+            // A new file: every line is new.
+            Edit::Replace(t.new_len)
+        } else {
+            Edit::Hunks {
+                hunks: t.hunks.clone(),
+                old_len: t.old_len,
+                new_len: t.new_len,
+            }
+        };
+        (edit, t.head.as_slice())
+    });
     let (language, edit) = match fresh {
         Some((edit, head)) => {
             let language = match by_name {
                 PathLanguage::Known(l) => Some(l),
-                PathLanguage::Shebang => ctx.detector.from_shebang(&head),
+                PathLanguage::Shebang => ctx.detector.from_shebang(head),
                 PathLanguage::Unknown => None,
             };
             (language, edit)
@@ -503,22 +518,6 @@ fn deleted(ctx: &Ctx<'_>, path: &BStr, blob: ObjectId) -> FileChange {
     FileChange::Delete(path.to_owned(), language)
 }
 
-/// The lines of a new text blob, as git splits them, with its first bytes; `None` for what git
-/// would diff as binary (a NUL in the first 8000 bytes, or over the big-file threshold).
-fn new_file_lines(ctx: &Ctx<'_>, blob: ObjectId) -> Option<(Edit, Vec<u8>)> {
-    let b = small_blob(ctx.repo, blob)?;
-    let data = &b.data;
-    if data[..data.len().min(8000)].contains(&0) {
-        return None;
-    }
-    let newlines = memchr::memchr_iter(b'\n', data).count();
-    let lines = newlines + usize::from(data.last().is_some_and(|&c| c != b'\n'));
-    Some((
-        Edit::Replace(u32::try_from(lines).unwrap_or(u32::MAX)),
-        data[..data.len().min(128)].to_vec(),
-    ))
-}
-
 /// Blob `id` when it is readable and within [`MAX_BLOB_BYTES`]; the size is read from the
 /// object's header first, so a larger blob is never inflated.
 fn small_blob(repo: &gix::Repository, id: ObjectId) -> Option<gix::Blob<'_>> {
@@ -531,30 +530,6 @@ fn small_blob(repo: &gix::Repository, id: ObjectId) -> Option<gix::Blob<'_>> {
 fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {
     let l = count_lines(language, bytes, config);
     u32::try_from(l.code + l.comments + l.blanks).unwrap_or(u32::MAX)
-}
-
-/// The line diff of a text change, with the first bytes of the new content (for shebangs);
-/// `None` when git would treat either side as binary or a blob cannot be read.
-fn line_diff(
-    change: gix::diff::tree_with_rewrites::ChangeRef<'_>,
-    objects: &super::diff::Tolerant<'_>,
-) -> Option<(Edit, Vec<u8>)> {
-    let (old, new) = super::diff::texts(&change, objects)?;
-    let head = new[..new.len().min(128)].to_vec();
-    let (mut diff, input) = super::diff::line_diff(&old, &new);
-    diff.postprocess_lines(&input);
-    let hunks = diff
-        .hunks()
-        .map(|h| (h.before.clone(), h.after.end - h.after.start))
-        .collect();
-    Some((
-        Edit::Hunks {
-            hunks,
-            old_len: input.before.len() as u32,
-            new_len: input.after.len() as u32,
-        },
-        head,
-    ))
 }
 
 /// What a month's figures need from the chain: each position's time and year.

@@ -260,3 +260,80 @@ pub(crate) fn line_diff<'a>(
     let diff = gix::diff::blob::Diff::compute(gix::diff::blob::Algorithm::Myers, &input);
     (diff, input)
 }
+
+/// The line diff of one text change, kept for whichever stage reads it (churn counts it, line
+/// age applies its hunks).
+#[derive(Debug, Clone)]
+pub(crate) struct TextDiff {
+    /// (old line range, new line count) per hunk, after git's slider heuristics.
+    pub hunks: Vec<(std::ops::Range<u32>, u32)>,
+    pub old_len: u32,
+    pub new_len: u32,
+    /// The new content's first bytes (for a shebang).
+    pub head: Vec<u8>,
+}
+
+impl TextDiff {
+    /// Lines added and removed, as numstat counts them.
+    pub fn counts(&self) -> (u64, u64) {
+        self.hunks.iter().fold((0, 0), |(a, r), (before, after)| {
+            (
+                a + u64::from(*after),
+                r + u64::from(before.end - before.start),
+            )
+        })
+    }
+}
+
+/// One change of a commit with what both stages need of it: made once per (parent, commit) pair.
+#[derive(Debug, Clone)]
+pub(crate) struct Delta {
+    pub change: gix::diff::tree_with_rewrites::Change,
+    /// A side names a blob the repository lacks.
+    pub absent: bool,
+    /// The line diff, when both sides are text to git (absent for trees, gitlinks and binary).
+    pub text: Option<TextDiff>,
+}
+
+/// Every change between `old` (the empty tree for `None`) and `new`, renames paired as git
+/// pairs them, each with its line diff; `None` when a tree cannot be read.
+pub(crate) fn deltas(
+    repo: &gix::Repository,
+    objects: &Tolerant<'_>,
+    renames: &mut gix::diff::blob::Platform,
+    old: Option<ObjectId>,
+    new: ObjectId,
+) -> Option<Vec<Delta>> {
+    let mut out = Vec::new();
+    for_each_change(repo, objects, renames, old, new, |change| {
+        let mode = change.entry_mode();
+        if mode.is_tree() {
+            return;
+        }
+        let absent = objects.touches_absent(&change);
+        let text = if absent || gitlink_lines(&change).is_some() {
+            None
+        } else {
+            texts(&change, objects).map(|(old, new)| {
+                let head = new[..new.len().min(128)].to_vec();
+                let (mut diff, input) = line_diff(&old, &new);
+                diff.postprocess_lines(&input);
+                TextDiff {
+                    hunks: diff
+                        .hunks()
+                        .map(|h| (h.before.clone(), h.after.end - h.after.start))
+                        .collect(),
+                    old_len: input.before.len() as u32,
+                    new_len: input.after.len() as u32,
+                    head,
+                }
+            })
+        };
+        out.push(Delta {
+            change: change.into_owned(),
+            absent,
+            text,
+        });
+    })?;
+    Some(out)
+}

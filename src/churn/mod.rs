@@ -20,6 +20,7 @@ use crate::scope::Scope;
 
 pub mod age;
 pub(crate) mod diff;
+pub(crate) use diff::Delta;
 mod renames;
 
 /// Per-thread diff state, made at most once per pool thread for a whole run: making one is not
@@ -77,16 +78,21 @@ pub struct ChurnOutcome {
     pub commits: Vec<Option<Churn>>,
     /// Blobs the diffs needed but could not read, each once.
     pub missing: Vec<ObjectId>,
+    /// The changes of the commits asked to be kept, by commit.
+    pub(crate) deltas: gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
 }
 
 /// Churn of `history.commits[from..]` (same order); `None` for merges and for commits whose
 /// trees cannot be read (those are reported by the other stages). A commit that already
-/// carries churn (kept from an earlier run) keeps it.
+/// carries churn (kept from an earlier run) keeps it. The diffs of the commits in `keep` (the
+/// first-parent chain, whose line age follows the same diffs) are handed back, so no pair of
+/// trees is diffed twice.
 pub fn churn(
     repo: &gix::Repository,
     history: &History,
     scope: &Scope,
     from: usize,
+    keep: &gix::hashtable::HashSet<ObjectId>,
     on_commit: &(dyn Fn() + Sync),
 ) -> ChurnOutcome {
     let trees: gix::hashtable::HashMap<ObjectId, ObjectId> =
@@ -94,13 +100,17 @@ pub fn churn(
     let shared = repo.clone().into_sync();
     let pending = history.commits.get(from..).unwrap_or_default();
     let workers = Workers::new();
-    let results: Vec<Option<(Churn, Vec<ObjectId>)>> = pending
+    let results: Vec<Option<CommitChurn>> = pending
         .par_iter()
         .with_min_len(16)
         .map(|c| {
             on_commit();
             if let Some(kept) = c.churn {
-                return Some((kept, Vec::new()));
+                return Some(CommitChurn {
+                    churn: kept,
+                    missing: Vec::new(),
+                    deltas: None,
+                });
             }
             if c.parents.len() > 1 {
                 return None;
@@ -112,58 +122,89 @@ pub fn churn(
             workers.with(
                 || diff_worker(&shared),
                 |(local, renames)| {
-                    commit_churn(local, renames.as_mut()?, parent_tree, c.tree, scope)
+                    let objects = diff::Tolerant::new(local);
+                    let deltas =
+                        diff::deltas(local, &objects, renames.as_mut()?, parent_tree, c.tree)?;
+                    Some(CommitChurn {
+                        churn: churn_of(&deltas, scope, &objects),
+                        missing: objects.into_missing(),
+                        deltas: keep.contains(&c.id).then_some(deltas),
+                    })
                 },
             )
         })
         .collect();
     let mut missing: Vec<ObjectId> = Vec::new();
+    let mut deltas = gix::hashtable::HashMap::default();
     let commits = results
         .into_iter()
-        .map(|r| {
-            r.map(|(churn, absent)| {
-                missing.extend(absent);
-                churn
+        .zip(pending)
+        .map(|(r, c)| {
+            r.map(|one| {
+                missing.extend(one.missing);
+                if let Some(d) = one.deltas {
+                    deltas.insert(c.id, d);
+                }
+                one.churn
             })
         })
         .collect();
     missing.sort();
     missing.dedup();
-    ChurnOutcome { commits, missing }
+    ChurnOutcome {
+        commits,
+        missing,
+        deltas,
+    }
 }
 
-/// One commit's churn, and the blobs it could not read.
-fn commit_churn(
-    repo: &gix::Repository,
-    renames: &mut gix::diff::blob::Platform,
-    parent_tree: Option<ObjectId>,
-    tree: ObjectId,
-    scope: &Scope,
-) -> Option<(Churn, Vec<ObjectId>)> {
-    let objects = diff::Tolerant::new(repo);
+/// What diffing one commit gave.
+struct CommitChurn {
+    churn: Churn,
+    missing: Vec<ObjectId>,
+    deltas: Option<Vec<diff::Delta>>,
+}
+
+/// One commit's churn from its changes, under `scope`.
+fn churn_of(deltas: &[diff::Delta], scope: &Scope, objects: &diff::Tolerant<'_>) -> Churn {
+    use gix::diff::tree_with_rewrites::ChangeRef;
     let mut total = Churn::default();
-    diff::for_each_change(repo, &objects, renames, parent_tree, tree, |change| {
-        if change.entry_mode().is_tree() {
-            return;
-        }
-        let Some(change) = diff::within(change, scope) else {
-            return;
+    for delta in deltas {
+        let change = delta.change.to_ref();
+        let Some(scoped) = diff::within(change, scope) else {
+            continue;
         };
         total.files_changed += 1;
-        if let Some((added, removed)) = diff::gitlink_lines(&change) {
+        if let Some((added, removed)) = diff::gitlink_lines(&scoped) {
             total.lines_added += added;
             total.lines_removed += removed;
-            return;
+            continue;
         }
-        if objects.touches_absent(&change) {
-            return;
-        }
+        let split = matches!(change, ChangeRef::Rewrite { .. })
+            && !matches!(scoped, ChangeRef::Rewrite { .. });
         // Binary content counts as a changed file with no lines, as numstat's `-`.
-        if let Some((old, new)) = diff::texts(&change, &objects) {
-            let (lines, _) = diff::line_diff(&old, &new);
-            total.lines_added += u64::from(lines.count_additions());
-            total.lines_removed += u64::from(lines.count_removals());
+        let counts = if split {
+            // A rename across the scope's edge: the side inside counts whole.
+            if objects.touches_absent(&scoped) {
+                None
+            } else {
+                diff::texts(&scoped, objects).map(|(old, new)| {
+                    let (lines, _) = diff::line_diff(&old, &new);
+                    (
+                        u64::from(lines.count_additions()),
+                        u64::from(lines.count_removals()),
+                    )
+                })
+            }
+        } else if delta.absent {
+            None
+        } else {
+            delta.text.as_ref().map(diff::TextDiff::counts)
+        };
+        if let Some((added, removed)) = counts {
+            total.lines_added += added;
+            total.lines_removed += removed;
         }
-    })?;
-    Some((total, objects.into_missing()))
+    }
+    total
 }
