@@ -365,7 +365,7 @@ fn link_changes(
         Some(deltas) => deltas,
         None => {
             let objects = super::diff::Tolerant::new(ctx.repo);
-            computed = super::diff::deltas(ctx.repo, &objects, renames, parent_tree, tree)?;
+            computed = super::diff::deltas(ctx.repo, &objects, renames, (parent_tree, tree), true)?;
             &computed
         }
     };

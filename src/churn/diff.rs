@@ -265,24 +265,16 @@ pub(crate) fn line_diff<'a>(
 /// age applies its hunks).
 #[derive(Debug, Clone)]
 pub(crate) struct TextDiff {
-    /// (old line range, new line count) per hunk, after git's slider heuristics.
+    /// Lines added and removed, as numstat counts them.
+    pub added: u32,
+    pub removed: u32,
+    /// (old line range, new line count) per hunk, after git's slider heuristics; empty unless
+    /// asked for (only line age reads them).
     pub hunks: Vec<(std::ops::Range<u32>, u32)>,
     pub old_len: u32,
     pub new_len: u32,
     /// The new content's first bytes (for a shebang).
     pub head: Vec<u8>,
-}
-
-impl TextDiff {
-    /// Lines added and removed, as numstat counts them.
-    pub fn counts(&self) -> (u64, u64) {
-        self.hunks.iter().fold((0, 0), |(a, r), (before, after)| {
-            (
-                a + u64::from(*after),
-                r + u64::from(before.end - before.start),
-            )
-        })
-    }
 }
 
 /// One change of a commit with what both stages need of it: made once per (parent, commit) pair.
@@ -296,13 +288,14 @@ pub(crate) struct Delta {
 }
 
 /// Every change between `old` (the empty tree for `None`) and `new`, renames paired as git
-/// pairs them, each with its line diff; `None` when a tree cannot be read.
+/// pairs them, each with its line counts (and hunks when `hunks`); `None` when a tree cannot be
+/// read.
 pub(crate) fn deltas(
     repo: &gix::Repository,
     objects: &Tolerant<'_>,
     renames: &mut gix::diff::blob::Platform,
-    old: Option<ObjectId>,
-    new: ObjectId,
+    (old, new): (Option<ObjectId>, ObjectId),
+    hunks: bool,
 ) -> Option<Vec<Delta>> {
     let mut out = Vec::new();
     for_each_change(repo, objects, renames, old, new, |change| {
@@ -317,12 +310,18 @@ pub(crate) fn deltas(
             texts(&change, objects).map(|(old, new)| {
                 let head = new[..new.len().min(128)].to_vec();
                 let (mut diff, input) = line_diff(&old, &new);
-                diff.postprocess_lines(&input);
-                TextDiff {
-                    hunks: diff
-                        .hunks()
+                let hunks = if hunks {
+                    diff.postprocess_lines(&input);
+                    diff.hunks()
                         .map(|h| (h.before.clone(), h.after.end - h.after.start))
-                        .collect(),
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                TextDiff {
+                    added: diff.count_additions(),
+                    removed: diff.count_removals(),
+                    hunks,
                     old_len: input.before.len() as u32,
                     new_len: input.after.len() as u32,
                     head,

@@ -123,12 +123,13 @@ pub fn churn(
                 || diff_worker(&shared),
                 |(local, renames)| {
                     let objects = diff::Tolerant::new(local);
-                    let deltas =
-                        diff::deltas(local, &objects, renames.as_mut()?, parent_tree, c.tree)?;
+                    let kept = keep.contains(&c.id);
+                    let trees = (parent_tree, c.tree);
+                    let deltas = diff::deltas(local, &objects, renames.as_mut()?, trees, kept)?;
                     Some(CommitChurn {
                         churn: churn_of(&deltas, scope, &objects),
                         missing: objects.into_missing(),
-                        deltas: keep.contains(&c.id).then_some(deltas),
+                        deltas: kept.then_some(deltas),
                     })
                 },
             )
@@ -199,7 +200,10 @@ fn churn_of(deltas: &[diff::Delta], scope: &Scope, objects: &diff::Tolerant<'_>)
         } else if delta.absent {
             None
         } else {
-            delta.text.as_ref().map(diff::TextDiff::counts)
+            delta
+                .text
+                .as_ref()
+                .map(|t| (u64::from(t.added), u64::from(t.removed)))
         };
         if let Some((added, removed)) = counts {
             total.lines_added += added;
