@@ -229,7 +229,20 @@ pub(crate) fn text(objects: &Tolerant<'_>, id: &gix::oid) -> Option<Vec<u8>> {
         return None;
     }
     let mut buf = Vec::new();
-    let data = objects.try_find(id, &mut buf).ok().flatten()?.data.to_vec();
+    let (start, len) = {
+        let data = objects.try_find(id, &mut buf).ok().flatten()?.data;
+        (data.as_ptr() as usize, data.len())
+    };
+    // The object is decoded into `buf`; keep it there rather than copying it.
+    let data = match (start as isize).checked_sub(buf.as_ptr() as isize) {
+        Some(offset) if offset >= 0 && offset as usize + len <= buf.len() => {
+            buf.truncate(offset as usize + len);
+            buf.drain(..offset as usize);
+            buf
+        }
+        // Not inside the buffer (no reader does this today): read it again and copy.
+        _ => objects.try_find(id, &mut buf).ok().flatten()?.data.to_vec(),
+    };
     (!data[..data.len().min(8000)].contains(&0)).then_some(data)
 }
 
