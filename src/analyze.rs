@@ -227,26 +227,10 @@ fn analyze_one(
     let mut chain_deltas = Default::default();
     if options.count_lines {
         let bar = progress.counter(format!("{name}: diffing commits"));
-        // The first-parent commits' diffs are kept for line age, which follows the same ones.
-        let on_chain: gix::hashtable::HashSet<gix::ObjectId> =
-            chain.iter().map(|l| l.commit).collect();
-        let churn = churn::churn(
-            &repo.repo,
-            &history,
-            &options.scope,
-            from,
-            &on_chain,
-            &|| bar.inc(1),
-        );
+        chain_deltas = churn_stage(repo, &mut history, &chain, &options.scope, from, &|| {
+            bar.inc(1)
+        });
         bar.finish_and_clear();
-        for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
-            c.churn = commit;
-        }
-        chain_deltas = churn.deltas;
-        // Kept with the walk's problems, so a later run that reuses this churn still reports them.
-        history.missing.extend(churn.missing);
-        history.missing.sort();
-        history.missing.dedup();
         clock.lap("churn");
     }
     let walk_problems =
@@ -430,6 +414,28 @@ fn analyze_one(
         up_to_date: false,
         age_links,
     })
+}
+
+/// Churn of the commits from `from` on, written into `history` (with the blobs it could not
+/// read, kept with the walk's problems so a later run that reuses this churn still reports
+/// them); returns the first-parent commits' changes for line age, which follows the same diffs.
+fn churn_stage(
+    repo: &git::Opened,
+    history: &mut git::History,
+    chain: &[snapshot::ChainLink],
+    scope: &Scope,
+    from: usize,
+    on_commit: &(dyn Fn() + Sync),
+) -> gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>> {
+    let on_chain: gix::hashtable::HashSet<gix::ObjectId> = chain.iter().map(|l| l.commit).collect();
+    let churn = churn::churn(&repo.repo, history, scope, from, &on_chain, on_commit);
+    for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
+        c.churn = commit;
+    }
+    history.missing.extend(churn.missing);
+    history.missing.sort();
+    history.missing.dedup();
+    churn.deltas
 }
 
 /// The commits reachable from the tip, and the scope flags of those an earlier run stored. When

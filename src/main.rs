@@ -46,28 +46,33 @@ fn emit(bytes: &[u8]) -> Result<()> {
         .context("writing to standard output")
 }
 
+/// The notes `analyze` leaves on stderr: unchanged repositories, timings, data-quality findings.
+fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
+    for outcome in outcomes {
+        if outcome.up_to_date {
+            note(format_args!(
+                "temper: note: {}: unchanged since the stored run; nothing to mine",
+                outcome.summary.name
+            ));
+        }
+        if timings {
+            note(format_args!(
+                "temper: timings: {}",
+                temper::analyze::render_timings(outcome)
+            ));
+        }
+        for line in temper::analyze::finding_notes(outcome) {
+            note(format_args!("temper: note: {line}"));
+        }
+    }
+}
+
 fn run(global: Global, command: Command) -> Result<()> {
     let progress = Progress::new(global.quiet);
     match command {
         Command::Analyze(options) => {
             let outcomes = temper::analyze::analyze(&options, &progress)?;
-            for outcome in &outcomes {
-                if outcome.up_to_date {
-                    note(format_args!(
-                        "temper: note: {}: unchanged since the stored run; nothing to mine",
-                        outcome.summary.name
-                    ));
-                }
-                if global.timings {
-                    note(format_args!(
-                        "temper: timings: {}",
-                        temper::analyze::render_timings(outcome)
-                    ));
-                }
-                for line in temper::analyze::finding_notes(outcome) {
-                    note(format_args!("temper: note: {line}"));
-                }
-            }
+            note_outcomes(&outcomes, global.timings);
             let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
             emit(temper::analyze::render_summaries(&summaries).as_bytes())?;
         }
