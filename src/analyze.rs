@@ -151,28 +151,10 @@ fn analyze_one(
 ) -> Result<RepoOutcome, AnalyzeError> {
     let mut clock = Stopwatch::start();
     let mailmap = read_mailmap(repo);
-    let inputs = format!(
-        "tip={} ref={} scope={} bots={} mailmap={:016x} counter={} age={} loc={} format={} tables={}",
-        repo.tip,
-        repo.reference,
-        options.scope.description(),
-        options.bots.pattern(),
-        crate::store::fnv1a(&mailmap),
-        counter_id(),
-        age_key(),
-        options.count_lines,
-        FORMAT_VERSION,
-        TABLES_REVISION
-    );
-    // A damaged generation (a file not as written, unreadable metadata) is neither reported up
-    // to date nor reused: it is mined afresh and replaced.
-    let previous = match store.meta(name) {
-        Ok(meta) => meta.filter(|m| store.verify(m).is_ok()),
-        Err(StoreError::Meta { .. } | StoreError::Damaged(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let keys = Keys::new(repo, options, &mailmap);
+    let previous = sound_previous(store, name)?;
     if let Some(prev) = &previous {
-        if prev.inputs == inputs {
+        if prev.inputs == keys.inputs {
             if let Some(summary) = &prev.summary {
                 clock.lap("up to date");
                 return Ok(RepoOutcome {
@@ -188,29 +170,13 @@ fn analyze_one(
     }
 
     let resolver = Resolver::new(&mailmap, options.bots.clone());
-    let walk_key = format!(
-        "scope={} bots={} mailmap={:016x} churn={} format={}",
-        options.scope.description(),
-        options.bots.pattern(),
-        crate::store::fnv1a(&mailmap),
-        options.count_lines,
-        FORMAT_VERSION
-    );
-    // Churn depends on the scope, not on identities: it survives a walk made again because the
-    // `.mailmap` or the bot rule changed.
-    let churn_key = format!(
-        "scope={} churn={} format={}",
-        options.scope.description(),
-        options.count_lines,
-        FORMAT_VERSION
-    );
     let bar = progress.counter(format!("{name}: walking commits"));
     let (mut history, mut in_scope, walked_new) = walk_incrementally(
         store,
         name,
         repo,
         previous.as_ref(),
-        (&walk_key, &churn_key),
+        (&keys.walk, &keys.churn),
         &resolver,
         &|n| bar.set_position(n),
     )?;
@@ -296,45 +262,16 @@ fn analyze_one(
             &|| bar.inc(1),
         )?;
         bar.finish_and_clear();
-        let ages = outcome.months;
-        let by_month: std::collections::HashMap<Month, &MonthAge> =
-            ages.iter().map(|a| (a.month, a)).collect();
-        for row in &mut activity_rows {
-            if let Some(a) = by_month.get(&row.month) {
-                row.median_line_age_days = a.median_age_days;
-                row.new_code_share = a.new_code_share;
-                row.bus_factor = a.bus_factor;
-            }
-        }
-        month_ages = ages;
+        add_ages(&mut activity_rows, &outcome.months);
+        month_ages = outcome.months;
         age_state = Some(outcome.state);
         age_links = outcome.followed;
         language_commits = outcome.languages;
         clock.lap("age");
     }
 
-    // Blobs that months reused from an earlier run could not read were found by that run.
-    let mut loc_problems = [&loc.missing, &loc.corrupt, &loc.oversized].map(|ids| ids.clone());
-    let earlier = previous.as_ref().filter(|_| reusable);
-    for (i, ids) in loc_problems.iter_mut().enumerate() {
-        if let Some(p) = earlier {
-            ids.extend(object_ids(&p.loc_problems[i]));
-        }
-        ids.sort();
-        ids.dedup();
-    }
-    let merged = |a: &[gix::ObjectId], b: &[gix::ObjectId]| {
-        let mut ids = [a, b].concat();
-        ids.sort();
-        ids.dedup();
-        ids
-    };
-    let problems = Problems {
-        missing: merged(&history.missing, &loc_problems[0]),
-        corrupt: merged(&history.corrupt, &loc_problems[1]),
-        oversized: loc_problems[2].clone(),
-        shallow: history.shallow.clone(),
-    };
+    let (problems, loc_problems) =
+        gather_problems(&history, &loc, previous.as_ref().filter(|_| reusable));
     let findings = activity::findings(&history, &problems, options.now);
     let summary = activity::summary(name, &history, &activity_rows, &loc_rows, options.now);
     let mut frames = vec![
@@ -392,11 +329,11 @@ fn analyze_one(
         format: FORMAT_VERSION,
         counter: counter_id(),
         scope: options.scope.description().to_string(),
-        inputs,
+        inputs: keys.inputs,
         summary: Some(summary.clone()),
         findings: findings.clone(),
-        walk_key,
-        churn_key,
+        walk_key: keys.walk,
+        churn_key: keys.churn,
         walk_problems,
         loc_problems: loc_problems.each_ref().map(|ids| hex_ids(ids)),
         age_key: age_key_now,
@@ -414,6 +351,92 @@ fn analyze_one(
         up_to_date: false,
         age_links,
     })
+}
+
+/// What the stored state depends on: everything the tables depend on (`inputs`: equal means
+/// nothing to mine), what the walk depends on, and what churn depends on.
+struct Keys {
+    inputs: String,
+    walk: String,
+    churn: String,
+}
+
+impl Keys {
+    fn new(repo: &git::Opened, options: &AnalyzeOptions, mailmap: &[u8]) -> Keys {
+        let scope = options.scope.description();
+        let bots = options.bots.pattern();
+        let mailmap = crate::store::fnv1a(mailmap);
+        let lines = options.count_lines;
+        Keys {
+            inputs: format!(
+                "tip={} ref={} scope={scope} bots={bots} mailmap={mailmap:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                repo.tip,
+                repo.reference,
+                counter_id(),
+                age_key(),
+            ),
+            walk: format!(
+                "scope={scope} bots={bots} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION}"
+            ),
+            // Churn depends on the scope, not on identities: it survives a walk made again
+            // because the `.mailmap` or the bot rule changed.
+            churn: format!("scope={scope} churn={lines} format={FORMAT_VERSION}"),
+        }
+    }
+}
+
+/// The stored generation of `name`, when it is sound: a damaged one (a file not as written,
+/// unreadable metadata) is neither reported up to date nor reused, but mined afresh.
+fn sound_previous(store: &Store, name: &str) -> Result<Option<RepoMeta>, AnalyzeError> {
+    match store.meta(name) {
+        Ok(meta) => Ok(meta.filter(|m| store.verify(m).is_ok())),
+        Err(StoreError::Meta { .. } | StoreError::Damaged(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Each month's line-age figures copied into its activity row.
+fn add_ages(rows: &mut [activity::ActivityRow], ages: &[MonthAge]) {
+    let by_month: std::collections::HashMap<Month, &MonthAge> =
+        ages.iter().map(|a| (a.month, a)).collect();
+    for row in rows {
+        if let Some(a) = by_month.get(&row.month) {
+            row.median_line_age_days = a.median_age_days;
+            row.new_code_share = a.new_code_share;
+            row.bus_factor = a.bus_factor;
+        }
+    }
+}
+
+/// Every object a stage could not use, each once: the walk's and churn's (in `history`), the
+/// line counter's of this run, and those that months reused from an earlier run (`earlier`)
+/// met then. Also returns the line counter's three lists (missing, corrupt, oversized) to store.
+fn gather_problems(
+    history: &git::History,
+    loc: &loc::LocResult,
+    earlier: Option<&RepoMeta>,
+) -> (Problems, [Vec<gix::ObjectId>; 3]) {
+    let mut loc_problems = [&loc.missing, &loc.corrupt, &loc.oversized].map(|ids| ids.clone());
+    for (i, ids) in loc_problems.iter_mut().enumerate() {
+        if let Some(p) = earlier {
+            ids.extend(object_ids(&p.loc_problems[i]));
+        }
+        ids.sort();
+        ids.dedup();
+    }
+    let merged = |a: &[gix::ObjectId], b: &[gix::ObjectId]| {
+        let mut ids = [a, b].concat();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let problems = Problems {
+        missing: merged(&history.missing, &loc_problems[0]),
+        corrupt: merged(&history.corrupt, &loc_problems[1]),
+        oversized: loc_problems[2].clone(),
+        shallow: history.shallow.clone(),
+    };
+    (problems, loc_problems)
 }
 
 /// Churn of the commits from `from` on, written into `history` (with the blobs it could not
