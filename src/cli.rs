@@ -116,7 +116,7 @@ pub struct DatasetArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum QueryFormatArg {
+pub enum QueryFormat {
     Table,
     Csv,
     Json,
@@ -135,37 +135,14 @@ pub struct QueryArgs {
     pub dataset: Option<PathBuf>,
     /// How to print the result.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: QueryFormatArg,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ChartKindArg {
-    Loc,
-    LanguageShare,
-    Commits,
-    Contributors,
-    Churn,
-    Age,
-    LastYear,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ThemeArg {
-    Light,
-    Dark,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AlignArg {
-    Calendar,
-    Age,
+    pub format: QueryFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ChartArgs {
     /// What to draw.
     #[arg(value_enum)]
-    pub kind: ChartKindArg,
+    pub kind: ChartKind,
     /// Repositories to draw (repeatable) [default: all in the store].
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
@@ -182,7 +159,7 @@ pub struct ChartArgs {
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
     pub size: String,
     #[arg(long, value_enum, default_value = "light")]
-    pub theme: ThemeArg,
+    pub theme: ThemeName,
     /// The chart's title [default: one naming the chart and repository].
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
@@ -194,7 +171,7 @@ pub struct ChartArgs {
     pub until: Option<String>,
     /// Calendar months, or months since each repository's first commit.
     #[arg(long, value_enum, default_value = "calendar")]
-    pub align: AlignArg,
+    pub align: Align,
 }
 
 #[derive(Debug, clap::Args)]
@@ -234,26 +211,6 @@ pub struct AnalyzeArgs {
     pub bot_pattern: String,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Csv,
-    Parquet,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TableArg {
-    Commits,
-    Activity,
-    Loc,
-    #[value(name = "data_quality", alias = "data-quality")]
-    DataQuality,
-    Snapshots,
-    Age,
-    #[value(name = "language_commits", alias = "language-commits")]
-    LanguageCommits,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The store directory [default: as for analyze].
@@ -261,10 +218,10 @@ pub struct ExportArgs {
     pub store: Option<PathBuf>,
     /// The table to export.
     #[arg(long, value_enum)]
-    pub table: TableArg,
+    pub table: Table,
     /// The output format.
     #[arg(long, value_enum)]
-    pub format: FormatArg,
+    pub format: Format,
     /// Only these repositories (repeatable) [default: all].
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
@@ -387,20 +344,8 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
         }),
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,
-            table: match e.table {
-                TableArg::Commits => Table::Commits,
-                TableArg::Activity => Table::Activity,
-                TableArg::Loc => Table::Loc,
-                TableArg::Snapshots => Table::Snapshots,
-                TableArg::DataQuality => Table::DataQuality,
-                TableArg::Age => Table::Age,
-                TableArg::LanguageCommits => Table::LanguageCommits,
-            },
-            format: match e.format {
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Parquet => Format::Parquet,
-                FormatArg::Json => Format::Json,
-            },
+            table: e.table,
+            format: e.format,
             repos: e.repos,
             out: e.out,
         }),
@@ -443,9 +388,9 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
                 None => store_or_default(q.store)?,
             },
             format: match q.format {
-                QueryFormatArg::Table => None,
-                QueryFormatArg::Csv => Some(Format::Csv),
-                QueryFormatArg::Json => Some(Format::Json),
+                QueryFormat::Table => None,
+                QueryFormat::Csv => Some(Format::Csv),
+                QueryFormat::Json => Some(Format::Json),
             },
         }),
     };
@@ -496,15 +441,7 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         }
     }
     Ok(ChartOptions {
-        kind: match c.kind {
-            ChartKindArg::Loc => ChartKind::Loc,
-            ChartKindArg::LanguageShare => ChartKind::LanguageShare,
-            ChartKindArg::Commits => ChartKind::Commits,
-            ChartKindArg::Contributors => ChartKind::Contributors,
-            ChartKindArg::Churn => ChartKind::Churn,
-            ChartKindArg::Age => ChartKind::Age,
-            ChartKindArg::LastYear => ChartKind::LastYear,
-        },
+        kind: c.kind,
         store: match c.dataset {
             Some(dir) => dir,
             None => store_or_default(c.store)?,
@@ -513,16 +450,10 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         out: c.out,
         format,
         size,
-        theme: match c.theme {
-            ThemeArg::Light => ThemeName::Light,
-            ThemeArg::Dark => ThemeName::Dark,
-        },
+        theme: c.theme,
         title: c.title,
         since,
         until,
-        align: match c.align {
-            AlignArg::Calendar => Align::Calendar,
-            AlignArg::Age => Align::Age,
-        },
+        align: c.align,
     })
 }

@@ -76,24 +76,33 @@ pub mod col {
     pub const POSITION: &str = "position";
 }
 
-/// The stored tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The stored tables (the public ones are also the values of `--table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Table {
+    /// Every reachable commit, with its identity, dates and churn.
     Commits,
+    /// Commits, contributors, churn and code-age figures per month.
     Activity,
+    /// Lines of code per month and language, from the month's snapshot.
     Loc,
+    /// What could not be read or trusted, by kind.
+    #[value(name = "data_quality", alias = "data-quality")]
     DataQuality,
     /// Which commit and tree stood for each month.
     Snapshots,
     /// The walked commit graph (internal): lets a later run walk only new commits.
+    #[value(skip)]
     Walk,
     /// The blob-count cache: internal, kept so a later run counts only new blobs.
+    #[value(skip)]
     BlobCounts,
     /// Lines by the year they were last written, per month.
     Age,
     /// The line-age state at the tip (internal): lets a later run follow only new commits.
+    #[value(skip)]
     LineAges,
     /// Lines each first-parent commit added and removed per language, with its month.
+    #[value(name = "language_commits", alias = "language-commits")]
     LanguageCommits,
 }
 
@@ -149,7 +158,7 @@ impl Table {
 }
 
 /// Output formats for `export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Csv,
     Parquet,

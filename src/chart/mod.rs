@@ -16,14 +16,16 @@ use crate::month::Month;
 use crate::store::{Store, StoreError};
 use crate::tables::TableError;
 
-/// The chart kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The chart kinds (also the values of `temper chart KIND`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ChartKind {
     /// Lines of code over time, stacked by language (one repository), or one line per repository.
     Loc,
     /// Each language's share of the code over time (one repository).
     LanguageShare,
+    /// Commits per month, one line per repository.
     Commits,
+    /// Distinct contributors per month, one line per repository.
     Contributors,
     /// Lines added and removed per month, with the new-code share (one repository).
     Churn,
@@ -48,7 +50,7 @@ impl ChartKind {
 }
 
 /// How several repositories share the x axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Align {
     /// Calendar months.
     Calendar,
@@ -56,7 +58,7 @@ pub enum Align {
     Age,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ThemeName {
     Light,
     Dark,
