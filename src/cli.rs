@@ -82,17 +82,34 @@ pub struct RunRequest {
     pub threads: usize,
 }
 
+/// Where a reading command finds its tables: a store, or a dataset (one or the other).
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// Projects to compare (names in the store or dataset) [default: all].
-    #[arg(value_name = "NAME")]
-    pub repos: Vec<String>,
+pub struct TablesArgs {
     /// The store directory [default: as for analyze].
     #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
     pub store: Option<PathBuf>,
     /// A dataset directory (made by `temper dataset`) instead of a store.
     #[arg(long, value_name = "DIR")]
     pub dataset: Option<PathBuf>,
+}
+
+impl TablesArgs {
+    /// The directory to read: the dataset, else the store (or its default).
+    fn resolve(self) -> Result<PathBuf, clap::Error> {
+        match self.dataset {
+            Some(dir) => Ok(dir),
+            None => store_or_default(self.store),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Projects to compare (names in the store or dataset) [default: all].
+    #[arg(value_name = "NAME")]
+    pub repos: Vec<String>,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// The directory to write the report into (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -127,12 +144,8 @@ pub struct QueryArgs {
     /// The SQL file.
     #[arg(value_name = "FILE.sql")]
     pub file: PathBuf,
-    /// The store directory [default: as for analyze].
-    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
-    pub store: Option<PathBuf>,
-    /// A dataset directory (made by `temper dataset`) instead of a store.
-    #[arg(long, value_name = "DIR")]
-    pub dataset: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// How to print the result.
     #[arg(long, value_enum, default_value = "table")]
     pub format: QueryFormat,
@@ -146,12 +159,8 @@ pub struct ChartArgs {
     /// Repositories to draw (repeatable) [default: all in the store].
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
-    /// The store directory [default: as for analyze].
-    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
-    pub store: Option<PathBuf>,
-    /// A dataset directory (made by `temper dataset`) instead of a store.
-    #[arg(long, value_name = "DIR")]
-    pub dataset: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// The image to write: FILE.png or FILE.svg.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -351,10 +360,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
         }),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
         CommandArgs::Report(r) => Command::Report(ReportOptions {
-            store: match r.dataset {
-                Some(dir) => dir,
-                None => store_or_default(r.store)?,
-            },
+            store: r.tables.resolve()?,
             repos: r.repos,
             out: r.out,
         }),
@@ -383,10 +389,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
         }
         CommandArgs::Query(q) => Command::Query(QueryOptions {
             file: q.file,
-            store: match q.dataset {
-                Some(dir) => dir,
-                None => store_or_default(q.store)?,
-            },
+            store: q.tables.resolve()?,
             format: match q.format {
                 QueryFormat::Table => None,
                 QueryFormat::Csv => Some(Format::Csv),
@@ -442,10 +445,7 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
     }
     Ok(ChartOptions {
         kind: c.kind,
-        store: match c.dataset {
-            Some(dir) => dir,
-            None => store_or_default(c.store)?,
-        },
+        store: c.tables.resolve()?,
         repos: c.repos,
         out: c.out,
         format,
