@@ -235,7 +235,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
         let source = source_path(project, options);
         let fetched = started.elapsed().as_secs_f64();
         let status = match source {
-            Err(message) => ProjectStatus::Failed(message),
+            Err(e) => ProjectStatus::Failed(e.to_string()),
             Ok((path, reference)) => {
                 let analyze_options = AnalyzeOptions {
                     repos: vec![RepoSpec {
@@ -328,7 +328,7 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
 fn source_path(
     project: &Project,
     options: &RunOptions,
-) -> Result<(PathBuf, Option<String>), String> {
+) -> Result<(PathBuf, Option<String>), source::SourceError> {
     if !source::is_url(&project.source) {
         let path = options.base.join(&project.source);
         return Ok((path, project.reference.clone()));
@@ -336,7 +336,7 @@ fn source_path(
     let clone = options
         .cache
         .join(format!("{}.git", crate::store::dir_name(&project.name)));
-    source::update(&project.source, &clone).map_err(|e| e.to_string())?;
+    source::update(&project.source, &clone)?;
     // The clone mirrors the remote's branches, so its HEAD is the remote's default branch.
     Ok((clone, project.reference.clone()))
 }
