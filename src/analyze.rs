@@ -15,6 +15,7 @@ use crate::progress::Progress;
 use crate::scope::Scope;
 use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
 use crate::tables::{self, Table, TableError};
+use crate::text::thousands;
 
 /// One repository to analyse.
 #[derive(Debug, Clone)]
@@ -867,30 +868,4 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         line(row);
     }
     out
-}
-
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(57_533), "57,533");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 }

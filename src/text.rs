@@ -9,6 +9,9 @@
 //! - The terminal: control characters (escape sequences, NUL, carriage returns) are shown
 //!   escaped (`\u{1b}`), and text longer than a screen is cut with an ellipsis ([`terminal`]).
 //! - XML (SVG): characters XML 1.0 cannot hold are replaced ([`xml_safe`]).
+//!
+//! Also the small text helpers every output shares: thousands separators, padding, one-pass
+//! template filling.
 
 /// `text` escaped for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
@@ -82,6 +85,19 @@ pub fn pad(cell: &str, width: usize, right: bool) -> String {
     } else {
         format!("{cell}{fill}")
     }
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// `text` with the characters XML 1.0 cannot hold (controls other than tab, newline and carriage
@@ -161,6 +177,14 @@ mod tests {
             ],
         );
         assert_eq!(got, "# {{charts}}\nS\nC {{unknown}}");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(57_533), "57,533");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

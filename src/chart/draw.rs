@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::theme::{self, Rgb, Theme, FONT_FAMILY};
 use super::{ChartError, ChartOptions, ChartSpec, ImageFormat, Plot, Series, XAxis};
-use crate::analyze::thousands;
+use crate::text::thousands;
 
 fn color(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)

@@ -64,13 +64,7 @@ pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
     (local, cache)
 }
 
-/// One commit's churn.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Churn {
-    pub lines_added: u64,
-    pub lines_removed: u64,
-    pub files_changed: u32,
-}
+pub use crate::git::Churn;
 
 /// What the churn stage found.
 pub struct ChurnOutcome {

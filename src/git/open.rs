@@ -72,10 +72,8 @@ pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
     }
     // Blobs over temper's size limit are treated as binary by line diffs too (git's own default
     // threshold is 512 MiB): churn then counts such a file as changed, with no lines.
-    let options = gix::open::Options::isolated().cli_overrides([format!(
-        "core.bigFileThreshold={}",
-        crate::loc::MAX_BLOB_BYTES
-    )]);
+    let options = gix::open::Options::isolated()
+        .cli_overrides([format!("core.bigFileThreshold={}", super::MAX_BLOB_BYTES)]);
     let mut repo = gix::discover_opts(path, Default::default(), options).map_err(|e| {
         if is_sha256(path) {
             OpenError::Sha256(path.to_owned())

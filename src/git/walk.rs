@@ -34,7 +34,16 @@ pub struct CommitInfo {
     /// Author or committer fields read leniently (see [`super::header`]); 0 when well formed.
     pub malformed: u8,
     /// Lines added and removed against the parent; `None` for merges and until computed.
-    pub churn: Option<crate::churn::Churn>,
+    pub churn: Option<Churn>,
+}
+
+/// One commit's churn (computed by [`crate::churn`], kept with the commit so a later run reuses
+/// it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Churn {
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    pub files_changed: u32,
 }
 
 /// The result of a walk: the commits found and what could not be read.

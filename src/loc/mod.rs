@@ -34,10 +34,7 @@ use crate::scope::Scope;
 use count::Lines;
 use detect::{Detector, PathLanguage};
 
-/// Blobs larger than this are not decoded: they count as a file with bytes but no lines, and are
-/// reported in `data_quality` as `oversized_blob`. tokei has no limit; 64 MiB of source in one
-/// file is generated data in every repository seen so far.
-pub const MAX_BLOB_BYTES: u64 = 64 << 20;
+pub use crate::git::MAX_BLOB_BYTES;
 
 /// The `language` value of files no language claims.
 pub const UNRECOGNISED: &str = "Unrecognised";
