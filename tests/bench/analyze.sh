@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): a cold `temper analyze` of a real repository beside
+# `git log --numstat --no-merges HEAD`, in one run, with each stage's time and the ratio.
+#
+#   tests/bench/analyze.sh PATH
+#
+# Prints git's time, temper's wall time, peak memory and stage times (from --timings), and
+# temper / git. On a partial clone git stops at the first missing blob; its time is then marked.
+set -euo pipefail
+repo=$(cd "$1" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/temper-target}"
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+(cd "$root" && cargo build --release --quiet)
+temper="$CARGO_TARGET_DIR/release/temper"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+t0=$(now)
+complete=yes
+git -C "$repo" log --numstat --no-merges --format=@%H HEAD > /dev/null 2>&1 || complete=no
+t1=$(now)
+/usr/bin/time -f "%e %M" -o "$work/time" \
+  "$temper" analyze "$repo" --name bench --store "$work/store" --quiet --timings \
+  > /dev/null 2> "$work/timings"
+read -r wall peak < "$work/time"
+echo "repository: $repo ($(nproc) cores)"
+awk -v a="$t0" -v b="$t1" -v c="$complete" \
+  'BEGIN { printf "git log --numstat --no-merges: %.1f s%s\n", b - a, (c == "yes" ? "" : " (stopped early: a missing object)") }'
+echo "temper analyze (cold, every table): $wall s, peak $((peak / 1024)) MiB"
+grep -o 'timings: .*' "$work/timings" | sed 's/; age: lines.*//; s/^timings: /stages: /'
+awk -v a="$t0" -v b="$t1" -v w="$wall" 'BEGIN { printf "ratio temper / git: %.2f\n", w / (b - a) }'
