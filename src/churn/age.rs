@@ -5,8 +5,10 @@
 //! first parent (a merge therefore counts as the commit that brought its branch's lines into the
 //! mainline, as `git blame --first-parent` sees it); renames are detected as git does by default,
 //! so a moved file keeps its lines' ages; a changed file is line-diffed (Myers with git's slider
-//! heuristics), unchanged lines keep their age and added lines take the commit's. The diffs are
-//! computed in parallel batches, and applied in chain order.
+//! heuristics), unchanged lines keep their age and added lines take the commit's. The diffs of
+//! non-merge links come from the churn stage, which made them already;
+//! the others (merges, or links churn did not see in this run) are computed here in parallel
+//! batches; all are applied in chain order.
 //!
 //! At each month's snapshot the lines of the files the `loc` table counts (a language claims the
 //! file and it is not oversized; inside the `--path`/`--exclude` scope) are summed by cohort, the
@@ -109,7 +111,7 @@ pub struct LanguageChange {
     pub removed: u64,
 }
 
-/// What one call of [`track`] found.
+/// What one call of `track` found.
 #[derive(Debug, Default)]
 pub struct Tracked {
     /// The figures of the wanted months, in order.

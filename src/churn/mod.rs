@@ -8,9 +8,11 @@
 //! numstat: +1 when added, -1 when removed, +1 -1 when it moves to another commit.
 //! A binary file (by git's rule, a NUL byte near the start) counts as changed with no lines, as
 //! numstat's `-` does; so does a file over temper's 64 MiB blob limit (git's own default
-//! threshold for that is 512 MiB). Merge commits carry no churn. Under a `--path`/`--exclude` scope only
-//! in-scope files count. Nothing a repository configures (diff drivers, textconv) runs: blobs are
-//! compared as stored.
+//! threshold for that is 512 MiB). Merge commits carry no churn. Under a `--path`/`--exclude`
+//! scope only in-scope files count, a rename across the scope's edge counting as an addition or a
+//! deletion. Nothing a repository configures (diff drivers, textconv) runs: blobs are compared as
+//! stored. Renames are paired as git pairs them (`renames.rs`); each commit's changes are made once
+//! (`diff.rs`) and, for first-parent commits, handed on to line age.
 
 use gix::ObjectId;
 use rayon::prelude::*;
