@@ -127,21 +127,7 @@ struct Figure {
 /// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
 pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     let store = Store::open(&options.store)?;
-    let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
-    if known.is_empty() {
-        return Err(StoreError::Empty.into());
-    }
-    for name in &options.repos {
-        if !known.contains(name) {
-            return Err(StoreError::UnknownRepo(name.clone()).into());
-        }
-    }
-    let repos = if options.repos.is_empty() {
-        known
-    } else {
-        options.repos.clone()
-    };
-    let mut files = Vec::new();
+    let repos = chosen_repos(&store, &options.repos)?;
     let mkdir = |dir: &Path| {
         std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
             path: dir.to_path_buf(),
@@ -152,11 +138,63 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     mkdir(&tables_dir)?;
     mkdir(&charts_dir)?;
 
+    let (sections, mut files) = write_sections(&options.store, &tables_dir, &repos)?;
+    let notes = notes(&store, &repos)?;
+    // Charts need plausible months; projects without any are named in a note instead.
+    let dated: Vec<String> = repos
+        .iter()
+        .filter(|r| {
+            !notes
+                .iter()
+                .any(|(repo, note)| repo == *r && *note == NO_PLAUSIBLE_MONTH)
+        })
+        .cloned()
+        .collect();
+    let mut figures = Vec::new();
+    for (figure, png) in draw_figures(&options.store, &charts_dir, repos.len(), &dated)? {
+        figures.push(figure);
+        files.push(png);
+    }
+
+    let md = options.out.join("report.md");
+    let markdown = markdown(&repos, &notes, &sections, &figures);
+    write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
+    files.push(md);
+    let html_path = options.out.join("report.html");
+    let html = html(&repos, &notes, &sections, &figures);
+    write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
+    files.push(html_path);
+    Ok(ReportOutcome { repos, files })
+}
+
+/// The projects to report on: those asked for (each must be in the store), else all.
+fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportError> {
+    let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    if known.is_empty() {
+        return Err(StoreError::Empty.into());
+    }
+    if let Some(name) = asked.iter().find(|n| !known.contains(n)) {
+        return Err(StoreError::UnknownRepo(name.clone()).into());
+    }
+    Ok(if asked.is_empty() {
+        known
+    } else {
+        asked.to_vec()
+    })
+}
+
+/// Every section's query run over the store, kept to `repos` and written as CSV into
+/// `tables_dir`; returns the sections and the files written.
+fn write_sections(
+    store: &Path,
+    tables_dir: &Path,
+    repos: &[String],
+) -> Result<(Vec<Section>, Vec<PathBuf>), ReportError> {
     let mut sections = Vec::new();
-    let mut loaded = crate::query::Tables::load(&options.store)?;
+    let mut files = Vec::new();
+    let mut loaded = crate::query::Tables::load(store)?;
     for (title, query, sql) in SECTIONS {
-        let frame = loaded.run(Path::new(query), sql)?;
-        let frame = keep_repos(frame, &repos)?;
+        let frame = keep_repos(loaded.run(Path::new(query), sql)?, repos)?;
         let file = tables_dir.join(format!(
             "{}.csv",
             query
@@ -175,70 +213,34 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
             frame,
         });
     }
+    Ok((sections, files))
+}
 
-    let notes = notes(&store, &repos)?;
-    let undated: Vec<&String> = notes
-        .iter()
-        .filter(|(_, note)| *note == NO_PLAUSIBLE_MONTH)
-        .map(|(repo, _)| repo)
-        .collect();
-    let mut figures = Vec::new();
-    let mut chart = |kind: ChartKind, chosen: &[String], align: Align, stem: String| {
-        let png = charts_dir.join(format!("{}.png", crate::store::dir_name(&stem)));
-        let options = ChartOptions {
-            kind,
-            store: options.store.clone(),
-            repos: chosen.to_vec(),
-            out: png.clone(),
-            format: ImageFormat::Png,
-            size: (1600, 900),
-            theme: ThemeName::Light,
-            title: None,
-            since: None,
-            until: None,
-            align,
-        };
-        let spec = chart::render(&options)?;
-        let svg = chart::draw::svg(&spec, &options)?;
-        let name = png
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        files.push(png);
-        figures.push(Figure {
-            title: spec.title,
-            png: format!("charts/{name}"),
-            svg,
-        });
-        Ok::<(), ReportError>(())
-    };
-    let align = if repos.len() > 1 {
+/// The report's charts of the `dated` projects (of `compared` in all): the side-by-side ones,
+/// then each project's own; a project mined with `--activity-only` has no line charts.
+fn draw_figures(
+    store: &Path,
+    charts_dir: &Path,
+    compared: usize,
+    dated: &[String],
+) -> Result<Vec<(Figure, PathBuf)>, ReportError> {
+    let mut out = Vec::new();
+    if dated.is_empty() {
+        return Ok(out);
+    }
+    let align = if compared > 1 {
         Align::Age
     } else {
         Align::Calendar
     };
-    // Charts need plausible months; projects without any are named in a note instead.
-    let dated: Vec<String> = repos
-        .iter()
-        .filter(|r| !undated.contains(r))
-        .cloned()
-        .collect();
-    if !dated.is_empty() {
-        chart(
-            ChartKind::LastYear,
-            &dated,
-            Align::Calendar,
-            "last-year".into(),
-        )?;
-        chart(ChartKind::Commits, &dated, align, "commits".into())?;
-        chart(
-            ChartKind::Contributors,
-            &dated,
-            align,
-            "contributors".into(),
-        )?;
+    for (kind, align, stem) in [
+        (ChartKind::LastYear, Align::Calendar, "last-year"),
+        (ChartKind::Commits, align, "commits"),
+        (ChartKind::Contributors, align, "contributors"),
+    ] {
+        out.push(draw_figure(store, charts_dir, kind, dated, align, stem)?);
     }
-    for repo in &dated {
+    for repo in dated {
         let one = std::slice::from_ref(repo);
         for (kind, what) in [
             (ChartKind::Loc, "loc"),
@@ -246,26 +248,54 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
             (ChartKind::Churn, "churn"),
             (ChartKind::Age, "age"),
         ] {
-            match chart(kind, one, Align::Calendar, format!("{repo}-{what}")) {
-                // A project mined with --activity-only has no lines to draw.
+            let stem = format!("{repo}-{what}");
+            match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem) {
                 Err(ReportError::Chart(
                     chart::ChartError::Empty(_)
                     | chart::ChartError::Store(StoreError::NotMined { .. }),
                 )) => {}
-                other => other?,
+                other => out.push(other?),
             }
         }
     }
+    Ok(out)
+}
 
-    let md = options.out.join("report.md");
-    let markdown = markdown(&repos, &notes, &sections, &figures);
-    write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
-    files.push(md);
-    let html_path = options.out.join("report.html");
-    let html = html(&repos, &notes, &sections, &figures);
-    write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
-    files.push(html_path);
-    Ok(ReportOutcome { repos, files })
+/// One chart as a PNG in `charts_dir` and as SVG for the HTML.
+fn draw_figure(
+    store: &Path,
+    charts_dir: &Path,
+    kind: ChartKind,
+    chosen: &[String],
+    align: Align,
+    stem: &str,
+) -> Result<(Figure, PathBuf), ReportError> {
+    let png = charts_dir.join(format!("{}.png", crate::store::dir_name(stem)));
+    let options = ChartOptions {
+        kind,
+        store: store.to_path_buf(),
+        repos: chosen.to_vec(),
+        out: png.clone(),
+        format: ImageFormat::Png,
+        size: (1600, 900),
+        theme: ThemeName::Light,
+        title: None,
+        since: None,
+        until: None,
+        align,
+    };
+    let spec = chart::render(&options)?;
+    let svg = chart::draw::svg(&spec, &options)?;
+    let name = png
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let figure = Figure {
+        title: spec.title,
+        png: format!("charts/{name}"),
+        svg,
+    };
+    Ok((figure, png))
 }
 
 /// What the report cannot show of each project, said where a reader looks first: projects with

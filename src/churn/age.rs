@@ -26,11 +26,10 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
-use super::diff::Delta;
+use super::diff::{within_limit, Delta};
 use crate::git::snapshot::ChainLink;
 use crate::loc::count::count_lines;
 use crate::loc::detect::{Detector, PathLanguage};
-use crate::loc::MAX_BLOB_BYTES;
 use crate::month::Month;
 use crate::scope::Scope;
 
@@ -484,13 +483,13 @@ fn put(
         }
         // Binary to git, or unreadable: tokei's count of the whole blob, all new.
         None => {
-            let lines = small_blob(ctx.repo, blob).and_then(|b| {
+            let lines = within_limit(&ctx.repo.objects, &blob).and_then(|b| {
                 let language = match by_name {
                     PathLanguage::Known(l) => Some(l),
-                    PathLanguage::Shebang => ctx.detector.from_shebang(&b.data),
+                    PathLanguage::Shebang => ctx.detector.from_shebang(&b),
                     PathLanguage::Unknown => None,
                 }?;
-                Some((language, tokei_lines(language, &b.data, ctx.config)))
+                Some((language, tokei_lines(language, &b, ctx.config)))
             });
             (lines.map(|l| l.0), Edit::Replace(lines.map_or(0, |l| l.1)))
         }
@@ -511,22 +510,11 @@ fn deleted(ctx: &Ctx<'_>, path: &BStr, blob: ObjectId) -> FileChange {
     let name = path.rsplit_str("/").next().unwrap_or(path.as_bytes());
     let language = match ctx.detector.from_file_name(name) {
         PathLanguage::Known(l) => Some(l),
-        PathLanguage::Shebang => small_blob(ctx.repo, blob).and_then(|b| {
-            let head = &b.data[..b.data.len().min(128)];
-            ctx.detector.from_shebang(head)
-        }),
+        PathLanguage::Shebang => within_limit(&ctx.repo.objects, &blob)
+            .and_then(|b| ctx.detector.from_shebang(&b[..b.len().min(128)])),
         PathLanguage::Unknown => None,
     };
     FileChange::Delete(path.to_owned(), language)
-}
-
-/// Blob `id` when it is readable and within [`MAX_BLOB_BYTES`]; the size is read from the
-/// object's header first, so a larger blob is never inflated.
-fn small_blob(repo: &gix::Repository, id: ObjectId) -> Option<gix::Blob<'_>> {
-    let header = repo.find_header(id).ok()?;
-    (header.size() <= MAX_BLOB_BYTES)
-        .then(|| repo.find_blob(id).ok())
-        .flatten()
 }
 
 fn tokei_lines(language: LanguageType, bytes: &[u8], config: &Config) -> u32 {

@@ -219,11 +219,9 @@ pub(crate) fn gitlink_lines(change: &ChangeRef<'_>) -> Option<(u64, u64)> {
     (is_link(old) || is_link(new)).then(|| (u64::from(is_link(new)), u64::from(is_link(old))))
 }
 
-/// The bytes of blob `id` when git would diff it as text: readable, within
-/// [`crate::loc::MAX_BLOB_BYTES`] (sized from its header first, so a bigger blob is never
-/// inflated) and without a NUL in its first 8,000 bytes (git's `buffer_is_binary`; gix's own rule
-/// would also call text with other control bytes binary). An absent blob reads as empty.
-pub(crate) fn text(objects: &Tolerant<'_>, id: &gix::oid) -> Option<Vec<u8>> {
+/// The bytes of blob `id` when it is readable and within [`crate::loc::MAX_BLOB_BYTES`], sized
+/// from its header first so a bigger blob is never inflated.
+pub(crate) fn within_limit(objects: &(impl Find + FindHeader), id: &gix::oid) -> Option<Vec<u8>> {
     let size = objects.try_header(id).ok().flatten()?.size;
     if size > crate::loc::MAX_BLOB_BYTES {
         return None;
@@ -234,16 +232,22 @@ pub(crate) fn text(objects: &Tolerant<'_>, id: &gix::oid) -> Option<Vec<u8>> {
         (data.as_ptr() as usize, data.len())
     };
     // The object is decoded into `buf`; keep it there rather than copying it.
-    let data = match (start as isize).checked_sub(buf.as_ptr() as isize) {
+    match (start as isize).checked_sub(buf.as_ptr() as isize) {
         Some(offset) if offset >= 0 && offset as usize + len <= buf.len() => {
             buf.truncate(offset as usize + len);
             buf.drain(..offset as usize);
-            buf
+            Some(buf)
         }
         // Not inside the buffer (no reader does this today): read it again and copy.
-        _ => objects.try_find(id, &mut buf).ok().flatten()?.data.to_vec(),
-    };
-    (!data[..data.len().min(8000)].contains(&0)).then_some(data)
+        _ => Some(objects.try_find(id, &mut buf).ok().flatten()?.data.to_vec()),
+    }
+}
+
+/// The bytes of blob `id` when git would diff it as text: within the limit and without a NUL
+/// in its first 8,000 bytes (git's `buffer_is_binary`; gix's own rule would also call text with
+/// other control bytes binary). An absent blob reads as empty.
+pub(crate) fn text(objects: &Tolerant<'_>, id: &gix::oid) -> Option<Vec<u8>> {
+    within_limit(objects, id).filter(|data| !data[..data.len().min(8000)].contains(&0))
 }
 
 /// Both sides of `change` as text (an absent side, a tree or a gitlink is empty); `None` when

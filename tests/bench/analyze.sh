@@ -6,17 +6,7 @@
 #
 # Prints git's time, temper's wall time, peak memory and stage times (from --timings), and
 # temper / git. On a partial clone git stops at the first missing blob; its time is then marked.
-set -euo pipefail
-repo=$(cd "$1" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/temper-target}"
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-(cd "$root" && cargo build --release --quiet)
-temper="$CARGO_TARGET_DIR/release/temper"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-now() { date +%s.%N; }
+. "$(dirname "$0")/common.sh" "$1"
 t0=$(now)
 complete=yes
 git -C "$repo" log --numstat --no-merges --format=@%H HEAD > /dev/null 2>&1 || complete=no

@@ -7,17 +7,7 @@
 # work: every non-merge commit diffed against its parent with rename detection), one after the
 # other on the same repository, and compares the per-commit counts. On a partial clone git stops
 # at the first missing blob; the comparison then covers the commits git printed.
-set -euo pipefail
-repo=$(cd "$1" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/temper-target}"
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-(cd "$root" && cargo build --release --quiet)
-temper="$CARGO_TARGET_DIR/release/temper"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-now() { date +%s.%N; }
+. "$(dirname "$0")/common.sh" "$1"
 t0=$(now)
 if git -C "$repo" log --numstat --no-merges --format=@%H HEAD > "$work/numstat" 2>"$work/git.err"; then
   complete=1
