@@ -245,10 +245,7 @@ fn analyze_one(
     let loc_rows = kept_rows;
 
     let mut activity_rows = activity_rows;
-    let mut month_ages = Vec::new();
-    let mut age_state = None;
-    let mut age_links = 0;
-    let mut language_commits = Vec::new();
+    let mut age = None;
     if options.count_lines {
         let bar = progress.counter(format!("{name}: following lines"));
         let outcome = line_age(
@@ -264,10 +261,7 @@ fn analyze_one(
         )?;
         bar.finish_and_clear();
         add_ages(&mut activity_rows, &outcome.months);
-        month_ages = outcome.months;
-        age_state = Some(outcome.state);
-        age_links = outcome.followed;
-        language_commits = outcome.languages;
+        age = Some(outcome);
         clock.lap("age");
     }
 
@@ -292,34 +286,14 @@ fn analyze_one(
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
         (Table::Walk, walk_frame),
     ];
-    let mut carry = Vec::new();
-    let (mut age_tip, mut age_applied) = previous
-        .as_ref()
-        .map_or((String::new(), 0), |p| (p.age_tip.clone(), p.age_applied));
-    let mut age_key_now = previous
-        .as_ref()
-        .map_or(String::new(), |p| p.age_key.clone());
-    if options.count_lines {
+    let carry = if options.count_lines {
         frames.push((Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?));
-        frames.push((Table::Age, tables::age_frame(name, &month_ages)?));
-        frames.push((
-            Table::LanguageCommits,
-            tables::language_commits_frame(name, &language_commits)?,
-        ));
-        if let Some(state) = &age_state {
-            frames.push((Table::LineAges, tables::line_ages_frame(state)?));
-            age_applied = state.applied;
-            age_tip = state
-                .applied
-                .checked_sub(1)
-                .and_then(|i| chain.len().checked_sub(i + 1))
-                .map(|i| chain[i].commit.to_string())
-                .unwrap_or_default();
-            age_key_now = age_key();
-        }
+        frames.extend(age_frames(name, age.as_ref())?);
+        Vec::new()
     } else {
-        carry.extend([Table::BlobCounts, Table::LineAges, Table::LanguageCommits]);
-    }
+        vec![Table::BlobCounts, Table::LineAges, Table::LanguageCommits]
+    };
+    let (age_key_now, age_tip, age_applied) = age_resume(previous.as_ref(), age.as_ref(), &chain);
     let meta = RepoMeta {
         name: name.to_string(),
         source: repo.git_dir.display().to_string(),
@@ -350,8 +324,49 @@ fn analyze_one(
         loc_stats: loc.stats,
         timings: clock.laps,
         up_to_date: false,
-        age_links,
+        age_links: age.map_or(0, |a| a.followed),
     })
+}
+
+/// The tables line age writes: `age`, `language_commits` and its resumable state.
+fn age_frames(
+    name: &str,
+    age: Option<&LineAgeOutcome>,
+) -> Result<Vec<(Table, polars::prelude::DataFrame)>, AnalyzeError> {
+    let Some(age) = age else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![
+        (Table::Age, tables::age_frame(name, &age.months)?),
+        (
+            Table::LanguageCommits,
+            tables::language_commits_frame(name, &age.languages)?,
+        ),
+        (Table::LineAges, tables::line_ages_frame(&age.state)?),
+    ])
+}
+
+/// Where the stored line-age state stands, for the metadata: (key, first-parent commit it was
+/// advanced to, links applied). Kept from the previous run when line age did not run.
+fn age_resume(
+    previous: Option<&RepoMeta>,
+    age: Option<&LineAgeOutcome>,
+    chain_tip_first: &[snapshot::ChainLink],
+) -> (String, String, usize) {
+    match age {
+        Some(age) => {
+            let applied = age.state.applied;
+            let tip = applied
+                .checked_sub(1)
+                .and_then(|i| chain_tip_first.len().checked_sub(i + 1))
+                .map(|i| chain_tip_first[i].commit.to_string())
+                .unwrap_or_default();
+            (age_key(), tip, applied)
+        }
+        None => previous.map_or((String::new(), String::new(), 0), |p| {
+            (p.age_key.clone(), p.age_tip.clone(), p.age_applied)
+        }),
+    }
 }
 
 /// What the stored state depends on: everything the tables depend on (`inputs`: equal means
