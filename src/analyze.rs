@@ -495,7 +495,6 @@ fn walk_incrementally(
             .load_optional(name, Table::Walk)?
             .map(|(_, df)| tables::walk_from_frame(&df))
             .transpose()?
-            .flatten()
             .zip(gix::ObjectId::from_hex(p.tip.as_bytes()).ok())
             .map(|(walk, tip)| (walk, tip, p.walk_problems.clone())),
         _ => None,
@@ -520,7 +519,6 @@ fn walk_incrementally(
             .load_optional(name, Table::Walk)?
             .map(|(_, df)| tables::walk_from_frame(&df))
             .transpose()?
-            .flatten()
         {
             let churn: gix::hashtable::HashMap<gix::ObjectId, churn::Churn> = stored
                 .commits
@@ -638,8 +636,9 @@ fn line_age(
         {
             state = tables::line_ages_from_frame(&lines, p.age_applied)?;
             for row in tables::language_commits_from_frame(&languages)? {
-                let id = gix::ObjectId::from_hex(row.commit.as_bytes())
-                    .map_err(|_| TableError::Invalid("language_commits has a bad commit id"))?;
+                let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) else {
+                    continue; // cannot happen: the reader checked every commit id
+                };
                 changes.push((id, row.language, row.lines_added, row.lines_removed));
             }
             let commits: std::collections::HashMap<Month, gix::ObjectId> =

@@ -18,7 +18,7 @@ use crate::tables::{self, Table};
 
 /// Whether a dataset keeps `table`: every public table but `commits`, which names people.
 pub fn is_shared(table: Table) -> bool {
-    table != Table::Commits && Table::PUBLIC.contains(&table)
+    table != Table::Commits && table.def().public
 }
 
 /// Commits kept per month and language in a dataset's `language_commits`: the report names
@@ -104,7 +104,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     let mut names = Vec::new();
     for meta in metas {
         let mut frames = Vec::new();
-        for table in Table::PUBLIC.into_iter().filter(|t| is_shared(*t)) {
+        for table in Table::public().filter(|t| is_shared(*t)) {
             if let Some((_, df)) = store.load_optional(&meta.name, table)? {
                 let df = match table {
                     Table::LanguageCommits => top_language_commits(&meta.name, &df)?,

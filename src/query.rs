@@ -1,6 +1,6 @@
 //! `temper query`: SQL over the stored tables, with polars SQL.
 //!
-//! Every user-facing table ([`Table::PUBLIC`]: `commits`, `activity`, `loc`, `age`,
+//! Every user-facing table ([`Table::public`]: `commits`, `activity`, `loc`, `age`,
 //! `data_quality`, `snapshots`, `language_commits`) is registered under its own name, stacked over
 //! all repositories in the store (each has a `repo` column). A table some repository lacks (a run
 //! with `--activity-only` has no `loc` or `age`) is registered for the repositories that have it,
@@ -71,7 +71,7 @@ impl Tables {
             return Err(StoreError::Empty.into());
         }
         let context = SQLContext::new();
-        for table in Table::PUBLIC {
+        for table in Table::public() {
             let mut stacked: Option<DataFrame> = None;
             for repo in &repos {
                 let Some((_, df)) = store.load_optional(repo, table)? else {
@@ -86,7 +86,9 @@ impl Tables {
                 }
             }
             // A store mined with --activity-only has no line tables: queries see them empty.
-            if let Some(df) = stacked.or_else(|| tables::empty_frame(table)) {
+            if let Some(df) =
+                stacked.or_else(|| table.optional_file().then(|| tables::schema::empty(table)))
+            {
                 context.register(table.name(), df.lazy());
             }
         }

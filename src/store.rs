@@ -312,13 +312,13 @@ impl Store {
         let dir = self.repos_dir().join(dir_name(repo));
         let generation = read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(repo.into()))?;
         let path = dir.join(generation).join(table.file_name());
-        if !path.exists() && tables::empty_frame(table).is_some() {
+        if !path.exists() && table.optional_file() {
             return Err(StoreError::NotMined {
                 repo: repo.to_string(),
                 table: table.name(),
             });
         }
-        Ok(tables::read_parquet(&path)?)
+        Ok(tables::read(table, &path)?)
     }
 
     /// Checks that every file of `meta`'s generation is as it was written (size and
@@ -369,7 +369,7 @@ impl Store {
             path: meta_path,
             source,
         })?;
-        Ok(Some((meta, tables::read_parquet(&path)?)))
+        Ok(Some((meta, tables::read(table, &path)?)))
     }
 
     /// A table stacked over the given repositories (all when `repos` is empty).

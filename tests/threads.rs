@@ -25,7 +25,7 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
 
 fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
     let store = temper::store::Store::open(store).unwrap();
-    Table::PUBLIC
+    Table::public()
         .into_iter()
         .map(|table| {
             let mut df = store.load("fixture", table).unwrap();

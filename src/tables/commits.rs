@@ -1,0 +1,262 @@
+//! `commits` (every reachable commit with its identity, dates and churn) and the internal `walk`
+//! state (the walked commit graph, which lets a later run walk only new commits).
+
+use polars::prelude::*;
+
+use super::schema::{self, Kind};
+use super::{
+    col, need, oid_at, optional, repo_column, required, str_col, Table, TableDef, TableError,
+};
+use crate::activity::is_plausible;
+use crate::git::History;
+
+pub const COMMITS: TableDef = TableDef {
+    name: "commits",
+    public: true,
+    schema: &[
+        required(col::REPO, Kind::Str),
+        required(col::COMMIT, Kind::Oid),
+        required(col::AUTHOR_TIME, Kind::Datetime),
+        required(col::COMMITTER_TIME, Kind::Datetime),
+        required(col::AUTHOR, Kind::Str),
+        required(col::PARENTS, Kind::U32),
+        required(col::IS_MERGE, Kind::Bool),
+        required(col::IS_BOT, Kind::Bool),
+        required(col::PLAUSIBLE_DATE, Kind::Bool),
+        // Empty for merges, and without churn (`--activity-only`).
+        optional(col::LINES_ADDED, Kind::U64),
+        optional(col::LINES_REMOVED, Kind::U64),
+        optional(col::FILES_CHANGED, Kind::U32),
+    ],
+};
+
+pub const WALK: TableDef = TableDef {
+    name: "walk",
+    public: false,
+    schema: &[
+        required(col::COMMIT, Kind::Oid),
+        required(col::TREE, Kind::Oid),
+        required(col::PARENT_IDS, Kind::Oids),
+        // Unix seconds.
+        required(col::AUTHOR_TIME, Kind::I64),
+        required(col::COMMITTER_TIME, Kind::I64),
+        required(col::AUTHOR, Kind::Str),
+        required(col::IS_BOT, Kind::Bool),
+        required(col::IN_SCOPE, Kind::Bool),
+        required(col::MALFORMED, Kind::U32),
+        optional(col::LINES_ADDED, Kind::U64),
+        optional(col::LINES_REMOVED, Kind::U64),
+        optional(col::FILES_CHANGED, Kind::U32),
+    ],
+};
+
+/// A nullable churn count per commit (null for merges).
+fn churn_column<'a>(
+    name: &str,
+    commits: impl Iterator<Item = &'a crate::git::CommitInfo>,
+    f: fn(&crate::churn::Churn) -> u64,
+) -> Column {
+    Column::new(
+        name.into(),
+        commits
+            .map(|c| c.churn.as_ref().map(f))
+            .collect::<Vec<Option<u64>>>(),
+    )
+}
+
+fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
+    let millis: Vec<i64> = seconds
+        .into_iter()
+        .map(|s| s.saturating_mul(1000))
+        .collect();
+    Int64Chunked::from_vec(name.into(), millis)
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_column()
+}
+
+/// One row per reachable commit, sorted by author time then id.
+pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFrame, TableError> {
+    let mut commits: Vec<_> = history.commits.iter().collect();
+    commits.sort_by_key(|c| (c.author_time, c.id));
+    let n = commits.len();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::COMMIT.into(),
+            commits.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+        ),
+        datetime_column(
+            col::AUTHOR_TIME,
+            commits.iter().map(|c| c.author_time).collect(),
+        ),
+        datetime_column(
+            col::COMMITTER_TIME,
+            commits.iter().map(|c| c.committer_time).collect(),
+        ),
+        Column::new(
+            col::AUTHOR.into(),
+            commits
+                .iter()
+                .map(|c| history.identities[c.author as usize].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PARENTS.into(),
+            commits
+                .iter()
+                .map(|c| c.parents.len() as u32)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_MERGE.into(),
+            commits
+                .iter()
+                .map(|c| c.parents.len() > 1)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_BOT.into(),
+            commits.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PLAUSIBLE_DATE.into(),
+            commits
+                .iter()
+                .map(|c| is_plausible(c.author_time, now))
+                .collect::<Vec<_>>(),
+        ),
+        churn_column(col::LINES_ADDED, commits.iter().copied(), |c| c.lines_added),
+        churn_column(col::LINES_REMOVED, commits.iter().copied(), |c| {
+            c.lines_removed
+        }),
+        Column::new(
+            col::FILES_CHANGED.into(),
+            commits
+                .iter()
+                .map(|c| c.churn.map(|c| c.files_changed))
+                .collect::<Vec<Option<u32>>>(),
+        ),
+    ];
+    schema::frame(Table::Commits, n, columns)
+}
+
+/// The walk state: every walked commit (in scope or not) with its tree, parents, times as Unix
+/// seconds, resolved identity, bot flag and scope flag.
+pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, TableError> {
+    let c = &history.commits;
+    let n = c.len();
+    let columns = vec![
+        Column::new(
+            col::COMMIT.into(),
+            c.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::TREE.into(),
+            c.iter().map(|c| c.tree.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PARENT_IDS.into(),
+            c.iter()
+                .map(|c| {
+                    c.parents
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::AUTHOR_TIME.into(),
+            c.iter().map(|c| c.author_time).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COMMITTER_TIME.into(),
+            c.iter().map(|c| c.committer_time).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::AUTHOR.into(),
+            c.iter()
+                .map(|c| history.identities[c.author as usize].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IS_BOT.into(),
+            c.iter().map(|c| c.is_bot).collect::<Vec<_>>(),
+        ),
+        Column::new(col::IN_SCOPE.into(), in_scope.to_vec()),
+        Column::new(
+            col::MALFORMED.into(),
+            c.iter().map(|c| u32::from(c.malformed)).collect::<Vec<_>>(),
+        ),
+        churn_column(col::LINES_ADDED, c.iter(), |c| c.lines_added),
+        churn_column(col::LINES_REMOVED, c.iter(), |c| c.lines_removed),
+        Column::new(
+            col::FILES_CHANGED.into(),
+            c.iter()
+                .map(|c| c.churn.map(|c| c.files_changed))
+                .collect::<Vec<Option<u32>>>(),
+        ),
+    ];
+    schema::frame(Table::Walk, n, columns)
+}
+
+/// Reads the walk state back: the history and each commit's scope flag.
+pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableError> {
+    let t = Table::Walk;
+    let (commit, tree, parents) = (
+        str_col(df, col::COMMIT)?,
+        str_col(df, col::TREE)?,
+        str_col(df, col::PARENT_IDS)?,
+    );
+    let author_time = df.column(col::AUTHOR_TIME)?.i64()?;
+    let committer_time = df.column(col::COMMITTER_TIME)?.i64()?;
+    let author = str_col(df, col::AUTHOR)?;
+    let is_bot = df.column(col::IS_BOT)?.bool()?;
+    let in_scope = df.column(col::IN_SCOPE)?.bool()?;
+    let malformed = df.column(col::MALFORMED)?.u32()?;
+    let lines_added = df.column(col::LINES_ADDED)?.u64()?;
+    let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
+    let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
+    let mut history = History::default();
+    let mut identities: std::collections::HashMap<String, u32> = Default::default();
+    let mut flags = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let a = need(t, col::AUTHOR, i, author.get(i))?;
+        let index = *identities.entry(a.to_string()).or_insert_with(|| {
+            history.identities.push(a.to_string());
+            (history.identities.len() - 1) as u32
+        });
+        let parent_ids = need(t, col::PARENT_IDS, i, parents.get(i))?
+            .split_whitespace()
+            .map(|p| oid_at(t, col::PARENT_IDS, i, Some(p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let churn = match (
+            lines_added.get(i),
+            lines_removed.get(i),
+            files_changed.get(i),
+        ) {
+            (Some(lines_added), Some(lines_removed), Some(files_changed)) => {
+                Some(crate::churn::Churn {
+                    lines_added,
+                    lines_removed,
+                    files_changed,
+                })
+            }
+            _ => None,
+        };
+        history.commits.push(crate::git::CommitInfo {
+            id: oid_at(t, col::COMMIT, i, commit.get(i))?,
+            tree: oid_at(t, col::TREE, i, tree.get(i))?,
+            parents: parent_ids,
+            author_time: need(t, col::AUTHOR_TIME, i, author_time.get(i))?,
+            committer_time: need(t, col::COMMITTER_TIME, i, committer_time.get(i))?,
+            author: index,
+            is_bot: need(t, col::IS_BOT, i, is_bot.get(i))?,
+            malformed: need(t, col::MALFORMED, i, malformed.get(i))?.min(255) as u8,
+            churn,
+        });
+        flags.push(need(t, col::IN_SCOPE, i, in_scope.get(i))?);
+    }
+    Ok((history, flags))
+}
