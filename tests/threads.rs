@@ -26,7 +26,6 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
 fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
     let store = temper::store::Store::open(store).unwrap();
     Table::public()
-        .into_iter()
         .map(|table| {
             let mut df = store.load("fixture", table).unwrap();
             let mut csv = Vec::new();
