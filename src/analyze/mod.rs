@@ -6,6 +6,9 @@
 
 use std::path::PathBuf;
 
+mod render;
+pub use render::{finding_notes, render_summaries, render_timings};
+
 use crate::activity::{self, Finding, Problems, Summary};
 use crate::churn::{self, age, age::LineAges, age::MonthAge};
 use crate::git::{self, snapshot, touch, BotRule, Resolver};
@@ -15,7 +18,6 @@ use crate::progress::Progress;
 use crate::scope::Scope;
 use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
 use crate::tables::{self, Table, TableError};
-use crate::text::thousands;
 
 /// One repository to analyse.
 #[derive(Debug, Clone)]
@@ -143,6 +145,10 @@ fn analyze_in_pool(
 /// Mines one opened repository into the store, reusing what an earlier run left there: nothing
 /// is mined when every input is unchanged, months whose snapshot tree is unchanged keep their
 /// stored line counts, and blobs already counted are not counted again.
+///
+/// The stages run in order, each from typed inputs to a typed result: walk (with churn, which
+/// diffs every commit once and hands the first-parent diffs on), monthly activity, lines of code,
+/// line age, and the tables.
 fn analyze_one(
     store: &Store,
     name: &str,
@@ -151,36 +157,135 @@ fn analyze_one(
     progress: &Progress,
 ) -> Result<RepoOutcome, AnalyzeError> {
     let mut clock = Stopwatch::start();
-    let mailmap = read_mailmap(repo);
-    let keys = Keys::new(repo, options, &mailmap);
-    let previous = sound_previous(store, name)?;
-    if let Some(prev) = &previous {
-        if prev.inputs == keys.inputs {
-            if let Some(summary) = &prev.summary {
-                clock.lap("up to date");
-                return Ok(RepoOutcome {
-                    summary: summary.clone(),
-                    findings: prev.findings.clone(),
-                    loc_stats: LocStats::default(),
-                    timings: clock.laps,
-                    up_to_date: true,
-                    age_links: 0,
-                });
-            }
-        }
+    let job = Job::new(store, name, repo, options)?;
+    if let Some(outcome) = job.up_to_date(&mut clock) {
+        return Ok(outcome);
+    }
+    let walked = walk_stage(&job, progress, &mut clock)?;
+    let mut activity_rows =
+        activity::monthly_activity(&walked.history, options.now, options.count_lines);
+    let months: Vec<Month> = match options.count_lines {
+        true => activity_rows.iter().map(|r| r.month).collect(),
+        false => Vec::new(),
+    };
+    let snapshots = snapshot::month_end_snapshots(&walked.chain, &months);
+    clock.lap("activity");
+    let counted = loc_stage(&job, &snapshots, walked.walked_new, progress)?;
+    clock.lap("loc");
+    let age = match options.count_lines {
+        true => Some(age_stage(&job, &walked, &snapshots, progress)?),
+        false => None,
+    };
+    if let Some(age) = &age {
+        add_ages(&mut activity_rows, &age.months);
+        clock.lap("age");
+    }
+    let mined = Mined {
+        walked,
+        activity_rows,
+        snapshots,
+        counted,
+        age,
+    };
+    let outcome = save_stage(&job, mined)?;
+    clock.lap("tables + store");
+    Ok(RepoOutcome {
+        timings: clock.laps,
+        ..outcome
+    })
+}
+
+/// What every stage may read about the repository being mined.
+struct Job<'a> {
+    store: &'a Store,
+    name: &'a str,
+    repo: &'a git::Opened,
+    options: &'a AnalyzeOptions,
+    mailmap: Vec<u8>,
+    keys: Keys,
+    /// The stored generation, when it is sound.
+    previous: Option<RepoMeta>,
+    /// Whether the stored tables were made under the same scope and line counter, so that months
+    /// and line-age state can be reused.
+    reusable: bool,
+}
+
+impl<'a> Job<'a> {
+    fn new(
+        store: &'a Store,
+        name: &'a str,
+        repo: &'a git::Opened,
+        options: &'a AnalyzeOptions,
+    ) -> Result<Job<'a>, AnalyzeError> {
+        let mailmap = read_mailmap(repo);
+        let keys = Keys::new(repo, options, &mailmap);
+        let previous = sound_previous(store, name)?;
+        let reusable = previous
+            .as_ref()
+            .is_some_and(|p| p.counter == counter_id() && p.scope == options.scope.description());
+        Ok(Job {
+            store,
+            name,
+            repo,
+            options,
+            mailmap,
+            keys,
+            previous,
+            reusable,
+        })
     }
 
-    let resolver = Resolver::new(&mailmap, options.bots.clone());
-    let bar = progress.counter(format!("{name}: walking commits"));
-    let (mut history, mut in_scope, walked_new) = walk_incrementally(
-        store,
-        name,
-        repo,
-        previous.as_ref(),
-        (&keys.walk, &keys.churn),
-        &resolver,
-        &|n| bar.set_position(n),
-    )?;
+    /// The stored generation, when its tables can be reused.
+    fn reusable(&self) -> Option<&RepoMeta> {
+        self.previous.as_ref().filter(|_| self.reusable)
+    }
+
+    /// The stored outcome, when every input is unchanged.
+    fn up_to_date(&self, clock: &mut Stopwatch) -> Option<RepoOutcome> {
+        let prev = self
+            .previous
+            .as_ref()
+            .filter(|p| p.inputs == self.keys.inputs)?;
+        let summary = prev.summary.clone()?;
+        clock.lap("up to date");
+        Some(RepoOutcome {
+            summary,
+            findings: prev.findings.clone(),
+            loc_stats: LocStats::default(),
+            timings: clock.laps.clone(),
+            up_to_date: true,
+            age_links: 0,
+        })
+    }
+}
+
+/// What the walk stage hands on: the history in scope (with churn), the first-parent chain and
+/// its diffs, and the walk state to store.
+struct Walked {
+    history: git::History,
+    chain: Vec<snapshot::ChainLink>,
+    /// The first-parent commits' changes, diffed once by churn, for line age.
+    chain_deltas: gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
+    /// The `walk` table: every walked commit, in scope or not.
+    walk_frame: polars::prelude::DataFrame,
+    /// The walk's missing, corrupt and shallow-boundary objects, as stored.
+    walk_problems: [Vec<String>; 3],
+    /// Commits read from the repository in this run.
+    walked_new: usize,
+}
+
+/// Walks the commits (only the new ones when the stored walk allows), marks those in scope,
+/// computes the churn of the new ones, and keeps the commits in scope.
+fn walk_stage(
+    job: &Job<'_>,
+    progress: &Progress,
+    clock: &mut Stopwatch,
+) -> Result<Walked, AnalyzeError> {
+    let (repo, options) = (job.repo, job.options);
+    let resolver = Resolver::new(&job.mailmap, options.bots.clone());
+    let bar = progress.counter(format!("{}: walking commits", job.name));
+    let (mut history, mut in_scope, walked_new) =
+        walk_incrementally(job, &resolver, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     clock.lap("walk");
     let chain = snapshot::first_parent_chain(&history, repo.tip);
@@ -193,7 +298,7 @@ fn analyze_one(
     ));
     let mut chain_deltas = Default::default();
     if options.count_lines {
-        let bar = progress.counter(format!("{name}: diffing commits"));
+        let bar = progress.counter(format!("{}: diffing commits", job.name));
         chain_deltas = churn_stage(repo, &mut history, &chain, &options.scope, from, &|| {
             bar.inc(1)
         });
@@ -209,123 +314,157 @@ fn analyze_one(
             .commits
             .retain(|_| keep.next().copied().unwrap_or(false));
     }
-    clock.lap("scope");
+    Ok(Walked {
+        history,
+        chain,
+        chain_deltas,
+        walk_frame,
+        walk_problems,
+        walked_new,
+    })
+}
 
-    let activity_rows = activity::monthly_activity(&history, options.now, options.count_lines);
-    let months: Vec<Month> = if options.count_lines {
-        activity_rows.iter().map(|r| r.month).collect()
-    } else {
-        Vec::new()
-    };
-    let snapshots = snapshot::month_end_snapshots(&chain, &months);
+/// What the lines-of-code stage hands on: every month's rows (kept and counted) and the
+/// counter's result (cache, problems, statistics).
+struct Counted {
+    rows: Vec<loc::LocRow>,
+    result: loc::LocResult,
+}
 
-    // Months whose snapshot tree is unchanged keep their stored rows.
-    let reusable = previous
-        .as_ref()
-        .is_some_and(|p| p.counter == counter_id() && p.scope == options.scope.description());
-    let (mut kept_rows, fresh) = if reusable {
-        reusable_rows(store, name, &snapshots)?
-    } else {
-        (Vec::new(), snapshots.clone())
+/// Counts the snapshots whose tree changed since the stored run, reusing the stored rows of
+/// the others and the stored blob counts.
+fn loc_stage(
+    job: &Job<'_>,
+    snapshots: &[snapshot::Snapshot],
+    walked_new: usize,
+    progress: &Progress,
+) -> Result<Counted, AnalyzeError> {
+    let (mut rows, fresh) = match job.reusable() {
+        Some(_) => reusable_rows(job.store, job.name, snapshots)?,
+        None => (Vec::new(), snapshots.to_vec()),
     };
-    let cache = if options.count_lines && previous.is_some() {
-        load_blob_cache(store, name)?
-    } else {
-        BlobCache::default()
+    let cache = match job.options.count_lines && job.previous.is_some() {
+        true => load_blob_cache(job.store, job.name)?,
+        false => BlobCache::default(),
     };
-    clock.lap("activity + reuse");
-    let bar = progress.counter(format!("{name}: counting new blobs"));
-    let mut loc = loc::count_snapshots(&repo.repo, &fresh, &options.scope, cache, &|| bar.inc(1));
+    let bar = progress.counter(format!("{}: counting new blobs", job.name));
+    let scope = &job.options.scope;
+    let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, cache, &|| bar.inc(1));
     bar.finish_and_clear();
-    clock.lap("loc");
-    loc.stats.snapshots_reused = snapshots.len() - fresh.len();
-    loc.stats.commits_walked = walked_new;
-    kept_rows.append(&mut loc.rows);
-    kept_rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
-    let loc_rows = kept_rows;
+    result.stats.snapshots_reused = snapshots.len() - fresh.len();
+    result.stats.commits_walked = walked_new;
+    rows.append(&mut result.rows);
+    rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
+    Ok(Counted { rows, result })
+}
 
-    let mut activity_rows = activity_rows;
-    let mut age = None;
-    if options.count_lines {
-        let bar = progress.counter(format!("{name}: following lines"));
-        let outcome = line_age(
-            store,
-            name,
-            repo,
-            previous.as_ref().filter(|_| reusable),
-            &chain,
-            &snapshots,
-            &options.scope,
-            &chain_deltas,
-            &|| bar.inc(1),
-        )?;
-        bar.finish_and_clear();
-        add_ages(&mut activity_rows, &outcome.months);
-        age = Some(outcome);
-        clock.lap("age");
-    }
+/// Follows every line along the first-parent chain (see [`line_age`]).
+fn age_stage(
+    job: &Job<'_>,
+    walked: &Walked,
+    snapshots: &[snapshot::Snapshot],
+    progress: &Progress,
+) -> Result<LineAgeOutcome, AnalyzeError> {
+    let bar = progress.counter(format!("{}: following lines", job.name));
+    let outcome = line_age(job, &walked.chain, snapshots, &walked.chain_deltas, &|| {
+        bar.inc(1)
+    })?;
+    bar.finish_and_clear();
+    Ok(outcome)
+}
 
-    let (problems, loc_problems) =
-        gather_problems(&history, &loc, previous.as_ref().filter(|_| reusable));
-    let findings = activity::findings(&history, &problems, options.now);
-    let summary = activity::summary(name, &history, &activity_rows, &loc_rows, options.now);
+/// Everything the mining stages produced, for the tables.
+struct Mined {
+    walked: Walked,
+    activity_rows: Vec<activity::ActivityRow>,
+    snapshots: Vec<snapshot::Snapshot>,
+    counted: Counted,
+    age: Option<LineAgeOutcome>,
+}
+
+/// Builds every table and the metadata, and replaces the repository's generation in the store.
+fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> {
+    let (name, options) = (job.name, job.options);
+    let Mined {
+        walked,
+        activity_rows,
+        snapshots,
+        counted,
+        age,
+    } = mined;
+    let history = &walked.history;
+    let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
+    let findings = activity::findings(history, &problems, options.now);
+    let summary = activity::summary(name, history, &activity_rows, &counted.rows, options.now);
     let mut frames = vec![
         (
             Table::Commits,
-            tables::commits_frame(name, &history, options.now)?,
+            tables::commits_frame(name, history, options.now)?,
         ),
         (
             Table::Activity,
             tables::activity_frame(name, &activity_rows)?,
         ),
-        (Table::Loc, tables::loc_frame(name, &loc_rows)?),
+        (Table::Loc, tables::loc_frame(name, &counted.rows)?),
         (
             Table::DataQuality,
             tables::data_quality_frame(name, &findings)?,
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
-        (Table::Walk, walk_frame),
+        (Table::Walk, walked.walk_frame),
     ];
-    let carry = if options.count_lines {
-        frames.push((Table::BlobCounts, tables::blob_counts_frame(&loc.cache)?));
-        frames.extend(age_frames(name, age.as_ref())?);
-        Vec::new()
-    } else {
-        vec![Table::BlobCounts, Table::LineAges, Table::LanguageCommits]
+    // Without counted lines, the stored line state is carried over for a later full run.
+    let carry = match options.count_lines {
+        true => {
+            frames.push((
+                Table::BlobCounts,
+                tables::blob_counts_frame(&counted.result.cache)?,
+            ));
+            frames.extend(age_frames(name, age.as_ref())?);
+            Vec::new()
+        }
+        false => vec![Table::BlobCounts, Table::LineAges, Table::LanguageCommits],
     };
-    let (age_key_now, age_tip, age_applied) = age_resume(previous.as_ref(), age.as_ref(), &chain);
-    let meta = RepoMeta {
-        name: name.to_string(),
-        source: repo.git_dir.display().to_string(),
-        reference: repo.reference.clone(),
-        tip: repo.tip.to_string(),
-        analysed_at: options.now,
-        temper_version: env!("CARGO_PKG_VERSION").to_string(),
-        format: FORMAT_VERSION,
-        counter: counter_id(),
-        scope: options.scope.description().to_string(),
-        inputs: keys.inputs,
-        summary: Some(summary.clone()),
-        findings: findings.clone(),
-        walk_key: keys.walk,
-        churn_key: keys.churn,
-        walk_problems,
-        loc_problems: loc_problems.each_ref().map(|ids| hex_ids(ids)),
-        age_key: age_key_now,
-        age_tip,
-        age_applied,
-        files: Default::default(),
-    };
-    store.save_repo(&meta, &mut frames, &carry)?;
-    clock.lap("tables + store");
+    let mut meta = repo_meta(job, &summary, &findings);
+    (meta.age_key, meta.age_tip, meta.age_applied) =
+        age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
+    meta.walk_problems = walked.walk_problems;
+    meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
+    job.store.save_repo(&meta, &mut frames, &carry)?;
     Ok(RepoOutcome {
         summary,
         findings,
-        loc_stats: loc.stats,
-        timings: clock.laps,
+        loc_stats: counted.result.stats,
+        timings: Vec::new(),
         up_to_date: false,
         age_links: age.map_or(0, |a| a.followed),
     })
+}
+
+/// The repository's metadata for this run, without the stages' resume points and problems.
+fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta {
+    RepoMeta {
+        name: job.name.to_string(),
+        source: job.repo.git_dir.display().to_string(),
+        reference: job.repo.reference.clone(),
+        tip: job.repo.tip.to_string(),
+        analysed_at: job.options.now,
+        temper_version: env!("CARGO_PKG_VERSION").to_string(),
+        format: FORMAT_VERSION,
+        counter: counter_id(),
+        scope: job.options.scope.description().to_string(),
+        inputs: job.keys.inputs.clone(),
+        summary: Some(summary.clone()),
+        findings: findings.to_vec(),
+        walk_key: job.keys.walk.clone(),
+        churn_key: job.keys.churn.clone(),
+        walk_problems: Default::default(),
+        loc_problems: Default::default(),
+        age_key: String::new(),
+        age_tip: String::new(),
+        age_applied: 0,
+        files: Default::default(),
+    }
 }
 
 /// The tables line age writes: `age`, `language_commits` and its resumable state.
@@ -482,21 +621,15 @@ fn churn_stage(
 /// commits are read; otherwise (first run, rewritten history, changed mailmap) everything is.
 /// Returns the history, the stored flags (for its first commits), and how many commits were read.
 fn walk_incrementally(
-    store: &Store,
-    name: &str,
-    repo: &git::Opened,
-    previous: Option<&RepoMeta>,
-    (walk_key, churn_key): (&str, &str),
+    job: &Job<'_>,
     resolver: &Resolver,
     progress: &dyn Fn(u64),
 ) -> Result<(git::History, Vec<bool>, usize), AnalyzeError> {
-    let stored = match previous {
-        Some(p) if p.walk_key == walk_key => store
-            .load_optional(name, Table::Walk)?
-            .map(|(_, df)| tables::walk_from_frame(&df))
-            .transpose()?
+    let repo = job.repo;
+    let stored = match &job.previous {
+        Some(p) if p.walk_key == job.keys.walk => stored_walk(job)?
             .zip(gix::ObjectId::from_hex(p.tip.as_bytes()).ok())
-            .map(|(walk, tip)| (walk, tip, p.walk_problems.clone())),
+            .map(|(walk, tip)| (walk, tip, &p.walk_problems)),
         _ => None,
     };
     if let Some(((mut history, flags), old_tip, problems)) = stored {
@@ -514,23 +647,32 @@ fn walk_incrementally(
     }
     let mut history = git::walk(&repo.repo, repo.tip, resolver, progress);
     let walked = history.commits.len();
-    if previous.is_some_and(|p| p.churn_key == churn_key) {
-        if let Some((stored, _)) = store
-            .load_optional(name, Table::Walk)?
-            .map(|(_, df)| tables::walk_from_frame(&df))
-            .transpose()?
-        {
-            let churn: gix::hashtable::HashMap<gix::ObjectId, churn::Churn> = stored
-                .commits
-                .iter()
-                .filter_map(|c| c.churn.map(|ch| (c.id, ch)))
-                .collect();
-            for c in &mut history.commits {
-                c.churn = churn.get(&c.id).copied();
-            }
+    // Churn depends on the scope, not on identities: it survives a walk made again because the
+    // `.mailmap` or the bot rule changed.
+    let same_churn = job
+        .previous
+        .as_ref()
+        .is_some_and(|p| p.churn_key == job.keys.churn);
+    if let Some((stored, _)) = same_churn.then(|| stored_walk(job)).transpose()?.flatten() {
+        let churn: gix::hashtable::HashMap<gix::ObjectId, churn::Churn> = stored
+            .commits
+            .iter()
+            .filter_map(|c| c.churn.map(|ch| (c.id, ch)))
+            .collect();
+        for c in &mut history.commits {
+            c.churn = churn.get(&c.id).copied();
         }
     }
     Ok((history, Vec::new(), walked))
+}
+
+/// The stored walk state (history and scope flags), if there is one.
+fn stored_walk(job: &Job<'_>) -> Result<Option<(git::History, Vec<bool>)>, AnalyzeError> {
+    Ok(job
+        .store
+        .load_optional(job.name, Table::Walk)?
+        .map(|(_, df)| tables::walk_from_frame(&df))
+        .transpose()?)
 }
 
 /// Stored `loc` rows of the months whose snapshot tree is unchanged, and the snapshots that
@@ -586,18 +728,13 @@ fn age_key() -> String {
 }
 
 /// Month figures of line age for every snapshot, following only the new first-parent links
-/// when the stored state was made on the same chain (`previous`, given only when its tables
-/// were made under the same scope and counter), and keeping the stored figures of months
-/// whose snapshot commit is unchanged. Returns the figures in month order and the new state.
-#[allow(clippy::too_many_arguments)]
+/// when the stored state was made on the same chain (and under the same scope and counter), and
+/// keeping the stored figures of months whose snapshot commit is unchanged. Returns the figures
+/// in month order and the new state.
 fn line_age(
-    store: &Store,
-    name: &str,
-    repo: &git::Opened,
-    previous: Option<&RepoMeta>,
+    job: &Job<'_>,
     chain_tip_first: &[snapshot::ChainLink],
     snapshots: &[snapshot::Snapshot],
-    scope: &Scope,
     cached: &gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
     on_link: &(dyn Fn() + Sync),
 ) -> Result<LineAgeOutcome, AnalyzeError> {
@@ -607,58 +744,7 @@ fn line_age(
         .enumerate()
         .map(|(i, l)| (l.commit, i))
         .collect();
-    let mut state = LineAges::default();
-    let mut kept: std::collections::BTreeMap<Month, MonthAge> = Default::default();
-    // Language changes of the links followed by earlier runs: (commit, language, added, removed).
-    let mut changes: Vec<(gix::ObjectId, String, u64, u64)> = Vec::new();
-    let resumable = previous.filter(|p| {
-        p.age_key == age_key()
-            && p.age_applied > 0
-            && chain
-                .get(p.age_applied - 1)
-                .is_some_and(|l| l.commit == p.age_tip.as_str())
-    });
-    if let Some(p) = resumable {
-        let stored = (
-            store.load_optional(name, Table::LineAges)?,
-            store.load_optional(name, Table::Age)?,
-            store.load_optional(name, Table::Activity)?,
-            store.load_optional(name, Table::Snapshots)?,
-            store.load_optional(name, Table::LanguageCommits)?,
-        );
-        if let (
-            Some((_, lines)),
-            Some((_, age)),
-            Some((_, activity)),
-            Some((_, snaps)),
-            Some((_, languages)),
-        ) = stored
-        {
-            state = tables::line_ages_from_frame(&lines, p.age_applied)?;
-            for row in tables::language_commits_from_frame(&languages)? {
-                let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) else {
-                    continue; // cannot happen: the reader checked every commit id
-                };
-                changes.push((id, row.language, row.lines_added, row.lines_removed));
-            }
-            let commits: std::collections::HashMap<Month, gix::ObjectId> =
-                tables::snapshots_from_frame(&snaps)?
-                    .into_iter()
-                    .map(|s| (s.month, s.commit))
-                    .collect();
-            let now: std::collections::HashMap<Month, gix::ObjectId> =
-                snapshots.iter().map(|s| (s.month, s.commit)).collect();
-            kept = tables::month_ages_from_frames(&age, &activity)?
-                .into_iter()
-                .filter(|a| {
-                    commits
-                        .get(&a.month)
-                        .is_some_and(|c| now.get(&a.month) == Some(c))
-                })
-                .map(|a| (a.month, a))
-                .collect();
-        }
-    }
+    let mut resumed = resume_age(job, &chain, snapshots)?.unwrap_or_default();
     let wanted_of = |kept: &std::collections::BTreeMap<Month, MonthAge>| -> Vec<(Month, usize)> {
         snapshots
             .iter()
@@ -666,35 +752,132 @@ fn line_age(
             .filter_map(|s| position.get(&s.commit).map(|&p| (s.month, p)))
             .collect()
     };
-    let mut wanted = wanted_of(&kept);
-    if wanted.first().is_some_and(|w| w.1 + 1 < state.applied) {
+    let mut wanted = wanted_of(&resumed.kept);
+    if wanted
+        .first()
+        .is_some_and(|w| w.1 + 1 < resumed.state.applied)
+    {
         // A month the stored state has already passed: start again from the root.
-        state = LineAges::default();
-        kept.clear();
-        changes.clear();
-        wanted = wanted_of(&kept);
+        resumed = ResumedAge::default();
+        wanted = wanted_of(&resumed.kept);
     }
+    let ResumedAge {
+        mut state,
+        mut kept,
+        mut changes,
+    } = resumed;
     let start = state.applied;
+    let scope = &job.options.scope;
     let tracked = age::track(
-        &repo.repo, &chain, &mut state, &wanted, scope, cached, on_link,
+        &job.repo.repo,
+        &chain,
+        &mut state,
+        &wanted,
+        scope,
+        cached,
+        on_link,
     );
     for a in tracked.months {
         kept.insert(a.month, a);
     }
     changes.extend(tracked.languages.into_iter().map(|c| {
-        (
-            chain[c.position].commit,
-            c.language.name().to_string(),
-            c.added,
-            c.removed,
-        )
+        let language = c.language.name().to_string();
+        (chain[c.position].commit, language, c.added, c.removed)
     }));
-    // A link belongs to the first month whose snapshot is at or after it.
+    Ok(LineAgeOutcome {
+        months: kept.into_values().collect(),
+        followed: state.applied - start,
+        state,
+        languages: languages_by_month(changes, &position, snapshots),
+    })
+}
+
+/// A link's language changes: (commit, language, lines added, lines removed).
+type LanguageChange = (gix::ObjectId, String, u64, u64);
+
+/// The stored line-age state, the month figures it still stands for, and the language changes
+/// of the links it followed.
+#[derive(Default)]
+struct ResumedAge {
+    state: LineAges,
+    kept: std::collections::BTreeMap<Month, MonthAge>,
+    changes: Vec<LanguageChange>,
+}
+
+/// The stored line-age state, when it was made under the same key on a prefix of `chain`;
+/// months whose snapshot commit changed are dropped from it.
+fn resume_age(
+    job: &Job<'_>,
+    chain: &[snapshot::ChainLink],
+    snapshots: &[snapshot::Snapshot],
+) -> Result<Option<ResumedAge>, AnalyzeError> {
+    let Some(p) = job.reusable().filter(|p| {
+        p.age_key == age_key()
+            && p.age_applied > 0
+            && chain
+                .get(p.age_applied - 1)
+                .is_some_and(|l| l.commit == p.age_tip.as_str())
+    }) else {
+        return Ok(None);
+    };
+    let load = |table| job.store.load_optional(job.name, table);
+    let (
+        Some((_, lines)),
+        Some((_, age)),
+        Some((_, activity)),
+        Some((_, snaps)),
+        Some((_, languages)),
+    ) = (
+        load(Table::LineAges)?,
+        load(Table::Age)?,
+        load(Table::Activity)?,
+        load(Table::Snapshots)?,
+        load(Table::LanguageCommits)?,
+    )
+    else {
+        return Ok(None);
+    };
+    let mut changes = Vec::new();
+    for row in tables::language_commits_from_frame(&languages)? {
+        if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
+            changes.push((id, row.language, row.lines_added, row.lines_removed));
+        }
+    }
+    let stored: std::collections::HashMap<Month, gix::ObjectId> =
+        tables::snapshots_from_frame(&snaps)?
+            .into_iter()
+            .map(|s| (s.month, s.commit))
+            .collect();
+    let now: std::collections::HashMap<Month, gix::ObjectId> =
+        snapshots.iter().map(|s| (s.month, s.commit)).collect();
+    let kept = tables::month_ages_from_frames(&age, &activity)?
+        .into_iter()
+        .filter(|a| {
+            stored
+                .get(&a.month)
+                .is_some_and(|c| now.get(&a.month) == Some(c))
+        })
+        .map(|a| (a.month, a))
+        .collect();
+    Ok(Some(ResumedAge {
+        state: tables::line_ages_from_frame(&lines, p.age_applied)?,
+        kept,
+        changes,
+    }))
+}
+
+/// The `language_commits` rows: each link's changes with the first month whose snapshot is at
+/// or after it.
+fn languages_by_month(
+    changes: Vec<LanguageChange>,
+    position: &std::collections::HashMap<gix::ObjectId, usize>,
+    snapshots: &[snapshot::Snapshot],
+) -> Vec<tables::LanguageCommit> {
     let marks: Vec<(usize, Month)> = snapshots
         .iter()
         .filter_map(|s| position.get(&s.commit).map(|&p| (p, s.month)))
         .collect();
-    let languages = changes
+    changes
         .into_iter()
         .filter_map(|(commit, language, added, removed)| {
             let p = *position.get(&commit)?;
@@ -707,13 +890,7 @@ fn line_age(
                 lines_removed: removed,
             })
         })
-        .collect();
-    Ok(LineAgeOutcome {
-        months: kept.into_values().collect(),
-        followed: state.applied - start,
-        state,
-        languages,
-    })
+        .collect()
 }
 
 /// What the line-age stage hands back.
@@ -757,129 +934,4 @@ impl Stopwatch {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
-}
-
-/// The `--timings` report: stage times and the line counter's work, for stderr.
-pub fn render_timings(outcome: &RepoOutcome) -> String {
-    let mut out = format!("{}:", outcome.summary.name);
-    if outcome.up_to_date {
-        let t: std::time::Duration = outcome.timings.iter().map(|(_, t)| *t).sum();
-        out.push_str(&format!(" up to date, {:.3}s", t.as_secs_f64()));
-        return out;
-    }
-    for (stage, t) in &outcome.timings {
-        out.push_str(&format!(" {stage} {:.2}s;", t.as_secs_f64()));
-    }
-    let s = &outcome.loc_stats;
-    out.push_str(&format!(
-        " age: lines of {} first-parent commits followed;",
-        outcome.age_links
-    ));
-    out.push_str(&format!(
-        " commits read {}; loc: {} snapshots counted, {} reused, {} trees in {:.2}s, {} blobs counted ({} MB decoded) in {:.2}s (CPU: decode {:.2}s, count {:.2}s), {} reused from the cache, sums {:.2}s",
-        s.commits_walked,
-        s.snapshots,
-        s.snapshots_reused,
-        s.trees,
-        s.trees_time.as_secs_f64(),
-        s.blobs_counted,
-        s.bytes_decoded / 1_000_000,
-        s.blobs_time.as_secs_f64(),
-        s.decode_cpu.as_secs_f64(),
-        s.count_cpu.as_secs_f64(),
-        s.blobs_cached,
-        s.sums_time.as_secs_f64(),
-    ));
-    out
-}
-
-/// The data-quality findings worth a line on stderr.
-pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
-    outcome
-        .findings
-        .iter()
-        .filter(|f| f.count > 0)
-        .map(|f| {
-            let what =
-                activity::FindingKind::from_name(&f.kind).map_or(f.kind.as_str(), |k| k.note());
-            format!(
-                "{}: {} {what}; see the data_quality table (e.g. {})",
-                outcome.summary.name,
-                f.count,
-                f.examples.first().map(String::as_str).unwrap_or("-")
-            )
-        })
-        .collect()
-}
-
-/// The summary rows as an aligned text table.
-pub fn render_summaries(summaries: &[Summary]) -> String {
-    let header = [
-        "repo",
-        "first",
-        "last",
-        "commits",
-        "contributors",
-        "commits/month 12m",
-        "contributors 12m",
-        "code now",
-        "churn 12m",
-        "new code",
-        "median age",
-        "main languages",
-    ];
-    let month = |m: Option<crate::month::Month>| m.map_or("-".to_string(), |m| m.to_string());
-    let rows: Vec<[String; 12]> = summaries
-        .iter()
-        .map(|s| {
-            [
-                crate::text::terminal(&s.name, crate::text::TERMINAL_CELL_CHARS),
-                month(s.first_month),
-                month(s.last_month),
-                thousands(s.commits),
-                thousands(s.contributors),
-                format!("{:.1}", s.commits_per_month_12m),
-                thousands(s.contributors_12m),
-                thousands(s.code_now),
-                match (s.lines_added_12m, s.lines_removed_12m) {
-                    (Some(a), Some(r)) => format!("+{} -{}", thousands(a), thousands(r)),
-                    _ => "-".to_string(),
-                },
-                s.new_code_share_now
-                    .map_or("-".to_string(), |v| format!("{:.0}%", v * 100.0)),
-                s.median_line_age_days_now
-                    .map_or("-".to_string(), |d| format!("{:.1} y", d / 365.25)),
-                s.main_languages
-                    .iter()
-                    .map(|(l, share)| {
-                        let l = crate::text::terminal(l, crate::text::TERMINAL_CELL_CHARS);
-                        format!("{l} {:.0}%", share * 100.0)
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let text: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| crate::text::pad(c, w, i != 0 && i != 11))
-            .collect();
-        out.push_str(text.join("  ").trim_end());
-        out.push('\n');
-    };
-    line(&header.map(String::from));
-    for row in &rows {
-        line(row);
-    }
-    out
 }
