@@ -18,6 +18,7 @@ pub mod loc;
 pub mod month;
 pub mod progress;
 pub mod query;
+pub mod release;
 pub mod report;
 pub mod run;
 pub mod scope;

@@ -528,7 +528,10 @@ fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>
         }
         let path = entry.path();
         let bytes = fs::read(&path).map_err(io_err(&path))?;
-        out.insert(name, format!("{}:{:016x}", bytes.len(), fnv1a(&bytes)));
+        out.insert(
+            name,
+            format!("{}:{:016x}", bytes.len(), crate::text::fnv1a(&bytes)),
+        );
     }
     Ok(out)
 }
@@ -590,16 +593,9 @@ pub fn dir_name(name: &str) -> String {
     safe = safe.trim_start_matches('.').to_string();
     safe.truncate(64);
     if safe != name || safe.is_empty() {
-        safe = format!("{safe}-{:08x}", fnv1a(name.as_bytes()) as u32);
+        safe = format!("{safe}-{:08x}", crate::text::fnv1a(name.as_bytes()) as u32);
     }
     safe
-}
-
-/// FNV-1a, for short stable fingerprints (not for security).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {

@@ -11,7 +11,7 @@
 //! - XML (SVG): characters XML 1.0 cannot hold are replaced ([`xml_safe`]).
 //!
 //! Also the small text helpers every output shares: thousands separators, padding, one-pass
-//! template filling.
+//! template filling, and the FNV-1a fingerprint of stored keys and file names ([`fnv1a`]).
 
 /// `text` escaped for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
@@ -142,6 +142,13 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// FNV-1a, for short stable fingerprints (not for security).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

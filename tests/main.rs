@@ -13,6 +13,7 @@ mod dataset;
 mod hostile;
 mod loc;
 mod query;
+mod releases;
 mod report;
 mod run;
 mod threads;

@@ -78,7 +78,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 4;
+const TABLES_REVISION: u32 = 5;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -202,6 +202,7 @@ struct Job<'a> {
     repo: &'a git::Opened,
     options: &'a AnalyzeOptions,
     mailmap: Vec<u8>,
+    tags: git::tags::Tags,
     keys: Keys,
     /// The stored generation, when it is sound.
     previous: Option<RepoMeta>,
@@ -218,7 +219,8 @@ impl<'a> Job<'a> {
         options: &'a AnalyzeOptions,
     ) -> Result<Job<'a>, AnalyzeError> {
         let mailmap = read_mailmap(repo);
-        let keys = Keys::new(repo, options, &mailmap);
+        let tags = git::tags::read_tags(&repo.repo);
+        let keys = Keys::new(repo, options, &mailmap, &tags);
         let previous = sound_previous(store, name)?;
         let reusable = previous
             .as_ref()
@@ -229,6 +231,7 @@ impl<'a> Job<'a> {
             repo,
             options,
             mailmap,
+            tags,
             keys,
             previous,
             reusable,
@@ -272,6 +275,8 @@ struct Walked {
     walk_problems: [Vec<String>; 3],
     /// Commits read from the repository in this run.
     walked_new: usize,
+    /// Every commit reachable from the tip (in scope or not).
+    reachable: gix::hashtable::HashSet<gix::ObjectId>,
 }
 
 /// Walks the commits (only the new ones when the stored walk allows), marks those in scope,
@@ -308,6 +313,7 @@ fn walk_stage(
     let walk_problems =
         [&history.missing, &history.corrupt, &history.shallow].map(|ids| hex_ids(ids));
     let walk_frame = tables::walk_frame(&history, &in_scope)?;
+    let reachable = history.commits.iter().map(|c| c.id).collect();
     if !options.scope.is_everything() {
         let mut keep = in_scope.iter();
         history
@@ -321,6 +327,7 @@ fn walk_stage(
         walk_frame,
         walk_problems,
         walked_new,
+        reachable,
     })
 }
 
@@ -393,6 +400,7 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         age,
     } = mined;
     let history = &walked.history;
+    let releases = crate::release::releases(&job.tags.tags, |id| walked.reachable.contains(id));
     let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
     let findings = activity::findings(history, &problems, options.now);
     let summary = activity::summary(name, history, &activity_rows, &counted.rows, options.now);
@@ -411,6 +419,7 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
             tables::data_quality_frame(name, &findings)?,
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
+        (Table::Releases, tables::releases_frame(name, &releases)?),
         (Table::Walk, walked.walk_frame),
     ];
     // Without counted lines, the stored line state is carried over for a later full run.
@@ -517,16 +526,22 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(repo: &git::Opened, options: &AnalyzeOptions, mailmap: &[u8]) -> Keys {
+    fn new(
+        repo: &git::Opened,
+        options: &AnalyzeOptions,
+        mailmap: &[u8],
+        tags: &git::tags::Tags,
+    ) -> Keys {
         let scope = options.scope.description();
         let bots = options.bots.pattern();
-        let mailmap = crate::store::fnv1a(mailmap);
+        let mailmap = crate::text::fnv1a(mailmap);
         let lines = options.count_lines;
         Keys {
             inputs: format!(
-                "tip={} ref={} scope={scope} bots={bots} mailmap={mailmap:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                "tip={} ref={} scope={scope} bots={bots} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
                 repo.tip,
                 repo.reference,
+                tags.fingerprint(),
                 counter_id(),
                 age_key(),
             ),

@@ -82,7 +82,7 @@ pub fn language_color(language: &str) -> Rgb {
     };
     fixed.unwrap_or_else(|| {
         let all: Vec<Rgb> = OKABE_ITO.iter().chain(TOL_MUTED.iter()).copied().collect();
-        all[(crate::store::fnv1a(language.as_bytes()) % all.len() as u64) as usize]
+        all[(crate::text::fnv1a(language.as_bytes()) % all.len() as u64) as usize]
     })
 }
 

@@ -99,6 +99,11 @@ pub fn parse(data: &[u8], hash: gix::hash::Kind) -> Option<Header> {
     })
 }
 
+/// The time of an identity line (a tagger line), read as [`parse`] reads author lines.
+pub fn ident_time(line: &[u8]) -> i64 {
+    split_ident(line).0.time
+}
+
 fn object_id(hex: &[u8], hash: gix::hash::Kind) -> Option<ObjectId> {
     (hex.len() == hash.len_in_hex())
         .then(|| ObjectId::from_hex(hex).ok())

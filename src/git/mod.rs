@@ -5,6 +5,7 @@ pub mod header;
 pub mod identity;
 pub mod open;
 pub mod snapshot;
+pub mod tags;
 pub mod touch;
 pub mod walk;
 

@@ -5,7 +5,8 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    col, need, oid_at, optional, repo_column, required, str_col, Table, TableDef, TableError,
+    col, datetime_column, need, oid_at, optional, repo_column, required, str_col, Table, TableDef,
+    TableError,
 };
 use crate::activity::is_plausible;
 use crate::git::History;
@@ -62,16 +63,6 @@ fn churn_column<'a>(
             .map(|c| c.churn.as_ref().map(f))
             .collect::<Vec<Option<u64>>>(),
     )
-}
-
-fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
-    let millis: Vec<i64> = seconds
-        .into_iter()
-        .map(|s| s.saturating_mul(1000))
-        .collect();
-    Int64Chunked::from_vec(name.into(), millis)
-        .into_datetime(TimeUnit::Milliseconds, None)
-        .into_column()
 }
 
 /// One row per reachable commit, sorted by author time then id.

@@ -29,6 +29,7 @@ mod age;
 mod commits;
 mod data_quality;
 mod loc;
+mod releases;
 pub mod schema;
 mod snapshots;
 
@@ -42,6 +43,7 @@ pub use data_quality::data_quality_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_code_rows, loc_frame, loc_rows_from_frame,
 };
+pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
 
 /// Column names shared by several tables.
@@ -91,6 +93,13 @@ pub mod col {
     pub const PATH: &str = "path";
     pub const COUNTED: &str = "counted";
     pub const POSITION: &str = "position";
+    pub const TAG: &str = "tag";
+    pub const DATE: &str = "date";
+    pub const VERSION: &str = "version";
+    pub const PRERELEASE: &str = "prerelease";
+    pub const ANNOTATED: &str = "annotated";
+    pub const SIGNED: &str = "signed";
+    pub const ON_REF: &str = "on_ref";
 }
 
 /// The stored tables (the public ones are also the values of `--table`).
@@ -121,6 +130,8 @@ pub enum Table {
     /// Lines each first-parent commit added and removed per language, with its month.
     #[value(name = "language_commits", alias = "language-commits")]
     LanguageCommits,
+    /// One row per release tag: version, date, annotated, signed, on the analysed ref.
+    Releases,
 }
 
 /// What the registry knows of a table.
@@ -135,7 +146,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 11] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -143,6 +154,7 @@ impl Table {
         Table::DataQuality,
         Table::Snapshots,
         Table::LanguageCommits,
+        Table::Releases,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -158,6 +170,7 @@ impl Table {
             Table::DataQuality => data_quality::DATA_QUALITY,
             Table::Snapshots => snapshots::SNAPSHOTS,
             Table::LanguageCommits => age::LANGUAGE_COMMITS,
+            Table::Releases => releases::RELEASES,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -227,6 +240,17 @@ pub enum TableError {
         path: std::path::PathBuf,
         message: String,
     },
+}
+
+/// Unix seconds as a UTC datetime column (milliseconds).
+fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
+    let millis: Vec<i64> = seconds
+        .into_iter()
+        .map(|s| s.saturating_mul(1000))
+        .collect();
+    Int64Chunked::from_vec(name.into(), millis)
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_column()
 }
 
 fn repo_column(repo: &str, height: usize) -> Column {

@@ -1,0 +1,46 @@
+//! `releases`: one row per release tag (see [`crate::release`] for which tags are releases).
+
+use polars::prelude::*;
+
+use super::schema::{self, Kind};
+use super::{col, datetime_column, repo_column, required, Table, TableDef, TableError};
+use crate::release::Release;
+
+pub const RELEASES: TableDef = TableDef {
+    name: "releases",
+    public: true,
+    schema: &[
+        required(col::REPO, Kind::Str),
+        required(col::TAG, Kind::Str),
+        required(col::COMMIT, Kind::Oid),
+        // The tagger's time; a lightweight tag's commit date.
+        required(col::DATE, Kind::Datetime),
+        required(col::MONTH, Kind::Month),
+        required(col::VERSION, Kind::Str),
+        required(col::PRERELEASE, Kind::Bool),
+        required(col::ANNOTATED, Kind::Bool),
+        // An in-body signature is present; it is not verified.
+        required(col::SIGNED, Kind::Bool),
+        required(col::ON_REF, Kind::Bool),
+    ],
+};
+
+/// One row per release, oldest first.
+pub fn releases_frame(repo: &str, releases: &[Release]) -> Result<DataFrame, TableError> {
+    let n = releases.len();
+    let text = |f: fn(&Release) -> String| releases.iter().map(f).collect::<Vec<_>>();
+    let flag = |f: fn(&Release) -> bool| releases.iter().map(f).collect::<Vec<_>>();
+    let columns = vec![
+        repo_column(repo, n),
+        Column::new(col::TAG.into(), text(|r| r.tag.name.clone())),
+        Column::new(col::COMMIT.into(), text(|r| r.tag.commit.to_string())),
+        datetime_column(col::DATE, releases.iter().map(|r| r.tag.time).collect()),
+        Column::new(col::MONTH.into(), text(|r| r.month.to_string())),
+        Column::new(col::VERSION.into(), text(|r| r.version.clone())),
+        Column::new(col::PRERELEASE.into(), flag(|r| r.prerelease)),
+        Column::new(col::ANNOTATED.into(), flag(|r| r.tag.annotated)),
+        Column::new(col::SIGNED.into(), flag(|r| r.tag.signed)),
+        Column::new(col::ON_REF.into(), flag(|r| r.on_ref)),
+    ];
+    schema::frame(Table::Releases, n, columns)
+}

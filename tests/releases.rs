@@ -1,0 +1,109 @@
+//! The `releases` table against git: which tags name commits (`git rev-parse TAG^{commit}`),
+//! their dates (`%(creatordate)`: the tagger's time, or the commit's date for a lightweight tag),
+//! annotated (`%(objecttype)`), signed (`%(contents:signature)`) and on the analysed ref
+//! (`git merge-base --is-ancestor`); which tags are releases is the hand count beside the fixture
+//! (tests/fixtures/make_tags.sh).
+
+use crate::common::*;
+
+/// The release tags of the fixture, by the hand count in make_tags.sh, with their versions and
+/// whether they are pre-releases.
+const RELEASES: [(&str, &str, bool); 6] = [
+    ("v0.1", "0.1", false),
+    ("v1.0", "1.0", false),
+    ("v1.1-rc1", "1.1", true),
+    ("RELEASE-2.0", "2.0", false),
+    ("v2.1", "2.1", false),
+    ("v9.9", "9.9", false),
+];
+
+#[test]
+fn releases_equal_what_git_says_of_each_tag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_tags.sh", tmp.path(), "tags");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--ref", "main"]);
+    let rows = export_csv(&store, "releases", None);
+    let tags = column(&rows, "tag");
+    let mut expected: Vec<(i64, &str)> = RELEASES
+        .iter()
+        .map(|(tag, _, _)| {
+            let date = git(
+                &repo,
+                &[
+                    "for-each-ref",
+                    "--format=%(creatordate:unix)",
+                    &format!("refs/tags/{tag}"),
+                ],
+            );
+            (date.trim().parse::<i64>().unwrap(), *tag)
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        tags,
+        expected.iter().map(|e| e.1).collect::<Vec<_>>(),
+        "oldest first"
+    );
+    for (i, tag) in tags.iter().enumerate() {
+        let cell = |name: &str| column(&rows, name)[i].to_string();
+        let reference = format!("refs/tags/{tag}");
+        let field = |f: &str| {
+            git(
+                &repo,
+                &["for-each-ref", &format!("--format={f}"), &reference],
+            )
+        };
+        let commit = git(&repo, &["rev-parse", &format!("{tag}^{{commit}}")]);
+        assert_eq!(cell("commit"), commit.trim(), "{tag}");
+        let seconds: i64 = field("%(creatordate:unix)").trim().parse().unwrap();
+        let date = chrono::DateTime::from_timestamp(seconds, 0).unwrap();
+        assert_eq!(
+            cell("date"),
+            date.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "{tag}"
+        );
+        assert_eq!(cell("month"), date.format("%Y-%m").to_string(), "{tag}");
+        let annotated = field("%(objecttype)").trim() == "tag";
+        assert_eq!(cell("annotated"), annotated.to_string(), "{tag}");
+        let signed = !field("%(contents:signature)").trim().is_empty();
+        assert_eq!(cell("signed"), signed.to_string(), "{tag}");
+        let on_ref = git_output(
+            &repo,
+            &["merge-base", "--is-ancestor", commit.trim(), "main"],
+        )
+        .status
+        .success();
+        assert_eq!(cell("on_ref"), on_ref.to_string(), "{tag}");
+        let (_, version, pre) = RELEASES.iter().find(|r| r.0 == *tag).unwrap();
+        assert_eq!(cell("version"), *version, "{tag}");
+        assert_eq!(cell("prerelease"), pre.to_string(), "{tag}");
+    }
+    // Sanity of the oracle itself: the fixture has the shapes the hand count names.
+    assert_eq!(
+        column(&rows, "signed")
+            .iter()
+            .filter(|s| **s == "true")
+            .count(),
+        1
+    );
+    assert_eq!(
+        column(&rows, "on_ref")
+            .iter()
+            .filter(|s| **s == "false")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_new_tag_alone_makes_the_stored_run_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_tags.sh", tmp.path(), "tags");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--ref", "main"]);
+    git(&repo, &["tag", "v3.0", "main"]);
+    analyze(&repo, &store, &["--ref", "main"]);
+    let rows = export_csv(&store, "releases", None);
+    assert!(column(&rows, "tag").contains(&"v3.0"), "{rows:?}");
+}
