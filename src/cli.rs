@@ -73,15 +73,6 @@ pub struct RunArgs {
     pub timings: bool,
 }
 
-/// The `run` command's arguments; the config file is read by the library.
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    pub config: PathBuf,
-    pub store: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub threads: usize,
-}
-
 /// Where a reading command finds its tables: a store, or a dataset (one or the other).
 #[derive(Debug, clap::Args)]
 pub struct TablesArgs {
@@ -248,7 +239,17 @@ pub enum Command {
     Query(QueryOptions),
     Dataset(DatasetOptions),
     Report(ReportOptions),
-    Run(RunRequest),
+    Run(crate::run::RunOptions),
+}
+
+/// Why the command line could not be resolved: a usage error (exit 2), or a `run` configuration
+/// file that cannot be read or is invalid (exit 1, like every other bad input).
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error(transparent)]
+    Usage(#[from] clap::Error),
+    #[error(transparent)]
+    Config(#[from] crate::run::RunError),
 }
 
 /// Resolved options for `query`.
@@ -269,11 +270,13 @@ pub struct Global {
 }
 
 /// Parses the process arguments; exits with code 2 on usage errors.
-pub fn parse() -> (Global, Command) {
+/// The command line, resolved; a usage error ends the process with clap's message (exit 2).
+pub fn parse() -> Result<(Global, Command), crate::run::RunError> {
     let cli = Cli::parse();
     match resolve(cli) {
-        Ok(resolved) => resolved,
-        Err(e) => e.exit(),
+        Ok(resolved) => Ok(resolved),
+        Err(ResolveError::Usage(e)) => e.exit(),
+        Err(ResolveError::Config(e)) => Err(e),
     }
 }
 
@@ -298,7 +301,7 @@ fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
 }
 
 /// Applies defaults and checks the rules clap cannot express.
-pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
+pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
     let timings = match &cli.command {
         CommandArgs::Analyze(a) => a.timings,
         CommandArgs::Run(r) => r.timings,
@@ -309,48 +312,14 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
         timings,
     };
     let command = match cli.command {
-        CommandArgs::Analyze(a) => {
-            if a.name.is_some() && a.paths.len() > 1 {
-                return Err(usage(
-                    ErrorKind::ArgumentConflict,
-                    "--name applies to a single PATH; analyse repositories one by one to name each",
-                ));
-            }
-            let bots = BotRule::new(&a.bot_pattern).map_err(|e| {
-                usage(
-                    ErrorKind::ValueValidation,
-                    format!("--bot-pattern is not a valid regex: {e}"),
-                )
-            })?;
-            let threads = threads_or_all(a.threads.map(usize::from));
-            let store = store_or_default(a.store)?;
-            let scope = Scope::new(&a.scope_paths, &a.excludes)
-                .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
-            Command::Analyze(AnalyzeOptions {
-                repos: a
-                    .paths
-                    .into_iter()
-                    .map(|path| RepoSpec {
-                        path,
-                        reference: a.reference.clone(),
-                        name: a.name.clone(),
-                    })
-                    .collect(),
-                store,
-                threads,
-                bots,
-                count_lines: !a.activity_only,
-                scope,
-                now: chrono::Utc::now().timestamp(),
-                lock: true,
-            })
-        }
-        CommandArgs::Run(r) => Command::Run(RunRequest {
-            config: r.config,
-            store: r.store,
-            out: r.out,
-            threads: threads_or_all(r.threads.map(usize::from)),
-        }),
+        CommandArgs::Analyze(a) => Command::Analyze(resolve_analyze(a)?),
+        CommandArgs::Run(r) => Command::Run(crate::run::options(
+            &r.config,
+            r.store,
+            r.out,
+            threads_or_all(r.threads.map(usize::from)),
+            chrono::Utc::now().timestamp(),
+        )?),
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,
             table: e.table,
@@ -364,29 +333,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
             repos: r.repos,
             out: r.out,
         }),
-        CommandArgs::Dataset(d) => {
-            let mut origins = std::collections::BTreeMap::new();
-            for o in d.origins {
-                let Some((name, url)) = o.split_once('=') else {
-                    return Err(usage(
-                        ErrorKind::ValueValidation,
-                        format!("--origin {o}: expected NAME=URL"),
-                    ));
-                };
-                origins.insert(name.to_string(), url.to_string());
-            }
-            Command::Dataset(DatasetOptions {
-                store: store_or_default(d.store)?,
-                out: d.out,
-                repos: d.repos,
-                origins,
-                // The program as `temper`, not the path it ran from on this machine.
-                command: std::iter::once("temper".to_string())
-                    .chain(std::env::args().skip(1))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            })
-        }
+        CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Query(q) => Command::Query(QueryOptions {
             file: q.file,
             store: q.tables.resolve()?,
@@ -398,6 +345,67 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), clap::Error> {
         }),
     };
     Ok((global, command))
+}
+
+fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
+    if a.name.is_some() && a.paths.len() > 1 {
+        return Err(usage(
+            ErrorKind::ArgumentConflict,
+            "--name applies to a single PATH; analyse repositories one by one to name each",
+        ));
+    }
+    let bots = BotRule::new(&a.bot_pattern).map_err(|e| {
+        usage(
+            ErrorKind::ValueValidation,
+            format!("--bot-pattern is not a valid regex: {e}"),
+        )
+    })?;
+    let threads = threads_or_all(a.threads.map(usize::from));
+    let store = store_or_default(a.store)?;
+    let scope = Scope::new(&a.scope_paths, &a.excludes)
+        .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
+    Ok(AnalyzeOptions {
+        repos: a
+            .paths
+            .into_iter()
+            .map(|path| RepoSpec {
+                path,
+                reference: a.reference.clone(),
+                name: a.name.clone(),
+            })
+            .collect(),
+        store,
+        threads,
+        bots,
+        count_lines: !a.activity_only,
+        scope,
+        now: chrono::Utc::now().timestamp(),
+        lock: true,
+    })
+}
+
+fn resolve_dataset(d: DatasetArgs) -> Result<DatasetOptions, clap::Error> {
+    let mut origins = std::collections::BTreeMap::new();
+    for o in d.origins {
+        let Some((name, url)) = o.split_once('=') else {
+            return Err(usage(
+                ErrorKind::ValueValidation,
+                format!("--origin {o}: expected NAME=URL"),
+            ));
+        };
+        origins.insert(name.to_string(), url.to_string());
+    }
+    Ok(DatasetOptions {
+        store: store_or_default(d.store)?,
+        out: d.out,
+        repos: d.repos,
+        origins,
+        // The program as `temper`, not the path it ran from on this machine.
+        command: std::iter::once("temper".to_string())
+            .chain(std::env::args().skip(1))
+            .collect::<Vec<_>>()
+            .join(" "),
+    })
 }
 
 fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {

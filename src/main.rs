@@ -11,8 +11,8 @@ use temper::progress::Progress;
 use temper::tables::{self, Format};
 
 fn main() -> ExitCode {
-    let (global, command) = cli::parse();
-    match run(global, command) {
+    let resolved = cli::parse().map_err(anyhow::Error::from);
+    match resolved.and_then(|(global, command)| run(global, command)) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped reading (`temper query ... | head`) is not an error, as with
         // ripgrep: end quietly.
@@ -122,14 +122,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             }
             emit(&bytes)?;
         }
-        Command::Run(request) => {
-            let options = temper::run::options(
-                &request.config,
-                request.store,
-                request.out,
-                request.threads,
-                chrono::Utc::now().timestamp(),
-            )?;
+        Command::Run(options) => {
             let outcome = temper::run::run(&options, &progress)?;
             for (_, status, _, _) in &outcome.projects {
                 if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, status) {
