@@ -10,6 +10,7 @@ pub mod activity;
 pub mod analyze;
 pub mod chart;
 pub mod churn;
+pub mod class;
 pub mod cli;
 pub mod dataset;
 pub mod export;

@@ -54,15 +54,7 @@ impl Scope {
         } else {
             let mut builder = GlobSetBuilder::new();
             for g in excludes {
-                let pattern = g.trim_end_matches('/');
-                // Like .gitignore: a pattern without '/' matches a name at any depth.
-                let pattern = if pattern.contains('/') {
-                    pattern.to_string()
-                } else {
-                    format!("**/{pattern}")
-                };
-                // The pattern itself, and everything below what it matches.
-                for pattern in [pattern.clone(), format!("{pattern}/**")] {
+                for pattern in glob_and_below(g) {
                     let glob = GlobBuilder::new(&pattern)
                         .literal_separator(true)
                         .build()
@@ -129,6 +121,18 @@ impl Scope {
         (self.paths.is_empty() || self.paths.iter().any(|p| is_at_or_below(path, p)))
             && !self.excluded(path)
     }
+}
+
+/// The globs a path glob stands for, as `.gitignore` reads one: a glob without `/` matches a
+/// name at any depth, and a glob that matches a directory matches everything below it too
+/// (`vendor`, `vendor/` and `vendor/**` are the same). Shared by `--exclude` and `--class`.
+pub fn glob_and_below(glob: &str) -> [String; 2] {
+    let pattern = glob.trim_end_matches('/');
+    let pattern = match pattern.contains('/') {
+        true => pattern.to_string(),
+        false => format!("**/{pattern}"),
+    };
+    [pattern.clone(), format!("{pattern}/**")]
 }
 
 /// `path == base` or `path` lies below `base`.

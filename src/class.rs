@@ -1,0 +1,641 @@
+//! Code classes: whose code a file is. Every file in every snapshot is the project's own `code`,
+//! or `vendored`, `generated`, `test` or `docs`.
+//!
+//! A file's class is decided, in this order, by:
+//!
+//! 1. the linguist attributes of the snapshot's `.gitattributes` files ([`Attributes`]):
+//!    `linguist-vendored`, `linguist-generated` and `linguist-documentation` set a class;
+//!    `-linguist-vendored` (or `=false`) forbids one, so a project that marks a directory as its
+//!    own is believed. The attributes of *that* snapshot apply: a project that marks paths in
+//!    2020 is classified by its 2020 rules. As in git, a deeper `.gitattributes` overrides a
+//!    shallower one and a later line an earlier one;
+//! 2. the user's rules (`--class vendored=GLOB`, in the order given; globs as `--exclude`);
+//! 3. the built-in rules in `src/class_rules.toml` (compiled in): directory names at any depth,
+//!    file-name globs, and for `generated` the markers generators write at the top of a file
+//!    ([`generated_marker`]). Among them the first class in the order vendored, generated, test,
+//!    docs wins, so `vendor/x/x_test.go` is vendored and `docs/x_test.go` is test.
+//!
+//! A file no rule claims is `code`.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// Whose code a file is. The order is the built-in rules' precedence.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    Vendored,
+    Generated,
+    Test,
+    Docs,
+    /// The project's own code: no rule claims it.
+    Code,
+}
+
+impl Class {
+    pub const ALL: [Class; 5] = [
+        Class::Code,
+        Class::Test,
+        Class::Docs,
+        Class::Vendored,
+        Class::Generated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Vendored => "vendored",
+            Class::Generated => "generated",
+            Class::Test => "test",
+            Class::Docs => "docs",
+            Class::Code => "code",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// What the path rules decided for a file: its class, and whether a generator's marker in its
+/// first bytes may still make it `generated` (not when a `.gitattributes` or user rule decided,
+/// or `-linguist-generated` forbids it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PathClass {
+    pub class: Class,
+    pub marker_applies: bool,
+}
+
+impl PathClass {
+    /// The class once the blob's content is known.
+    pub fn with_marker(self, has_generated_marker: bool) -> Class {
+        match self.marker_applies && has_generated_marker {
+            true => Class::Generated,
+            false => self.class,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClassError {
+    #[error(
+        "--class '{0}': expected CLASS=GLOB, CLASS one of code, vendored, generated, test, docs"
+    )]
+    Syntax(String),
+    #[error("--class '{rule}': {message}")]
+    Glob { rule: String, message: String },
+}
+
+/// The built-in rules, as `src/class_rules.toml` writes them.
+#[derive(Debug, serde::Deserialize)]
+struct RulesFile {
+    vendored: ClassRules,
+    generated: ClassRules,
+    test: ClassRules,
+    docs: ClassRules,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ClassRules {
+    dirs: Vec<String>,
+    files: Vec<String>,
+}
+
+/// The built-in rules, compiled.
+struct BuiltIn {
+    /// Single directory names, and runs of names (`Godeps/_workspace`), with their class.
+    dirs: HashMap<Vec<u8>, Class>,
+    runs: Vec<(Vec<u8>, Class)>,
+    files: GlobSet,
+    file_classes: Vec<Class>,
+}
+
+static RULES_TEXT: &str = include_str!("class_rules.toml");
+
+/// The built-in rules; a test checks that the file parses and compiles, so `None` is unreachable
+/// in a released binary (and would only mean "no built-in rules").
+static BUILT_IN: LazyLock<Option<BuiltIn>> = LazyLock::new(|| built_in(RULES_TEXT).ok());
+
+fn built_in(text: &str) -> Result<BuiltIn, String> {
+    let file: RulesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut dirs = HashMap::new();
+    let mut runs = Vec::new();
+    let mut files = GlobSetBuilder::new();
+    let mut file_classes = Vec::new();
+    for (class, rules) in [
+        (Class::Vendored, &file.vendored),
+        (Class::Generated, &file.generated),
+        (Class::Test, &file.test),
+        (Class::Docs, &file.docs),
+    ] {
+        for dir in &rules.dirs {
+            match dir.contains('/') {
+                true => runs.push((dir.as_bytes().to_vec(), class)),
+                false => {
+                    dirs.entry(dir.as_bytes().to_vec()).or_insert(class);
+                }
+            }
+        }
+        for glob in &rules.files {
+            let glob = GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("{glob}: {e}"))?;
+            files.add(glob);
+            file_classes.push(class);
+        }
+    }
+    Ok(BuiltIn {
+        dirs,
+        runs,
+        files: files.build().map_err(|e| e.to_string())?,
+        file_classes,
+    })
+}
+
+/// The classes the built-in rules give a directory (a bit per class), from its path.
+fn dir_bits(path: &[u8]) -> u8 {
+    let Some(rules) = BUILT_IN.as_ref() else {
+        return 0;
+    };
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let mut bits = rules.dirs.get(name).map_or(0, |c| c.bit());
+    for (run, class) in &rules.runs {
+        let at_boundary = |p: &[u8]| p.len() == run.len() || p[p.len() - run.len() - 1] == b'/';
+        if path.ends_with(run) && at_boundary(path) {
+            bits |= class.bit();
+        }
+    }
+    bits
+}
+
+/// The first class (by precedence) the built-in file-name rules give `name`.
+fn name_class(name: &[u8]) -> Option<Class> {
+    let rules = BUILT_IN.as_ref()?;
+    let text = String::from_utf8_lossy(name);
+    rules
+        .files
+        .matches(text.as_ref())
+        .into_iter()
+        .map(|i| rules.file_classes[i])
+        .min()
+}
+
+/// A `--class` rule.
+#[derive(Debug, Clone)]
+struct UserRule {
+    class: Class,
+    glob: String,
+}
+
+/// The classifier of one analysis: the built-in rules and the user's.
+#[derive(Debug, Default)]
+pub struct Classifier {
+    user: Vec<UserRule>,
+    user_set: Option<GlobSet>,
+    /// For each glob of `user_set`, its rule.
+    user_index: Vec<usize>,
+    /// File name -> built-in class, memoised: names repeat across a history.
+    names: Mutex<HashMap<Vec<u8>, Option<Class>>>,
+}
+
+impl Clone for Classifier {
+    fn clone(&self) -> Classifier {
+        let rules: Vec<String> = self
+            .user
+            .iter()
+            .map(|r| format!("{}={}", r.class.as_str(), r.glob))
+            .collect();
+        Classifier::new(&rules).unwrap_or_default()
+    }
+}
+
+impl Classifier {
+    /// The built-in rules and the user's `CLASS=GLOB` rules.
+    pub fn new(rules: &[String]) -> Result<Classifier, ClassError> {
+        let mut user = Vec::new();
+        let mut builder = GlobSetBuilder::new();
+        let mut user_index = Vec::new();
+        for rule in rules {
+            let (class, glob) = rule
+                .split_once('=')
+                .and_then(|(c, g)| Some((Class::parse(c.trim())?, g.trim())))
+                .filter(|(_, g)| !g.is_empty())
+                .ok_or_else(|| ClassError::Syntax(rule.clone()))?;
+            for pattern in crate::scope::glob_and_below(glob) {
+                let compiled = GlobBuilder::new(&pattern)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| ClassError::Glob {
+                        rule: rule.clone(),
+                        message: e.kind().to_string(),
+                    })?;
+                builder.add(compiled);
+                user_index.push(user.len());
+            }
+            user.push(UserRule {
+                class,
+                glob: glob.to_string(),
+            });
+        }
+        let user_set = match user.is_empty() {
+            true => None,
+            false => Some(builder.build().map_err(|e| ClassError::Glob {
+                rule: rules.join(" "),
+                message: e.to_string(),
+            })?),
+        };
+        Ok(Classifier {
+            user,
+            user_set,
+            user_index,
+            names: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The rules as given, for the store's keys (built-in rules are keyed by the counter id).
+    pub fn description(&self) -> String {
+        self.user
+            .iter()
+            .map(|r| format!("--class {}={}", r.class.as_str(), r.glob))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether a file's class depends on its full path (user rules), not only on its name and
+    /// its directories' names.
+    pub fn needs_paths(&self) -> bool {
+        self.user_set.is_some()
+    }
+
+    /// The classes the built-in rules give the directory at `path` and those above it (a bit
+    /// per class); `parent` is the value of the directory above.
+    pub fn dir_context(&self, parent: u8, path: &[u8]) -> u8 {
+        parent | dir_bits(path)
+    }
+
+    /// The class of the file at `path` (named `name`), in a directory with built-in context
+    /// `dir`, under the linguist attributes `attrs` (see the module documentation).
+    pub fn file_class(&self, dir: u8, path: &[u8], name: &[u8], attrs: &Linguist) -> PathClass {
+        let forced = |class| PathClass {
+            class,
+            marker_applies: false,
+        };
+        if attrs.vendored == Some(true) {
+            return forced(Class::Vendored);
+        }
+        if attrs.generated == Some(true) {
+            return forced(Class::Generated);
+        }
+        if attrs.documentation == Some(true) {
+            return forced(Class::Docs);
+        }
+        let allowed = |c: Class| match c {
+            Class::Vendored => attrs.vendored != Some(false),
+            Class::Generated => attrs.generated != Some(false),
+            Class::Docs => attrs.documentation != Some(false),
+            Class::Test | Class::Code => true,
+        };
+        if let Some(class) = self.user_class(path).filter(|c| allowed(*c)) {
+            return forced(class);
+        }
+        let mut bits = dir | self.memo_name_class(name).map_or(0, Class::bit);
+        for class in [Class::Vendored, Class::Generated, Class::Docs] {
+            if !allowed(class) {
+                bits &= !class.bit();
+            }
+        }
+        let class = [Class::Vendored, Class::Generated, Class::Test, Class::Docs]
+            .into_iter()
+            .find(|c| bits & c.bit() != 0)
+            .unwrap_or(Class::Code);
+        PathClass {
+            class,
+            marker_applies: class != Class::Vendored && allowed(Class::Generated),
+        }
+    }
+
+    fn user_class(&self, path: &[u8]) -> Option<Class> {
+        let set = self.user_set.as_ref()?;
+        let text = String::from_utf8_lossy(path);
+        let first = set.matches(text.as_ref()).into_iter().min()?;
+        Some(self.user[self.user_index[first]].class)
+    }
+
+    fn memo_name_class(&self, name: &[u8]) -> Option<Class> {
+        let Ok(mut names) = self.names.lock() else {
+            return name_class(name);
+        };
+        *names
+            .entry(name.to_vec())
+            .or_insert_with(|| name_class(name))
+    }
+}
+
+/// The linguist attributes that apply to one file: `Some(true)` set, `Some(false)` unset
+/// (`-linguist-vendored`, `linguist-vendored=false`), `None` unspecified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Linguist {
+    pub vendored: Option<bool>,
+    pub generated: Option<bool>,
+    pub documentation: Option<bool>,
+}
+
+/// One `.gitattributes` line that sets a linguist attribute.
+#[derive(Debug, Clone)]
+struct AttrLine {
+    matcher: globset::GlobMatcher,
+    /// Whether the pattern matches the file name only (no `/` in it), at any depth.
+    name_only: bool,
+    set: Linguist,
+}
+
+/// The linguist attributes of the `.gitattributes` files on a path from the root, shallowest
+/// first: each file's lines apply to paths below its directory.
+#[derive(Debug, Clone, Default)]
+pub struct Attributes {
+    /// (directory of the `.gitattributes` file, with a trailing `/` unless it is the root; its
+    /// lines in order).
+    files: Vec<(Vec<u8>, Vec<AttrLine>)>,
+}
+
+impl Attributes {
+    /// These attributes and those of the `.gitattributes` in directory `dir` (its `text`);
+    /// `None` when the file sets no linguist attribute (nothing changes).
+    pub fn with_file(&self, dir: &[u8], text: &[u8]) -> Option<Attributes> {
+        let lines = parse_linguist_lines(text);
+        if lines.is_empty() {
+            return None;
+        }
+        let mut base = dir.to_vec();
+        if !base.is_empty() {
+            base.push(b'/');
+        }
+        let mut out = self.clone();
+        out.files.push((base, lines));
+        Some(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The attributes that apply to the file at `path` (from the root).
+    pub fn lookup(&self, path: &[u8]) -> Linguist {
+        let mut out = Linguist::default();
+        for (base, lines) in &self.files {
+            let Some(relative) = path.strip_prefix(base.as_slice()) else {
+                continue;
+            };
+            let name = relative.rsplit(|&b| b == b'/').next().unwrap_or(relative);
+            for line in lines {
+                let subject = if line.name_only { name } else { relative };
+                if line
+                    .matcher
+                    .is_match(String::from_utf8_lossy(subject).as_ref())
+                {
+                    let s = line.set;
+                    out.vendored = s.vendored.or(out.vendored);
+                    out.generated = s.generated.or(out.generated);
+                    out.documentation = s.documentation.or(out.documentation);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The lines of a `.gitattributes` file that set linguist attributes, as git reads patterns:
+/// a pattern without `/` matches a name at any depth, one with `/` is relative to the file's
+/// directory (a leading `/` anchors it there too), `**` crosses directories, and a pattern
+/// that names a directory (`dir`, `dir/`) does not apply to the files below it (`dir/**` does);
+/// `!attr` makes an attribute unspecified again (here: leaves it as earlier lines set it).
+/// Quoted patterns and macros are skipped.
+fn parse_linguist_lines(text: &[u8]) -> Vec<AttrLine> {
+    let mut out = Vec::new();
+    for line in String::from_utf8_lossy(text).lines() {
+        let line = line.trim();
+        if line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with('"')
+            || line.starts_with("[attr]")
+        {
+            continue;
+        }
+        let mut fields = line.split_ascii_whitespace();
+        let Some(pattern) = fields.next() else {
+            continue;
+        };
+        let mut set = Linguist::default();
+        for attr in fields {
+            let (name, value) = match attr.strip_prefix('-') {
+                Some(name) => (name, Some(false)),
+                None => match attr.split_once('=') {
+                    Some((name, v)) => (name, Some(!matches!(v, "false" | "0"))),
+                    None => (attr, Some(true)),
+                },
+            };
+            match name {
+                "linguist-vendored" => set.vendored = value,
+                "linguist-generated" => set.generated = value,
+                "linguist-documentation" => set.documentation = value,
+                _ => {}
+            }
+        }
+        if set == Linguist::default() {
+            continue;
+        }
+        // git: a pattern that ends in `/` names a directory, and attributes do not recurse into
+        // directories, so it applies to no file (`dir/**` is the way to say "below dir").
+        if pattern.ends_with('/') {
+            continue;
+        }
+        let name_only = !pattern.contains('/');
+        let Ok(glob) = GlobBuilder::new(pattern.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()
+        else {
+            continue;
+        };
+        out.push(AttrLine {
+            matcher: glob.compile_matcher(),
+            name_only,
+            set,
+        });
+    }
+    out
+}
+
+/// Whether a blob's first 1,024 bytes carry a generator's marker: Go's `Code generated ... DO
+/// NOT EDIT.`, `@generated` (Facebook, Phabricator, rustfmt-ignored generated code), a line that
+/// says both "generated" and "do not edit" (in any case: protoc, flex, bison, swig, many
+/// others), or `Generated by GNU Autoconf` (committed `configure` scripts).
+pub fn generated_marker(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = String::from_utf8_lossy(head);
+    text.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        (line.contains("Code generated") && line.contains("DO NOT EDIT"))
+            || line.contains("@generated")
+            || (lower.contains("generated") && lower.contains("do not edit"))
+            || line.contains("Generated by GNU Autoconf")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(c: &Classifier, path: &str) -> Class {
+        class_with(c, path, &Attributes::default())
+    }
+
+    fn class_with(c: &Classifier, path: &str, attrs: &Attributes) -> Class {
+        let mut dir = 0;
+        let parts: Vec<&str> = path.split('/').collect();
+        for i in 1..parts.len() {
+            dir = c.dir_context(dir, parts[..i].join("/").as_bytes());
+        }
+        let name = parts[parts.len() - 1];
+        c.file_class(
+            dir,
+            path.as_bytes(),
+            name.as_bytes(),
+            &attrs.lookup(path.as_bytes()),
+        )
+        .class
+    }
+
+    #[test]
+    fn the_built_in_rules_parse() {
+        built_in(RULES_TEXT).unwrap();
+        assert!(BUILT_IN.is_some());
+    }
+
+    #[test]
+    fn built_in_rules_and_their_precedence() {
+        let c = Classifier::new(&[]).unwrap();
+        assert_eq!(class(&c, "main.go"), Class::Code);
+        assert_eq!(class(&c, "vendor/github.com/x/y.go"), Class::Vendored);
+        assert_eq!(class(&c, "a/b/vendor/x.c"), Class::Vendored);
+        assert_eq!(class(&c, "Godeps/_workspace/src/x.go"), Class::Vendored);
+        assert_eq!(class(&c, "_workspace/src/x.go"), Class::Code);
+        assert_eq!(class(&c, "vendor/x/x_test.go"), Class::Vendored);
+        assert_eq!(class(&c, "docs/x_test.go"), Class::Test);
+        assert_eq!(class(&c, "api/types.pb.go"), Class::Generated);
+        assert_eq!(class(&c, "tests/types.pb.go"), Class::Generated);
+        assert_eq!(class(&c, "pkg/x_test.go"), Class::Test);
+        assert_eq!(class(&c, "t/t0001-init.sh"), Class::Test);
+        assert_eq!(class(&c, "docs/conf.py"), Class::Docs);
+        assert_eq!(class(&c, "README.md"), Class::Docs);
+        assert_eq!(class(&c, "src/notes.md"), Class::Docs);
+        assert_eq!(class(&c, "CMakeLists.txt"), Class::Code);
+        assert_eq!(class(&c, "Cargo.lock"), Class::Generated);
+        assert_eq!(class(&c, "vendored/x.go"), Class::Code);
+        assert_eq!(class(&c, "testsx/x.go"), Class::Code);
+    }
+
+    #[test]
+    fn user_rules_come_before_built_in_ones() {
+        let c = Classifier::new(&["code=vendor/ours".into(), "generated=*.gen.c".into()]).unwrap();
+        assert_eq!(class(&c, "vendor/ours/a.go"), Class::Code);
+        assert_eq!(class(&c, "vendor/theirs/a.go"), Class::Vendored);
+        assert_eq!(class(&c, "src/x.gen.c"), Class::Generated);
+        assert!(Classifier::new(&["bogus=x".into()]).is_err());
+        assert!(Classifier::new(&["vendored=".into()]).is_err());
+        assert!(Classifier::new(&["vendored=a[".into()]).is_err());
+    }
+
+    #[test]
+    fn gitattributes_set_and_forbid_classes() {
+        let c = Classifier::new(&["vendored=ours/**".into()]).unwrap();
+        let root = Attributes::default()
+            .with_file(
+                b"",
+                b"# comment\n*.txt text\nthird/** linguist-vendored\nvendor/mine/** -linguist-vendored\n\
+                  ours/** linguist-vendored=false\napi/*.yaml linguist-generated\nnotes linguist-documentation\n",
+            )
+            .unwrap();
+        assert_eq!(class_with(&c, "third/x.c", &root), Class::Vendored);
+        assert_eq!(class_with(&c, "vendor/mine/x.go", &root), Class::Code);
+        assert_eq!(class_with(&c, "vendor/other/x.go", &root), Class::Vendored);
+        assert_eq!(
+            class_with(&c, "ours/x.go", &root),
+            Class::Code,
+            "attributes before user rules"
+        );
+        assert_eq!(class_with(&c, "api/swagger.yaml", &root), Class::Generated);
+        assert_eq!(class_with(&c, "api/sub/swagger.yaml", &root), Class::Code);
+        assert_eq!(class_with(&c, "notes", &root), Class::Docs);
+        assert_eq!(
+            class_with(&c, "src/notes", &root),
+            Class::Docs,
+            "a name at any depth"
+        );
+        // A deeper file overrides, for paths below it only.
+        let deeper = root
+            .with_file(b"third/keep", b"* -linguist-vendored\n")
+            .unwrap();
+        assert_eq!(class_with(&c, "third/keep/x.c", &deeper), Class::Code);
+        assert_eq!(class_with(&c, "third/x.c", &deeper), Class::Vendored);
+        assert!(root.with_file(b"x", b"*.c text eol=lf\n").is_none());
+        // As in git, `dir/` applies to no file, and `dir` only to a file named so.
+        assert!(Attributes::default()
+            .with_file(b"", b"gen/ linguist-generated\n")
+            .is_none());
+        let dirs = Attributes::default()
+            .with_file(b"", b"gen linguist-generated\n")
+            .unwrap();
+        assert_eq!(class_with(&c, "gen/x.c", &dirs), Class::Code);
+        assert_eq!(class_with(&c, "a/gen", &dirs), Class::Generated);
+    }
+
+    #[test]
+    fn generator_markers() {
+        assert!(generated_marker(
+            b"// Code generated by protoc-gen-go. DO NOT EDIT.\npackage x\n"
+        ));
+        assert!(generated_marker(b"/* @generated by cbindgen */\n"));
+        assert!(generated_marker(
+            b"# This file is automatically generated; do not edit\n"
+        ));
+        assert!(generated_marker(b"#! /bin/sh\n# Guess values for system-dependent variables.\n# Generated by GNU Autoconf 2.69 for Xen Hypervisor 4.17.\n"));
+        assert!(!generated_marker(
+            b"// generated code lives elsewhere\npackage x\n"
+        ));
+        assert!(!generated_marker(b"package x\n"));
+        let late = [
+            vec![b'\n'; 1100],
+            b"// Code generated x. DO NOT EDIT.\n".to_vec(),
+        ]
+        .concat();
+        assert!(!generated_marker(&late), "only the first 1,024 bytes");
+        let path = PathClass {
+            class: Class::Code,
+            marker_applies: true,
+        };
+        assert_eq!(path.with_marker(true), Class::Generated);
+        let vendored = PathClass {
+            class: Class::Vendored,
+            marker_applies: false,
+        };
+        assert_eq!(vendored.with_marker(true), Class::Vendored);
+    }
+}
