@@ -4,15 +4,22 @@
 -- jump and per commit: the share before the run (from_month, 3 months before its first month),
 -- the share at the run's month farthest from it (to_month), and the three first-parent commits
 -- that changed that language's lines most from from_month to the run's end (from the
--- language_commits table; a merge stands for the branch it brought in).
-WITH totals AS (
+-- language_commits table; a merge stands for the branch it brought in). Shares are of all code
+-- (every class); `class` says which class of that language moved most from from_month to
+-- to_month (a vendored import is not the project rewriting itself).
+WITH per_language AS (
+    SELECT repo, month, language, SUM(code) AS code
+    FROM loc WHERE language <> 'Unrecognised'
+    GROUP BY repo, month, language
+),
+totals AS (
     SELECT repo, month, SUM(code) AS total,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM loc WHERE language <> 'Unrecognised'
+    FROM per_language
     GROUP BY repo, month
 ),
 langs AS (
-    SELECT DISTINCT repo, language FROM loc WHERE language <> 'Unrecognised' AND code > 0
+    SELECT DISTINCT repo, language FROM per_language WHERE code > 0
 ),
 grid AS (
     SELECT t.repo, t.month, t.idx, t.total, g.language
@@ -22,7 +29,8 @@ shares AS (
     SELECT g.repo, g.month, g.idx, g.total, g.language,
            CAST(COALESCE(l.code, 0) AS DOUBLE) / g.total AS share
     FROM grid g
-    LEFT JOIN loc l ON l.repo = g.repo AND l.month = g.month AND l.language = g.language
+    LEFT JOIN per_language l
+        ON l.repo = g.repo AND l.month = g.month AND l.language = g.language
     WHERE g.total > 0
 ),
 moves AS (
@@ -54,6 +62,23 @@ peaks AS (
 ends AS (
     SELECT * FROM peaks WHERE nearest = 1
 ),
+class_moves AS (
+    SELECT e.repo, e.language, e.first_idx, c.class,
+           ROW_NUMBER() OVER (PARTITION BY e.repo, e.language, e.first_idx
+                              ORDER BY ABS(CAST(COALESCE(t.code, 0) AS DOUBLE)
+                                           - CAST(COALESCE(f.code, 0) AS DOUBLE)) DESC,
+                                       c.class DESC) AS rn
+    FROM ends e
+    JOIN (SELECT DISTINCT repo, language, class FROM loc) c
+        ON c.repo = e.repo AND c.language = e.language
+    LEFT JOIN loc f ON f.repo = e.repo AND f.language = e.language AND f.class = c.class
+        AND f.month = e.from_month
+    LEFT JOIN loc t ON t.repo = e.repo AND t.language = e.language AND t.class = c.class
+        AND t.month = e.to_month
+),
+moved AS (
+    SELECT repo, language, first_idx, class FROM class_moves WHERE rn = 1
+),
 changes AS (
     SELECT repo, language, commit, lines_added, lines_removed,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
@@ -61,16 +86,17 @@ changes AS (
 ),
 ranked AS (
     SELECT e.repo, e.language, e.from_month, e.to_month, e.share_before, e.share_after,
-           c.commit, c.lines_added, c.lines_removed,
+           m.class, c.commit, c.lines_added, c.lines_removed,
            ROW_NUMBER() OVER (PARTITION BY e.repo, e.language, e.first_idx
                               ORDER BY c.lines_added + c.lines_removed DESC, c.commit DESC)
                   AS rank
     FROM ends e
+    JOIN moved m ON m.repo = e.repo AND m.language = e.language AND m.first_idx = e.first_idx
     JOIN changes c ON c.repo = e.repo AND c.language = e.language
     WHERE c.idx >= e.first_idx - 2 AND c.idx <= e.last_idx
 )
 SELECT repo, language, from_month, to_month, share_before, share_after,
-       share_after - share_before AS change, rank, commit, lines_added, lines_removed
+       share_after - share_before AS change, class, rank, commit, lines_added, lines_removed
 FROM ranked
 WHERE rank <= 3
 ORDER BY repo, from_month, language, rank

@@ -1,5 +1,6 @@
--- Per repository: lines of code by language in its last month's snapshot, largest first, with
--- each language's share of the code (files no language claims are left out).
+-- Per repository: the project's own code (class 'code': not vendored, generated, test or docs)
+-- by language in its last month's snapshot, largest first, with each language's share of it
+-- (files no language claims are left out).
 WITH last AS (
     -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
     SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo
@@ -7,7 +8,7 @@ WITH last AS (
 now AS (
     SELECT l.repo, l.language, l.files, l.code, l.comments, l.blanks
     FROM loc l JOIN last ON l.repo = last.repo AND l.month = last.month
-    WHERE l.language <> 'Unrecognised' AND l.code > 0
+    WHERE l.language <> 'Unrecognised' AND l.code > 0 AND l.class = 'code'
 ),
 totals AS (
     SELECT repo, SUM(code) AS total FROM now GROUP BY repo

@@ -1,6 +1,9 @@
 -- Per repository: the report's summary row, at its last month. Inception is the first month
--- with a plausibly dated commit; the main language is the one with the most code lines now
--- (its share of all code lines; the whole mix is in language_mix_now.sql); "12m" figures cover the 12 months ending with the last month;
+-- with a plausibly dated commit; code_now and the main language are the project's own code (class
+-- 'code': not vendored, generated, test or docs), the main language the one with the most own
+-- code lines now (its share of them; the whole mix is in language_mix_now.sql); vendored_share is
+-- vendored code lines over all code lines now, generated_share likewise, test_to_code test code
+-- lines per own code line; "12m" figures cover the 12 months ending with the last month;
 -- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
 -- more; empty when the 12 before had none); contributors, pony and elephant factors are
 -- activity's trailing figures at the last month, the bus factor is line ownership at the last
@@ -39,7 +42,12 @@ now AS (
     FROM m JOIN b ON m.repo = b.repo AND m.idx = b.last_idx
 ),
 code AS (
-    SELECT l.repo, SUM(l.code) AS code_now
+    SELECT l.repo,
+           SUM(CASE WHEN l.class = 'code' THEN l.code ELSE 0 END) AS code_now,
+           SUM(l.code) AS all_code_now,
+           SUM(CASE WHEN l.class = 'vendored' THEN l.code ELSE 0 END) AS vendored_now,
+           SUM(CASE WHEN l.class = 'generated' THEN l.code ELSE 0 END) AS generated_now,
+           SUM(CASE WHEN l.class = 'test' THEN l.code ELSE 0 END) AS test_now
     FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
     GROUP BY l.repo
 ),
@@ -47,19 +55,25 @@ main AS (
     SELECT l.repo, l.language, l.code,
            ROW_NUMBER() OVER (PARTITION BY l.repo ORDER BY l.code DESC, l.language DESC) AS rn
     FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
-    WHERE l.language <> 'Unrecognised' AND l.code > 0
+    WHERE l.language <> 'Unrecognised' AND l.code > 0 AND l.class = 'code'
 ),
 leader AS (
     SELECT repo, language, code FROM main WHERE rn = 1
 ),
 cocomo AS (
-    SELECT repo, code_now,
+    SELECT repo, code_now, all_code_now, vendored_now, generated_now, test_now,
            2.4 * POWER(CAST(code_now AS DOUBLE) / 1000, 1.05) AS effort_person_months
     FROM code
 )
 SELECT b.repo, b.inception, b.last_month,
        CAST(b.last_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
        cocomo.code_now,
+       CASE WHEN cocomo.all_code_now > 0
+            THEN CAST(cocomo.vendored_now AS DOUBLE) / cocomo.all_code_now END AS vendored_share,
+       CASE WHEN cocomo.all_code_now > 0
+            THEN CAST(cocomo.generated_now AS DOUBLE) / cocomo.all_code_now END AS generated_share,
+       CASE WHEN cocomo.code_now > 0
+            THEN CAST(cocomo.test_now AS DOUBLE) / cocomo.code_now END AS test_to_code,
        leader.language AS main_language,
        CAST(leader.code AS DOUBLE) / cocomo.code_now AS main_language_share,
        CAST(w.commits_12m AS DOUBLE) / w.months_12m AS commits_per_month_12m,

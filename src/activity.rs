@@ -6,6 +6,7 @@
 //! after the time of analysis, are kept out of every month and reported as findings instead; every
 //! month from the first to the last plausible one has a row.
 
+use crate::class::Class;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::git::History;
@@ -291,10 +292,15 @@ pub struct Summary {
     pub commits_per_month_12m: f64,
     /// Distinct identities with a plausibly dated commit in the last-12-month window.
     pub contributors_12m: u64,
-    /// Lines of code (tokei's `code`) in the last month's snapshot.
+    /// Lines of the project's own code (tokei's `code` lines of class `code`) in the last
+    /// month's snapshot.
     pub code_now: u64,
-    /// The largest languages by code in the last snapshot, with their share of all code.
+    /// The largest languages of its own code in the last snapshot, with their share of it.
     pub main_languages: Vec<(String, f64)>,
+    /// Code lines of every class in the last snapshot (`code`, `test`, `docs`, `vendored`,
+    /// `generated`; a class with none is left out).
+    #[serde(default)]
+    pub classes_now: Vec<(crate::class::Class, u64)>,
     /// Lines added and removed by the non-merge commits of the last-12-month window (`None`
     /// when churn was not mined).
     #[serde(default)]
@@ -311,15 +317,15 @@ pub struct Summary {
 /// How many languages the summary names.
 pub const MAIN_LANGUAGES: usize = 3;
 
-/// Code at `last` (the last month), and its main languages: nothing when that month's tree has
-/// no code, even if earlier months had some.
+/// The project's own code at `last` (the last month), and its main languages: nothing when that
+/// month's tree has no code, even if earlier months had some.
 pub fn current_code(loc: &[crate::loc::LocRow], last: Option<Month>) -> (u64, Vec<(String, f64)>) {
     let Some(last) = last else {
         return (0, Vec::new());
     };
     let mut now: Vec<(&str, u64)> = loc
         .iter()
-        .filter(|r| r.month == last && r.counts.code > 0)
+        .filter(|r| r.month == last && r.class == Class::Code && r.counts.code > 0)
         .map(|r| (r.language.as_str(), r.counts.code))
         .collect();
     let total: u64 = now.iter().map(|(_, c)| c).sum();
@@ -330,6 +336,22 @@ pub fn current_code(loc: &[crate::loc::LocRow], last: Option<Month>) -> (u64, Ve
         .map(|(l, c)| (l.to_string(), *c as f64 / total.max(1) as f64))
         .collect();
     (total, main)
+}
+
+/// Code lines per class at `last`, in [`Class::ALL`] order, classes without any left out.
+pub fn classes_at(loc: &[crate::loc::LocRow], last: Option<Month>) -> Vec<(Class, u64)> {
+    Class::ALL
+        .into_iter()
+        .map(|class| {
+            let lines = loc
+                .iter()
+                .filter(|r| Some(r.month) == last && r.class == class)
+                .map(|r| r.counts.code)
+                .sum();
+            (class, lines)
+        })
+        .filter(|(_, lines)| *lines > 0)
+        .collect()
 }
 
 /// The last-12-month window: the 12 calendar months ending with the repository's last month
@@ -378,6 +400,7 @@ pub fn summary(
     Summary {
         code_now,
         main_languages,
+        classes_now: classes_at(loc, last_month),
         lines_added_12m,
         lines_removed_12m,
         new_code_share_now: now_row.and_then(|r| r.new_code_share),

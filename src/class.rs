@@ -18,7 +18,7 @@
 //! A file no rule claims is `code`.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -212,8 +212,6 @@ pub struct Classifier {
     user_set: Option<GlobSet>,
     /// For each glob of `user_set`, its rule.
     user_index: Vec<usize>,
-    /// File name -> built-in class, memoised: names repeat across a history.
-    names: Mutex<HashMap<Vec<u8>, Option<Class>>>,
 }
 
 impl Clone for Classifier {
@@ -266,7 +264,6 @@ impl Classifier {
             user,
             user_set,
             user_index,
-            names: Mutex::new(HashMap::new()),
         })
     }
 
@@ -291,9 +288,31 @@ impl Classifier {
         parent | dir_bits(path)
     }
 
-    /// The class of the file at `path` (named `name`), in a directory with built-in context
-    /// `dir`, under the linguist attributes `attrs` (see the module documentation).
-    pub fn file_class(&self, dir: u8, path: &[u8], name: &[u8], attrs: &Linguist) -> PathClass {
+    /// What the built-in file-name rules say of a file named `name` (callers memoise it: names
+    /// repeat across a history).
+    pub fn name_class(&self, name: &[u8]) -> Option<Class> {
+        name_class(name)
+    }
+
+    /// The key of everything classes depend on, for the store: a change re-counts the months.
+    pub fn key(&self) -> String {
+        format!(
+            "rules={:016x} {}",
+            crate::text::fnv1a(RULES_TEXT.as_bytes()),
+            self.description()
+        )
+    }
+
+    /// The class of the file at `path`, whose name's built-in class is `named` (see
+    /// [`Classifier::name_class`]), in a directory with built-in context `dir`, under the
+    /// linguist attributes `attrs` (see the module documentation).
+    pub fn file_class(
+        &self,
+        dir: u8,
+        path: &[u8],
+        named: Option<Class>,
+        attrs: &Linguist,
+    ) -> PathClass {
         let forced = |class| PathClass {
             class,
             marker_applies: false,
@@ -316,7 +335,7 @@ impl Classifier {
         if let Some(class) = self.user_class(path).filter(|c| allowed(*c)) {
             return forced(class);
         }
-        let mut bits = dir | self.memo_name_class(name).map_or(0, Class::bit);
+        let mut bits = dir | named.map_or(0, Class::bit);
         for class in [Class::Vendored, Class::Generated, Class::Docs] {
             if !allowed(class) {
                 bits &= !class.bit();
@@ -337,15 +356,6 @@ impl Classifier {
         let text = String::from_utf8_lossy(path);
         let first = set.matches(text.as_ref()).into_iter().min()?;
         Some(self.user[self.user_index[first]].class)
-    }
-
-    fn memo_name_class(&self, name: &[u8]) -> Option<Class> {
-        let Ok(mut names) = self.names.lock() else {
-            return name_class(name);
-        };
-        *names
-            .entry(name.to_vec())
-            .or_insert_with(|| name_class(name))
     }
 }
 
@@ -514,13 +524,9 @@ mod tests {
             dir = c.dir_context(dir, parts[..i].join("/").as_bytes());
         }
         let name = parts[parts.len() - 1];
-        c.file_class(
-            dir,
-            path.as_bytes(),
-            name.as_bytes(),
-            &attrs.lookup(path.as_bytes()),
-        )
-        .class
+        let named = c.name_class(name.as_bytes());
+        c.file_class(dir, path.as_bytes(), named, &attrs.lookup(path.as_bytes()))
+            .class
     }
 
     #[test]

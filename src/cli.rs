@@ -73,6 +73,31 @@ pub struct RunArgs {
     pub timings: bool,
 }
 
+/// A class of code, or every class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClassChoice {
+    All,
+    Code,
+    Test,
+    Docs,
+    Vendored,
+    Generated,
+}
+
+impl ClassChoice {
+    pub fn class(self) -> Option<crate::class::Class> {
+        use crate::class::Class;
+        match self {
+            ClassChoice::All => None,
+            ClassChoice::Code => Some(Class::Code),
+            ClassChoice::Test => Some(Class::Test),
+            ClassChoice::Docs => Some(Class::Docs),
+            ClassChoice::Vendored => Some(Class::Vendored),
+            ClassChoice::Generated => Some(Class::Generated),
+        }
+    }
+}
+
 /// Where a reading command finds its tables: a store, or a dataset (one or the other).
 #[derive(Debug, clap::Args)]
 pub struct TablesArgs {
@@ -172,6 +197,9 @@ pub struct ChartArgs {
     /// Calendar months, or months since each repository's first commit.
     #[arg(long, value_enum, default_value = "calendar")]
     pub align: Align,
+    /// Which code the line-of-code charts show: one class, or every class.
+    #[arg(long, value_enum, default_value = "all")]
+    pub class: ClassChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -199,6 +227,11 @@ pub struct AnalyzeArgs {
     /// Leave out files matching this glob (repeatable), e.g. 'vendor/**' or '**/*.pb.go'.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
+    /// Give files matching GLOB a class (repeatable), before the built-in rules and after the
+    /// repository's .gitattributes: CLASS is code, vendored, generated, test or docs, e.g.
+    /// 'vendored=deps/**' or 'code=vendor/ours/**'.
+    #[arg(long = "class", value_name = "CLASS=GLOB")]
+    pub classes: Vec<String>,
     /// Mine commits and monthly activity only: no lines of code, no churn (those tables and
     /// columns stay empty).
     #[arg(long)]
@@ -362,6 +395,8 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
     })?;
     let threads = threads_or_all(a.threads.map(usize::from));
     let store = store_or_default(a.store)?;
+    let classes = crate::class::Classifier::new(&a.classes)
+        .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
     let scope = Scope::new(&a.scope_paths, &a.excludes)
         .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
     Ok(AnalyzeOptions {
@@ -379,6 +414,7 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         bots,
         count_lines: !a.activity_only,
         scope,
+        classes,
         now: chrono::Utc::now().timestamp(),
         lock: true,
     })
@@ -463,5 +499,6 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         since,
         until,
         align: c.align,
+        class: c.class.class(),
     })
 }

@@ -283,6 +283,7 @@ fn draw_figure(
         since: None,
         until: None,
         align,
+        class: None,
     };
     let spec = chart::render(&options)?;
     let svg = chart::draw::svg(&spec, &options)?;

@@ -56,6 +56,9 @@ pub struct Project {
     pub paths: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Class rules, `CLASS=GLOB`, as `analyze --class`.
+    #[serde(default)]
+    pub class: Vec<String>,
     /// Whether the report includes it [default: true].
     #[serde(default = "yes")]
     pub report: bool,
@@ -71,8 +74,8 @@ fn yes() -> bool {
 /// Resolved options for `run`.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The configured projects, in order, each with its resolved scope.
-    pub projects: Vec<(Project, Scope)>,
+    /// The configured projects, in order, each with its resolved scope and class rules.
+    pub projects: Vec<(Project, Scope, crate::class::Classifier)>,
     pub bots: BotRule,
     /// The config file's directory: relative paths in it are relative to this.
     pub base: PathBuf,
@@ -124,9 +127,11 @@ pub fn options(
         .projects
         .iter()
         .map(|p| {
-            Scope::new(&p.paths, &p.exclude)
-                .map(|scope| (p.clone(), scope))
-                .map_err(|e| bad(format!("project '{}': {e}", p.name)))
+            let scope = Scope::new(&p.paths, &p.exclude)
+                .map_err(|e| bad(format!("project '{}': {e}", p.name)))?;
+            let classes = crate::class::Classifier::new(&p.class)
+                .map_err(|e| bad(format!("project '{}': {e}", p.name)))?;
+            Ok::<_, RunError>((p.clone(), scope, classes))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let bots = match &config.bot_pattern {
@@ -230,7 +235,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     let _lock = store.lock()?;
     source::collect_leftovers(&options.cache);
     let mut projects = Vec::new();
-    for (project, scope) in &options.projects {
+    for (project, scope, classes) in &options.projects {
         let started = std::time::Instant::now();
         let source = source_path(project, options);
         let fetched = started.elapsed().as_secs_f64();
@@ -248,6 +253,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
                     bots: options.bots.clone(),
                     count_lines: !project.activity_only,
                     scope: scope.clone(),
+                    classes: classes.clone(),
                     now: options.now,
                     lock: false,
                 };
@@ -269,7 +275,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     let repos: Vec<String> = options
         .projects
         .iter()
-        .map(|(p, _)| p)
+        .map(|(p, _, _)| p)
         .filter(|p| p.report && stored.contains(&p.name))
         .map(|p| p.name.clone())
         .collect();

@@ -96,6 +96,10 @@ pub struct RepoMeta {
     /// `--path`/`--exclude` as given; empty for the whole tree.
     #[serde(default)]
     pub scope: String,
+    /// The code classes' rules ([`crate::class::Classifier::key`]): months are reused only
+    /// under the same rules.
+    #[serde(default)]
+    pub classes: String,
     /// A fingerprint of everything the tables depend on (tip, ref, scope, bot rule, mailmap,
     /// counter): a run with the same fingerprint has nothing to mine.
     #[serde(default)]

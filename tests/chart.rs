@@ -36,6 +36,7 @@ fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> ChartOp
         since: None,
         until: None,
         align: Align::Calendar,
+        class: None,
     }
 }
 

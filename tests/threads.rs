@@ -17,6 +17,7 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
         bots: temper::git::BotRule::default(),
         count_lines: true,
         scope: temper::scope::Scope::everything(),
+        classes: temper::class::Classifier::default(),
         now: 1_800_000_000,
         lock: true,
     };

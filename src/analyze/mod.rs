@@ -41,6 +41,8 @@ pub struct AnalyzeOptions {
     pub count_lines: bool,
     /// The part of each tree analysed (`--path`, `--exclude`); applies to every table.
     pub scope: Scope,
+    /// The code classes' rules (`--class`, then the built-in ones).
+    pub classes: crate::class::Classifier,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
     /// Take the store's lock for the analysis (`false` when the caller already holds it, as
@@ -82,7 +84,7 @@ const TABLES_REVISION: u32 = 5;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
-    format!("tokei-15.0.0/temper-loc-1/max-{}", loc::MAX_BLOB_BYTES)
+    format!("tokei-15.0.0/temper-loc-2/max-{}", loc::MAX_BLOB_BYTES)
 }
 
 /// The stored blob-count cache of `name`, if one exists and was written by this counter.
@@ -224,7 +226,11 @@ impl<'a> Job<'a> {
         let previous = sound_previous(store, name)?;
         let reusable = previous
             .as_ref()
-            .is_some_and(|p| p.counter == counter_id() && p.scope == options.scope.description());
+            .is_some_and(|p| {
+                p.counter == counter_id()
+                    && p.scope == options.scope.description()
+                    && p.classes == options.classes.key()
+            });
         Ok(Job {
             store,
             name,
@@ -356,12 +362,14 @@ fn loc_stage(
     };
     let bar = progress.counter(format!("{}: counting new blobs", job.name));
     let scope = &job.options.scope;
-    let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, cache, &|| bar.inc(1));
+    let classes = &job.options.classes;
+    let mut result =
+        loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| bar.inc(1));
     bar.finish_and_clear();
     result.stats.snapshots_reused = snapshots.len() - fresh.len();
     result.stats.commits_walked = walked_new;
     rows.append(&mut result.rows);
-    rows.sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
+    rows.sort_by(|a, b| a.order().cmp(&b.order()));
     Ok(Counted { rows, result })
 }
 
@@ -462,6 +470,7 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         format: FORMAT_VERSION,
         counter: counter_id(),
         scope: job.options.scope.description().to_string(),
+        classes: job.options.classes.key(),
         inputs: job.keys.inputs.clone(),
         summary: Some(summary.clone()),
         findings: findings.to_vec(),
@@ -538,9 +547,10 @@ impl Keys {
         let lines = options.count_lines;
         Keys {
             inputs: format!(
-                "tip={} ref={} scope={scope} bots={bots} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                "tip={} ref={} scope={scope} classes={} bots={bots} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
                 repo.tip,
                 repo.reference,
+                options.classes.key(),
                 tags.fingerprint(),
                 counter_id(),
                 age_key(),

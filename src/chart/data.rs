@@ -73,7 +73,7 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
             if options.kind == ChartKind::LanguageShare {
                 single(options.kind)?;
             }
-            let rows = tables::loc_code_rows(&store.load_stacked(Table::Loc, &repos)?)?;
+            let rows = code_by_language(tables::loc_points(&store.load_stacked(Table::Loc, &repos)?)?, options.class);
             let series = repos
                 .iter()
                 .enumerate()
@@ -100,7 +100,7 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
         }
         ChartKind::Loc | ChartKind::LanguageShare => {
             let repo = single(options.kind)?;
-            let rows = tables::loc_code_rows(&store.load(&repo, Table::Loc)?)?;
+            let rows = code_by_language(tables::loc_points(&store.load(&repo, Table::Loc)?)?, options.class);
             let percent = options.kind == ChartKind::LanguageShare;
             let series = language_stack(&frame, &repo, &rows, percent);
             if series.is_empty() {
@@ -217,6 +217,20 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
 
 /// The stacked series of one repository's languages: the top ones by peak code in the range,
 /// the largest (in the last month) at the bottom, then "Other".
+/// Code lines per (repository, month, language) of the chosen class (every class when `None`).
+fn code_by_language(
+    points: Vec<tables::LocPoint>,
+    class: Option<crate::class::Class>,
+) -> Vec<(String, Month, String, u64)> {
+    let mut sums: BTreeMap<(String, Month, String), u64> = BTreeMap::new();
+    for p in points {
+        if class.is_none_or(|c| c == p.class) {
+            *sums.entry((p.repo, p.month, p.language)).or_default() += p.code;
+        }
+    }
+    sums.into_iter().map(|((r, m, l), code)| (r, m, l, code)).collect()
+}
+
 fn language_stack(
     frame: &Frame,
     repo: &str,

@@ -86,6 +86,8 @@ pub struct ChartOptions {
     pub since: Option<Month>,
     pub until: Option<Month>,
     pub align: Align,
+    /// The class of code the line charts show; every class when `None`.
+    pub class: Option<crate::class::Class>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -28,6 +28,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
+use crate::class::{Attributes, Class, Classifier, Linguist, PathClass};
 use crate::git::snapshot::Snapshot;
 use crate::month::Month;
 use crate::scope::Scope;
@@ -69,6 +70,9 @@ pub struct BlobCount {
     pub language: Option<LanguageType>,
     pub lines: Lines,
     pub bytes: u64,
+    /// Its first bytes carry a generator's marker ([`crate::class::generated_marker`]); only
+    /// blobs that were read (counted in lines) are looked at.
+    pub generated: bool,
 }
 
 /// The blob cache's key: the same bytes under another name may be another language.
@@ -79,9 +83,17 @@ pub type BlobCache = HashMap<BlobKey, BlobCount>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocRow {
     pub month: Month,
+    pub class: Class,
     /// tokei's language name, or [`UNRECOGNISED`].
     pub language: String,
     pub counts: Counts,
+}
+
+impl LocRow {
+    /// The table's row order: month, language, class.
+    pub fn order(&self) -> (Month, &str, Class) {
+        (self.month, &self.language, self.class)
+    }
 }
 
 /// How much work a run did, for benchmarks and the closing summary.
@@ -117,16 +129,17 @@ pub struct LocResult {
     pub stats: LocStats,
 }
 
-/// A tree as visited: its id, and (only when a scope narrows the analysis, because then what
-/// counts depends on where the tree sits) the interned directory path it was found at.
-type NodeKey = (ObjectId, u32);
+/// A tree as visited: its id, the interned directory path it was found at (what counts and
+/// each file's class depend on where a tree sits), and the interned linguist attributes of the
+/// `.gitattributes` files above it.
+type NodeKey = (ObjectId, u32, u32);
 
 enum Child {
     Tree(NodeKey),
-    File(ObjectId, PathLanguage),
+    File(ObjectId, PathLanguage, PathClass),
 }
 
-type Totals = BTreeMap<Option<LanguageType>, Counts>;
+type Totals = BTreeMap<(Class, Option<LanguageType>), Counts>;
 
 enum Outcome {
     Counted(BlobCount),
@@ -135,110 +148,246 @@ enum Outcome {
     Corrupt,
 }
 
-/// Counts lines by language in every snapshot. `on_blob` is called once per newly counted blob.
+/// Counts lines by class and language in every snapshot. `on_blob` is called once per newly
+/// counted blob.
 pub fn count_snapshots(
     repo: &gix::Repository,
     snapshots: &[Snapshot],
     scope: &Scope,
-    mut cache: BlobCache,
+    classes: &Classifier,
+    cache: BlobCache,
     on_blob: &(dyn Fn() + Sync),
 ) -> LocResult {
     let detector = Detector::default();
     let mut result = LocResult::default();
-    let scoped = !scope.is_everything();
-    // Interned directory paths (index 0 is the root), used only when scoped.
-    let mut dirs: Vec<Vec<u8>> = vec![Vec::new()];
-    let mut dir_index: HashMap<Vec<u8>, u32> = HashMap::new();
-
-    // 1. Trees.
     let started = std::time::Instant::now();
-    let mut trees: HashMap<NodeKey, Vec<Child>> = HashMap::new();
-    let mut unreadable_trees: gix::hashtable::HashSet<ObjectId> = Default::default();
-    // Newest snapshot first, so the first trees read are the ones most blobs are deltas against.
-    let mut stack: Vec<NodeKey> = snapshots.iter().map(|s| (s.tree, 0)).collect();
-    let mut in_tree_order: Vec<BlobKey> = Vec::new();
-    let mut buf = Vec::new();
-    while let Some(key) = stack.pop() {
-        let (id, dir) = key;
-        if trees.contains_key(&key) || unreadable_trees.contains(&id) {
-            continue;
+    let mut trees = TreeReader::new(repo, scope, classes, &detector);
+    let in_tree_order = trees.read(snapshots, &mut result);
+    result.stats.trees = trees.trees.len();
+    result.stats.snapshots = snapshots.len();
+    result.stats.trees_time = started.elapsed();
+
+    let started = std::time::Instant::now();
+    let cache = count_new_blobs(repo, in_tree_order, cache, &detector, &mut result, on_blob);
+    result.stats.blobs_time = started.elapsed();
+
+    let started = std::time::Instant::now();
+    let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
+    for snapshot in snapshots {
+        let totals = tree_totals((snapshot.tree, 0, 0), &trees.trees, &cache, &mut memo);
+        for ((class, language), counts) in totals.iter() {
+            result.rows.push(LocRow {
+                month: snapshot.month,
+                class: *class,
+                language: language.map_or(UNRECOGNISED, |l| l.name()).to_string(),
+                counts: *counts,
+            });
         }
-        let data = match repo.objects.try_find(&id, &mut buf) {
-            Ok(Some(d)) if d.kind == gix::object::Kind::Tree => d,
-            Ok(None) => {
-                unreadable_trees.insert(id);
-                result.missing.push(id);
+    }
+    result.rows.sort_by(|a, b| a.order().cmp(&b.order()));
+    result.cache = cache;
+    result.stats.sums_time = started.elapsed();
+    result
+}
+
+/// Reads every tree of the snapshots once per place it sits, noting each file's blob, what its
+/// name says of its language, and its class by path.
+struct TreeReader<'a> {
+    repo: &'a gix::Repository,
+    scope: &'a Scope,
+    classes: &'a Classifier,
+    detector: &'a Detector,
+    trees: HashMap<NodeKey, Vec<Child>>,
+    unreadable: gix::hashtable::HashSet<ObjectId>,
+    /// Interned directory paths (index 0 is the root), and each one's built-in class bits.
+    dirs: Vec<(Vec<u8>, u8)>,
+    dir_index: HashMap<Vec<u8>, u32>,
+    /// Interned attribute sets (index 0: none), and the set a `.gitattributes` blob in a
+    /// directory under a set gives.
+    attrs: Vec<Attributes>,
+    attrs_index: HashMap<(u32, ObjectId, u32), u32>,
+    /// A file name's language and built-in class: names repeat across a history.
+    names: HashMap<Vec<u8>, (PathLanguage, Option<Class>)>,
+}
+
+impl<'a> TreeReader<'a> {
+    fn new(
+        repo: &'a gix::Repository,
+        scope: &'a Scope,
+        classes: &'a Classifier,
+        detector: &'a Detector,
+    ) -> TreeReader<'a> {
+        TreeReader {
+            repo,
+            scope,
+            classes,
+            detector,
+            trees: HashMap::new(),
+            unreadable: Default::default(),
+            dirs: vec![(Vec::new(), 0)],
+            dir_index: HashMap::new(),
+            attrs: vec![Attributes::default()],
+            attrs_index: HashMap::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    /// Reads every tree reachable from the snapshots; returns the files in the order first met.
+    fn read(&mut self, snapshots: &[Snapshot], result: &mut LocResult) -> Vec<BlobKey> {
+        // Newest snapshot first, so the first trees read are the ones most blobs are deltas
+        // against.
+        let mut stack: Vec<NodeKey> = snapshots.iter().map(|s| (s.tree, 0, 0)).collect();
+        let mut in_tree_order = Vec::new();
+        let mut buf = Vec::new();
+        while let Some(key) = stack.pop() {
+            if self.trees.contains_key(&key) || self.unreadable.contains(&key.0) {
                 continue;
             }
-            Ok(Some(_)) | Err(_) => {
-                unreadable_trees.insert(id);
-                result.corrupt.push(id);
-                continue;
-            }
-        };
-        let mut children = Vec::new();
-        let mut broken = false;
-        for entry in gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash) {
-            let Ok(entry) = entry else {
-                broken = true;
-                break;
-            };
-            use gix::objs::tree::EntryKind;
-            let path = |dirs: &Vec<Vec<u8>>| {
-                let mut p = dirs[dir as usize].clone();
-                if !p.is_empty() {
-                    p.push(b'/');
+            let data = match self.repo.objects.try_find(&key.0, &mut buf) {
+                Ok(Some(d)) if d.kind == gix::object::Kind::Tree => d,
+                Ok(None) => {
+                    self.unreadable.insert(key.0);
+                    result.missing.push(key.0);
+                    continue;
                 }
-                p.extend_from_slice(entry.filename);
-                p
+                Ok(Some(_)) | Err(_) => {
+                    self.unreadable.insert(key.0);
+                    result.corrupt.push(key.0);
+                    continue;
+                }
             };
+            let (children, broken) = self.children(key, data.data, data.object_hash);
+            if broken {
+                result.corrupt.push(key.0);
+            }
+            for child in &children {
+                match child {
+                    Child::Tree(sub) if !self.trees.contains_key(sub) => stack.push(*sub),
+                    Child::File(blob, language, _) => in_tree_order.push((*blob, *language)),
+                    Child::Tree(_) => {}
+                }
+            }
+            self.trees.insert(key, children);
+        }
+        in_tree_order
+    }
+
+    /// The entries of the tree at `key` that count: subtrees in scope and regular or executable
+    /// files in scope, with their classes; and whether the tree could not be read to its end.
+    fn children(
+        &mut self,
+        (_, dir, parent_attrs): NodeKey,
+        data: &[u8],
+        hash: gix::hash::Kind,
+    ) -> (Vec<Child>, bool) {
+        use gix::objs::tree::EntryKind;
+        let attrs = self.own_attributes(dir, parent_attrs, data, hash);
+        let scoped = !self.scope.is_everything();
+        let with_paths = scoped || self.classes.needs_paths() || attrs != 0;
+        let mut children = Vec::new();
+        let mut path = Vec::new();
+        for entry in gix::objs::TreeRefIter::from_bytes(data, hash) {
+            let Ok(entry) = entry else {
+                return (children, true);
+            };
+            path.clear();
+            path.extend_from_slice(&self.dirs[dir as usize].0);
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(entry.filename);
             match entry.mode.kind() {
                 EntryKind::Tree => {
-                    let child_dir = if scoped {
-                        let p = path(&dirs);
-                        if !scope.enters(&p) {
-                            continue;
-                        }
-                        *dir_index.entry(p.clone()).or_insert_with(|| {
-                            dirs.push(p);
-                            (dirs.len() - 1) as u32
-                        })
-                    } else {
-                        0
-                    };
-                    let child = (entry.oid.to_owned(), child_dir);
-                    if !trees.contains_key(&child) {
-                        stack.push(child);
-                    }
-                    children.push(Child::Tree(child));
-                }
-                EntryKind::Blob | EntryKind::BlobExecutable => {
-                    if scoped && !scope.includes_file(&path(&dirs)) {
+                    if scoped && !self.scope.enters(&path) {
                         continue;
                     }
-                    let file = (
-                        entry.oid.to_owned(),
-                        detector.from_file_name(entry.filename),
-                    );
-                    in_tree_order.push(file);
-                    children.push(Child::File(file.0, file.1))
+                    let child_dir = self.intern_dir(dir, &path);
+                    children.push(Child::Tree((entry.oid.to_owned(), child_dir, attrs)));
+                }
+                EntryKind::Blob | EntryKind::BlobExecutable => {
+                    if scoped && !self.scope.includes_file(&path) {
+                        continue;
+                    }
+                    let (language, named) = self.name(entry.filename);
+                    let linguist = match attrs {
+                        0 => Linguist::default(),
+                        i => self.attrs[i as usize].lookup(&path),
+                    };
+                    let full = if with_paths { path.as_slice() } else { b"" };
+                    let dir_bits = self.dirs[dir as usize].1;
+                    let class = self.classes.file_class(dir_bits, full, named, &linguist);
+                    children.push(Child::File(entry.oid.to_owned(), language, class));
                 }
                 EntryKind::Link | EntryKind::Commit => {}
             }
         }
-        if broken {
-            result.corrupt.push(id);
-        }
-        trees.insert(key, children);
+        (children, false)
     }
-    result.stats.trees = trees.len();
-    result.stats.snapshots = snapshots.len();
 
-    result.stats.trees_time = started.elapsed();
+    fn name(&mut self, name: &[u8]) -> (PathLanguage, Option<Class>) {
+        if let Some(hit) = self.names.get(name) {
+            return *hit;
+        }
+        let found = (
+            self.detector.from_file_name(name),
+            self.classes.name_class(name),
+        );
+        self.names.insert(name.to_vec(), found);
+        found
+    }
 
-    // 2. Blobs not yet counted.
-    let started = std::time::Instant::now();
-    let mut wanted = in_tree_order;
+    fn intern_dir(&mut self, parent: u32, path: &[u8]) -> u32 {
+        if let Some(i) = self.dir_index.get(path) {
+            return *i;
+        }
+        let bits = self.classes.dir_context(self.dirs[parent as usize].1, path);
+        self.dirs.push((path.to_vec(), bits));
+        let i = (self.dirs.len() - 1) as u32;
+        self.dir_index.insert(path.to_vec(), i);
+        i
+    }
+
+    /// The attribute set for the entries of a tree in `dir` under `parent`: `parent` and the
+    /// linguist lines of the tree's own `.gitattributes`, if it has one that sets any.
+    fn own_attributes(&mut self, dir: u32, parent: u32, data: &[u8], hash: gix::hash::Kind) -> u32 {
+        let file = gix::objs::TreeRefIter::from_bytes(data, hash)
+            .filter_map(Result::ok)
+            .find(|e| e.filename == ".gitattributes" && e.mode.is_blob())
+            .map(|e| e.oid.to_owned());
+        let Some(blob) = file else {
+            return parent;
+        };
+        if let Some(i) = self.attrs_index.get(&(parent, blob, dir)) {
+            return *i;
+        }
+        let mut buf = Vec::new();
+        let text = match self.repo.objects.try_find(&blob, &mut buf) {
+            Ok(Some(d)) if d.kind == gix::object::Kind::Blob => d.data,
+            // An unreadable .gitattributes is met again as a blob to count, and reported then.
+            _ => &[],
+        };
+        let dir_path = &self.dirs[dir as usize].0;
+        let i = match self.attrs[parent as usize].with_file(dir_path, text) {
+            Some(set) => {
+                self.attrs.push(set);
+                (self.attrs.len() - 1) as u32
+            }
+            None => parent,
+        };
+        self.attrs_index.insert((parent, blob, dir), i);
+        i
+    }
+}
+
+/// Counts the blobs of `wanted` that the cache lacks, in parallel; returns the cache with them.
+fn count_new_blobs(
+    repo: &gix::Repository,
+    mut wanted: Vec<BlobKey>,
+    mut cache: BlobCache,
+    detector: &Detector,
+    result: &mut LocResult,
+    on_blob: &(dyn Fn() + Sync),
+) -> BlobCache {
     // Keep first-seen (tree) order: versions of one file sit together, so delta chains in the
     // pack are resolved from a warm delta-base cache instead of from scratch for every blob.
     let mut seen: std::collections::HashSet<BlobKey> = std::collections::HashSet::new();
@@ -264,7 +413,7 @@ pub fn count_snapshots(
                     local,
                     buf,
                     *key,
-                    &detector,
+                    detector,
                     &config,
                     (&bytes_decoded, &decode_nanos, &count_nanos),
                 );
@@ -290,28 +439,7 @@ pub fn count_snapshots(
             Outcome::Corrupt => result.corrupt.push(key.0),
         }
     }
-
-    result.stats.blobs_time = started.elapsed();
-
-    // 3. Sums.
-    let started = std::time::Instant::now();
-    let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
-    for snapshot in snapshots {
-        let totals = tree_totals((snapshot.tree, 0), &trees, &cache, &mut memo);
-        for (language, counts) in totals.iter() {
-            result.rows.push(LocRow {
-                month: snapshot.month,
-                language: language.map_or(UNRECOGNISED, |l| l.name()).to_string(),
-                counts: *counts,
-            });
-        }
-    }
-    result
-        .rows
-        .sort_by(|a, b| (a.month, &a.language).cmp(&(b.month, &b.language)));
-    result.cache = cache;
-    result.stats.sums_time = started.elapsed();
-    result
+    cache
 }
 
 fn count_blob(
@@ -337,6 +465,7 @@ fn count_blob(
             language: None,
             lines: Lines::default(),
             bytes: size,
+            generated: false,
         });
     }
     if size > MAX_BLOB_BYTES {
@@ -344,6 +473,7 @@ fn count_blob(
             language: named,
             lines: Lines::default(),
             bytes: size,
+            generated: false,
         });
     }
     let bytes = match repo.objects.try_find(&id, buf) {
@@ -361,6 +491,7 @@ fn count_blob(
         language,
         lines,
         bytes: size,
+        generated: crate::class::generated_marker(bytes),
     })
 }
 
@@ -378,14 +509,15 @@ fn tree_totals(
         match child {
             Child::Tree(sub) => {
                 let sub = tree_totals(*sub, trees, cache, memo);
-                for (language, counts) in sub.iter() {
-                    *totals.entry(*language).or_default() += counts;
+                for (key, counts) in sub.iter() {
+                    *totals.entry(*key).or_default() += counts;
                 }
             }
-            Child::File(blob, lang) => {
+            Child::File(blob, lang, class) => {
                 // Unreadable blobs have no cache entry and are left out (reported elsewhere).
                 if let Some(c) = cache.get(&(*blob, *lang)) {
-                    *totals.entry(c.language).or_default() += &Counts {
+                    let class = class.with_marker(c.generated);
+                    *totals.entry((class, c.language)).or_default() += &Counts {
                         files: 1,
                         code: c.lines.code,
                         comments: c.lines.comments,

@@ -5,9 +5,10 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    col, month_at, need, oid_at, optional, repo_column, required, str_col, Table, TableDef,
+    class_at, col, month_at, need, oid_at, optional, repo_column, required, str_col, Table, TableDef,
     TableError,
 };
+use crate::class::Class;
 use crate::loc::count::Lines;
 use crate::loc::detect::{language_by_name, PathLanguage};
 use crate::loc::{BlobCache, BlobCount, Counts, LocRow};
@@ -19,6 +20,8 @@ pub const LOC: TableDef = TableDef {
     schema: &[
         required(col::REPO, Kind::Str),
         required(col::MONTH, Kind::Month),
+        // Whose code: code (the project's own), test, docs, vendored, generated.
+        required(col::CLASS, Kind::Class),
         required(col::LANGUAGE, Kind::Str),
         required(col::FILES, Kind::U64),
         required(col::CODE, Kind::U64),
@@ -40,6 +43,8 @@ pub const BLOB_COUNTS: TableDef = TableDef {
         required(col::COMMENTS, Kind::U64),
         required(col::BLANKS, Kind::U64),
         required(col::BYTES, Kind::U64),
+        // A generator's marker in its first bytes.
+        required(col::GENERATED, Kind::Bool),
     ],
 };
 
@@ -52,6 +57,10 @@ pub fn loc_frame(repo: &str, rows: &[LocRow]) -> Result<DataFrame, TableError> {
         Column::new(
             col::MONTH.into(),
             rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::CLASS.into(),
+            rows.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
             col::LANGUAGE.into(),
@@ -70,6 +79,7 @@ pub fn loc_frame(repo: &str, rows: &[LocRow]) -> Result<DataFrame, TableError> {
 pub fn loc_rows_from_frame(df: &DataFrame) -> Result<Vec<LocRow>, TableError> {
     let t = Table::Loc;
     let month = str_col(df, col::MONTH)?;
+    let class = str_col(df, col::CLASS)?;
     let language = str_col(df, col::LANGUAGE)?;
     let [files, code, comments, blanks, bytes] = [
         col::FILES,
@@ -90,6 +100,7 @@ pub fn loc_rows_from_frame(df: &DataFrame) -> Result<Vec<LocRow>, TableError> {
         .map(|i| {
             Ok(LocRow {
                 month: month_at(t, col::MONTH, i, month.get(i))?,
+                class: class_at(t, col::CLASS, i, class.get(i))?,
                 language: need(t, col::LANGUAGE, i, language.get(i))?.to_string(),
                 counts: Counts {
                     files: need(t, col::FILES, i, files.get(i))?,
@@ -135,6 +146,10 @@ pub fn blob_counts_frame(cache: &BlobCache) -> Result<DataFrame, TableError> {
         Column::new(col::COMMENTS.into(), u(|v| v.lines.comments)),
         Column::new(col::BLANKS.into(), u(|v| v.lines.blanks)),
         Column::new(col::BYTES.into(), u(|v| v.bytes)),
+        Column::new(
+            col::GENERATED.into(),
+            entries.iter().map(|(_, v)| v.generated).collect::<Vec<_>>(),
+        ),
     ];
     schema::frame(Table::BlobCounts, n, columns)
 }
@@ -154,6 +169,7 @@ pub fn blob_cache_from_frame(df: &DataFrame) -> Result<BlobCache, TableError> {
         blanks?.u64()?,
         bytes?.u64()?,
     );
+    let generated = df.column(col::GENERATED)?.bool()?;
     let mut cache = BlobCache::with_capacity(df.height());
     for i in 0..df.height() {
         let id = oid_at(t, col::BLOB, i, blob.get(i))?;
@@ -172,27 +188,40 @@ pub fn blob_cache_from_frame(df: &DataFrame) -> Result<BlobCache, TableError> {
                 blanks: need(t, col::BLANKS, i, blanks.get(i))?,
             },
             bytes: need(t, col::BYTES, i, bytes.get(i))?,
+            generated: need(t, col::GENERATED, i, generated.get(i))?,
         };
         cache.insert((id, key), count);
     }
     Ok(cache)
 }
 
-/// Rows of a stacked `loc` table: (repo, month, language, code lines).
-pub fn loc_code_rows(df: &DataFrame) -> Result<Vec<(String, Month, String, u64)>, TableError> {
+/// One row of a stacked `loc` table, as charts read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocPoint {
+    pub repo: String,
+    pub month: Month,
+    pub class: Class,
+    pub language: String,
+    pub code: u64,
+}
+
+/// Rows of a stacked `loc` table.
+pub fn loc_points(df: &DataFrame) -> Result<Vec<LocPoint>, TableError> {
     let t = Table::Loc;
     let repo = str_col(df, col::REPO)?;
     let month = str_col(df, col::MONTH)?;
+    let class = str_col(df, col::CLASS)?;
     let language = str_col(df, col::LANGUAGE)?;
     let code = df.column(col::CODE)?.u64()?;
     (0..df.height())
         .map(|i| {
-            Ok((
-                need(t, col::REPO, i, repo.get(i))?.to_string(),
-                month_at(t, col::MONTH, i, month.get(i))?,
-                need(t, col::LANGUAGE, i, language.get(i))?.to_string(),
-                need(t, col::CODE, i, code.get(i))?,
-            ))
+            Ok(LocPoint {
+                repo: need(t, col::REPO, i, repo.get(i))?.to_string(),
+                month: month_at(t, col::MONTH, i, month.get(i))?,
+                class: class_at(t, col::CLASS, i, class.get(i))?,
+                language: need(t, col::LANGUAGE, i, language.get(i))?.to_string(),
+                code: need(t, col::CODE, i, code.get(i))?,
+            })
         })
         .collect()
 }

@@ -41,7 +41,8 @@ pub use age::{
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
 pub use loc::{
-    blob_cache_from_frame, blob_counts_frame, loc_code_rows, loc_frame, loc_rows_from_frame,
+    blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame,
+    LocPoint,
 };
 pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
@@ -100,6 +101,8 @@ pub mod col {
     pub const ANNOTATED: &str = "annotated";
     pub const SIGNED: &str = "signed";
     pub const ON_REF: &str = "on_ref";
+    pub const CLASS: &str = "class";
+    pub const GENERATED: &str = "generated";
 }
 
 /// The stored tables (the public ones are also the values of `--table`).
@@ -281,6 +284,16 @@ fn month_at(
     text: Option<&str>,
 ) -> Result<Month, TableError> {
     need(table, column, row, text.and_then(Month::parse))
+}
+
+/// A class cell (see [`need`]).
+fn class_at(
+    table: Table,
+    column: &str,
+    row: usize,
+    text: Option<&str>,
+) -> Result<crate::class::Class, TableError> {
+    need(table, column, row, text.and_then(crate::class::Class::parse))
 }
 
 /// An object-id cell (see [`need`]).

@@ -23,6 +23,8 @@ pub enum Kind {
     Oid,
     /// Object ids separated by spaces (possibly none).
     Oids,
+    /// A code class: `code`, `test`, `docs`, `vendored` or `generated`.
+    Class,
     U32,
     U64,
     I32,
@@ -36,7 +38,7 @@ pub enum Kind {
 impl Kind {
     fn dtype(self) -> DataType {
         match self {
-            Kind::Str | Kind::Month | Kind::Oid | Kind::Oids => DataType::String,
+            Kind::Str | Kind::Month | Kind::Oid | Kind::Oids | Kind::Class => DataType::String,
             Kind::U32 => DataType::UInt32,
             Kind::U64 => DataType::UInt64,
             Kind::I32 => DataType::Int32,
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Month => Month::parse(text).is_some(),
             Kind::Oid => oid(text),
             Kind::Oids => text.split_whitespace().all(oid),
+            Kind::Class => crate::class::Class::parse(text).is_some(),
             _ => true,
         }
     }
@@ -147,7 +150,7 @@ pub fn validate(table: Table, path: &std::path::Path, df: &DataFrame) -> Result<
                 "the cell is empty".into(),
             ));
         }
-        if matches!(def.kind, Kind::Month | Kind::Oid | Kind::Oids) {
+        if matches!(def.kind, Kind::Month | Kind::Oid | Kind::Oids | Kind::Class) {
             let cells = column.str()?;
             if let Some(row) = cells
                 .iter()
