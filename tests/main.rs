@@ -9,6 +9,7 @@ mod age;
 mod analyze;
 mod chart;
 mod churn;
+mod classes;
 mod dataset;
 mod hostile;
 mod loc;

@@ -224,13 +224,11 @@ impl<'a> Job<'a> {
         let tags = git::tags::read_tags(&repo.repo);
         let keys = Keys::new(repo, options, &mailmap, &tags);
         let previous = sound_previous(store, name)?;
-        let reusable = previous
-            .as_ref()
-            .is_some_and(|p| {
-                p.counter == counter_id()
-                    && p.scope == options.scope.description()
-                    && p.classes == options.classes.key()
-            });
+        let reusable = previous.as_ref().is_some_and(|p| {
+            p.counter == counter_id()
+                && p.scope == options.scope.description()
+                && p.classes == options.classes.key()
+        });
         Ok(Job {
             store,
             name,
@@ -363,8 +361,9 @@ fn loc_stage(
     let bar = progress.counter(format!("{}: counting new blobs", job.name));
     let scope = &job.options.scope;
     let classes = &job.options.classes;
-    let mut result =
-        loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| bar.inc(1));
+    let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| {
+        bar.inc(1)
+    });
     bar.finish_and_clear();
     result.stats.snapshots_reused = snapshots.len() - fresh.len();
     result.stats.commits_walked = walked_new;

@@ -73,7 +73,10 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
             if options.kind == ChartKind::LanguageShare {
                 single(options.kind)?;
             }
-            let rows = code_by_language(tables::loc_points(&store.load_stacked(Table::Loc, &repos)?)?, options.class);
+            let rows = code_by_language(
+                tables::loc_points(&store.load_stacked(Table::Loc, &repos)?)?,
+                options.class,
+            );
             let series = repos
                 .iter()
                 .enumerate()
@@ -100,7 +103,10 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
         }
         ChartKind::Loc | ChartKind::LanguageShare => {
             let repo = single(options.kind)?;
-            let rows = code_by_language(tables::loc_points(&store.load(&repo, Table::Loc)?)?, options.class);
+            let rows = code_by_language(
+                tables::loc_points(&store.load(&repo, Table::Loc)?)?,
+                options.class,
+            );
             let percent = options.kind == ChartKind::LanguageShare;
             let series = language_stack(&frame, &repo, &rows, percent);
             if series.is_empty() {
@@ -228,7 +234,9 @@ fn code_by_language(
             *sums.entry((p.repo, p.month, p.language)).or_default() += p.code;
         }
     }
-    sums.into_iter().map(|((r, m, l), code)| (r, m, l, code)).collect()
+    sums.into_iter()
+        .map(|((r, m, l), code)| (r, m, l, code))
+        .collect()
 }
 
 fn language_stack(

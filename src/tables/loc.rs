@@ -5,8 +5,8 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    class_at, col, month_at, need, oid_at, optional, repo_column, required, str_col, Table, TableDef,
-    TableError,
+    class_at, col, month_at, need, oid_at, optional, repo_column, required, str_col, Table,
+    TableDef, TableError,
 };
 use crate::class::Class;
 use crate::loc::count::Lines;

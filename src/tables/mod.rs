@@ -41,8 +41,7 @@ pub use age::{
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
 pub use loc::{
-    blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame,
-    LocPoint,
+    blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
 pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
@@ -293,7 +292,12 @@ fn class_at(
     row: usize,
     text: Option<&str>,
 ) -> Result<crate::class::Class, TableError> {
-    need(table, column, row, text.and_then(crate::class::Class::parse))
+    need(
+        table,
+        column,
+        row,
+        text.and_then(crate::class::Class::parse),
+    )
 }
 
 /// An object-id cell (see [`need`]).

@@ -1,0 +1,137 @@
+//! Code classes against tokei's CLI: for every month and class, the `loc` rows of that class
+//! equal `tokei` over `git archive` of the month's snapshot restricted to that class's paths,
+//! which are written out below by hand from the rules (src/class_rules.toml, the fixture's
+//! .gitattributes of that month, and `--class vendored=src/bundled`).
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+use crate::loc::{snapshot_commit, tokei_oracle_in};
+
+const COMMON: [(&str, &str); 13] = [
+    ("src/main.c", "code"),
+    ("src/bundled/b.c", "vendored"), // --class
+    ("src/util_test.go", "test"),
+    ("vendor/lib/lib.c", "vendored"),
+    ("vendor/lib/lib_test.c", "vendored"), // vendored before test
+    ("third_party/x/y.py", "vendored"),
+    ("tests/test_main.c", "test"),
+    ("docs/guide.md", "docs"),
+    ("docs/example_test.go", "test"), // test before docs
+    ("README.md", "docs"),
+    ("api/types.pb.go", "generated"), // by name
+    ("gen/notes.txt", "code"),        // no rule: code (and no language)
+    (".gitattributes", "code"),
+];
+
+/// Each month's remaining files and their classes.
+fn classes_of(month: &str) -> Vec<(&'static str, &'static str)> {
+    let mut files = COMMON.to_vec();
+    match month {
+        "2021-01" => files.extend([
+            ("vendor/ours/o.c", "vendored"),
+            ("docs/conf.py", "docs"),
+            ("gen/parser.c", "generated"), // the marker in its first line
+        ]),
+        // gen/** -linguist-generated, vendor/ours/** -linguist-vendored, extra/** vendored.
+        "2021-02" => files.extend([
+            ("vendor/ours/o.c", "code"),
+            ("docs/conf.py", "docs"),
+            ("gen/parser.c", "code"),
+            ("extra/e.c", "vendored"),
+        ]),
+        // Only extra/** linguist-vendored and docs/conf.py -linguist-documentation remain.
+        "2021-03" => files.extend([
+            ("vendor/ours/o.c", "vendored"),
+            ("docs/conf.py", "code"),
+            ("gen/parser.c", "generated"),
+            ("extra/e.c", "vendored"),
+        ]),
+        _ => unreachable!(),
+    }
+    files.retain(|(path, _)| month != "2021-01" || *path != ".gitattributes");
+    files
+}
+
+#[test]
+fn each_class_equals_tokei_over_its_paths_month_by_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    let rows = export_csv(&store, "loc", None);
+    // (month, class, language) -> (files, code, comments, blanks)
+    let mut got: BTreeMap<(String, String, String), (u64, u64, u64, u64)> = BTreeMap::new();
+    let cols: Vec<Vec<&str>> = [
+        "month", "class", "language", "files", "code", "comments", "blanks",
+    ]
+    .iter()
+    .map(|c| column(&rows, c))
+    .collect();
+    for i in 0..rows.len() - 1 {
+        let n = |j: usize| cols[j][i].parse::<u64>().unwrap();
+        let key = (
+            cols[0][i].to_string(),
+            cols[1][i].to_string(),
+            cols[2][i].to_string(),
+        );
+        assert!(
+            got.insert(key, (n(3), n(4), n(5), n(6))).is_none(),
+            "one row per key"
+        );
+    }
+    for month in ["2021-01", "2021-02", "2021-03"] {
+        let commit = snapshot_commit(&repo, month);
+        let files = classes_of(month);
+        let listed = git(&repo, &["ls-tree", "-r", "--name-only", &commit]);
+        let mut in_tree: Vec<&str> = listed.lines().collect();
+        let mut written: Vec<&str> = files.iter().map(|f| f.0).collect();
+        in_tree.sort_unstable();
+        written.sort_unstable();
+        assert_eq!(
+            in_tree, written,
+            "{month}: the hand list covers the snapshot"
+        );
+        for class in ["code", "test", "docs", "vendored", "generated"] {
+            let paths: Vec<&str> = files.iter().filter(|f| f.1 == class).map(|f| f.0).collect();
+            let (expected, unclaimed) = tokei_oracle_in(&repo, &commit, &paths);
+            let mine = |language: &str| {
+                got.get(&(month.to_string(), class.to_string(), language.to_string()))
+                    .copied()
+            };
+            let languages: BTreeMap<String, (u64, u64, u64, u64)> = got
+                .iter()
+                .filter(|((m, c, l), _)| m == month && c == class && l != "Unrecognised")
+                .map(|((_, _, l), v)| (l.clone(), *v))
+                .collect();
+            assert_eq!(languages, expected, "{month} {class}");
+            let other = mine("Unrecognised").map_or(0, |v| v.0);
+            assert_eq!(
+                other, unclaimed.0,
+                "{month} {class}: files no language claims"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_summary_counts_own_code_and_the_query_names_the_shares() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    let out = analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    let commit = snapshot_commit(&repo, "2021-03");
+    let own: Vec<&str> = classes_of("2021-03")
+        .into_iter()
+        .filter(|f| f.1 == "code")
+        .map(|f| f.0)
+        .collect();
+    let (expected, _) = tokei_oracle_in(&repo, &commit, &own);
+    let code: u64 = expected.values().map(|v| v.1).sum();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let row = stdout.lines().find(|l| l.starts_with("classes")).unwrap();
+    assert!(
+        row.contains(&format!("  {code}  ")),
+        "code now {code} in: {row}"
+    );
+}
