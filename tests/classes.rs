@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use crate::loc::{snapshot_commit, tokei_oracle_in};
 
+/// (month, class, language) -> (files, code, comments, blanks)
+type ClassLoc = BTreeMap<(String, String, String), (u64, u64, u64, u64)>;
+
 const COMMON: [(&str, &str); 13] = [
     ("src/main.c", "code"),
     ("src/bundled/b.c", "vendored"), // --class
@@ -60,14 +63,14 @@ fn each_class_equals_tokei_over_its_paths_month_by_month() {
     let store = tmp.path().join("store");
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
     let rows = export_csv(&store, "loc", None);
-    // (month, class, language) -> (files, code, comments, blanks)
-    let mut got: BTreeMap<(String, String, String), (u64, u64, u64, u64)> = BTreeMap::new();
+    let mut got: ClassLoc = BTreeMap::new();
     let cols: Vec<Vec<&str>> = [
         "month", "class", "language", "files", "code", "comments", "blanks",
     ]
     .iter()
     .map(|c| column(&rows, c))
     .collect();
+    #[allow(clippy::needless_range_loop)]
     for i in 0..rows.len() - 1 {
         let n = |j: usize| cols[j][i].parse::<u64>().unwrap();
         let key = (

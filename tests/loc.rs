@@ -153,6 +153,7 @@ fn temper_loc_of(store: &Path, repo: Option<&str>) -> LocTable {
     .collect();
     // Rows of every class, summed: the classless totals tokei gives.
     let mut table = LocTable::new();
+    #[allow(clippy::needless_range_loop)]
     for i in 0..rows.len() - 1 {
         let n = |j: usize| cols[j][i].parse::<u64>().unwrap();
         let key = (cols[0][i].to_string(), cols[1][i].to_string());
