@@ -69,13 +69,15 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         "commits/month 12m",
         "contributors 12m",
         "code now",
+        "vendored",
+        "tests/code",
         "churn 12m",
         "new code",
         "median age",
         "main languages",
     ];
     let month = |m: Option<crate::month::Month>| m.map_or("-".to_string(), |m| m.to_string());
-    let rows: Vec<[String; 12]> = summaries
+    let rows: Vec<[String; 14]> = summaries
         .iter()
         .map(|s| {
             [
@@ -87,6 +89,8 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
                 format!("{:.1}", s.commits_per_month_12m),
                 thousands(s.contributors_12m),
                 thousands(s.code_now),
+                class_share(s, crate::class::Class::Vendored),
+                test_ratio(s),
                 match (s.lines_added_12m, s.lines_removed_12m) {
                     (Some(a), Some(r)) => format!("+{} -{}", thousands(a), thousands(r)),
                     _ => "-".to_string(),
@@ -118,7 +122,7 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
             .iter()
             .zip(widths)
             .enumerate()
-            .map(|(i, (c, w))| crate::text::pad(c, w, i != 0 && i != 11))
+            .map(|(i, (c, w))| crate::text::pad(c, w, i != 0 && i != 13))
             .collect();
         out.push_str(text.join("  ").trim_end());
         out.push('\n');
@@ -128,4 +132,34 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
         line(row);
     }
     out
+}
+
+/// The share of all code lines now that `class` holds, e.g. `72%`; `-` without code.
+fn class_share(s: &Summary, class: crate::class::Class) -> String {
+    let all: u64 = s.classes_now.iter().map(|(_, n)| n).sum();
+    let mine: u64 = s
+        .classes_now
+        .iter()
+        .filter(|(c, _)| *c == class)
+        .map(|(_, n)| n)
+        .sum();
+    match all {
+        0 => "-".to_string(),
+        _ => format!("{:.0}%", mine as f64 * 100.0 / all as f64),
+    }
+}
+
+/// Test code lines per line of own code now, e.g. `0.57`; `-` without own code.
+fn test_ratio(s: &Summary) -> String {
+    let of = |class| {
+        s.classes_now
+            .iter()
+            .filter(|(c, _)| *c == class)
+            .map(|(_, n)| *n)
+            .sum::<u64>()
+    };
+    match of(crate::class::Class::Code) {
+        0 => "-".to_string(),
+        own => format!("{:.2}", of(crate::class::Class::Test) as f64 / own as f64),
+    }
 }
