@@ -238,18 +238,23 @@ fn draw_figures(
         (ChartKind::Commits, align, "commits"),
         (ChartKind::Contributors, align, "contributors"),
     ] {
-        out.push(draw_figure(store, charts_dir, kind, dated, align, stem)?);
+        out.push(draw_figure(
+            store, charts_dir, kind, dated, align, stem, None,
+        )?);
     }
     for repo in dated {
         let one = std::slice::from_ref(repo);
-        for (kind, what) in [
-            (ChartKind::Loc, "loc"),
-            (ChartKind::LanguageShare, "language-share"),
-            (ChartKind::Churn, "churn"),
-            (ChartKind::Age, "age"),
+        // The language charts show the project's own code; the classes chart shows the rest.
+        let own = Some(crate::class::Class::Code);
+        for (kind, what, class) in [
+            (ChartKind::Loc, "loc", own),
+            (ChartKind::LanguageShare, "language-share", own),
+            (ChartKind::Classes, "classes", None),
+            (ChartKind::Churn, "churn", None),
+            (ChartKind::Age, "age", None),
         ] {
             let stem = format!("{repo}-{what}");
-            match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem) {
+            match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem, class) {
                 Err(ReportError::Chart(
                     chart::ChartError::Empty(_)
                     | chart::ChartError::Store(StoreError::NotMined { .. }),
@@ -269,6 +274,7 @@ fn draw_figure(
     chosen: &[String],
     align: Align,
     stem: &str,
+    class: Option<crate::class::Class>,
 ) -> Result<(Figure, PathBuf), ReportError> {
     let png = charts_dir.join(format!("{}.png", crate::store::dir_name(stem)));
     let options = ChartOptions {
@@ -283,7 +289,7 @@ fn draw_figure(
         since: None,
         until: None,
         align,
-        class: None,
+        class,
     };
     let spec = chart::render(&options)?;
     let svg = chart::draw::svg(&spec, &options)?;

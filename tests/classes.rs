@@ -138,3 +138,56 @@ fn the_summary_counts_own_code_and_the_query_names_the_shares() {
         "code now {code} in: {row}"
     );
 }
+
+#[test]
+fn the_classes_chart_draws_each_class_of_the_loc_table() {
+    use temper::chart::{Align, ChartKind, ChartOptions, ImageFormat, Plot, ThemeName, XAxis};
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    let options = ChartOptions {
+        kind: ChartKind::Classes,
+        store: store.clone(),
+        repos: vec!["classes".into()],
+        out: tmp.path().join("c.svg"),
+        format: ImageFormat::Svg,
+        size: (1600, 900),
+        theme: ThemeName::Light,
+        title: None,
+        since: None,
+        until: None,
+        align: Align::Calendar,
+        class: None,
+    };
+    let spec = temper::chart::spec(&options).unwrap();
+    let Plot::Stacked { series, .. } = &spec.plot else {
+        panic!("a stack")
+    };
+    let XAxis::Months { first, .. } = spec.x else {
+        panic!("calendar months")
+    };
+    assert_eq!(first.to_string(), "2021-01");
+    // Each series, month by month, is the sum of its class's code in the loc table.
+    let rows = export_csv(&store, "loc", None);
+    let (month, class, code) = (
+        column(&rows, "month"),
+        column(&rows, "class"),
+        column(&rows, "code"),
+    );
+    for s in series {
+        for (i, m) in ["2021-01", "2021-02", "2021-03"].iter().enumerate() {
+            let expected: u64 = (0..month.len())
+                .filter(|&r| month[r] == *m && class[r] == s.name)
+                .map(|r| code[r].parse::<u64>().unwrap())
+                .sum();
+            assert_eq!(s.values[i], Some(expected as f64), "{} {m}", s.name);
+        }
+    }
+    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["code", "test", "docs", "vendored", "generated"]);
+    temper::chart::render(&options).unwrap();
+    assert!(std::fs::read_to_string(&options.out)
+        .unwrap()
+        .contains("<svg"));
+}

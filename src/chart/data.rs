@@ -7,6 +7,9 @@
 //! - `commits`, `contributors`: the `activity` columns, one line per repository.
 //! - `churn`: `activity.lines_added` up, `lines_removed` down, `new_code_share` as a line.
 //! - `age`: the `age` table's lines per cohort year, oldest at the bottom.
+//! - `classes`: code lines per month by class (own code, tests, docs, vendored, generated) for
+//!   one repository, own code at the bottom.
+//! - `loc` and `language-share` show the class `--class` picks (every class by default).
 //! - `last-year`: the stored summary's average commits per month and contributors over each
 //!   repository's last 12 months (`--since`/`--until` do not apply: the window is the summary's).
 //!
@@ -15,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::theme::{cohort_color, language_color, repo_color};
+use super::theme::{class_color, cohort_color, language_color, repo_color};
 use super::{Align, ChartError, ChartKind, ChartOptions, ChartSpec, Plot, Series, XAxis};
 use crate::month::Month;
 use crate::store::Store;
@@ -34,195 +37,310 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
     };
     // Unknown names fail here, with the store's message.
     let activity = tables::activity_points(&store.load_stacked(Table::Activity, &repos)?)?;
-    let single = |kind: ChartKind| -> Result<String, ChartError> {
-        match repos.as_slice() {
+    let frame = Frame::new(&repos, &activity, options)?;
+    let request = Request {
+        store,
+        options,
+        known,
+        repos,
+        activity,
+        frame,
+    };
+    match options.kind {
+        ChartKind::Commits | ChartKind::Contributors => activity_lines(&request),
+        ChartKind::Loc | ChartKind::LanguageShare if request.repos.len() > 1 => {
+            total_code_lines(&request)
+        }
+        ChartKind::Loc | ChartKind::LanguageShare => language_stack_chart(&request),
+        ChartKind::Churn => churn_chart(&request),
+        ChartKind::Age => age_chart(&request),
+        ChartKind::LastYear => last_year_chart(&request),
+        ChartKind::Classes => classes_chart(&request),
+    }
+}
+
+/// What every chart kind reads: the store, the options, the repositories and their activity.
+struct Request<'a> {
+    store: &'a Store,
+    options: &'a ChartOptions,
+    known: Vec<String>,
+    repos: Vec<String>,
+    activity: Vec<ActivityPoint>,
+    frame: Frame,
+}
+
+impl Request<'_> {
+    /// The one repository a single-repository chart draws.
+    fn single(&self) -> Result<String, ChartError> {
+        match self.repos.as_slice() {
             [one] => Ok(one.clone()),
             _ => Err(ChartError::OneRepository {
-                kind: kind.name(),
-                known: known.join(", "),
+                kind: self.options.kind.name(),
+                known: self.known.join(", "),
             }),
-        }
-    };
-    let frame = Frame::new(&repos, &activity, options)?;
-    match options.kind {
-        ChartKind::Commits | ChartKind::Contributors => {
-            let commits = options.kind == ChartKind::Commits;
-            let series = repos
-                .iter()
-                .enumerate()
-                .map(|(i, repo)| {
-                    let points = activity.iter().filter(|p| &p.repo == repo).map(|p| {
-                        let v = if commits { p.commits } else { p.contributors };
-                        (p.month, f64::from(v))
-                    });
-                    Series {
-                        name: repo.clone(),
-                        color: repo_color(i),
-                        values: frame.place(repo, points),
-                    }
-                })
-                .collect();
-            let (title, y) = if commits {
-                ("Commits per month", "commits per month")
-            } else {
-                ("Contributors per month", "distinct authors per month")
-            };
-            Ok(frame.spec(options, title.to_string(), y, Plot::Lines { series }))
-        }
-        ChartKind::Loc | ChartKind::LanguageShare if repos.len() > 1 => {
-            if options.kind == ChartKind::LanguageShare {
-                single(options.kind)?;
-            }
-            let rows = code_by_language(
-                tables::loc_points(&store.load_stacked(Table::Loc, &repos)?)?,
-                options.class,
-            );
-            let series = repos
-                .iter()
-                .enumerate()
-                .map(|(i, repo)| {
-                    let mut totals: BTreeMap<Month, f64> = BTreeMap::new();
-                    for (r, m, _, code) in &rows {
-                        if r == repo {
-                            *totals.entry(*m).or_default() += *code as f64;
-                        }
-                    }
-                    Series {
-                        name: repo.clone(),
-                        color: repo_color(i),
-                        values: frame.place(repo, totals.into_iter()),
-                    }
-                })
-                .collect();
-            Ok(frame.spec(
-                options,
-                "Lines of code".to_string(),
-                "lines of code",
-                Plot::Lines { series },
-            ))
-        }
-        ChartKind::Loc | ChartKind::LanguageShare => {
-            let repo = single(options.kind)?;
-            let rows = code_by_language(
-                tables::loc_points(&store.load(&repo, Table::Loc)?)?,
-                options.class,
-            );
-            let percent = options.kind == ChartKind::LanguageShare;
-            let series = language_stack(&frame, &repo, &rows, percent);
-            if series.is_empty() {
-                return Err(ChartError::Empty(format!(
-                    "{repo} has no lines of code in the range (was it mined with --activity-only?)"
-                )));
-            }
-            let (title, y) = if percent {
-                (
-                    format!("{repo}: share of code by language"),
-                    "share of code lines (%)",
-                )
-            } else {
-                (
-                    format!("{repo}: lines of code by language"),
-                    "lines of code",
-                )
-            };
-            Ok(frame.spec(options, title, y, Plot::Stacked { series, percent }))
-        }
-        ChartKind::Churn => {
-            let repo = single(options.kind)?;
-            let mine: Vec<&ActivityPoint> = activity.iter().filter(|p| p.repo == repo).collect();
-            if mine.iter().all(|p| p.lines_added.is_none()) {
-                return Err(ChartError::Empty(format!(
-                    "{repo} has no churn (was it mined with --activity-only?)"
-                )));
-            }
-            let pick = |f: fn(&ActivityPoint) -> Option<f64>| {
-                frame.place_optional(&repo, mine.iter().map(|p| (p.month, f(p))))
-            };
-            let plot = Plot::Churn {
-                added: pick(|p| p.lines_added.map(|v| v as f64)),
-                removed: pick(|p| p.lines_removed.map(|v| v as f64)),
-                share: pick(|p| p.new_code_share),
-            };
-            Ok(frame.spec(
-                options,
-                format!("{repo}: churn and new code"),
-                "lines added (up) and removed (down) per month",
-                plot,
-            ))
-        }
-        ChartKind::Age => {
-            let repo = single(options.kind)?;
-            let rows = tables::age_rows(&store.load(&repo, Table::Age)?)?;
-            let years: BTreeSet<i32> = rows.iter().map(|r| r.2).collect();
-            let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
-                return Err(ChartError::Empty(format!(
-                    "{repo} has no code age (was it mined with --activity-only?)"
-                )));
-            };
-            let series = years
-                .iter()
-                .map(|&y| Series {
-                    name: y.to_string(),
-                    color: cohort_color(y, first, last),
-                    values: frame.place(
-                        &repo,
-                        rows.iter().filter(|r| r.2 == y).map(|r| (r.1, r.3 as f64)),
-                    ),
-                })
-                .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
-                .collect();
-            Ok(frame.spec(
-                options,
-                format!("{repo}: lines by the year they were last written"),
-                "lines (code, comments and blanks)",
-                Plot::Stacked {
-                    series,
-                    percent: false,
-                },
-            ))
-        }
-        ChartKind::LastYear => {
-            let metas: HashMap<String, crate::activity::Summary> = store
-                .repos()?
-                .into_iter()
-                .filter_map(|m| m.summary.map(|s| (m.name, s)))
-                .collect();
-            let mut commits = Vec::new();
-            let mut people = Vec::new();
-            let mut categories = Vec::new();
-            for (i, repo) in repos.iter().enumerate() {
-                let Some(s) = metas.get(repo) else { continue };
-                categories.push((repo.clone(), repo_color(i)));
-                commits.push(s.commits_per_month_12m);
-                people.push(s.contributors_12m as f64);
-            }
-            if categories.is_empty() {
-                return Err(ChartError::Empty("no repository has a summary".into()));
-            }
-            let count = categories.len();
-            Ok(ChartSpec {
-                title: options
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| "The last 12 months".to_string()),
-                subtitle: "each repository's last 12 months of history".to_string(),
-                x_label: String::new(),
-                y_label: String::new(),
-                x: XAxis::MonthsSince { count },
-                plot: Plot::Bars {
-                    categories,
-                    panels: vec![
-                        ("average commits per month".to_string(), commits),
-                        ("contributors".to_string(), people),
-                    ],
-                },
-            })
         }
     }
 }
 
-/// The stacked series of one repository's languages: the top ones by peak code in the range,
-/// the largest (in the last month) at the bottom, then "Other".
+/// Commits or contributors per month, one line per repository.
+fn activity_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let options = r.options;
+    let repos = &r.repos;
+    let activity = &r.activity;
+    let frame = &r.frame;
+    let commits = options.kind == ChartKind::Commits;
+    let series = repos
+        .iter()
+        .enumerate()
+        .map(|(i, repo)| {
+            let points = activity.iter().filter(|p| &p.repo == repo).map(|p| {
+                let v = if commits { p.commits } else { p.contributors };
+                (p.month, f64::from(v))
+            });
+            Series {
+                name: repo.clone(),
+                color: repo_color(i),
+                values: frame.place(repo, points),
+            }
+        })
+        .collect();
+    let (title, y) = if commits {
+        ("Commits per month", "commits per month")
+    } else {
+        ("Contributors per month", "distinct authors per month")
+    };
+    Ok(frame.spec(options, title.to_string(), y, Plot::Lines { series }))
+}
+
+/// Code lines per month, one line per repository.
+fn total_code_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let store = r.store;
+    let options = r.options;
+    let repos = &r.repos;
+    let frame = &r.frame;
+    if options.kind == ChartKind::LanguageShare {
+        r.single()?;
+    }
+    let rows = code_by_language(
+        tables::loc_points(&store.load_stacked(Table::Loc, repos)?)?,
+        options.class,
+    );
+    let series = repos
+        .iter()
+        .enumerate()
+        .map(|(i, repo)| {
+            let mut totals: BTreeMap<Month, f64> = BTreeMap::new();
+            for (r, m, _, code) in &rows {
+                if r == repo {
+                    *totals.entry(*m).or_default() += *code as f64;
+                }
+            }
+            Series {
+                name: repo.clone(),
+                color: repo_color(i),
+                values: frame.place(repo, totals.into_iter()),
+            }
+        })
+        .collect();
+    Ok(frame.spec(
+        options,
+        "Lines of code".to_string(),
+        "lines of code",
+        Plot::Lines { series },
+    ))
+}
+
+/// One repository's code lines by language, stacked (or as shares).
+fn language_stack_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let store = r.store;
+    let options = r.options;
+    let frame = &r.frame;
+    let repo = r.single()?;
+    let rows = code_by_language(
+        tables::loc_points(&store.load(&repo, Table::Loc)?)?,
+        options.class,
+    );
+    let percent = options.kind == ChartKind::LanguageShare;
+    let series = language_stack(frame, &repo, &rows, percent);
+    if series.is_empty() {
+        return Err(ChartError::Empty(format!(
+            "{repo} has no lines of code in the range (was it mined with --activity-only?)"
+        )));
+    }
+    let (title, y) = if percent {
+        (
+            format!(
+                "{repo}: share of {} by language",
+                class_label(options.class)
+            ),
+            "share of code lines (%)",
+        )
+    } else {
+        (
+            format!(
+                "{repo}: lines of {} by language",
+                class_label(options.class)
+            ),
+            "lines of code",
+        )
+    };
+    Ok(frame.spec(options, title, y, Plot::Stacked { series, percent }))
+}
+
+/// One repository's lines added and removed, and the new-code share.
+fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let options = r.options;
+    let activity = &r.activity;
+    let frame = &r.frame;
+    let repo = r.single()?;
+    let mine: Vec<&ActivityPoint> = activity.iter().filter(|p| p.repo == repo).collect();
+    if mine.iter().all(|p| p.lines_added.is_none()) {
+        return Err(ChartError::Empty(format!(
+            "{repo} has no churn (was it mined with --activity-only?)"
+        )));
+    }
+    let pick = |f: fn(&ActivityPoint) -> Option<f64>| {
+        frame.place_optional(&repo, mine.iter().map(|p| (p.month, f(p))))
+    };
+    let plot = Plot::Churn {
+        added: pick(|p| p.lines_added.map(|v| v as f64)),
+        removed: pick(|p| p.lines_removed.map(|v| v as f64)),
+        share: pick(|p| p.new_code_share),
+    };
+    Ok(frame.spec(
+        options,
+        format!("{repo}: churn and new code"),
+        "lines added (up) and removed (down) per month",
+        plot,
+    ))
+}
+
+/// One repository's lines by the year they were last written.
+fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let store = r.store;
+    let options = r.options;
+    let frame = &r.frame;
+    let repo = r.single()?;
+    let rows = tables::age_rows(&store.load(&repo, Table::Age)?)?;
+    let years: BTreeSet<i32> = rows.iter().map(|r| r.2).collect();
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Err(ChartError::Empty(format!(
+            "{repo} has no code age (was it mined with --activity-only?)"
+        )));
+    };
+    let series = years
+        .iter()
+        .map(|&y| Series {
+            name: y.to_string(),
+            color: cohort_color(y, first, last),
+            values: frame.place(
+                &repo,
+                rows.iter().filter(|r| r.2 == y).map(|r| (r.1, r.3 as f64)),
+            ),
+        })
+        .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
+        .collect();
+    Ok(frame.spec(
+        options,
+        format!("{repo}: lines by the year they were last written"),
+        "lines (code, comments and blanks)",
+        Plot::Stacked {
+            series,
+            percent: false,
+        },
+    ))
+}
+
+/// Each repository's last 12 months, from its stored summary.
+fn last_year_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let store = r.store;
+    let options = r.options;
+    let repos = &r.repos;
+    let metas: HashMap<String, crate::activity::Summary> = store
+        .repos()?
+        .into_iter()
+        .filter_map(|m| m.summary.map(|s| (m.name, s)))
+        .collect();
+    let mut commits = Vec::new();
+    let mut people = Vec::new();
+    let mut categories = Vec::new();
+    for (i, repo) in repos.iter().enumerate() {
+        let Some(s) = metas.get(repo) else { continue };
+        categories.push((repo.clone(), repo_color(i)));
+        commits.push(s.commits_per_month_12m);
+        people.push(s.contributors_12m as f64);
+    }
+    if categories.is_empty() {
+        return Err(ChartError::Empty("no repository has a summary".into()));
+    }
+    let count = categories.len();
+    Ok(ChartSpec {
+        title: options
+            .title
+            .clone()
+            .unwrap_or_else(|| "The last 12 months".to_string()),
+        subtitle: "each repository's last 12 months of history".to_string(),
+        x_label: String::new(),
+        y_label: String::new(),
+        x: XAxis::MonthsSince { count },
+        plot: Plot::Bars {
+            categories,
+            panels: vec![
+                ("average commits per month".to_string(), commits),
+                ("contributors".to_string(), people),
+            ],
+        },
+    })
+}
+
+/// One repository's code lines by class (own code, tests, docs, vendored, generated), stacked.
+fn classes_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
+    let repo = r.single()?;
+    let points = tables::loc_points(&r.store.load(&repo, Table::Loc)?)?;
+    let series: Vec<Series> = crate::class::Class::ALL
+        .into_iter()
+        .map(|class| {
+            let mut totals: BTreeMap<Month, f64> = BTreeMap::new();
+            for p in points.iter().filter(|p| p.class == class) {
+                *totals.entry(p.month).or_default() += p.code as f64;
+            }
+            Series {
+                name: class.as_str().to_string(),
+                color: class_color(class),
+                values: r.frame.place(&repo, totals.into_iter()),
+            }
+        })
+        .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
+        .collect();
+    if series.is_empty() {
+        return Err(ChartError::Empty(format!(
+            "{repo} has no lines of code in the range (was it mined with --activity-only?)"
+        )));
+    }
+    Ok(r.frame.spec(
+        r.options,
+        format!("{repo}: whose code it is"),
+        "lines of code by class",
+        Plot::Stacked {
+            series,
+            percent: false,
+        },
+    ))
+}
+
+/// What a chart of `class` counts, for its title.
+fn class_label(class: Option<crate::class::Class>) -> &'static str {
+    use crate::class::Class;
+    match class {
+        None => "code",
+        Some(Class::Code) => "own code",
+        Some(Class::Test) => "test code",
+        Some(Class::Docs) => "docs",
+        Some(Class::Vendored) => "vendored code",
+        Some(Class::Generated) => "generated code",
+    }
+}
+
 /// Code lines per (repository, month, language) of the chosen class (every class when `None`).
 fn code_by_language(
     points: Vec<tables::LocPoint>,
@@ -239,6 +357,8 @@ fn code_by_language(
         .collect()
 }
 
+/// The stacked series of one repository's languages: the top ones by peak code in the range,
+/// the largest (in the last month) at the bottom, then "Other".
 fn language_stack(
     frame: &Frame,
     repo: &str,

@@ -33,6 +33,9 @@ pub enum ChartKind {
     Age,
     /// Average commits per month and contributors over the last 12 months, per repository.
     LastYear,
+    /// Lines of code over time by class: own code, tests, docs, vendored, generated (one
+    /// repository).
+    Classes,
 }
 
 impl ChartKind {
@@ -45,6 +48,7 @@ impl ChartKind {
             ChartKind::Churn => "churn",
             ChartKind::Age => "age",
             ChartKind::LastYear => "last-year",
+            ChartKind::Classes => "classes",
         }
     }
 }

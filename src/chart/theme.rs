@@ -87,6 +87,18 @@ pub fn language_color(language: &str) -> Rgb {
 }
 
 /// Every palette colour, for resolving a collision inside one chart.
+/// A class's colour: own code the strongest, what is not the project's own in greys.
+pub fn class_color(class: crate::class::Class) -> Rgb {
+    use crate::class::Class;
+    match class {
+        Class::Code => Rgb(31, 119, 180),
+        Class::Test => Rgb(44, 160, 44),
+        Class::Docs => Rgb(255, 187, 120),
+        Class::Vendored => Rgb(127, 127, 127),
+        Class::Generated => Rgb(199, 199, 199),
+    }
+}
+
 pub fn spare_colors() -> impl Iterator<Item = Rgb> {
     OKABE_ITO.into_iter().chain(TOL_MUTED)
 }
