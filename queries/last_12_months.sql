@@ -1,11 +1,15 @@
 -- Per repository: average commits per month and distinct contributors over its last 12 months
 -- (the 12 calendar months ending with the repository's last month, as in `analyze`'s summary),
--- with the lines added and removed in that window. Months are compared as year * 12 + month.
+-- with the lines of the project's own code (class 'code') added and removed in that window.
+-- Months are compared as year * 12 + month.
 -- Needs the `commits` table (identities), so it runs on a store, not on a dataset.
-WITH months AS (
-    SELECT repo, month, commits, lines_added, lines_removed,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM activity
+WITH own AS (
+    SELECT repo, month, lines_added, lines_removed FROM class_churn WHERE class = 'code'
+),
+months AS (
+    SELECT a.repo, a.month, a.commits, o.lines_added, o.lines_removed,
+           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
+    FROM activity a LEFT JOIN own o ON a.repo = o.repo AND a.month = o.month
 ),
 bounds AS (
     SELECT repo, MAX(idx) AS last_idx FROM months GROUP BY repo

@@ -3,7 +3,7 @@
 -- 'code': not vendored, generated, test or docs), the main language the one with the most own
 -- code lines now (its share of them; the whole mix is in language_mix_now.sql); vendored_share is
 -- vendored code lines over all code lines now, generated_share likewise, test_to_code test code
--- lines per own code line; "12m" figures cover the 12 months ending with the last month;
+-- lines per own code line; lines_added_12m and lines_removed_12m are own code's churn; "12m" figures cover the 12 months ending with the last month;
 -- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
 -- more; empty when the 12 before had none); contributors, pony and elephant factors are
 -- activity's trailing figures at the last month, the bus factor is line ownership at the last
@@ -11,12 +11,15 @@
 -- COCOMO (basic, organic mode, as scc and Open Hub use it), from the code lines now:
 --   effort_person_months = 2.4 * KLOC ^ 1.05, schedule_months = 2.5 * effort ^ 0.38,
 --   cocomo_people = effort / schedule (= effort ^ 0.62 / 2.5), KLOC = code_now / 1000.
-WITH m AS (
-    SELECT repo, month, commits, lines_added, lines_removed, contributors_12m,
-           pony_factor_24m, elephant_factor_24m, bus_factor, new_code_share,
-           median_line_age_days,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM activity
+WITH own AS (
+    SELECT repo, month, lines_added, lines_removed FROM class_churn WHERE class = 'code'
+),
+m AS (
+    SELECT a.repo, a.month, a.commits, o.lines_added, o.lines_removed, a.contributors_12m,
+           a.pony_factor_24m, a.elephant_factor_24m, a.bus_factor, a.new_code_share,
+           a.median_line_age_days,
+           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
+    FROM activity a LEFT JOIN own o ON a.repo = o.repo AND a.month = o.month
 ),
 b AS (
     SELECT repo, MIN(month) AS inception, MAX(month) AS last_month,

@@ -6,7 +6,7 @@
 //! after the time of analysis, are kept out of every month and reported as findings instead; every
 //! month from the first to the last plausible one has a row.
 
-use crate::class::Class;
+use crate::class::{Class, ClassLines};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::git::History;
@@ -36,6 +36,8 @@ pub struct ActivityRow {
     /// Churn of the month's non-merge commits (`None` when churn was not mined).
     pub lines_added: Option<u64>,
     pub lines_removed: Option<u64>,
+    /// The same churn split by class (`None` when churn was not mined).
+    pub class_lines: Option<ClassLines>,
     /// Distinct identities with a commit in the 12 months ending with this one.
     pub contributors_12m: u32,
     /// The fewest people whose commits make at least half of the human (non-bot) commits of the
@@ -140,6 +142,7 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         bot_commits: u32,
         lines_added: u64,
         lines_removed: u64,
+        classes: ClassLines,
         people: HashSet<u32>,
         humans: HashSet<u32>,
         human_commits: HashMap<u32, u32>,
@@ -160,6 +163,10 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         if let Some(churn) = c.churn {
             b.lines_added += churn.lines_added;
             b.lines_removed += churn.lines_removed;
+            for class in Class::ALL {
+                let (added, removed) = churn.classes.get(class);
+                b.classes.add(class, added, removed);
+            }
         }
         b.people.insert(c.author);
         if !c.is_bot {
@@ -219,6 +226,7 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
                 bot_commits: b.map_or(0, |b| b.bot_commits),
                 lines_added: with_churn.then(|| b.map_or(0, |b| b.lines_added)),
                 lines_removed: with_churn.then(|| b.map_or(0, |b| b.lines_removed)),
+                class_lines: with_churn.then(|| b.map_or(ClassLines::default(), |b| b.classes)),
                 median_line_age_days: None,
                 new_code_share: None,
                 bus_factor: None,
@@ -301,8 +309,8 @@ pub struct Summary {
     /// `generated`; a class with none is left out).
     #[serde(default)]
     pub classes_now: Vec<(crate::class::Class, u64)>,
-    /// Lines added and removed by the non-merge commits of the last-12-month window (`None`
-    /// when churn was not mined).
+    /// Lines of own code (class `code`) added and removed by the non-merge commits of the
+    /// last-12-month window (`None` when churn was not mined).
     #[serde(default)]
     pub lines_added_12m: Option<u64>,
     #[serde(default)]
@@ -376,8 +384,10 @@ pub fn summary(
     if let (Some(first), Some(last)) = (first_month, last_month) {
         let (from, to) = last_year_window(first, last);
         let window = || activity.iter().filter(|r| r.month >= from && r.month <= to);
-        lines_added_12m = window().map(|r| r.lines_added).sum();
-        lines_removed_12m = window().map(|r| r.lines_removed).sum();
+        // Own code's churn: vendoring and generated files are not the project's work.
+        let own = |r: &ActivityRow| r.class_lines.map(|c| c.get(Class::Code));
+        lines_added_12m = window().map(|r| own(r).map(|c| c.0)).sum();
+        lines_removed_12m = window().map(|r| own(r).map(|c| c.1)).sum();
         let months = f64::from(from.months_until(to) + 1);
         let in_window: u64 = activity
             .iter()

@@ -72,6 +72,59 @@ impl Class {
     fn bit(self) -> u8 {
         1 << self as u8
     }
+
+    /// A position in 0..5, for per-class arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Lines added and removed per class (one commit's churn, or a month's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClassLines {
+    /// (added, removed), indexed by [`Class::index`].
+    lines: [(u64, u64); 5],
+}
+
+impl ClassLines {
+    pub fn add(&mut self, class: Class, added: u64, removed: u64) {
+        let slot = &mut self.lines[class.index()];
+        slot.0 += added;
+        slot.1 += removed;
+    }
+
+    /// Lines added and removed in `class`.
+    pub fn get(&self, class: Class) -> (u64, u64) {
+        self.lines[class.index()]
+    }
+
+    /// As stored: `added removed` per class, in [`Class::ALL`] order, space-separated.
+    pub fn to_text(&self) -> String {
+        Class::ALL
+            .iter()
+            .map(|c| {
+                let (a, r) = self.get(*c);
+                format!("{a} {r}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Back from [`ClassLines::to_text`]; `None` unless it has ten numbers.
+    pub fn from_text(text: &str) -> Option<ClassLines> {
+        let numbers: Vec<u64> = text
+            .split_ascii_whitespace()
+            .map(|n| n.parse().ok())
+            .collect::<Option<_>>()?;
+        if numbers.len() != 10 {
+            return None;
+        }
+        let mut out = ClassLines::default();
+        for (i, class) in Class::ALL.into_iter().enumerate() {
+            out.add(class, numbers[2 * i], numbers[2 * i + 1]);
+        }
+        Some(out)
+    }
 }
 
 /// What the path rules decided for a file: its class, and whether a generator's marker in its
@@ -351,6 +404,19 @@ impl Classifier {
         }
     }
 
+    /// The class of the file at `path` (from the root) under `attrs`, from its path alone: the
+    /// same decision the line counter makes while it walks a tree (callers memoise it).
+    pub fn path_class(&self, path: &[u8], attrs: &Attributes) -> PathClass {
+        let mut dir = 0;
+        for (i, b) in path.iter().enumerate() {
+            if *b == b'/' {
+                dir = self.dir_context(dir, &path[..i]);
+            }
+        }
+        let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+        self.file_class(dir, path, self.name_class(name), &attrs.lookup(path))
+    }
+
     fn user_class(&self, path: &[u8]) -> Option<Class> {
         let set = self.user_set.as_ref()?;
         let text = String::from_utf8_lossy(path);
@@ -518,6 +584,7 @@ mod tests {
     }
 
     fn class_with(c: &Classifier, path: &str, attrs: &Attributes) -> Class {
+        let by_path = c.path_class(path.as_bytes(), attrs).class;
         let mut dir = 0;
         let parts: Vec<&str> = path.split('/').collect();
         for i in 1..parts.len() {
@@ -525,8 +592,11 @@ mod tests {
         }
         let name = parts[parts.len() - 1];
         let named = c.name_class(name.as_bytes());
-        c.file_class(dir, path.as_bytes(), named, &attrs.lookup(path.as_bytes()))
-            .class
+        let walked = c
+            .file_class(dir, path.as_bytes(), named, &attrs.lookup(path.as_bytes()))
+            .class;
+        assert_eq!(walked, by_path, "{path}: the walk and the path alone agree");
+        walked
     }
 
     #[test]

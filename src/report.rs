@@ -250,7 +250,7 @@ fn draw_figures(
             (ChartKind::Loc, "loc", own),
             (ChartKind::LanguageShare, "language-share", own),
             (ChartKind::Classes, "classes", None),
-            (ChartKind::Churn, "churn", None),
+            (ChartKind::Churn, "churn", own),
             (ChartKind::Age, "age", None),
         ] {
             let stem = format!("{repo}-{what}");

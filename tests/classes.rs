@@ -191,3 +191,57 @@ fn the_classes_chart_draws_each_class_of_the_loc_table() {
         .unwrap()
         .contains("<svg"));
 }
+
+#[test]
+fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    // git's numstat, one commit a month in this fixture: (month, class) -> (added, removed).
+    let mut expected: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let log = git(
+        &repo,
+        &[
+            "log",
+            "--numstat",
+            "--no-merges",
+            "--format=@%ad",
+            "--date=format:%Y-%m",
+        ],
+    );
+    let mut month = String::new();
+    for line in log.lines().filter(|l| !l.is_empty()) {
+        if let Some(m) = line.strip_prefix('@') {
+            month = m.to_string();
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let class = classes_of(&month)
+            .into_iter()
+            .find(|f| f.0 == cells[2])
+            .map(|f| f.1)
+            .unwrap_or_else(|| panic!("{} is not listed", cells[2]));
+        let e = expected
+            .entry((month.clone(), class.to_string()))
+            .or_default();
+        e.0 += cells[0].parse::<u64>().unwrap();
+        e.1 += cells[1].parse::<u64>().unwrap();
+    }
+    let rows = export_csv(&store, "class_churn", None);
+    let (m, c, a, r) = (
+        column(&rows, "month"),
+        column(&rows, "class"),
+        column(&rows, "lines_added"),
+        column(&rows, "lines_removed"),
+    );
+    let mut got = BTreeMap::new();
+    for i in 0..m.len() {
+        let lines = (a[i].parse::<u64>().unwrap(), r[i].parse::<u64>().unwrap());
+        if lines != (0, 0) {
+            got.insert((m[i].to_string(), c[i].to_string()), lines);
+        }
+    }
+    assert_eq!(got, expected);
+    assert!(got.contains_key(&("2021-01".to_string(), "generated".to_string())));
+}

@@ -308,9 +308,8 @@ fn walk_stage(
     let mut chain_deltas = Default::default();
     if options.count_lines {
         let bar = progress.counter(format!("{}: diffing commits", job.name));
-        chain_deltas = churn_stage(repo, &mut history, &chain, &options.scope, from, &|| {
-            bar.inc(1)
-        });
+        let rules = (&options.scope, &options.classes);
+        chain_deltas = churn_stage(repo, &mut history, &chain, rules, from, &|| bar.inc(1));
         bar.finish_and_clear();
         clock.lap("churn");
     }
@@ -436,6 +435,8 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
                 Table::BlobCounts,
                 tables::blob_counts_frame(&counted.result.cache)?,
             ));
+            let class_churn = tables::class_churn_frame(name, &activity_rows)?;
+            frames.push((Table::ClassChurn, class_churn));
             frames.extend(age_frames(name, age.as_ref())?);
             Vec::new()
         }
@@ -625,12 +626,14 @@ fn churn_stage(
     repo: &git::Opened,
     history: &mut git::History,
     chain: &[snapshot::ChainLink],
-    scope: &Scope,
+    (scope, classes): (&Scope, &crate::class::Classifier),
     from: usize,
     on_commit: &(dyn Fn() + Sync),
 ) -> gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>> {
     let on_chain: gix::hashtable::HashSet<gix::ObjectId> = chain.iter().map(|l| l.commit).collect();
-    let churn = churn::churn(&repo.repo, history, scope, from, &on_chain, on_commit);
+    let churn = churn::churn(
+        &repo.repo, history, scope, classes, from, &on_chain, on_commit,
+    );
     for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
         c.churn = commit;
     }

@@ -5,11 +5,13 @@
 //!   several repositories, one line of total code each.
 //! - `language-share`: the same stack as percentages of each month's code.
 //! - `commits`, `contributors`: the `activity` columns, one line per repository.
-//! - `churn`: `activity.lines_added` up, `lines_removed` down, `new_code_share` as a line.
+//! - `churn`: `activity.lines_added` up, `lines_removed` down (with `--class`, that class's
+//!   `class_churn`), `new_code_share` as a line.
 //! - `age`: the `age` table's lines per cohort year, oldest at the bottom.
 //! - `classes`: code lines per month by class (own code, tests, docs, vendored, generated) for
 //!   one repository, own code at the bottom.
-//! - `loc` and `language-share` show the class `--class` picks (every class by default).
+//! - `loc`, `language-share` and `churn` show the class `--class` picks (every class by
+//!   default).
 //! - `last-year`: the stored summary's average commits per month and contributors over each
 //!   repository's last 12 months (`--since`/`--until` do not apply: the window is the summary's).
 //!
@@ -202,14 +204,35 @@ fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     let pick = |f: fn(&ActivityPoint) -> Option<f64>| {
         frame.place_optional(&repo, mine.iter().map(|p| (p.month, f(p))))
     };
+    let (added, removed) = match options.class {
+        None => (
+            pick(|p| p.lines_added.map(|v| v as f64)),
+            pick(|p| p.lines_removed.map(|v| v as f64)),
+        ),
+        Some(class) => {
+            let rows = tables::class_churn_points(&r.store.load(&repo, Table::ClassChurn)?)?;
+            let of = |f: fn(&tables::ClassChurnPoint) -> u64| {
+                let points = rows.iter().filter(|p| p.class == class);
+                frame.place_optional(&repo, points.map(|p| (p.month, Some(f(p) as f64))))
+            };
+            (of(|p| p.lines_added), of(|p| p.lines_removed))
+        }
+    };
     let plot = Plot::Churn {
-        added: pick(|p| p.lines_added.map(|v| v as f64)),
-        removed: pick(|p| p.lines_removed.map(|v| v as f64)),
+        added,
+        removed,
         share: pick(|p| p.new_code_share),
+    };
+    let title = match options.class {
+        None => format!("{repo}: churn and new code"),
+        Some(_) => format!(
+            "{repo}: churn of {} and new code",
+            class_label(options.class)
+        ),
     };
     Ok(frame.spec(
         options,
-        format!("{repo}: churn and new code"),
+        title,
         "lines added (up) and removed (down) per month",
         plot,
     ))

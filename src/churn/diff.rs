@@ -292,6 +292,8 @@ pub(crate) struct TextDiff {
     pub new_len: u32,
     /// The new content's first bytes (for a shebang).
     pub head: Vec<u8>,
+    /// A generator's marker at the top of the new content (the old one for a deletion).
+    pub generated: bool,
 }
 
 /// One change of a commit with what both stages need of it: made once per (parent, commit) pair.
@@ -326,6 +328,8 @@ pub(crate) fn deltas(
         } else {
             texts(&change, objects).map(|(old, new)| {
                 let head = new[..new.len().min(128)].to_vec();
+                let marked = if new.is_empty() { &old } else { &new };
+                let generated = crate::class::generated_marker(marked);
                 let (mut diff, input) = line_diff(&old, &new);
                 let hunks = if hunks {
                     diff.postprocess_lines(&input);
@@ -342,6 +346,7 @@ pub(crate) fn deltas(
                     old_len: input.before.len() as u32,
                     new_len: input.after.len() as u32,
                     head,
+                    generated,
                 }
             })
         };

@@ -17,6 +17,9 @@
 use gix::ObjectId;
 use rayon::prelude::*;
 
+use gix::objs::Find;
+
+use crate::class::{Attributes, Class, Classifier, PathClass};
 use crate::git::History;
 use crate::scope::Scope;
 
@@ -66,6 +69,60 @@ pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
     (local, cache)
 }
 
+/// The classes of changed files, as the line counter gives them: by path under the root
+/// `.gitattributes` of the commit's tree (nested `.gitattributes` files are honoured by the line
+/// counter only), memoised per worker.
+#[derive(Default)]
+pub(crate) struct ClassMemo {
+    attributes: gix::hashtable::HashMap<ObjectId, Attributes>,
+    paths: std::collections::HashMap<(Option<ObjectId>, Vec<u8>), PathClass>,
+}
+
+impl ClassMemo {
+    /// The root `.gitattributes` blob of `tree`, if it has one.
+    pub(crate) fn attributes_of(repo: &gix::Repository, tree: ObjectId) -> Option<ObjectId> {
+        let mut buf = Vec::new();
+        let data = repo.objects.try_find(&tree, &mut buf).ok()??;
+        gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
+            .filter_map(Result::ok)
+            .find(|e| e.filename == ".gitattributes" && e.mode.is_blob())
+            .map(|e| e.oid.to_owned())
+    }
+
+    /// The class by path of `path` under the attributes in blob `attributes`.
+    pub(crate) fn class(
+        &mut self,
+        repo: &gix::Repository,
+        classes: &Classifier,
+        attributes: Option<ObjectId>,
+        path: &[u8],
+    ) -> PathClass {
+        if let Some(hit) = self.paths.get(&(attributes, path.to_vec())) {
+            return *hit;
+        }
+        let attrs = match attributes {
+            None => Attributes::default(),
+            Some(blob) => self
+                .attributes
+                .entry(blob)
+                .or_insert_with(|| {
+                    let mut buf = Vec::new();
+                    let text = match repo.objects.try_find(&blob, &mut buf) {
+                        Ok(Some(d)) if d.kind == gix::object::Kind::Blob => d.data,
+                        _ => &[],
+                    };
+                    Attributes::default()
+                        .with_file(b"", text)
+                        .unwrap_or_default()
+                })
+                .clone(),
+        };
+        let class = classes.path_class(path, &attrs);
+        self.paths.insert((attributes, path.to_vec()), class);
+        class
+    }
+}
+
 pub use crate::git::Churn;
 
 /// What the churn stage found.
@@ -87,6 +144,7 @@ pub fn churn(
     repo: &gix::Repository,
     history: &History,
     scope: &Scope,
+    classes: &Classifier,
     from: usize,
     keep: &gix::hashtable::HashSet<ObjectId>,
     on_commit: &(dyn Fn() + Sync),
@@ -116,14 +174,19 @@ pub fn churn(
                 None => None,
             };
             workers.with(
-                || diff_worker(&shared),
-                |(local, renames)| {
+                || (diff_worker(&shared), ClassMemo::default()),
+                |((local, renames), memo)| {
                     let objects = diff::Tolerant::new(local);
                     let kept = keep.contains(&c.id);
                     let trees = (parent_tree, c.tree);
                     let deltas = diff::deltas(local, &objects, renames.as_mut()?, trees, kept)?;
+                    let attributes = ClassMemo::attributes_of(local, c.tree);
+                    let mut class_of = |path: &[u8], generated: bool| {
+                        memo.class(local, classes, attributes, path)
+                            .with_marker(generated)
+                    };
                     Some(CommitChurn {
-                        churn: churn_of(&deltas, scope, &objects),
+                        churn: churn_of(&deltas, scope, &objects, &mut class_of),
                         missing: objects.into_missing(),
                         deltas: kept.then_some(deltas),
                     })
@@ -162,8 +225,14 @@ struct CommitChurn {
     deltas: Option<Vec<diff::Delta>>,
 }
 
-/// One commit's churn from its changes, under `scope`.
-fn churn_of(deltas: &[diff::Delta], scope: &Scope, objects: &diff::Tolerant<'_>) -> Churn {
+/// One commit's churn from its changes, under `scope`; `class_of` gives a changed file's class
+/// from its path and whether its content carries a generator's marker.
+fn churn_of(
+    deltas: &[diff::Delta],
+    scope: &Scope,
+    objects: &diff::Tolerant<'_>,
+    class_of: &mut dyn FnMut(&[u8], bool) -> Class,
+) -> Churn {
     use gix::diff::tree_with_rewrites::ChangeRef;
     let mut total = Churn::default();
     for delta in deltas {
@@ -172,9 +241,12 @@ fn churn_of(deltas: &[diff::Delta], scope: &Scope, objects: &diff::Tolerant<'_>)
             continue;
         };
         total.files_changed += 1;
+        let generated = delta.text.as_ref().is_some_and(|t| t.generated);
+        let class = class_of(scoped.location(), generated);
         if let Some((added, removed)) = diff::gitlink_lines(&scoped) {
             total.lines_added += added;
             total.lines_removed += removed;
+            total.classes.add(class, added, removed);
             continue;
         }
         let split = matches!(change, ChangeRef::Rewrite { .. })
@@ -204,6 +276,7 @@ fn churn_of(deltas: &[diff::Delta], scope: &Scope, objects: &diff::Tolerant<'_>)
         if let Some((added, removed)) = counts {
             total.lines_added += added;
             total.lines_removed += removed;
+            total.classes.add(class, added, removed);
         }
     }
     total

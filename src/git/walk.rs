@@ -44,6 +44,9 @@ pub struct Churn {
     pub lines_added: u64,
     pub lines_removed: u64,
     pub files_changed: u32,
+    /// The same lines split by the class of the file they are in (the sum over classes is
+    /// `lines_added` and `lines_removed`).
+    pub classes: crate::class::ClassLines,
 }
 
 /// The result of a walk: the commits found and what could not be read.

@@ -48,6 +48,8 @@ pub const WALK: TableDef = TableDef {
         optional(col::LINES_ADDED, Kind::U64),
         optional(col::LINES_REMOVED, Kind::U64),
         optional(col::FILES_CHANGED, Kind::U32),
+        // Lines added and removed per class: ten numbers (see `ClassLines::to_text`).
+        optional(col::CLASS_LINES, Kind::Str),
     ],
 };
 
@@ -188,6 +190,12 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
                 .map(|c| c.churn.map(|c| c.files_changed))
                 .collect::<Vec<Option<u32>>>(),
         ),
+        Column::new(
+            col::CLASS_LINES.into(),
+            c.iter()
+                .map(|c| c.churn.map(|c| c.classes.to_text()))
+                .collect::<Vec<Option<String>>>(),
+        ),
     ];
     schema::frame(Table::Walk, n, columns)
 }
@@ -209,6 +217,7 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
     let lines_added = df.column(col::LINES_ADDED)?.u64()?;
     let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
     let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
+    let class_lines = str_col(df, col::CLASS_LINES)?;
     let mut history = History::default();
     let mut identities: std::collections::HashMap<String, u32> = Default::default();
     let mut flags = Vec::with_capacity(df.height());
@@ -222,16 +231,19 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
             .split_whitespace()
             .map(|p| oid_at(t, col::PARENT_IDS, i, Some(p)))
             .collect::<Result<Vec<_>, _>>()?;
+        let classes = class_lines.get(i).map(crate::class::ClassLines::from_text);
         let churn = match (
             lines_added.get(i),
             lines_removed.get(i),
             files_changed.get(i),
+            classes,
         ) {
-            (Some(lines_added), Some(lines_removed), Some(files_changed)) => {
+            (Some(lines_added), Some(lines_removed), Some(files_changed), Some(classes)) => {
                 Some(crate::churn::Churn {
                     lines_added,
                     lines_removed,
                     files_changed,
+                    classes: need(t, col::CLASS_LINES, i, classes)?,
                 })
             }
             _ => None,

@@ -26,6 +26,7 @@ use schema::{optional, required};
 
 mod activity;
 mod age;
+mod class_churn;
 mod commits;
 mod data_quality;
 mod loc;
@@ -38,6 +39,7 @@ pub use age::{
     age_frame, age_rows, language_commits_frame, language_commits_from_frame, line_ages_frame,
     line_ages_from_frame, month_ages_from_frames, LanguageCommit,
 };
+pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
 pub use loc::{
@@ -102,6 +104,7 @@ pub mod col {
     pub const ON_REF: &str = "on_ref";
     pub const CLASS: &str = "class";
     pub const GENERATED: &str = "generated";
+    pub const CLASS_LINES: &str = "class_lines";
 }
 
 /// The stored tables (the public ones are also the values of `--table`).
@@ -134,6 +137,9 @@ pub enum Table {
     LanguageCommits,
     /// One row per release tag: version, date, annotated, signed, on the analysed ref.
     Releases,
+    /// Lines added and removed per month and class of code.
+    #[value(name = "class_churn", alias = "class-churn")]
+    ClassChurn,
 }
 
 /// What the registry knows of a table.
@@ -148,7 +154,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -157,6 +163,7 @@ impl Table {
         Table::Snapshots,
         Table::LanguageCommits,
         Table::Releases,
+        Table::ClassChurn,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -173,6 +180,7 @@ impl Table {
             Table::Snapshots => snapshots::SNAPSHOTS,
             Table::LanguageCommits => age::LANGUAGE_COMMITS,
             Table::Releases => releases::RELEASES,
+            Table::ClassChurn => class_churn::CLASS_CHURN,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -194,7 +202,10 @@ impl Table {
 
     /// A line table, which a repository mined with `--activity-only` may lack.
     pub fn optional_file(self) -> bool {
-        matches!(self, Table::Loc | Table::Age | Table::LanguageCommits)
+        matches!(
+            self,
+            Table::Loc | Table::Age | Table::LanguageCommits | Table::ClassChurn
+        )
     }
 
     pub fn file_name(self) -> String {
