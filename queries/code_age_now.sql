@@ -1,5 +1,6 @@
--- Per repository: the lines of its last month's snapshot by the year they were last written
--- (cohort), with each cohort's share; the median age and new-code share are in `activity`.
+-- Per repository: the lines of its own code (class 'code') in its last month's snapshot by the
+-- year they were last written (cohort), with each cohort's share; the median age and new-code
+-- share (of own code too) are in `activity`, other classes' cohorts in `age`.
 WITH last AS (
     -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
     SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo
@@ -7,6 +8,7 @@ WITH last AS (
 now AS (
     SELECT a.repo, a.cohort, a.lines
     FROM age a JOIN last ON a.repo = last.repo AND a.month = last.month
+    WHERE a.class = 'code'
 ),
 totals AS (
     SELECT repo, SUM(lines) AS total FROM now GROUP BY repo

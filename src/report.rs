@@ -251,7 +251,7 @@ fn draw_figures(
             (ChartKind::LanguageShare, "language-share", own),
             (ChartKind::Classes, "classes", None),
             (ChartKind::Churn, "churn", own),
-            (ChartKind::Age, "age", None),
+            (ChartKind::Age, "age", own),
         ] {
             let stem = format!("{repo}-{what}");
             match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem, class) {

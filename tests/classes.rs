@@ -245,3 +245,30 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
     assert_eq!(got, expected);
     assert!(got.contains_key(&("2021-01".to_string(), "generated".to_string())));
 }
+
+#[test]
+fn line_age_classes_files_as_the_line_counter_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    // Each month's lines per class in `age` are the lines (code + comments + blanks) of the
+    // files of that class that `loc` counts, which the first test checks against tokei.
+    let sum = |table: &str, fields: &[&str]| {
+        let rows = export_csv(&store, table, None);
+        let (m, c) = (column(&rows, "month"), column(&rows, "class"));
+        let values: Vec<Vec<&str>> = fields.iter().map(|f| column(&rows, f)).collect();
+        let mut out: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for i in 0..m.len() {
+            let n: u64 = values.iter().map(|v| v[i].parse::<u64>().unwrap()).sum();
+            if n > 0 {
+                *out.entry((m[i].to_string(), c[i].to_string())).or_default() += n;
+            }
+        }
+        out
+    };
+    let loc = sum("loc", &["code", "comments", "blanks"]);
+    let age = sum("age", &["lines"]);
+    assert_eq!(age, loc);
+    assert!(age.contains_key(&("2021-02".to_string(), "vendored".to_string())));
+}

@@ -80,7 +80,11 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 5;
+const TABLES_REVISION: u32 = 6;
+
+/// Bumped when the stored walk's columns change (2: churn split by class): a stored walk of
+/// another revision is walked and diffed afresh instead of being read.
+const WALK_REVISION: u32 = 2;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -556,11 +560,15 @@ impl Keys {
                 age_key(),
             ),
             walk: format!(
-                "scope={scope} bots={bots} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION}"
+                "scope={scope} classes={} bots={bots} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
+                options.classes.key()
             ),
             // Churn depends on the scope, not on identities: it survives a walk made again
             // because the `.mailmap` or the bot rule changed.
-            churn: format!("scope={scope} churn={lines} format={FORMAT_VERSION}"),
+            churn: format!(
+                "scope={scope} classes={} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
+                options.classes.key()
+            ),
         }
     }
 }
@@ -751,7 +759,7 @@ fn object_ids(hex: &[String]) -> Vec<gix::ObjectId> {
 
 /// What the stored line-age state depends on besides the chain.
 fn age_key() -> String {
-    format!("temper-age-1/{}", counter_id())
+    format!("temper-age-2/{}", counter_id())
 }
 
 /// Month figures of line age for every snapshot, following only the new first-parent links
@@ -794,7 +802,7 @@ fn line_age(
         mut changes,
     } = resumed;
     let start = state.applied;
-    let scope = &job.options.scope;
+    let scope = (&job.options.scope, &job.options.classes);
     let tracked = age::track(
         &job.repo.repo,
         &chain,

@@ -7,11 +7,12 @@
 //! - `commits`, `contributors`: the `activity` columns, one line per repository.
 //! - `churn`: `activity.lines_added` up, `lines_removed` down (with `--class`, that class's
 //!   `class_churn`), `new_code_share` as a line.
-//! - `age`: the `age` table's lines per cohort year, oldest at the bottom.
+//! - `age`: the `age` table's lines per cohort year, oldest at the bottom (of the class
+//!   `--class` picks).
 //! - `classes`: code lines per month by class (own code, tests, docs, vendored, generated) for
 //!   one repository, own code at the bottom.
-//! - `loc`, `language-share` and `churn` show the class `--class` picks (every class by
-//!   default).
+//! - `loc`, `language-share`, `churn` and `age` show the class `--class` picks (every class
+//!   by default).
 //! - `last-year`: the stored summary's average commits per month and contributors over each
 //!   repository's last 12 months (`--since`/`--until` do not apply: the window is the summary's).
 //!
@@ -244,8 +245,15 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     let options = r.options;
     let frame = &r.frame;
     let repo = r.single()?;
-    let rows = tables::age_rows(&store.load(&repo, Table::Age)?)?;
-    let years: BTreeSet<i32> = rows.iter().map(|r| r.2).collect();
+    // (month, cohort) -> lines of the chosen class (every class without one).
+    let mut sums: BTreeMap<(Month, i32), u64> = BTreeMap::new();
+    for p in tables::age_points(&store.load(&repo, Table::Age)?)? {
+        if options.class.is_none_or(|c| c == p.class) {
+            *sums.entry((p.month, p.cohort)).or_default() += p.lines;
+        }
+    }
+    let rows: Vec<(Month, i32, u64)> = sums.into_iter().map(|((m, y), n)| (m, y, n)).collect();
+    let years: BTreeSet<i32> = rows.iter().map(|r| r.1).collect();
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
         return Err(ChartError::Empty(format!(
             "{repo} has no code age (was it mined with --activity-only?)"
@@ -258,14 +266,20 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             color: cohort_color(y, first, last),
             values: frame.place(
                 &repo,
-                rows.iter().filter(|r| r.2 == y).map(|r| (r.1, r.3 as f64)),
+                rows.iter().filter(|r| r.1 == y).map(|r| (r.0, r.2 as f64)),
             ),
         })
         .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
         .collect();
     Ok(frame.spec(
         options,
-        format!("{repo}: lines by the year they were last written"),
+        match options.class {
+            None => format!("{repo}: lines by the year they were last written"),
+            Some(_) => format!(
+                "{repo}: lines of {} by the year they were last written",
+                class_label(options.class)
+            ),
+        },
         "lines (code, comments and blanks)",
         Plot::Stacked {
             series,

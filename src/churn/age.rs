@@ -11,8 +11,10 @@
 //! batches; all are applied in chain order.
 //!
 //! At each month's snapshot the lines of the files the `loc` table counts (a language claims the
-//! file and it is not oversized; inside the `--path`/`--exclude` scope) are summed by cohort, the
-//! UTC year of the committer time of the commit that wrote them. A file git would diff as binary
+//! file and it is not oversized; inside the `--path`/`--exclude` scope) are summed by class (as
+//! the line counter classes the file, under the snapshot's root `.gitattributes`) and cohort, the
+//! UTC year of the committer time of the commit that wrote them; median age, new-code share and
+//! bus factor are those of the project's own code (class `code`). A file git would diff as binary
 //! (such as UTF-16 text) but that tokei counts cannot be followed line by line: when it changes,
 //! all its lines (as tokei counts them) take the commit's age.
 //!
@@ -27,6 +29,7 @@ use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
 use super::diff::{within_limit, Delta};
+use crate::class::{Class, Classifier};
 use crate::git::snapshot::ChainLink;
 use crate::loc::count::count_lines;
 use crate::loc::detect::{Detector, PathLanguage};
@@ -42,6 +45,8 @@ pub struct FileAges {
     pub blob: ObjectId,
     /// Whether the `loc` table counts the file's lines.
     pub counted: bool,
+    /// Whether its content carries a generator's marker (see [`crate::class`]).
+    pub generated: bool,
     /// For each line, the chain position (0 = the root) of the commit that last wrote it.
     pub lines: Vec<u32>,
 }
@@ -57,15 +62,18 @@ pub struct LineAges {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthAge {
     pub month: Month,
-    /// Lines by the UTC year of the commit that last wrote them.
-    pub cohorts: BTreeMap<i32, u64>,
+    /// Lines by class and by the UTC year of the commit that last wrote them.
+    pub cohorts: BTreeMap<(Class, i32), u64>,
+    /// Lines of every class.
     pub lines: u64,
-    /// Median line age at the month's end, in days (`None` without lines).
+    /// Median age of the project's own code (class `code`) at the month's end, in days (`None`
+    /// without such lines).
     pub median_age_days: Option<f64>,
-    /// Share of lines last written in the 12 calendar months ending with this month.
+    /// Share of own code's lines last written in the 12 calendar months ending with this month.
     pub new_code_share: Option<f64>,
-    /// Bus factor: the fewest people credited with at least half of the lines written by people
-    /// (see [`ChainLink::owner`]; bots' lines are left out), `None` without such lines.
+    /// Bus factor: the fewest people credited with at least half of the own code's lines
+    /// written by people (see [`ChainLink::owner`]; bots' lines are left out), `None` without
+    /// such lines.
     pub bus_factor: Option<u32>,
 }
 
@@ -94,6 +102,7 @@ enum FileChange {
         previous: Option<ObjectId>,
         blob: ObjectId,
         counted: bool,
+        generated: bool,
         /// The language the `loc` table counts the file under (`None` when not counted).
         language: Option<LanguageType>,
         edit: Edit,
@@ -124,12 +133,13 @@ pub struct Tracked {
 /// `(month, chain position)` in `wanted`, in that order, with each followed link's line changes
 /// by language. Positions must be ascending and none may
 /// lie before `state.applied - 1` (the state cannot go back): the caller starts afresh otherwise.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn track(
     repo: &gix::Repository,
     chain: &[ChainLink],
     state: &mut LineAges,
     wanted: &[(Month, usize)],
-    scope: &Scope,
+    (scope, classes): (&Scope, &Classifier),
     cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
     on_link: &(dyn Fn() + Sync),
 ) -> Tracked {
@@ -137,13 +147,19 @@ pub(crate) fn track(
     let mut out = Vec::with_capacity(wanted.len());
     let mut languages = Vec::new();
     let mut next = 0;
+    let mut memo = super::ClassMemo::default();
     let mut emit = |state: &LineAges, position: usize, out: &mut Vec<MonthAge>| {
         let start = next;
         while next < wanted.len() && wanted[next].1 <= position {
             next += 1;
         }
         if next > start {
-            let histogram = figures.histogram(state, scope);
+            let attributes = super::ClassMemo::attributes_of(repo, chain[position].tree);
+            let mut class_of = |path: &[u8], generated: bool| {
+                memo.class(repo, classes, attributes, path)
+                    .with_marker(generated)
+            };
+            let histogram = figures.histogram(state, scope, &mut class_of);
             out.extend(
                 wanted[start..next]
                     .iter()
@@ -233,7 +249,7 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
         &chain,
         &mut state,
         &[],
-        &Scope::everything(),
+        (&Scope::everything(), &Classifier::default()),
         &Default::default(),
         &|| {},
     );
@@ -274,6 +290,7 @@ fn apply(
             previous,
             blob,
             counted,
+            generated,
             language,
             edit,
         } => {
@@ -317,6 +334,7 @@ fn apply(
                 FileAges {
                     blob,
                     counted,
+                    generated,
                     lines,
                 },
             );
@@ -455,6 +473,7 @@ fn put(
             previous,
             blob,
             counted: false,
+            generated: false,
             language: None,
             edit: Edit::Replace(0),
         };
@@ -470,20 +489,22 @@ fn put(
                 new_len: t.new_len,
             }
         };
-        (edit, t.head.as_slice())
+        (edit, t.head.as_slice(), t.generated)
     });
-    let (language, edit) = match fresh {
-        Some((edit, head)) => {
+    let (language, edit, generated) = match fresh {
+        Some((edit, head, generated)) => {
             let language = match by_name {
                 PathLanguage::Known(l) => Some(l),
                 PathLanguage::Shebang => ctx.detector.from_shebang(head),
                 PathLanguage::Unknown => None,
             };
-            (language, edit)
+            (language, edit, generated)
         }
         // Binary to git, or unreadable: tokei's count of the whole blob, all new.
         None => {
-            let lines = within_limit(&ctx.repo.objects, &blob).and_then(|b| {
+            let bytes = within_limit(&ctx.repo.objects, &blob);
+            let generated = bytes.as_deref().is_some_and(crate::class::generated_marker);
+            let lines = bytes.and_then(|b| {
                 let language = match by_name {
                     PathLanguage::Known(l) => Some(l),
                     PathLanguage::Shebang => ctx.detector.from_shebang(&b),
@@ -491,7 +512,8 @@ fn put(
                 }?;
                 Some((language, tokei_lines(language, &b, ctx.config)))
             });
-            (lines.map(|l| l.0), Edit::Replace(lines.map_or(0, |l| l.1)))
+            let edit = Edit::Replace(lines.map_or(0, |l| l.1));
+            (lines.map(|l| l.0), edit, generated)
         }
     };
     FileChange::Put {
@@ -500,6 +522,7 @@ fn put(
         previous,
         blob,
         counted: language.is_some(),
+        generated,
         language,
         edit,
     }
@@ -551,33 +574,54 @@ impl Figures {
         }
     }
 
-    /// Lines by chain position over the counted, in-scope files.
-    fn histogram(&self, state: &LineAges, scope: &Scope) -> Vec<u64> {
-        let mut histogram = vec![0u64; self.times.len()];
+    /// Lines by class and chain position over the counted, in-scope files; `class_of` gives a
+    /// file's class from its path and generator marker.
+    fn histogram(
+        &self,
+        state: &LineAges,
+        scope: &Scope,
+        class_of: &mut dyn FnMut(&[u8], bool) -> Class,
+    ) -> [Vec<u64>; 5] {
+        let mut histogram: [Vec<u64>; 5] = Default::default();
         let everything = scope.is_everything();
         for (path, file) in &state.files {
             if !file.counted || !(everything || scope.includes_file(path)) {
                 continue;
             }
+            let of_class = &mut histogram[class_of(path, file.generated).index()];
+            if of_class.is_empty() {
+                of_class.resize(self.times.len(), 0);
+            }
             for &p in &file.lines {
-                histogram[p as usize] += 1;
+                of_class[p as usize] += 1;
             }
         }
         histogram
     }
 
-    fn month(&self, histogram: &[u64], month: Month) -> MonthAge {
+    /// The month's figures: cohorts of every class; median age, new-code share and bus factor
+    /// of own code.
+    fn month(&self, histogram: &[Vec<u64>; 5], month: Month) -> MonthAge {
         let mut cohorts = BTreeMap::new();
         let mut lines = 0u64;
+        for class in Class::ALL {
+            for (p, &n) in histogram[class.index()].iter().enumerate() {
+                if n > 0 {
+                    *cohorts.entry((class, self.years[p])).or_insert(0) += n;
+                    lines += n;
+                }
+            }
+        }
+        let own = &histogram[Class::Code.index()];
+        let mut own_lines = 0u64;
         let mut new = 0u64;
         let mut by_owner: HashMap<u32, u64> = HashMap::new();
         let new_since = month.minus(12).end_exclusive_unix();
-        for (p, &n) in histogram.iter().enumerate() {
+        for (p, &n) in own.iter().enumerate() {
             if n == 0 {
                 continue;
             }
-            *cohorts.entry(self.years[p]).or_insert(0) += n;
-            lines += n;
+            own_lines += n;
             if let Some(owner) = self.owners[p] {
                 *by_owner.entry(owner).or_default() += n;
             }
@@ -587,12 +631,12 @@ impl Figures {
         }
         let end = month.end_exclusive_unix();
         // The lower median: the age of the ceil(lines / 2)-th youngest line.
-        let median_age_days = (lines > 0).then(|| {
-            let k = lines.div_ceil(2);
+        let median_age_days = (own_lines > 0).then(|| {
+            let k = own_lines.div_ceil(2);
             let mut seen = 0;
             let mut time = 0;
             for &p in &self.youngest_first {
-                seen += histogram[p as usize];
+                seen += own[p as usize];
                 if seen >= k {
                     time = self.times[p as usize];
                     break;
@@ -605,7 +649,7 @@ impl Figures {
             cohorts,
             lines,
             median_age_days,
-            new_code_share: (lines > 0).then(|| new as f64 / lines as f64),
+            new_code_share: (own_lines > 0).then(|| new as f64 / own_lines as f64),
             bus_factor: (!by_owner.is_empty())
                 .then(|| crate::activity::half_makers(by_owner.into_values().collect())),
         }

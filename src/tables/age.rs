@@ -6,9 +6,11 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    col, month_at, need, oid_at, repo_column, required, str_col, Table, TableDef, TableError,
+    class_at, col, month_at, need, oid_at, repo_column, required, str_col, Table, TableDef,
+    TableError,
 };
 use crate::churn::age::{FileAges, LineAges, MonthAge};
+use crate::class::Class;
 use crate::month::Month;
 
 pub const AGE: TableDef = TableDef {
@@ -17,6 +19,7 @@ pub const AGE: TableDef = TableDef {
     schema: &[
         required(col::REPO, Kind::Str),
         required(col::MONTH, Kind::Month),
+        required(col::CLASS, Kind::Class),
         required(col::COHORT, Kind::I32),
         required(col::LINES, Kind::U64),
     ],
@@ -42,16 +45,17 @@ pub const LINE_AGES: TableDef = TableDef {
         required(col::PATH, Kind::Str),
         required(col::BLOB, Kind::Oid),
         required(col::COUNTED, Kind::Bool),
+        required(col::GENERATED, Kind::Bool),
         required(col::POSITION, Kind::U32),
         required(col::LINES, Kind::U32),
     ],
 };
 
-/// One row per month x cohort (the UTC year lines were last written) with lines.
+/// One row per month x class x cohort (the UTC year lines were last written) with lines.
 pub fn age_frame(repo: &str, months: &[MonthAge]) -> Result<DataFrame, TableError> {
-    let rows: Vec<(&MonthAge, i32, u64)> = months
+    let rows: Vec<(&MonthAge, Class, i32, u64)> = months
         .iter()
-        .flat_map(|m| m.cohorts.iter().map(move |(y, n)| (m, *y, *n)))
+        .flat_map(|m| m.cohorts.iter().map(move |((c, y), n)| (m, *c, *y, *n)))
         .collect();
     let n = rows.len();
     let columns = vec![
@@ -63,12 +67,16 @@ pub fn age_frame(repo: &str, months: &[MonthAge]) -> Result<DataFrame, TableErro
                 .collect::<Vec<_>>(),
         ),
         Column::new(
+            col::CLASS.into(),
+            rows.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
             col::COHORT.into(),
-            rows.iter().map(|r| r.1).collect::<Vec<i32>>(),
+            rows.iter().map(|r| r.2).collect::<Vec<i32>>(),
         ),
         Column::new(
             col::LINES.into(),
-            rows.iter().map(|r| r.2).collect::<Vec<u64>>(),
+            rows.iter().map(|r| r.3).collect::<Vec<u64>>(),
         ),
     ];
     schema::frame(Table::Age, n, columns)
@@ -172,19 +180,18 @@ pub fn month_ages_from_frames(
             },
         );
     }
+    let t = Table::Age;
     let month = age.column(col::MONTH)?.str()?;
+    let class = age.column(col::CLASS)?.str()?;
     let cohort = age.column(col::COHORT)?.i32()?;
     let lines = age.column(col::LINES)?.u64()?;
     for i in 0..age.height() {
-        let (Some(m), Some(y), Some(n)) = (
-            month.get(i).and_then(Month::parse),
-            cohort.get(i),
-            lines.get(i),
-        ) else {
-            continue;
-        };
+        let m = month_at(t, col::MONTH, i, month.get(i))?;
+        let c = class_at(t, col::CLASS, i, class.get(i))?;
+        let y = need(t, col::COHORT, i, cohort.get(i))?;
+        let n = need(t, col::LINES, i, lines.get(i))?;
         if let Some(entry) = by_month.get_mut(&m) {
-            entry.cohorts.insert(y, n);
+            entry.cohorts.insert((c, y), n);
             entry.lines += n;
         }
     }
@@ -198,11 +205,13 @@ pub fn line_ages_frame(state: &LineAges) -> Result<DataFrame, TableError> {
     files.sort_by(|a, b| a.0.cmp(b.0));
     let (mut path, mut blob, mut counted, mut position, mut lines) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut generated = Vec::new();
     for (p, f) in files {
         let mut push = |pos: u32, n: u32| {
             path.push(p.to_string());
             blob.push(f.blob.to_string());
             counted.push(f.counted);
+            generated.push(f.generated);
             position.push(pos);
             lines.push(n);
         };
@@ -223,6 +232,7 @@ pub fn line_ages_frame(state: &LineAges) -> Result<DataFrame, TableError> {
         Column::new(col::PATH.into(), path),
         Column::new(col::BLOB.into(), blob),
         Column::new(col::COUNTED.into(), counted),
+        Column::new(col::GENERATED.into(), generated),
         Column::new(col::POSITION.into(), position),
         Column::new(col::LINES.into(), lines),
     ];
@@ -235,6 +245,7 @@ pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, 
     let path = str_col(df, col::PATH)?;
     let blob = str_col(df, col::BLOB)?;
     let counted = df.column(col::COUNTED)?.bool()?;
+    let generated = df.column(col::GENERATED)?.bool()?;
     let position = df.column(col::POSITION)?.u32()?;
     let lines = df.column(col::LINES)?.u32()?;
     let mut state = LineAges {
@@ -245,6 +256,7 @@ pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, 
         let p = need(t, col::PATH, i, path.get(i))?;
         let id = oid_at(t, col::BLOB, i, blob.get(i))?;
         let counted = need(t, col::COUNTED, i, counted.get(i))?;
+        let generated = need(t, col::GENERATED, i, generated.get(i))?;
         let n = need(t, col::LINES, i, lines.get(i))? as usize;
         let pos = need(t, col::POSITION, i, position.get(i))?;
         let entry = state
@@ -253,6 +265,7 @@ pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, 
             .or_insert_with(|| FileAges {
                 blob: id,
                 counted,
+                generated,
                 lines: Vec::new(),
             });
         entry.lines.extend(std::iter::repeat_n(pos, n));
@@ -260,21 +273,33 @@ pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, 
     Ok(state)
 }
 
-/// Rows of a stacked `age` table: (repo, month, cohort, lines).
-pub fn age_rows(df: &DataFrame) -> Result<Vec<(String, Month, i32, u64)>, TableError> {
+/// One row of a stacked `age` table, as charts read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgePoint {
+    pub repo: String,
+    pub month: Month,
+    pub class: Class,
+    pub cohort: i32,
+    pub lines: u64,
+}
+
+/// Rows of a stacked `age` table.
+pub fn age_points(df: &DataFrame) -> Result<Vec<AgePoint>, TableError> {
     let t = Table::Age;
     let repo = str_col(df, col::REPO)?;
     let month = str_col(df, col::MONTH)?;
+    let class = str_col(df, col::CLASS)?;
     let cohort = df.column(col::COHORT)?.i32()?;
     let lines = df.column(col::LINES)?.u64()?;
     (0..df.height())
         .map(|i| {
-            Ok((
-                need(t, col::REPO, i, repo.get(i))?.to_string(),
-                month_at(t, col::MONTH, i, month.get(i))?,
-                need(t, col::COHORT, i, cohort.get(i))?,
-                need(t, col::LINES, i, lines.get(i))?,
-            ))
+            Ok(AgePoint {
+                repo: need(t, col::REPO, i, repo.get(i))?.to_string(),
+                month: month_at(t, col::MONTH, i, month.get(i))?,
+                class: class_at(t, col::CLASS, i, class.get(i))?,
+                cohort: need(t, col::COHORT, i, cohort.get(i))?,
+                lines: need(t, col::LINES, i, lines.get(i))?,
+            })
         })
         .collect()
 }

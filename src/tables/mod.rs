@@ -36,8 +36,8 @@ mod snapshots;
 
 pub use activity::{activity_frame, activity_points, ActivityPoint};
 pub use age::{
-    age_frame, age_rows, language_commits_frame, language_commits_from_frame, line_ages_frame,
-    line_ages_from_frame, month_ages_from_frames, LanguageCommit,
+    age_frame, age_points, language_commits_frame, language_commits_from_frame, line_ages_frame,
+    line_ages_from_frame, month_ages_from_frames, AgePoint, LanguageCommit,
 };
 pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
