@@ -22,7 +22,7 @@ use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL.
-const SECTIONS: [(&str, &str, &str); 8] = [
+const SECTIONS: [(&str, &str, &str); 9] = [
     (
         "Summary",
         "queries/report_summary.sql",
@@ -52,6 +52,11 @@ const SECTIONS: [(&str, &str, &str); 8] = [
         "Findings: data quality",
         "queries/data_quality.sql",
         include_str!("../queries/data_quality.sql"),
+    ),
+    (
+        "Findings: unreadable files",
+        "queries/findings_missing_files.sql",
+        include_str!("../queries/findings_missing_files.sql"),
     ),
     (
         "Language mix now",

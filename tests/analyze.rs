@@ -364,13 +364,37 @@ fn missing_blob_stays_counted_when_a_later_run_reuses_its_month() {
     let rows = export_csv(&store, "data_quality", None);
     assert_eq!(column(&rows, "kind")[2], "missing_object");
     assert_eq!(column(&rows, "examples")[2], blob);
+    // The file is named, with the months whose snapshot holds that blob at that path (git
+    // ls-tree of each month's snapshot commit).
+    let snapshots = export_csv(&store, "snapshots", None);
+    let months: Vec<&str> = column(&snapshots, "month")
+        .into_iter()
+        .zip(column(&snapshots, "commit"))
+        .filter(|(_, commit)| git(&repo, &["ls-tree", commit, "a.txt"]).contains(blob))
+        .map(|(m, _)| m)
+        .collect();
+    assert!(months.len() >= 2, "{months:?}");
+    let missing = export_csv(&store, "missing_files", None);
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert_eq!(column(&missing, "path"), ["a.txt"]);
+    assert_eq!(column(&missing, "blob"), [blob]);
+    assert_eq!(column(&missing, "class"), ["code"]);
+    assert_eq!(column(&missing, "language"), ["Plain Text"]);
+    assert_eq!(column(&missing, "first_month"), [months[0]]);
+    assert_eq!(column(&missing, "last_month"), [months[months.len() - 1]]);
     // The ref moves back to c7 (2020-03): the months up to 2020-03 reuse their counts, and
-    // the blob they could not read is still reported; and again after moving forward.
+    // the blob they could not read is still reported (and its file named); and again after
+    // moving forward.
     for reference in ["HEAD~1", "HEAD"] {
         analyze(&repo, &store, &["--ref", reference]);
         assert_eq!(
             export_csv(&store, "data_quality", None),
             rows,
+            "{reference}"
+        );
+        assert_eq!(
+            export_csv(&store, "missing_files", None),
+            missing,
             "{reference}"
         );
     }

@@ -369,6 +369,16 @@ fn loc_stage(
     });
     bar.finish_and_clear();
     result.stats.snapshots_reused = snapshots.len() - fresh.len();
+    if job.reusable().is_some() && result.stats.snapshots_reused > 0 {
+        let stored = job.store.load_optional(job.name, Table::MissingFiles)?;
+        let stored = stored.map(|(_, df)| tables::missing_files_from_frame(&df));
+        let months: std::collections::HashSet<Month> = snapshots.iter().map(|s| s.month).collect();
+        result.missing_files = loc::merge_missing(
+            stored.transpose()?.unwrap_or_default(),
+            std::mem::take(&mut result.missing_files),
+            &months,
+        );
+    }
     result.stats.commits_walked = walked_new;
     rows.append(&mut result.rows);
     rows.sort_by(|a, b| a.order().cmp(&b.order()));
@@ -424,6 +434,10 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
             tables::activity_frame(name, &activity_rows)?,
         ),
         (Table::Loc, tables::loc_frame(name, &counted.rows)?),
+        (
+            Table::MissingFiles,
+            tables::missing_files_frame(name, &counted.result.missing_files)?,
+        ),
         (
             Table::DataQuality,
             tables::data_quality_frame(name, &findings)?,

@@ -126,7 +126,46 @@ pub struct LocResult {
     pub missing: Vec<ObjectId>,
     pub corrupt: Vec<ObjectId>,
     pub oversized: Vec<ObjectId>,
+    /// The files of the counted snapshots whose blobs are missing, by path.
+    pub missing_files: Vec<MissingFile>,
     pub stats: LocStats,
+}
+
+/// The missing files of an earlier run (for the months this run reused) and of this run, one
+/// row per (path, blob) spanning both; rows of months no longer analysed are dropped.
+pub fn merge_missing(
+    earlier: Vec<MissingFile>,
+    now: Vec<MissingFile>,
+    months: &std::collections::HashSet<Month>,
+) -> Vec<MissingFile> {
+    let mut merged: BTreeMap<(String, ObjectId), MissingFile> = BTreeMap::new();
+    let earlier = earlier
+        .into_iter()
+        .filter(|f| months.contains(&f.first_month) || months.contains(&f.last_month));
+    for file in earlier.chain(now) {
+        merged
+            .entry((file.path.clone(), file.blob))
+            .and_modify(|f| {
+                f.first_month = f.first_month.min(file.first_month);
+                f.last_month = f.last_month.max(file.last_month);
+            })
+            .or_insert(file);
+    }
+    merged.into_values().collect()
+}
+
+/// A file whose blob the repository lacks (a partial or damaged clone): its lines are missing
+/// from every month it spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingFile {
+    pub path: String,
+    pub blob: ObjectId,
+    /// Its class by path (a generator's marker cannot be read).
+    pub class: Class,
+    /// The language its name gives; empty when only its content could tell.
+    pub language: String,
+    pub first_month: Month,
+    pub last_month: Month,
 }
 
 /// A tree as visited: its id, the interned directory path it was found at (what counts and
@@ -136,7 +175,9 @@ type NodeKey = (ObjectId, u32, u32);
 
 enum Child {
     Tree(NodeKey),
-    File(ObjectId, PathLanguage, PathClass),
+    /// A file: its blob, what its name says of its language, its class by path, and its name
+    /// (an index into [`TreeReader::names`]).
+    File(ObjectId, PathLanguage, PathClass, u32),
 }
 
 type Totals = BTreeMap<(Class, Option<LanguageType>), Counts>;
@@ -170,6 +211,7 @@ pub fn count_snapshots(
     let started = std::time::Instant::now();
     let cache = count_new_blobs(repo, in_tree_order, cache, &detector, &mut result, on_blob);
     result.stats.blobs_time = started.elapsed();
+    result.missing_files = trees.missing_files(snapshots, &result.missing);
 
     let started = std::time::Instant::now();
     let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
@@ -206,8 +248,10 @@ struct TreeReader<'a> {
     /// directory under a set gives.
     attrs: Vec<Attributes>,
     attrs_index: HashMap<(u32, ObjectId, u32), u32>,
-    /// A file name's language and built-in class: names repeat across a history.
-    names: HashMap<Vec<u8>, (PathLanguage, Option<Class>)>,
+    /// File names, interned: names repeat across a history. Each with its language and built-in
+    /// class.
+    names: Vec<Vec<u8>>,
+    name_index: HashMap<Vec<u8>, (u32, PathLanguage, Option<Class>)>,
 }
 
 impl<'a> TreeReader<'a> {
@@ -228,7 +272,8 @@ impl<'a> TreeReader<'a> {
             dir_index: HashMap::new(),
             attrs: vec![Attributes::default()],
             attrs_index: HashMap::new(),
-            names: HashMap::new(),
+            names: Vec::new(),
+            name_index: HashMap::new(),
         }
     }
 
@@ -263,7 +308,7 @@ impl<'a> TreeReader<'a> {
             for child in &children {
                 match child {
                     Child::Tree(sub) if !self.trees.contains_key(sub) => stack.push(*sub),
-                    Child::File(blob, language, _) => in_tree_order.push((*blob, *language)),
+                    Child::File(blob, language, ..) => in_tree_order.push((*blob, *language)),
                     Child::Tree(_) => {}
                 }
             }
@@ -308,7 +353,7 @@ impl<'a> TreeReader<'a> {
                     if scoped && !self.scope.includes_file(&path) {
                         continue;
                     }
-                    let (language, named) = self.name(entry.filename);
+                    let (name, language, named) = self.name(entry.filename);
                     let linguist = match attrs {
                         0 => Linguist::default(),
                         i => self.attrs[i as usize].lookup(&path),
@@ -316,7 +361,7 @@ impl<'a> TreeReader<'a> {
                     let full = if with_paths { path.as_slice() } else { b"" };
                     let dir_bits = self.dirs[dir as usize].1;
                     let class = self.classes.file_class(dir_bits, full, named, &linguist);
-                    children.push(Child::File(entry.oid.to_owned(), language, class));
+                    children.push(Child::File(entry.oid.to_owned(), language, class, name));
                 }
                 EntryKind::Link | EntryKind::Commit => {}
             }
@@ -324,15 +369,84 @@ impl<'a> TreeReader<'a> {
         (children, false)
     }
 
-    fn name(&mut self, name: &[u8]) -> (PathLanguage, Option<Class>) {
-        if let Some(hit) = self.names.get(name) {
+    /// The files of `snapshots` whose blob is in `missing`, with the months they span.
+    fn missing_files(&self, snapshots: &[Snapshot], missing: &[ObjectId]) -> Vec<MissingFile> {
+        let missing: std::collections::HashSet<&ObjectId> = missing.iter().collect();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let mut holds: HashMap<NodeKey, bool> = HashMap::new();
+        let mut found: BTreeMap<(String, ObjectId), MissingFile> = BTreeMap::new();
+        for snapshot in snapshots {
+            let mut stack = vec![(snapshot.tree, 0, 0)];
+            while let Some(key) = stack.pop() {
+                if !self.holds_missing(key, &missing, &mut holds) {
+                    continue;
+                }
+                for child in self.trees.get(&key).map(Vec::as_slice).unwrap_or_default() {
+                    match child {
+                        Child::Tree(sub) => stack.push(*sub),
+                        Child::File(blob, language, class, name) if missing.contains(blob) => {
+                            let mut path = self.dirs[key.1 as usize].0.clone();
+                            if !path.is_empty() {
+                                path.push(b'/');
+                            }
+                            path.extend_from_slice(&self.names[*name as usize]);
+                            let path = String::from_utf8_lossy(&path).into_owned();
+                            found
+                                .entry((path.clone(), *blob))
+                                .and_modify(|f| f.last_month = snapshot.month)
+                                .or_insert(MissingFile {
+                                    path,
+                                    blob: *blob,
+                                    class: class.class,
+                                    language: match language {
+                                        PathLanguage::Known(l) => l.name().to_string(),
+                                        _ => String::new(),
+                                    },
+                                    first_month: snapshot.month,
+                                    last_month: snapshot.month,
+                                });
+                        }
+                        Child::File(..) => {}
+                    }
+                }
+            }
+        }
+        found.into_values().collect()
+    }
+
+    /// Whether the tree at `key` holds a missing blob at any depth (memoised in `holds`).
+    fn holds_missing(
+        &self,
+        key: NodeKey,
+        missing: &std::collections::HashSet<&ObjectId>,
+        holds: &mut HashMap<NodeKey, bool>,
+    ) -> bool {
+        if let Some(&known) = holds.get(&key) {
+            return known;
+        }
+        let children = self.trees.get(&key).map(Vec::as_slice).unwrap_or_default();
+        let found = children.iter().any(|c| match c {
+            Child::Tree(sub) => self.holds_missing(*sub, missing, holds),
+            Child::File(blob, ..) => missing.contains(blob),
+        });
+        holds.insert(key, found);
+        found
+    }
+
+    /// A file name's index, language and built-in class.
+    fn name(&mut self, name: &[u8]) -> (u32, PathLanguage, Option<Class>) {
+        if let Some(hit) = self.name_index.get(name) {
             return *hit;
         }
         let found = (
+            self.names.len() as u32,
             self.detector.from_file_name(name),
             self.classes.name_class(name),
         );
-        self.names.insert(name.to_vec(), found);
+        self.names.push(name.to_vec());
+        self.name_index.insert(name.to_vec(), found);
         found
     }
 
@@ -513,7 +627,7 @@ fn tree_totals(
                     *totals.entry(*key).or_default() += counts;
                 }
             }
-            Child::File(blob, lang, class) => {
+            Child::File(blob, lang, class, _) => {
                 // Unreadable blobs have no cache entry and are left out (reported elsewhere).
                 if let Some(c) = cache.get(&(*blob, *lang)) {
                     let class = class.with_marker(c.generated);

@@ -30,6 +30,7 @@ mod class_churn;
 mod commits;
 mod data_quality;
 mod loc;
+mod missing_files;
 mod releases;
 pub mod schema;
 mod snapshots;
@@ -45,6 +46,7 @@ pub use data_quality::data_quality_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
+pub use missing_files::{missing_files_frame, missing_files_from_frame};
 pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
 
@@ -105,6 +107,8 @@ pub mod col {
     pub const CLASS: &str = "class";
     pub const GENERATED: &str = "generated";
     pub const CLASS_LINES: &str = "class_lines";
+    pub const FIRST_MONTH: &str = "first_month";
+    pub const LAST_MONTH: &str = "last_month";
 }
 
 /// The stored tables (the public ones are also the values of `--table`).
@@ -140,6 +144,9 @@ pub enum Table {
     /// Lines added and removed per month and class of code.
     #[value(name = "class_churn", alias = "class-churn")]
     ClassChurn,
+    /// Files whose blobs the clone lacks, with the months (and series) they leave short.
+    #[value(name = "missing_files", alias = "missing-files")]
+    MissingFiles,
 }
 
 /// What the registry knows of a table.
@@ -154,7 +161,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -164,6 +171,7 @@ impl Table {
         Table::LanguageCommits,
         Table::Releases,
         Table::ClassChurn,
+        Table::MissingFiles,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -181,6 +189,7 @@ impl Table {
             Table::LanguageCommits => age::LANGUAGE_COMMITS,
             Table::Releases => releases::RELEASES,
             Table::ClassChurn => class_churn::CLASS_CHURN,
+            Table::MissingFiles => missing_files::MISSING_FILES,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -204,7 +213,11 @@ impl Table {
     pub fn optional_file(self) -> bool {
         matches!(
             self,
-            Table::Loc | Table::Age | Table::LanguageCommits | Table::ClassChurn
+            Table::Loc
+                | Table::Age
+                | Table::LanguageCommits
+                | Table::ClassChurn
+                | Table::MissingFiles
         )
     }
 
