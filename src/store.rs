@@ -57,6 +57,8 @@ pub enum StoreError {
     BadName { name: String, reason: &'static str },
     #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
     NotMined { repo: String, table: &'static str },
+    #[error("'{repo}' was mined by an earlier temper, which did not write the {table} table; run `temper analyze` on it again")]
+    OlderGeneration { repo: String, table: &'static str },
     #[error("the store holds no repositories yet")]
     Empty,
     #[error(transparent)]
@@ -315,11 +317,14 @@ impl Store {
     pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));
         let generation = read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(repo.into()))?;
-        let path = dir.join(generation).join(table.file_name());
-        if !path.exists() && table.optional_file() {
-            return Err(StoreError::NotMined {
-                repo: repo.to_string(),
-                table: table.name(),
+        let path = dir.join(&generation).join(table.file_name());
+        if !path.exists() {
+            let meta = self.meta(repo)?;
+            let activity_only = meta.is_some_and(|m| m.inputs.contains(" loc=false "));
+            let (repo, table) = (repo.to_string(), table.name());
+            return Err(match activity_only {
+                true => StoreError::NotMined { repo, table },
+                false => StoreError::OlderGeneration { repo, table },
             });
         }
         Ok(tables::read(table, &path)?)
