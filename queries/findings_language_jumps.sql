@@ -6,7 +6,8 @@
 -- that changed that language's lines most from from_month to the run's end (from the
 -- language_commits table; a merge stands for the branch it brought in). Shares are of all code
 -- (every class); `class` says which class of that language moved most from from_month to
--- to_month (a vendored import is not the project rewriting itself).
+-- to_month (a vendored import is not the project rewriting itself), and the commits named are
+-- those that changed that class of that language most.
 WITH per_language AS (
     SELECT repo, month, language, SUM(code) AS code
     FROM loc WHERE language <> 'Unrecognised'
@@ -80,7 +81,7 @@ moved AS (
     SELECT repo, language, first_idx, class FROM class_moves WHERE rn = 1
 ),
 changes AS (
-    SELECT repo, language, commit, lines_added, lines_removed,
+    SELECT repo, language, class, commit, lines_added, lines_removed,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
     FROM language_commits
 ),
@@ -92,7 +93,7 @@ ranked AS (
                   AS rank
     FROM ends e
     JOIN moved m ON m.repo = e.repo AND m.language = e.language AND m.first_idx = e.first_idx
-    JOIN changes c ON c.repo = e.repo AND c.language = e.language
+    JOIN changes c ON c.repo = e.repo AND c.language = e.language AND c.class = m.class
     WHERE c.idx >= e.first_idx - 2 AND c.idx <= e.last_idx
 )
 SELECT repo, language, from_month, to_month, share_before, share_after,

@@ -21,22 +21,23 @@ pub fn is_shared(table: Table) -> bool {
     table != Table::Commits && table.def().public
 }
 
-/// Commits kept per month and language in a dataset's `language_commits`: the report names
-/// the three biggest of a jump's months, which are always among each month's three biggest.
+/// Commits kept per month, language and class in a dataset's `language_commits`: the report
+/// names the three biggest of a jump's months and class, which are always among each month's
+/// three biggest.
 pub const LANGUAGE_COMMITS_PER_MONTH: usize = 3;
 
 /// The `LANGUAGE_COMMITS_PER_MONTH` commits that changed most lines (added + removed) of each
-/// month and language, biggest first (ties: the greater commit id, as the report's query
+/// month, language and class, biggest first (ties: the greater commit id, as the report's query
 /// ranks them).
 fn top_language_commits(
     repo: &str,
     df: &polars::prelude::DataFrame,
 ) -> Result<polars::prelude::DataFrame, StoreError> {
-    let mut groups: BTreeMap<(crate::month::Month, String), Vec<tables::LanguageCommit>> =
-        BTreeMap::new();
+    type Group = (crate::month::Month, String, crate::class::Class);
+    let mut groups: BTreeMap<Group, Vec<tables::LanguageCommit>> = BTreeMap::new();
     for row in tables::language_commits_from_frame(df)? {
         groups
-            .entry((row.month, row.language.clone()))
+            .entry((row.month, row.language.clone(), row.class))
             .or_default()
             .push(row);
     }

@@ -200,6 +200,8 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
     // git's numstat, one commit a month in this fixture: (month, class) -> (added, removed).
     let mut expected: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    // The same for the files a language claims: every file here but .gitattributes.
+    let mut with_language = expected.clone();
     let log = git(
         &repo,
         &[
@@ -222,12 +224,19 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
             .find(|f| f.0 == cells[2])
             .map(|f| f.1)
             .unwrap_or_else(|| panic!("{} is not listed", cells[2]));
-        let e = expected
-            .entry((month.clone(), class.to_string()))
-            .or_default();
-        e.0 += cells[0].parse::<u64>().unwrap();
-        e.1 += cells[1].parse::<u64>().unwrap();
+        let lines = (
+            cells[0].parse::<u64>().unwrap(),
+            cells[1].parse::<u64>().unwrap(),
+        );
+        let key = (month.clone(), class.to_string());
+        let e = expected.entry(key.clone()).or_default();
+        (e.0, e.1) = (e.0 + lines.0, e.1 + lines.1);
+        if cells[2] != ".gitattributes" {
+            let e = with_language.entry(key).or_default();
+            (e.0, e.1) = (e.0 + lines.0, e.1 + lines.1);
+        }
     }
+    with_language.retain(|_, v| *v != (0, 0));
     let rows = export_csv(&store, "class_churn", None);
     let (m, c, a, r) = (
         column(&rows, "month"),
@@ -244,6 +253,24 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
     }
     assert_eq!(got, expected);
     assert!(got.contains_key(&("2021-01".to_string(), "generated".to_string())));
+    // language_commits splits the same lines by class too, for the files a language claims
+    // (one commit a month here, so months stand for commits).
+    let rows = export_csv(&store, "language_commits", None);
+    let (m, c, a, r) = (
+        column(&rows, "month"),
+        column(&rows, "class"),
+        column(&rows, "lines_added"),
+        column(&rows, "lines_removed"),
+    );
+    let mut by_class: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for i in 0..m.len() {
+        let e = by_class
+            .entry((m[i].to_string(), c[i].to_string()))
+            .or_default();
+        e.0 += a[i].parse::<u64>().unwrap();
+        e.1 += r[i].parse::<u64>().unwrap();
+    }
+    assert_eq!(by_class, with_language);
 }
 
 #[test]

@@ -80,7 +80,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 7;
+const TABLES_REVISION: u32 = 8;
 
 /// Bumped when the stored walk's columns change (2: churn split by class): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.
@@ -731,9 +731,12 @@ fn reusable_rows(
     name: &str,
     snapshots: &[snapshot::Snapshot],
 ) -> Result<(Vec<loc::LocRow>, Vec<snapshot::Snapshot>), AnalyzeError> {
-    let (Some((_, stored_snapshots)), Some((_, stored_loc))) = (
+    // A generation without `missing_files` (an earlier temper's) cannot say which files its
+    // months lacked: its months are counted again.
+    let (Some((_, stored_snapshots)), Some((_, stored_loc)), Some(_)) = (
         store.load_optional(name, Table::Snapshots)?,
         store.load_optional(name, Table::Loc)?,
+        store.load_optional(name, Table::MissingFiles)?,
     ) else {
         return Ok((Vec::new(), snapshots.to_vec()));
     };
@@ -773,7 +776,7 @@ fn object_ids(hex: &[String]) -> Vec<gix::ObjectId> {
 
 /// What the stored line-age state depends on besides the chain.
 fn age_key() -> String {
-    format!("temper-age-2/{}", counter_id())
+    format!("temper-age-3/{}", counter_id())
 }
 
 /// Month figures of line age for every snapshot, following only the new first-parent links
@@ -831,7 +834,13 @@ fn line_age(
     }
     changes.extend(tracked.languages.into_iter().map(|c| {
         let language = c.language.name().to_string();
-        (chain[c.position].commit, language, c.added, c.removed)
+        (
+            chain[c.position].commit,
+            language,
+            c.class,
+            c.added,
+            c.removed,
+        )
     }));
     Ok(LineAgeOutcome {
         months: kept.into_values().collect(),
@@ -841,8 +850,8 @@ fn line_age(
     })
 }
 
-/// A link's language changes: (commit, language, lines added, lines removed).
-type LanguageChange = (gix::ObjectId, String, u64, u64);
+/// A link's language changes: (commit, language, class, lines added, lines removed).
+type LanguageChange = (gix::ObjectId, String, crate::class::Class, u64, u64);
 
 /// The stored line-age state, the month figures it still stands for, and the language changes
 /// of the links it followed.
@@ -889,7 +898,13 @@ fn resume_age(
     let mut changes = Vec::new();
     for row in tables::language_commits_from_frame(&languages)? {
         if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
-            changes.push((id, row.language, row.lines_added, row.lines_removed));
+            changes.push((
+                id,
+                row.language,
+                row.class,
+                row.lines_added,
+                row.lines_removed,
+            ));
         }
     }
     let stored: std::collections::HashMap<Month, gix::ObjectId> =
@@ -928,13 +943,14 @@ fn languages_by_month(
         .collect();
     changes
         .into_iter()
-        .filter_map(|(commit, language, added, removed)| {
+        .filter_map(|(commit, language, class, added, removed)| {
             let p = *position.get(&commit)?;
             let (_, month) = marks.get(marks.partition_point(|m| m.0 < p))?;
             Some(tables::LanguageCommit {
                 month: *month,
                 commit: commit.to_string(),
                 language,
+                class,
                 lines_added: added,
                 lines_removed: removed,
             })

@@ -115,6 +115,8 @@ pub struct LanguageChange {
     /// Chain position of the commit (0 = the root).
     pub position: usize,
     pub language: LanguageType,
+    /// The class of the files changed (as the line counter classes them at that commit).
+    pub class: Class,
     pub added: u64,
     pub removed: u64,
 }
@@ -148,6 +150,7 @@ pub(crate) fn track(
     let mut languages = Vec::new();
     let mut next = 0;
     let mut memo = super::ClassMemo::default();
+    let mut class_memo = super::ClassMemo::default();
     let mut emit = |state: &LineAges, position: usize, out: &mut Vec<MonthAge>| {
         let start = next;
         while next < wanted.len() && wanted[next].1 <= position {
@@ -200,25 +203,34 @@ pub(crate) fn track(
             .collect();
         for changes in changes {
             let position = state.applied as u32;
-            let mut by_language: BTreeMap<&'static str, LanguageChange> = BTreeMap::new();
+            let attributes = super::ClassMemo::attributes_of(repo, chain[position as usize].tree);
+            let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
             // An unreadable tree leaves the state as it was; later diffs resynchronise it
             // file by file (a blob that does not match the stored one is taken as all new).
             for change in changes.unwrap_or_default() {
                 let in_scope = scope.is_everything() || scope.includes_file(change.path());
-                if let (Some((language, added, removed)), true) =
-                    (apply(state, change, position), in_scope)
-                {
-                    let entry = by_language
-                        .entry(language.name())
-                        .or_insert(LanguageChange {
-                            position: position as usize,
-                            language,
-                            added: 0,
-                            removed: 0,
-                        });
-                    entry.added += added;
-                    entry.removed += removed;
+                let path = change.path().to_owned();
+                let Some((language, generated, added, removed)) = apply(state, change, position)
+                else {
+                    continue;
+                };
+                if !in_scope {
+                    continue;
                 }
+                let class = class_memo
+                    .class(repo, classes, attributes, &path)
+                    .with_marker(generated);
+                let entry = by_language
+                    .entry((language.name(), class))
+                    .or_insert(LanguageChange {
+                        position: position as usize,
+                        language,
+                        class,
+                        added: 0,
+                        removed: 0,
+                    });
+                entry.added += added;
+                entry.removed += removed;
             }
             languages.extend(
                 by_language
@@ -272,17 +284,18 @@ impl FileChange {
     }
 }
 
-/// Applies one file change; returns the counted language's lines added and removed by it.
+/// Applies one file change; returns the counted language, whether the file carries a
+/// generator's marker, and the lines the change added and removed.
 fn apply(
     state: &mut LineAges,
     change: FileChange,
     position: u32,
-) -> Option<(LanguageType, u64, u64)> {
+) -> Option<(LanguageType, bool, u64, u64)> {
     match change {
         FileChange::Delete(path, language) => {
             let old = state.files.remove(&path)?;
             let language = language.filter(|_| old.counted)?;
-            Some((language, 0, old.lines.len() as u64))
+            Some((language, old.generated, 0, old.lines.len() as u64))
         }
         FileChange::Put {
             from,
@@ -328,7 +341,7 @@ fn apply(
                 }
                 None => (lines.len() as u64, 0),
             };
-            let change = language.map(|l| (l, added, removed));
+            let change = language.map(|l| (l, generated, added, removed));
             state.files.insert(
                 path,
                 FileAges {

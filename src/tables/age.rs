@@ -33,6 +33,7 @@ pub const LANGUAGE_COMMITS: TableDef = TableDef {
         required(col::MONTH, Kind::Month),
         required(col::COMMIT, Kind::Oid),
         required(col::LANGUAGE, Kind::Str),
+        required(col::CLASS, Kind::Class),
         required(col::LINES_ADDED, Kind::U64),
         required(col::LINES_REMOVED, Kind::U64),
     ],
@@ -88,11 +89,12 @@ pub struct LanguageCommit {
     pub month: Month,
     pub commit: String,
     pub language: String,
+    pub class: Class,
     pub lines_added: u64,
     pub lines_removed: u64,
 }
 
-/// One row per first-parent commit x language whose counted lines it changed,
+/// One row per first-parent commit x language x class whose counted lines it changed,
 /// in chain order (root first), with the month whose snapshot it leads up to.
 pub fn language_commits_frame(
     repo: &str,
@@ -114,6 +116,10 @@ pub fn language_commits_frame(
             rows.iter().map(|r| r.language.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
+            col::CLASS.into(),
+            rows.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
             col::LINES_ADDED.into(),
             rows.iter().map(|r| r.lines_added).collect::<Vec<u64>>(),
         ),
@@ -131,6 +137,7 @@ pub fn language_commits_from_frame(df: &DataFrame) -> Result<Vec<LanguageCommit>
     let month = str_col(df, col::MONTH)?;
     let commit = str_col(df, col::COMMIT)?;
     let language = str_col(df, col::LANGUAGE)?;
+    let class = str_col(df, col::CLASS)?;
     let added = df.column(col::LINES_ADDED)?.u64()?;
     let removed = df.column(col::LINES_REMOVED)?.u64()?;
     (0..df.height())
@@ -139,6 +146,7 @@ pub fn language_commits_from_frame(df: &DataFrame) -> Result<Vec<LanguageCommit>
                 month: month_at(t, col::MONTH, i, month.get(i))?,
                 commit: oid_at(t, col::COMMIT, i, commit.get(i))?.to_string(),
                 language: need(t, col::LANGUAGE, i, language.get(i))?.to_string(),
+                class: class_at(t, col::CLASS, i, class.get(i))?,
                 lines_added: need(t, col::LINES_ADDED, i, added.get(i))?,
                 lines_removed: need(t, col::LINES_REMOVED, i, removed.get(i))?,
             })
