@@ -559,6 +559,36 @@ fn parse_linguist_lines(text: &[u8]) -> Vec<AttrLine> {
     out
 }
 
+/// The vendored package a vendored file belongs to, for findings: the directory that names it
+/// below a vendored directory (`vendor/github.com/mattn/go-sqlite3` for a Go import path, whose
+/// first part holds a dot; `third_party/zlib` otherwise; a GOPATH-style `src/` is skipped), or
+/// the file's directory when no vendored directory is on its path (a `.gitattributes` or
+/// `--class` rule made it vendored).
+pub fn vendored_package(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    let vendored = |i: usize| {
+        let one = dir_bits(dirs[i].as_bytes()) & Class::Vendored.bit() != 0;
+        let two =
+            i > 0 && dir_bits(dirs[i - 1..=i].join("/").as_bytes()) & Class::Vendored.bit() != 0;
+        one || two
+    };
+    let Some(at) = (0..dirs.len()).find(|&i| vendored(i)) else {
+        return dirs.join("/");
+    };
+    let mut start = at + 1;
+    if dirs.get(start) == Some(&"src") {
+        start += 1;
+    }
+    let take = match dirs.get(start) {
+        Some(first) if first.contains('.') => 3,
+        Some(_) => 1,
+        None => 0,
+    };
+    let end = (start + take).min(dirs.len());
+    dirs[..end].join("/")
+}
+
 /// Whether a blob's first 1,024 bytes carry a generator's marker: Go's `Code generated ... DO
 /// NOT EDIT.`, `@generated` (Facebook, Phabricator, rustfmt-ignored generated code), a line that
 /// says both "generated" and "do not edit" (in any case: protoc, flex, bison, swig, many
@@ -681,6 +711,27 @@ mod tests {
             .unwrap();
         assert_eq!(class_with(&c, "gen/x.c", &dirs), Class::Code);
         assert_eq!(class_with(&c, "a/gen", &dirs), Class::Generated);
+    }
+
+    #[test]
+    fn vendored_packages() {
+        let p = |path| vendored_package(path);
+        assert_eq!(
+            p("vendor/src/github.com/mattn/go-sqlite3/code/sqlite3-binding.c"),
+            "vendor/src/github.com/mattn/go-sqlite3"
+        );
+        assert_eq!(p("vendor/github.com/x/y/z/a.go"), "vendor/github.com/x/y");
+        assert_eq!(
+            p("Godeps/_workspace/src/golang.org/x/net/a.go"),
+            "Godeps/_workspace/src/golang.org/x/net"
+        );
+        assert_eq!(p("third_party/zlib/inflate.c"), "third_party/zlib");
+        assert_eq!(
+            p("a/node_modules/left-pad/index.js"),
+            "a/node_modules/left-pad"
+        );
+        assert_eq!(p("extra/e.c"), "extra");
+        assert_eq!(p("vendor/x.c"), "vendor");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL.
-const SECTIONS: [(&str, &str, &str); 9] = [
+const SECTIONS: [(&str, &str, &str); 10] = [
     (
         "Summary",
         "queries/report_summary.sql",
@@ -42,6 +42,11 @@ const SECTIONS: [(&str, &str, &str); 9] = [
         "Findings: language-mix jumps",
         "queries/findings_language_jumps.sql",
         include_str!("../queries/findings_language_jumps.sql"),
+    ),
+    (
+        "Findings: vendored imports and removals",
+        "queries/findings_vendored.sql",
+        include_str!("../queries/findings_vendored.sql"),
     ),
     (
         "Findings: periods of mostly new code",

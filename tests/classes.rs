@@ -299,3 +299,62 @@ fn line_age_classes_files_as_the_line_counter_does() {
     assert_eq!(age, loc);
     assert!(age.contains_key(&("2021-02".to_string(), "vendored".to_string())));
 }
+
+#[test]
+fn vendored_changes_equal_git_numstat_of_each_vendored_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
+    // The packages, by hand from the rule (src/class.rs, `vendored_package`).
+    let package = |path: &str| match path {
+        "vendor/lib/lib.c" | "vendor/lib/lib_test.c" => "vendor/lib",
+        "vendor/ours/o.c" => "vendor/ours",
+        "third_party/x/y.py" => "third_party/x",
+        "src/bundled/b.c" => "src/bundled", // --class: the file's directory
+        "extra/e.c" => "extra",             // .gitattributes: the file's directory
+        other => panic!("{other} is not vendored"),
+    };
+    let mut expected: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let log = git(
+        &repo,
+        &["log", "--numstat", "--format=@%ad", "--date=format:%Y-%m"],
+    );
+    let mut month = String::new();
+    for line in log.lines().filter(|l| !l.is_empty()) {
+        if let Some(m) = line.strip_prefix('@') {
+            month = m.to_string();
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let vendored = classes_of(&month)
+            .into_iter()
+            .any(|f| f.0 == cells[2] && f.1 == "vendored");
+        if vendored {
+            let e = expected
+                .entry((month.clone(), package(cells[2]).to_string()))
+                .or_default();
+            e.0 += cells[0].parse::<u64>().unwrap();
+            e.1 += cells[1].parse::<u64>().unwrap();
+        }
+    }
+    let rows = export_csv(&store, "vendored_changes", None);
+    let (m, p, a, r) = (
+        column(&rows, "month"),
+        column(&rows, "package"),
+        column(&rows, "lines_added"),
+        column(&rows, "lines_removed"),
+    );
+    let got: BTreeMap<(String, String), (u64, u64)> = (0..m.len())
+        .map(|i| {
+            let lines = (a[i].parse().unwrap(), r[i].parse().unwrap());
+            ((m[i].to_string(), p[i].to_string()), lines)
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        got.len(),
+        5,
+        "four packages imported in 2021-01, extra in 2021-02"
+    );
+}

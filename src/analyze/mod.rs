@@ -80,7 +80,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 8;
+const TABLES_REVISION: u32 = 9;
 
 /// Bumped when the stored walk's columns change (2: churn split by class): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.
@@ -458,7 +458,12 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
             frames.extend(age_frames(name, age.as_ref())?);
             Vec::new()
         }
-        false => vec![Table::BlobCounts, Table::LineAges, Table::LanguageCommits],
+        false => vec![
+            Table::BlobCounts,
+            Table::LineAges,
+            Table::LanguageCommits,
+            Table::VendoredChanges,
+        ],
     };
     let mut meta = repo_meta(job, &summary, &findings);
     (meta.age_key, meta.age_tip, meta.age_applied) =
@@ -516,6 +521,10 @@ fn age_frames(
         (
             Table::LanguageCommits,
             tables::language_commits_frame(name, &age.languages)?,
+        ),
+        (
+            Table::VendoredChanges,
+            tables::vendored_changes_frame(name, &age.vendored)?,
         ),
         (Table::LineAges, tables::line_ages_frame(&age.state)?),
     ])
@@ -817,6 +826,7 @@ fn line_age(
         mut state,
         mut kept,
         mut changes,
+        mut vendored,
     } = resumed;
     let start = state.applied;
     let scope = (&job.options.scope, &job.options.classes);
@@ -842,12 +852,59 @@ fn line_age(
             c.removed,
         )
     }));
+    vendored.extend(
+        tracked
+            .vendored
+            .into_iter()
+            .map(|c| (chain[c.position].commit, c.package, c.added, c.removed)),
+    );
+    let month_of = MonthOfLink::new(&position, snapshots);
     Ok(LineAgeOutcome {
         months: kept.into_values().collect(),
         followed: state.applied - start,
         state,
-        languages: languages_by_month(changes, &position, snapshots),
+        languages: languages_by_month(changes, &month_of),
+        vendored: vendored
+            .into_iter()
+            .filter_map(|(commit, package, added, removed)| {
+                Some(tables::VendoredChange {
+                    month: month_of.get(&commit)?,
+                    commit: commit.to_string(),
+                    package,
+                    lines_added: added,
+                    lines_removed: removed,
+                })
+            })
+            .collect(),
     })
+}
+
+/// A link's vendored-package changes: (commit, package, lines added, lines removed).
+type VendorLink = (gix::ObjectId, String, u64, u64);
+
+/// The month a first-parent link leads up to: the first month whose snapshot is at or after it.
+struct MonthOfLink<'a> {
+    position: &'a std::collections::HashMap<gix::ObjectId, usize>,
+    marks: Vec<(usize, Month)>,
+}
+
+impl<'a> MonthOfLink<'a> {
+    fn new(
+        position: &'a std::collections::HashMap<gix::ObjectId, usize>,
+        snapshots: &[snapshot::Snapshot],
+    ) -> MonthOfLink<'a> {
+        let marks = snapshots
+            .iter()
+            .filter_map(|s| position.get(&s.commit).map(|&p| (p, s.month)))
+            .collect();
+        MonthOfLink { position, marks }
+    }
+
+    fn get(&self, commit: &gix::ObjectId) -> Option<Month> {
+        let p = *self.position.get(commit)?;
+        let (_, month) = self.marks.get(self.marks.partition_point(|m| m.0 < p))?;
+        Some(*month)
+    }
 }
 
 /// A link's language changes: (commit, language, class, lines added, lines removed).
@@ -860,6 +917,7 @@ struct ResumedAge {
     state: LineAges,
     kept: std::collections::BTreeMap<Month, MonthAge>,
     changes: Vec<LanguageChange>,
+    vendored: Vec<VendorLink>,
 }
 
 /// The stored line-age state, when it was made under the same key on a prefix of `chain`;
@@ -885,16 +943,24 @@ fn resume_age(
         Some((_, activity)),
         Some((_, snaps)),
         Some((_, languages)),
+        Some((_, vendored_changes)),
     ) = (
         load(Table::LineAges)?,
         load(Table::Age)?,
         load(Table::Activity)?,
         load(Table::Snapshots)?,
         load(Table::LanguageCommits)?,
+        load(Table::VendoredChanges)?,
     )
     else {
         return Ok(None);
     };
+    let mut vendored = Vec::new();
+    for row in tables::vendored_changes_from_frame(&vendored_changes)? {
+        if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
+            vendored.push((id, row.package, row.lines_added, row.lines_removed));
+        }
+    }
     let mut changes = Vec::new();
     for row in tables::language_commits_from_frame(&languages)? {
         if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
@@ -927,27 +993,20 @@ fn resume_age(
         state: tables::line_ages_from_frame(&lines, p.age_applied)?,
         kept,
         changes,
+        vendored,
     }))
 }
 
-/// The `language_commits` rows: each link's changes with the first month whose snapshot is at
-/// or after it.
+/// The `language_commits` rows: each link's changes with the month it leads up to.
 fn languages_by_month(
     changes: Vec<LanguageChange>,
-    position: &std::collections::HashMap<gix::ObjectId, usize>,
-    snapshots: &[snapshot::Snapshot],
+    month_of: &MonthOfLink<'_>,
 ) -> Vec<tables::LanguageCommit> {
-    let marks: Vec<(usize, Month)> = snapshots
-        .iter()
-        .filter_map(|s| position.get(&s.commit).map(|&p| (p, s.month)))
-        .collect();
     changes
         .into_iter()
         .filter_map(|(commit, language, class, added, removed)| {
-            let p = *position.get(&commit)?;
-            let (_, month) = marks.get(marks.partition_point(|m| m.0 < p))?;
             Some(tables::LanguageCommit {
-                month: *month,
+                month: month_of.get(&commit)?,
                 commit: commit.to_string(),
                 language,
                 class,
@@ -965,6 +1024,7 @@ struct LineAgeOutcome {
     /// First-parent links followed in this run.
     followed: usize,
     languages: Vec<tables::LanguageCommit>,
+    vendored: Vec<tables::VendoredChange>,
 }
 
 /// The `.mailmap` blob of the analysed commit's tree; empty when there is none or it cannot be

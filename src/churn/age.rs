@@ -121,11 +121,24 @@ pub struct LanguageChange {
     pub removed: u64,
 }
 
+/// Lines one first-parent commit added and removed in the counted files of one vendored package
+/// (see [`crate::class::vendored_package`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorChange {
+    /// Chain position of the commit (0 = the root).
+    pub position: usize,
+    pub package: String,
+    pub added: u64,
+    pub removed: u64,
+}
+
 /// What one call of `track` found.
 #[derive(Debug, Default)]
 pub struct Tracked {
     /// The figures of the wanted months, in order.
     pub months: Vec<MonthAge>,
+    /// Per vendored package line changes of the links followed in this call, in chain order.
+    pub vendored: Vec<VendorChange>,
     /// Per-language line changes of the links followed in this call, in chain order (one entry
     /// per link and language, in-scope counted files only).
     pub languages: Vec<LanguageChange>,
@@ -148,6 +161,7 @@ pub(crate) fn track(
     let figures = Figures::new(chain);
     let mut out = Vec::with_capacity(wanted.len());
     let mut languages = Vec::new();
+    let mut vendored = Vec::new();
     let mut next = 0;
     let mut memo = super::ClassMemo::default();
     let mut class_memo = super::ClassMemo::default();
@@ -205,6 +219,7 @@ pub(crate) fn track(
             let position = state.applied as u32;
             let attributes = super::ClassMemo::attributes_of(repo, chain[position as usize].tree);
             let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
+            let mut by_package: BTreeMap<String, VendorChange> = BTreeMap::new();
             // An unreadable tree leaves the state as it was; later diffs resynchronise it
             // file by file (a blob that does not match the stored one is taken as all new).
             for change in changes.unwrap_or_default() {
@@ -220,6 +235,17 @@ pub(crate) fn track(
                 let class = class_memo
                     .class(repo, classes, attributes, &path)
                     .with_marker(generated);
+                if class == Class::Vendored {
+                    let package = crate::class::vendored_package(&path.to_str_lossy());
+                    let entry = by_package.entry(package.clone()).or_insert(VendorChange {
+                        position: position as usize,
+                        package,
+                        added: 0,
+                        removed: 0,
+                    });
+                    entry.added += added;
+                    entry.removed += removed;
+                }
                 let entry = by_language
                     .entry((language.name(), class))
                     .or_insert(LanguageChange {
@@ -237,12 +263,14 @@ pub(crate) fn track(
                     .into_values()
                     .filter(|c| c.added + c.removed > 0),
             );
+            vendored.extend(by_package.into_values().filter(|c| c.added + c.removed > 0));
             state.applied += 1;
             emit(state, state.applied - 1, &mut out);
         }
     }
     Tracked {
         months: out,
+        vendored,
         languages,
     }
 }

@@ -34,6 +34,7 @@ mod missing_files;
 mod releases;
 pub mod schema;
 mod snapshots;
+mod vendored;
 
 pub use activity::{activity_frame, activity_points, ActivityPoint};
 pub use age::{
@@ -49,6 +50,7 @@ pub use loc::{
 pub use missing_files::{missing_files_frame, missing_files_from_frame};
 pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
+pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, VendoredChange};
 
 /// Column names shared by several tables.
 pub mod col {
@@ -108,6 +110,7 @@ pub mod col {
     pub const GENERATED: &str = "generated";
     pub const CLASS_LINES: &str = "class_lines";
     pub const FIRST_MONTH: &str = "first_month";
+    pub const PACKAGE: &str = "package";
     pub const LAST_MONTH: &str = "last_month";
 }
 
@@ -147,6 +150,9 @@ pub enum Table {
     /// Files whose blobs the clone lacks, with the months (and series) they leave short.
     #[value(name = "missing_files", alias = "missing-files")]
     MissingFiles,
+    /// Lines each first-parent commit changed in each vendored package.
+    #[value(name = "vendored_changes", alias = "vendored-changes")]
+    VendoredChanges,
 }
 
 /// What the registry knows of a table.
@@ -161,7 +167,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 14] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -172,6 +178,7 @@ impl Table {
         Table::Releases,
         Table::ClassChurn,
         Table::MissingFiles,
+        Table::VendoredChanges,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -190,6 +197,7 @@ impl Table {
             Table::Releases => releases::RELEASES,
             Table::ClassChurn => class_churn::CLASS_CHURN,
             Table::MissingFiles => missing_files::MISSING_FILES,
+            Table::VendoredChanges => vendored::VENDORED_CHANGES,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -218,6 +226,7 @@ impl Table {
                 | Table::LanguageCommits
                 | Table::ClassChurn
                 | Table::MissingFiles
+                | Table::VendoredChanges
         )
     }
 
