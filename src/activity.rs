@@ -442,6 +442,7 @@ mod tests {
             is_bot,
             malformed: 0,
             churn: None,
+            evidence: Default::default(),
         }
     }
 

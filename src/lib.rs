@@ -13,6 +13,7 @@ pub mod churn;
 pub mod class;
 pub mod cli;
 pub mod dataset;
+pub mod evidence;
 pub mod export;
 pub mod git;
 pub mod loc;

@@ -11,6 +11,7 @@ mod chart;
 mod churn;
 mod classes;
 mod dataset;
+mod evidence;
 mod hostile;
 mod loc;
 mod query;

@@ -80,11 +80,11 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 9;
+const TABLES_REVISION: u32 = 10;
 
-/// Bumped when the stored walk's columns change (2: churn split by class): a stored walk of
+/// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.
-const WALK_REVISION: u32 = 2;
+const WALK_REVISION: u32 = 3;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -444,6 +444,13 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
         (Table::Releases, tables::releases_frame(name, &releases)?),
+        (
+            Table::Evidence,
+            tables::evidence_frame(
+                name,
+                &crate::evidence::monthly_evidence(history, options.now),
+            )?,
+        ),
         (Table::Walk, walked.walk_frame),
     ];
     // Without counted lines, the stored line state is carried over for a later full run.

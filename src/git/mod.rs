@@ -1,6 +1,7 @@
 //! Everything that reads a git repository: opening it safely, walking its commits, resolving
 //! identities. Nothing here writes to a repository or runs anything it contains.
 
+pub mod evidence;
 pub mod header;
 pub mod identity;
 pub mod open;

@@ -117,6 +117,7 @@ mod tests {
             is_bot: false,
             malformed: 0,
             churn: None,
+            evidence: Default::default(),
         };
         let history = History {
             commits: vec![

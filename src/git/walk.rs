@@ -35,6 +35,8 @@ pub struct CommitInfo {
     pub malformed: u8,
     /// Lines added and removed against the parent; `None` for merges and until computed.
     pub churn: Option<Churn>,
+    /// What the commit object says of review, signing, fixes and advisories.
+    pub evidence: super::evidence::Evidence,
 }
 
 /// One commit's churn (computed by [`crate::churn`], kept with the commit so a later run reuses
@@ -108,18 +110,18 @@ pub fn walk_new(
             reached.insert(id);
             continue;
         }
-        let (tree, parents, author_time, committer_time, author, malformed) = match fetched.get(&id)
-        {
-            Some(Fetched::Parsed(header)) => header.clone(),
-            Some(Fetched::Corrupt) => {
-                history.corrupt.push(id);
-                continue;
-            }
-            Some(Fetched::Missing) | None => {
-                history.missing.push(id);
-                continue;
-            }
-        };
+        let (tree, parents, author_time, committer_time, author, malformed, evidence) =
+            match fetched.get(&id) {
+                Some(Fetched::Parsed(header)) => header.clone(),
+                Some(Fetched::Corrupt) => {
+                    history.corrupt.push(id);
+                    continue;
+                }
+                Some(Fetched::Missing) | None => {
+                    history.missing.push(id);
+                    continue;
+                }
+            };
         if shallow.contains(&id) {
             history.shallow.push(id);
         } else {
@@ -141,6 +143,7 @@ pub fn walk_new(
             is_bot,
             malformed,
             churn: None,
+            evidence,
         });
     }
     progress(history.commits.len() as u64);
@@ -331,7 +334,15 @@ impl History {
     }
 }
 
-type Header = (ObjectId, Vec<ObjectId>, i64, i64, super::Author, u8);
+type Header = (
+    ObjectId,
+    Vec<ObjectId>,
+    i64,
+    i64,
+    super::Author,
+    u8,
+    super::evidence::Evidence,
+);
 
 /// Parses the header fields temper needs, leniently as git does (see [`super::header`]);
 /// `None` if the commit's tree or parents cannot be read.
@@ -358,5 +369,6 @@ fn parse_header(
         h.committer_time,
         author,
         h.malformed,
+        super::evidence::read(data),
     ))
 }

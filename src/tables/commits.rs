@@ -9,6 +9,7 @@ use super::{
     TableError,
 };
 use crate::activity::is_plausible;
+use crate::git::evidence::Evidence;
 use crate::git::History;
 
 pub const COMMITS: TableDef = TableDef {
@@ -28,6 +29,16 @@ pub const COMMITS: TableDef = TableDef {
         optional(col::LINES_ADDED, Kind::U64),
         optional(col::LINES_REMOVED, Kind::U64),
         optional(col::FILES_CHANGED, Kind::U32),
+        // A `gpgsig` header (not verified).
+        required(col::SIGNED, Kind::Bool),
+        // A Reviewed-by, Acked-by or Reviewed-on trailer, or a Differential Revision line.
+        required(col::REVIEWED, Kind::Bool),
+        // A GitHub "Merge pull request #N" or GitLab "See merge request" merge.
+        required(col::PR_MERGE, Kind::Bool),
+        // Advisory ids the message mentions (CVE, GHSA, XSA), space-separated.
+        required(col::ADVISORIES, Kind::Str),
+        // Commit ids named by Fixes: trailers, space-separated.
+        required(col::FIXES, Kind::Str),
     ],
 };
 
@@ -50,6 +61,10 @@ pub const WALK: TableDef = TableDef {
         optional(col::FILES_CHANGED, Kind::U32),
         // Lines added and removed per class: ten numbers (see `ClassLines::to_text`).
         optional(col::CLASS_LINES, Kind::Str),
+        // Review, signing and merge flags and the co-author count (see `Evidence::flags`).
+        required(col::EVIDENCE, Kind::U32),
+        required(col::ADVISORIES, Kind::Str),
+        required(col::FIXES, Kind::Str),
     ],
 };
 
@@ -64,6 +79,32 @@ fn churn_column<'a>(
         commits
             .map(|c| c.churn.as_ref().map(f))
             .collect::<Vec<Option<u64>>>(),
+    )
+}
+
+/// A flag of each commit's evidence.
+fn flag_column<'a>(
+    name: &str,
+    commits: impl Iterator<Item = &'a crate::git::CommitInfo>,
+    f: fn(&Evidence) -> bool,
+) -> Column {
+    Column::new(
+        name.into(),
+        commits.map(|c| f(&c.evidence)).collect::<Vec<bool>>(),
+    )
+}
+
+/// A list of each commit's evidence, space-separated.
+fn list_column<'a>(
+    name: &str,
+    commits: impl Iterator<Item = &'a crate::git::CommitInfo>,
+    f: fn(&Evidence) -> &Vec<String>,
+) -> Column {
+    Column::new(
+        name.into(),
+        commits
+            .map(|c| f(&c.evidence).join(" "))
+            .collect::<Vec<String>>(),
     )
 }
 
@@ -129,6 +170,11 @@ pub fn commits_frame(repo: &str, history: &History, now: i64) -> Result<DataFram
                 .map(|c| c.churn.map(|c| c.files_changed))
                 .collect::<Vec<Option<u32>>>(),
         ),
+        flag_column(col::SIGNED, commits.iter().copied(), |e| e.signed),
+        flag_column(col::REVIEWED, commits.iter().copied(), |e| e.reviewed),
+        flag_column(col::PR_MERGE, commits.iter().copied(), |e| e.pr_merge),
+        list_column(col::ADVISORIES, commits.iter().copied(), |e| &e.advisories),
+        list_column(col::FIXES, commits.iter().copied(), |e| &e.fixes),
     ];
     schema::frame(Table::Commits, n, columns)
 }
@@ -196,6 +242,12 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
                 .map(|c| c.churn.map(|c| c.classes.to_text()))
                 .collect::<Vec<Option<String>>>(),
         ),
+        Column::new(
+            col::EVIDENCE.into(),
+            c.iter().map(|c| c.evidence.flags()).collect::<Vec<u32>>(),
+        ),
+        list_column(col::ADVISORIES, c.iter(), |e| &e.advisories),
+        list_column(col::FIXES, c.iter(), |e| &e.fixes),
     ];
     schema::frame(Table::Walk, n, columns)
 }
@@ -218,6 +270,8 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
     let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
     let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
     let class_lines = str_col(df, col::CLASS_LINES)?;
+    let evidence = df.column(col::EVIDENCE)?.u32()?;
+    let (advisories, fixes) = (str_col(df, col::ADVISORIES)?, str_col(df, col::FIXES)?);
     let mut history = History::default();
     let mut identities: std::collections::HashMap<String, u32> = Default::default();
     let mut flags = Vec::with_capacity(df.height());
@@ -258,6 +312,11 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
             is_bot: need(t, col::IS_BOT, i, is_bot.get(i))?,
             malformed: need(t, col::MALFORMED, i, malformed.get(i))?.min(255) as u8,
             churn,
+            evidence: Evidence::from_parts(
+                need(t, col::EVIDENCE, i, evidence.get(i))?,
+                need(t, col::ADVISORIES, i, advisories.get(i))?,
+                need(t, col::FIXES, i, fixes.get(i))?,
+            ),
         });
         flags.push(need(t, col::IN_SCOPE, i, in_scope.get(i))?);
     }

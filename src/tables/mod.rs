@@ -29,6 +29,7 @@ mod age;
 mod class_churn;
 mod commits;
 mod data_quality;
+mod evidence;
 mod loc;
 mod missing_files;
 mod releases;
@@ -44,6 +45,7 @@ pub use age::{
 pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
+pub use evidence::evidence_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
@@ -111,6 +113,11 @@ pub mod col {
     pub const CLASS_LINES: &str = "class_lines";
     pub const FIRST_MONTH: &str = "first_month";
     pub const PACKAGE: &str = "package";
+    pub const EVIDENCE: &str = "evidence";
+    pub const ADVISORIES: &str = "advisories";
+    pub const FIXES: &str = "fixes";
+    pub const REVIEWED: &str = "reviewed";
+    pub const PR_MERGE: &str = "pr_merge";
     pub const LAST_MONTH: &str = "last_month";
 }
 
@@ -153,6 +160,8 @@ pub enum Table {
     /// Lines each first-parent commit changed in each vendored package.
     #[value(name = "vendored_changes", alias = "vendored-changes")]
     VendoredChanges,
+    /// Hardening evidence per month: signing, review, pull-request merges, advisories, fixes.
+    Evidence,
 }
 
 /// What the registry knows of a table.
@@ -167,7 +176,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 15] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -179,6 +188,7 @@ impl Table {
         Table::ClassChurn,
         Table::MissingFiles,
         Table::VendoredChanges,
+        Table::Evidence,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -198,6 +208,7 @@ impl Table {
             Table::ClassChurn => class_churn::CLASS_CHURN,
             Table::MissingFiles => missing_files::MISSING_FILES,
             Table::VendoredChanges => vendored::VENDORED_CHANGES,
+            Table::Evidence => evidence::EVIDENCE,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,

@@ -1,0 +1,135 @@
+//! Hardening evidence per month, from what each commit object says (see
+//! [`crate::git::evidence`]): how changes are signed, reviewed and merged, which advisories they
+//! mention, and which commits `Fixes:` trailers name.
+//!
+//! Counts are of plausibly dated commits in the month of their author time, as in `activity`.
+//! An **advisory commit** mentions a CVE, GHSA or XSA id; it is a **dependency** advisory commit
+//! when its subject says bump, update, upgrade or vendor, or when it changed lines only in
+//! vendored or generated files (see [`crate::class`]), and the project's **own** otherwise. An
+//! advisory id is **new** in the month of the first commit that mentions it. These are commits
+//! that mention advisories, not vulnerabilities: the report never calls them that.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::activity::is_plausible;
+use crate::class::Class;
+use crate::git::{CommitInfo, History};
+use crate::month::Month;
+
+/// One month of evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub month: Month,
+    /// Non-merge commits.
+    pub commits: u32,
+    pub merges: u32,
+    /// Commits (merges included) with a `gpgsig` header.
+    pub signed_commits: u32,
+    /// Non-merge commits with review evidence (Reviewed-by, Acked-by, Reviewed-on, Differential
+    /// Revision).
+    pub reviewed_commits: u32,
+    pub tested_commits: u32,
+    pub signed_off_commits: u32,
+    pub co_authored_commits: u32,
+    /// Merges whose message is a GitHub or GitLab pull-request merge.
+    pub pr_merges: u32,
+    pub own_advisory_commits: u32,
+    pub dependency_advisory_commits: u32,
+    /// Advisory ids first mentioned this month.
+    pub new_advisories: u32,
+    /// Commits with a `Fixes:` trailer.
+    pub fix_commits: u32,
+}
+
+impl EvidenceRow {
+    fn new(month: Month) -> EvidenceRow {
+        EvidenceRow {
+            month,
+            commits: 0,
+            merges: 0,
+            signed_commits: 0,
+            reviewed_commits: 0,
+            tested_commits: 0,
+            signed_off_commits: 0,
+            co_authored_commits: 0,
+            pr_merges: 0,
+            own_advisory_commits: 0,
+            dependency_advisory_commits: 0,
+            new_advisories: 0,
+            fix_commits: 0,
+        }
+    }
+
+    fn add(&mut self, c: &CommitInfo, first_mentions: u32) {
+        let e = &c.evidence;
+        let merge = c.parents.len() > 1;
+        let count = |yes: bool| u32::from(yes && !merge);
+        self.commits += u32::from(!merge);
+        self.merges += u32::from(merge);
+        self.signed_commits += u32::from(e.signed);
+        self.reviewed_commits += count(e.reviewed);
+        self.tested_commits += count(e.tested);
+        self.signed_off_commits += count(e.signed_off);
+        self.co_authored_commits += count(e.co_authors > 0);
+        self.pr_merges += u32::from(e.pr_merge && merge);
+        if !e.advisories.is_empty() {
+            match is_dependency_update(c) {
+                true => self.dependency_advisory_commits += 1,
+                false => self.own_advisory_commits += 1,
+            }
+        }
+        self.new_advisories += first_mentions;
+        self.fix_commits += u32::from(!e.fixes.is_empty());
+    }
+}
+
+/// Whether a commit updates dependencies rather than changing the project's own code: its
+/// subject says so, or its lines changed are all in vendored or generated files.
+pub fn is_dependency_update(c: &CommitInfo) -> bool {
+    if c.evidence.bump_subject {
+        return true;
+    }
+    let Some(churn) = c.churn else {
+        return false;
+    };
+    let lines = |class| {
+        let (a, r) = churn.classes.get(class);
+        a + r
+    };
+    let theirs = lines(Class::Vendored) + lines(Class::Generated);
+    let ours = lines(Class::Code) + lines(Class::Test) + lines(Class::Docs);
+    theirs > 0 && ours == 0
+}
+
+/// Evidence per month, from the first to the last month with a plausibly dated commit (no gaps).
+pub fn monthly_evidence(history: &History, now: i64) -> Vec<EvidenceRow> {
+    let mut dated: Vec<(Month, i64, &CommitInfo)> = history
+        .commits
+        .iter()
+        .filter(|c| is_plausible(c.author_time, now))
+        .filter_map(|c| Some((Month::from_unix(c.author_time)?, c.author_time, c)))
+        .collect();
+    // First mentions in author-time order (ties: commit id), so the result does not depend on
+    // the walk's order.
+    dated.sort_by_key(|(_, t, c)| (*t, c.id));
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut months: BTreeMap<Month, EvidenceRow> = BTreeMap::new();
+    for (month, _, c) in &dated {
+        let first = c
+            .evidence
+            .advisories
+            .iter()
+            .filter(|id| seen.insert(id.as_str()))
+            .count() as u32;
+        months
+            .entry(*month)
+            .or_insert_with(|| EvidenceRow::new(*month))
+            .add(c, first);
+    }
+    let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) else {
+        return Vec::new();
+    };
+    Month::range_inclusive(first, last)
+        .map(|m| months.remove(&m).unwrap_or_else(|| EvidenceRow::new(m)))
+        .collect()
+}

@@ -1,0 +1,64 @@
+//! `evidence`: hardening evidence per month (signing, review, pull-request merges, advisories,
+//! fixes); see [`crate::evidence`] for every rule.
+
+use polars::prelude::*;
+
+use super::schema::{self, Kind};
+use super::{col, repo_column, required, Table, TableDef, TableError};
+use crate::evidence::EvidenceRow;
+
+pub const EVIDENCE: TableDef = TableDef {
+    name: "evidence",
+    public: true,
+    schema: &[
+        required(col::REPO, Kind::Str),
+        required(col::MONTH, Kind::Month),
+        required(col::COMMITS, Kind::U32),
+        required(col::MERGES, Kind::U32),
+        required("signed_commits", Kind::U32),
+        required("reviewed_commits", Kind::U32),
+        required("tested_commits", Kind::U32),
+        required("signed_off_commits", Kind::U32),
+        required("co_authored_commits", Kind::U32),
+        required("pr_merges", Kind::U32),
+        required("own_advisory_commits", Kind::U32),
+        required("dependency_advisory_commits", Kind::U32),
+        required("new_advisories", Kind::U32),
+        required("fix_commits", Kind::U32),
+    ],
+};
+
+/// One row per month, no gaps.
+pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, TableError> {
+    let n = rows.len();
+    let u = |f: fn(&EvidenceRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
+    let counts: [(&str, fn(&EvidenceRow) -> u32); 12] = [
+        (col::COMMITS, |r| r.commits),
+        (col::MERGES, |r| r.merges),
+        ("signed_commits", |r| r.signed_commits),
+        ("reviewed_commits", |r| r.reviewed_commits),
+        ("tested_commits", |r| r.tested_commits),
+        ("signed_off_commits", |r| r.signed_off_commits),
+        ("co_authored_commits", |r| r.co_authored_commits),
+        ("pr_merges", |r| r.pr_merges),
+        ("own_advisory_commits", |r| r.own_advisory_commits),
+        ("dependency_advisory_commits", |r| {
+            r.dependency_advisory_commits
+        }),
+        ("new_advisories", |r| r.new_advisories),
+        ("fix_commits", |r| r.fix_commits),
+    ];
+    let mut columns = vec![
+        repo_column(repo, n),
+        Column::new(
+            col::MONTH.into(),
+            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        ),
+    ];
+    columns.extend(
+        counts
+            .iter()
+            .map(|(name, f)| Column::new((*name).into(), u(*f))),
+    );
+    schema::frame(Table::Evidence, n, columns)
+}

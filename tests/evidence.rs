@@ -1,0 +1,138 @@
+//! The `evidence` table against git: per month, the commits git shows with each trailer
+//! (`%(trailers:key=...)`), a `gpgsig` header (`git cat-file`), a pull-request merge or an
+//! advisory id (`git log --grep`), on tests/fixtures/make_evidence.sh.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+
+/// Per month, how many commits git selects with `args` (merges included unless `args` say).
+fn per_month(
+    repo: &std::path::Path,
+    args: &[&str],
+    keep: impl Fn(&str) -> bool,
+) -> BTreeMap<String, u64> {
+    let mut all = vec!["log", "--date=format:%Y-%m"];
+    all.extend_from_slice(args);
+    let mut out = BTreeMap::new();
+    for line in git(repo, &all).lines() {
+        let (month, rest) = line.split_once('|').unwrap_or((line, ""));
+        if keep(rest) {
+            *out.entry(month.to_string()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+fn trailer(repo: &std::path::Path, keys: &str) -> BTreeMap<String, u64> {
+    let keys: Vec<String> = keys.split(',').map(|k| format!("key={k}")).collect();
+    let format = format!(
+        "--format=%ad|%(trailers:{},valueonly,separator=%x2C)",
+        keys.join(",")
+    );
+    per_month(repo, &["--no-merges", &format], |rest| {
+        !rest.trim().is_empty()
+    })
+}
+
+#[test]
+fn evidence_equals_what_git_shows_month_by_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_evidence.sh", tmp.path(), "evidence");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "evidence", None);
+    let got = |name: &str| -> BTreeMap<String, u64> {
+        column(&rows, "month")
+            .into_iter()
+            .zip(column(&rows, name))
+            .map(|(m, v)| (m.to_string(), v.parse::<u64>().unwrap()))
+            .filter(|(_, v)| *v > 0)
+            .collect()
+    };
+    let any = |_: &str| true;
+    assert_eq!(
+        got("commits"),
+        per_month(&repo, &["--no-merges", "--format=%ad"], any)
+    );
+    assert_eq!(
+        got("merges"),
+        per_month(&repo, &["--merges", "--format=%ad"], any)
+    );
+    // Review: the trailers, or a Differential Revision line (not a trailer to git).
+    let mut reviewed = trailer(&repo, "Reviewed-by,Acked-by,Reviewed-on");
+    let phabricator = per_month(
+        &repo,
+        &[
+            "--no-merges",
+            "--grep=^Differential Revision:",
+            "--format=%ad",
+        ],
+        any,
+    );
+    for (m, n) in phabricator {
+        *reviewed.entry(m).or_insert(0) += n;
+    }
+    assert_eq!(got("reviewed_commits"), reviewed);
+    assert_eq!(got("tested_commits"), trailer(&repo, "Tested-by"));
+    assert_eq!(got("signed_off_commits"), trailer(&repo, "Signed-off-by"));
+    assert_eq!(got("co_authored_commits"), trailer(&repo, "Co-authored-by"));
+    assert_eq!(got("fix_commits"), trailer(&repo, "Fixes"));
+    // Signed: a gpgsig header, as git cat-file shows it.
+    let mut signed = BTreeMap::new();
+    for line in git(&repo, &["log", "--format=%H %ad", "--date=format:%Y-%m"]).lines() {
+        let (id, month) = line.split_once(' ').unwrap();
+        if git(&repo, &["cat-file", "commit", id]).contains("\ngpgsig ") {
+            *signed.entry(month.to_string()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(got("signed_commits"), signed);
+    let prs = per_month(
+        &repo,
+        &[
+            "--merges",
+            "-E",
+            "--grep=^Merge pull request #[0-9]+",
+            "--grep=^See merge request [^ ]+![0-9]+",
+            "--format=%ad",
+        ],
+        any,
+    );
+    assert_eq!(got("pr_merges"), prs);
+    // Advisory commits: git's grep; the bump is a dependency update (its subject), the others
+    // the project's own (hand count).
+    let advisory = per_month(
+        &repo,
+        &[
+            "-E",
+            "-i",
+            "--grep=CVE-[0-9]{4}-[0-9]{4,}|XSA-[0-9]+|GHSA(-[23456789cfghjmpqrvwx]{4}){3}",
+            "--format=%ad|%s",
+        ],
+        any,
+    );
+    let mut own = got("own_advisory_commits");
+    for (m, n) in got("dependency_advisory_commits") {
+        *own.entry(m).or_insert(0) += n;
+    }
+    assert_eq!(own, advisory);
+    assert_eq!(
+        got("dependency_advisory_commits"),
+        BTreeMap::from([("2021-02".to_string(), 1)])
+    );
+    // Distinct ids by first mention (hand count): XSA-101 and CVE-2021-1234 in January (the
+    // lower-case repetition is the same id), GHSA-C9F4-XJ24-8JQX in February (XSA-101 again
+    // is not new).
+    assert_eq!(
+        got("new_advisories"),
+        BTreeMap::from([("2021-01".to_string(), 2), ("2021-02".to_string(), 1)])
+    );
+    // The commits table carries each commit's ids and the commits its Fixes: trailers name.
+    let commits = export_csv(&store, "commits", None);
+    let fixes: Vec<&str> = column(&commits, "fixes")
+        .into_iter()
+        .filter(|f| !f.is_empty())
+        .collect();
+    let first = git(&repo, &["log", "--format=%H", "--grep=^Fix an overflow"]);
+    assert_eq!(fixes, [&first.trim()[..12]]);
+}
