@@ -28,11 +28,14 @@ pub const EVIDENCE: TableDef = TableDef {
     ],
 };
 
+/// A count of an evidence row.
+type Count = fn(&EvidenceRow) -> u32;
+
 /// One row per month, no gaps.
 pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, TableError> {
     let n = rows.len();
     let u = |f: fn(&EvidenceRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
-    let counts: [(&str, fn(&EvidenceRow) -> u32); 12] = [
+    let counts: [(&str, Count); 12] = [
         (col::COMMITS, |r| r.commits),
         (col::MERGES, |r| r.merges),
         ("signed_commits", |r| r.signed_commits),
