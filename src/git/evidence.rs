@@ -144,12 +144,16 @@ pub fn read(data: &[u8]) -> Evidence {
 
 /// The trailers of a commit message, as (token, value), in order (see the module documentation).
 pub fn trailers(message: &str) -> Vec<(&str, &str)> {
-    let lines: Vec<&str> = message.lines().collect();
+    // git starts at the subject: blank lines before it are skipped.
+    let lines: Vec<&str> = message
+        .lines()
+        .skip_while(|l| l.trim_ascii().is_empty())
+        .collect();
     let end = lines.len() - ignored_tail(&lines);
     // The first paragraph is the title and cannot hold trailers.
     let title_end = lines
         .iter()
-        .position(|l| l.trim().is_empty())
+        .position(|l| l.trim_ascii().is_empty())
         .unwrap_or(lines.len());
     let Some(start) = block_start(&lines[..end], title_end) else {
         return Vec::new();
@@ -175,7 +179,7 @@ fn block_start(lines: &[&str], title_end: usize) -> Option<usize> {
             continuations = 0;
             continue;
         }
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             if only_spaces {
                 continue;
             }
@@ -272,6 +276,12 @@ mod tests {
             t("T\n\nAcked-by: C\n  continued\n\n# a comment\n\n").len(),
             1
         );
+        // Blank lines before the subject are skipped: the subject paragraph runs to here.
+        assert!(t("\nremove a file\nSigned-off-by: A <a@x>\n").is_empty());
+        // Only ASCII white space makes a blank line, as git's isspace: a no-break space does not.
+        let nbsp = "T\n\nprose\nprose\nprose\nprose\n\u{a0}\nSigned-off-by: A <a@x>\nfoo bar\n";
+        assert!(t(nbsp).is_empty());
+        assert_eq!(t(&nbsp.replace('\u{a0}', "")).len(), 1);
         // A token with a space is not a trailer.
         assert!(t("T\n\nDifferential Revision: https://x/D1\n").is_empty());
     }
