@@ -29,7 +29,7 @@ static PRERELEASE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// One release tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub tag: Tag,
     /// The version numbers, e.g. `4.10.0`.
@@ -39,6 +39,49 @@ pub struct Release {
     pub month: Month,
     /// Whether the tag's commit is reachable from the analysed ref.
     pub on_ref: bool,
+    /// The release before it on its line (see [`previous_on_line`]); none for pre-releases.
+    pub previous: Option<String>,
+    /// The latest final release dated before it.
+    pub previous_by_date: Option<String>,
+    /// Days from `previous_by_date` to it.
+    pub days_since_previous: Option<f64>,
+    /// Non-merge commits and distinct authors in `previous..tag` (what `git rev-list
+    /// --no-merges` and `git log --format=%aE` list), when the previous release is known and
+    /// both commits were walked.
+    pub commits: Option<u32>,
+    pub contributors: Option<u32>,
+}
+
+/// The numbers of a version, compared numerically (`4.10.0` > `4.9.3`).
+fn numbers(version: &str) -> Vec<u64> {
+    version.split('.').filter_map(|n| n.parse().ok()).collect()
+}
+
+/// The release before `index` on its line: for an `x.y.0` (or `x.y`) release, the highest
+/// lower `x'.y'.0` (4.9.0 before 4.10.0, as projects' release notes compare); for a maintenance
+/// release `x.y.z`, the highest lower release of `x.y` (4.9.0 before 4.9.1). Pre-releases have
+/// none and are never one.
+pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
+    let me = &releases[index];
+    if me.prerelease {
+        return None;
+    }
+    let v = numbers(&me.version);
+    let main = v.get(2).is_none_or(|p| *p == 0);
+    releases
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.prerelease)
+        .filter(|(_, r)| {
+            let w = numbers(&r.version);
+            let same_line = match main {
+                true => w.get(2).is_none_or(|p| *p == 0),
+                false => w.get(..2) == v.get(..2),
+            };
+            same_line && w < v
+        })
+        .max_by(|(_, a), (_, b)| numbers(&a.version).cmp(&numbers(&b.version)))
+        .map(|(i, _)| i)
 }
 
 /// The version of a tag name and whether it is a pre-release, if the name is a version.
@@ -59,6 +102,11 @@ pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec
         .filter_map(|tag| {
             let (version, prerelease) = version_of(&tag.name)?;
             Some(Release {
+                previous: None,
+                previous_by_date: None,
+                days_since_previous: None,
+                commits: None,
+                contributors: None,
                 month: Month::from_unix(tag.time)?,
                 on_ref: reachable(&tag.commit),
                 tag: tag.clone(),
@@ -68,12 +116,130 @@ pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec
         })
         .collect();
     out.sort_by(|a, b| (a.tag.time, &a.tag.name).cmp(&(b.tag.time, &b.tag.name)));
+    let mut last_final: Option<usize> = None;
+    for i in 0..out.len() {
+        if let Some(p) = last_final {
+            out[i].previous_by_date = Some(out[p].tag.name.clone());
+            out[i].days_since_previous =
+                Some((out[i].tag.time - out[p].tag.time) as f64 / 86_400.0);
+        }
+        if !out[i].prerelease {
+            last_final = Some(i);
+        }
+    }
+    for i in 0..out.len() {
+        out[i].previous = previous_on_line(&out, i).map(|p| out[p].tag.name.clone());
+    }
     out
+}
+
+/// Fills each release's `commits` and `contributors`: the non-merge commits reachable from its
+/// commit but not from its previous release's (`git rev-list --no-merges PREVIOUS..TAG`), and
+/// their distinct authors.
+pub fn count_ranges(releases: &mut [Release], history: &crate::git::History) {
+    let index: gix::hashtable::HashMap<gix::ObjectId, usize> = history
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let reach = |from: usize, stop: &[bool]| -> Vec<bool> {
+        let mut seen = vec![false; history.commits.len()];
+        let mut stack = vec![from];
+        while let Some(i) = stack.pop() {
+            if seen[i] || stop[i] {
+                continue;
+            }
+            seen[i] = true;
+            for p in &history.commits[i].parents {
+                if let Some(&j) = index.get(p) {
+                    stack.push(j);
+                }
+            }
+        }
+        seen
+    };
+    let none = vec![false; history.commits.len()];
+    let by_name: std::collections::HashMap<String, gix::ObjectId> = releases
+        .iter()
+        .map(|r| (r.tag.name.clone(), r.tag.commit))
+        .collect();
+    for r in releases.iter_mut() {
+        let (Some(&tip), Some(base)) = (
+            index.get(&r.tag.commit),
+            r.previous.as_ref().and_then(|p| index.get(by_name.get(p)?)),
+        ) else {
+            continue;
+        };
+        let excluded = reach(*base, &none);
+        let range = reach(tip, &excluded);
+        let mut authors = std::collections::HashSet::new();
+        let mut commits = 0u32;
+        for (i, c) in history.commits.iter().enumerate() {
+            if range[i] && c.parents.len() < 2 {
+                commits += 1;
+                authors.insert(c.author);
+            }
+        }
+        r.commits = Some(commits);
+        r.contributors = Some(authors.len() as u32);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previous_release_on_its_line() {
+        let tag = |name: &str, time: i64| Tag {
+            name: name.to_string(),
+            commit: gix::ObjectId::null(gix::hash::Kind::Sha1),
+            time,
+            annotated: true,
+            signed: false,
+        };
+        let tags = [
+            tag("RELEASE-4.9.0", 100),
+            tag("RELEASE-4.9.1", 200),
+            tag("4.10.0-rc1", 250),
+            tag("RELEASE-4.10.0", 300),
+            tag("RELEASE-4.9.2", 400),
+        ];
+        let r = releases(&tags, |_| true);
+        let previous: Vec<(&str, Option<&str>, Option<&str>)> = r
+            .iter()
+            .map(|r| {
+                (
+                    r.tag.name.as_str(),
+                    r.previous.as_deref(),
+                    r.previous_by_date.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            previous,
+            [
+                ("RELEASE-4.9.0", None, None),
+                (
+                    "RELEASE-4.9.1",
+                    Some("RELEASE-4.9.0"),
+                    Some("RELEASE-4.9.0")
+                ),
+                ("4.10.0-rc1", None, Some("RELEASE-4.9.1")),
+                (
+                    "RELEASE-4.10.0",
+                    Some("RELEASE-4.9.0"),
+                    Some("RELEASE-4.9.1")
+                ),
+                (
+                    "RELEASE-4.9.2",
+                    Some("RELEASE-4.9.1"),
+                    Some("RELEASE-4.10.0")
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn version_names_of_real_projects() {

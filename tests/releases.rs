@@ -4,6 +4,8 @@
 //! (`git merge-base --is-ancestor`); which tags are releases is the hand count beside the fixture
 //! (tests/fixtures/make_tags.sh).
 
+use std::collections::BTreeMap;
+
 use crate::common::*;
 
 /// The release tags of the fixture, by the hand count in make_tags.sh, with their versions and
@@ -78,6 +80,74 @@ fn releases_equal_what_git_says_of_each_tag() {
         let (_, version, pre) = RELEASES.iter().find(|r| r.0 == *tag).unwrap();
         assert_eq!(cell("version"), *version, "{tag}");
         assert_eq!(cell("prerelease"), pre.to_string(), "{tag}");
+    }
+    // The previous release on its line (hand count: every version here has two numbers, so
+    // all are on the main line; the pre-release has none and is none), and git's count of
+    // previous..tag.
+    let previous: BTreeMap<&str, &str> = [
+        ("v1.0", "v0.1"),
+        ("RELEASE-2.0", "v1.0"),
+        ("v2.1", "RELEASE-2.0"),
+        ("v9.9", "v2.1"),
+    ]
+    .into();
+    for (i, tag) in tags.iter().enumerate() {
+        let cell = |name: &str| column(&rows, name)[i].to_string();
+        assert_eq!(
+            cell("previous"),
+            previous.get(tag).copied().unwrap_or(""),
+            "{tag}"
+        );
+        // Ranges are counted over the walked history: a release off the analysed ref (v9.9 on
+        // a side branch) has none.
+        let (Some(prev), "true") = (previous.get(tag), cell("on_ref").as_str()) else {
+            assert_eq!(cell("commits"), "", "{tag}");
+            continue;
+        };
+        let range = format!("{prev}..{tag}");
+        let count = git(&repo, &["rev-list", "--count", "--no-merges", &range]);
+        assert_eq!(cell("commits"), count.trim(), "{tag}");
+        let authors = git(&repo, &["log", "--no-merges", "--format=%aE", &range]);
+        let mut authors: Vec<String> = authors.lines().map(str::to_lowercase).collect();
+        authors.sort();
+        authors.dedup();
+        assert_eq!(cell("contributors"), authors.len().to_string(), "{tag}");
+    }
+    // By date: the latest final release dated before each, and the days since.
+    let dates: Vec<i64> = tags
+        .iter()
+        .map(|t| {
+            let d = git(
+                &repo,
+                &[
+                    "for-each-ref",
+                    "--format=%(creatordate:unix)",
+                    &format!("refs/tags/{t}"),
+                ],
+            );
+            d.trim().parse().unwrap()
+        })
+        .collect();
+    let prerelease = column(&rows, "prerelease");
+    let mut last: Option<usize> = None;
+    for i in 0..tags.len() {
+        let by_date = column(&rows, "previous_by_date")[i];
+        let days = column(&rows, "days_since_previous")[i];
+        match last {
+            None => assert_eq!((by_date, days), ("", ""), "{}", tags[i]),
+            Some(p) => {
+                assert_eq!(by_date, tags[p], "{}", tags[i]);
+                let expected = (dates[i] - dates[p]) as f64 / 86_400.0;
+                assert!(
+                    (days.parse::<f64>().unwrap() - expected).abs() < 1e-9,
+                    "{}",
+                    tags[i]
+                );
+            }
+        }
+        if prerelease[i] == "false" {
+            last = Some(i);
+        }
     }
     // Sanity of the oracle itself: the fixture has the shapes the hand count names.
     assert_eq!(

@@ -80,7 +80,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 10;
+const TABLES_REVISION: u32 = 11;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.
@@ -283,8 +283,8 @@ struct Walked {
     walk_problems: [Vec<String>; 3],
     /// Commits read from the repository in this run.
     walked_new: usize,
-    /// Every commit reachable from the tip (in scope or not).
-    reachable: gix::hashtable::HashSet<gix::ObjectId>,
+    /// The release tags, with their ranges counted over every walked commit.
+    releases: Vec<crate::release::Release>,
 }
 
 /// Walks the commits (only the new ones when the stored walk allows), marks those in scope,
@@ -320,7 +320,11 @@ fn walk_stage(
     let walk_problems =
         [&history.missing, &history.corrupt, &history.shallow].map(|ids| hex_ids(ids));
     let walk_frame = tables::walk_frame(&history, &in_scope)?;
-    let reachable = history.commits.iter().map(|c| c.id).collect();
+    let reachable: gix::hashtable::HashSet<gix::ObjectId> =
+        history.commits.iter().map(|c| c.id).collect();
+    // Release ranges over every walked commit, as `git rev-list` counts them (no scope).
+    let mut releases = crate::release::releases(&job.tags.tags, |id| reachable.contains(id));
+    crate::release::count_ranges(&mut releases, &history);
     if !options.scope.is_everything() {
         let mut keep = in_scope.iter();
         history
@@ -334,7 +338,7 @@ fn walk_stage(
         walk_frame,
         walk_problems,
         walked_new,
-        reachable,
+        releases,
     })
 }
 
@@ -420,7 +424,6 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         age,
     } = mined;
     let history = &walked.history;
-    let releases = crate::release::releases(&job.tags.tags, |id| walked.reachable.contains(id));
     let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
     let findings = activity::findings(history, &problems, options.now);
     let summary = activity::summary(name, history, &activity_rows, &counted.rows, options.now);
@@ -443,7 +446,10 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
             tables::data_quality_frame(name, &findings)?,
         ),
         (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
-        (Table::Releases, tables::releases_frame(name, &releases)?),
+        (
+            Table::Releases,
+            tables::releases_frame(name, &walked.releases)?,
+        ),
         (
             Table::Evidence,
             tables::evidence_frame(

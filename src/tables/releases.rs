@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::schema::{self, Kind};
-use super::{col, datetime_column, repo_column, required, Table, TableDef, TableError};
+use super::{col, datetime_column, optional, repo_column, required, Table, TableDef, TableError};
 use crate::release::Release;
 
 pub const RELEASES: TableDef = TableDef {
@@ -22,6 +22,14 @@ pub const RELEASES: TableDef = TableDef {
         // An in-body signature is present; it is not verified.
         required(col::SIGNED, Kind::Bool),
         required(col::ON_REF, Kind::Bool),
+        // The release before it on its line (4.9.0 before 4.10.0, 4.9.0 before 4.9.1).
+        optional("previous", Kind::Str),
+        // The latest final release dated before it, and the days since.
+        optional("previous_by_date", Kind::Str),
+        optional("days_since_previous", Kind::F64),
+        // Non-merge commits and distinct authors in previous..tag.
+        optional(col::COMMITS, Kind::U32),
+        optional(col::CONTRIBUTORS, Kind::U32),
     ],
 };
 
@@ -41,6 +49,35 @@ pub fn releases_frame(repo: &str, releases: &[Release]) -> Result<DataFrame, Tab
         Column::new(col::ANNOTATED.into(), flag(|r| r.tag.annotated)),
         Column::new(col::SIGNED.into(), flag(|r| r.tag.signed)),
         Column::new(col::ON_REF.into(), flag(|r| r.on_ref)),
+        Column::new(
+            "previous".into(),
+            releases
+                .iter()
+                .map(|r| r.previous.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "previous_by_date".into(),
+            releases
+                .iter()
+                .map(|r| r.previous_by_date.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "days_since_previous".into(),
+            releases
+                .iter()
+                .map(|r| r.days_since_previous)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::COMMITS.into(),
+            releases.iter().map(|r| r.commits).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::CONTRIBUTORS.into(),
+            releases.iter().map(|r| r.contributors).collect::<Vec<_>>(),
+        ),
     ];
     schema::frame(Table::Releases, n, columns)
 }
