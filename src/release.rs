@@ -46,8 +46,8 @@ pub struct Release {
     /// Days from `previous_by_date` to it.
     pub days_since_previous: Option<f64>,
     /// Non-merge commits and distinct authors in `previous..tag` (what `git rev-list
-    /// --no-merges` and `git log --format=%aE` list), when the previous release is known and
-    /// both commits were walked.
+    /// --no-merges` and `git log --format=%aE` list), when there is a previous release; the
+    /// commits of releases off the analysed ref are walked for this (and only for this).
     pub commits: Option<u32>,
     pub contributors: Option<u32>,
 }
@@ -60,7 +60,7 @@ fn numbers(version: &str) -> Vec<u64> {
 /// The release before `index` on its line: for an `x.y.0` (or `x.y`) release, the highest
 /// lower `x'.y'.0` (4.9.0 before 4.10.0, as projects' release notes compare); for a maintenance
 /// release `x.y.z`, the highest lower release of `x.y` (4.9.0 before 4.9.1). Pre-releases have
-/// none and are never one.
+/// none and are never one; among tags of one version the plain one is taken.
 pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
     let me = &releases[index];
     if me.prerelease {
@@ -80,7 +80,12 @@ pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
             };
             same_line && w < v
         })
-        .max_by(|(_, a), (_, b)| numbers(&a.version).cmp(&numbers(&b.version)))
+        // Among equal versions, the plain one (`RELEASE-4.10.0` over `4.10.0-shim-comet-3`),
+        // then the earliest.
+        .max_by_key(|(_, r)| {
+            let plain = r.tag.name.ends_with(&r.version);
+            (numbers(&r.version), plain, std::cmp::Reverse(r.tag.time))
+        })
         .map(|(i, _)| i)
 }
 
@@ -135,31 +140,33 @@ pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec
 
 /// Fills each release's `commits` and `contributors`: the non-merge commits reachable from its
 /// commit but not from its previous release's (`git rev-list --no-merges PREVIOUS..TAG`), and
-/// their distinct authors.
-pub fn count_ranges(releases: &mut [Release], history: &crate::git::History) {
-    let index: gix::hashtable::HashMap<gix::ObjectId, usize> = history
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
+/// their distinct authors. `histories` hold every commit the ranges can reach (the analysed
+/// ref's, and those walked from release tags off it).
+pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]) {
+    // (parents, is a merge, identity) of every commit, by index.
+    let mut nodes: Vec<(&[gix::ObjectId], bool, &str)> = Vec::new();
+    let mut index: gix::hashtable::HashMap<gix::ObjectId, usize> = Default::default();
+    for h in histories {
+        for c in &h.commits {
+            if index.insert(c.id, nodes.len()).is_none() {
+                let identity = h.identities[c.author as usize].as_str();
+                nodes.push((&c.parents, c.parents.len() > 1, identity));
+            }
+        }
+    }
     let reach = |from: usize, stop: &[bool]| -> Vec<bool> {
-        let mut seen = vec![false; history.commits.len()];
+        let mut seen = vec![false; nodes.len()];
         let mut stack = vec![from];
         while let Some(i) = stack.pop() {
             if seen[i] || stop[i] {
                 continue;
             }
             seen[i] = true;
-            for p in &history.commits[i].parents {
-                if let Some(&j) = index.get(p) {
-                    stack.push(j);
-                }
-            }
+            stack.extend(nodes[i].0.iter().filter_map(|p| index.get(p).copied()));
         }
         seen
     };
-    let none = vec![false; history.commits.len()];
+    let none = vec![false; nodes.len()];
     let by_name: std::collections::HashMap<String, gix::ObjectId> = releases
         .iter()
         .map(|r| (r.tag.name.clone(), r.tag.commit))
@@ -175,10 +182,10 @@ pub fn count_ranges(releases: &mut [Release], history: &crate::git::History) {
         let range = reach(tip, &excluded);
         let mut authors = std::collections::HashSet::new();
         let mut commits = 0u32;
-        for (i, c) in history.commits.iter().enumerate() {
-            if range[i] && c.parents.len() < 2 {
+        for (i, (_, merge, author)) in nodes.iter().enumerate() {
+            if range[i] && !merge {
                 commits += 1;
-                authors.insert(c.author);
+                authors.insert(*author);
             }
         }
         r.commits = Some(commits);
@@ -204,7 +211,9 @@ mod tests {
             tag("RELEASE-4.9.1", 200),
             tag("4.10.0-rc1", 250),
             tag("RELEASE-4.10.0", 300),
+            tag("4.10.0-shim-comet-3", 350),
             tag("RELEASE-4.9.2", 400),
+            tag("RELEASE-4.11.0", 500),
         ];
         let r = releases(&tags, |_| true);
         let previous: Vec<(&str, Option<&str>, Option<&str>)> = r
@@ -217,28 +226,37 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(
-            previous,
-            [
-                ("RELEASE-4.9.0", None, None),
-                (
-                    "RELEASE-4.9.1",
-                    Some("RELEASE-4.9.0"),
-                    Some("RELEASE-4.9.0")
-                ),
-                ("4.10.0-rc1", None, Some("RELEASE-4.9.1")),
-                (
-                    "RELEASE-4.10.0",
-                    Some("RELEASE-4.9.0"),
-                    Some("RELEASE-4.9.1")
-                ),
-                (
-                    "RELEASE-4.9.2",
-                    Some("RELEASE-4.9.1"),
-                    Some("RELEASE-4.10.0")
-                ),
-            ]
-        );
+        let want: [(&str, Option<&str>, Option<&str>); 7] = [
+            ("RELEASE-4.9.0", None, None),
+            (
+                "RELEASE-4.9.1",
+                Some("RELEASE-4.9.0"),
+                Some("RELEASE-4.9.0"),
+            ),
+            ("4.10.0-rc1", None, Some("RELEASE-4.9.1")),
+            (
+                "RELEASE-4.10.0",
+                Some("RELEASE-4.9.0"),
+                Some("RELEASE-4.9.1"),
+            ),
+            (
+                "4.10.0-shim-comet-3",
+                Some("RELEASE-4.9.0"),
+                Some("RELEASE-4.10.0"),
+            ),
+            (
+                "RELEASE-4.9.2",
+                Some("RELEASE-4.9.1"),
+                Some("4.10.0-shim-comet-3"),
+            ),
+            // The plain 4.10.0, not the later suffixed tag of the same version.
+            (
+                "RELEASE-4.11.0",
+                Some("RELEASE-4.10.0"),
+                Some("RELEASE-4.9.2"),
+            ),
+        ];
+        assert_eq!(previous, want);
     }
 
     #[test]

@@ -324,7 +324,8 @@ fn walk_stage(
         history.commits.iter().map(|c| c.id).collect();
     // Release ranges over every walked commit, as `git rev-list` counts them (no scope).
     let mut releases = crate::release::releases(&job.tags.tags, |id| reachable.contains(id));
-    crate::release::count_ranges(&mut releases, &history);
+    let off_ref = walk_release_branches(job, &releases, &reachable, &resolver);
+    crate::release::count_ranges(&mut releases, &[&history, &off_ref]);
     if !options.scope.is_everything() {
         let mut keep = in_scope.iter();
         history
@@ -340,6 +341,28 @@ fn walk_stage(
         walked_new,
         releases,
     })
+}
+
+/// The commits of release tags off the analysed ref (maintenance branches), which the ref's
+/// walk did not reach: walked only to count release ranges, never mined.
+fn walk_release_branches(
+    job: &Job<'_>,
+    releases: &[crate::release::Release],
+    reachable: &gix::hashtable::HashSet<gix::ObjectId>,
+    resolver: &Resolver,
+) -> git::History {
+    let mut known = reachable.clone();
+    let mut off_ref = git::History::default();
+    for r in releases {
+        if known.contains(&r.tag.commit) {
+            continue;
+        }
+        let (found, _) =
+            git::walk::walk_new(&job.repo.repo, r.tag.commit, resolver, &known, &|_| {});
+        known.extend(found.commits.iter().map(|c| c.id));
+        off_ref.extend(found);
+    }
+    off_ref
 }
 
 /// What the lines-of-code stage hands on: every month's rows (kept and counted) and the
