@@ -22,7 +22,7 @@ use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL.
-const SECTIONS: [(&str, &str, &str); 10] = [
+const SECTIONS: [(&str, &str, &str); 11] = [
     (
         "Summary",
         "queries/report_summary.sql",
@@ -32,6 +32,11 @@ const SECTIONS: [(&str, &str, &str); 10] = [
         "Hardening-maturity score",
         "queries/report_maturity.sql",
         include_str!("../queries/report_maturity.sql"),
+    ),
+    (
+        "Hardening evidence",
+        "queries/report_evidence.sql",
+        include_str!("../queries/report_evidence.sql"),
     ),
     (
         "Factoids",

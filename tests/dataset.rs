@@ -131,7 +131,7 @@ fn a_report_from_a_dataset_equals_the_report_from_its_store() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 10, "one CSV per report section");
+    assert_eq!(names.len(), 11, "one CSV per report section");
     for name in names {
         assert_eq!(
             std::fs::read(a.join("tables").join(&name)).unwrap(),
