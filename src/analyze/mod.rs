@@ -450,62 +450,18 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
     let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
     let findings = activity::findings(history, &problems, options.now);
     let summary = activity::summary(name, history, &activity_rows, &counted.rows, options.now);
-    let mut frames = vec![
-        (
-            Table::Commits,
-            tables::commits_frame(name, history, options.now)?,
-        ),
-        (
-            Table::Activity,
-            tables::activity_frame(name, &activity_rows)?,
-        ),
-        (Table::Loc, tables::loc_frame(name, &counted.rows)?),
-        (
-            Table::MissingFiles,
-            tables::missing_files_frame(name, &counted.result.missing_files)?,
-        ),
-        (
-            Table::DataQuality,
-            tables::data_quality_frame(name, &findings)?,
-        ),
-        (Table::Snapshots, tables::snapshots_frame(name, &snapshots)?),
-        (
-            Table::Releases,
-            tables::releases_frame(name, &walked.releases)?,
-        ),
-        (
-            Table::Evidence,
-            tables::evidence_frame(
-                name,
-                &crate::evidence::monthly_evidence(history, options.now),
-            )?,
-        ),
-        (Table::Walk, walked.walk_frame),
-    ];
-    // Without counted lines, the stored line state is carried over for a later full run.
-    let carry = match options.count_lines {
-        true => {
-            frames.push((
-                Table::BlobCounts,
-                tables::blob_counts_frame(&counted.result.cache)?,
-            ));
-            let class_churn = tables::class_churn_frame(name, &activity_rows)?;
-            frames.push((Table::ClassChurn, class_churn));
-            frames.extend(age_frames(name, age.as_ref())?);
-            Vec::new()
-        }
-        false => vec![
-            Table::BlobCounts,
-            Table::LineAges,
-            Table::LanguageCommits,
-            Table::VendoredChanges,
-        ],
-    };
+    let (mut frames, carry) = frames_of(
+        job,
+        &mined_tables(&walked, &activity_rows, &snapshots, &counted),
+        &findings,
+        age.as_ref(),
+    )?;
     let mut meta = repo_meta(job, &summary, &findings);
     (meta.age_key, meta.age_tip, meta.age_applied) =
         age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
     meta.walk_problems = walked.walk_problems;
     meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
+    frames.push((Table::Walk, walked.walk_frame));
     job.store.save_repo(&meta, &mut frames, &carry)?;
     Ok(RepoOutcome {
         summary,
@@ -515,6 +471,82 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         up_to_date: false,
         age_links: age.map_or(0, |a| a.followed),
     })
+}
+
+/// What the tables are made from, borrowed from the stages' results.
+struct MinedTables<'a> {
+    walked: &'a Walked,
+    activity_rows: &'a [activity::ActivityRow],
+    snapshots: &'a [snapshot::Snapshot],
+    counted: &'a Counted,
+}
+
+fn mined_tables<'a>(
+    walked: &'a Walked,
+    activity_rows: &'a [activity::ActivityRow],
+    snapshots: &'a [snapshot::Snapshot],
+    counted: &'a Counted,
+) -> MinedTables<'a> {
+    MinedTables {
+        walked,
+        activity_rows,
+        snapshots,
+        counted,
+    }
+}
+
+/// Every table of this run but the walk state, and the tables to carry over from the stored
+/// generation (without counted lines, the stored line state is kept for a later full run).
+fn frames_of(
+    job: &Job<'_>,
+    m: &MinedTables<'_>,
+    findings: &[Finding],
+    age: Option<&LineAgeOutcome>,
+) -> Result<(Vec<(Table, polars::prelude::DataFrame)>, Vec<Table>), AnalyzeError> {
+    let (name, now) = (job.name, job.options.now);
+    let history = &m.walked.history;
+    let evidence = crate::evidence::monthly_evidence(history, now);
+    let missing = &m.counted.result.missing_files;
+    let mut frames = vec![
+        (Table::Commits, tables::commits_frame(name, history, now)?),
+        (
+            Table::Activity,
+            tables::activity_frame(name, m.activity_rows)?,
+        ),
+        (Table::Loc, tables::loc_frame(name, &m.counted.rows)?),
+        (
+            Table::MissingFiles,
+            tables::missing_files_frame(name, missing)?,
+        ),
+        (
+            Table::DataQuality,
+            tables::data_quality_frame(name, findings)?,
+        ),
+        (
+            Table::Snapshots,
+            tables::snapshots_frame(name, m.snapshots)?,
+        ),
+        (
+            Table::Releases,
+            tables::releases_frame(name, &m.walked.releases)?,
+        ),
+        (Table::Evidence, tables::evidence_frame(name, &evidence)?),
+    ];
+    if !job.options.count_lines {
+        let carry = vec![
+            Table::BlobCounts,
+            Table::LineAges,
+            Table::LanguageCommits,
+            Table::VendoredChanges,
+        ];
+        return Ok((frames, carry));
+    }
+    let cache = &m.counted.result.cache;
+    frames.push((Table::BlobCounts, tables::blob_counts_frame(cache)?));
+    let class_churn = tables::class_churn_frame(name, m.activity_rows)?;
+    frames.push((Table::ClassChurn, class_churn));
+    frames.extend(age_frames(name, age)?);
+    Ok((frames, Vec::new()))
 }
 
 /// The repository's metadata for this run, without the stages' resume points and problems.
@@ -841,23 +873,7 @@ fn line_age(
         .enumerate()
         .map(|(i, l)| (l.commit, i))
         .collect();
-    let mut resumed = resume_age(job, &chain, snapshots)?.unwrap_or_default();
-    let wanted_of = |kept: &std::collections::BTreeMap<Month, MonthAge>| -> Vec<(Month, usize)> {
-        snapshots
-            .iter()
-            .filter(|s| !kept.contains_key(&s.month))
-            .filter_map(|s| position.get(&s.commit).map(|&p| (s.month, p)))
-            .collect()
-    };
-    let mut wanted = wanted_of(&resumed.kept);
-    if wanted
-        .first()
-        .is_some_and(|w| w.1 + 1 < resumed.state.applied)
-    {
-        // A month the stored state has already passed: start again from the root.
-        resumed = ResumedAge::default();
-        wanted = wanted_of(&resumed.kept);
-    }
+    let (resumed, wanted) = resume_or_restart(job, &chain, &position, snapshots)?;
     let ResumedAge {
         mut state,
         mut kept,
@@ -879,10 +895,10 @@ fn line_age(
         kept.insert(a.month, a);
     }
     changes.extend(tracked.languages.into_iter().map(|c| {
-        let language = c.language.name().to_string();
+        let commit = chain[c.position].commit;
         (
-            chain[c.position].commit,
-            language,
+            commit,
+            c.language.name().to_string(),
             c.class,
             c.added,
             c.removed,
@@ -900,19 +916,55 @@ fn line_age(
         followed: state.applied - start,
         state,
         languages: languages_by_month(changes, &month_of),
-        vendored: vendored
-            .into_iter()
-            .filter_map(|(commit, package, added, removed)| {
-                Some(tables::VendoredChange {
-                    month: month_of.get(&commit)?,
-                    commit: commit.to_string(),
-                    package,
-                    lines_added: added,
-                    lines_removed: removed,
-                })
-            })
-            .collect(),
+        vendored: vendored_by_month(vendored, &month_of),
     })
+}
+
+/// The `vendored_changes` rows: each link's changes with the month it leads up to.
+fn vendored_by_month(
+    vendored: Vec<VendorLink>,
+    month_of: &MonthOfLink<'_>,
+) -> Vec<tables::VendoredChange> {
+    vendored
+        .into_iter()
+        .filter_map(|(commit, package, added, removed)| {
+            Some(tables::VendoredChange {
+                month: month_of.get(&commit)?,
+                commit: commit.to_string(),
+                package,
+                lines_added: added,
+                lines_removed: removed,
+            })
+        })
+        .collect()
+}
+
+/// The stored line-age state to go on from (or a fresh one) and the months still to compute,
+/// as (month, chain position): a month the stored state has already passed starts it afresh.
+fn resume_or_restart(
+    job: &Job<'_>,
+    chain: &[snapshot::ChainLink],
+    position: &std::collections::HashMap<gix::ObjectId, usize>,
+    snapshots: &[snapshot::Snapshot],
+) -> Result<(ResumedAge, Vec<(Month, usize)>), AnalyzeError> {
+    let wanted_of = |kept: &std::collections::BTreeMap<Month, MonthAge>| -> Vec<(Month, usize)> {
+        snapshots
+            .iter()
+            .filter(|s| !kept.contains_key(&s.month))
+            .filter_map(|s| position.get(&s.commit).map(|&p| (s.month, p)))
+            .collect()
+    };
+    let resumed = resume_age(job, chain, snapshots)?.unwrap_or_default();
+    let wanted = wanted_of(&resumed.kept);
+    if wanted
+        .first()
+        .is_some_and(|w| w.1 + 1 < resumed.state.applied)
+    {
+        let fresh = ResumedAge::default();
+        let wanted = wanted_of(&fresh.kept);
+        return Ok((fresh, wanted));
+    }
+    Ok((resumed, wanted))
 }
 
 /// A link's vendored-package changes: (commit, package, lines added, lines removed).
@@ -991,24 +1043,7 @@ fn resume_age(
     else {
         return Ok(None);
     };
-    let mut vendored = Vec::new();
-    for row in tables::vendored_changes_from_frame(&vendored_changes)? {
-        if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
-            vendored.push((id, row.package, row.lines_added, row.lines_removed));
-        }
-    }
-    let mut changes = Vec::new();
-    for row in tables::language_commits_from_frame(&languages)? {
-        if let Ok(id) = gix::ObjectId::from_hex(row.commit.as_bytes()) {
-            changes.push((
-                id,
-                row.language,
-                row.class,
-                row.lines_added,
-                row.lines_removed,
-            ));
-        }
-    }
+    let (changes, vendored) = stored_links(&languages, &vendored_changes)?;
     let stored: std::collections::HashMap<Month, gix::ObjectId> =
         tables::snapshots_from_frame(&snaps)?
             .into_iter()
@@ -1031,6 +1066,27 @@ fn resume_age(
         changes,
         vendored,
     }))
+}
+
+/// The language and vendored-package changes of the links an earlier run followed, back from
+/// its `language_commits` and `vendored_changes` tables.
+fn stored_links(
+    languages: &polars::prelude::DataFrame,
+    vendored_changes: &polars::prelude::DataFrame,
+) -> Result<(Vec<LanguageChange>, Vec<VendorLink>), AnalyzeError> {
+    let id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).ok();
+    let changes = tables::language_commits_from_frame(languages)?
+        .into_iter()
+        .filter_map(|r| {
+            let c = id(&r.commit)?;
+            Some((c, r.language, r.class, r.lines_added, r.lines_removed))
+        })
+        .collect();
+    let vendored = tables::vendored_changes_from_frame(vendored_changes)?
+        .into_iter()
+        .filter_map(|r| Some((id(&r.commit)?, r.package, r.lines_added, r.lines_removed)))
+        .collect();
+    Ok((changes, vendored))
 }
 
 /// The `language_commits` rows: each link's changes with the month it leads up to.
