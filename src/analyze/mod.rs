@@ -495,6 +495,9 @@ fn mined_tables<'a>(
     }
 }
 
+/// Tables to write, with their frames.
+type Frames = Vec<(Table, polars::prelude::DataFrame)>;
+
 /// Every table of this run but the walk state, and the tables to carry over from the stored
 /// generation (without counted lines, the stored line state is kept for a later full run).
 fn frames_of(
@@ -502,7 +505,7 @@ fn frames_of(
     m: &MinedTables<'_>,
     findings: &[Finding],
     age: Option<&LineAgeOutcome>,
-) -> Result<(Vec<(Table, polars::prelude::DataFrame)>, Vec<Table>), AnalyzeError> {
+) -> Result<(Frames, Vec<Table>), AnalyzeError> {
     let (name, now) = (job.name, job.options.now);
     let history = &m.walked.history;
     let evidence = crate::evidence::monthly_evidence(history, now);
