@@ -6,7 +6,9 @@
 //! An **advisory commit** mentions a CVE, GHSA or XSA id; it is a **dependency** advisory commit
 //! when its subject says bump, update, upgrade or vendor, or when it changed lines only in
 //! vendored or generated files (see [`crate::class`]), and the project's **own** otherwise. An
-//! advisory id is **new** in the month of the first commit that mentions it. These are commits
+//! advisory id is **new** in the month of the first commit that mentions it. A `Fixes:` id is
+//! resolved to the one walked commit whose id starts with it: that commit counts as **fixed
+//! later** in its own month, and the days from it to the fix go into the fix's month's median. These are commits
 //! that mention advisories, not vulnerabilities: the report never calls them that.
 
 use std::collections::{BTreeMap, HashSet};
@@ -17,7 +19,7 @@ use crate::git::{CommitInfo, History};
 use crate::month::Month;
 
 /// One month of evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRow {
     pub month: Month,
     /// Non-merge commits.
@@ -39,6 +41,11 @@ pub struct EvidenceRow {
     pub new_advisories: u32,
     /// Commits with a `Fixes:` trailer.
     pub fix_commits: u32,
+    /// Commits of this month that a `Fixes:` trailer of a later commit names (regressions found).
+    pub fixed_later: u32,
+    /// The median days from a fixed commit to the commit that fixes it, over this month's fixes
+    /// whose `Fixes:` id names exactly one walked commit.
+    pub median_days_to_fix: Option<f64>,
 }
 
 impl EvidenceRow {
@@ -57,6 +64,8 @@ impl EvidenceRow {
             dependency_advisory_commits: 0,
             new_advisories: 0,
             fix_commits: 0,
+            fixed_later: 0,
+            median_days_to_fix: None,
         }
     }
 
@@ -126,10 +135,54 @@ pub fn monthly_evidence(history: &History, now: i64) -> Vec<EvidenceRow> {
             .or_insert_with(|| EvidenceRow::new(*month))
             .add(c, first);
     }
+    add_fixes(&dated, &mut months);
     let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) else {
         return Vec::new();
     };
     Month::range_inclusive(first, last)
         .map(|m| months.remove(&m).unwrap_or_else(|| EvidenceRow::new(m)))
         .collect()
+}
+
+/// Resolves `Fixes:` ids to the commits they name (an id naming no walked commit, or several,
+/// is left out) and adds, per month, the commits later named by a fix and the median days to
+/// their fixes.
+fn add_fixes(dated: &[(Month, i64, &CommitInfo)], months: &mut BTreeMap<Month, EvidenceRow>) {
+    let mut ids: Vec<(String, Month, i64)> = dated
+        .iter()
+        .map(|(m, t, c)| (c.id.to_string(), *m, *t))
+        .collect();
+    ids.sort();
+    let resolve = |prefix: &str| -> Option<(Month, i64, usize)> {
+        let start = ids.partition_point(|(id, ..)| id.as_str() < prefix);
+        let mut hits = ids[start..]
+            .iter()
+            .take_while(|(id, ..)| id.starts_with(prefix));
+        let (_, month, time) = hits.next()?;
+        hits.next().is_none().then_some((*month, *time, start))
+    };
+    let mut fixed: HashSet<usize> = HashSet::new();
+    let mut days: BTreeMap<Month, Vec<f64>> = BTreeMap::new();
+    for (month, time, c) in dated {
+        for prefix in &c.evidence.fixes {
+            let Some((target_month, target_time, index)) = resolve(prefix) else {
+                continue;
+            };
+            if fixed.insert(index) {
+                if let Some(row) = months.get_mut(&target_month) {
+                    row.fixed_later += 1;
+                }
+            }
+            days.entry(*month)
+                .or_default()
+                .push((time - target_time) as f64 / 86_400.0);
+        }
+    }
+    for (month, mut d) in days {
+        d.sort_by(f64::total_cmp);
+        if let Some(row) = months.get_mut(&month) {
+            // The lower median, as for line age.
+            row.median_days_to_fix = d.get((d.len() - 1) / 2).copied();
+        }
+    }
 }

@@ -127,6 +127,42 @@ fn evidence_equals_what_git_shows_month_by_month() {
         got("new_advisories"),
         BTreeMap::from([("2021-01".to_string(), 2), ("2021-02".to_string(), 1)])
     );
+    // Fixes: each id resolved by git (rev-parse), the fixed commit counted in its month and the
+    // days from it to the fix in the fix's month.
+    let mut fixed = BTreeMap::new();
+    let mut days = BTreeMap::new();
+    let log = git(
+        &repo,
+        &[
+            "log",
+            "--format=%at|%(trailers:key=Fixes,valueonly,separator=%x2C)",
+        ],
+    );
+    for line in log.lines() {
+        let (time, value) = line.split_once('|').unwrap();
+        let Some(prefix) = value.split_whitespace().next() else {
+            continue;
+        };
+        let target = git(&repo, &["rev-parse", &format!("{prefix}^{{commit}}")]);
+        let target_time = git(&repo, &["log", "-1", "--format=%at", target.trim()]);
+        let month = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .format("%Y-%m")
+                .to_string()
+        };
+        let (t, tt): (i64, i64) = (time.parse().unwrap(), target_time.trim().parse().unwrap());
+        *fixed.entry(month(tt)).or_insert(0u64) += 1;
+        days.insert(month(t), (t - tt) as f64 / 86_400.0);
+    }
+    assert_eq!(got("fixed_later"), fixed);
+    let median: BTreeMap<String, f64> = column(&rows, "month")
+        .into_iter()
+        .zip(column(&rows, "median_days_to_fix"))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(m, v)| (m.to_string(), v.parse().unwrap()))
+        .collect();
+    assert_eq!(median, days);
     // The commits table carries each commit's ids and the commits its Fixes: trailers name.
     let commits = export_csv(&store, "commits", None);
     let fixes: Vec<&str> = column(&commits, "fixes")

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::schema::{self, Kind};
-use super::{col, repo_column, required, Table, TableDef, TableError};
+use super::{col, optional, repo_column, required, Table, TableDef, TableError};
 use crate::evidence::EvidenceRow;
 
 pub const EVIDENCE: TableDef = TableDef {
@@ -25,6 +25,8 @@ pub const EVIDENCE: TableDef = TableDef {
         required("dependency_advisory_commits", Kind::U32),
         required("new_advisories", Kind::U32),
         required("fix_commits", Kind::U32),
+        required("fixed_later", Kind::U32),
+        optional("median_days_to_fix", Kind::F64),
     ],
 };
 
@@ -35,7 +37,7 @@ type Count = fn(&EvidenceRow) -> u32;
 pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, TableError> {
     let n = rows.len();
     let u = |f: fn(&EvidenceRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
-    let counts: [(&str, Count); 12] = [
+    let counts: [(&str, Count); 13] = [
         (col::COMMITS, |r| r.commits),
         (col::MERGES, |r| r.merges),
         ("signed_commits", |r| r.signed_commits),
@@ -50,6 +52,7 @@ pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, Tab
         }),
         ("new_advisories", |r| r.new_advisories),
         ("fix_commits", |r| r.fix_commits),
+        ("fixed_later", |r| r.fixed_later),
     ];
     let mut columns = vec![
         repo_column(repo, n),
@@ -63,5 +66,11 @@ pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, Tab
             .iter()
             .map(|(name, f)| Column::new((*name).into(), u(*f))),
     );
+    columns.push(Column::new(
+        "median_days_to_fix".into(),
+        rows.iter()
+            .map(|r| r.median_days_to_fix)
+            .collect::<Vec<_>>(),
+    ));
     schema::frame(Table::Evidence, n, columns)
 }
