@@ -8,6 +8,8 @@
 -- vulnerabilities); 'dependency' ones update dependencies (subject says bump/update/vendor, or
 -- only vendored or generated lines changed). Releases are final release tags (see `releases`),
 -- on any maintenance line; the median gap is between consecutive final releases by date.
+-- security_policy_since, ci_since and fuzzing_since are the first month whose snapshot shows
+-- the practice (see `practices`; empty: never seen in the tree).
 WITH e AS (
     SELECT *, CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
     FROM evidence
@@ -31,6 +33,14 @@ t AS (
     SELECT repo, SUM(new_advisories) AS advisories_all_time,
            SUM(own_advisory_commits) AS own_advisory_commits_all_time
     FROM evidence GROUP BY repo
+),
+p AS (
+    SELECT repo,
+           MIN(CASE WHEN practice = 'security_policy' THEN first_month END)
+               AS security_policy_since,
+           MIN(CASE WHEN practice = 'ci' THEN first_month END) AS ci_since,
+           MIN(CASE WHEN practice = 'fuzzing' THEN first_month END) AS fuzzing_since
+    FROM practices GROUP BY repo
 ),
 r AS (
     SELECT l.repo,
@@ -59,8 +69,10 @@ SELECT w.repo,
        w.own_advisory_commits_12m, w.dependency_advisory_commits_12m,
        t.own_advisory_commits_all_time, t.advisories_all_time, w.fix_commits_12m,
        r.final_releases, r.releases_12m, r.last_release_month, r.signed_releases,
-       r.median_days_between_releases
+       r.median_days_between_releases,
+       p.security_policy_since, p.ci_since, p.fuzzing_since
 FROM w
 JOIN t ON w.repo = t.repo
 LEFT JOIN r ON w.repo = r.repo
+LEFT JOIN p ON w.repo = p.repo
 ORDER BY w.repo

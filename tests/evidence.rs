@@ -172,3 +172,47 @@ fn evidence_equals_what_git_shows_month_by_month() {
     let first = git(&repo, &["log", "--format=%H", "--grep=^Fix an overflow"]);
     assert_eq!(fixes, [&first.trim()[..12]]);
 }
+
+#[test]
+fn practices_span_the_months_whose_snapshots_hold_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_evidence.sh", tmp.path(), "evidence");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // The oracle: which of each month's snapshot commits holds each path (git ls-tree).
+    let snapshots = export_csv(&store, "snapshots", None);
+    let holding = |path: &str| -> Vec<String> {
+        column(&snapshots, "month")
+            .into_iter()
+            .zip(column(&snapshots, "commit"))
+            .filter(|(_, c)| !git(&repo, &["ls-tree", "-r", "--name-only", c, path]).is_empty())
+            .map(|(m, _)| m.to_string())
+            .collect()
+    };
+    let rows = export_csv(&store, "practices", None);
+    let practice = column(&rows, "practice");
+    let (first, last, example) = (
+        column(&rows, "first_month"),
+        column(&rows, "last_month"),
+        column(&rows, "example"),
+    );
+    for (name, path, shown) in [
+        ("security_policy", "SECURITY.md", "SECURITY.md"),
+        ("ci", ".github/workflows", ".github/workflows"),
+        ("fuzzing", "fuzz", "fuzz"),
+    ] {
+        let months = holding(path);
+        let i = practice
+            .iter()
+            .position(|p| *p == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(first[i], months[0], "{name}");
+        assert_eq!(last[i], months[months.len() - 1], "{name}");
+        assert_eq!(example[i], shown, "{name}");
+    }
+    assert_eq!(
+        holding("fuzz"),
+        ["2021-01", "2021-02"],
+        "the fixture's hand count"
+    );
+}

@@ -80,7 +80,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 12;
+const TABLES_REVISION: u32 = 13;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.
@@ -370,6 +370,8 @@ fn walk_release_branches(
 struct Counted {
     rows: Vec<loc::LocRow>,
     result: loc::LocResult,
+    /// The practices the snapshots show, with the months they span (reused months included).
+    practices: Vec<crate::practices::PracticeSpan>,
 }
 
 /// Counts the snapshots whose tree changed since the stored run, reusing the stored rows of
@@ -396,7 +398,11 @@ fn loc_stage(
     });
     bar.finish_and_clear();
     result.stats.snapshots_reused = snapshots.len() - fresh.len();
+    let mut earlier_practices = Vec::new();
     if job.reusable().is_some() && result.stats.snapshots_reused > 0 {
+        if let Some((_, df)) = job.store.load_optional(job.name, Table::Practices)? {
+            earlier_practices = tables::practices_from_frame(&df)?;
+        }
         let stored = job.store.load_optional(job.name, Table::MissingFiles)?;
         let stored = stored.map(|(_, df)| tables::missing_files_from_frame(&df));
         let months: std::collections::HashSet<Month> = snapshots.iter().map(|s| s.month).collect();
@@ -409,7 +415,12 @@ fn loc_stage(
     result.stats.commits_walked = walked_new;
     rows.append(&mut result.rows);
     rows.sort_by(|a, b| a.order().cmp(&b.order()));
-    Ok(Counted { rows, result })
+    let practices = crate::practices::spans(&result.practices, earlier_practices);
+    Ok(Counted {
+        rows,
+        result,
+        practices,
+    })
 }
 
 /// Follows every line along the first-parent chain (see [`line_age`]).
@@ -520,6 +531,10 @@ fn frames_of(
         (
             Table::MissingFiles,
             tables::missing_files_frame(name, missing)?,
+        ),
+        (
+            Table::Practices,
+            tables::practices_frame(name, &m.counted.practices)?,
         ),
         (
             Table::DataQuality,

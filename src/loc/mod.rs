@@ -128,6 +128,8 @@ pub struct LocResult {
     pub oversized: Vec<ObjectId>,
     /// The files of the counted snapshots whose blobs are missing, by path.
     pub missing_files: Vec<MissingFile>,
+    /// The hardening practices each counted snapshot shows (see [`crate::practices`]).
+    pub practices: Vec<(Month, crate::practices::Found)>,
     pub stats: LocStats,
 }
 
@@ -212,6 +214,7 @@ pub fn count_snapshots(
     let cache = count_new_blobs(repo, in_tree_order, cache, &detector, &mut result, on_blob);
     result.stats.blobs_time = started.elapsed();
     result.missing_files = trees.missing_files(snapshots, &result.missing);
+    result.practices = trees.practices(snapshots);
 
     let started = std::time::Instant::now();
     let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
@@ -367,6 +370,49 @@ impl<'a> TreeReader<'a> {
             }
         }
         (children, false)
+    }
+
+    /// The practices each snapshot's tree shows.
+    fn practices(&self, snapshots: &[Snapshot]) -> Vec<(Month, crate::practices::Found)> {
+        let mut memo: HashMap<NodeKey, crate::practices::Found> = HashMap::new();
+        snapshots
+            .iter()
+            .map(|s| (s.month, self.practices_in((s.tree, 0, 0), &mut memo)))
+            .collect()
+    }
+
+    /// The practices the tree at `key` shows, at any depth (memoised in `memo`).
+    fn practices_in(
+        &self,
+        key: NodeKey,
+        memo: &mut HashMap<NodeKey, crate::practices::Found>,
+    ) -> crate::practices::Found {
+        use crate::practices::{of_dir, of_file, Found};
+        if let Some(hit) = memo.get(&key) {
+            return hit.clone();
+        }
+        let mut found = Found::default();
+        let dir = String::from_utf8_lossy(&self.dirs[key.1 as usize].0).into_owned();
+        if let Some(p) = of_dir(&dir).filter(|_| !dir.is_empty()) {
+            found.add(p, &dir);
+        }
+        for child in self.trees.get(&key).map(Vec::as_slice).unwrap_or_default() {
+            match child {
+                Child::Tree(sub) => found.merge(&self.practices_in(*sub, memo)),
+                Child::File(.., name) => {
+                    let name = String::from_utf8_lossy(&self.names[*name as usize]);
+                    let path = match dir.is_empty() {
+                        true => name.into_owned(),
+                        false => format!("{dir}/{name}"),
+                    };
+                    if let Some(p) = of_file(&path) {
+                        found.add(p, &path);
+                    }
+                }
+            }
+        }
+        memo.insert(key, found.clone());
+        found
     }
 
     /// The files of `snapshots` whose blob is in `missing`, with the months they span.

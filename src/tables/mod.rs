@@ -32,6 +32,7 @@ mod data_quality;
 mod evidence;
 mod loc;
 mod missing_files;
+mod practices;
 mod releases;
 pub mod schema;
 mod snapshots;
@@ -50,6 +51,7 @@ pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
 pub use missing_files::{missing_files_frame, missing_files_from_frame};
+pub use practices::{practices_frame, practices_from_frame};
 pub use releases::releases_frame;
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
 pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, VendoredChange};
@@ -114,6 +116,8 @@ pub mod col {
     pub const FIRST_MONTH: &str = "first_month";
     pub const PACKAGE: &str = "package";
     pub const EVIDENCE: &str = "evidence";
+    pub const PRACTICE: &str = "practice";
+    pub const EXAMPLE: &str = "example";
     pub const ADVISORIES: &str = "advisories";
     pub const FIXES: &str = "fixes";
     pub const REVIEWED: &str = "reviewed";
@@ -162,6 +166,8 @@ pub enum Table {
     VendoredChanges,
     /// Hardening evidence per month: signing, review, pull-request merges, advisories, fixes.
     Evidence,
+    /// Security policy, continuous integration and fuzzing: the months the snapshots show them.
+    Practices,
 }
 
 /// What the registry knows of a table.
@@ -176,7 +182,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 15] = [
+    pub const ALL: [Table; 16] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -189,6 +195,7 @@ impl Table {
         Table::MissingFiles,
         Table::VendoredChanges,
         Table::Evidence,
+        Table::Practices,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -209,6 +216,7 @@ impl Table {
             Table::MissingFiles => missing_files::MISSING_FILES,
             Table::VendoredChanges => vendored::VENDORED_CHANGES,
             Table::Evidence => evidence::EVIDENCE,
+            Table::Practices => practices::PRACTICES,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -238,6 +246,7 @@ impl Table {
                 | Table::ClassChurn
                 | Table::MissingFiles
                 | Table::VendoredChanges
+                | Table::Practices
         )
     }
 

@@ -1,0 +1,170 @@
+//! Hardening practices a tree shows: a security policy, continuous integration, fuzzing. Each is
+//! recognised by where its files live (what a reader of the repository would look for), and is
+//! "present" in a month when that month's snapshot holds one of them:
+//!
+//! - `security_policy`: a file `SECURITY.md` (or `.rst`, `.txt`, or no extension; any case) at
+//!   the root, in `.github/` or in `docs/`;
+//! - `ci`: `.github/workflows/`, `.gitlab-ci.yml`, `.travis.yml`, `Jenkinsfile`, `.circleci/`,
+//!   `azure-pipelines.yml`, `.cirrus.yml`, `appveyor.yml`, `.buildkite/`, `.drone.yml`,
+//!   `.woodpecker.yml` or `.woodpecker/`, at the root;
+//! - `fuzzing`: a directory named `fuzz`, `fuzzing`, `fuzzers`, `oss-fuzz` or `.clusterfuzzlite`
+//!   at any depth, or a file named like a libFuzzer target (`*_fuzzer.c`, `*_fuzzer.cc`,
+//!   `*_fuzzer.cpp`, `fuzz_*.c`, `fuzz_*.cc`, `fuzz_*.rs`, `fuzz_*.py`). Go's `func Fuzz...` in
+//!   test files is not looked for (it needs the files' contents).
+
+use crate::month::Month;
+
+/// A practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Practice {
+    SecurityPolicy,
+    Ci,
+    Fuzzing,
+}
+
+impl Practice {
+    pub const ALL: [Practice; 3] = [Practice::SecurityPolicy, Practice::Ci, Practice::Fuzzing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Practice::SecurityPolicy => "security_policy",
+            Practice::Ci => "ci",
+            Practice::Fuzzing => "fuzzing",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Practice> {
+        Practice::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The months a practice is present in, with the first path that showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PracticeSpan {
+    pub practice: Practice,
+    pub first_month: Month,
+    pub last_month: Month,
+    /// A path that shows it in the first month.
+    pub example: String,
+}
+
+/// The practices a directory at `dir` (no trailing `/`, empty for the root) shows by itself.
+pub fn of_dir(dir: &str) -> Option<Practice> {
+    let name = dir.rsplit('/').next().unwrap_or(dir);
+    let root_level = !dir.contains('/');
+    match name {
+        "fuzz" | "fuzzing" | "fuzzers" | "oss-fuzz" | ".clusterfuzzlite" => Some(Practice::Fuzzing),
+        ".circleci" | ".buildkite" | ".woodpecker" if root_level => Some(Practice::Ci),
+        _ if dir == ".github/workflows" => Some(Practice::Ci),
+        _ => None,
+    }
+}
+
+/// The practice a file at `path` shows by itself.
+pub fn of_file(path: &str) -> Option<Practice> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let lower = name.to_ascii_lowercase();
+    let stem = lower.split('.').next().unwrap_or("");
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    if stem == "security"
+        && ["", "md", "rst", "txt"].contains(&ext)
+        && ["", ".github", "docs"].contains(&dir)
+    {
+        return Some(Practice::SecurityPolicy);
+    }
+    const CI_FILES: [&str; 8] = [
+        ".gitlab-ci.yml",
+        ".travis.yml",
+        "Jenkinsfile",
+        "azure-pipelines.yml",
+        ".cirrus.yml",
+        "appveyor.yml",
+        ".drone.yml",
+        ".woodpecker.yml",
+    ];
+    if dir.is_empty() && CI_FILES.contains(&name) {
+        return Some(Practice::Ci);
+    }
+    let fuzzer = ["c", "cc", "cpp"].contains(&ext) && stem.ends_with("_fuzzer")
+        || ["c", "cc", "rs", "py"].contains(&ext) && stem.starts_with("fuzz_");
+    fuzzer.then_some(Practice::Fuzzing)
+}
+
+/// A set of practices with the first path that showed each, for one tree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    bits: u8,
+    examples: Vec<(Practice, String)>,
+}
+
+impl Found {
+    pub fn add(&mut self, practice: Practice, path: &str) {
+        if self.bits & practice.bit() == 0 {
+            self.bits |= practice.bit();
+            self.examples.push((practice, path.to_string()));
+        }
+    }
+
+    pub fn merge(&mut self, other: &Found) {
+        for (p, path) in &other.examples {
+            self.add(*p, path);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(Practice, String)> {
+        self.examples.iter()
+    }
+}
+
+/// Spans from each month's findings (months in order), merged with `earlier` spans (of months
+/// an earlier run counted).
+pub fn spans(by_month: &[(Month, Found)], earlier: Vec<PracticeSpan>) -> Vec<PracticeSpan> {
+    let mut out: std::collections::BTreeMap<Practice, PracticeSpan> =
+        earlier.into_iter().map(|s| (s.practice, s)).collect();
+    for (month, found) in by_month {
+        for (practice, path) in found.iter() {
+            out.entry(*practice)
+                .and_modify(|s| {
+                    if *month < s.first_month {
+                        s.first_month = *month;
+                        s.example = path.clone();
+                    }
+                    s.last_month = s.last_month.max(*month);
+                })
+                .or_insert(PracticeSpan {
+                    practice: *practice,
+                    first_month: *month,
+                    last_month: *month,
+                    example: path.clone(),
+                });
+        }
+    }
+    out.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_practices_live() {
+        assert_eq!(of_file("SECURITY.md"), Some(Practice::SecurityPolicy));
+        assert_eq!(
+            of_file(".github/security.md"),
+            Some(Practice::SecurityPolicy)
+        );
+        assert_eq!(of_file("src/SECURITY.md"), None);
+        assert_eq!(of_file(".travis.yml"), Some(Practice::Ci));
+        assert_eq!(of_file("sub/.travis.yml"), None);
+        assert_eq!(of_dir(".github/workflows"), Some(Practice::Ci));
+        assert_eq!(of_dir("a/b/fuzz"), Some(Practice::Fuzzing));
+        assert_eq!(of_dir("a/.circleci"), None);
+        assert_eq!(of_file("tests/png_fuzzer.cc"), Some(Practice::Fuzzing));
+        assert_eq!(of_file("fuzz_parse.rs"), Some(Practice::Fuzzing));
+        assert_eq!(of_file("fuzzy.c"), None);
+    }
+}
