@@ -173,10 +173,15 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
             b.humans.insert(c.author);
             *b.human_commits.entry(c.author).or_default() += 1;
         }
-        first_seen
-            .entry(c.author)
-            .and_modify(|m| *m = (*m).min(month))
-            .or_insert(month);
+        // Co-authors are contributors of the month too (never bots: the walk leaves those out).
+        b.people.extend(&c.co_authors);
+        b.humans.extend(&c.co_authors);
+        for person in std::iter::once(&c.author).chain(&c.co_authors) {
+            first_seen
+                .entry(*person)
+                .and_modify(|m| *m = (*m).min(month))
+                .or_insert(month);
+        }
     }
     let mut newcomers: HashMap<Month, u32> = HashMap::new();
     for month in first_seen.values() {
@@ -400,11 +405,15 @@ pub fn summary(
             .iter()
             .filter(|c| is_plausible(c.author_time, now))
             .filter(|c| Month::from_unix(c.author_time).is_some_and(|m| m >= from && m <= to))
-            .map(|c| c.author)
+            .flat_map(|c| std::iter::once(c.author).chain(c.co_authors.iter().copied()))
             .collect();
         contributors_12m = people.len() as u64;
     }
-    let everyone: HashSet<u32> = history.commits.iter().map(|c| c.author).collect();
+    let everyone: HashSet<u32> = history
+        .commits
+        .iter()
+        .flat_map(|c| std::iter::once(c.author).chain(c.co_authors.iter().copied()))
+        .collect();
     let (code_now, main_languages) = current_code(loc, last_month);
     let now_row = activity.last();
     Summary {
@@ -443,6 +452,7 @@ mod tests {
             malformed: 0,
             churn: None,
             evidence: Default::default(),
+            co_authors: Vec::new(),
         }
     }
 

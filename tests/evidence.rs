@@ -216,3 +216,50 @@ fn practices_span_the_months_whose_snapshots_hold_them() {
         "the fixture's hand count"
     );
 }
+
+#[test]
+fn co_authors_are_contributors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_evidence.sh", tmp.path(), "evidence");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // git: each commit's author e-mail and its Co-authored-by e-mails, by month.
+    let log = git(
+        &repo,
+        &[
+            "log",
+            "--date=format:%Y-%m",
+            "--format=@%ad%n%aE%n%(trailers:key=Co-authored-by,valueonly)",
+        ],
+    );
+    let mut people: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let mut month = String::new();
+    for line in log.lines().filter(|l| !l.trim().is_empty()) {
+        if let Some(m) = line.strip_prefix('@') {
+            month = m.to_string();
+            continue;
+        }
+        let email = match line.split_once('<') {
+            Some((_, rest)) => rest.trim_end_matches('>').to_string(),
+            None => line.to_string(),
+        };
+        people
+            .entry(month.clone())
+            .or_default()
+            .insert(email.to_lowercase());
+    }
+    let rows = export_csv(&store, "activity", None);
+    let got: BTreeMap<String, usize> = column(&rows, "month")
+        .into_iter()
+        .zip(column(&rows, "contributors"))
+        .map(|(m, n)| (m.to_string(), n.parse().unwrap()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let expected: BTreeMap<String, usize> = people.into_iter().map(|(m, p)| (m, p.len())).collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        got.get("2021-02"),
+        Some(&3),
+        "Ann, and Fay and Gus as co-authors"
+    );
+}

@@ -38,6 +38,8 @@ pub struct Evidence {
     pub pr_merge: bool,
     /// `Co-authored-by` trailers.
     pub co_authors: u16,
+    /// Their values, `Name <e-mail>` (the walk resolves them to identities; not stored).
+    pub co_author_values: Vec<String>,
     /// Advisory ids mentioned, upper-cased, sorted, each once.
     pub advisories: Vec<String>,
     /// Abbreviated or full commit ids named by `Fixes:` trailers, lower-cased.
@@ -77,6 +79,7 @@ impl Evidence {
             pr_merge: bit(5),
             bump_subject: bit(6),
             co_authors: (flags >> 16) as u16,
+            co_author_values: Vec::new(),
             advisories: list(advisories),
             fixes: list(fixes),
         }
@@ -129,7 +132,10 @@ pub fn read(data: &[u8]) -> Evidence {
             "tested-by" => out.tested = true,
             "reported-by" => out.reported = true,
             "signed-off-by" => out.signed_off = true,
-            "co-authored-by" => out.co_authors = out.co_authors.saturating_add(1),
+            "co-authored-by" => {
+                out.co_authors = out.co_authors.saturating_add(1);
+                out.co_author_values.push(value.to_string());
+            }
             "fixes" => {
                 let id = value.split_whitespace().next().unwrap_or("");
                 if (7..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -312,6 +318,12 @@ mod tests {
         signed.clear();
         assert!(!read(&signed).signed);
         let round = Evidence::from_parts(e.flags(), &e.advisories.join(" "), &e.fixes.join(" "));
-        assert_eq!(round, e);
+        assert_eq!(
+            round,
+            Evidence {
+                co_author_values: Vec::new(),
+                ..e
+            }
+        );
     }
 }

@@ -118,6 +118,7 @@ mod tests {
             malformed: 0,
             churn: None,
             evidence: Default::default(),
+            co_authors: Vec::new(),
         };
         let history = History {
             commits: vec![

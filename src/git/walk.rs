@@ -37,6 +37,9 @@ pub struct CommitInfo {
     pub churn: Option<Churn>,
     /// What the commit object says of review, signing, fixes and advisories.
     pub evidence: super::evidence::Evidence,
+    /// Its `Co-authored-by` people (indices into [`History::identities`], resolved like
+    /// authors), counted as contributors; bots among them are left out.
+    pub co_authors: Vec<u32>,
 }
 
 /// One commit's churn (computed by [`crate::churn`], kept with the commit so a later run reuses
@@ -133,6 +136,18 @@ pub fn walk_new(
         }
         let is_bot = author.is_bot;
         let author = intern(&mut history, &mut identity_index, author.identity);
+        let co_authors = evidence
+            .co_author_values
+            .iter()
+            .filter_map(|value| {
+                let (name, rest) = value.split_once('<')?;
+                let email = rest.split_once('>')?.0;
+                let person = resolver.resolve_parts(name.trim(), email.trim());
+                (!person.is_bot).then_some(person.identity)
+            })
+            .map(|identity| intern(&mut history, &mut identity_index, identity))
+            .filter(|&i| i != author)
+            .collect();
         history.commits.push(CommitInfo {
             id,
             tree,
@@ -144,6 +159,7 @@ pub fn walk_new(
             malformed,
             churn: None,
             evidence,
+            co_authors,
         });
     }
     progress(history.commits.len() as u64);
@@ -326,6 +342,9 @@ impl History {
                 &mut index,
                 other.identities[c.author as usize].clone(),
             );
+            for co in &mut c.co_authors {
+                *co = intern(self, &mut index, other.identities[*co as usize].clone());
+            }
             self.commits.push(c);
         }
         self.missing.extend(other.missing);

@@ -65,6 +65,8 @@ pub const WALK: TableDef = TableDef {
         required(col::EVIDENCE, Kind::U32),
         required(col::ADVISORIES, Kind::Str),
         required(col::FIXES, Kind::Str),
+        // Co-authors' identities, separated by new lines.
+        required(col::CO_AUTHORS, Kind::Str),
     ],
 };
 
@@ -248,6 +250,18 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
         ),
         list_column(col::ADVISORIES, c.iter(), |e| &e.advisories),
         list_column(col::FIXES, c.iter(), |e| &e.fixes),
+        Column::new(
+            col::CO_AUTHORS.into(),
+            c.iter()
+                .map(|c| {
+                    let names = c
+                        .co_authors
+                        .iter()
+                        .map(|&i| history.identities[i as usize].as_str());
+                    names.collect::<Vec<_>>().join("\n")
+                })
+                .collect::<Vec<String>>(),
+        ),
     ];
     schema::frame(Table::Walk, n, columns)
 }
@@ -272,15 +286,24 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
     let class_lines = str_col(df, col::CLASS_LINES)?;
     let evidence = df.column(col::EVIDENCE)?.u32()?;
     let (advisories, fixes) = (str_col(df, col::ADVISORIES)?, str_col(df, col::FIXES)?);
+    let co_authors = str_col(df, col::CO_AUTHORS)?;
     let mut history = History::default();
     let mut identities: std::collections::HashMap<String, u32> = Default::default();
     let mut flags = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let a = need(t, col::AUTHOR, i, author.get(i))?;
-        let index = *identities.entry(a.to_string()).or_insert_with(|| {
-            history.identities.push(a.to_string());
-            (history.identities.len() - 1) as u32
-        });
+        let mut intern = |name: &str| {
+            *identities.entry(name.to_string()).or_insert_with(|| {
+                history.identities.push(name.to_string());
+                (history.identities.len() - 1) as u32
+            })
+        };
+        let index = intern(a);
+        let co: Vec<u32> = need(t, col::CO_AUTHORS, i, co_authors.get(i))?
+            .split('\n')
+            .filter(|n| !n.is_empty())
+            .map(&mut intern)
+            .collect();
         let parent_ids = need(t, col::PARENT_IDS, i, parents.get(i))?
             .split_whitespace()
             .map(|p| oid_at(t, col::PARENT_IDS, i, Some(p)))
@@ -317,6 +340,7 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
                 need(t, col::ADVISORIES, i, advisories.get(i))?,
                 need(t, col::FIXES, i, fixes.get(i))?,
             ),
+            co_authors: co,
         });
         flags.push(need(t, col::IN_SCOPE, i, in_scope.get(i))?);
     }

@@ -117,6 +117,7 @@ pub mod col {
     pub const PACKAGE: &str = "package";
     pub const EVIDENCE: &str = "evidence";
     pub const PRACTICE: &str = "practice";
+    pub const CO_AUTHORS: &str = "co_authors";
     pub const EXAMPLE: &str = "example";
     pub const ADVISORIES: &str = "advisories";
     pub const FIXES: &str = "fixes";
