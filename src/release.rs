@@ -50,6 +50,12 @@ pub struct Release {
     /// commits of releases off the analysed ref are walked for this (and only for this).
     pub commits: Option<u32>,
     pub contributors: Option<u32>,
+    /// Of those authors, the ones with no commit reachable from the previous release.
+    pub new_contributors: Option<u32>,
+    /// Lines of own code (class `code`) the range's non-merge commits added and removed, when
+    /// every one of them has churn (releases off the analysed ref are walked without it).
+    pub own_lines_added: Option<u64>,
+    pub own_lines_removed: Option<u64>,
 }
 
 /// The numbers of a version, compared numerically (`4.10.0` > `4.9.3`).
@@ -112,6 +118,9 @@ pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec
                 days_since_previous: None,
                 commits: None,
                 contributors: None,
+                new_contributors: None,
+                own_lines_added: None,
+                own_lines_removed: None,
                 month: Month::from_unix(tag.time)?,
                 on_ref: reachable(&tag.commit),
                 tag: tag.clone(),
@@ -143,14 +152,16 @@ pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec
 /// their distinct authors. `histories` hold every commit the ranges can reach (the analysed
 /// ref's, and those walked from release tags off it).
 pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]) {
-    // (parents, is a merge, identity) of every commit, by index.
-    let mut nodes: Vec<(&[gix::ObjectId], bool, &str)> = Vec::new();
+    // (parents, is a merge, identity, own-code churn) of every commit, by index.
+    type Node<'a> = (&'a [gix::ObjectId], bool, &'a str, Option<(u64, u64)>);
+    let mut nodes: Vec<Node<'_>> = Vec::new();
     let mut index: gix::hashtable::HashMap<gix::ObjectId, usize> = Default::default();
     for h in histories {
         for c in &h.commits {
             if index.insert(c.id, nodes.len()).is_none() {
                 let identity = h.identities[c.author as usize].as_str();
-                nodes.push((&c.parents, c.parents.len() > 1, identity));
+                let own = c.churn.map(|ch| ch.classes.get(crate::class::Class::Code));
+                nodes.push((&c.parents, c.parents.len() > 1, identity, own));
             }
         }
     }
@@ -182,14 +193,23 @@ pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]
         let range = reach(tip, &excluded);
         let mut authors = std::collections::HashSet::new();
         let mut commits = 0u32;
-        for (i, (_, merge, author)) in nodes.iter().enumerate() {
+        let mut own = Some((0u64, 0u64));
+        for (i, (_, merge, author, lines)) in nodes.iter().enumerate() {
             if range[i] && !merge {
                 commits += 1;
                 authors.insert(*author);
+                own = own.zip(*lines).map(|(a, b)| (a.0 + b.0, a.1 + b.1));
             }
         }
+        let before: std::collections::HashSet<&str> = (0..nodes.len())
+            .filter(|&i| excluded[i] && !nodes[i].1)
+            .map(|i| nodes[i].2)
+            .collect();
         r.commits = Some(commits);
         r.contributors = Some(authors.len() as u32);
+        r.new_contributors = Some(authors.iter().filter(|a| !before.contains(*a)).count() as u32);
+        r.own_lines_added = own.map(|o| o.0);
+        r.own_lines_removed = own.map(|o| o.1);
     }
 }
 

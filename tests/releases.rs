@@ -111,6 +111,30 @@ fn releases_equal_what_git_says_of_each_tag() {
         authors.sort();
         authors.dedup();
         assert_eq!(cell("contributors"), authors.len().to_string(), "{tag}");
+        let before = git(&repo, &["log", "--no-merges", "--format=%aE", prev]).to_lowercase();
+        let new = authors
+            .iter()
+            .filter(|a| !before.lines().any(|b| b == a.as_str()))
+            .count();
+        assert_eq!(cell("new_contributors"), new.to_string(), "{tag}");
+        // Own code's lines (every file here is the project's own C): git's numstat of the range;
+        // unknown for a release off the analysed ref (its branch is walked without churn).
+        if cell("on_ref") == "false" {
+            assert_eq!(cell("own_lines_added"), "", "{tag}");
+            continue;
+        }
+        let numstat = git(
+            &repo,
+            &["log", "--numstat", "--no-merges", "--format=", &range],
+        );
+        let (mut added, mut removed) = (0u64, 0u64);
+        for line in numstat.lines().filter(|l| !l.is_empty()) {
+            let mut cells = line.split('\t');
+            added += cells.next().unwrap().parse::<u64>().unwrap();
+            removed += cells.next().unwrap().parse::<u64>().unwrap();
+        }
+        assert_eq!(cell("own_lines_added"), added.to_string(), "{tag}");
+        assert_eq!(cell("own_lines_removed"), removed.to_string(), "{tag}");
     }
     // By date: the latest final release dated before each, and the days since.
     let dates: Vec<i64> = tags
@@ -148,7 +172,13 @@ fn releases_equal_what_git_says_of_each_tag() {
             last = Some(i);
         }
     }
-    // Sanity of the oracle itself: the fixture has the shapes the hand count names.
+    // Sanity of the oracle itself: the fixture has the shapes the hand count names (Bob's one
+    // commit makes him new in the RELEASE-2.0 range).
+    let new = column(&rows, "new_contributors");
+    assert_eq!(
+        new[tags.iter().position(|t| *t == "RELEASE-2.0").unwrap()],
+        "1"
+    );
     assert_eq!(
         column(&rows, "signed")
             .iter()

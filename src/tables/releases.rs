@@ -30,6 +30,11 @@ pub const RELEASES: TableDef = TableDef {
         // Non-merge commits and distinct authors in previous..tag.
         optional(col::COMMITS, Kind::U32),
         optional(col::CONTRIBUTORS, Kind::U32),
+        // Authors of the range with no commit reachable from the previous release.
+        optional(col::NEW_CONTRIBUTORS, Kind::U32),
+        // Own code's lines added and removed by the range's non-merge commits.
+        optional("own_lines_added", Kind::U64),
+        optional("own_lines_removed", Kind::U64),
     ],
 };
 
@@ -77,6 +82,27 @@ pub fn releases_frame(repo: &str, releases: &[Release]) -> Result<DataFrame, Tab
         Column::new(
             col::CONTRIBUTORS.into(),
             releases.iter().map(|r| r.contributors).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::NEW_CONTRIBUTORS.into(),
+            releases
+                .iter()
+                .map(|r| r.new_contributors)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "own_lines_added".into(),
+            releases
+                .iter()
+                .map(|r| r.own_lines_added)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "own_lines_removed".into(),
+            releases
+                .iter()
+                .map(|r| r.own_lines_removed)
+                .collect::<Vec<_>>(),
         ),
     ];
     schema::frame(Table::Releases, n, columns)
