@@ -653,6 +653,8 @@ mod tests {
         assert_eq!(class(&c, "README.md"), Class::Docs);
         assert_eq!(class(&c, "src/notes.md"), Class::Docs);
         assert_eq!(class(&c, "CMakeLists.txt"), Class::Code);
+        assert_eq!(class(&c, "po/de.po"), Class::Docs);
+        assert_eq!(class(&c, "src/locale/fr.po"), Class::Docs);
         assert_eq!(class(&c, "Cargo.lock"), Class::Generated);
         assert_eq!(class(&c, "vendored/x.go"), Class::Code);
         assert_eq!(class(&c, "testsx/x.go"), Class::Code);
