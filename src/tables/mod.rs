@@ -384,6 +384,10 @@ pub fn render_text(df: &DataFrame) -> String {
                     Ok(AnyValue::String(s)) => {
                         crate::text::terminal(s, crate::text::TERMINAL_CELL_CHARS)
                     }
+                    // A string a query made (a join, a CASE): the same, never quoted.
+                    Ok(AnyValue::StringOwned(s)) => {
+                        crate::text::terminal(&s, crate::text::TERMINAL_CELL_CHARS)
+                    }
                     Ok(v) => v.to_string(),
                 })
                 .collect(),
@@ -483,6 +487,28 @@ fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_tables_never_quote_strings() {
+        let df = DataFrame::new(
+            1,
+            vec![
+                Column::new("repo".into(), ["git"]),
+                Column::new("n".into(), [1u32]),
+            ],
+        )
+        .unwrap();
+        let mut sql = polars::sql::SQLContext::new();
+        sql.register("t", df.lazy());
+        let owned = sql
+            .execute("SELECT repo, CASE WHEN n > 0 THEN 'yes' ELSE 'no' END AS made FROM t")
+            .unwrap()
+            .collect()
+            .unwrap();
+        let text = render_text(&owned);
+        assert!(!text.contains('"'), "{text}");
+        assert!(text.lines().nth(1).unwrap().starts_with("git"), "{text}");
+    }
 
     #[test]
     fn csv_cells_cannot_become_formulas() {
