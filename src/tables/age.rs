@@ -6,8 +6,8 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    class_at, col, month_at, need, oid_at, repo_column, required, str_col, Table, TableDef,
-    TableError,
+    class_at, col, column_of, month_at, need, oid_at, repo_column, required, str_col, Table,
+    TableDef, TableError,
 };
 use crate::churn::age::{FileAges, LineAges, MonthAge};
 use crate::class::Class;
@@ -103,30 +103,12 @@ pub fn language_commits_frame(
     let n = rows.len();
     let columns = vec![
         repo_column(repo, n),
-        Column::new(
-            col::MONTH.into(),
-            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::COMMIT.into(),
-            rows.iter().map(|r| r.commit.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::LANGUAGE.into(),
-            rows.iter().map(|r| r.language.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::CLASS.into(),
-            rows.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::LINES_ADDED.into(),
-            rows.iter().map(|r| r.lines_added).collect::<Vec<u64>>(),
-        ),
-        Column::new(
-            col::LINES_REMOVED.into(),
-            rows.iter().map(|r| r.lines_removed).collect::<Vec<u64>>(),
-        ),
+        column_of(col::MONTH, rows, |r| r.month.to_string()),
+        column_of(col::COMMIT, rows, |r| r.commit.as_str()),
+        column_of(col::LANGUAGE, rows, |r| r.language.as_str()),
+        column_of(col::CLASS, rows, |r| r.class.as_str()),
+        column_of(col::LINES_ADDED, rows, |r| r.lines_added),
+        column_of(col::LINES_REMOVED, rows, |r| r.lines_removed),
     ];
     schema::frame(Table::LanguageCommits, n, columns)
 }

@@ -5,8 +5,8 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    class_at, col, month_at, need, oid_at, optional, repo_column, required, str_col, Table,
-    TableDef, TableError,
+    class_at, col, column_of, month_at, need, oid_at, optional, repo_column, required, str_col,
+    Table, TableDef, TableError,
 };
 use crate::class::Class;
 use crate::loc::count::Lines;
@@ -51,26 +51,16 @@ pub const BLOB_COUNTS: TableDef = TableDef {
 /// One row per month x language present in that month's snapshot.
 pub fn loc_frame(repo: &str, rows: &[LocRow]) -> Result<DataFrame, TableError> {
     let n = rows.len();
-    let u = |f: fn(&LocRow) -> u64| rows.iter().map(f).collect::<Vec<u64>>();
     let columns = vec![
         repo_column(repo, n),
-        Column::new(
-            col::MONTH.into(),
-            rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::CLASS.into(),
-            rows.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::LANGUAGE.into(),
-            rows.iter().map(|r| r.language.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(col::FILES.into(), u(|r| r.counts.files)),
-        Column::new(col::CODE.into(), u(|r| r.counts.code)),
-        Column::new(col::COMMENTS.into(), u(|r| r.counts.comments)),
-        Column::new(col::BLANKS.into(), u(|r| r.counts.blanks)),
-        Column::new(col::BYTES.into(), u(|r| r.counts.bytes)),
+        column_of(col::MONTH, rows, |r| r.month.to_string()),
+        column_of(col::CLASS, rows, |r| r.class.as_str()),
+        column_of(col::LANGUAGE, rows, |r| r.language.as_str()),
+        column_of(col::FILES, rows, |r| r.counts.files),
+        column_of(col::CODE, rows, |r| r.counts.code),
+        column_of(col::COMMENTS, rows, |r| r.counts.comments),
+        column_of(col::BLANKS, rows, |r| r.counts.blanks),
+        column_of(col::BYTES, rows, |r| r.counts.bytes),
     ];
     schema::frame(Table::Loc, n, columns)
 }

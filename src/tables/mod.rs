@@ -309,6 +309,14 @@ fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
         .into_column()
 }
 
+/// The column `name` of `rows`, each row's value by `f`.
+fn column_of<'a, R, V, P: ?Sized>(name: &str, rows: &'a [R], f: impl Fn(&'a R) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, P>,
+{
+    Column::new(name.into(), rows.iter().map(f).collect::<Vec<V>>())
+}
+
 fn repo_column(repo: &str, height: usize) -> Column {
     Column::new(col::REPO.into(), vec![repo; height])
 }
