@@ -133,20 +133,44 @@ pub struct Finding {
     pub examples: Vec<String>,
 }
 
-/// The monthly activity rows, first to last plausible month, no gaps.
-pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<ActivityRow> {
-    #[derive(Default)]
-    struct Bucket {
-        commits: u32,
-        merges: u32,
-        bot_commits: u32,
-        lines_added: u64,
-        lines_removed: u64,
-        classes: ClassLines,
-        people: HashSet<u32>,
-        humans: HashSet<u32>,
-        human_commits: HashMap<u32, u32>,
+/// What one month's plausibly dated commits add up to.
+#[derive(Default)]
+struct Bucket {
+    commits: u32,
+    merges: u32,
+    bot_commits: u32,
+    lines_added: u64,
+    lines_removed: u64,
+    classes: ClassLines,
+    people: HashSet<u32>,
+    humans: HashSet<u32>,
+    human_commits: HashMap<u32, u32>,
+}
+
+impl Bucket {
+    fn add(&mut self, c: &crate::git::CommitInfo) {
+        self.commits += 1;
+        self.merges += u32::from(c.parents.len() > 1);
+        self.bot_commits += u32::from(c.is_bot);
+        if let Some(churn) = c.churn {
+            self.lines_added += churn.lines_added;
+            self.lines_removed += churn.lines_removed;
+            self.classes.add_all(&churn.classes);
+        }
+        self.people.insert(c.author);
+        if !c.is_bot {
+            self.humans.insert(c.author);
+            *self.human_commits.entry(c.author).or_default() += 1;
+        }
+        // Co-authors are contributors of the month too (never bots: the walk leaves those out).
+        self.people.extend(&c.co_authors);
+        self.humans.extend(&c.co_authors);
     }
+}
+
+/// The plausibly dated commits by month, and how many identities (authors and co-authors)
+/// appear first in each month.
+fn month_buckets(history: &History, now: i64) -> (BTreeMap<Month, Bucket>, HashMap<Month, u32>) {
     let mut buckets: BTreeMap<Month, Bucket> = BTreeMap::new();
     let mut first_seen: HashMap<u32, Month> = HashMap::new();
     for c in &history.commits {
@@ -156,26 +180,7 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         let Some(month) = Month::from_unix(c.author_time) else {
             continue;
         };
-        let b = buckets.entry(month).or_default();
-        b.commits += 1;
-        b.merges += u32::from(c.parents.len() > 1);
-        b.bot_commits += u32::from(c.is_bot);
-        if let Some(churn) = c.churn {
-            b.lines_added += churn.lines_added;
-            b.lines_removed += churn.lines_removed;
-            for class in Class::ALL {
-                let (added, removed) = churn.classes.get(class);
-                b.classes.add(class, added, removed);
-            }
-        }
-        b.people.insert(c.author);
-        if !c.is_bot {
-            b.humans.insert(c.author);
-            *b.human_commits.entry(c.author).or_default() += 1;
-        }
-        // Co-authors are contributors of the month too (never bots: the walk leaves those out).
-        b.people.extend(&c.co_authors);
-        b.humans.extend(&c.co_authors);
+        buckets.entry(month).or_default().add(c);
         for person in std::iter::once(&c.author).chain(&c.co_authors) {
             first_seen
                 .entry(*person)
@@ -187,6 +192,41 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
     for month in first_seen.values() {
         *newcomers.entry(*month).or_default() += 1;
     }
+    (buckets, newcomers)
+}
+
+/// The trailing team figures at `month`: distinct identities of its 12 months, and the pony and
+/// elephant factors of its 24 months' human commits.
+fn trailing_figures(
+    buckets: &BTreeMap<Month, Bucket>,
+    month: Month,
+    domain_of: &[&str],
+) -> (u32, u32, u32) {
+    let window = |months: i32| {
+        buckets
+            .range(month.minus(months - 1)..=month)
+            .map(|(_, b)| b)
+    };
+    let people: HashSet<u32> = window(12).flat_map(|b| b.people.iter().copied()).collect();
+    let mut by_person: HashMap<u32, u64> = HashMap::new();
+    let mut by_domain: HashMap<&str, u64> = HashMap::new();
+    for b in window(24) {
+        for (&author, &n) in &b.human_commits {
+            *by_person.entry(author).or_default() += u64::from(n);
+            let domain = domain_of.get(author as usize).copied().unwrap_or("");
+            *by_domain.entry(domain).or_default() += u64::from(n);
+        }
+    }
+    (
+        people.len() as u32,
+        half_makers(by_person.into_values().collect()),
+        half_makers(by_domain.into_values().collect()),
+    )
+}
+
+/// The monthly activity rows, first to last plausible month, no gaps.
+pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<ActivityRow> {
+    let (buckets, newcomers) = month_buckets(history, now);
     let (Some(first), Some(last)) = (
         buckets.keys().next().copied(),
         buckets.keys().next_back().copied(),
@@ -198,30 +238,14 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         .iter()
         .map(|id| id.rsplit_once('@').map_or("", |(_, d)| d))
         .collect();
-    let window = |month: Month, months: i32| {
-        buckets
-            .range(month.minus(months - 1)..=month)
-            .map(|(_, b)| b)
-    };
     Month::range_inclusive(first, last)
         .map(|month| {
             let b = buckets.get(&month);
-            let people: HashSet<u32> = window(month, 12)
-                .flat_map(|b| b.people.iter().copied())
-                .collect();
-            let mut by_person: HashMap<u32, u64> = HashMap::new();
-            let mut by_domain: HashMap<&str, u64> = HashMap::new();
-            for b in window(month, 24) {
-                for (&author, &n) in &b.human_commits {
-                    *by_person.entry(author).or_default() += u64::from(n);
-                    let domain = domain_of.get(author as usize).copied().unwrap_or("");
-                    *by_domain.entry(domain).or_default() += u64::from(n);
-                }
-            }
+            let (contributors_12m, pony, elephant) = trailing_figures(&buckets, month, &domain_of);
             ActivityRow {
-                contributors_12m: people.len() as u32,
-                pony_factor_24m: half_makers(by_person.into_values().collect()),
-                elephant_factor_24m: half_makers(by_domain.into_values().collect()),
+                contributors_12m,
+                pony_factor_24m: pony,
+                elephant_factor_24m: elephant,
                 month,
                 commits: b.map_or(0, |b| b.commits),
                 merges: b.map_or(0, |b| b.merges),

@@ -93,6 +93,14 @@ impl ClassLines {
         slot.1 += removed;
     }
 
+    /// Adds every class's lines of `other`.
+    pub fn add_all(&mut self, other: &ClassLines) {
+        for (mine, theirs) in self.lines.iter_mut().zip(other.lines) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+    }
+
     /// Lines added and removed in `class`.
     pub fn get(&self, class: Class) -> (u64, u64) {
         self.lines[class.index()]

@@ -286,7 +286,6 @@ fn draw_series_chart<DB: DrawingBackend>(
     let n = spec.x.len();
     let percent = matches!(plot, Plot::Stacked { percent: true, .. });
     let (y_min, y_max) = y_range(plot, n);
-    let (points, x_format) = x_ticks(&spec.x);
     let x_range = -0.5f64..(n as f64 - 0.5);
     let mut chart = ChartBuilder::on(area)
         .margin_left(s.px(20.0))
@@ -317,8 +316,40 @@ fn draw_series_chart<DB: DrawingBackend>(
         .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
         .draw()
         .map_err(draw_error)?;
-    // Month ticks where x_ticks puts them (Januaries), drawn by hand: plotters would pick
-    // round numbers of months.
+    draw_month_ticks(area, &mut chart, &spec.x, (y_min, y_max), theme, s)?;
+    match plot {
+        Plot::Stacked { series, .. } => draw_stacked(&mut chart, series, n),
+        Plot::Lines { series } => draw_lines(&mut chart, series, s),
+        Plot::Churn {
+            added,
+            removed,
+            share,
+        } => {
+            let rates = ChurnBars {
+                added,
+                removed,
+                share,
+            };
+            draw_churn(area, &mut chart, &rates, (y_min, y_max), n, theme, s)
+        }
+        Plot::Bars { .. } => Ok(()),
+    }
+}
+
+/// The chart context of a series chart: months on x, values on y.
+type SeriesChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Month ticks where `x_ticks` puts them (Januaries), drawn by hand: plotters would pick round
+/// numbers of months.
+fn draw_month_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut SeriesChart<'_, DB>,
+    x: &super::XAxis,
+    (y_min, y_max): (f64, f64),
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let (points, x_format) = x_ticks(x);
     for p in &points {
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -328,7 +359,7 @@ fn draw_series_chart<DB: DrawingBackend>(
             .map_err(draw_error)?;
         label_below(
             area,
-            &chart,
+            chart,
             (*p, y_min),
             x_format(p),
             s.font(24.0, theme.text),
@@ -336,108 +367,123 @@ fn draw_series_chart<DB: DrawingBackend>(
             s,
         )?;
     }
+    Ok(())
+}
 
-    match plot {
-        Plot::Stacked { series, .. } => {
-            let mut cumulative: Vec<Vec<f64>> = Vec::with_capacity(series.len());
-            let mut running = vec![0.0; n];
-            for se in series {
-                for (r, v) in running.iter_mut().zip(&se.values) {
-                    *r += v.unwrap_or(0.0);
-                }
-                cumulative.push(running.clone());
-            }
-            let present: Vec<bool> = (0..n)
-                .map(|i| series.iter().any(|se| se.values[i].is_some()))
+/// Stacked areas, the tallest drawn first so each lower area covers what lies beneath it.
+fn draw_stacked<DB: DrawingBackend>(
+    chart: &mut SeriesChart<'_, DB>,
+    series: &[super::Series],
+    n: usize,
+) -> Result<(), ChartError> {
+    let mut cumulative: Vec<Vec<f64>> = Vec::with_capacity(series.len());
+    let mut running = vec![0.0; n];
+    for se in series {
+        for (r, v) in running.iter_mut().zip(&se.values) {
+            *r += v.unwrap_or(0.0);
+        }
+        cumulative.push(running.clone());
+    }
+    let present: Vec<bool> = (0..n)
+        .map(|i| series.iter().any(|se| se.values[i].is_some()))
+        .collect();
+    for (se, top) in series.iter().zip(&cumulative).rev() {
+        for run in runs(&present) {
+            let pts: Vec<(f64, f64)> = run.map(|i| (i as f64, top[i])).collect();
+            chart
+                .draw_series(AreaSeries::new(pts, 0.0, color(se.color).filled()))
+                .map_err(draw_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per series, broken where it has no value.
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut SeriesChart<'_, DB>,
+    series: &[super::Series],
+    s: &Scale,
+) -> Result<(), ChartError> {
+    for se in series {
+        let present: Vec<bool> = se.values.iter().map(Option::is_some).collect();
+        for run in runs(&present) {
+            let pts: Vec<(f64, f64)> = run
+                .filter_map(|i| se.values[i].map(|v| (i as f64, v)))
                 .collect();
-            // Draw the tallest first; each lower area then covers what lies beneath it.
-            for (se, top) in series.iter().zip(&cumulative).rev() {
-                for run in runs(&present) {
-                    let pts: Vec<(f64, f64)> = run.map(|i| (i as f64, top[i])).collect();
-                    chart
-                        .draw_series(AreaSeries::new(pts, 0.0, color(se.color).filled()))
-                        .map_err(draw_error)?;
-                }
-            }
-        }
-        Plot::Lines { series } => {
-            for se in series {
-                let present: Vec<bool> = se.values.iter().map(Option::is_some).collect();
-                for run in runs(&present) {
-                    let pts: Vec<(f64, f64)> = run
-                        .filter_map(|i| se.values[i].map(|v| (i as f64, v)))
-                        .collect();
-                    chart
-                        .draw_series(LineSeries::new(
-                            pts,
-                            color(se.color).stroke_width(s.px(3.0)),
-                        ))
-                        .map_err(draw_error)?;
-                }
-            }
-        }
-        Plot::Churn {
-            added,
-            removed,
-            share,
-        } => {
-            let bar = |i: usize, lo: f64, hi: f64, c: Rgb| {
-                Rectangle::new(
-                    [(i as f64 - 0.42, lo), (i as f64 + 0.42, hi)],
-                    color(c).filled(),
-                )
-            };
             chart
-                .draw_series(
-                    added
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, v)| v.map(|v| bar(i, 0.0, v, theme::OKABE_ITO[2]))),
-                )
-                .map_err(draw_error)?;
-            chart
-                .draw_series(
-                    removed
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, v)| v.map(|v| bar(i, -v, 0.0, theme::OKABE_ITO[1]))),
-                )
-                .map_err(draw_error)?;
-            // The share uses the full height: 0 % at the bottom, 100 % at the top, labelled on
-            // the right.
-            let to_y = |share: f64| y_min + share * (y_max - y_min);
-            let base = area.get_base_pixel();
-            let (right, _) = chart.backend_coord(&(n as f64 - 0.5, y_min));
-            for pct in (0..=100).step_by(20) {
-                let (_, py) = chart.backend_coord(&(0.0, to_y(f64::from(pct) / 100.0)));
-                let (x, y) = (right - base.0, py - base.1);
-                area.draw(&PathElement::new(
-                    vec![(x, y), (x + s.px(8.0) as i32, y)],
-                    color(theme.axis).stroke_width(s.px(2.0)),
+                .draw_series(LineSeries::new(
+                    pts,
+                    color(se.color).stroke_width(s.px(3.0)),
                 ))
                 .map_err(draw_error)?;
-                area.draw(&Text::new(
-                    format!("{pct}%"),
-                    (x + s.px(12.0) as i32, y),
-                    s.font(24.0, theme.text)
-                        .pos(Pos::new(HPos::Left, VPos::Center)),
-                ))
-                .map_err(draw_error)?;
-            }
-            let present: Vec<bool> = share.iter().map(Option::is_some).collect();
-            for run in runs(&present) {
-                let pts: Vec<(f64, f64)> = run
-                    .filter_map(|i| share[i].map(|v| (i as f64, to_y(v))))
-                    .collect();
-                chart
-                    .draw_series(LineSeries::new(
-                        pts,
-                        color(theme.accent).stroke_width(s.px(3.0)),
-                    ))
-                    .map_err(draw_error)?;
-            }
         }
-        Plot::Bars { .. } => {}
+    }
+    Ok(())
+}
+
+/// What a churn chart draws: lines added and removed per month, and the new-code share.
+struct ChurnBars<'a> {
+    added: &'a [Option<f64>],
+    removed: &'a [Option<f64>],
+    share: &'a [Option<f64>],
+}
+
+/// Bars of lines added (up) and removed (down), and the new-code share as a line over the full
+/// height, 0 % at the bottom and 100 % at the top, labelled on the right.
+fn draw_churn<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut SeriesChart<'_, DB>,
+    churn: &ChurnBars<'_>,
+    (y_min, y_max): (f64, f64),
+    n: usize,
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let bar = |i: usize, lo: f64, hi: f64, c: Rgb| {
+        Rectangle::new(
+            [(i as f64 - 0.42, lo), (i as f64 + 0.42, hi)],
+            color(c).filled(),
+        )
+    };
+    let up = churn.added.iter().enumerate();
+    chart
+        .draw_series(up.filter_map(|(i, v)| v.map(|v| bar(i, 0.0, v, theme::OKABE_ITO[2]))))
+        .map_err(draw_error)?;
+    let down = churn.removed.iter().enumerate();
+    chart
+        .draw_series(down.filter_map(|(i, v)| v.map(|v| bar(i, -v, 0.0, theme::OKABE_ITO[1]))))
+        .map_err(draw_error)?;
+    let to_y = |share: f64| y_min + share * (y_max - y_min);
+    let base = area.get_base_pixel();
+    let (right, _) = chart.backend_coord(&(n as f64 - 0.5, y_min));
+    for pct in (0..=100).step_by(20) {
+        let (_, py) = chart.backend_coord(&(0.0, to_y(f64::from(pct) / 100.0)));
+        let (x, y) = (right - base.0, py - base.1);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + s.px(8.0) as i32, y)],
+            color(theme.axis).stroke_width(s.px(2.0)),
+        ))
+        .map_err(draw_error)?;
+        area.draw(&Text::new(
+            format!("{pct}%"),
+            (x + s.px(12.0) as i32, y),
+            s.font(24.0, theme.text)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(draw_error)?;
+    }
+    let share = churn.share;
+    let present: Vec<bool> = share.iter().map(Option::is_some).collect();
+    for run in runs(&present) {
+        let pts: Vec<(f64, f64)> = run
+            .filter_map(|i| share[i].map(|v| (i as f64, to_y(v))))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                pts,
+                color(theme.accent).stroke_width(s.px(3.0)),
+            ))
+            .map_err(draw_error)?;
     }
     Ok(())
 }

@@ -158,120 +158,173 @@ pub(crate) fn track(
     cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
     on_link: &(dyn Fn() + Sync),
 ) -> Tracked {
-    let figures = Figures::new(chain);
-    let mut out = Vec::with_capacity(wanted.len());
-    let mut languages = Vec::new();
-    let mut vendored = Vec::new();
-    let mut next = 0;
-    let mut memo = super::ClassMemo::default();
-    let mut class_memo = super::ClassMemo::default();
-    let mut emit = |state: &LineAges, position: usize, out: &mut Vec<MonthAge>| {
-        let start = next;
-        while next < wanted.len() && wanted[next].1 <= position {
-            next += 1;
-        }
-        if next > start {
-            let attributes = super::ClassMemo::attributes_of(repo, chain[position].tree);
-            let mut class_of = |path: &[u8], generated: bool| {
-                memo.class(repo, classes, attributes, path)
-                    .with_marker(generated)
-            };
-            let histogram = figures.histogram(state, scope, &mut class_of);
-            out.extend(
-                wanted[start..next]
-                    .iter()
-                    .map(|(month, _)| figures.month(&histogram, *month)),
-            );
-        }
+    let mut tracker = Tracker {
+        repo,
+        chain,
+        scope,
+        classes,
+        figures: Figures::new(chain),
+        wanted,
+        next: 0,
+        memo: super::ClassMemo::default(),
+        out: Tracked::default(),
     };
     if state.applied > 0 {
-        emit(state, state.applied - 1, &mut out);
+        tracker.emit(state, state.applied - 1);
     }
-    let detector = Detector::default();
-    let shared = repo.clone().into_sync();
-    let config = Config::default();
-    let workers = super::Workers::new();
+    let diffs = LinkDiffs {
+        detector: Detector::default(),
+        shared: repo.clone().into_sync(),
+        config: Config::default(),
+        workers: super::Workers::new(),
+    };
     while state.applied < chain.len() {
         let end = (state.applied + BATCH).min(chain.len());
+        for changes in diffs.batch(chain, state.applied..end, cached, on_link) {
+            // An unreadable tree leaves the state as it was; later diffs resynchronise it
+            // file by file (a blob that does not match the stored one is taken as all new).
+            tracker.apply_link(state, changes.unwrap_or_default());
+            state.applied += 1;
+            tracker.emit(state, state.applied - 1);
+        }
+    }
+    tracker.out
+}
+
+/// What diffing chain links needs for a whole [`track`] call: worker states (each with its
+/// object cache) and language detection live as long as the call, not one batch.
+struct LinkDiffs {
+    detector: Detector,
+    shared: gix::ThreadSafeRepository,
+    config: Config,
+    workers: super::Workers<super::DiffWorker>,
+}
+
+impl LinkDiffs {
+    /// The changes of the chain links in `links`, diffed in parallel (or taken from `cached`,
+    /// the diffs churn made), in chain order; `None` for a link whose trees cannot be read.
+    fn batch(
+        &self,
+        chain: &[ChainLink],
+        links: std::ops::Range<usize>,
+        cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
+        on_link: &(dyn Fn() + Sync),
+    ) -> Vec<Option<Vec<FileChange>>> {
         // Contiguous runs of links per task, so a worker's object cache sees consecutive trees.
-        let changes: Vec<Option<Vec<FileChange>>> = (state.applied..end)
+        links
             .into_par_iter()
             .with_min_len(16)
             .map(|i| {
                 on_link();
-                workers.with(
-                    || super::diff_worker(&shared),
+                self.workers.with(
+                    || super::diff_worker(&self.shared),
                     |(local, renames)| {
                         let renames = renames.as_mut()?;
                         let parent = i.checked_sub(1).map(|p| chain[p].tree);
                         let ctx = Ctx {
                             repo: local,
-                            detector: &detector,
-                            config: &config,
+                            detector: &self.detector,
+                            config: &self.config,
                         };
                         let cached = cached.get(&chain[i].commit).map(Vec::as_slice);
                         link_changes(&ctx, renames, parent, chain[i].tree, cached)
                     },
                 )
             })
-            .collect();
-        for changes in changes {
-            let position = state.applied as u32;
-            let attributes = super::ClassMemo::attributes_of(repo, chain[position as usize].tree);
-            let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
-            let mut by_package: BTreeMap<String, VendorChange> = BTreeMap::new();
-            // An unreadable tree leaves the state as it was; later diffs resynchronise it
-            // file by file (a blob that does not match the stored one is taken as all new).
-            for change in changes.unwrap_or_default() {
-                let in_scope = scope.is_everything() || scope.includes_file(change.path());
-                let path = change.path().to_owned();
-                let Some((language, generated, added, removed)) = apply(state, change, position)
-                else {
-                    continue;
-                };
-                if !in_scope {
-                    continue;
-                }
-                let class = class_memo
-                    .class(repo, classes, attributes, &path)
-                    .with_marker(generated);
-                if class == Class::Vendored {
-                    let package = crate::class::vendored_package(&path.to_str_lossy());
-                    let entry = by_package.entry(package.clone()).or_insert(VendorChange {
-                        position: position as usize,
-                        package,
-                        added: 0,
-                        removed: 0,
-                    });
-                    entry.added += added;
-                    entry.removed += removed;
-                }
-                let entry = by_language
-                    .entry((language.name(), class))
-                    .or_insert(LanguageChange {
-                        position: position as usize,
-                        language,
-                        class,
-                        added: 0,
-                        removed: 0,
-                    });
+            .collect()
+    }
+}
+
+/// What [`track`] keeps while it follows the chain: the months still to emit, the classes of
+/// paths (one memo for month figures and link changes alike), and what it found.
+struct Tracker<'a> {
+    repo: &'a gix::Repository,
+    chain: &'a [ChainLink],
+    scope: &'a Scope,
+    classes: &'a Classifier,
+    figures: Figures,
+    wanted: &'a [(Month, usize)],
+    /// The first month of `wanted` not emitted yet.
+    next: usize,
+    memo: super::ClassMemo,
+    out: Tracked,
+}
+
+impl Tracker<'_> {
+    /// The figures of the wanted months whose snapshot is the state at `position`.
+    fn emit(&mut self, state: &LineAges, position: usize) {
+        let start = self.next;
+        while self.next < self.wanted.len() && self.wanted[self.next].1 <= position {
+            self.next += 1;
+        }
+        if self.next == start {
+            return;
+        }
+        let (repo, classes) = (self.repo, self.classes);
+        let attributes = super::ClassMemo::attributes_of(repo, self.chain[position].tree);
+        let memo = &mut self.memo;
+        let mut class_of = |path: &[u8], generated: bool| {
+            memo.class(repo, classes, attributes, path)
+                .with_marker(generated)
+        };
+        let histogram = self.figures.histogram(state, self.scope, &mut class_of);
+        let months = self.wanted[start..self.next].iter();
+        let figures = &self.figures;
+        self.out
+            .months
+            .extend(months.map(|(month, _)| figures.month(&histogram, *month)));
+    }
+
+    /// Applies one link's changes to `state` and notes its line changes by language and class,
+    /// and by vendored package, for the in-scope files.
+    fn apply_link(&mut self, state: &mut LineAges, changes: Vec<FileChange>) {
+        let position = state.applied;
+        let attributes = super::ClassMemo::attributes_of(self.repo, self.chain[position].tree);
+        let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
+        let mut by_package: BTreeMap<String, VendorChange> = BTreeMap::new();
+        for change in changes {
+            let in_scope = self.scope.is_everything() || self.scope.includes_file(change.path());
+            let path = change.path().to_owned();
+            let applied = apply(state, change, position as u32);
+            let Some((language, generated, added, removed)) = applied.filter(|_| in_scope) else {
+                continue;
+            };
+            let class = self
+                .memo
+                .class(self.repo, self.classes, attributes, &path)
+                .with_marker(generated);
+            if class == Class::Vendored {
+                let package = crate::class::vendored_package(&path.to_str_lossy());
+                let entry = by_package.entry(package.clone()).or_insert(VendorChange {
+                    position,
+                    package,
+                    added: 0,
+                    removed: 0,
+                });
                 entry.added += added;
                 entry.removed += removed;
             }
-            languages.extend(
-                by_language
-                    .into_values()
-                    .filter(|c| c.added + c.removed > 0),
-            );
-            vendored.extend(by_package.into_values().filter(|c| c.added + c.removed > 0));
-            state.applied += 1;
-            emit(state, state.applied - 1, &mut out);
+            let entry = by_language
+                .entry((language.name(), class))
+                .or_insert(LanguageChange {
+                    position,
+                    language,
+                    class,
+                    added: 0,
+                    removed: 0,
+                });
+            entry.added += added;
+            entry.removed += removed;
         }
-    }
-    Tracked {
-        months: out,
-        vendored,
-        languages,
+        let changed = |added: u64, removed: u64| added + removed > 0;
+        let languages = by_language
+            .into_values()
+            .filter(|c| changed(c.added, c.removed));
+        self.out.languages.extend(languages);
+        let packages = by_package
+            .into_values()
+            .filter(|c| changed(c.added, c.removed));
+        self.out.vendored.extend(packages);
     }
 }
 

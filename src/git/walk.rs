@@ -181,6 +181,96 @@ struct Frontier {
     busy: usize,
 }
 
+/// The frontier threads share, and the signal for threads waiting on it.
+struct SharedFrontier {
+    frontier: std::sync::Mutex<Frontier>,
+    wake: std::sync::Condvar,
+}
+
+impl SharedFrontier {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Frontier> {
+        self.frontier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A commit from the shared stack, waiting while other threads may still add some; `None`
+    /// when the stack is empty and no thread is busy (the walk is over).
+    fn take(&self) -> Option<ObjectId> {
+        let mut f = self.lock();
+        let popped = loop {
+            if let Some(id) = f.stack.pop() {
+                f.busy += 1;
+                break Some(id);
+            }
+            if f.busy == 0 {
+                break None;
+            }
+            f = self
+                .wake
+                .wait(f)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        };
+        drop(f);
+        if popped.is_none() {
+            self.wake.notify_all();
+        }
+        popped
+    }
+
+    /// Marks the new parents of a read commit as seen: the first becomes this thread's `next`
+    /// (it stays busy along a chain of first parents), the others go on the shared stack. A
+    /// thread with nothing next stops being busy; waiting threads are woken when there is more
+    /// to take, or when the last busy thread finished.
+    fn advance(&self, parents: &[ObjectId], next: &mut Option<ObjectId>) {
+        let mut shared_more = false;
+        {
+            let mut f = self.lock();
+            for parent in parents {
+                if f.seen.insert(*parent) {
+                    if next.is_none() {
+                        *next = Some(*parent);
+                    } else {
+                        f.stack.push(*parent);
+                        shared_more = true;
+                    }
+                }
+            }
+            if next.is_none() {
+                f.busy -= 1;
+                shared_more |= f.busy == 0;
+            }
+        }
+        if shared_more {
+            self.wake.notify_all();
+        }
+    }
+}
+
+/// Reads and parses one commit; `None` for a commit an earlier walk already knows.
+fn fetch_one(
+    repo: &gix::Repository,
+    buf: &mut Vec<u8>,
+    id: ObjectId,
+    known: &HashSet<ObjectId>,
+    resolver: &Resolver,
+    authors: &mut std::collections::HashMap<(String, String), super::Author>,
+) -> Option<Fetched> {
+    if known.contains(&id) {
+        return None;
+    }
+    Some(match repo.objects.try_find(&id, buf) {
+        Ok(Some(data)) if data.kind == gix::object::Kind::Commit => {
+            match parse_header(data.data, data.object_hash, resolver, authors) {
+                Some(header) => Fetched::Parsed(header),
+                None => Fetched::Corrupt,
+            }
+        }
+        Ok(Some(_)) | Err(_) => Fetched::Corrupt,
+        Ok(None) => Fetched::Missing,
+    })
+}
+
 /// Reads and parses every commit reachable from `tip` (stopping at `known` commits and at shallow
 /// boundaries) on several threads: decompressing commit objects is most of a walk's time, and
 /// the threads share one frontier, so any history with branches keeps them all busy.
@@ -193,108 +283,40 @@ fn fetch_all(
     progress: &dyn Fn(u64),
 ) -> gix::hashtable::HashMap<ObjectId, Fetched> {
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::{Condvar, Mutex};
     let threads = rayon::current_num_threads().clamp(1, 8);
     let mut seen = HashSet::default();
     seen.insert(tip);
-    let frontier = Mutex::new(Frontier {
-        stack: vec![tip],
-        seen,
-        busy: 0,
-    });
-    let wake = Condvar::new();
+    let frontier = SharedFrontier {
+        frontier: std::sync::Mutex::new(Frontier {
+            stack: vec![tip],
+            seen,
+            busy: 0,
+        }),
+        wake: std::sync::Condvar::new(),
+    };
     let done = AtomicU64::new(0);
     let shared = repo.clone().into_sync();
     let work = |report: Option<&dyn Fn(u64)>| {
         let repo = shared.to_thread_local();
-        let mut buf = Vec::new();
-        let mut authors = std::collections::HashMap::new();
+        let (mut buf, mut authors) = (Vec::new(), std::collections::HashMap::new());
         let mut out: Vec<(ObjectId, Fetched)> = Vec::new();
-        let lock = || {
-            frontier
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        // The commit to read next: one this thread found (it stays busy along a chain of first
-        // parents), else one from the shared stack.
         let mut next: Option<ObjectId> = None;
-        loop {
-            let id = match next.take() {
-                Some(id) => id,
-                None => {
-                    let mut f = lock();
-                    let popped = loop {
-                        if let Some(id) = f.stack.pop() {
-                            f.busy += 1;
-                            break Some(id);
-                        }
-                        if f.busy == 0 {
-                            break None;
-                        }
-                        f = wake
-                            .wait(f)
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    };
-                    drop(f);
-                    match popped {
-                        Some(id) => id,
-                        None => {
-                            wake.notify_all();
-                            return out;
-                        }
-                    }
-                }
+        while let Some(id) = next.take().or_else(|| frontier.take()) {
+            let fetched = fetch_one(&repo, &mut buf, id, known, resolver, &mut authors);
+            let parents = match &fetched {
+                Some(Fetched::Parsed(header)) if !shallow.contains(&id) => header.1.as_slice(),
+                _ => &[],
             };
-            let fetched = if known.contains(&id) {
-                None
-            } else {
-                Some(match repo.objects.try_find(&id, &mut buf) {
-                    Ok(Some(data)) if data.kind == gix::object::Kind::Commit => {
-                        match parse_header(data.data, data.object_hash, resolver, &mut authors) {
-                            Some(header) => Fetched::Parsed(header),
-                            None => Fetched::Corrupt,
-                        }
-                    }
-                    Ok(Some(_)) | Err(_) => Fetched::Corrupt,
-                    Ok(None) => Fetched::Missing,
-                })
-            };
-            let mut shared_more = false;
-            {
-                let mut f = lock();
-                if let Some(Fetched::Parsed(header)) = &fetched {
-                    if !shallow.contains(&id) {
-                        for parent in &header.1 {
-                            if f.seen.insert(*parent) {
-                                if next.is_none() {
-                                    next = Some(*parent);
-                                } else {
-                                    f.stack.push(*parent);
-                                    shared_more = true;
-                                }
-                            }
-                        }
-                    }
-                }
-                if next.is_none() {
-                    f.busy -= 1;
-                    // The last busy thread with nothing left wakes the others to finish.
-                    shared_more |= f.busy == 0;
-                }
-            }
-            if shared_more {
-                wake.notify_all();
-            }
+            frontier.advance(parents, &mut next);
             if let Some(fetched) = fetched {
                 out.push((id, fetched));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(report) = report {
-                    if n.is_multiple_of(4096) {
-                        report(n);
-                    }
+                if let Some(report) = report.filter(|_| n.is_multiple_of(4096)) {
+                    report(n);
                 }
             }
         }
+        out
     };
     let mut all = gix::hashtable::HashMap::default();
     std::thread::scope(|scope| {
