@@ -267,23 +267,12 @@ struct UserRule {
 }
 
 /// The classifier of one analysis: the built-in rules and the user's.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Classifier {
     user: Vec<UserRule>,
     user_set: Option<GlobSet>,
     /// For each glob of `user_set`, its rule.
     user_index: Vec<usize>,
-}
-
-impl Clone for Classifier {
-    fn clone(&self) -> Classifier {
-        let rules: Vec<String> = self
-            .user
-            .iter()
-            .map(|r| format!("{}={}", r.class.as_str(), r.glob))
-            .collect();
-        Classifier::new(&rules).unwrap_or_default()
-    }
 }
 
 impl Classifier {

@@ -19,7 +19,8 @@ fn store_with_two(tmp: &Path) -> PathBuf {
     store
 }
 
-fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> ChartOptions {
+/// Default options for drawing `kind` of `repos` to `out` (SVG or PNG by its extension).
+pub fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> ChartOptions {
     ChartOptions {
         kind,
         store: store.to_path_buf(),

@@ -141,25 +141,13 @@ fn the_summary_counts_own_code_and_the_query_names_the_shares() {
 
 #[test]
 fn the_classes_chart_draws_each_class_of_the_loc_table() {
-    use temper::chart::{Align, ChartKind, ChartOptions, ImageFormat, Plot, ThemeName, XAxis};
+    use temper::chart::{ChartKind, Plot, XAxis};
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
     let store = tmp.path().join("store");
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
-    let options = ChartOptions {
-        kind: ChartKind::Classes,
-        store: store.clone(),
-        repos: vec!["classes".into()],
-        out: tmp.path().join("c.svg"),
-        format: ImageFormat::Svg,
-        size: (1600, 900),
-        theme: ThemeName::Light,
-        title: None,
-        since: None,
-        until: None,
-        align: Align::Calendar,
-        class: None,
-    };
+    let out = tmp.path().join("c.svg");
+    let options = crate::chart::options(&store, ChartKind::Classes, &["classes"], &out);
     let spec = temper::chart::spec(&options).unwrap();
     let Plot::Stacked { series, .. } = &spec.plot else {
         panic!("a stack")
@@ -202,38 +190,18 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
     let mut expected: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
     // The same for the files a language claims: every file here but .gitattributes.
     let mut with_language = expected.clone();
-    let log = git(
-        &repo,
-        &[
-            "log",
-            "--numstat",
-            "--no-merges",
-            "--format=@%ad",
-            "--date=format:%Y-%m",
-        ],
-    );
-    let mut month = String::new();
-    for line in log.lines().filter(|l| !l.is_empty()) {
-        if let Some(m) = line.strip_prefix('@') {
-            month = m.to_string();
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
+    for (month, path, added, removed) in numstat_files_by_month(&repo) {
         let class = classes_of(&month)
             .into_iter()
-            .find(|f| f.0 == cells[2])
+            .find(|f| f.0 == path)
             .map(|f| f.1)
-            .unwrap_or_else(|| panic!("{} is not listed", cells[2]));
-        let lines = (
-            cells[0].parse::<u64>().unwrap(),
-            cells[1].parse::<u64>().unwrap(),
-        );
+            .unwrap_or_else(|| panic!("{path} is not listed"));
         let key = (month.clone(), class.to_string());
         let e = expected.entry(key.clone()).or_default();
-        (e.0, e.1) = (e.0 + lines.0, e.1 + lines.1);
-        if cells[2] != ".gitattributes" {
+        (e.0, e.1) = (e.0 + added, e.1 + removed);
+        if path != ".gitattributes" {
             let e = with_language.entry(key).or_default();
-            (e.0, e.1) = (e.0 + lines.0, e.1 + lines.1);
+            (e.0, e.1) = (e.0 + added, e.1 + removed);
         }
     }
     with_language.retain(|_, v| *v != (0, 0));
@@ -316,26 +284,16 @@ fn vendored_changes_equal_git_numstat_of_each_vendored_package() {
         other => panic!("{other} is not vendored"),
     };
     let mut expected: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
-    let log = git(
-        &repo,
-        &["log", "--numstat", "--format=@%ad", "--date=format:%Y-%m"],
-    );
-    let mut month = String::new();
-    for line in log.lines().filter(|l| !l.is_empty()) {
-        if let Some(m) = line.strip_prefix('@') {
-            month = m.to_string();
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
+    for (month, path, added, removed) in numstat_files_by_month(&repo) {
         let vendored = classes_of(&month)
             .into_iter()
-            .any(|f| f.0 == cells[2] && f.1 == "vendored");
+            .any(|f| f.0 == path && f.1 == "vendored");
         if vendored {
             let e = expected
-                .entry((month.clone(), package(cells[2]).to_string()))
+                .entry((month.clone(), package(&path).to_string()))
                 .or_default();
-            e.0 += cells[0].parse::<u64>().unwrap();
-            e.1 += cells[1].parse::<u64>().unwrap();
+            e.0 += added;
+            e.1 += removed;
         }
     }
     let rows = export_csv(&store, "vendored_changes", None);

@@ -100,24 +100,21 @@ impl ClassMemo {
         if let Some(hit) = self.paths.get(&(attributes, path.to_vec())) {
             return *hit;
         }
+        let none = Attributes::default();
         let attrs = match attributes {
-            None => Attributes::default(),
-            Some(blob) => self
-                .attributes
-                .entry(blob)
-                .or_insert_with(|| {
-                    let mut buf = Vec::new();
-                    let text = match repo.objects.try_find(&blob, &mut buf) {
-                        Ok(Some(d)) if d.kind == gix::object::Kind::Blob => d.data,
-                        _ => &[],
-                    };
-                    Attributes::default()
-                        .with_file(b"", text)
-                        .unwrap_or_default()
-                })
-                .clone(),
+            None => &none,
+            Some(blob) => self.attributes.entry(blob).or_insert_with(|| {
+                let mut buf = Vec::new();
+                let text = match repo.objects.try_find(&blob, &mut buf) {
+                    Ok(Some(d)) if d.kind == gix::object::Kind::Blob => d.data,
+                    _ => &[],
+                };
+                Attributes::default()
+                    .with_file(b"", text)
+                    .unwrap_or_default()
+            }),
         };
-        let class = classes.path_class(path, &attrs);
+        let class = classes.path_class(path, attrs);
         self.paths.insert((attributes, path.to_vec()), class);
         class
     }

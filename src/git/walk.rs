@@ -136,8 +136,9 @@ pub fn walk_new(
         }
         let is_bot = author.is_bot;
         let author = intern(&mut history, &mut identity_index, author.identity);
-        let co_authors = evidence
-            .co_author_values
+        // The raw values are only needed to resolve the identities: not kept with the commit.
+        let mut evidence = evidence;
+        let co_authors = std::mem::take(&mut evidence.co_author_values)
             .iter()
             .filter_map(|value| {
                 let (name, rest) = value.split_once('<')?;

@@ -119,6 +119,33 @@ pub fn numstat_paths(
     map
 }
 
+/// Every file line of `git log --numstat --no-merges` as (UTC month of the author date, path,
+/// added, removed); binary files count 0 lines.
+pub fn numstat_files_by_month(repo: &Path) -> Vec<(String, String, u64, u64)> {
+    let format = ["--format=@%ad", "--date=format-local:%Y-%m"];
+    let out = git(
+        repo,
+        &["log", "--numstat", "--no-merges", format[0], format[1]],
+    );
+    let mut month = String::new();
+    let mut rows = Vec::new();
+    for line in out.lines().filter(|l| !l.is_empty()) {
+        if let Some(m) = line.strip_prefix('@') {
+            month = m.to_string();
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let n = |v: &str| v.parse::<u64>().unwrap_or(0);
+        rows.push((
+            month.clone(),
+            cells[2].to_string(),
+            n(cells[0]),
+            n(cells[1]),
+        ));
+    }
+    rows
+}
+
 /// The churn temper stored per non-merge commit: (added, removed, files), by commit id.
 pub fn stored_churn(
     store: &Path,
