@@ -167,6 +167,7 @@ pub(crate) fn track(
         wanted,
         next: 0,
         memo: super::ClassMemo::default(),
+        attributes: None,
         out: Tracked::default(),
     };
     if state.applied > 0 {
@@ -247,10 +248,21 @@ struct Tracker<'a> {
     /// The first month of `wanted` not emitted yet.
     next: usize,
     memo: super::ClassMemo,
+    /// The root `.gitattributes` blob of the tree the state stands at (outer `None`: not read
+    /// yet). It is read again only when a link changes that file, not once per link.
+    attributes: Option<Option<ObjectId>>,
     out: Tracked,
 }
 
 impl Tracker<'_> {
+    /// The root `.gitattributes` blob of the tree at `position` (read when not known yet).
+    fn attributes_at(&mut self, position: usize) -> Option<ObjectId> {
+        let (repo, tree) = (self.repo, self.chain[position].tree);
+        *self
+            .attributes
+            .get_or_insert_with(|| super::ClassMemo::attributes_of(repo, tree))
+    }
+
     /// The figures of the wanted months whose snapshot is the state at `position`.
     fn emit(&mut self, state: &LineAges, position: usize) {
         let start = self.next;
@@ -261,7 +273,7 @@ impl Tracker<'_> {
             return;
         }
         let (repo, classes) = (self.repo, self.classes);
-        let attributes = super::ClassMemo::attributes_of(repo, self.chain[position].tree);
+        let attributes = self.attributes_at(position);
         let memo = &mut self.memo;
         let mut class_of = |path: &[u8], generated: bool| {
             memo.class(repo, classes, attributes, path)
@@ -279,7 +291,10 @@ impl Tracker<'_> {
     /// and by vendored package, for the in-scope files.
     fn apply_link(&mut self, state: &mut LineAges, changes: Vec<FileChange>) {
         let position = state.applied;
-        let attributes = super::ClassMemo::attributes_of(self.repo, self.chain[position].tree);
+        if changes.iter().any(|c| c.touches(b".gitattributes")) {
+            self.attributes = None;
+        }
+        let attributes = self.attributes_at(position);
         let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
         let mut by_package: BTreeMap<String, VendorChange> = BTreeMap::new();
         for change in changes {
@@ -357,6 +372,15 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
 }
 
 impl FileChange {
+    /// Whether the change adds, changes, removes or renames from the file at `path`.
+    fn touches(&self, path: &[u8]) -> bool {
+        let from = match self {
+            FileChange::Put { from, .. } => from.as_ref().is_some_and(|f| f == path),
+            FileChange::Delete(..) => false,
+        };
+        from || self.path() == path
+    }
+
     /// The path the change leaves (or, for a deletion, removes).
     fn path(&self) -> &BStr {
         match self {
