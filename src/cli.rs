@@ -242,6 +242,15 @@ pub struct AnalyzeArgs {
     /// Regex matched case-insensitively against resolved author names and e-mails to tell bots apart.
     #[arg(long, value_name = "REGEX", default_value = DEFAULT_BOT_PATTERN, hide_default_value = true)]
     pub bot_pattern: String,
+    /// Also count this advisory id pattern (repeatable), matched as a whole word in commit
+    /// messages in any case, beside the built-in CVE, GHSA, XSA and RUSTSEC ids, e.g.
+    /// 'OSV-\d{4}-\d+'.
+    #[arg(long = "advisory-pattern", value_name = "REGEX")]
+    pub advisory_patterns: Vec<String>,
+    /// Which tags are releases: a regex the whole tag name matches, its group 'version' the
+    /// version, e.g. 'release_(?P<version>\d+_\d+)' [default: version-like names].
+    #[arg(long, value_name = "REGEX")]
+    pub release_pattern: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -399,6 +408,22 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
     let scope = Scope::new(&a.scope_paths, &a.excludes)
         .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
+    let advisories =
+        crate::git::evidence::AdvisoryRule::new(&a.advisory_patterns).map_err(|e| {
+            usage(
+                ErrorKind::ValueValidation,
+                format!("--advisory-pattern is not a valid regex: {e}"),
+            )
+        })?;
+    let releases = match &a.release_pattern {
+        Some(p) => crate::release::ReleaseRule::new(p).map_err(|e| {
+            usage(
+                ErrorKind::ValueValidation,
+                format!("--release-pattern: {e}"),
+            )
+        })?,
+        None => Default::default(),
+    };
     Ok(AnalyzeOptions {
         repos: a
             .paths
@@ -415,6 +440,8 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         count_lines: !a.activity_only,
         scope,
         classes,
+        advisories,
+        releases,
         now: chrono::Utc::now().timestamp(),
         lock: true,
     })

@@ -9,8 +9,9 @@
 //!   `.woodpecker.yml` or `.woodpecker/`, at the root;
 //! - `fuzzing`: a directory named `fuzz`, `fuzzing`, `fuzzers`, `oss-fuzz` or `.clusterfuzzlite`
 //!   at any depth, or a file named like a libFuzzer target (`*_fuzzer.c`, `*_fuzzer.cc`,
-//!   `*_fuzzer.cpp`, `fuzz_*.c`, `fuzz_*.cc`, `fuzz_*.rs`, `fuzz_*.py`). Go's `func Fuzz...` in
-//!   test files is not looked for (it needs the files' contents).
+//!   `*_fuzzer.cpp`, `fuzz_*.c`, `fuzz_*.cc`, `fuzz_*.rs`, `fuzz_*.py`), or a Go test file
+//!   (`*_test.go`) that declares a native fuzz test (a line `func FuzzXxx(f *testing.F)`, Go
+//!   1.18's form; read from the file's contents, once per blob).
 
 use crate::month::Month;
 
@@ -94,6 +95,16 @@ pub fn of_file(path: &str) -> Option<Practice> {
     fuzzer.then_some(Practice::Fuzzing)
 }
 
+static GO_FUZZ: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(|| {
+    regex::bytes::Regex::new(r"(?m)^func\s+Fuzz\w*\s*\(\s*\w+\s+\*testing\.F\s*\)").ok()
+});
+
+/// Whether a Go test file's bytes declare a native fuzz test.
+pub fn declares_go_fuzz_test(data: &[u8]) -> bool {
+    memchr::memmem::find(data, b"testing.F").is_some()
+        && GO_FUZZ.as_ref().is_some_and(|r| r.is_match(data))
+}
+
 /// A set of practices with the first path that showed each, for one tree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Found {
@@ -166,5 +177,12 @@ mod tests {
         assert_eq!(of_file("tests/png_fuzzer.cc"), Some(Practice::Fuzzing));
         assert_eq!(of_file("fuzz_parse.rs"), Some(Practice::Fuzzing));
         assert_eq!(of_file("fuzzy.c"), None);
+        let go = |s: &str| declares_go_fuzz_test(s.as_bytes());
+        assert!(go("package x\n\nfunc FuzzParse(f *testing.F) {\n"));
+        assert!(go("func Fuzz( f  *testing.F ) {}"));
+        assert!(!go(
+            "func TestParse(t *testing.T) {}\n// func FuzzX(f *testing.F)"
+        ));
+        assert!(!go("func FuzzParse(t *testing.T) {}"));
     }
 }

@@ -9,6 +9,12 @@
 //! and `1.0b2` are, `v17.03.0-ce` is not. The rule matches how the projects temper was tried on
 //! (xen, moby, git, runc, firecracker) name their releases; a tag it misreads is a data point,
 //! never a failure.
+//!
+//! A project that names its releases otherwise gives its own rule ([`ReleaseRule::new`],
+//! `analyze --release-pattern`): a regular expression a tag's whole name must match. Its named
+//! group `version` is the version (its runs of digits joined by dots, so `2024_05` is `2024.05`;
+//! without the group, the first dotted run of numbers in the name), and the
+//! pre-release rule above reads what follows the version.
 
 use std::sync::LazyLock;
 
@@ -104,10 +110,85 @@ pub fn version_of(name: &str) -> Option<(String, bool)> {
     Some((version, prerelease))
 }
 
-/// The release tags among `tags`, ordered by date then name; `reachable` says whether a commit
-/// is on the analysed ref. A tag whose date has no month (beyond the calendar temper reads) is
-/// left out.
+static NUMBERS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)*").ok());
+
+/// Which tags are releases: the built-in version rule, or the user's pattern.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseRule {
+    custom: Option<Regex>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("not a valid release pattern: {0}")]
+pub struct ReleaseRuleError(#[from] regex::Error);
+
+impl ReleaseRule {
+    /// A rule from a regular expression the whole tag name must match (anchored here).
+    pub fn new(pattern: &str) -> Result<ReleaseRule, ReleaseRuleError> {
+        Ok(ReleaseRule {
+            custom: Some(Regex::new(&format!("^(?:{pattern})$"))?),
+        })
+    }
+
+    /// What the stored tables depend on (empty for the built-in rule).
+    pub fn key(&self) -> String {
+        self.custom
+            .as_ref()
+            .map_or(String::new(), |r| r.to_string())
+    }
+
+    /// The version of a tag name and whether it is a pre-release, if the name is a release. With
+    /// a `version` group, its runs of digits joined by dots (`2024_05` is `2024.05`).
+    pub fn version_of(&self, name: &str) -> Option<(String, bool)> {
+        let Some(custom) = &self.custom else {
+            return version_of(name);
+        };
+        let captures = custom.captures(name)?;
+        let (end, version) = match captures.name("version") {
+            Some(v) => {
+                let runs: Vec<&str> = v
+                    .as_str()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                (v.end(), runs.join("."))
+            }
+            None => {
+                let n = NUMBERS.as_ref()?.find(name)?;
+                (n.end(), n.as_str().to_string())
+            }
+        };
+        if version.is_empty() {
+            return None;
+        }
+        let prerelease = PRERELEASE
+            .as_ref()
+            .is_some_and(|p| p.is_match(&name[end..]));
+        Some((version, prerelease))
+    }
+
+    /// The release tags among `tags`, ordered by date then name; `reachable` says whether a
+    /// commit is on the analysed ref. A tag whose date has no month (beyond the calendar temper
+    /// reads) is left out.
+    pub fn releases(
+        &self,
+        tags: &[Tag],
+        reachable: impl Fn(&gix::ObjectId) -> bool,
+    ) -> Vec<Release> {
+        releases_by(tags, reachable, |name| self.version_of(name))
+    }
+}
+
+/// The release tags among `tags` by the built-in rule (see [`ReleaseRule::releases`]).
 pub fn releases(tags: &[Tag], reachable: impl Fn(&gix::ObjectId) -> bool) -> Vec<Release> {
+    releases_by(tags, reachable, version_of)
+}
+
+fn releases_by(
+    tags: &[Tag],
+    reachable: impl Fn(&gix::ObjectId) -> bool,
+    version_of: impl Fn(&str) -> Option<(String, bool)>,
+) -> Vec<Release> {
     let mut out: Vec<Release> = tags
         .iter()
         .filter_map(|tag| {
@@ -296,5 +377,33 @@ mod tests {
         assert_eq!(v("nightly-20200101"), None);
         assert_eq!(v("1"), None);
         assert_eq!(v("v1.2.3 extra"), None);
+    }
+
+    #[test]
+    fn a_users_release_rule() {
+        // A project that tags `release_2024_05` and `release_2024_06_rc1`.
+        let rule = ReleaseRule::new(r"release_(?P<version>\d+_\d+)(_rc\d+)?").expect("valid");
+        assert_eq!(
+            rule.version_of("release_2024_05"),
+            Some(("2024.05".into(), false))
+        );
+        assert_eq!(
+            rule.version_of("release_2024_06_rc1"),
+            Some(("2024.06".into(), true))
+        );
+        // What follows the version group decides pre-release.
+        let dotted = ReleaseRule::new(r"rel-(?P<version>[0-9.]+)(-rc\d+)?").expect("valid");
+        assert_eq!(dotted.version_of("rel-3.2"), Some(("3.2".into(), false)));
+        assert_eq!(dotted.version_of("rel-3.2-rc1"), Some(("3.2".into(), true)));
+        assert_eq!(dotted.version_of("v3.2"), None);
+        // Without a version group, the first run of numbers; the match is of the whole name.
+        let plain = ReleaseRule::new(r"stable-\d+").expect("valid");
+        assert_eq!(plain.version_of("stable-7"), Some(("7".into(), false)));
+        assert_eq!(plain.version_of("stable-7x"), None);
+        assert!(ReleaseRule::new("(").is_err());
+        assert_eq!(
+            ReleaseRule::default().version_of("v1.2"),
+            version_of("v1.2")
+        );
     }
 }

@@ -38,6 +38,10 @@ pub struct Config {
     pub cache: Option<PathBuf>,
     /// The bot pattern for every project [default: temper's].
     pub bot_pattern: Option<String>,
+    /// Advisory id patterns for every project, added to the built-in ones (as `analyze
+    /// --advisory-pattern`).
+    #[serde(default)]
+    pub advisory_pattern: Vec<String>,
     #[serde(rename = "project", default)]
     pub projects: Vec<Project>,
 }
@@ -59,6 +63,8 @@ pub struct Project {
     /// Class rules, `CLASS=GLOB`, as `analyze --class`.
     #[serde(default)]
     pub class: Vec<String>,
+    /// Which tags are releases, as `analyze --release-pattern` [default: the version rule].
+    pub release_pattern: Option<String>,
     /// Whether the report includes it [default: true].
     #[serde(default = "yes")]
     pub report: bool,
@@ -71,12 +77,22 @@ fn yes() -> bool {
     true
 }
 
+/// A configured project with its rules resolved.
+#[derive(Debug, Clone)]
+pub struct ProjectRules {
+    pub project: Project,
+    pub scope: Scope,
+    pub classes: crate::class::Classifier,
+    pub releases: crate::release::ReleaseRule,
+}
+
 /// Resolved options for `run`.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The configured projects, in order, each with its resolved scope and class rules.
-    pub projects: Vec<(Project, Scope, crate::class::Classifier)>,
+    /// The configured projects, in order, each with its resolved rules.
+    pub projects: Vec<ProjectRules>,
     pub bots: BotRule,
+    pub advisories: crate::git::evidence::AdvisoryRule,
     /// The config file's directory: relative paths in it are relative to this.
     pub base: PathBuf,
     pub store: PathBuf,
@@ -131,13 +147,25 @@ pub fn options(
                 .map_err(|e| bad(format!("project '{}': {e}", p.name)))?;
             let classes = crate::class::Classifier::new(&p.class)
                 .map_err(|e| bad(format!("project '{}': {e}", p.name)))?;
-            Ok::<_, RunError>((p.clone(), scope, classes))
+            let releases = match &p.release_pattern {
+                Some(pattern) => crate::release::ReleaseRule::new(pattern)
+                    .map_err(|e| bad(format!("project '{}': {e}", p.name)))?,
+                None => Default::default(),
+            };
+            Ok::<_, RunError>(ProjectRules {
+                project: p.clone(),
+                scope,
+                classes,
+                releases,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let bots = match &config.bot_pattern {
         Some(pattern) => BotRule::new(pattern).map_err(|e| bad(format!("bot_pattern: {e}")))?,
         None => BotRule::default(),
     };
+    let advisories = crate::git::evidence::AdvisoryRule::new(&config.advisory_pattern)
+        .map_err(|e| bad(format!("advisory_pattern: {e}")))?;
     let base = config_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -162,6 +190,7 @@ pub fn options(
     Ok(RunOptions {
         projects,
         bots,
+        advisories,
         base,
         store,
         out,
@@ -235,7 +264,8 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     let _lock = store.lock()?;
     source::collect_leftovers(&options.cache);
     let mut projects = Vec::new();
-    for (project, scope, classes) in &options.projects {
+    for rules in &options.projects {
+        let project = &rules.project;
         let started = std::time::Instant::now();
         let source = source_path(project, options);
         let fetched = started.elapsed().as_secs_f64();
@@ -252,8 +282,10 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
                     threads: options.threads,
                     bots: options.bots.clone(),
                     count_lines: !project.activity_only,
-                    scope: scope.clone(),
-                    classes: classes.clone(),
+                    scope: rules.scope.clone(),
+                    classes: rules.classes.clone(),
+                    advisories: options.advisories.clone(),
+                    releases: rules.releases.clone(),
                     now: options.now,
                     lock: false,
                 };
@@ -275,7 +307,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     let repos: Vec<String> = options
         .projects
         .iter()
-        .map(|(p, _, _)| p)
+        .map(|r| &r.project)
         .filter(|p| p.report && stored.contains(&p.name))
         .map(|p| p.name.clone())
         .collect();

@@ -174,6 +174,45 @@ fn evidence_equals_what_git_shows_month_by_month() {
 }
 
 #[test]
+fn a_users_advisory_pattern_adds_to_the_built_in_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_evidence.sh", tmp.path(), "evidence");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let count = |rows: &[Vec<String>], name: &str| -> u64 {
+        column(rows, name)
+            .iter()
+            .map(|v| v.parse::<u64>().unwrap())
+            .sum()
+    };
+    let before = export_csv(&store, "evidence", None);
+    analyze(&repo, &store, &["--advisory-pattern", r"OSV-\d{4}-\d+"]);
+    let rows = export_csv(&store, "evidence", None);
+    let grep = git(
+        &repo,
+        &[
+            "log",
+            "-E",
+            "-i",
+            "--grep=CVE-[0-9]{4}-[0-9]{4,}|XSA-[0-9]+|GHSA(-[23456789cfghjmpqrvwx]{4}){3}|OSV-[0-9]{4}-[0-9]+",
+            "--format=%H",
+        ],
+    );
+    let advisory =
+        count(&rows, "own_advisory_commits") + count(&rows, "dependency_advisory_commits");
+    assert_eq!(advisory, grep.lines().count() as u64);
+    // One more commit and one more id (OSV-2021-7, first named in March) than without it.
+    assert_eq!(
+        advisory,
+        count(&before, "own_advisory_commits") + count(&before, "dependency_advisory_commits") + 1
+    );
+    assert_eq!(
+        count(&rows, "new_advisories"),
+        count(&before, "new_advisories") + 1
+    );
+}
+
+#[test]
 fn practices_span_the_months_whose_snapshots_hold_them() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_evidence.sh", tmp.path(), "evidence");
@@ -215,6 +254,42 @@ fn practices_span_the_months_whose_snapshots_hold_them() {
         ["2021-01", "2021-02"],
         "the fixture's hand count"
     );
+}
+
+#[test]
+fn a_go_fuzz_test_inside_a_test_file_is_fuzzing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_gofuzz.sh", tmp.path(), "gofuzz");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // The oracle: git grep over each month's snapshot commit.
+    let snapshots = export_csv(&store, "snapshots", None);
+    let months: Vec<String> = column(&snapshots, "month")
+        .into_iter()
+        .zip(column(&snapshots, "commit"))
+        .filter(|(_, c)| {
+            let out = git_output(
+                &repo,
+                &[
+                    "grep",
+                    "-l",
+                    "-E",
+                    r"^func\s+Fuzz\w*\s*\(\s*\w+\s+\*testing\.F",
+                    c,
+                    "--",
+                    "*_test.go",
+                ],
+            );
+            out.status.success()
+        })
+        .map(|(m, _)| m.to_string())
+        .collect();
+    assert_eq!(months, ["2021-02"], "the fixture's hand count");
+    let rows = export_csv(&store, "practices", None);
+    assert_eq!(column(&rows, "practice"), ["fuzzing"]);
+    assert_eq!(column(&rows, "first_month"), [months[0].as_str()]);
+    assert_eq!(column(&rows, "last_month"), [months[0].as_str()]);
+    assert_eq!(column(&rows, "example"), ["parse_test.go"]);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! (tests/fixtures/make_tags.sh).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::common::*;
 
@@ -91,51 +92,7 @@ fn releases_equal_what_git_says_of_each_tag() {
         ("v9.9", "v2.1"),
     ]
     .into();
-    for (i, tag) in tags.iter().enumerate() {
-        let cell = |name: &str| column(&rows, name)[i].to_string();
-        assert_eq!(
-            cell("previous"),
-            previous.get(tag).copied().unwrap_or(""),
-            "{tag}"
-        );
-        // A release off the analysed ref (v9.9 on a side branch) is counted too.
-        let Some(prev) = previous.get(tag) else {
-            assert_eq!(cell("commits"), "", "{tag}");
-            continue;
-        };
-        let range = format!("{prev}..{tag}");
-        let count = git(&repo, &["rev-list", "--count", "--no-merges", &range]);
-        assert_eq!(cell("commits"), count.trim(), "{tag}");
-        let authors = git(&repo, &["log", "--no-merges", "--format=%aE", &range]);
-        let mut authors: Vec<String> = authors.lines().map(str::to_lowercase).collect();
-        authors.sort();
-        authors.dedup();
-        assert_eq!(cell("contributors"), authors.len().to_string(), "{tag}");
-        let before = git(&repo, &["log", "--no-merges", "--format=%aE", prev]).to_lowercase();
-        let new = authors
-            .iter()
-            .filter(|a| !before.lines().any(|b| b == a.as_str()))
-            .count();
-        assert_eq!(cell("new_contributors"), new.to_string(), "{tag}");
-        // Own code's lines (every file here is the project's own C): git's numstat of the range;
-        // unknown for a release off the analysed ref (its branch is walked without churn).
-        if cell("on_ref") == "false" {
-            assert_eq!(cell("own_lines_added"), "", "{tag}");
-            continue;
-        }
-        let numstat = git(
-            &repo,
-            &["log", "--numstat", "--no-merges", "--format=", &range],
-        );
-        let (mut added, mut removed) = (0u64, 0u64);
-        for line in numstat.lines().filter(|l| !l.is_empty()) {
-            let mut cells = line.split('\t');
-            added += cells.next().unwrap().parse::<u64>().unwrap();
-            removed += cells.next().unwrap().parse::<u64>().unwrap();
-        }
-        assert_eq!(cell("own_lines_added"), added.to_string(), "{tag}");
-        assert_eq!(cell("own_lines_removed"), removed.to_string(), "{tag}");
-    }
+    assert_ranges_equal_git(&repo, &rows, &previous);
     // By date: the latest final release dated before each, and the days since.
     let dates: Vec<i64> = tags
         .iter()
@@ -193,6 +150,122 @@ fn releases_equal_what_git_says_of_each_tag() {
             .count(),
         1
     );
+}
+
+/// Each release's previous one on its line is `previous` (a hand count), and the figures of the
+/// range `previous..tag` are git's: `git rev-list --count --no-merges`, the distinct `%aE` of
+/// `git log --no-merges` and those new since the previous release, and the sums of `git log
+/// --numstat --no-merges` (every file of these fixtures is the project's own C) — for releases
+/// off the analysed ref too.
+fn assert_ranges_equal_git(repo: &Path, rows: &[Vec<String>], previous: &BTreeMap<&str, &str>) {
+    let tags = column(rows, "tag");
+    for (i, tag) in tags.iter().enumerate() {
+        let cell = |name: &str| column(rows, name)[i].to_string();
+        assert_eq!(
+            cell("previous"),
+            previous.get(tag).copied().unwrap_or(""),
+            "{tag}"
+        );
+        let Some(prev) = previous.get(tag) else {
+            assert_eq!(cell("commits"), "", "{tag}");
+            continue;
+        };
+        let range = format!("{prev}..{tag}");
+        let count = git(repo, &["rev-list", "--count", "--no-merges", &range]);
+        assert_eq!(cell("commits"), count.trim(), "{tag}");
+        let authors = git(repo, &["log", "--no-merges", "--format=%aE", &range]);
+        let mut authors: Vec<String> = authors.lines().map(str::to_lowercase).collect();
+        authors.sort();
+        authors.dedup();
+        assert_eq!(cell("contributors"), authors.len().to_string(), "{tag}");
+        let before = git(repo, &["log", "--no-merges", "--format=%aE", prev]).to_lowercase();
+        let new = authors
+            .iter()
+            .filter(|a| !before.lines().any(|b| b == a.as_str()))
+            .count();
+        assert_eq!(cell("new_contributors"), new.to_string(), "{tag}");
+        let numstat = git(
+            repo,
+            &["log", "--numstat", "--no-merges", "--format=", &range],
+        );
+        let (mut added, mut removed) = (0u64, 0u64);
+        for line in numstat.lines().filter(|l| !l.is_empty()) {
+            let mut cells = line.split('\t');
+            added += cells.next().unwrap().parse::<u64>().unwrap();
+            removed += cells.next().unwrap().parse::<u64>().unwrap();
+        }
+        assert_eq!(cell("own_lines_added"), added.to_string(), "{tag}");
+        assert_eq!(cell("own_lines_removed"), removed.to_string(), "{tag}");
+    }
+}
+
+#[test]
+fn maintenance_lines_with_three_number_versions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_release_lines.sh", tmp.path(), "lines");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--ref", "main"]);
+    let rows = export_csv(&store, "releases", None);
+    // The hand count in make_release_lines.sh.
+    let previous: BTreeMap<&str, &str> = [
+        ("v1.0.1", "v1.0.0"),
+        ("v1.0.2", "v1.0.1"),
+        ("v1.1.0", "v1.0.0"),
+        ("v1.1.1", "v1.1.0"),
+        ("v2.0.0", "v1.1.0"),
+    ]
+    .into();
+    let mut tags = column(&rows, "tag");
+    tags.sort();
+    assert_eq!(
+        tags,
+        ["v1.0.0", "v1.0.1", "v1.0.2", "v1.1.0", "v1.1.1", "v2.0.0"]
+    );
+    assert_ranges_equal_git(&repo, &rows, &previous);
+    for (i, tag) in column(&rows, "tag").iter().enumerate() {
+        let commit = git(&repo, &["rev-parse", &format!("{tag}^{{commit}}")]);
+        let on_ref = git_output(
+            &repo,
+            &["merge-base", "--is-ancestor", commit.trim(), "main"],
+        )
+        .status
+        .success();
+        assert_eq!(column(&rows, "on_ref")[i], on_ref.to_string(), "{tag}");
+    }
+    // The oracle's own sanity: the 1.0 line is off the ref, and its ranges have lines.
+    let off: Vec<&str> = column(&rows, "on_ref")
+        .iter()
+        .zip(column(&rows, "tag"))
+        .filter(|(on, _)| **on == "false")
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(off, ["v1.0.1", "v1.0.2"]);
+}
+
+#[test]
+fn a_release_pattern_replaces_the_version_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_release_lines.sh", tmp.path(), "lines");
+    let store = tmp.path().join("store");
+    let pattern = r"rel_(?P<version>\d+_\d+)";
+    analyze(
+        &repo,
+        &store,
+        &["--ref", "main", "--release-pattern", pattern],
+    );
+    let rows = export_csv(&store, "releases", None);
+    assert_eq!(column(&rows, "tag"), ["rel_2021_09"]);
+    assert_eq!(column(&rows, "version"), ["2021.09"]);
+    // A pattern that does not compile is a usage error, exit code 2.
+    let out = temper()
+        .args(["analyze", "--quiet", "--store"])
+        .arg(&store)
+        .arg(&repo)
+        .args(["--release-pattern", "("])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--release-pattern"));
 }
 
 #[test]

@@ -18,6 +18,8 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
         count_lines: true,
         scope: temper::scope::Scope::everything(),
         classes: temper::class::Classifier::default(),
+        advisories: Default::default(),
+        releases: Default::default(),
         now: 1_800_000_000,
         lock: true,
     };

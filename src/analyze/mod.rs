@@ -43,6 +43,10 @@ pub struct AnalyzeOptions {
     pub scope: Scope,
     /// The code classes' rules (`--class`, then the built-in ones).
     pub classes: crate::class::Classifier,
+    /// The advisory ids looked for in messages (`--advisory-pattern`, then the built-in ones).
+    pub advisories: git::evidence::AdvisoryRule,
+    /// Which tags are releases (`--release-pattern`, else the built-in version rule).
+    pub releases: crate::release::ReleaseRule,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
     /// Take the store's lock for the analysis (`false` when the caller already holds it, as
@@ -88,7 +92,7 @@ const WALK_REVISION: u32 = 4;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
-    format!("tokei-15.0.0/temper-loc-2/max-{}", loc::MAX_BLOB_BYTES)
+    format!("tokei-15.0.0/temper-loc-3/max-{}", loc::MAX_BLOB_BYTES)
 }
 
 /// The stored blob-count cache of `name`, if one exists and was written by this counter.
@@ -295,10 +299,13 @@ fn walk_stage(
     clock: &mut Stopwatch,
 ) -> Result<Walked, AnalyzeError> {
     let (repo, options) = (job.repo, job.options);
-    let resolver = Resolver::new(&job.mailmap, options.bots.clone());
+    let reader = git::walk::CommitReader {
+        people: Resolver::new(&job.mailmap, options.bots.clone()),
+        advisories: options.advisories.clone(),
+    };
     let bar = progress.counter(format!("{}: walking commits", job.name));
     let (mut history, mut in_scope, walked_new) =
-        walk_incrementally(job, &resolver, &|n| bar.set_position(n))?;
+        walk_incrementally(job, &reader, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     clock.lap("walk");
     let chain = snapshot::first_parent_chain(&history, repo.tip);
@@ -323,8 +330,21 @@ fn walk_stage(
     let reachable: gix::hashtable::HashSet<gix::ObjectId> =
         history.commits.iter().map(|c| c.id).collect();
     // Release ranges over every walked commit, as `git rev-list` counts them (no scope).
-    let mut releases = crate::release::releases(&job.tags.tags, |id| reachable.contains(id));
-    let off_ref = walk_release_branches(job, &releases, &reachable, &resolver);
+    let mut releases = options
+        .releases
+        .releases(&job.tags.tags, |id| reachable.contains(id));
+    let mut off_ref = walk_release_branches(job, &releases, &reachable, &reader);
+    if options.count_lines && !off_ref.commits.is_empty() {
+        let missing = churn_off_ref(
+            repo,
+            &history,
+            &mut off_ref,
+            (&options.scope, &options.classes),
+        );
+        history.missing.extend(missing);
+        history.missing.sort();
+        history.missing.dedup();
+    }
     crate::release::count_ranges(&mut releases, &[&history, &off_ref]);
     if !options.scope.is_everything() {
         let mut keep = in_scope.iter();
@@ -349,7 +369,7 @@ fn walk_release_branches(
     job: &Job<'_>,
     releases: &[crate::release::Release],
     reachable: &gix::hashtable::HashSet<gix::ObjectId>,
-    resolver: &Resolver,
+    reader: &git::walk::CommitReader,
 ) -> git::History {
     let mut known = reachable.clone();
     let mut off_ref = git::History::default();
@@ -357,12 +377,48 @@ fn walk_release_branches(
         if known.contains(&r.tag.commit) {
             continue;
         }
-        let (found, _) =
-            git::walk::walk_new(&job.repo.repo, r.tag.commit, resolver, &known, &|_| {});
+        let (found, _) = git::walk::walk_new(&job.repo.repo, r.tag.commit, reader, &known, &|_| {});
         known.extend(found.commits.iter().map(|c| c.id));
         off_ref.extend(found);
     }
     off_ref
+}
+
+/// Churn of the commits of release branches off the analysed ref (for the releases' own lines):
+/// diffed like the ref's commits, against their parents, which may be on the ref. Returns the
+/// blobs it could not read.
+fn churn_off_ref(
+    repo: &git::Opened,
+    history: &git::History,
+    off_ref: &mut git::History,
+    (scope, classes): (&Scope, &crate::class::Classifier),
+) -> Vec<gix::ObjectId> {
+    let off: gix::hashtable::HashSet<gix::ObjectId> =
+        off_ref.commits.iter().map(|c| c.id).collect();
+    let wanted: gix::hashtable::HashSet<gix::ObjectId> = off_ref
+        .commits
+        .iter()
+        .flat_map(|c| c.parents.iter().copied())
+        .filter(|p| !off.contains(p))
+        .collect();
+    // The branch points (parents on the ref) first, for their trees; then the branches' commits.
+    let mut both = git::History {
+        commits: history
+            .commits
+            .iter()
+            .filter(|c| wanted.contains(&c.id))
+            .cloned()
+            .collect(),
+        ..Default::default()
+    };
+    let from = both.commits.len();
+    both.commits.extend(off_ref.commits.iter().cloned());
+    let none = Default::default();
+    let churn = churn::churn(&repo.repo, &both, scope, classes, from, &none, &|| {});
+    for (c, commit) in off_ref.commits.iter_mut().zip(churn.commits) {
+        c.churn = commit;
+    }
+    churn.missing
 }
 
 /// What the lines-of-code stage hands on: every month's rows (kept and counted) and the
@@ -660,17 +716,20 @@ impl Keys {
         let lines = options.count_lines;
         Keys {
             inputs: format!(
-                "tip={} ref={} scope={scope} classes={} bots={bots} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
                 repo.tip,
                 repo.reference,
                 options.classes.key(),
+                options.advisories.key(),
+                options.releases.key(),
                 tags.fingerprint(),
                 counter_id(),
                 age_key(),
             ),
             walk: format!(
-                "scope={scope} classes={} bots={bots} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
-                options.classes.key()
+                "scope={scope} classes={} bots={bots} advisories={} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
+                options.classes.key(),
+                options.advisories.key(),
             ),
             // Churn depends on the scope, not on identities: it survives a walk made again
             // because the `.mailmap` or the bot rule changed.
@@ -766,7 +825,7 @@ fn churn_stage(
 /// Returns the history, the stored flags (for its first commits), and how many commits were read.
 fn walk_incrementally(
     job: &Job<'_>,
-    resolver: &Resolver,
+    reader: &git::walk::CommitReader,
     progress: &dyn Fn(u64),
 ) -> Result<(git::History, Vec<bool>, usize), AnalyzeError> {
     let repo = job.repo;
@@ -779,7 +838,7 @@ fn walk_incrementally(
     if let Some(((mut history, flags), old_tip, problems)) = stored {
         let known: gix::hashtable::HashSet<gix::ObjectId> =
             history.commits.iter().map(|c| c.id).collect();
-        let (new, reached) = git::walk::walk_new(&repo.repo, repo.tip, resolver, &known, progress);
+        let (new, reached) = git::walk::walk_new(&repo.repo, repo.tip, reader, &known, progress);
         if repo.tip == old_tip || reached.contains(&old_tip) {
             history.missing = object_ids(&problems[0]);
             history.corrupt = object_ids(&problems[1]);
@@ -789,7 +848,7 @@ fn walk_incrementally(
             return Ok((history, flags, walked));
         }
     }
-    let mut history = git::walk(&repo.repo, repo.tip, resolver, progress);
+    let mut history = git::walk(&repo.repo, repo.tip, reader, progress);
     let walked = history.commits.len();
     // Churn depends on the scope, not on identities: it survives a walk made again because the
     // `.mailmap` or the bot rule changed.

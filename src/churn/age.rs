@@ -347,8 +347,11 @@ impl Tracker<'_> {
 /// `loc` table counts it, and the commit that last wrote each line. What
 /// `git blame --first-parent` answers, for every file at once (the tests' oracle).
 pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<ObjectId>)> {
-    let resolver = crate::git::Resolver::new(b"", crate::git::BotRule::default());
-    let history = crate::git::walk(&opened.repo, opened.tip, &resolver, &|_| {});
+    let reader = crate::git::walk::CommitReader {
+        people: crate::git::Resolver::new(b"", crate::git::BotRule::default()),
+        advisories: Default::default(),
+    };
+    let history = crate::git::walk(&opened.repo, opened.tip, &reader, &|_| {});
     let mut chain = crate::git::snapshot::first_parent_chain(&history, opened.tip);
     chain.reverse();
     let mut state = LineAges::default();

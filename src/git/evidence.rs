@@ -15,8 +15,10 @@
 //!   space).
 //! - **Pull-request merge**: a subject `Merge pull request #N ...` (GitHub) or a line `See merge
 //!   request GROUP/PROJECT!N` (GitLab).
-//! - **Advisories**: ids mentioned anywhere in the message: `CVE-YYYY-NNNN...`, `GHSA-xxxx-xxxx-
-//!   xxxx`, `XSA-N` (upper-cased, each once per commit).
+//! - **Advisories**: ids mentioned anywhere in the message, as whole words, case-insensitively:
+//!   `CVE-YYYY-NNNN...`, `GHSA-xxxx-xxxx-xxxx`, `XSA-N`, `RUSTSEC-YYYY-NNNN`, and the user's own
+//!   patterns ([`AdvisoryRule::new`], `analyze --advisory-pattern`), upper-cased, each once per
+//!   commit.
 //! - **Fixes**: the commit ids named by `Fixes:` trailers (the first word of the value, 7 to 40
 //!   hex digits).
 //! - **Bump subject**: the subject says `bump`, `update`, `upgrade` or `vendor` (a dependency
@@ -86,9 +88,55 @@ impl Evidence {
     }
 }
 
-static ADVISORY: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|XSA-\d+)\b").ok()
-});
+/// The built-in advisory id patterns.
+pub const BUILTIN_ADVISORIES: &str =
+    r"CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|XSA-\d+|RUSTSEC-\d{4}-\d{4}";
+
+/// Which words of a message are advisory ids: the built-in patterns and the user's.
+#[derive(Debug, Clone)]
+pub struct AdvisoryRule {
+    regex: Regex,
+    extra: Vec<String>,
+}
+
+impl AdvisoryRule {
+    /// The built-in patterns plus `extra` ones (regular expressions, e.g. `OSV-\d{4}-\d+` or
+    /// `PYSEC-\d{4}-\d+`), matched as whole words, case-insensitively.
+    pub fn new(extra: &[String]) -> Result<AdvisoryRule, regex::Error> {
+        for pattern in extra {
+            Regex::new(pattern)?;
+        }
+        let alternatives: String = extra.iter().map(|p| format!("|(?:{p})")).collect();
+        Ok(AdvisoryRule {
+            regex: Regex::new(&format!(r"(?i)\b(?:{BUILTIN_ADVISORIES}{alternatives})\b"))?,
+            extra: extra.to_vec(),
+        })
+    }
+
+    /// What the stored tables depend on: the user's patterns (empty for the built-in rule).
+    pub fn key(&self) -> String {
+        self.extra.join("\u{1f}")
+    }
+
+    /// The ids in `message`, upper-cased, sorted, each once.
+    pub fn ids(&self, message: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .regex
+            .find_iter(message)
+            .map(|m| m.as_str().to_ascii_uppercase())
+            .filter(|id| !id.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+impl Default for AdvisoryRule {
+    fn default() -> AdvisoryRule {
+        AdvisoryRule::new(&[]).expect("the built-in advisory patterns are valid")
+    }
+}
 
 static BUMP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(bump|bumps|bumped|update|updates|updated|upgrade|upgrades|vendor|vendored|revendor)\b").ok()
@@ -99,7 +147,7 @@ static PR_MERGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// The evidence in a commit object's bytes (header and message).
-pub fn read(data: &[u8]) -> Evidence {
+pub fn read(data: &[u8], advisories: &AdvisoryRule) -> Evidence {
     let split = memchr::memmem::find(data, b"\n\n");
     let header = &data[..split.unwrap_or(data.len())];
     let message = split.map_or(&[][..], |i| &data[i + 2..]);
@@ -114,15 +162,7 @@ pub fn read(data: &[u8]) -> Evidence {
     let subject = message.lines().next().unwrap_or("");
     out.bump_subject = BUMP.as_ref().is_some_and(|r| r.is_match(subject));
     out.pr_merge = PR_MERGE.as_ref().is_some_and(|r| r.is_match(&message));
-    if let Some(r) = ADVISORY.as_ref() {
-        let mut ids: Vec<String> = r
-            .find_iter(&message)
-            .map(|m| m.as_str().to_ascii_uppercase())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        out.advisories = ids;
-    }
+    out.advisories = advisories.ids(&message);
     out.reviewed = message
         .lines()
         .any(|l| l.starts_with("Differential Revision:"));
@@ -294,29 +334,38 @@ mod tests {
 
     #[test]
     fn evidence_of_real_shapes() {
-        let e = read(&commit(
+        let read_default = |data: &[u8]| read(data, &AdvisoryRule::default());
+        let e = read_default(&commit(
             "Fix overflow (XSA-123, CVE-2020-12345)\n\nThis is XSA-123.\n\nFixes: 0123abcd4567 (\"x\")\nReviewed-by: R <r@x>\nCo-authored-by: C <c@x>\nCo-authored-by: D <d@x>\n",
         ));
         assert_eq!(e.advisories, ["CVE-2020-12345", "XSA-123"]);
         assert_eq!(e.fixes, ["0123abcd4567"]);
         assert!(e.reviewed && !e.signed && !e.pr_merge && !e.bump_subject);
         assert_eq!(e.co_authors, 2);
-        let pr = read(&commit(
+        let pr = read_default(&commit(
             "Merge pull request #42 from a/b\n\nBump x from 1 to 2\n",
         ));
         assert!(pr.pr_merge && !pr.bump_subject);
-        let gl = read(&commit(
+        let gl = read_default(&commit(
             "Merge branch 'x' into 'main'\n\nSee merge request grp/proj!17\n",
         ));
         assert!(gl.pr_merge);
-        let bump = read(&commit(
+        let bump = read_default(&commit(
             "build(deps): bump golang.org/x/net from 0.1 to 0.2\n",
         ));
         assert!(bump.bump_subject);
         let mut signed = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\ngpgsig -----BEGIN PGP SIGNATURE-----\n =x\n -----END PGP SIGNATURE-----\n\nm\n".to_vec();
-        assert!(read(&signed).signed);
+        assert!(read_default(&signed).signed);
         signed.clear();
-        assert!(!read(&signed).signed);
+        assert!(!read_default(&signed).signed);
+        // The user's patterns add to the built-in ones, matched as whole words in any case.
+        let rule = AdvisoryRule::new(&[r"OSV-\d{4}-\d+".to_string()]).expect("valid");
+        let osv = read(
+            &commit("Fix parser (osv-2024-17, RUSTSEC-2023-0001; not XOSV-2024-1)\n"),
+            &rule,
+        );
+        assert_eq!(osv.advisories, ["OSV-2024-17", "RUSTSEC-2023-0001"]);
+        assert!(AdvisoryRule::new(&["(".to_string()]).is_err());
         let round = Evidence::from_parts(e.flags(), &e.advisories.join(" "), &e.fixes.join(" "));
         assert_eq!(
             round,

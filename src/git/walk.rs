@@ -15,7 +15,15 @@ use gix::hashtable::HashSet;
 use gix::objs::Find;
 use gix::ObjectId;
 
+use super::evidence::AdvisoryRule;
 use super::identity::Resolver;
+
+/// What the walk reads each commit with: who its people are (`.mailmap`, bots) and which advisory
+/// ids its message names.
+pub struct CommitReader {
+    pub people: Resolver,
+    pub advisories: AdvisoryRule,
+}
 
 /// One commit as the rest of temper sees it.
 #[derive(Debug, Clone)]
@@ -74,10 +82,10 @@ pub struct History {
 pub fn walk(
     repo: &gix::Repository,
     tip: ObjectId,
-    resolver: &Resolver,
+    reader: &CommitReader,
     progress: &dyn Fn(u64),
 ) -> History {
-    walk_new(repo, tip, resolver, &HashSet::default(), progress).0
+    walk_new(repo, tip, reader, &HashSet::default(), progress).0
 }
 
 /// Like [`walk`], but stops at `known` commits (an earlier walk's): returns only the commits not
@@ -86,7 +94,7 @@ pub fn walk(
 pub fn walk_new(
     repo: &gix::Repository,
     tip: ObjectId,
-    resolver: &Resolver,
+    reader: &CommitReader,
     known: &HashSet<ObjectId>,
     progress: &dyn Fn(u64),
 ) -> (History, HashSet<ObjectId>) {
@@ -98,7 +106,7 @@ pub fn walk_new(
         .map(|list| list.iter().copied().collect())
         .unwrap_or_default();
 
-    let fetched = fetch_all(repo, tip, resolver, known, &shallow, progress);
+    let fetched = fetch_all(repo, tip, reader, known, &shallow, progress);
 
     // The same depth-first order as a one-thread walk, over the fetched headers, so that the
     // commit order and identity numbering do not depend on how the threads raced.
@@ -143,7 +151,7 @@ pub fn walk_new(
             .filter_map(|value| {
                 let (name, rest) = value.split_once('<')?;
                 let email = rest.split_once('>')?.0;
-                let person = resolver.resolve_parts(name.trim(), email.trim());
+                let person = reader.people.resolve_parts(name.trim(), email.trim());
                 (!person.is_bot).then_some(person.identity)
             })
             .map(|identity| intern(&mut history, &mut identity_index, identity))
@@ -254,7 +262,7 @@ fn fetch_one(
     buf: &mut Vec<u8>,
     id: ObjectId,
     known: &HashSet<ObjectId>,
-    resolver: &Resolver,
+    reader: &CommitReader,
     authors: &mut std::collections::HashMap<(String, String), super::Author>,
 ) -> Option<Fetched> {
     if known.contains(&id) {
@@ -262,7 +270,7 @@ fn fetch_one(
     }
     Some(match repo.objects.try_find(&id, buf) {
         Ok(Some(data)) if data.kind == gix::object::Kind::Commit => {
-            match parse_header(data.data, data.object_hash, resolver, authors) {
+            match parse_header(data.data, data.object_hash, reader, authors) {
                 Some(header) => Fetched::Parsed(header),
                 None => Fetched::Corrupt,
             }
@@ -278,7 +286,7 @@ fn fetch_one(
 fn fetch_all(
     repo: &gix::Repository,
     tip: ObjectId,
-    resolver: &Resolver,
+    reader: &CommitReader,
     known: &HashSet<ObjectId>,
     shallow: &HashSet<ObjectId>,
     progress: &dyn Fn(u64),
@@ -303,7 +311,7 @@ fn fetch_all(
         let mut out: Vec<(ObjectId, Fetched)> = Vec::new();
         let mut next: Option<ObjectId> = None;
         while let Some(id) = next.take().or_else(|| frontier.take()) {
-            let fetched = fetch_one(&repo, &mut buf, id, known, resolver, &mut authors);
+            let fetched = fetch_one(&repo, &mut buf, id, known, reader, &mut authors);
             let parents = match &fetched {
                 Some(Fetched::Parsed(header)) if !shallow.contains(&id) => header.1.as_slice(),
                 _ => &[],
@@ -391,7 +399,7 @@ type Header = (
 fn parse_header(
     data: &[u8],
     hash: gix::hash::Kind,
-    resolver: &Resolver,
+    reader: &CommitReader,
     authors: &mut std::collections::HashMap<(String, String), super::Author>,
 ) -> Option<Header> {
     let h = super::header::parse(data, hash)?;
@@ -399,7 +407,7 @@ fn parse_header(
     let author = match authors.get(&key) {
         Some(a) => a.clone(),
         None => {
-            let a = resolver.resolve_parts(&key.0, &key.1);
+            let a = reader.people.resolve_parts(&key.0, &key.1);
             authors.insert(key, a.clone());
             a
         }
@@ -411,6 +419,6 @@ fn parse_header(
         h.committer_time,
         author,
         h.malformed,
-        super::evidence::read(data),
+        super::evidence::read(data, &reader.advisories),
     ))
 }

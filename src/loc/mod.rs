@@ -375,10 +375,28 @@ impl<'a> TreeReader<'a> {
     /// The practices each snapshot's tree shows.
     fn practices(&self, snapshots: &[Snapshot]) -> Vec<(Month, crate::practices::Found)> {
         let mut memo: HashMap<NodeKey, crate::practices::Found> = HashMap::new();
+        let mut fuzz_tests = HashMap::new();
         snapshots
             .iter()
-            .map(|s| (s.month, self.practices_in((s.tree, 0, 0), &mut memo)))
+            .map(|s| {
+                let found = self.practices_in((s.tree, 0, 0), &mut memo, &mut fuzz_tests);
+                (s.month, found)
+            })
             .collect()
+    }
+
+    /// Whether the Go test file `blob` declares a fuzz test (memoised by blob in `memo`; an
+    /// unreadable blob declares none: the line counter reports it).
+    fn go_fuzz_test(&self, blob: ObjectId, memo: &mut HashMap<ObjectId, bool>) -> bool {
+        *memo.entry(blob).or_insert_with(|| {
+            let mut buf = Vec::new();
+            match self.repo.objects.try_find(&blob, &mut buf) {
+                Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
+                    crate::practices::declares_go_fuzz_test(d.data)
+                }
+                _ => false,
+            }
+        })
     }
 
     /// The practices the tree at `key` shows, at any depth (memoised in `memo`).
@@ -386,6 +404,7 @@ impl<'a> TreeReader<'a> {
         &self,
         key: NodeKey,
         memo: &mut HashMap<NodeKey, crate::practices::Found>,
+        fuzz_tests: &mut HashMap<ObjectId, bool>,
     ) -> crate::practices::Found {
         use crate::practices::{of_dir, of_file, Found};
         if let Some(hit) = memo.get(&key) {
@@ -398,8 +417,8 @@ impl<'a> TreeReader<'a> {
         }
         for child in self.trees.get(&key).map(Vec::as_slice).unwrap_or_default() {
             match child {
-                Child::Tree(sub) => found.merge(&self.practices_in(*sub, memo)),
-                Child::File(.., name) => {
+                Child::Tree(sub) => found.merge(&self.practices_in(*sub, memo, fuzz_tests)),
+                Child::File(blob, .., name) => {
                     let name = String::from_utf8_lossy(&self.names[*name as usize]);
                     let path = match dir.is_empty() {
                         true => name.into_owned(),
@@ -407,6 +426,8 @@ impl<'a> TreeReader<'a> {
                     };
                     if let Some(p) = of_file(&path) {
                         found.add(p, &path);
+                    } else if path.ends_with("_test.go") && self.go_fuzz_test(*blob, fuzz_tests) {
+                        found.add(crate::practices::Practice::Fuzzing, &path);
                     }
                 }
             }
