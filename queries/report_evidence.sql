@@ -1,4 +1,5 @@
--- Per repository: hardening evidence over its last 12 months (as in the summary) and all time.
+-- Per repository: hardening evidence over the 12 months ending with the as-of month
+-- (provenance.as_of) and all time.
 -- review_workflow says how changes are reviewed, as far as git can tell: 'trailers' when at
 -- least half of the non-merge commits carry a Reviewed-by, Acked-by or Reviewed-on trailer (or a
 -- Differential Revision line), 'pull requests' when at least half of the merges are GitHub or
@@ -15,7 +16,8 @@ WITH e AS (
     FROM evidence
 ),
 b AS (
-    SELECT repo, MAX(idx) AS last_idx FROM e GROUP BY repo
+    SELECT repo, CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS last_idx
+    FROM provenance
 ),
 w AS (
     SELECT e.repo,

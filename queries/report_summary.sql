@@ -3,7 +3,7 @@
 -- 'code': not vendored, generated, test or docs), the main language the one with the most own
 -- code lines now (its share of them; the whole mix is in language_mix_now.sql); vendored_share is
 -- vendored code lines over all code lines now, generated_share likewise, test_to_code test code
--- lines per own code line; lines_added_12m and lines_removed_12m are own code's churn; "12m" figures cover the 12 months ending with the last month;
+-- lines per own code line; lines_added_12m and lines_removed_12m are own code's churn; "12m" figures cover the 12 months ending with the as-of month (provenance.as_of), age_years runs from inception to it;
 -- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
 -- more; empty when the 12 before had none); contributors, pony and elephant factors are
 -- activity's trailing figures at the last month, the bus factor is line ownership at the last
@@ -21,20 +21,24 @@ m AS (
            CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
     FROM activity a LEFT JOIN own o ON a.repo = o.repo AND a.month = o.month
 ),
+p AS (
+    SELECT repo, CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
+    FROM provenance
+),
 b AS (
-    SELECT repo, MIN(month) AS inception, MAX(month) AS last_month,
-           MIN(idx) AS first_idx, MAX(idx) AS last_idx
-    FROM m GROUP BY repo
+    SELECT m.repo, MIN(m.month) AS inception, MAX(m.month) AS last_month,
+           MIN(m.idx) AS first_idx, MAX(m.idx) AS last_idx, MAX(p.now_idx) AS now_idx
+    FROM m JOIN p ON m.repo = p.repo GROUP BY m.repo
 ),
 w AS (
     SELECT m.repo,
-           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN m.idx > b.last_idx - 24 AND m.idx <= b.last_idx - 12
+           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN m.idx > b.now_idx - 24 AND m.idx <= b.now_idx - 12
                     THEN m.commits ELSE 0 END) AS commits_prior_12m,
-           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN 1 ELSE 0 END) AS months_12m,
-           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.lines_added ELSE 0 END)
+           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN 1 ELSE 0 END) AS months_12m,
+           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.lines_added ELSE 0 END)
                AS lines_added_12m,
-           SUM(CASE WHEN m.idx > b.last_idx - 12 THEN m.lines_removed ELSE 0 END)
+           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.lines_removed ELSE 0 END)
                AS lines_removed_12m
     FROM m JOIN b ON m.repo = b.repo
     GROUP BY m.repo
@@ -69,7 +73,7 @@ cocomo AS (
     FROM code
 )
 SELECT b.repo, b.inception, b.last_month,
-       CAST(b.last_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
+       CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
        cocomo.code_now,
        CASE WHEN cocomo.all_code_now > 0
             THEN CAST(cocomo.vendored_now AS DOUBLE) / cocomo.all_code_now END AS vendored_share,

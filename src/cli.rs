@@ -129,6 +129,14 @@ pub struct ReportArgs {
     /// The directory to write the report into (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The month every "now" and "last 12 months" figure ends with [default: the month of the
+    /// latest analysis], for a report that can be made again identically.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub as_of: Option<crate::month::Month>,
+    /// A directory of .sql files that replace the shipped queries of the same name (e.g. a
+    /// changed report_maturity.sql: the score's formula).
+    #[arg(long, value_name = "DIR")]
+    pub queries: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -374,6 +382,8 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             store: r.tables.resolve()?,
             repos: r.repos,
             out: r.out,
+            as_of: r.as_of,
+            queries: r.queries,
         }),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Query(q) => Command::Query(QueryOptions {
@@ -387,6 +397,11 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         }),
     };
     Ok((global, command))
+}
+
+/// A `YYYY-MM` month argument.
+fn parse_month(text: &str) -> Result<crate::month::Month, String> {
+    crate::month::Month::parse(text).ok_or_else(|| format!("'{text}' is not a month (YYYY-MM)"))
 }
 
 fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {

@@ -7,6 +7,12 @@
 //! and empty when none has it. A file's errors name the file and quote the SQL that failed. The
 //! queries in `queries/` are run the same way; each starts with a comment that says what it
 //! answers. [`Tables`] loads a store's tables once for several queries (the report runs eight).
+//!
+//! Beside the mined tables, `provenance` holds one row per repository: where it came from
+//! (`source`, `ref`, `tip`), how (`scope`, `classes`, `temper_version`), when (`analysed_at`,
+//! `analysed_month`), and `as_of`, the month every "now" and "last 12 months" figure ends at: the
+//! month of the latest analysis among the loaded repositories, or the month a report is asked for
+//! (`report --as-of`), so a report can be made again identically later.
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +60,56 @@ pub fn run_file(store: &Path, file: &Path) -> Result<DataFrame, QueryError> {
 
 /// Runs `sql` (from `origin`, for messages) over the tables of the store at `store`.
 pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, QueryError> {
-    Tables::load(store)?.run(origin, sql)
+    Tables::load(store, None)?.run(origin, sql)
+}
+
+/// The month of the latest analysis among `metas` (the default `as_of`).
+pub fn latest_analysis(metas: &[crate::store::RepoMeta]) -> Option<crate::month::Month> {
+    metas
+        .iter()
+        .filter_map(|m| crate::month::Month::from_unix(m.analysed_at))
+        .max()
+}
+
+/// The `provenance` table of `metas`, with `as_of` for every row.
+fn provenance(
+    metas: &[crate::store::RepoMeta],
+    as_of: Option<crate::month::Month>,
+) -> Result<DataFrame, PolarsError> {
+    let when = |m: &crate::store::RepoMeta| {
+        chrono::DateTime::from_timestamp(m.analysed_at, 0)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+    };
+    let month = |m: &crate::store::RepoMeta| {
+        crate::month::Month::from_unix(m.analysed_at).map(|m| m.to_string())
+    };
+    let text = |f: &dyn Fn(&crate::store::RepoMeta) -> String| -> Vec<String> {
+        metas.iter().map(f).collect()
+    };
+    let as_of = as_of
+        .or_else(|| latest_analysis(metas))
+        .map(|m| m.to_string());
+    DataFrame::new(
+        metas.len(),
+        vec![
+            Column::new("repo".into(), text(&|m| m.name.clone())),
+            Column::new("source".into(), text(&|m| m.source.clone())),
+            Column::new("ref".into(), text(&|m| m.reference.clone())),
+            Column::new("tip".into(), text(&|m| m.tip.clone())),
+            Column::new("scope".into(), text(&|m| m.scope.clone())),
+            Column::new("classes".into(), text(&|m| m.classes.clone())),
+            Column::new("temper_version".into(), text(&|m| m.temper_version.clone())),
+            Column::new(
+                "analysed_at".into(),
+                metas.iter().map(when).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "analysed_month".into(),
+                metas.iter().map(month).collect::<Vec<_>>(),
+            ),
+            Column::new("as_of".into(), vec![as_of; metas.len()]),
+        ],
+    )
 }
 
 /// A store's public tables, loaded and registered for SQL.
@@ -63,14 +118,18 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Loads every public table of the store at `store`, stacked over its repositories.
-    pub fn load(store: &Path) -> Result<Tables, QueryError> {
+    /// Loads every public table of the store at `store`, stacked over its repositories, and
+    /// their `provenance` with `as_of` (the latest analysis's month when `None`).
+    pub fn load(store: &Path, as_of: Option<crate::month::Month>) -> Result<Tables, QueryError> {
         let store = Store::open(store)?;
-        let repos: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+        let metas = store.repos()?;
+        let repos: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
         if repos.is_empty() {
             return Err(StoreError::Empty.into());
         }
         let context = SQLContext::new();
+        let provenance = provenance(&metas, as_of).map_err(|e| StoreError::Table(e.into()))?;
+        context.register("provenance", provenance.lazy());
         for table in Table::public() {
             let mut stacked: Option<DataFrame> = None;
             for repo in &repos {

@@ -346,6 +346,8 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
         store: options.store.clone(),
         repos: repos.to_vec(),
         out: staging.clone(),
+        as_of: crate::month::Month::from_unix(options.now),
+        queries: None,
     })?;
     let target = options.out.join(&day);
     let old = options

@@ -345,6 +345,23 @@ impl Store {
         Ok(())
     }
 
+    /// Records that `meta`'s repository was analysed again at `analysed_at` with nothing to mine
+    /// (its tables stand): the live generation's metadata is replaced atomically, so "now" in a
+    /// report follows the last analysis, not the last change.
+    pub fn touch(&self, meta: &RepoMeta, analysed_at: i64) -> Result<(), StoreError> {
+        let dir = self.repos_dir().join(dir_name(&meta.name));
+        let generation =
+            read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+        let touched = RepoMeta {
+            analysed_at,
+            ..meta.clone()
+        };
+        let text = serde_json::to_vec_pretty(&touched).map_err(std::io::Error::other);
+        let path = dir.join(generation).join(META);
+        let text = text.map_err(io_err(&path))?;
+        atomic_write(&path, |w| w.write_all(&text))
+    }
+
     /// A repository's stored metadata, if it is in the store.
     pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));

@@ -33,11 +33,21 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
     assert!(md.contains("\\[x\\](javascript:alert(3))"));
     // The template is filled in one pass: a name that looks like a placeholder stays a name.
     assert!(html.contains("{{charts}}"));
-    assert_eq!(html.matches("<h2>").count(), md.matches("\n## ").count());
+    assert_eq!(html.matches("<h2").count(), md.matches("\n## ").count());
+    // Markdown is plain text: no HTML entities in it.
+    for entity in ["&#", "&quot;", "&amp;", "&lt;", "&gt;"] {
+        assert!(!md.contains(entity), "report.md holds {entity}");
+    }
     // Self-contained: no reference to another file or the network.
-    for needle in ["src=", "href=", "<link", "@import", "url("] {
+    for needle in ["src=", "<link", "@import", "url("] {
         assert!(!html.contains(needle), "report.html contains {needle}");
     }
+    // Links stay inside the page (the contents).
+    assert!(html.contains("href=\"#"));
+    assert_eq!(
+        html.matches("href=").count(),
+        html.matches("href=\"#").count()
+    );
     assert!(html.matches("<svg").count() >= 7, "charts are inlined");
     // Every table is its query's result (the CSV of the report equals `temper query`).
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -71,15 +81,23 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
             .any(|l| l.contains("alert(1)") && l.contains(",17,")),
         "{summary}"
     );
-    // Factoids, by hand from the fixture scripts. age: 2019-06..2022-03 is 34 months (1-3
+    // Factoids, by hand from the fixture scripts, each project as of its own last month
+    // (`--as-of`: "the last 12 months" end with it). age: 2019-06..2022-03 is 34 months (1-3
     // years), three authors in 2021-04..2022-03 (Age, Cy on c6, Bo on c9), 6 commits there
-    // (c4..c9) and none in the 12 months
-    // before. history: 2020-01..2020-05 (young), 5 identities (small), 8 plausible commits, none
-    // before.
-    let factoids = std::fs::read_to_string(out.join("tables/report_factoids.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = factoids.lines().map(|l| l.split(',').collect()).collect();
-    let pick = |row: &Vec<&str>| {
-        let col = |name: &str| row[rows[0].iter().position(|h| *h == name).unwrap()].to_string();
+    // (c4..c9) and none in the 12 months before. history: 2020-01..2020-05 (young), 5
+    // identities (small), 8 plausible commits, none before.
+    let factoids = |name: &str, as_of: &str| {
+        let out = tmp.path().join(format!("as-of-{as_of}"));
+        run_ok(
+            temper()
+                .args(["report", name, "--as-of", as_of, "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out),
+        );
+        let (h, rows) = csv_rows(&out.join("tables/report_factoids.csv"));
+        let row = rows.into_iter().next().unwrap();
+        let col = |c: &str| cell(&h, &row, c).to_string();
         (
             col("age_label"),
             col("contributors_12m"),
@@ -88,9 +106,8 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
             col("activity_label"),
         )
     };
-    let by_name = |needle: &str| pick(rows.iter().find(|r| r[0].contains(needle)).unwrap());
     assert_eq!(
-        by_name("alert(1)"),
+        factoids("<script>alert(1)</script>", "2022-03"),
         (
             "1-3 years".into(),
             "3".into(),
@@ -100,7 +117,7 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
         )
     );
     assert_eq!(
-        by_name("HYPERLINK"),
+        factoids("+HYPERLINK(\"x\")", "2020-05"),
         (
             "young".into(),
             "5".into(),
@@ -140,12 +157,22 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     analyze(&age, &store, &[]);
     analyze(&jump, &store, &[]);
     let out = tmp.path().join("report");
-    report("--store", &store, &out);
+    run_ok(
+        temper()
+            .args(["report", "--as-of", "2022-03", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out),
+    );
 
-    // Maturity, age fixture, by hand from make_age.sh: 34 months of history (15 x 2.833 / 10),
-    // 3 people in the last 12 months (15 x ln 4 / ln 51), 6 commits (15 x ln 7 / ln 1001), none
-    // the year before (trend 10), bus factor 2 (see tests/age.rs: 4), pony factor 1 (c4..c9 are
-    // 4 of Age's 6 commits: 2), 13 of 19 lines new (10 x 6 / 19), no data-quality problem (5).
+    // Maturity, age fixture as of its last month (2022-03), by hand from make_age.sh: 34 months
+    // of history (8 x 34/12 / 15), its last commit in the as-of month (recency 10), 6 commits in
+    // the last 12 months (10 x ln 7 / ln 5001), none the year before (trend 6), 3 people (10 x
+    // ln 4 / ln 301), pony factor 1 (c4..c9 are 4 of Age's 6 commits: 5 x 1/10), bus factor 2
+    // (see tests/age.rs: 5 x 2/10), no release tags, no review trailers or pull-request merges,
+    // no advisory, policy or fuzzing, no test files (all 0), no vendored code (4), no
+    // data-quality problem (4); code age 4 x min(median / 6, 1) with the median of the
+    // activity table (checked against git blame in tests/age.rs).
     let (h, rows) = csv_rows(&out.join("tables/report_maturity.csv"));
     let points = |repo: &str, factor: &str| -> f64 {
         let row = rows
@@ -155,17 +182,92 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
         cell(&h, row, "points").parse().unwrap()
     };
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    assert!(close(points("age", "history"), 15.0 * 34.0 / 12.0 / 10.0));
-    assert!(close(points("age", "team"), 15.0 * 4f64.ln() / 51f64.ln()));
-    assert!(close(
-        points("age", "activity"),
-        15.0 * 7f64.ln() / 1001f64.ln()
-    ));
-    assert!(close(points("age", "trend"), 10.0));
-    assert!(close(points("age", "bus_factor"), 4.0));
-    assert!(close(points("age", "pony_factor"), 2.0));
-    assert!(close(points("age", "settled_code"), 10.0 * 6.0 / 19.0));
-    assert!(close(points("age", "data_quality"), 5.0));
+    let activity = export_csv(&store, "activity", Some("age"));
+    let median_days: f64 = column(&activity, "median_line_age_days")
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let by_hand = [
+        ("history", 8.0 * 34.0 / 12.0 / 15.0),
+        ("recency", 10.0),
+        ("activity", 10.0 * 7f64.ln() / 5001f64.ln()),
+        ("trend", 6.0),
+        ("team", 10.0 * 4f64.ln() / 301f64.ln()),
+        ("pony_factor", 0.5),
+        ("bus_factor", 1.0),
+        ("releases", 0.0),
+        ("review", 0.0),
+        ("security", 0.0),
+        ("tests", 0.0),
+        ("code_age", 4.0 * (median_days / 365.25 / 6.0).min(1.0)),
+        ("vendored", 4.0),
+        ("data_quality", 4.0),
+    ];
+    for (factor, expected) in by_hand {
+        assert!(close(points("age", factor), expected), "{factor}");
+    }
+    let total: f64 = by_hand.iter().map(|(_, p)| p).sum();
+    assert!(close(points("age", "score"), total));
+    let verdict = |repo: &str, rows: &[Vec<String>], h: &[String]| -> String {
+        let row = rows
+            .iter()
+            .find(|r| cell(h, r, "repo") == repo && cell(h, r, "factor") == "score")
+            .unwrap();
+        cell(h, row, "shown").to_string()
+    };
+    assert_eq!(verdict("age", &rows, &h), "young or at risk");
+    // A year of silence later the same project is dormant, whatever its score.
+    let later = tmp.path().join("later");
+    run_ok(
+        temper()
+            .args(["report", "age", "--as-of", "2023-03", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&later),
+    );
+    let (h2, rows2) = csv_rows(&later.join("tables/report_maturity.csv"));
+    assert_eq!(verdict("age", &rows2, &h2), "dormant");
+    let card = std::fs::read_to_string(later.join("tables/report_scorecard.csv")).unwrap();
+    assert!(card.contains("dormant"), "{card}");
+    let md = std::fs::read_to_string(later.join("report.md")).unwrap();
+    assert!(md.contains("| Verdict | dormant |"), "{md}");
+    assert!(md.contains("As of 2023-03"));
+    // The same as-of month gives the same report, byte for byte.
+    let again = tmp.path().join("again");
+    run_ok(
+        temper()
+            .args(["report", "age", "--as-of", "2023-03", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&again),
+    );
+    assert_eq!(
+        std::fs::read(later.join("report.md")).unwrap(),
+        std::fs::read(again.join("report.md")).unwrap()
+    );
+    // The formula is a file a user can replace without rebuilding.
+    let mine = tmp.path().join("my-queries");
+    std::fs::create_dir_all(&mine).unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let formula = std::fs::read_to_string(root.join("queries/report_maturity.sql")).unwrap();
+    std::fs::write(
+        mine.join("report_maturity.sql"),
+        formula.replace("'young or at risk'", "'needs a closer look'"),
+    )
+    .unwrap();
+    let custom = tmp.path().join("custom");
+    run_ok(
+        temper()
+            .args(["report", "age", "--as-of", "2022-03", "--store"])
+            .arg(&store)
+            .arg("--queries")
+            .arg(&mine)
+            .arg("--out")
+            .arg(&custom),
+    );
+    let md = std::fs::read_to_string(custom.join("report.md")).unwrap();
+    assert!(md.contains("| Verdict | needs a closer look |"), "{md}");
     // The score is the sum of the factors' points, for every repository.
     for repo in ["age", "jump"] {
         let sum: f64 = rows
@@ -232,6 +334,6 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     );
     // The report shows the formula and the commits.
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("15 x min(age_years / 10, 1)"));
+    assert!(md.contains("8 x min(age_years / 15, 1)"));
     assert!(md.contains(&j1));
 }

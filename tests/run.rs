@@ -96,7 +96,7 @@ fn a_month_later_the_run_mines_only_what_is_new_and_equals_a_fresh_run() {
         .collect();
     assert_eq!(reports.len(), 1, "one dated folder, no staging left");
     let html = std::fs::read_to_string(reports[0].join("report.html")).unwrap();
-    assert!(html.contains("Projects: age, history."));
+    assert!(html.contains("Projects: age, history, in the order given."));
 
     // Origin gains c6..c9 (a month and more); the next run fetches and mines those 4 commits.
     let tip = git(&s.fixture, &["rev-parse", "main"]);

@@ -169,6 +169,9 @@ fn analyze_one(
     let mut clock = Stopwatch::start();
     let job = Job::new(store, name, repo, options)?;
     if let Some(outcome) = job.up_to_date(&mut clock) {
+        if let Some(previous) = &job.previous {
+            store.touch(previous, options.now)?;
+        }
         return Ok(outcome);
     }
     let walked = walk_stage(&job, progress, &mut clock)?;

@@ -1,0 +1,130 @@
+-- Per repository: the scorecard the report opens with (one column per project there). "Now" is
+-- the as-of month (provenance.as_of); the last 12 months end with it. Own code is class 'code'
+-- at the last snapshot; vendored_share is vendored lines over all code lines, test_to_code test
+-- lines per own code line. commits_per_month_12m averages the 12 months (months without commits
+-- count as 0); commits_trend_yoy compares them with the 12 before (-0.13 is 13 % fewer).
+-- contributors_12m, pony, elephant (e-mail domains) and bus factors are activity's figures at
+-- the last month with commits (contributors: 0 when that month is before the window).
+-- Red flags, each with its rule: one author makes half the commits (of the last 24
+-- months), dormant (no commit for 12 months), declining (commits fell by more than a third year
+-- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
+-- findings_vendored.sql), unreadable objects (missing or corrupt objects were met), no release
+-- tags.
+WITH p AS (
+    SELECT repo, as_of, source, tip,
+           CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
+    FROM provenance
+),
+m AS (
+    SELECT a.repo, a.month, a.commits, a.contributors_12m, a.pony_factor_24m,
+           a.elephant_factor_24m, a.bus_factor, p.now_idx,
+           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
+    FROM activity a JOIN p ON a.repo = p.repo
+),
+mm AS (
+    SELECT * FROM m WHERE idx <= now_idx
+),
+b AS (
+    SELECT repo, MIN(month) AS inception, MAX(month) AS last_month, MIN(idx) AS first_idx,
+           MAX(idx) AS last_idx, MAX(now_idx) AS now_idx,
+           SUM(CASE WHEN idx > now_idx - 12 THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN idx > now_idx - 24 AND idx <= now_idx - 12 THEN commits ELSE 0 END)
+               AS commits_prior_12m
+    FROM mm GROUP BY repo
+),
+last AS (
+    SELECT mm.repo, mm.pony_factor_24m, mm.elephant_factor_24m, mm.bus_factor,
+           CASE WHEN mm.idx > b.now_idx - 12 THEN mm.contributors_12m ELSE 0 END
+               AS contributors_12m
+    FROM mm JOIN b ON mm.repo = b.repo AND mm.idx = b.last_idx
+),
+code AS (
+    SELECT l.repo,
+           SUM(CASE WHEN l.class = 'code' THEN l.code ELSE 0 END) AS own,
+           SUM(CASE WHEN l.class = 'vendored' THEN l.code ELSE 0 END) AS vendored,
+           SUM(CASE WHEN l.class = 'test' THEN l.code ELSE 0 END) AS test,
+           SUM(l.code) AS all_code
+    FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
+    GROUP BY l.repo
+),
+lang AS (
+    SELECT l.repo, l.language, l.code,
+           ROW_NUMBER() OVER (PARTITION BY l.repo ORDER BY l.code DESC, l.language DESC) AS rn
+    FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
+    WHERE l.language <> 'Unrecognised' AND l.code > 0 AND l.class = 'code'
+),
+leader AS (
+    SELECT repo, language, code FROM lang WHERE rn = 1
+),
+rel AS (
+    SELECT r.repo, MAX(r.month) AS last_release_month
+    FROM releases r JOIN b ON r.repo = b.repo
+    WHERE NOT r.prerelease
+      AND CAST(SUBSTR(r.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(r.month, 6, 2) AS INT) <= b.now_idx
+    GROUP BY r.repo
+),
+adv AS (
+    SELECT e.repo, SUM(e.own_advisory_commits) AS own_advisory_commits,
+           SUM(e.dependency_advisory_commits) AS dependency_advisory_commits
+    FROM evidence e GROUP BY e.repo
+),
+imports AS (
+    SELECT v.repo, COUNT(*) AS recent_imports
+    FROM (SELECT repo, month, package, SUM(lines_added) AS added, SUM(lines_removed) AS removed
+          FROM vendored_changes GROUP BY repo, month, package) v
+    JOIN b ON v.repo = b.repo
+    WHERE v.added + v.removed >= 5000 AND v.added > 2 * v.removed
+      AND CAST(SUBSTR(v.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(v.month, 6, 2) AS INT) > b.now_idx - 12
+    GROUP BY v.repo
+),
+dq AS (
+    SELECT repo, SUM(CASE WHEN kind IN ('missing_object', 'corrupt_object') THEN count ELSE 0 END)
+               AS unreadable
+    FROM data_quality GROUP BY repo
+),
+s AS (
+    SELECT b.repo, b.inception, p.as_of,
+           CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
+           b.now_idx - b.last_idx AS months_since_last_commit,
+           rel.last_release_month,
+           b.now_idx - (CAST(SUBSTR(rel.last_release_month, 1, 4) AS INT) * 12
+                        + CAST(SUBSTR(rel.last_release_month, 6, 2) AS INT))
+               AS months_since_last_release,
+           code.own AS own_code,
+           leader.language AS main_language,
+           CASE WHEN code.own > 0 THEN CAST(leader.code AS DOUBLE) / code.own END
+               AS main_language_share,
+           CASE WHEN code.all_code > 0 THEN CAST(code.vendored AS DOUBLE) / code.all_code END
+               AS vendored_share,
+           CASE WHEN code.own > 0 THEN CAST(code.test AS DOUBLE) / code.own END AS test_to_code,
+           CAST(b.commits_12m AS DOUBLE) / 12 AS commits_per_month_12m,
+           CASE WHEN b.commits_prior_12m > 0
+                THEN CAST(b.commits_12m AS DOUBLE) / b.commits_prior_12m - 1 END AS commits_trend_yoy,
+           last.contributors_12m, last.bus_factor, last.pony_factor_24m, last.elephant_factor_24m,
+           COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
+           COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
+           COALESCE(imports.recent_imports, 0) AS recent_imports,
+           COALESCE(dq.unreadable, 0) AS unreadable_objects
+    FROM b
+    JOIN p ON b.repo = p.repo
+    JOIN last ON b.repo = last.repo
+    LEFT JOIN code ON b.repo = code.repo
+    LEFT JOIN leader ON b.repo = leader.repo
+    LEFT JOIN rel ON b.repo = rel.repo
+    LEFT JOIN adv ON b.repo = adv.repo
+    LEFT JOIN imports ON b.repo = imports.repo
+    LEFT JOIN dq ON b.repo = dq.repo
+)
+SELECT repo, as_of, inception, age_years, months_since_last_commit, last_release_month,
+       months_since_last_release, own_code, main_language, main_language_share, vendored_share,
+       test_to_code, commits_per_month_12m, commits_trend_yoy, contributors_12m, bus_factor,
+       pony_factor_24m, elephant_factor_24m, own_advisory_commits, dependency_advisory_commits,
+       CONCAT_WS(', ',
+           CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,
+           CASE WHEN months_since_last_commit >= 12 THEN 'dormant' END,
+           CASE WHEN commits_trend_yoy < -0.34 THEN 'declining activity' END,
+           CASE WHEN recent_imports > 0 THEN 'recent vendored import' END,
+           CASE WHEN unreadable_objects > 0 THEN 'unreadable objects' END,
+           CASE WHEN last_release_month IS NULL THEN 'no release tags' END) AS red_flags
+FROM s
+ORDER BY repo

@@ -1,0 +1,848 @@
+//! `temper report`: projects side by side, as Markdown and one self-contained HTML file.
+//!
+//! The report opens with a scorecard (one column per project: verdict, score, why, and the
+//! figures an architect asks first), then the maturity factors, then the findings and the
+//! narrative tables, the charts, and an appendix with every repository's provenance. Every table
+//! is the result of one SQL file from `queries/` (compiled into the binary; a file of the same
+//! name in `report --queries DIR` replaces it, so the score's formula can change without a
+//! rebuild), run over the store or dataset, with "now" the as-of month (`--as-of`, else the
+//! latest analysis). Projects appear in order of score unless named. Numbers are formatted for
+//! people ([`format`]); the CSVs beside the report keep raw values. The HTML embeds its charts as
+//! SVG and loads nothing; all text from a repository is escaped. The frame of both files comes
+//! from `reports/templates/`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+
+use crate::chart::{self, Align, ChartKind, ChartOptions, ImageFormat, ThemeName};
+use crate::month::Month;
+use crate::store::{Store, StoreError};
+use crate::tables::{self, Format};
+
+pub mod format;
+
+/// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL. The
+/// first is the scorecard (shown transposed, one column per project) and the last the appendix.
+const SECTIONS: [(&str, &str, &str); 13] = [
+    (
+        "Scorecard",
+        "queries/report_scorecard.sql",
+        include_str!("../../queries/report_scorecard.sql"),
+    ),
+    (
+        "Summary",
+        "queries/report_summary.sql",
+        include_str!("../../queries/report_summary.sql"),
+    ),
+    (
+        "Hardening-maturity score",
+        "queries/report_maturity.sql",
+        include_str!("../../queries/report_maturity.sql"),
+    ),
+    (
+        "Hardening evidence",
+        "queries/report_evidence.sql",
+        include_str!("../../queries/report_evidence.sql"),
+    ),
+    (
+        "Factoids",
+        "queries/report_factoids.sql",
+        include_str!("../../queries/report_factoids.sql"),
+    ),
+    (
+        "Findings: language-mix jumps",
+        "queries/findings_language_jumps.sql",
+        include_str!("../../queries/findings_language_jumps.sql"),
+    ),
+    (
+        "Findings: vendored imports and removals",
+        "queries/findings_vendored.sql",
+        include_str!("../../queries/findings_vendored.sql"),
+    ),
+    (
+        "Findings: periods of mostly new code",
+        "queries/findings_new_code.sql",
+        include_str!("../../queries/findings_new_code.sql"),
+    ),
+    (
+        "Findings: data quality",
+        "queries/data_quality.sql",
+        include_str!("../../queries/data_quality.sql"),
+    ),
+    (
+        "Findings: unreadable files",
+        "queries/findings_missing_files.sql",
+        include_str!("../../queries/findings_missing_files.sql"),
+    ),
+    (
+        "Language mix now",
+        "queries/language_mix_now.sql",
+        include_str!("../../queries/language_mix_now.sql"),
+    ),
+    (
+        "Code age now",
+        "queries/code_age_now.sql",
+        include_str!("../../queries/code_age_now.sql"),
+    ),
+    (
+        "Provenance",
+        "queries/report_provenance.sql",
+        include_str!("../../queries/report_provenance.sql"),
+    ),
+];
+
+/// The maturity query's file name: its `score` rows order the projects and fill the scorecard's
+/// verdict, score and why.
+const MATURITY: &str = "queries/report_maturity.sql";
+
+/// The frames of the two reports, with `{{projects}}`, `{{version}}`, `{{sections}}` and
+/// `{{charts}}` to fill (see `reports/templates/README.md`).
+const MARKDOWN_TEMPLATE: &str = include_str!("../../reports/templates/report.md");
+const HTML_TEMPLATE: &str = include_str!("../../reports/templates/report.html");
+
+/// Resolved options for `report`.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// The store or dataset to read.
+    pub store: PathBuf,
+    /// Projects to compare, in this order; all, by score, when empty.
+    pub repos: Vec<String>,
+    pub out: PathBuf,
+    /// The month "now" is (every last-12-months figure ends with it); the latest analysis when
+    /// `None`.
+    pub as_of: Option<Month>,
+    /// A directory whose `*.sql` files replace the compiled-in queries of the same name.
+    pub queries: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
+    #[error(transparent)]
+    Chart(#[from] chart::ChartError),
+    #[error(transparent)]
+    Table(#[from] tables::TableError),
+    #[error("{}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", .path.display())]
+    ReadQuery {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What a report wrote.
+#[derive(Debug, Clone)]
+pub struct ReportOutcome {
+    pub repos: Vec<String>,
+    pub files: Vec<PathBuf>,
+}
+
+/// Said of each project mined with `--activity-only` (after its name).
+const ACTIVITY_ONLY: &str = "was mined with --activity-only: it has commits and contributors but no lines of code, churn or code age, so those figures are empty for it and the maturity factors that need them score nothing.";
+
+/// Said of each project none of whose commits has a plausible date.
+const NO_PLAUSIBLE_MONTH: &str = "has no commit with a plausible date (every one is dated at or before 1970-01-01 or after the analysis), so it has no months, no charts and no monthly figures; the data-quality findings list its commits.";
+
+struct Section {
+    title: &'static str,
+    query: &'static str,
+    sql: String,
+    frame: DataFrame,
+}
+
+/// Each project's verdict, score and why-sentence (the maturity query's `score` rows).
+#[derive(Debug, Clone, Default)]
+struct Verdict {
+    verdict: String,
+    score: Option<f64>,
+    why: String,
+}
+
+struct Figure {
+    title: String,
+    png: String,
+    svg: String,
+}
+
+/// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
+pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
+    let store = Store::open(&options.store)?;
+    let repos = chosen_repos(&store, &options.repos)?;
+    let mkdir = |dir: &Path| {
+        std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })
+    };
+    let (tables_dir, charts_dir) = (options.out.join("tables"), options.out.join("charts"));
+    mkdir(&tables_dir)?;
+    mkdir(&charts_dir)?;
+
+    let (mut sections, mut files) = write_sections(options, &tables_dir, &repos)?;
+    let verdicts = verdicts(&sections);
+    // Unless the user named them, projects go in order of score (then name).
+    let repos = match options.repos.is_empty() {
+        true => by_score(repos, &verdicts),
+        false => repos,
+    };
+    for s in &mut sections {
+        s.frame = keep_repos(std::mem::take(&mut s.frame), &repos)?;
+    }
+    let notes = notes(&store, &repos)?;
+    // Charts need plausible months; projects without any are named in a note instead.
+    let dated: Vec<String> = repos
+        .iter()
+        .filter(|r| {
+            !notes
+                .iter()
+                .any(|(repo, note)| repo == *r && *note == NO_PLAUSIBLE_MONTH)
+        })
+        .cloned()
+        .collect();
+    let mut figures = Vec::new();
+    for (figure, png) in draw_figures(&options.store, &charts_dir, repos.len(), &dated)? {
+        figures.push(figure);
+        files.push(png);
+    }
+
+    let md = options.out.join("report.md");
+    let page = Page {
+        order: match options.repos.is_empty() {
+            true => "in order of score",
+            false => "in the order given",
+        },
+        repos: &repos,
+        notes: &notes,
+        sections: &sections,
+        figures: &figures,
+        verdicts: &verdicts,
+    };
+    let markdown = markdown(&page);
+    write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
+    files.push(md);
+    let html_path = options.out.join("report.html");
+    let html = html(&page);
+    write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
+    files.push(html_path);
+    Ok(ReportOutcome { repos, files })
+}
+
+/// The projects to report on: those asked for (each must be in the store), else all.
+fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportError> {
+    let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    if known.is_empty() {
+        return Err(StoreError::Empty.into());
+    }
+    if let Some(name) = asked.iter().find(|n| !known.contains(n)) {
+        return Err(StoreError::UnknownRepo(name.clone()).into());
+    }
+    Ok(if asked.is_empty() {
+        known
+    } else {
+        asked.to_vec()
+    })
+}
+
+/// Every section's query (the user's where `--queries` has one of the name) run over the store
+/// as of the asked month, kept to `repos` and written as CSV into `tables_dir`; returns the
+/// sections and the files written.
+fn write_sections(
+    options: &ReportOptions,
+    tables_dir: &Path,
+    repos: &[String],
+) -> Result<(Vec<Section>, Vec<PathBuf>), ReportError> {
+    let mut sections = Vec::new();
+    let mut files = Vec::new();
+    let mut loaded = crate::query::Tables::load(&options.store, options.as_of)?;
+    for (title, query, shipped) in SECTIONS {
+        let name = query.trim_start_matches("queries/");
+        let (origin, sql) = match options.queries.as_ref().map(|d| d.join(name)) {
+            Some(path) if path.is_file() => {
+                let sql =
+                    std::fs::read_to_string(&path).map_err(|source| ReportError::ReadQuery {
+                        path: path.clone(),
+                        source,
+                    })?;
+                (path, sql)
+            }
+            _ => (PathBuf::from(query), shipped.to_string()),
+        };
+        let frame = keep_repos(loaded.run(&origin, &sql)?, repos)?;
+        let file = tables_dir.join(format!("{}.csv", name.trim_end_matches(".sql")));
+        let mut df = frame.clone();
+        write_file(&file, |w| {
+            tables::write_as(&mut df, Format::Csv, w).map_err(std::io::Error::other)
+        })?;
+        files.push(file);
+        sections.push(Section {
+            title,
+            query,
+            sql,
+            frame,
+        });
+    }
+    Ok((sections, files))
+}
+
+/// The maturity section's `score` rows, by project.
+fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> {
+    let mut out = std::collections::HashMap::new();
+    let Some(s) = sections.iter().find(|s| s.query == MATURITY) else {
+        return out;
+    };
+    let text = |column: &str, i: usize| -> Option<String> {
+        let c = s.frame.column(column).ok()?;
+        format::cell(column, &c.get(i).ok()?).filter(|_| true)
+    };
+    let float = |column: &str, i: usize| -> Option<f64> {
+        match s.frame.column(column).ok()?.get(i).ok()? {
+            polars::prelude::AnyValue::Float64(v) => Some(v),
+            _ => None,
+        }
+    };
+    for i in 0..s.frame.height() {
+        if text("factor", i).as_deref() != Some("score") {
+            continue;
+        }
+        let Some(repo) = text("repo", i) else {
+            continue;
+        };
+        out.insert(
+            repo,
+            Verdict {
+                verdict: text("shown", i).unwrap_or_default(),
+                score: float("points", i),
+                why: text("why", i).unwrap_or_default(),
+            },
+        );
+    }
+    out
+}
+
+/// `repos` by score, highest first (projects without one last), then by name.
+fn by_score(
+    mut repos: Vec<String>,
+    verdicts: &std::collections::HashMap<String, Verdict>,
+) -> Vec<String> {
+    let score = |r: &String| {
+        verdicts
+            .get(r)
+            .and_then(|v| v.score)
+            .unwrap_or(f64::NEG_INFINITY)
+    };
+    repos.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| a.cmp(b)));
+    repos
+}
+
+/// The report's charts of the `dated` projects (of `compared` in all): the side-by-side ones,
+/// then each project's own; a project mined with `--activity-only` has no line charts.
+fn draw_figures(
+    store: &Path,
+    charts_dir: &Path,
+    compared: usize,
+    dated: &[String],
+) -> Result<Vec<(Figure, PathBuf)>, ReportError> {
+    let mut out = Vec::new();
+    if dated.is_empty() {
+        return Ok(out);
+    }
+    let align = if compared > 1 {
+        Align::Age
+    } else {
+        Align::Calendar
+    };
+    for (kind, align, stem) in [
+        (ChartKind::LastYear, Align::Calendar, "last-year"),
+        (ChartKind::Commits, align, "commits"),
+        (ChartKind::Contributors, align, "contributors"),
+    ] {
+        out.push(draw_figure(
+            store, charts_dir, kind, dated, align, stem, None,
+        )?);
+    }
+    for repo in dated {
+        let one = std::slice::from_ref(repo);
+        // The language charts show the project's own code; the classes chart shows the rest.
+        let own = Some(crate::class::Class::Code);
+        for (kind, what, class) in [
+            (ChartKind::Loc, "loc", own),
+            (ChartKind::LanguageShare, "language-share", own),
+            (ChartKind::Classes, "classes", None),
+            (ChartKind::Churn, "churn", own),
+            (ChartKind::Age, "age", own),
+        ] {
+            let stem = format!("{repo}-{what}");
+            match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem, class) {
+                Err(ReportError::Chart(
+                    chart::ChartError::Empty(_)
+                    | chart::ChartError::Store(StoreError::NotMined { .. }),
+                )) => {}
+                other => out.push(other?),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One chart as a PNG in `charts_dir` and as SVG for the HTML.
+fn draw_figure(
+    store: &Path,
+    charts_dir: &Path,
+    kind: ChartKind,
+    chosen: &[String],
+    align: Align,
+    stem: &str,
+    class: Option<crate::class::Class>,
+) -> Result<(Figure, PathBuf), ReportError> {
+    let png = charts_dir.join(format!("{}.png", crate::store::dir_name(stem)));
+    let options = ChartOptions {
+        kind,
+        store: store.to_path_buf(),
+        repos: chosen.to_vec(),
+        out: png.clone(),
+        format: ImageFormat::Png,
+        size: (1600, 900),
+        theme: ThemeName::Light,
+        title: None,
+        since: None,
+        until: None,
+        align,
+        class,
+    };
+    let spec = chart::render(&options)?;
+    let svg = chart::draw::svg(&spec, &options)?;
+    let name = png
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let figure = Figure {
+        title: spec.title,
+        png: format!("charts/{name}"),
+        svg,
+    };
+    Ok((figure, png))
+}
+
+/// What the report cannot show of each project, said where a reader looks first: projects with
+/// no plausible month, and projects mined with `--activity-only`.
+fn notes(store: &Store, repos: &[String]) -> Result<Vec<(String, &'static str)>, ReportError> {
+    let mut notes = Vec::new();
+    for repo in repos {
+        if store.load(repo, tables::Table::Activity)?.height() == 0 {
+            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH));
+        }
+        if store.load_optional(repo, tables::Table::Age)?.is_none() {
+            notes.push((repo.clone(), ACTIVITY_ONLY));
+        }
+    }
+    Ok(notes)
+}
+
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    crate::store::write_output(path, |w| body(w)).map_err(|e| match e {
+        StoreError::Io { path, source } => ReportError::Write { path, source },
+        other => ReportError::Store(other),
+    })
+}
+
+/// The rows of `frame` whose `repo` is one of `repos`, in `repos` order (a frame without a
+/// `repo` column is kept whole).
+fn keep_repos(frame: DataFrame, repos: &[String]) -> Result<DataFrame, ReportError> {
+    use polars::prelude::*;
+    let Ok(column) = frame.column("repo") else {
+        return Ok(frame);
+    };
+    let names = column.str().map_err(tables::TableError::from)?;
+    let mut order: Vec<(usize, IdxSize)> = (0..names.len())
+        .filter_map(|i| {
+            let at = repos
+                .iter()
+                .position(|r| Some(r.as_str()) == names.get(i))?;
+            Some((at, i as IdxSize))
+        })
+        .collect();
+    // Stable: rows of one project keep the query's order.
+    order.sort_by_key(|(at, _)| *at);
+    let rows = IdxCa::from_vec("rows".into(), order.into_iter().map(|(_, i)| i).collect());
+    Ok(frame.take(&rows).map_err(tables::TableError::from)?)
+}
+
+/// A query file's header comment in blocks: prose lines joined into paragraphs (`false`), lines
+/// indented past the comment marker kept as they are (`true`), as in a formula.
+fn header_blocks(sql: &str) -> Vec<(bool, String)> {
+    let mut blocks: Vec<(bool, String)> = Vec::new();
+    for line in sql.lines().map_while(|l| l.strip_prefix("--")) {
+        let text = line.strip_prefix(' ').unwrap_or(line);
+        let literal = text.starts_with("  ");
+        match blocks.last_mut() {
+            Some((kind, block)) if *kind == literal => {
+                block.push(if literal { '\n' } else { ' ' });
+                block.push_str(if literal { text } else { text.trim() });
+            }
+            _ => blocks.push((
+                literal,
+                if literal { text } else { text.trim() }.to_string(),
+            )),
+        }
+    }
+    blocks
+}
+
+/// What the two renderings of a report share.
+struct Page<'a> {
+    /// How the projects are ordered, said in the report's first line.
+    order: &'static str,
+    repos: &'a [String],
+    notes: &'a [(String, &'static str)],
+    sections: &'a [Section],
+    figures: &'a [Figure],
+    verdicts: &'a std::collections::HashMap<String, Verdict>,
+}
+
+impl Page<'_> {
+    fn section(&self, query: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.query == query)
+    }
+
+    /// The as-of month, as the provenance query reports it.
+    fn as_of(&self) -> String {
+        self.section("queries/report_provenance.sql")
+            .and_then(|s| {
+                let c = s.frame.column("as_of").ok()?;
+                format::cell("as_of", &c.get(0).ok()?)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The sections of the body: all but the scorecard (on top) and the provenance (appendix).
+    fn body(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| {
+            s.query != "queries/report_scorecard.sql" && s.query != "queries/report_provenance.sql"
+        })
+    }
+}
+
+/// A table for people: headers, and rows of cells (text, whether it is a number).
+struct Grid {
+    header: Vec<String>,
+    rows: Vec<Vec<(String, bool)>>,
+}
+
+/// A query result as a table for people (see [`format`]).
+fn grid(frame: &DataFrame) -> Grid {
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let rows = (0..frame.height())
+        .map(|i| {
+            frame
+                .columns()
+                .iter()
+                .zip(&names)
+                .map(|(c, name)| match c.get(i) {
+                    Ok(v) => (
+                        format::cell(name, &v).unwrap_or_default(),
+                        format::is_number(&v),
+                    ),
+                    Err(_) => (String::new(), false),
+                })
+                .collect()
+        })
+        .collect();
+    Grid {
+        header: names.iter().map(|n| format::header(n)).collect(),
+        rows,
+    }
+}
+
+/// The scorecard: one column per project, a row per figure, led by verdict, score and why.
+fn scorecard(page: &Page<'_>) -> Option<Grid> {
+    let section = page.section("queries/report_scorecard.sql")?;
+    let frame = &section.frame;
+    let repo_of_row: Vec<String> = (0..frame.height())
+        .map(|i| {
+            frame
+                .column("repo")
+                .ok()
+                .and_then(|c| format::cell("repo", &c.get(i).ok()?))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut header = vec![String::new()];
+    header.extend(repo_of_row.iter().cloned());
+    let verdict = |r: &String| page.verdicts.get(r).cloned().unwrap_or_default();
+    let mut rows = vec![
+        std::iter::once(("Verdict".to_string(), false))
+            .chain(repo_of_row.iter().map(|r| (verdict(r).verdict, false)))
+            .collect::<Vec<_>>(),
+        std::iter::once(("Score (of 100)".to_string(), false))
+            .chain(repo_of_row.iter().map(|r| {
+                let score = verdict(r).score.map(|v| format!("{v:.1}"));
+                (score.unwrap_or_default(), true)
+            }))
+            .collect(),
+        std::iter::once(("Why".to_string(), false))
+            .chain(repo_of_row.iter().map(|r| (verdict(r).why, false)))
+            .collect(),
+    ];
+    for (c, name) in frame.columns().iter().zip(frame.get_column_names()) {
+        if name.as_str() == "repo" {
+            continue;
+        }
+        let mut row = vec![(format::header(name), false)];
+        for i in 0..frame.height() {
+            row.push(match c.get(i) {
+                Ok(v) => (
+                    format::cell(name, &v).unwrap_or_default(),
+                    format::is_number(&v),
+                ),
+                Err(_) => (String::new(), false),
+            });
+        }
+        rows.push(row);
+    }
+    Some(Grid { header, rows })
+}
+
+/// A title's anchor in the HTML page.
+fn anchor(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| match c.is_ascii_alphanumeric() {
+            true => c.to_ascii_lowercase(),
+            false => '-',
+        })
+        .collect()
+}
+
+fn fill(template: &str, page: &Page<'_>, parts: &[(&str, &str)]) -> String {
+    let as_of = page.as_of();
+    let mut all = vec![
+        ("version", env!("CARGO_PKG_VERSION")),
+        ("as_of", as_of.as_str()),
+        ("order", page.order),
+    ];
+    all.extend_from_slice(parts);
+    crate::text::fill(template, &all)
+}
+
+fn markdown_grid(grid: &Grid) -> String {
+    let md = |c: &str| crate::text::markdown(c);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| {} |",
+        grid.header
+            .iter()
+            .map(|h| md(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    let align: Vec<&str> = (0..grid.header.len())
+        .map(|i| {
+            let numeric = !grid.rows.is_empty()
+                && grid
+                    .rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.1 || c.0.is_empty()));
+            if numeric && i > 0 {
+                " ---: |"
+            } else {
+                " --- |"
+            }
+        })
+        .collect();
+    let _ = writeln!(out, "|{}", align.concat());
+    for row in &grid.rows {
+        let cells: Vec<String> = row.iter().map(|(c, _)| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+fn markdown(page: &Page<'_>) -> String {
+    let mut notes = String::new();
+    for (repo, note) in page.notes {
+        let _ = write!(
+            notes,
+            "\n**Note:** {} {note}\n",
+            crate::text::markdown(repo)
+        );
+    }
+    let scorecard = scorecard(page)
+        .map(|g| markdown_grid(&g))
+        .unwrap_or_default();
+    let mut toc = String::new();
+    let mut out = String::new();
+    for s in page.body() {
+        let _ = writeln!(toc, "- {}", s.title);
+        let _ = write!(out, "\n## {}\n\n", s.title);
+        let grid = grid(&s.frame);
+        if grid.rows.is_empty() {
+            out.push_str("Nothing to report.\n");
+        } else {
+            out.push_str(&markdown_grid(&grid));
+        }
+        let _ = write!(out, "\nHow (from `{}`):\n\n", s.query);
+        for (literal, block) in header_blocks(&s.sql) {
+            if literal {
+                let _ = write!(out, "```text\n{block}\n```\n\n");
+            } else {
+                let _ = write!(out, "> {}\n\n", crate::text::markdown(&block));
+            }
+        }
+    }
+    toc.push_str("- Charts\n- Appendix: provenance\n");
+    let mut charts = String::new();
+    for f in page.figures {
+        let _ = write!(
+            charts,
+            "\n![{}]({})\n",
+            crate::text::markdown(&f.title),
+            f.png
+        );
+    }
+    let appendix = page
+        .section("queries/report_provenance.sql")
+        .map(|s| markdown_grid(&grid(&s.frame)))
+        .unwrap_or_default();
+    let projects: Vec<String> = page
+        .repos
+        .iter()
+        .map(|r| crate::text::markdown(r))
+        .collect();
+    fill(
+        MARKDOWN_TEMPLATE,
+        page,
+        &[
+            ("projects", &projects.join(", ")),
+            ("notes", &notes),
+            ("scorecard", &scorecard),
+            ("toc", &toc),
+            ("sections", &out),
+            ("charts", &charts),
+            ("appendix", &appendix),
+        ],
+    )
+}
+
+fn html_grid(grid: &Grid, class: &str) -> String {
+    let h = |c: &str| crate::text::html(c);
+    let mut out = format!("<div class=\"wide\"><table class=\"{class}\"><thead><tr>");
+    for head in &grid.header {
+        let _ = write!(out, "<th>{}</th>", h(head));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for row in &grid.rows {
+        out.push_str("<tr>");
+        for (i, (c, number)) in row.iter().enumerate() {
+            match (i, number) {
+                (0, _) => {
+                    let _ = write!(out, "<th scope=\"row\">{}</th>", h(c));
+                }
+                (_, true) => {
+                    let _ = write!(out, "<td class=\"num\">{}</td>", h(c));
+                }
+                _ => {
+                    let _ = write!(out, "<td>{}</td>", h(c));
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    out
+}
+
+fn html(page: &Page<'_>) -> String {
+    let mut notes = String::new();
+    for (repo, note) in page.notes {
+        let _ = writeln!(
+            notes,
+            "<p class=\"note\"><strong>Note:</strong> {} {note}</p>",
+            crate::text::html(repo)
+        );
+    }
+    let scorecard = scorecard(page)
+        .map(|g| html_grid(&g, "scorecard"))
+        .unwrap_or_default();
+    let mut toc = String::from("<nav><h2>Contents</h2><ol>");
+    let mut out = String::new();
+    for s in page.body() {
+        let id = anchor(s.title);
+        let title = crate::text::html(s.title);
+        let _ = write!(toc, "<li><a href=\"#{id}\">{title}</a></li>");
+        let _ = writeln!(out, "<section id=\"{id}\"><h2>{title}</h2>");
+        let grid = grid(&s.frame);
+        if grid.rows.is_empty() {
+            out.push_str("<p>Nothing to report.</p>\n");
+        } else {
+            out.push_str(&html_grid(&grid, "data"));
+        }
+        let _ = writeln!(
+            out,
+            "<details><summary>How: <code>{}</code></summary>",
+            crate::text::html(s.query)
+        );
+        for (literal, block) in header_blocks(&s.sql) {
+            if literal {
+                let _ = writeln!(out, "<pre>{}</pre>", crate::text::html(&block));
+            } else {
+                let _ = writeln!(out, "<p class=\"query\">{}</p>", crate::text::html(&block));
+            }
+        }
+        out.push_str("</details></section>\n");
+    }
+    toc.push_str(
+        "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#provenance\">Appendix: provenance</a></li></ol></nav>",
+    );
+    let mut charts = String::new();
+    for f in page.figures {
+        // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
+        // nothing else.
+        let svg = f
+            .svg
+            .trim_start_matches(|c| c != '<')
+            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        let _ = writeln!(
+            charts,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            svg,
+            crate::text::html(&f.title)
+        );
+    }
+    let appendix = page
+        .section("queries/report_provenance.sql")
+        .map(|s| html_grid(&grid(&s.frame), "data"))
+        .unwrap_or_default();
+    let projects: Vec<String> = page.repos.iter().map(|r| crate::text::html(r)).collect();
+    fill(
+        HTML_TEMPLATE,
+        page,
+        &[
+            ("projects", &projects.join(", ")),
+            ("notes", &notes),
+            ("scorecard", &scorecard),
+            ("toc", &toc),
+            ("sections", &out),
+            ("charts", &charts),
+            ("appendix", &appendix),
+        ],
+    )
+}
