@@ -24,6 +24,7 @@
 --   vendored       4 x (1 - vendored_share)                   less code from elsewhere to trust
 --   data_quality   4 - 1 per kind of problem found (implausible dates, missing or corrupt
 --                 objects, shallow history), at least 0
+-- (LEAST and GREATEST skip empty values in polars SQL, so an empty figure is tested first.)
 -- A figure git cannot give (no release tags, no review trailers or pull-request merges: squash
 -- and rebase merges leave no trace; line age not mined) gives 0 points and says so. Verdict: "dormant" when the last commit is 12 or more
 -- months before now, whatever the score; else >= 75 "battle-hardened", >= 55 "maturing", below
@@ -211,7 +212,8 @@ factors AS (
            'pony factor ' || CAST(pony_factor_24m AS VARCHAR) || ' (authors of half the commits, 24 months)' AS shown,
            '5 x min(pony_factor_24m / 10, 1)' AS rule,
            5.0 AS max_points,
-           COALESCE(5 * LEAST(CAST(pony_factor_24m AS DOUBLE) / 10, 1.0), 0.0) AS points,
+           CASE WHEN pony_factor_24m IS NULL THEN 0.0
+                ELSE 5 * LEAST(CAST(pony_factor_24m AS DOUBLE) / 10, 1.0) END AS points,
            'CHAOSS Bus Factor (commits)' AS definition
     FROM r
     UNION ALL
@@ -223,7 +225,8 @@ factors AS (
                 ELSE 'bus factor ' || CAST(bus_factor AS VARCHAR) || ' (authors of half the own lines now)' END AS shown,
            '5 x min(bus_factor / 10, 1)' AS rule,
            5.0 AS max_points,
-           COALESCE(5 * LEAST(CAST(bus_factor AS DOUBLE) / 10, 1.0), 0.0) AS points,
+           CASE WHEN bus_factor IS NULL THEN 0.0
+                ELSE 5 * LEAST(CAST(bus_factor AS DOUBLE) / 10, 1.0) END AS points,
            'Truck factor (Avelino et al., by line ownership)' AS definition
     FROM r
     UNION ALL
@@ -271,11 +274,12 @@ factors AS (
            11 AS ord,
            'tests' AS factor,
            test_to_code AS value,
-           CASE WHEN test_to_code IS NULL THEN 'lines of code not mined'
+           CASE WHEN test_to_code IS NULL THEN 'no own code lines (or lines not mined)'
                 ELSE CAST(ROUND(test_to_code, 2) AS VARCHAR) || ' test lines per own code line' END AS shown,
            '6 x min(test_to_code / 0.6, 1)' AS rule,
            6.0 AS max_points,
-           COALESCE(6 * LEAST(test_to_code / 0.6, 1.0), 0.0) AS points,
+           CASE WHEN test_to_code IS NULL THEN 0.0
+                ELSE 6 * LEAST(test_to_code / 0.6, 1.0) END AS points,
            '' AS definition
     FROM r
     UNION ALL
@@ -287,7 +291,8 @@ factors AS (
                 ELSE CAST(ROUND(median_age_years, 1) AS VARCHAR) || ' years median age of own lines' END AS shown,
            '4 x min(median_age_years / 6, 1)' AS rule,
            4.0 AS max_points,
-           COALESCE(4 * LEAST(median_age_years / 6, 1.0), 0.0) AS points,
+           CASE WHEN median_age_years IS NULL THEN 0.0
+                ELSE 4 * LEAST(median_age_years / 6, 1.0) END AS points,
            '' AS definition
     FROM r
     UNION ALL
@@ -295,7 +300,7 @@ factors AS (
            13 AS ord,
            'vendored' AS factor,
            vendored_share AS value,
-           CASE WHEN vendored_share IS NULL THEN 'lines of code not mined'
+           CASE WHEN vendored_share IS NULL THEN 'no code lines (or lines not mined)'
                 ELSE CAST(CAST(ROUND(100 * vendored_share, 0) AS INT) AS VARCHAR) || ' % of code lines are vendored' END AS shown,
            '4 x (1 - vendored_share)' AS rule,
            4.0 AS max_points,

@@ -7,6 +7,7 @@ mod common;
 
 mod age;
 mod analyze;
+mod browser;
 mod chart;
 mod churn;
 mod classes;
