@@ -23,7 +23,7 @@
 --   code_age       4 x min(median_age_years / 6, 1)           own code that has survived
 --   vendored       4 x (1 - vendored_share)                   less code from elsewhere to trust
 --   data_quality   4 - 1 per kind of problem found (implausible dates, missing or corrupt
---                 objects, shallow history), at least 0
+--                 objects, shallow history, history recommitted in bulk), at least 0
 -- (LEAST and GREATEST skip empty values in polars SQL, so an empty figure is tested first.)
 -- A figure git cannot give (no release tags, no review trailers or pull-request merges: squash
 -- and rebase merges leave no trace; line age not mined) gives 0 points and says so. Verdict: "dormant" when the last commit is 12 or more
@@ -108,7 +108,8 @@ pr AS (
 problems AS (
     SELECT repo,
            SUM(CASE WHEN count > 0 AND kind IN ('implausible_date', 'missing_object',
-                    'corrupt_object', 'shallow_boundary') THEN 1 ELSE 0 END) AS kinds
+                    'corrupt_object', 'shallow_boundary', 'recommitted_history')
+                    THEN 1 ELSE 0 END) AS kinds
     FROM data_quality GROUP BY repo
 ),
 f AS (

@@ -8,8 +8,9 @@
 -- Red flags, each with its rule: one author makes half the commits (of the last 24
 -- months), dormant (no commit for 12 months), declining (commits fell by more than a third year
 -- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
--- findings_vendored.sql), unreadable objects (missing or corrupt objects were met), no release
--- tags.
+-- findings_vendored.sql), unreadable objects (missing or corrupt objects were met), history
+-- recommitted in bulk (data_quality's recommitted_history: an imported or rewritten history,
+-- whose code age and new code in the recommit month measure the recommit), no release tags.
 WITH p AS (
     SELECT repo, as_of, source, tip,
            CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
@@ -79,7 +80,8 @@ imports AS (
 ),
 dq AS (
     SELECT repo, SUM(CASE WHEN kind IN ('missing_object', 'corrupt_object') THEN count ELSE 0 END)
-               AS unreadable
+               AS unreadable,
+           SUM(CASE WHEN kind = 'recommitted_history' THEN count ELSE 0 END) AS recommitted
     FROM data_quality GROUP BY repo
 ),
 s AS (
@@ -104,7 +106,8 @@ s AS (
            COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
            COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
            COALESCE(imports.recent_imports, 0) AS recent_imports,
-           COALESCE(dq.unreadable, 0) AS unreadable_objects
+           COALESCE(dq.unreadable, 0) AS unreadable_objects,
+           COALESCE(dq.recommitted, 0) AS recommitted_commits
     FROM b
     JOIN p ON b.repo = p.repo
     JOIN last ON b.repo = last.repo
@@ -125,6 +128,7 @@ SELECT repo, as_of, inception, age_years, months_since_last_commit, last_release
            CASE WHEN commits_trend_yoy < -0.34 THEN 'declining activity' END,
            CASE WHEN recent_imports > 0 THEN 'recent vendored import' END,
            CASE WHEN unreadable_objects > 0 THEN 'unreadable objects' END,
+           CASE WHEN recommitted_commits > 0 THEN 'history recommitted in bulk' END,
            CASE WHEN last_release_month IS NULL THEN 'no release tags' END) AS red_flags
 FROM s
 ORDER BY repo

@@ -211,10 +211,11 @@ fn implausible_dates_are_findings_not_months() {
             "missing_object",
             "corrupt_object",
             "oversized_blob",
-            "shallow_boundary"
+            "shallow_boundary",
+            "recommitted_history"
         ]
     );
-    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0", "0"]);
+    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0", "0", "0"]);
     assert_eq!(column(&rows, "examples")[0], root.trim());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -678,4 +679,41 @@ fn trailing_contributors_pony_and_elephant_factors_follow_git_log() {
         ),
         ("5", "2", "1")
     );
+}
+
+#[test]
+fn a_history_recommitted_in_bulk_is_a_data_quality_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_recommit.sh", tmp.path(), "recommit");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // The oracle: git's author and committer times; a recommit is 180 days or more late, and
+    // counts when one committer month holds at least 100 of them and 5 % of all commits.
+    let times = git(&repo, &["log", "--format=%H %at %ct"]);
+    let mut late: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let total = times.lines().count();
+    for line in times.lines() {
+        let cells: Vec<&str> = line.split(' ').collect();
+        let (at, ct): (i64, i64) = (cells[1].parse().unwrap(), cells[2].parse().unwrap());
+        if ct - at >= 180 * 86_400 {
+            let month = chrono::DateTime::from_timestamp(ct, 0)
+                .unwrap()
+                .format("%Y-%m");
+            late.entry(month.to_string())
+                .or_default()
+                .push(cells[0].to_string());
+        }
+    }
+    let bulk: usize = late
+        .values()
+        .filter(|ids| ids.len() >= 100 && ids.len() as f64 >= 0.05 * total as f64)
+        .map(Vec::len)
+        .sum();
+    assert_eq!(bulk, 120, "the fixture's hand count");
+    let rows = export_csv(&store, "data_quality", None);
+    let i = column(&rows, "kind")
+        .iter()
+        .position(|k| *k == "recommitted_history")
+        .unwrap();
+    assert_eq!(column(&rows, "count")[i], bulk.to_string());
 }

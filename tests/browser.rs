@@ -131,5 +131,8 @@ fn the_html_report_fits_and_draws_in_a_browser() {
         "no screenshot: {}",
         String::from_utf8_lossy(&taken.stderr)
     );
-    eprintln!("probe: scroll {scroll} of {inner} px, {drawn} of {svgs} charts drawn; screenshot: {}", shot.display());
+    eprintln!(
+        "probe: scroll {scroll} of {inner} px, {drawn} of {svgs} charts drawn; screenshot: {}",
+        shot.display()
+    );
 }
