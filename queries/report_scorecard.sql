@@ -118,7 +118,7 @@ s AS (
     LEFT JOIN imports ON b.repo = imports.repo
     LEFT JOIN dq ON b.repo = dq.repo
 )
-SELECT repo, as_of, inception, age_years, months_since_last_commit, last_release_month,
+SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        months_since_last_release, own_code, main_language, main_language_share, vendored_share,
        test_to_code, commits_per_month_12m, commits_trend_yoy, contributors_12m, bus_factor,
        pony_factor_24m, elephant_factor_24m, own_advisory_commits, dependency_advisory_commits,

@@ -52,6 +52,7 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
     // Every table is its query's result (the CSV of the report equals `temper query`).
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     for name in [
+        "report_scorecard",
         "report_summary",
         "report_maturity",
         "report_factoids",
@@ -68,9 +69,43 @@ fn report_tables_are_their_queries_and_hostile_names_are_escaped() {
                 .args(["--format", "csv", "--store"])
                 .arg(&store),
         );
-        let csv = std::fs::read(out.join("tables").join(format!("{name}.csv"))).unwrap();
-        assert_eq!(csv, query.stdout, "{name}");
+        // The same rows; the report lists the projects in order of score.
+        let rows = |text: &str| {
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            lines[1..].sort();
+            lines
+        };
+        let csv = std::fs::read_to_string(out.join("tables").join(format!("{name}.csv"))).unwrap();
+        assert_eq!(
+            rows(&csv),
+            rows(&String::from_utf8_lossy(&query.stdout)),
+            "{name}"
+        );
     }
+    // Every figure of the scorecard is its query's, formatted: the Markdown row of a figure
+    // holds the CSV's values in the projects' order.
+    let (h, rows) = csv_rows(&out.join("tables/report_scorecard.csv"));
+    let md_row = |label: &str| -> Vec<String> {
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("{label}"));
+        line.trim_matches('|')
+            .split(" | ")
+            .skip(1)
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let own: Vec<String> = rows
+        .iter()
+        .map(|r| cell(&h, r, "own_code").to_string())
+        .collect();
+    assert_eq!(md_row("Own code"), own);
+    let years: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{:.1}", cell(&h, r, "age_years").parse::<f64>().unwrap()))
+        .collect();
+    assert_eq!(md_row("Age (years)"), years);
     // A cell starting with + (a formula to a spreadsheet) is neutralised.
     let summary = std::fs::read_to_string(out.join("tables/report_summary.csv")).unwrap();
     assert!(summary.contains("'+HYPERLINK"), "{summary}");
@@ -246,6 +281,38 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
         std::fs::read(later.join("report.md")).unwrap(),
         std::fs::read(again.join("report.md")).unwrap()
     );
+    // A report into the folder of an earlier one replaces it (no chart of a project no longer
+    // compared stays); a folder holding anything else is refused.
+    let charts = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let replaced = tmp.path().join("replaced");
+    report("--store", &store, &replaced);
+    assert!(charts(&replaced).iter().any(|c| c.starts_with("jump-")));
+    run_ok(
+        temper()
+            .args(["report", "age", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&replaced),
+    );
+    assert!(!charts(&replaced).iter().any(|c| c.starts_with("jump-")));
+    let foreign = tmp.path().join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let refused = temper()
+        .args(["report", "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(&foreign)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt"));
+    assert!(foreign.join("notes.txt").exists());
     // The formula is a file a user can replace without rebuilding.
     let mine = tmp.path().join("my-queries");
     std::fs::create_dir_all(&mine).unwrap();

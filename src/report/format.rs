@@ -102,18 +102,11 @@ fn decimals(v: f64, digits: usize) -> String {
 
 /// `1234567` as `1,234,567`; negative numbers with a minus sign.
 pub fn thousands(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
+    let digits = crate::text::thousands(u64::try_from(n.unsigned_abs()).unwrap_or(u64::MAX));
+    match n < 0 {
+        true => format!("\u{2212}{digits}"),
+        false => digits,
     }
-    if n < 0 {
-        out.insert(0, '\u{2212}');
-    }
-    out
 }
 
 /// A column name for people: `commits_per_month_12m` is "Commits per month (12 months)".

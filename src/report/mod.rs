@@ -133,6 +133,11 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{}: the folder holds '{name}', which temper did not write; give --out an empty or new folder, or one holding an earlier report",
+        .dir.display()
+    )]
+    Foreign { dir: PathBuf, name: String },
     #[error("{}", .path.display())]
     ReadQuery {
         path: PathBuf,
@@ -185,11 +190,13 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
             source,
         })
     };
+    clear_previous(&options.out)?;
     let (tables_dir, charts_dir) = (options.out.join("tables"), options.out.join("charts"));
     mkdir(&tables_dir)?;
     mkdir(&charts_dir)?;
 
-    let (mut sections, mut files) = write_sections(options, &tables_dir, &repos)?;
+    let mut sections = run_sections(options, &repos)?;
+    let mut files = Vec::new();
     let verdicts = verdicts(&sections);
     // Unless the user named them, projects go in order of score (then name).
     let repos = match options.repos.is_empty() {
@@ -198,6 +205,16 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     };
     for s in &mut sections {
         s.frame = keep_repos(std::mem::take(&mut s.frame), &repos)?;
+        let name = s
+            .query
+            .trim_start_matches("queries/")
+            .trim_end_matches(".sql");
+        let file = tables_dir.join(format!("{name}.csv"));
+        let mut df = s.frame.clone();
+        write_file(&file, |w| {
+            tables::write_as(&mut df, Format::Csv, w).map_err(std::io::Error::other)
+        })?;
+        files.push(file);
     }
     let notes = notes(&store, &repos)?;
     // Charts need plausible months; projects without any are named in a note instead.
@@ -238,6 +255,39 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     Ok(ReportOutcome { repos, files })
 }
 
+/// What a report writes into its folder: an earlier report's are replaced, so no stale chart or
+/// table of a project no longer compared stays behind.
+const REPORT_ENTRIES: [&str; 4] = ["report.md", "report.html", "charts", "tables"];
+
+/// Removes an earlier report from `out`, refusing a folder that holds anything else.
+fn clear_previous(out: &Path) -> Result<(), ReportError> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Write { path, source }
+    };
+    let names: Vec<String> = entries
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(io(out))?;
+    if let Some(name) = names.iter().find(|n| !REPORT_ENTRIES.contains(&n.as_str())) {
+        return Err(ReportError::Foreign {
+            dir: out.to_path_buf(),
+            name: crate::text::terminal(name, crate::text::TERMINAL_CELL_CHARS),
+        });
+    }
+    for name in names {
+        let path = out.join(&name);
+        match path.is_dir() {
+            true => std::fs::remove_dir_all(&path).map_err(io(&path))?,
+            false => std::fs::remove_file(&path).map_err(io(&path))?,
+        }
+    }
+    Ok(())
+}
+
 /// The projects to report on: those asked for (each must be in the store), else all.
 fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportError> {
     let known: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
@@ -255,15 +305,9 @@ fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportEr
 }
 
 /// Every section's query (the user's where `--queries` has one of the name) run over the store
-/// as of the asked month, kept to `repos` and written as CSV into `tables_dir`; returns the
-/// sections and the files written.
-fn write_sections(
-    options: &ReportOptions,
-    tables_dir: &Path,
-    repos: &[String],
-) -> Result<(Vec<Section>, Vec<PathBuf>), ReportError> {
+/// as of the asked month, kept to `repos`.
+fn run_sections(options: &ReportOptions, repos: &[String]) -> Result<Vec<Section>, ReportError> {
     let mut sections = Vec::new();
-    let mut files = Vec::new();
     let mut loaded = crate::query::Tables::load(&options.store, options.as_of)?;
     for (title, query, shipped) in SECTIONS {
         let name = query.trim_start_matches("queries/");
@@ -279,12 +323,6 @@ fn write_sections(
             _ => (PathBuf::from(query), shipped.to_string()),
         };
         let frame = keep_repos(loaded.run(&origin, &sql)?, repos)?;
-        let file = tables_dir.join(format!("{}.csv", name.trim_end_matches(".sql")));
-        let mut df = frame.clone();
-        write_file(&file, |w| {
-            tables::write_as(&mut df, Format::Csv, w).map_err(std::io::Error::other)
-        })?;
-        files.push(file);
         sections.push(Section {
             title,
             query,
@@ -292,7 +330,7 @@ fn write_sections(
             frame,
         });
     }
-    Ok((sections, files))
+    Ok(sections)
 }
 
 /// The maturity section's `score` rows, by project.
@@ -370,6 +408,18 @@ fn draw_figures(
         out.push(draw_figure(
             store, charts_dir, kind, dated, align, stem, None,
         )?);
+    }
+    // Side by side, the same series in calendar time too: who was active when.
+    if align == Align::Age {
+        for (kind, stem) in [
+            (ChartKind::Commits, "commits-calendar"),
+            (ChartKind::Contributors, "contributors-calendar"),
+        ] {
+            let (mut figure, png) =
+                draw_figure(store, charts_dir, kind, dated, Align::Calendar, stem, None)?;
+            figure.title = format!("{}, in calendar months", figure.title);
+            out.push((figure, png));
+        }
     }
     for repo in dated {
         let one = std::slice::from_ref(repo);
@@ -620,6 +670,77 @@ fn scorecard(page: &Page<'_>) -> Option<Grid> {
     Some(Grid { header, rows })
 }
 
+/// A few generated sentences per project from its scorecard row: when it began, what it is
+/// made of, who works on it now, and its verdict. Every number is the scorecard's.
+fn narratives(page: &Page<'_>) -> Vec<(String, String)> {
+    let Some(section) = page.section("queries/report_scorecard.sql") else {
+        return Vec::new();
+    };
+    let frame = &section.frame;
+    let get = |name: &str, i: usize| -> Option<String> {
+        let c = frame.column(name).ok()?;
+        format::cell(name, &c.get(i).ok()?).filter(|t| !t.is_empty())
+    };
+    let mut out = Vec::new();
+    for i in 0..frame.height() {
+        let Some(repo) = get("repo", i) else {
+            continue;
+        };
+        let mut text = String::new();
+        if let (Some(since), Some(years)) = (get("inception", i), get("age_years", i)) {
+            let _ = write!(text, "{repo} began in {since} ({years} years ago). ");
+        }
+        match (get("own_code", i), get("main_language", i)) {
+            (Some(lines), Some(lang)) => {
+                let share = get("main_language_share", i).unwrap_or_default();
+                let _ = write!(
+                    text,
+                    "It has {lines} lines of its own code, {share} of them {lang}"
+                );
+                if let Some(v) = get("vendored_share", i).filter(|v| v != "0 %") {
+                    let _ = write!(
+                        text,
+                        ", beside vendored code that makes {v} of all code lines"
+                    );
+                }
+                text.push_str(". ");
+            }
+            _ => text.push_str("Its lines of code were not mined. "),
+        }
+        let months = get("months_since_last_commit", i).unwrap_or_default();
+        match (get("commits_per_month_12m", i), get("contributors_12m", i)) {
+            (Some(c), Some(p)) if months.parse::<u32>().is_ok_and(|m| m < 12) => {
+                let _ = write!(
+                    text,
+                    "In the last 12 months {p} people made {c} commits a month"
+                );
+                if let Some(t) = get("commits_trend_yoy", i) {
+                    let _ = write!(text, " ({t} on the year before)");
+                }
+                text.push_str(". ");
+            }
+            _ => {
+                let _ = write!(text, "Its last commit was {months} months ago. ");
+            }
+        }
+        match get("last_release_month", i) {
+            Some(m) => {
+                let _ = write!(text, "Its last release was in {m}. ");
+            }
+            None => text.push_str("Git shows no release tags. "),
+        }
+        if let Some(v) = page.verdicts.get(&repo) {
+            let score = v.score.map(|s| format!("{s:.1}")).unwrap_or_default();
+            let _ = write!(text, "Verdict: {} ({score} of 100); {}.", v.verdict, v.why);
+        }
+        if let Some(flags) = get("red_flags", i) {
+            let _ = write!(text, " Red flags: {flags}.");
+        }
+        out.push((repo, text));
+    }
+    out
+}
+
 /// A title's anchor in the HTML page.
 fn anchor(title: &str) -> String {
     title
@@ -685,9 +806,18 @@ fn markdown(page: &Page<'_>) -> String {
             crate::text::markdown(repo)
         );
     }
-    let scorecard = scorecard(page)
+    let mut scorecard = scorecard(page)
         .map(|g| markdown_grid(&g))
         .unwrap_or_default();
+    scorecard.push_str("\n### In brief\n\n");
+    for (repo, text) in narratives(page) {
+        let _ = writeln!(
+            scorecard,
+            "- **{}**: {}",
+            crate::text::markdown(&repo),
+            crate::text::markdown(&text)
+        );
+    }
     let mut toc = String::new();
     let mut out = String::new();
     for s in page.body() {
@@ -779,9 +909,19 @@ fn html(page: &Page<'_>) -> String {
             crate::text::html(repo)
         );
     }
-    let scorecard = scorecard(page)
+    let mut scorecard = scorecard(page)
         .map(|g| html_grid(&g, "scorecard"))
         .unwrap_or_default();
+    scorecard.push_str("<h3>In brief</h3>\n<ul class=\"brief\">\n");
+    for (repo, text) in narratives(page) {
+        let _ = writeln!(
+            scorecard,
+            "<li><strong>{}</strong>: {}</li>",
+            crate::text::html(&repo),
+            crate::text::html(&text)
+        );
+    }
+    scorecard.push_str("</ul>\n");
     let mut toc = String::from("<nav><h2>Contents</h2><ol>");
     let mut out = String::new();
     for s in page.body() {
