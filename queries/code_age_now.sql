@@ -1,6 +1,7 @@
 -- Per repository: the lines of its own code (class 'code') in its last month's snapshot by the
 -- year they were last written (cohort), with each cohort's share; the median age and new-code
--- share (of own code too) are in `activity`, other classes' cohorts in `age`.
+-- share (of own code too) are in `activity`, other classes' cohorts in `age`. Where data_quality
+-- lists recommitted_history, the cohort of the recommit month holds lines written earlier.
 WITH last AS (
     -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
     SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo

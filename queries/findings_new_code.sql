@@ -2,7 +2,8 @@
 -- month's end were written in the 12 months before (new_code_share >= 0.5), counted only once the
 -- project is two years old (before that nearly all code is new by definition). The thresholds
 -- live here. One row per period: first and last month, length, peak share, lines added and
--- removed over the period.
+-- removed over the period, and a caveat when the history was recommitted in bulk (data_quality's
+-- recommitted_history): then new code may measure the recommit, not the writing.
 WITH m AS (
     SELECT repo, month, new_code_share, lines_added, lines_removed,
            CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
@@ -16,14 +17,20 @@ high AS (
     FROM m JOIN b ON m.repo = b.repo
     WHERE m.idx >= b.first_idx + 24 AND m.new_code_share >= 0.5
 ),
+recommit AS (
+    SELECT repo, SUM(count) AS recommitted FROM data_quality
+    WHERE kind = 'recommitted_history' GROUP BY repo
+),
 runs AS (
     SELECT repo, month, idx, new_code_share, lines_added, lines_removed,
            idx - ROW_NUMBER() OVER (PARTITION BY repo ORDER BY idx) AS run
     FROM high
 )
-SELECT repo, MIN(month) AS from_month, MAX(month) AS to_month, COUNT(*) AS months,
-       MAX(new_code_share) AS peak_new_code_share,
-       SUM(lines_added) AS lines_added, SUM(lines_removed) AS lines_removed
-FROM runs
-GROUP BY repo, run
-ORDER BY repo, from_month
+SELECT r.repo, MIN(r.month) AS from_month, MAX(r.month) AS to_month, COUNT(*) AS months,
+       MAX(r.new_code_share) AS peak_new_code_share,
+       SUM(r.lines_added) AS lines_added, SUM(r.lines_removed) AS lines_removed,
+       CASE WHEN MAX(c.recommitted) > 0
+            THEN 'history recommitted in bulk: may measure the recommit' ELSE '' END AS caveat
+FROM runs r LEFT JOIN recommit c ON r.repo = c.repo
+GROUP BY r.repo, r.run
+ORDER BY r.repo, from_month

@@ -180,19 +180,25 @@ fn check_out(options: &DatasetOptions) -> Result<(), DatasetError> {
 fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
     let mut out = String::from(
         "# Provenance\n\nAggregate tables mined by temper (counts only: no names, no e-mail addresses).\n\n\
-         | repository | source | ref | commit | analysed (UTC) | temper |\n| --- | --- | --- | --- | --- | --- |\n",
+         | repository | source | ref | commit | scope | class rules | analysed (UTC) | temper |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for m in dataset.repos()? {
         let when = chrono::DateTime::from_timestamp(m.analysed_at, 0).map_or_else(
             || m.analysed_at.to_string(),
             |t| t.format("%Y-%m-%d %H:%M").to_string(),
         );
+        let or_default = |text: &str, default: &str| match text.is_empty() {
+            true => default.to_string(),
+            false => crate::text::markdown(text),
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             crate::text::markdown(&m.name),
             crate::text::markdown(&m.source),
             crate::text::markdown(&m.reference),
             m.tip,
+            or_default(&m.scope, "whole tree"),
+            or_default(&m.classes, "built-in"),
             when,
             m.temper_version
         ));
@@ -203,5 +209,9 @@ fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     out.push_str(&format!("\nMade with:\n\n    {command}\n"));
+    out.push_str(
+        "\nA report from this dataset is as of the month of the latest analysis above, unless \
+         `temper report --as-of YYYY-MM` says otherwise.\n",
+    );
     Ok(out)
 }
