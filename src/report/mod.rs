@@ -178,6 +178,24 @@ struct Figure {
     title: String,
     png: String,
     svg: String,
+    /// The query of the section the chart illustrates (shown under that section's table).
+    section: &'static str,
+}
+
+/// The section a chart of the report belongs with, by its file stem.
+fn section_of(stem: &str) -> &'static str {
+    let ends = |suffix: &str| stem.ends_with(suffix);
+    if ends("-loc") || ends("-language-share") {
+        "queries/language_mix_now.sql"
+    } else if ends("-classes") {
+        "queries/findings_vendored.sql"
+    } else if ends("-churn") {
+        "queries/findings_new_code.sql"
+    } else if ends("-age") {
+        "queries/code_age_now.sql"
+    } else {
+        "queries/report_summary.sql"
+    }
 }
 
 /// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
@@ -480,6 +498,7 @@ fn draw_figure(
         title: spec.title,
         png: format!("charts/{name}"),
         svg,
+        section: section_of(stem),
     };
     Ok((figure, png))
 }
@@ -797,6 +816,35 @@ fn markdown_grid(grid: &Grid) -> String {
     out
 }
 
+/// The charts `keep` selects, as Markdown image links.
+fn markdown_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
+    let mut out = String::new();
+    for f in page.figures.iter().filter(|f| keep(f)) {
+        let _ = write!(out, "\n![{}]({})\n", crate::text::markdown(&f.title), f.png);
+    }
+    out
+}
+
+/// The charts `keep` selects, as inline SVG figures.
+fn html_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
+    let mut out = String::new();
+    for f in page.figures.iter().filter(|f| keep(f)) {
+        // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
+        // nothing else.
+        let svg = f
+            .svg
+            .trim_start_matches(|c| c != '<')
+            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        let _ = writeln!(
+            out,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            svg,
+            crate::text::html(&f.title)
+        );
+    }
+    out
+}
+
 fn markdown(page: &Page<'_>) -> String {
     let mut notes = String::new();
     for (repo, note) in page.notes {
@@ -829,6 +877,7 @@ fn markdown(page: &Page<'_>) -> String {
         } else {
             out.push_str(&markdown_grid(&grid));
         }
+        out.push_str(&markdown_figures(page, |f| f.section == s.query));
         let _ = write!(out, "\nHow (from `{}`):\n\n", s.query);
         for (literal, block) in header_blocks(&s.sql) {
             if literal {
@@ -838,16 +887,14 @@ fn markdown(page: &Page<'_>) -> String {
             }
         }
     }
-    toc.push_str("- Charts\n- Appendix: provenance\n");
-    let mut charts = String::new();
-    for f in page.figures {
-        let _ = write!(
-            charts,
-            "\n![{}]({})\n",
-            crate::text::markdown(&f.title),
-            f.png
-        );
+    // Charts of no section shown (none today) keep a section of their own.
+    let shown = |f: &Figure| page.body().any(|s| s.query == f.section);
+    let mut charts = markdown_figures(page, |f| !shown(f));
+    if !charts.is_empty() {
+        toc.push_str("- Charts\n");
+        charts.insert_str(0, "\n## Charts\n");
     }
+    toc.push_str("- Appendix: provenance\n");
     let appendix = page
         .section("queries/report_provenance.sql")
         .map(|s| markdown_grid(&grid(&s.frame)))
@@ -935,6 +982,7 @@ fn html(page: &Page<'_>) -> String {
         } else {
             out.push_str(&html_grid(&grid, "data"));
         }
+        out.push_str(&html_figures(page, |f| f.section == s.query));
         let _ = writeln!(
             out,
             "<details><summary>How: <code>{}</code></summary>",
@@ -949,24 +997,13 @@ fn html(page: &Page<'_>) -> String {
         }
         out.push_str("</details></section>\n");
     }
-    toc.push_str(
-        "<li><a href=\"#charts\">Charts</a></li><li><a href=\"#provenance\">Appendix: provenance</a></li></ol></nav>",
-    );
-    let mut charts = String::new();
-    for f in page.figures {
-        // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
-        // nothing else.
-        let svg = f
-            .svg
-            .trim_start_matches(|c| c != '<')
-            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        let _ = writeln!(
-            charts,
-            "<figure>{}<figcaption>{}</figcaption></figure>",
-            svg,
-            crate::text::html(&f.title)
-        );
+    let shown = |f: &Figure| page.body().any(|s| s.query == f.section);
+    let mut charts = html_figures(page, |f| !shown(f));
+    if !charts.is_empty() {
+        toc.push_str("<li><a href=\"#charts\">Charts</a></li>");
+        charts.insert_str(0, "<h2 id=\"charts\">Charts</h2>\n");
     }
+    toc.push_str("<li><a href=\"#provenance\">Appendix: provenance</a></li></ol></nav>");
     let appendix = page
         .section("queries/report_provenance.sql")
         .map(|s| html_grid(&grid(&s.frame), "data"))
