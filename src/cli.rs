@@ -121,11 +121,17 @@ impl TablesArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Projects to compare (names in the store or dataset) [default: all].
+    /// Projects to compare (names in the stores or datasets), in this order [default: all, by
+    /// score].
     #[arg(value_name = "NAME")]
     pub repos: Vec<String>,
-    #[command(flatten)]
-    pub tables: TablesArgs,
+    /// A store to read (repeatable) [default: as for analyze, when no --dataset is given].
+    #[arg(long, value_name = "DIR")]
+    pub store: Vec<PathBuf>,
+    /// A dataset to read (repeatable), alone or beside stores: e.g. the shipped dataset beside
+    /// one's own analysis. A project name in two sources is an error.
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Vec<PathBuf>,
     /// The directory to write the report into (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -379,7 +385,10 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         }),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
         CommandArgs::Report(r) => Command::Report(ReportOptions {
-            store: r.tables.resolve()?,
+            sources: match (r.store.is_empty(), r.dataset.is_empty()) {
+                (true, true) => vec![store_or_default(None)?],
+                _ => r.store.into_iter().chain(r.dataset).collect(),
+            },
             repos: r.repos,
             out: r.out,
             as_of: r.as_of,

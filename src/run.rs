@@ -343,7 +343,7 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     report::write(&ReportOptions {
-        store: options.store.clone(),
+        sources: vec![options.store.clone()],
         repos: repos.to_vec(),
         out: staging.clone(),
         as_of: crate::month::Month::from_unix(options.now),

@@ -51,6 +51,17 @@ pub enum StoreError {
     },
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
+    #[error(
+        "'{}' is in both {} and {}; report them separately",
+        crate::text::terminal(.name, 60),
+        .first.display(),
+        .second.display()
+    )]
+    NameInTwo {
+        name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
     #[error("{}: damaged (not as temper wrote it); run `temper analyze` again to rebuild it", .0.display())]
     Damaged(PathBuf),
     #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
@@ -362,6 +373,34 @@ impl Store {
         atomic_write(&path, |w| w.write_all(&text))
     }
 
+    /// A store at `target` (new or empty) holding the live generation of every repository of
+    /// the stores or datasets at `sources`, so one report can compare projects from several
+    /// (the shipped dataset beside one's own analysis). Files are hard-linked where possible;
+    /// a name in two sources is an error.
+    pub fn union(sources: &[PathBuf], target: &Path) -> Result<Store, StoreError> {
+        let merged = Store::create(target)?;
+        let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+        for source in sources {
+            let store = Store::open(source)?;
+            for meta in store.repos()? {
+                if let Some(first) = seen.insert(meta.name.clone(), source.clone()) {
+                    return Err(StoreError::NameInTwo {
+                        name: meta.name,
+                        first,
+                        second: source.clone(),
+                    });
+                }
+                let from = store.repos_dir().join(dir_name(&meta.name));
+                let generation = read_current(&from)?
+                    .ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+                let to = merged.repos_dir().join(dir_name(&meta.name));
+                link_tree(&from.join(&generation), &to.join(&generation))?;
+                fs::copy(from.join(CURRENT), to.join(CURRENT)).map_err(io_err(&to))?;
+            }
+        }
+        Ok(merged)
+    }
+
     /// A repository's stored metadata, if it is in the store.
     pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));
@@ -601,6 +640,21 @@ pub const LOCK: &str = "temper.lock";
 #[derive(Debug)]
 pub struct StoreLock {
     _file: fs::File,
+}
+
+/// Copies the directory tree `from` to `to`, hard-linking files where the file system allows.
+fn link_tree(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(to).map_err(io_err(to))?;
+    for entry in fs::read_dir(from).map_err(io_err(from))? {
+        let entry = entry.map_err(io_err(from))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().map_err(io_err(&src))?.is_dir() {
+            link_tree(&src, &dst)?;
+        } else if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst).map_err(io_err(&dst))?;
+        }
+    }
+    Ok(())
 }
 
 /// The directory name for a repository name: safe characters only, never `.`/`..`, and unique

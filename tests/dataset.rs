@@ -151,3 +151,65 @@ fn a_report_from_a_dataset_equals_the_report_from_its_store() {
     };
     assert_eq!(body(&a), body(&b));
 }
+
+#[test]
+fn a_report_compares_a_dataset_beside_a_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mine, theirs) = (tmp.path().join("mine"), tmp.path().join("theirs"));
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    let jump = build_fixture("make_jump.sh", tmp.path(), "jump");
+    analyze(&age, &mine, &[]);
+    analyze(&jump, &theirs, &[]);
+    let dataset = tmp.path().join("dataset");
+    run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(&theirs)
+            .arg("--out")
+            .arg(&dataset),
+    );
+    // Both together: the same tables as one store holding both projects.
+    let both = tmp.path().join("both");
+    analyze(&age, &both, &[]);
+    analyze(&jump, &both, &[]);
+    let (combined, single) = (tmp.path().join("combined"), tmp.path().join("single"));
+    run_ok(
+        temper()
+            .args(["report", "--as-of", "2022-03", "--store"])
+            .arg(&mine)
+            .arg("--dataset")
+            .arg(&dataset)
+            .arg("--out")
+            .arg(&combined),
+    );
+    run_ok(
+        temper()
+            .args(["report", "--as-of", "2022-03", "--store"])
+            .arg(&both)
+            .arg("--out")
+            .arg(&single),
+    );
+    for name in [
+        "report_scorecard.csv",
+        "report_maturity.csv",
+        "report_summary.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(combined.join("tables").join(name)).unwrap(),
+            std::fs::read(single.join("tables").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // A project in two sources is refused, naming both.
+    let twice = temper()
+        .args(["report", "--store"])
+        .arg(&theirs)
+        .arg("--dataset")
+        .arg(&dataset)
+        .arg("--out")
+        .arg(tmp.path().join("twice"))
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("'jump' is in both"));
+}

@@ -105,8 +105,8 @@ const HTML_TEMPLATE: &str = include_str!("../../reports/templates/report.html");
 /// Resolved options for `report`.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
-    /// The store or dataset to read.
-    pub store: PathBuf,
+    /// The stores and datasets to read (projects of several are compared in one report).
+    pub sources: Vec<PathBuf>,
     /// Projects to compare, in this order; all, by score, when empty.
     pub repos: Vec<String>,
     pub out: PathBuf,
@@ -200,7 +200,26 @@ fn section_of(stem: &str) -> &'static str {
 
 /// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
 pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
-    let store = Store::open(&options.store)?;
+    match options.sources.as_slice() {
+        [one] => write_from(options, one),
+        sources => {
+            // Several sources: one store of them all, for the report's lifetime.
+            let merged = tempfile::Builder::new()
+                .prefix("temper-report-")
+                .tempdir()
+                .map_err(|source| ReportError::Write {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            Store::union(sources, merged.path())?;
+            write_from(options, merged.path())
+        }
+    }
+}
+
+/// [`write`] from the store or dataset at `source`.
+fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, ReportError> {
+    let store = Store::open(source)?;
     let repos = chosen_repos(&store, &options.repos)?;
     let mkdir = |dir: &Path| {
         std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
@@ -213,7 +232,7 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     mkdir(&tables_dir)?;
     mkdir(&charts_dir)?;
 
-    let mut sections = run_sections(options, &repos)?;
+    let mut sections = run_sections(options, source, &repos)?;
     let mut files = Vec::new();
     let verdicts = verdicts(&sections);
     // Unless the user named them, projects go in order of score (then name).
@@ -246,7 +265,7 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         .cloned()
         .collect();
     let mut figures = Vec::new();
-    for (figure, png) in draw_figures(&options.store, &charts_dir, repos.len(), &dated)? {
+    for (figure, png) in draw_figures(source, &charts_dir, repos.len(), &dated)? {
         figures.push(figure);
         files.push(png);
     }
@@ -324,9 +343,13 @@ fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportEr
 
 /// Every section's query (the user's where `--queries` has one of the name) run over the store
 /// as of the asked month, kept to `repos`.
-fn run_sections(options: &ReportOptions, repos: &[String]) -> Result<Vec<Section>, ReportError> {
+fn run_sections(
+    options: &ReportOptions,
+    source: &Path,
+    repos: &[String],
+) -> Result<Vec<Section>, ReportError> {
     let mut sections = Vec::new();
-    let mut loaded = crate::query::Tables::load(&options.store, options.as_of)?;
+    let mut loaded = crate::query::Tables::load(source, options.as_of)?;
     for (title, query, shipped) in SECTIONS {
         let name = query.trim_start_matches("queries/");
         let (origin, sql) = match options.queries.as_ref().map(|d| d.join(name)) {
