@@ -349,3 +349,38 @@ fn bad_requests_fail_with_a_clear_message() {
     let (code, _) = run(&["commits", "--size", "10x10"], &png);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn svg_tooltips_name_each_months_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&age, &store, &[]);
+    let out = tmp.path().join("commits.svg");
+    let options = options(&store, ChartKind::Commits, &["age"], &out);
+    let spec = temper::chart::render(&options).unwrap();
+    temper::chart::draw::write(&spec, &options).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let tips: BTreeMap<String, String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| {
+            let (month, rest) = n.text()?.split_once(": ")?;
+            Some((month.to_string(), rest.to_string()))
+        })
+        .collect();
+    // The oracle: git's commits per author month (every commit of the fixture is plausible).
+    let mut by_git: BTreeMap<String, u64> = BTreeMap::new();
+    for month in git(&age, &["log", "--format=%ad", "--date=format:%Y-%m"]).lines() {
+        *by_git.entry(month.to_string()).or_default() += 1;
+    }
+    let first = by_git.keys().next().unwrap().clone();
+    let last = by_git.keys().last().unwrap().clone();
+    assert_eq!(tips.keys().next(), Some(&first));
+    assert_eq!(tips.keys().last(), Some(&last));
+    for (month, tip) in &tips {
+        let n = by_git.get(month).copied().unwrap_or(0);
+        assert_eq!(tip, &format!("age {n}"), "{month}");
+    }
+}

@@ -67,18 +67,20 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
     }
 }
 
-/// Renders `spec` as an SVG document (text stays text, escaped by plotters).
+/// Renders `spec` as an SVG document (text stays text, escaped by plotters), with a tooltip
+/// per month of a series chart: the month and what each series holds in it.
 pub fn svg(spec: &ChartSpec, options: &ChartOptions) -> Result<String, ChartError> {
     theme::register_font();
     let theme = Theme::new(options.theme);
     let (w, h) = options.size;
     let mut text = String::new();
+    let tips;
     {
         let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
-        draw(&root, spec, &theme, (w, h))?;
+        tips = draw(&root, spec, &theme, (w, h))?;
         root.present().map_err(draw_error)?;
     }
-    Ok(text)
+    Ok(with_tips(&text, &tips))
 }
 
 use std::io::Write;
@@ -103,7 +105,7 @@ fn draw<DB: DrawingBackend>(
     spec: &ChartSpec,
     theme: &Theme,
     (w, h): (u32, u32),
-) -> Result<(), ChartError> {
+) -> Result<Vec<Tip>, ChartError> {
     let s = Scale(f64::from(h) / 900.0);
     root.fill(&color(theme.background)).map_err(draw_error)?;
     let (header, body) = root.split_vertically(s.px(120.0));
@@ -122,15 +124,114 @@ fn draw<DB: DrawingBackend>(
         ))
         .map_err(draw_error)?;
     match &spec.plot {
-        Plot::Bars { categories, panels } => draw_bars(&body, categories, panels, theme, &s),
+        Plot::Bars { categories, panels } => {
+            draw_bars(&body, categories, panels, theme, &s).map(|()| Vec::new())
+        }
         plot => {
             let legend_w = (f64::from(w) * 0.2) as u32;
             let (plot_area, legend_area) = body.split_horizontally(w - legend_w);
             let entries = legend_entries(plot, theme);
-            draw_series_chart(&plot_area, spec, plot, theme, &s)?;
-            draw_legend(&legend_area, &entries, theme, &s)
+            let tips = draw_series_chart(&plot_area, spec, plot, theme, &s)?;
+            draw_legend(&legend_area, &entries, theme, &s)?;
+            Ok(tips)
         }
     }
+}
+
+/// A hover target of the SVG: one month's column of the plot, with what each series holds there.
+pub struct Tip {
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
+    text: String,
+}
+
+/// What month `i` of the axis is called in a tooltip.
+fn month_name(x: &XAxis, i: usize) -> String {
+    match *x {
+        XAxis::Months { first, .. } => first.minus(-(i as i32)).to_string(),
+        XAxis::MonthsSince { .. } => format!("month {} since the first commit", i + 1),
+    }
+}
+
+/// A value in a tooltip: a percentage on percent charts, else a whole number.
+fn tip_value(v: f64, percent: bool) -> String {
+    match percent {
+        true => format!("{:.1} %", v * 100.0),
+        false if v.fract() == 0.0 => crate::text::thousands(v.abs() as u64),
+        false => format!("{v:.1}"),
+    }
+}
+
+/// Each month's values of `plot`, as tooltip texts (empty for a month without any).
+fn month_texts(spec: &ChartSpec, plot: &Plot) -> Vec<String> {
+    let n = spec.x.len();
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); n];
+    let mut add = |i: usize, name: &str, v: Option<f64>, percent: bool| {
+        if let (Some(v), Some(cell)) = (v, out.get_mut(i)) {
+            cell.push(format!("{name} {}", tip_value(v, percent)));
+        }
+    };
+    match plot {
+        Plot::Stacked { series, percent } => {
+            for se in series.iter().rev() {
+                for (i, v) in se.values.iter().enumerate() {
+                    add(i, &se.name, *v, *percent);
+                }
+            }
+        }
+        Plot::Lines { series } => {
+            for se in series {
+                for (i, v) in se.values.iter().enumerate() {
+                    add(i, &se.name, *v, false);
+                }
+            }
+        }
+        Plot::Churn {
+            added,
+            removed,
+            share,
+        } => {
+            for i in 0..n {
+                add(i, "added", added.get(i).copied().flatten(), false);
+                add(i, "removed", removed.get(i).copied().flatten(), false);
+                add(i, "new code", share.get(i).copied().flatten(), true);
+            }
+        }
+        Plot::Bars { .. } => {}
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, cells)| match cells.is_empty() {
+            true => String::new(),
+            false => format!("{}: {}", month_name(&spec.x, i), cells.join(", ")),
+        })
+        .collect()
+}
+
+/// `svg` with a transparent hover target per tip before its end: a browser shows the month's
+/// values as a tooltip. Repository text in tips (series names) is escaped.
+fn with_tips(svg: &str, tips: &[Tip]) -> String {
+    let Some(end) = svg.rfind("</svg>") else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + tips.len() * 120);
+    out.push_str(&svg[..end]);
+    out.push_str("<g fill=\"#000\" fill-opacity=\"0\">");
+    for t in tips.iter().filter(|t| !t.text.is_empty()) {
+        out.push_str(&format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+            t.x,
+            t.y,
+            t.w,
+            t.h,
+            crate::text::html(&crate::text::xml_safe(&t.text))
+        ));
+    }
+    out.push_str("</g>");
+    out.push_str(&svg[end..]);
+    out
 }
 
 /// Turns an x position into its tick label.
@@ -282,7 +383,7 @@ fn draw_series_chart<DB: DrawingBackend>(
     plot: &Plot,
     theme: &Theme,
     s: &Scale,
-) -> Result<(), ChartError> {
+) -> Result<Vec<Tip>, ChartError> {
     let n = spec.x.len();
     let percent = matches!(plot, Plot::Stacked { percent: true, .. });
     let (y_min, y_max) = y_range(plot, n);
@@ -317,6 +418,23 @@ fn draw_series_chart<DB: DrawingBackend>(
         .draw()
         .map_err(draw_error)?;
     draw_month_ticks(area, &mut chart, &spec.x, (y_min, y_max), theme, s)?;
+    // One hover target per month column, in the SVG's pixels.
+    let (bx, by) = area.get_base_pixel();
+    let tips = month_texts(spec, plot)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let (x0, y0) = chart.backend_coord(&(i as f64 - 0.5, y_max));
+            let (x1, y1) = chart.backend_coord(&(i as f64 + 0.5, y_min));
+            Tip {
+                x: x0 + bx,
+                y: y0 + by,
+                w: (x1 - x0).max(1),
+                h: (y1 - y0).max(1),
+                text,
+            }
+        })
+        .collect();
     match plot {
         Plot::Stacked { series, .. } => draw_stacked(&mut chart, series, n),
         Plot::Lines { series } => draw_lines(&mut chart, series, s),
@@ -333,7 +451,8 @@ fn draw_series_chart<DB: DrawingBackend>(
             draw_churn(area, &mut chart, &rates, (y_min, y_max), n, theme, s)
         }
         Plot::Bars { .. } => Ok(()),
-    }
+    }?;
+    Ok(tips)
 }
 
 /// The chart context of a series chart: months on x, values on y.
