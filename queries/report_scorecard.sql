@@ -1,10 +1,14 @@
 -- Per repository: the scorecard the report opens with (one column per project there). "Now" is
 -- the as-of month (provenance.as_of); the last 12 months end with it. Own code is class 'code'
 -- at the last snapshot; vendored_share is vendored lines over all code lines, test_to_code test
--- lines per own code line. commits_per_month_12m averages the 12 months (months without commits
--- count as 0); commits_trend_yoy compares them with the 12 before (-0.13 is 13 % fewer).
+-- lines per own code line, comment_share own code's comment lines over its code and comment
+-- lines (Open Hub's comments factoid). commits_per_month_12m averages the 12 months (months
+-- without commits count as 0); commits_trend_yoy compares them with the 12 before (-0.13 is 13 %
+-- fewer); bot_share_12m is the share of those commits made by bots (the bot rule of `analyze`).
 -- contributors_12m, pony, elephant (e-mail domains) and bus factors are activity's figures at
--- the last month with commits (contributors: 0 when that month is before the window).
+-- the last month with commits (contributors: 0 when that month is before the window);
+-- top_domains_24m names the three e-mail domains with most human commits in those 24 months, with
+-- their shares (see `domains`: a domain of a single author is never named).
 -- Red flags, each with its rule: one author makes half the commits (of the last 24
 -- months), dormant (no commit for 12 months), declining (commits fell by more than a third year
 -- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
@@ -17,7 +21,7 @@ WITH p AS (
     FROM provenance
 ),
 m AS (
-    SELECT a.repo, a.month, a.commits, a.contributors_12m, a.pony_factor_24m,
+    SELECT a.repo, a.month, a.commits, a.bot_commits, a.contributors_12m, a.pony_factor_24m,
            a.elephant_factor_24m, a.bus_factor, p.now_idx,
            CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
     FROM activity a JOIN p ON a.repo = p.repo
@@ -29,6 +33,7 @@ b AS (
     SELECT repo, MIN(month) AS inception, MAX(month) AS last_month, MIN(idx) AS first_idx,
            MAX(idx) AS last_idx, MAX(now_idx) AS now_idx,
            SUM(CASE WHEN idx > now_idx - 12 THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN idx > now_idx - 12 THEN bot_commits ELSE 0 END) AS bot_commits_12m,
            SUM(CASE WHEN idx > now_idx - 24 AND idx <= now_idx - 12 THEN commits ELSE 0 END)
                AS commits_prior_12m
     FROM mm GROUP BY repo
@@ -44,6 +49,7 @@ code AS (
            SUM(CASE WHEN l.class = 'code' THEN l.code ELSE 0 END) AS own,
            SUM(CASE WHEN l.class = 'vendored' THEN l.code ELSE 0 END) AS vendored,
            SUM(CASE WHEN l.class = 'test' THEN l.code ELSE 0 END) AS test,
+           SUM(CASE WHEN l.class = 'code' THEN l.comments ELSE 0 END) AS own_comments,
            SUM(l.code) AS all_code
     FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
     GROUP BY l.repo
@@ -78,6 +84,26 @@ imports AS (
       AND CAST(SUBSTR(v.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(v.month, 6, 2) AS INT) > b.now_idx - 12
     GROUP BY v.repo
 ),
+dom AS (
+    SELECT repo, domain, share, 0 - commits AS fewer
+    FROM domains WHERE SUBSTR(domain, 1, 1) <> '('
+),
+dom_ranked AS (
+    SELECT repo, domain, share,
+           ROW_NUMBER() OVER (PARTITION BY repo ORDER BY fewer, domain) AS rn
+    FROM dom
+),
+top_domains AS (
+    SELECT d1.repo,
+           CONCAT_WS(', ',
+               d1.domain || ' ' || CAST(CAST(ROUND(100 * d1.share, 0) AS INT) AS VARCHAR) || ' %',
+               d2.domain || ' ' || CAST(CAST(ROUND(100 * d2.share, 0) AS INT) AS VARCHAR) || ' %',
+               d3.domain || ' ' || CAST(CAST(ROUND(100 * d3.share, 0) AS INT) AS VARCHAR) || ' %')
+               AS top_domains_24m
+    FROM (SELECT * FROM dom_ranked WHERE rn = 1) d1
+    LEFT JOIN (SELECT * FROM dom_ranked WHERE rn = 2) d2 ON d1.repo = d2.repo
+    LEFT JOIN (SELECT * FROM dom_ranked WHERE rn = 3) d3 ON d1.repo = d3.repo
+),
 dq AS (
     SELECT repo, SUM(CASE WHEN kind IN ('missing_object', 'corrupt_object') THEN count ELSE 0 END)
                AS unreadable,
@@ -99,10 +125,16 @@ s AS (
            CASE WHEN code.all_code > 0 THEN CAST(code.vendored AS DOUBLE) / code.all_code END
                AS vendored_share,
            CASE WHEN code.own > 0 THEN CAST(code.test AS DOUBLE) / code.own END AS test_to_code,
+           CASE WHEN code.own + code.own_comments > 0
+                THEN CAST(code.own_comments AS DOUBLE) / (code.own + code.own_comments) END
+               AS comment_share,
            CAST(b.commits_12m AS DOUBLE) / 12 AS commits_per_month_12m,
+           CASE WHEN b.commits_12m > 0 THEN CAST(b.bot_commits_12m AS DOUBLE) / b.commits_12m END
+               AS bot_share_12m,
            CASE WHEN b.commits_prior_12m > 0
                 THEN CAST(b.commits_12m AS DOUBLE) / b.commits_prior_12m - 1 END AS commits_trend_yoy,
            last.contributors_12m, last.bus_factor, last.pony_factor_24m, last.elephant_factor_24m,
+           top_domains.top_domains_24m,
            COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
            COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
            COALESCE(imports.recent_imports, 0) AS recent_imports,
@@ -117,11 +149,13 @@ s AS (
     LEFT JOIN adv ON b.repo = adv.repo
     LEFT JOIN imports ON b.repo = imports.repo
     LEFT JOIN dq ON b.repo = dq.repo
+    LEFT JOIN top_domains ON b.repo = top_domains.repo
 )
 SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        months_since_last_release, own_code, main_language, main_language_share, vendored_share,
-       test_to_code, commits_per_month_12m, commits_trend_yoy, contributors_12m, bus_factor,
-       pony_factor_24m, elephant_factor_24m, own_advisory_commits, dependency_advisory_commits,
+       test_to_code, comment_share, commits_per_month_12m, commits_trend_yoy, bot_share_12m,
+       contributors_12m, bus_factor,
+       pony_factor_24m, elephant_factor_24m, top_domains_24m, own_advisory_commits, dependency_advisory_commits,
        CONCAT_WS(', ',
            CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,
            CASE WHEN months_since_last_commit >= 12 THEN 'dormant' END,

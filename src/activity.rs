@@ -270,6 +270,82 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         .collect()
 }
 
+/// One e-mail domain's part of the human commits of the 24 months ending with the last month:
+/// what stands behind the elephant factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainShare {
+    /// The domain, or `(single-author domains)` for the domains of one author each (shown
+    /// together: a domain of one person would name that person), or `(no domain)`.
+    pub domain: String,
+    pub authors: u32,
+    pub commits: u64,
+}
+
+/// Domains shown one by one at most; the rest are summed as `(other domains)`.
+pub const DOMAINS_SHOWN: usize = 15;
+
+/// The e-mail domains of the human commits of the 24 months ending with the last plausible
+/// month, most commits first (see [`DomainShare`]).
+pub fn domains(history: &History, now: i64) -> Vec<DomainShare> {
+    let (buckets, _) = month_buckets(history, now);
+    let Some(last) = buckets.keys().next_back().copied() else {
+        return Vec::new();
+    };
+    let mut by_domain: BTreeMap<&str, (HashSet<u32>, u64)> = BTreeMap::new();
+    for (_, b) in buckets.range(last.minus(23)..=last) {
+        for (&author, &n) in &b.human_commits {
+            let identity = history
+                .identities
+                .get(author as usize)
+                .map_or("", String::as_str);
+            let domain = identity.rsplit_once('@').map_or("", |(_, d)| d);
+            let entry = by_domain.entry(domain).or_default();
+            entry.0.insert(author);
+            entry.1 += u64::from(n);
+        }
+    }
+    let mut shown: Vec<DomainShare> = Vec::new();
+    let mut single = DomainShare {
+        domain: "(single-author domains)".into(),
+        authors: 0,
+        commits: 0,
+    };
+    for (domain, (authors, commits)) in by_domain {
+        let row = DomainShare {
+            domain: match domain.is_empty() {
+                true => "(no domain)".into(),
+                false => domain.to_string(),
+            },
+            authors: authors.len() as u32,
+            commits,
+        };
+        match row.authors > 1 || domain.is_empty() {
+            true => shown.push(row),
+            false => {
+                single.authors += 1;
+                single.commits += commits;
+            }
+        }
+    }
+    shown.sort_by(|a, b| {
+        b.commits
+            .cmp(&a.commits)
+            .then_with(|| a.domain.cmp(&b.domain))
+    });
+    if shown.len() > DOMAINS_SHOWN {
+        let rest = shown.split_off(DOMAINS_SHOWN);
+        shown.push(DomainShare {
+            domain: "(other domains)".into(),
+            authors: rest.iter().map(|r| r.authors).sum(),
+            commits: rest.iter().map(|r| r.commits).sum(),
+        });
+    }
+    if single.authors > 0 {
+        shown.push(single);
+    }
+    shown
+}
+
 /// The fewest contributors whose counts add up to at least half of the total.
 pub fn half_makers(mut counts: Vec<u64>) -> u32 {
     let total: u64 = counts.iter().sum();

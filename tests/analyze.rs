@@ -717,3 +717,72 @@ fn a_history_recommitted_in_bulk_is_a_data_quality_finding() {
         .unwrap();
     assert_eq!(column(&rows, "count")[i], bulk.to_string());
 }
+
+#[test]
+fn domains_are_the_authors_e_mail_domains_of_24_months() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    // The oracle: git's author e-mails and months; the 24 months end with the last one.
+    let log = git(&repo, &["log", "--format=%aE %ad", "--date=format:%Y-%m"]);
+    let rows: Vec<(String, String)> = log
+        .lines()
+        .map(|l| {
+            let (email, month) = l.split_once(' ').unwrap();
+            (email.to_lowercase(), month.to_string())
+        })
+        .collect();
+    let last = rows.iter().map(|r| r.1.clone()).max().unwrap();
+    let (y, m): (i32, i32) = (last[..4].parse().unwrap(), last[5..].parse().unwrap());
+    let first = {
+        let idx = y * 12 + m - 1 - 23;
+        format!("{:04}-{:02}", idx / 12, idx % 12 + 1)
+    };
+    let mut by_domain: std::collections::BTreeMap<
+        String,
+        (std::collections::BTreeSet<String>, u64),
+    > = Default::default();
+    for (email, _) in rows.iter().filter(|r| r.1 >= first) {
+        let domain = email.rsplit_once('@').unwrap().1.to_string();
+        let entry = by_domain.entry(domain).or_default();
+        entry.0.insert(email.clone());
+        entry.1 += 1;
+    }
+    let got = export_csv(&store, "domains", None);
+    let (domain, authors, commits) = (
+        column(&got, "domain"),
+        column(&got, "authors"),
+        column(&got, "commits"),
+    );
+    let mut single = (0, 0);
+    let mut named = Vec::new();
+    for (d, (people, n)) in &by_domain {
+        match people.len() {
+            1 => single = (single.0 + 1, single.1 + n),
+            k => named.push((d.clone(), k.to_string(), n.to_string())),
+        }
+    }
+    named.sort_by_key(|n| std::cmp::Reverse(n.2.parse::<u64>().unwrap()));
+    let mut want: Vec<(String, String, String)> = named;
+    if single.0 > 0 {
+        want.push((
+            "(single-author domains)".into(),
+            single.0.to_string(),
+            single.1.to_string(),
+        ));
+    }
+    let have: Vec<(String, String, String)> = (0..domain.len())
+        .map(|i| {
+            (
+                domain[i].to_string(),
+                authors[i].to_string(),
+                commits[i].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(have, want);
+    // The fixture's hand count: example.org (Age and Bo) by name, Cy's example.net summed.
+    assert_eq!(have[0].0, "example.org");
+    assert_eq!(have[1].0, "(single-author domains)");
+}

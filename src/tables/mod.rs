@@ -29,6 +29,7 @@ mod age;
 mod class_churn;
 mod commits;
 mod data_quality;
+mod domains;
 mod evidence;
 mod loc;
 mod missing_files;
@@ -46,6 +47,7 @@ pub use age::{
 pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
+pub use domains::domains_frame;
 pub use evidence::evidence_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
@@ -59,6 +61,9 @@ pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, Vendored
 /// Column names shared by several tables.
 pub mod col {
     pub const REPO: &str = "repo";
+    pub const DOMAIN: &str = "domain";
+    pub const AUTHORS: &str = "authors";
+    pub const SHARE: &str = "share";
     pub const MONTH: &str = "month";
     pub const COMMIT: &str = "commit";
     pub const AUTHOR_TIME: &str = "author_time";
@@ -169,6 +174,8 @@ pub enum Table {
     Evidence,
     /// Security policy, continuous integration and fuzzing: the months the snapshots show them.
     Practices,
+    /// The e-mail domains behind the elephant factor (24 months; single-author domains summed).
+    Domains,
 }
 
 /// What the registry knows of a table.
@@ -183,7 +190,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 16] = [
+    pub const ALL: [Table; 17] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -197,6 +204,7 @@ impl Table {
         Table::VendoredChanges,
         Table::Evidence,
         Table::Practices,
+        Table::Domains,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -218,6 +226,7 @@ impl Table {
             Table::VendoredChanges => vendored::VENDORED_CHANGES,
             Table::Evidence => evidence::EVIDENCE,
             Table::Practices => practices::PRACTICES,
+            Table::Domains => domains::DOMAINS,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
