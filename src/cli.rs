@@ -71,6 +71,14 @@ pub struct RunArgs {
     /// Print each project's time per mining stage on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Mine only shard K of N (K from 0): the projects whose name hashes to K (FNV-1a 64 of the
+    /// name, mod N), so N machines split the list [default: $TEMPER_SHARD].
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Split the list into N shards and take this machine's from the job scheduler's index:
+    /// $JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or $SLURM_ARRAY_TASK_ID (Slurm array).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shards: Option<u64>,
 }
 
 /// A class of code, or every class.
@@ -369,13 +377,21 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
     };
     let command = match cli.command {
         CommandArgs::Analyze(a) => Command::Analyze(resolve_analyze(a)?),
-        CommandArgs::Run(r) => Command::Run(crate::run::options(
-            &r.config,
-            r.store,
-            r.out,
-            threads_or_all(r.threads.map(usize::from)),
-            chrono::Utc::now().timestamp(),
-        )?),
+        CommandArgs::Run(r) => {
+            let shard = crate::shard::Shard::resolve(r.shard.as_deref(), r.shards, |k| {
+                std::env::var(k).ok()
+            })
+            .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
+            let mut options = crate::run::options(
+                &r.config,
+                r.store,
+                r.out,
+                threads_or_all(r.threads.map(usize::from)),
+                chrono::Utc::now().timestamp(),
+            )?;
+            options.shard = shard;
+            Command::Run(options)
+        }
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,
             table: e.table,

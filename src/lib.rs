@@ -25,6 +25,7 @@ pub mod release;
 pub mod report;
 pub mod run;
 pub mod scope;
+pub mod shard;
 pub mod source;
 pub mod store;
 pub mod tables;

@@ -101,6 +101,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// The time of the run, Unix seconds: dates the report folder and bounds plausible dates.
     pub now: i64,
+    /// Mine only this shard's projects (see [`crate::shard`]); `None` for all.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +199,7 @@ pub fn options(
         cache,
         threads,
         now,
+        shard: None,
     })
 }
 
@@ -264,7 +267,11 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
     let _lock = store.lock()?;
     source::collect_leftovers(&options.cache);
     let mut projects = Vec::new();
-    for rules in &options.projects {
+    let mine = options
+        .projects
+        .iter()
+        .filter(|r| options.shard.is_none_or(|s| s.takes(&r.project.name)));
+    for rules in mine {
         let project = &rules.project;
         let started = std::time::Instant::now();
         let source = source_path(project, options);
@@ -309,6 +316,7 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
         .iter()
         .map(|r| &r.project)
         .filter(|p| p.report && stored.contains(&p.name))
+        .filter(|p| options.shard.is_none_or(|s| s.takes(&p.name)))
         .map(|p| p.name.clone())
         .collect();
     let started = std::time::Instant::now();

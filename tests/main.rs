@@ -19,4 +19,5 @@ mod query;
 mod releases;
 mod report;
 mod run;
+mod shards;
 mod threads;
