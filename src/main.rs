@@ -107,9 +107,12 @@ fn run(global: Global, command: Command) -> Result<()> {
         }
         Command::Dataset(options) => {
             let names = temper::dataset::write(&options)?;
+            let what = match names.is_empty() {
+                true => "no repository (the store holds none)".to_string(),
+                false => names.join(", "),
+            };
             note(format_args!(
-                "temper: wrote {} to {}",
-                names.join(", "),
+                "temper: wrote {what} to {}",
                 options.out.display()
             ));
         }

@@ -121,3 +121,76 @@ fn four_shards_mine_what_one_does() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The shipped Slurm script, run as a Slurm array would run it (one process per index, each with
+/// its own scratch), then one report over the shards' datasets: every project is in it once.
+#[test]
+fn the_slurm_array_script_splits_and_the_report_joins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = build_fixture("make_tags.sh", tmp.path(), "tags");
+    let fleet = tmp.path().join("fleet.toml");
+    let names = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    let text: String = names
+        .iter()
+        .map(|n| {
+            format!(
+                "[[project]]\nname = \"{n}\"\nsource = \"{}\"\nref = \"main\"\nreport = false\n\n",
+                fixture.display()
+            )
+        })
+        .collect();
+    std::fs::write(&fleet, text).unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_temper"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let shared = tmp.path().join("shared");
+    for task in 0..8 {
+        let out = std::process::Command::new("bash")
+            .arg(root.join("examples/cluster/slurm.sh"))
+            .arg(&fleet)
+            .env("PATH", &path)
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("SHARED", &shared)
+            .env("SCRATCH", tmp.path().join(format!("scratch-{task}")))
+            .env("USER", "test")
+            .env_remove("RCLONE_REMOTE")
+            .env_remove("TEMPER_SHARD")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "task {task}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut report = temper();
+    report.arg("report");
+    let mut shards: Vec<std::path::PathBuf> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    shards.sort();
+    assert_eq!(shards.len(), 8, "one dataset per task");
+    for s in &shards {
+        report.arg("--dataset").arg(s);
+    }
+    let out = tmp.path().join("report");
+    run_ok(report.arg("--out").arg(&out));
+    let csv = std::fs::read_to_string(out.join("tables/report_scorecard.csv")).unwrap();
+    let mut found: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    found.sort();
+    let mut want = names.to_vec();
+    want.sort();
+    assert_eq!(found, want);
+}
