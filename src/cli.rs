@@ -168,6 +168,11 @@ pub struct DatasetArgs {
     /// moby=https://github.com/moby/moby.
     #[arg(long = "origin", value_name = "NAME=URL")]
     pub origins: Vec<String>,
+    /// `store` (read by every temper command) or `hive`: TABLE/repo=NAME/part-0.parquet with a
+    /// schema_version column and a _SUCCESS marker written last, for DuckDB, polars, Spark,
+    /// Trino or Athena, and for `report --dataset`.
+    #[arg(long, value_enum, default_value = "store")]
+    pub layout: crate::dataset::Layout,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -508,6 +513,7 @@ fn resolve_dataset(d: DatasetArgs) -> Result<DatasetOptions, clap::Error> {
             .chain(std::env::args().skip(1))
             .collect::<Vec<_>>()
             .join(" "),
+        layout: d.layout,
     })
 }
 

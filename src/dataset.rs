@@ -64,6 +64,18 @@ pub struct DatasetOptions {
     pub origins: BTreeMap<String, String>,
     /// The command line, for the provenance file.
     pub command: String,
+    /// How the dataset is laid out on disk.
+    pub layout: Layout,
+}
+
+/// A dataset's layout on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// A store of aggregate tables: every temper command reads it like a store.
+    Store,
+    /// Hive-partitioned Parquet, `TABLE/repo=NAME/part-0.parquet`, that DuckDB, polars, Spark,
+    /// Trino or Athena read directly; `_SUCCESS` is written last.
+    Hive,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +86,20 @@ pub enum DatasetError {
     UnknownOrigin(String),
     #[error("--out {}: {reason}; write the dataset to a directory of its own", .out.display())]
     Overlap { out: PathBuf, reason: String },
+    #[error("{}: a Hive-layout dataset without its _SUCCESS marker (still being written, or interrupted); write it again", .0.display())]
+    Incomplete(PathBuf),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", .path.display())]
+    Meta {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Table(#[from] tables::TableError),
 }
 
 /// Copies the shared tables of the chosen repositories into the dataset at `options.out`
@@ -100,8 +126,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     {
         return Err(DatasetError::UnknownOrigin(name.clone()));
     }
-    let dataset = Store::create(&options.out)?;
-    let mut names = Vec::new();
+    let mut repos = Vec::new();
     for meta in metas {
         let mut frames = Vec::new();
         for table in Table::public().filter(|t| is_shared(*t)) {
@@ -130,13 +155,149 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
             age_applied: 0,
             ..meta.clone()
         };
-        dataset.save_repo(&shared, &mut frames, &[])?;
-        names.push(meta.name);
+        repos.push((shared, frames));
     }
-    let provenance = provenance(&dataset, &options.command)?;
+    let names: Vec<String> = repos.iter().map(|(m, _)| m.name.clone()).collect();
+    let metas: Vec<RepoMeta> = match options.layout {
+        Layout::Store => {
+            let dataset = Store::create(&options.out)?;
+            for (meta, mut frames) in repos {
+                dataset.save_repo(&meta, &mut frames, &[])?;
+            }
+            dataset.repos()?
+        }
+        Layout::Hive => write_hive(&options.out, repos)?,
+    };
+    let provenance = provenance(&metas, &options.command);
     crate::store::atomic_write(&options.out.join("PROVENANCE.md"), |w| {
         w.write_all(provenance.as_bytes())
     })?;
+    if options.layout == Layout::Hive {
+        // Last: readers take the folder as complete once this exists.
+        let done = serde_json::json!({
+            "format": crate::store::FORMAT_VERSION,
+            "schema_version": crate::analyze::TABLES_REVISION,
+            "repos": names,
+        });
+        crate::store::atomic_write(&options.out.join(SUCCESS), |w| {
+            w.write_all(done.to_string().as_bytes())
+        })?;
+    }
+    Ok(names)
+}
+
+/// The marker a Hive-layout dataset's writer puts last.
+const SUCCESS: &str = "_SUCCESS";
+/// Where a Hive-layout dataset keeps each repository's metadata: `_meta/repo=NAME/meta.json`.
+const META_DIR: &str = "_meta";
+
+/// Whether `dir` holds a Hive-layout dataset (complete or not).
+pub fn is_hive(dir: &std::path::Path) -> bool {
+    dir.join(META_DIR).is_dir() || dir.join(SUCCESS).is_file()
+}
+
+/// A partition directory: `repo=NAME`, the name made safe for a path as the store makes it.
+fn partition(name: &str) -> String {
+    format!("repo={}", crate::store::dir_name(name))
+}
+
+/// Writes each repository's tables as Hive partitions into `out` (its earlier partitions of
+/// tables it no longer has are removed); returns the metadata written, by name.
+fn write_hive(
+    out: &std::path::Path,
+    repos: Vec<(RepoMeta, Vec<(Table, polars::prelude::DataFrame)>)>,
+) -> Result<Vec<RepoMeta>, DatasetError> {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| DatasetError::Io { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let success = out.join(SUCCESS);
+    if success.exists() {
+        std::fs::remove_file(&success).map_err(io(&success))?;
+    }
+    let mut metas = Vec::new();
+    for (meta, frames) in repos {
+        let part = partition(&meta.name);
+        for table in Table::public().filter(|t| is_shared(*t)) {
+            let dir = out.join(table.name()).join(&part);
+            match frames.iter().find(|(t, _)| *t == table) {
+                Some((_, df)) => {
+                    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                    let mut file = tables::hive::to_partition(df, crate::analyze::TABLES_REVISION)?;
+                    crate::store::atomic_write(&dir.join("part-0.parquet"), |w| {
+                        tables::write_as(&mut file, tables::Format::Parquet, w)
+                            .map_err(std::io::Error::other)
+                    })?;
+                }
+                None if dir.exists() => std::fs::remove_dir_all(&dir).map_err(io(&dir))?,
+                None => {}
+            }
+        }
+        let dir = out.join(META_DIR).join(&part);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let text = serde_json::to_vec_pretty(&meta).map_err(|source| DatasetError::Meta {
+            path: dir.clone(),
+            source,
+        })?;
+        crate::store::atomic_write(&dir.join("meta.json"), |w| w.write_all(&text))?;
+        metas.push(meta);
+    }
+    metas.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(metas)
+}
+
+/// Copies every repository of the complete Hive-layout dataset at `source` into `target` (as a
+/// report reads it); returns their names.
+pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>, DatasetError> {
+    if !source.join(SUCCESS).is_file() {
+        return Err(DatasetError::Incomplete(source.to_path_buf()));
+    }
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| DatasetError::Io { path, source }
+    };
+    let meta_dir = source.join(META_DIR);
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&meta_dir)
+        .map_err(io(&meta_dir))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io(&meta_dir))?;
+    entries.sort();
+    let mut names = Vec::new();
+    for dir in entries {
+        let path = dir.join("meta.json");
+        let text = std::fs::read(&path).map_err(io(&path))?;
+        let meta: RepoMeta =
+            serde_json::from_slice(&text).map_err(|source| DatasetError::Meta {
+                path: path.clone(),
+                source,
+            })?;
+        if target.meta(&meta.name)?.is_some() {
+            return Err(StoreError::NameInTwo {
+                name: meta.name,
+                first: target.root().to_path_buf(),
+                second: source.to_path_buf(),
+            }
+            .into());
+        }
+        let part = partition(&meta.name);
+        let mut frames = Vec::new();
+        for table in Table::public().filter(|t| is_shared(*t)) {
+            let file = source.join(table.name()).join(&part).join("part-0.parquet");
+            if file.is_file() {
+                let df = tables::hive::from_partition(
+                    table,
+                    &meta.name,
+                    &file,
+                    crate::analyze::TABLES_REVISION,
+                )?;
+                frames.push((table, df));
+            }
+        }
+        target.save_repo(&meta, &mut frames, &[])?;
+        names.push(meta.name);
+    }
     Ok(names)
 }
 
@@ -176,12 +337,12 @@ fn check_out(options: &DatasetOptions) -> Result<(), DatasetError> {
 }
 
 /// The provenance file: one row per repository in the dataset.
-fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
+fn provenance(metas: &[RepoMeta], command: &str) -> String {
     let mut out = String::from(
         "# Provenance\n\nAggregate tables mined by temper (counts only: no names, no e-mail addresses).\n\n\
          | repository | source | ref | commit | scope | class rules | analysed (UTC) | temper |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
-    for m in dataset.repos()? {
+    for m in metas {
         let when = chrono::DateTime::from_timestamp(m.analysed_at, 0).map_or_else(
             || m.analysed_at.to_string(),
             |t| t.format("%Y-%m-%d %H:%M").to_string(),
@@ -212,5 +373,5 @@ fn provenance(dataset: &Store, command: &str) -> Result<String, StoreError> {
         "\nA report from this dataset is as of the month of the latest analysis above, unless \
          `temper report --as-of YYYY-MM` says otherwise.\n",
     );
-    Ok(out)
+    out
 }

@@ -213,3 +213,135 @@ fn a_report_compares_a_dataset_beside_a_store() {
     assert_eq!(twice.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("'jump' is in both"));
 }
+
+/// The Python engines of the Hive test, or why they are missing.
+fn python_engines() -> Result<(), String> {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import duckdb, polars"])
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
+    match out.status.success() {
+        true => Ok(()),
+        false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+    }
+}
+
+#[test]
+fn a_hive_layout_dataset_is_read_by_duckdb_polars_and_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    for (script, name) in [("make_age.sh", "age"), ("make_jump.sh", "jump")] {
+        let repo = build_fixture(script, tmp.path(), name);
+        analyze(&repo, &store, &[]);
+    }
+    let hive = tmp.path().join("hive");
+    let write = |repos: &[&str], out: &std::path::Path| {
+        let mut cmd = temper();
+        cmd.args(["dataset", "--layout", "hive", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(out);
+        for r in repos {
+            cmd.args(["--repo", r]);
+        }
+        run_ok(&mut cmd);
+    };
+    write(&[], &hive);
+    assert!(hive.join("_SUCCESS").is_file());
+    assert!(hive.join("activity/repo=age/part-0.parquet").is_file());
+    // Every shared table's rows, per repository, as `temper export` counts them from the store.
+    let tables = ["activity", "loc", "age", "releases", "evidence", "domains"];
+    let mut want: Vec<String> = Vec::new();
+    for table in tables {
+        for repo in ["age", "jump"] {
+            let n = export_csv(&store, table, Some(repo)).len() - 1;
+            if n > 0 {
+                for engine in ["duckdb", "polars"] {
+                    want.push(format!("{engine}\t{table}\t{repo}\t{n}"));
+                }
+            }
+        }
+    }
+    want.sort();
+    match python_engines() {
+        Ok(()) => {
+            let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let out = std::process::Command::new("python3")
+                .arg(root.join("tests/bench/hive_counts.py"))
+                .arg(&hive)
+                .args(tables)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let got: Vec<String> = String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(got, want);
+        }
+        Err(why) if std::env::var_os("TEMPER_SKIP_PYTHON").is_some() => {
+            eprintln!("TEMPER_SKIP_PYTHON is set ({why}): DuckDB and polars not asked");
+        }
+        Err(why) => panic!(
+            "the Hive test reads the dataset with DuckDB and polars: pip install duckdb polars \
+             (or set TEMPER_SKIP_PYTHON=1): {why}"
+        ),
+    }
+    // `report` reads the layout, from one folder or from shard folders, as it reads the store.
+    let (from_store, from_hive, from_shards) = (
+        tmp.path().join("r-store"),
+        tmp.path().join("r-hive"),
+        tmp.path().join("r-shards"),
+    );
+    let (shard_a, shard_b) = (tmp.path().join("shard-a"), tmp.path().join("shard-b"));
+    write(&["age"], &shard_a);
+    write(&["jump"], &shard_b);
+    report("--store", &store, &from_store);
+    report("--dataset", &hive, &from_hive);
+    run_ok(
+        temper()
+            .arg("report")
+            .arg("--dataset")
+            .arg(&shard_a)
+            .arg("--dataset")
+            .arg(&shard_b)
+            .arg("--out")
+            .arg(&from_shards),
+    );
+    for name in [
+        "report_scorecard.csv",
+        "report_maturity.csv",
+        "report_summary.csv",
+    ] {
+        let a = std::fs::read(from_store.join("tables").join(name)).unwrap();
+        assert_eq!(
+            a,
+            std::fs::read(from_hive.join("tables").join(name)).unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            a,
+            std::fs::read(from_shards.join("tables").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // A shard folder still being written (no _SUCCESS yet) is refused.
+    std::fs::remove_file(shard_b.join("_SUCCESS")).unwrap();
+    let refused = temper()
+        .arg("report")
+        .arg("--dataset")
+        .arg(&shard_a)
+        .arg("--dataset")
+        .arg(&shard_b)
+        .arg("--out")
+        .arg(tmp.path().join("r-refused"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("_SUCCESS"));
+}

@@ -818,14 +818,25 @@ fn inputs_that_cannot_be_mined_get_a_clear_error() {
         ],
         &["no repositories"],
     );
+    // A dataset of an empty store is an empty dataset (a fleet shard that drew no project), said
+    // so; reporting on it alone fails clearly.
     let out = tmp.path().join("ds");
+    let made = run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out),
+    );
+    assert!(String::from_utf8_lossy(&made.stderr).contains("no repository"));
+    let report_dir = tmp.path().join("empty-report");
     fails_clearly(
         &[
-            "dataset".as_ref(),
-            "--store".as_ref(),
-            store.as_os_str(),
-            "--out".as_ref(),
+            "report".as_ref(),
+            "--dataset".as_ref(),
             out.as_os_str(),
+            "--out".as_ref(),
+            report_dir.as_os_str(),
         ],
         &["no repositories"],
     );

@@ -84,7 +84,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-const TABLES_REVISION: u32 = 17;
+pub const TABLES_REVISION: u32 = 17;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4: co-authors): a stored walk of
 /// another revision is walked and diffed afresh instead of being read.

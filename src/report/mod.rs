@@ -127,6 +127,8 @@ pub enum ReportError {
     Chart(#[from] chart::ChartError),
     #[error(transparent)]
     Table(#[from] tables::TableError),
+    #[error(transparent)]
+    Dataset(#[from] crate::dataset::DatasetError),
     #[error("{}", .path.display())]
     Write {
         path: PathBuf,
@@ -201,9 +203,10 @@ fn section_of(stem: &str) -> &'static str {
 /// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
 pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     match options.sources.as_slice() {
-        [one] => write_from(options, one),
+        [one] if !crate::dataset::is_hive(one) => write_from(options, one),
         sources => {
-            // Several sources: one store of them all, for the report's lifetime.
+            // Several sources, or a Hive-layout dataset: one store of them all, for the report's
+            // lifetime.
             let merged = tempfile::Builder::new()
                 .prefix("temper-report-")
                 .tempdir()
@@ -211,7 +214,14 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
                     path: std::env::temp_dir(),
                     source,
                 })?;
-            Store::union(sources, merged.path())?;
+            let (hive, stores): (Vec<PathBuf>, Vec<PathBuf>) = sources
+                .iter()
+                .cloned()
+                .partition(|s| crate::dataset::is_hive(s));
+            let store = Store::union(&stores, merged.path())?;
+            for source in &hive {
+                crate::dataset::hive_into(source, &store)?;
+            }
             write_from(options, merged.path())
         }
     }

@@ -31,6 +31,7 @@ mod commits;
 mod data_quality;
 mod domains;
 mod evidence;
+pub mod hive;
 mod loc;
 mod missing_files;
 mod practices;
