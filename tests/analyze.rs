@@ -786,3 +786,91 @@ fn domains_are_the_authors_e_mail_domains_of_24_months() {
     assert_eq!(have[0].0, "example.org");
     assert_eq!(have[1].0, "(single-author domains)");
 }
+
+/// `--path` on a kernel-shaped history gives what a history that only ever held those paths
+/// gives (tests/fixtures/make_scoped.sh builds both): the same lines of code, code age and own
+/// churn per month, the same non-merge commits and churn per month. Merges differ by design:
+/// under `--path` a merge counts only when it is not identical in scope to a parent (git's
+/// TREESAME rule, as `git log --full-history -- PATHS`), while the narrow history's merges are
+/// ordinary commits of it.
+#[test]
+fn a_path_scope_equals_a_history_of_only_those_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full");
+    let only = tmp.path().join("only");
+    for (dir, mode) in [(&full, "full"), (&only, "only")] {
+        let script = fixtures_dir().join("make_scoped.sh");
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(dir)
+            .arg(mode)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let store = tmp.path().join("store");
+    analyze(
+        &full,
+        &store,
+        &["--name", "k", "--path", "kvm", "--path", "arch/kvm"],
+    );
+    analyze(&only, &store, &["--name", "k-only"]);
+    let without_repo = |table: &str, repo: &str| -> Vec<String> {
+        export_csv(&store, table, Some(repo))
+            .into_iter()
+            .map(|row| row[1..].join(","))
+            .collect()
+    };
+    for table in ["loc", "age", "class_churn"] {
+        let (a, b) = (without_repo(table, "k"), without_repo(table, "k-only"));
+        assert!(a.len() > 1, "{table} has rows");
+        assert_eq!(a, b, "{table}");
+    }
+    let activity = |repo: &str| -> Vec<String> {
+        let rows = export_csv(&store, "activity", Some(repo));
+        let h = &rows[0];
+        let at = |name: &str| h.iter().position(|c| c == name).unwrap();
+        rows[1..]
+            .iter()
+            .map(|r| {
+                let commits: u64 = r[at("commits")].parse().unwrap();
+                let merges: u64 = r[at("merges")].parse().unwrap();
+                [
+                    r[at("month")].clone(),
+                    (commits - merges).to_string(),
+                    r[at("lines_added")].clone(),
+                    r[at("lines_removed")].clone(),
+                    r[at("median_line_age_days")].clone(),
+                    r[at("new_code_share")].clone(),
+                    r[at("bus_factor")].clone(),
+                ]
+                .join(",")
+            })
+            .collect()
+    };
+    assert_eq!(activity("k"), activity("k-only"));
+    // The oracle's own sanity, from git: the narrow history's non-merge commits are the full
+    // history's that touch the paths (`git log --no-merges -- PATHS`): 6 of them.
+    let touching = git(
+        &full,
+        &[
+            "rev-list",
+            "--count",
+            "--no-merges",
+            "HEAD",
+            "--",
+            "kvm",
+            "arch/kvm",
+        ],
+    );
+    let narrow = git(&only, &["rev-list", "--count", "--no-merges", "HEAD"]);
+    assert_eq!(touching.trim(), narrow.trim());
+    assert_eq!(narrow.trim(), "6");
+}
