@@ -323,7 +323,9 @@ fn walk_stage(
     if options.count_lines {
         let bar = progress.counter(format!("{}: diffing commits", job.name));
         let rules = (&options.scope, &options.classes);
-        chain_deltas = churn_stage(repo, &mut history, &chain, rules, from, &|| bar.inc(1));
+        chain_deltas = churn_stage(repo, &mut history, &chain, rules, from, &in_scope, &|| {
+            bar.inc(1)
+        });
         bar.finish_and_clear();
         clock.lap("churn");
     }
@@ -417,7 +419,7 @@ fn churn_off_ref(
     let from = both.commits.len();
     both.commits.extend(off_ref.commits.iter().cloned());
     let none = Default::default();
-    let churn = churn::churn(&repo.repo, &both, scope, classes, from, &none, &|| {});
+    let churn = churn::churn(&repo.repo, &both, scope, classes, from, &none, &[], &|| {});
     for (c, commit) in off_ref.commits.iter_mut().zip(churn.commits) {
         c.churn = commit;
     }
@@ -805,17 +807,19 @@ fn gather_problems(
 /// Churn of the commits from `from` on, written into `history` (with the blobs it could not
 /// read, kept with the walk's problems so a later run that reuses this churn still reports
 /// them); returns the first-parent commits' changes for line age, which follows the same diffs.
+#[allow(clippy::too_many_arguments)]
 fn churn_stage(
     repo: &git::Opened,
     history: &mut git::History,
     chain: &[snapshot::ChainLink],
     (scope, classes): (&Scope, &crate::class::Classifier),
     from: usize,
+    in_scope: &[bool],
     on_commit: &(dyn Fn() + Sync),
 ) -> gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>> {
     let on_chain: gix::hashtable::HashSet<gix::ObjectId> = chain.iter().map(|l| l.commit).collect();
     let churn = churn::churn(
-        &repo.repo, history, scope, classes, from, &on_chain, on_commit,
+        &repo.repo, history, scope, classes, from, &on_chain, in_scope, on_commit,
     );
     for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
         c.churn = commit;

@@ -137,6 +137,12 @@ pub struct ChurnOutcome {
 /// carries churn (kept from an earlier run) keeps it. The diffs of the commits in `keep` (the
 /// first-parent chain, whose line age follows the same diffs) are handed back, so no pair of
 /// trees is diffed twice.
+///
+/// `in_scope` (indexed like `history.commits`; empty for "all") marks the commits that touch the
+/// `--path`/`--exclude` scope: a commit outside it changes no in-scope line, so its churn is zero
+/// without a diff, unless its changes are to be kept (line age follows every file, in scope or
+/// not, so a file renamed into the scope keeps its history).
+#[allow(clippy::too_many_arguments)]
 pub fn churn(
     repo: &gix::Repository,
     history: &History,
@@ -144,6 +150,7 @@ pub fn churn(
     classes: &Classifier,
     from: usize,
     keep: &gix::hashtable::HashSet<ObjectId>,
+    in_scope: &[bool],
     on_commit: &(dyn Fn() + Sync),
 ) -> ChurnOutcome {
     let trees: gix::hashtable::HashMap<ObjectId, ObjectId> =
@@ -153,8 +160,9 @@ pub fn churn(
     let workers = Workers::new();
     let results: Vec<Option<CommitChurn>> = pending
         .par_iter()
+        .enumerate()
         .with_min_len(16)
-        .map(|c| {
+        .map(|(i, c)| {
             on_commit();
             if let Some(kept) = c.churn {
                 return Some(CommitChurn {
@@ -165,6 +173,13 @@ pub fn churn(
             }
             if c.parents.len() > 1 {
                 return None;
+            }
+            if in_scope.get(from + i) == Some(&false) && !keep.contains(&c.id) {
+                return Some(CommitChurn {
+                    churn: Churn::default(),
+                    missing: Vec::new(),
+                    deltas: None,
+                });
             }
             let parent_tree = match c.parents.first() {
                 Some(p) => Some(*trees.get(p)?),

@@ -7,8 +7,6 @@
 //! branch's in-scope commits along is not counted twice. The comparison descends only into
 //! subtrees whose ids differ, so it costs a few tree reads per commit.
 
-use std::collections::BTreeMap;
-
 use gix::objs::Find;
 use gix::ObjectId;
 use rayon::prelude::*;
@@ -16,54 +14,97 @@ use rayon::prelude::*;
 use super::History;
 use crate::scope::Scope;
 
-type Entries = BTreeMap<Vec<u8>, (bool, ObjectId)>; // name -> (is_tree, id)
-
-fn read_tree(repo: &gix::Repository, id: Option<ObjectId>, buf: &mut Vec<u8>) -> Entries {
-    let mut out = Entries::new();
-    let Some(id) = id else { return out };
-    let Ok(Some(data)) = repo.objects.try_find(&id, buf) else {
-        // Unreadable trees compare as empty; the loc stage reports them.
-        return out;
-    };
-    for entry in gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash).flatten() {
-        let is_tree = entry.mode.kind() == gix::objs::tree::EntryKind::Tree;
-        out.insert(entry.filename.to_vec(), (is_tree, entry.oid.to_owned()));
-    }
-    out
+/// A tree's entries as (name, is a tree, id), in the tree's own (git's) order, borrowed from the
+/// object's bytes.
+fn entries(data: &[u8], hash: gix::hash::Kind) -> Vec<(&[u8], bool, ObjectId)> {
+    gix::objs::TreeRefIter::from_bytes(data, hash)
+        .flatten()
+        .map(|e| {
+            let is_tree = e.mode.kind() == gix::objs::tree::EntryKind::Tree;
+            (AsRef::<[u8]>::as_ref(e.filename), is_tree, e.oid.to_owned())
+        })
+        .collect()
 }
 
-/// Whether the in-scope content under `dir` differs between trees `a` and `b`.
+/// Git's order of tree entries: by name, a tree's name compared as if it ended in `/`.
+fn git_order(a: (&[u8], bool), b: (&[u8], bool)) -> std::cmp::Ordering {
+    let common = a.0.len().min(b.0.len());
+    match a.0[..common].cmp(&b.0[..common]) {
+        std::cmp::Ordering::Equal => {
+            let end = |(name, tree): (&[u8], bool)| match (name.get(common), tree) {
+                (Some(c), _) => *c,
+                (None, true) => b'/',
+                (None, false) => 0,
+            };
+            end(a).cmp(&end(b)).then(a.0.len().cmp(&b.0.len()))
+        }
+        other => other,
+    }
+}
+
+/// The bytes of tree `id` into `buf`, or `None` (no tree, or unreadable: it compares as empty;
+/// the loc stage reports it).
+fn tree_bytes<'b>(
+    repo: &gix::Repository,
+    id: Option<ObjectId>,
+    buf: &'b mut Vec<u8>,
+) -> Option<(&'b [u8], gix::hash::Kind)> {
+    let data = repo.objects.try_find(&id?, buf).ok()??;
+    Some((data.data, data.object_hash))
+}
+
+/// Whether the in-scope content under `dir` differs between trees `a` and `b`. The two trees'
+/// entries are walked side by side in git's order, so equal entries cost a comparison and no
+/// allocation (a kernel-sized root tree is compared once per commit).
 fn differs(
     repo: &gix::Repository,
     scope: &Scope,
     a: Option<ObjectId>,
     b: Option<ObjectId>,
     dir: &[u8],
-    buf: &mut Vec<u8>,
 ) -> bool {
     if a == b {
         return false;
     }
-    let left = read_tree(repo, a, buf);
-    let right = read_tree(repo, b, buf);
-    let names: std::collections::BTreeSet<&Vec<u8>> = left.keys().chain(right.keys()).collect();
-    for name in names {
-        let (l, r) = (left.get(name), right.get(name));
+    let (mut buf_a, mut buf_b) = (Vec::new(), Vec::new());
+    let left = tree_bytes(repo, a, &mut buf_a).map_or_else(Vec::new, |(d, h)| entries(d, h));
+    let right = tree_bytes(repo, b, &mut buf_b).map_or_else(Vec::new, |(d, h)| entries(d, h));
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() || j < right.len() {
+        let order = match (left.get(i), right.get(j)) {
+            (Some(l), Some(r)) => git_order((l.0, l.1), (r.0, r.1)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (l, r) = match order {
+            std::cmp::Ordering::Less => (left.get(i), None),
+            std::cmp::Ordering::Greater => (None, right.get(j)),
+            std::cmp::Ordering::Equal => (left.get(i), right.get(j)),
+        };
+        match order {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
         if l == r {
             continue;
         }
+        let name = l.or(r).map_or(&b""[..], |e| e.0);
         let mut path = dir.to_vec();
         if !path.is_empty() {
             path.push(b'/');
         }
         path.extend_from_slice(name);
-        let subtree = |e: Option<&(bool, ObjectId)>| e.filter(|e| e.0).map(|e| e.1);
-        let file = |e: Option<&(bool, ObjectId)>| e.filter(|e| !e.0).map(|e| e.1);
+        let subtree = |e: Option<&(&[u8], bool, ObjectId)>| e.filter(|e| e.1).map(|e| e.2);
+        let file = |e: Option<&(&[u8], bool, ObjectId)>| e.filter(|e| !e.1).map(|e| e.2);
         if file(l) != file(r) && scope.includes_file(&path) {
             return true;
         }
         let (ta, tb) = (subtree(l), subtree(r));
-        if ta != tb && scope.enters(&path) && differs(repo, scope, ta, tb, &path, buf) {
+        if ta != tb && scope.enters(&path) && differs(repo, scope, ta, tb, &path) {
             return true;
         }
     }
@@ -90,9 +131,9 @@ pub fn commits_in_scope(
             || {
                 let mut local = shared.to_thread_local();
                 local.object_cache_size_if_unset(16 << 20);
-                (local, Vec::new())
+                local
             },
-            |(local, buf), c| {
+            |local, c| {
                 let parents: Vec<Option<ObjectId>> = if c.parents.is_empty() {
                     vec![None]
                 } else {
@@ -101,8 +142,28 @@ pub fn commits_in_scope(
                 };
                 parents
                     .into_iter()
-                    .all(|p| differs(local, scope, p, Some(c.tree), b"", buf))
+                    .all(|p| differs(local, scope, p, Some(c.tree), b""))
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::{Greater, Less};
+
+    #[test]
+    fn entries_compare_in_gits_order() {
+        // A tree's name sorts as if it ended in '/': "a.c" (file) before "a" (tree), "a" (file)
+        // before "a-b".
+        assert_eq!(git_order((b"a.c", false), (b"a", true)), Less);
+        assert_eq!(git_order((b"a", true), (b"a0", false)), Less);
+        assert_eq!(git_order((b"a", false), (b"a-b", false)), Less);
+        assert_eq!(git_order((b"b", false), (b"a", true)), Greater);
+        assert_eq!(
+            git_order((b"kvm", true), (b"kvm", true)),
+            std::cmp::Ordering::Equal
+        );
+    }
 }
