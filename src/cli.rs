@@ -36,7 +36,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum CommandArgs {
     /// Mine repositories into the store and print a summary row for each.
+    #[command(visible_alias = "analyse")]
     Analyze(AnalyzeArgs),
+    /// List the repositories of a store or dataset: name, source, ref, tip, scope, months and
+    /// the time of the last analysis.
+    List(ListArgs),
+    /// Remove repositories (all their tables) from a store.
+    Rm(RmArgs),
     /// Write a stored table as CSV, Parquet or JSON.
     Export(ExportArgs),
     /// Draw a chart from the stored tables as PNG or SVG.
@@ -52,6 +58,22 @@ pub enum CommandArgs {
     /// The scheduled job: bring every project of a TOML config up to date (cloning or fetching
     /// remote sources), mine what is new, and write a dated report.
     Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub tables: TablesArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RmArgs {
+    /// The repositories to remove.
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,8 +207,15 @@ pub enum QueryFormat {
 #[derive(Debug, clap::Args)]
 pub struct QueryArgs {
     /// The SQL file.
-    #[arg(value_name = "FILE.sql")]
-    pub file: PathBuf,
+    #[arg(
+        value_name = "FILE.sql",
+        required_unless_present = "execute",
+        conflicts_with = "execute"
+    )]
+    pub file: Option<PathBuf>,
+    /// The SQL itself instead of a file, e.g. -e 'SELECT repo, COUNT(*) FROM loc GROUP BY repo'.
+    #[arg(short = 'e', long = "execute", value_name = "SQL")]
+    pub execute: Option<String>,
     #[command(flatten)]
     pub tables: TablesArgs,
     /// How to print the result.
@@ -231,8 +260,8 @@ pub struct ChartArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// Repositories: a work tree, any directory inside one, or a bare repository.
-    #[arg(required = true, value_name = "PATH")]
+    /// Repositories: a work tree, any directory inside one, or a bare repository [default: .].
+    #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// The ref or revision to analyse in every repository [default: HEAD].
     #[arg(long = "ref", value_name = "REF")]
@@ -288,9 +317,9 @@ pub struct ExportArgs {
     /// The table to export.
     #[arg(long, value_enum)]
     pub table: Table,
-    /// The output format.
+    /// The output format [default: from --out's extension: .csv, .parquet or .json].
     #[arg(long, value_enum)]
-    pub format: Format,
+    pub format: Option<Format>,
     /// Only these repositories (repeatable) [default: all].
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
@@ -303,6 +332,12 @@ pub struct ExportArgs {
 #[derive(Debug)]
 pub enum Command {
     Analyze(AnalyzeOptions),
+    /// The store or dataset to list.
+    List(PathBuf),
+    Rm {
+        store: PathBuf,
+        names: Vec<String>,
+    },
     Export(ExportOptions),
     Chart(ChartOptions),
     Query(QueryOptions),
@@ -324,7 +359,10 @@ pub enum ResolveError {
 /// Resolved options for `query`.
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
-    pub file: PathBuf,
+    /// The SQL file, or `None` for `sql`.
+    pub file: Option<PathBuf>,
+    /// The SQL given inline (`-e`).
+    pub sql: Option<String>,
     pub store: PathBuf,
     /// `None`: an aligned text table.
     pub format: Option<Format>,
@@ -382,6 +420,11 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
     };
     let command = match cli.command {
         CommandArgs::Analyze(a) => Command::Analyze(resolve_analyze(a)?),
+        CommandArgs::List(l) => Command::List(l.tables.resolve()?),
+        CommandArgs::Rm(r) => Command::Rm {
+            store: store_or_default(r.store)?,
+            names: r.names,
+        },
         CommandArgs::Run(r) => {
             let shard = crate::shard::Shard::resolve(r.shard.as_deref(), r.shards, |k| {
                 std::env::var(k).ok()
@@ -400,7 +443,19 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         CommandArgs::Export(e) => Command::Export(ExportOptions {
             store: store_or_default(e.store)?,
             table: e.table,
-            format: e.format,
+            format: match (e.format, e.out.as_ref().and_then(|o| o.extension())) {
+                (Some(f), _) => f,
+                (None, Some(ext)) if ext == "csv" => Format::Csv,
+                (None, Some(ext)) if ext == "parquet" => Format::Parquet,
+                (None, Some(ext)) if ext == "json" => Format::Json,
+                _ => {
+                    return Err(usage(
+                        ErrorKind::MissingRequiredArgument,
+                        "give --format csv|parquet|json (or an --out ending in .csv, .parquet or .json)",
+                    )
+                    .into())
+                }
+            },
             repos: e.repos,
             out: e.out,
         }),
@@ -418,6 +473,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Query(q) => Command::Query(QueryOptions {
             file: q.file,
+            sql: q.execute,
             store: q.tables.resolve()?,
             format: match q.format {
                 QueryFormat::Table => None,

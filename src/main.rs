@@ -117,13 +117,41 @@ fn run(global: Global, command: Command) -> Result<()> {
             ));
         }
         Command::Query(options) => {
-            let mut df = temper::query::run_file(&options.store, &options.file)?;
+            let mut df = match (&options.file, &options.sql) {
+                (Some(file), _) => temper::query::run_file(&options.store, file)?,
+                (None, sql) => temper::query::run_sql(
+                    &options.store,
+                    std::path::Path::new("-e"),
+                    sql.as_deref().unwrap_or_default(),
+                )?,
+            };
             let mut bytes = Vec::new();
             match options.format {
                 Some(format) => tables::write_as(&mut df, format, &mut bytes)?,
                 None => writeln!(bytes, "{}", tables::render_text(&df))?,
             }
             emit(&bytes)?;
+        }
+        Command::List(dir) => {
+            let store = temper::store::Store::open(&dir)?;
+            emit(temper::store::listing(&store.repos()?).as_bytes())?;
+        }
+        Command::Rm { store, names } => {
+            let store = temper::store::Store::open(&store)?;
+            let _lock = store.lock()?;
+            // All or nothing: every name must be there before any is removed.
+            for name in &names {
+                if store.meta(name)?.is_none() {
+                    return Err(temper::store::StoreError::UnknownRepo(name.clone()).into());
+                }
+            }
+            for name in &names {
+                store.remove(name)?;
+                note(format_args!(
+                    "temper: removed {}",
+                    temper::text::terminal(name, temper::text::TERMINAL_CELL_CHARS)
+                ));
+            }
         }
         Command::Run(options) => {
             let outcome = temper::run::run(&options, &progress)?;

@@ -152,6 +152,71 @@ pub struct RepoMeta {
     pub files: std::collections::BTreeMap<String, String>,
 }
 
+/// The `temper list` table of a store's repositories: name, source, ref, tip (12 digits),
+/// scope, months (first to last) and the time of the last analysis (UTC), one line each,
+/// aligned; text from a repository made safe for a terminal.
+pub fn listing(metas: &[RepoMeta]) -> String {
+    let rows: Vec<[String; 7]> = metas
+        .iter()
+        .map(|m| {
+            let months =
+                m.summary
+                    .as_ref()
+                    .map_or(String::new(), |s| match (s.first_month, s.last_month) {
+                        (Some(a), Some(b)) => format!("{a}..{b}"),
+                        _ => String::new(),
+                    });
+            let when = chrono::DateTime::from_timestamp(m.analysed_at, 0)
+                .map_or(String::new(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+            let cell = |t: &str| crate::text::terminal(t, 60);
+            [
+                cell(&m.name),
+                cell(&m.source),
+                cell(&m.reference),
+                m.tip.chars().take(12).collect(),
+                cell(if m.scope.is_empty() {
+                    "(whole tree)"
+                } else {
+                    &m.scope
+                }),
+                months,
+                when,
+            ]
+        })
+        .collect();
+    let header = [
+        "name",
+        "source",
+        "ref",
+        "tip",
+        "scope",
+        "months",
+        "analysed (UTC)",
+    ];
+    let widths: Vec<usize> = (0..7)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain(std::iter::once(header[i].len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| crate::text::pad(c, *w, false))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for r in &rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
 /// An opened store.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -310,6 +375,10 @@ impl Store {
         };
         for entry in entries {
             let entry = entry.map_err(io_err(&dir))?;
+            // A repository being removed (or whose removal was interrupted) is gone.
+            if entry.file_name().to_string_lossy().starts_with(".rm-") {
+                continue;
+            }
             let Some(generation) = read_current(&entry.path())? else {
                 continue;
             };
@@ -399,6 +468,22 @@ impl Store {
             }
         }
         Ok(merged)
+    }
+
+    /// Removes repository `name` and all its tables. The directory is first renamed out of the
+    /// way (one atomic step: readers see the repository or nothing), then deleted. The caller
+    /// holds the lock.
+    pub fn remove(&self, name: &str) -> Result<(), StoreError> {
+        let dir = self.repos_dir().join(dir_name(name));
+        if read_current(&dir)?.is_none() {
+            return Err(StoreError::UnknownRepo(name.to_string()));
+        }
+        let gone = self
+            .repos_dir()
+            .join(format!(".rm-{}-{}", std::process::id(), dir_name(name)));
+        fs::rename(&dir, &gone).map_err(io_err(&dir))?;
+        sync_dir(&self.repos_dir());
+        fs::remove_dir_all(&gone).map_err(io_err(&gone))
     }
 
     /// A repository's stored metadata, if it is in the store.
@@ -609,6 +694,11 @@ fn collect_garbage(root: &Path) {
         return;
     };
     for repo in repos.flatten() {
+        // A repository whose removal was interrupted.
+        if repo.file_name().to_string_lossy().starts_with(".rm-") {
+            let _ = fs::remove_dir_all(repo.path());
+            continue;
+        }
         let Ok(entries) = fs::read_dir(repo.path()) else {
             continue;
         };

@@ -278,7 +278,7 @@ fn bad_input_fails_cleanly_and_writes_nothing() {
 fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     for args in [
-        vec!["analyze"],
+        vec!["analyze", "--ref"],
         vec!["analyze", "a", "b", "--name", "x"],
         vec!["analyze", ".", "--threads", "0"],
         vec!["analyze", ".", "--bot-pattern", "("],
@@ -294,6 +294,15 @@ fn usage_errors_exit_2() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+    // `analyze` alone mines the current directory: here no repository, an error (exit 1).
+    let here = temper()
+        .current_dir(tmp.path())
+        .arg("analyze")
+        .arg("--store")
+        .arg(tmp.path().join("s"))
+        .output()
+        .unwrap();
+    assert_eq!(here.status.code(), Some(1));
     // Exporting from a directory that is no store is an error, not a usage error.
     let out = temper()
         .args([
@@ -873,4 +882,59 @@ fn a_path_scope_equals_a_history_of_only_those_paths() {
     let narrow = git(&only, &["rev-list", "--count", "--no-merges", "HEAD"]);
     assert_eq!(touching.trim(), narrow.trim());
     assert_eq!(narrow.trim(), "6");
+}
+
+/// `analyse` (the spelling of the help text) with no PATH mines the current directory; `list`
+/// names what the store holds; `rm` removes all of the named repositories or, when one is not
+/// there, none.
+#[test]
+fn list_rm_and_the_current_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_tags.sh", tmp.path(), "tags");
+    let other = build_fixture("make_gofuzz.sh", tmp.path(), "gofuzz");
+    let store = tmp.path().join("store");
+    run_ok(
+        temper()
+            .current_dir(&repo)
+            .args(["analyse", "--quiet", "--store"])
+            .arg(&store),
+    );
+    analyze(&other, &store, &[]);
+    let listed = run_ok(temper().args(["list", "--store"]).arg(&store));
+    let text = String::from_utf8(listed.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("name"));
+    let tip = git(&repo, &["rev-parse", "HEAD"]);
+    assert!(
+        lines[2].starts_with("tags ") && lines[2].contains(&tip.trim()[..12]),
+        "{text}"
+    );
+    let first = git(
+        &repo,
+        &["log", "--reverse", "--format=%ad", "--date=format:%Y-%m"],
+    );
+    let last = git(&repo, &["log", "-1", "--format=%ad", "--date=format:%Y-%m"]);
+    let span = format!("{}..{}", first.lines().next().unwrap(), last.trim());
+    assert!(lines[2].contains(&span), "{text}: {span}");
+    // The source is where the repository is, absolute.
+    let git_dir = std::fs::canonicalize(repo.join(".git")).unwrap();
+    assert!(lines[2].contains(&git_dir.display().to_string()), "{text}");
+    // All or nothing.
+    let refused = temper()
+        .args(["rm", "tags", "nope", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("nope"));
+    assert_eq!(
+        column(&export_csv(&store, "snapshots", Some("tags")), "repo")[0],
+        "tags"
+    );
+    run_ok(temper().args(["rm", "tags", "--store"]).arg(&store));
+    let after = run_ok(temper().args(["list", "--store"]).arg(&store));
+    let text = String::from_utf8(after.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().nth(1).unwrap().starts_with("gofuzz "));
 }

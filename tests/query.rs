@@ -126,3 +126,67 @@ fn a_bad_query_names_the_file_and_quotes_the_sql() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.sql"));
 }
+
+/// `query -e SQL` runs the SQL as a file holding it would; `export` takes its format from
+/// `--out`'s extension, and says what it needs when it cannot.
+#[test]
+fn inline_sql_and_formats_from_the_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_tags.sh", tmp.path(), "tags");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let sql = "SELECT repo, COUNT(*) AS months FROM activity GROUP BY repo";
+    let file = tmp.path().join("q.sql");
+    std::fs::write(&file, sql).unwrap();
+    let inline = run_ok(
+        temper()
+            .args(["query", "-e", sql, "--format", "csv", "--store"])
+            .arg(&store),
+    );
+    let lines: Vec<String> = String::from_utf8(inline.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let from_file: Vec<String> = query_csv(&store, &file)
+        .iter()
+        .map(|r| r.join(","))
+        .collect();
+    assert_eq!(lines, from_file);
+    // The months of the fixture, by git: 2020-01 to 2020-06 (v9.9's side branch is not on HEAD).
+    let first = git(
+        &repo,
+        &["log", "--reverse", "--format=%ad", "--date=format:%Y-%m"],
+    );
+    let last = git(&repo, &["log", "-1", "--format=%ad", "--date=format:%Y-%m"]);
+    let (a, b) = (
+        first.lines().next().unwrap().to_string(),
+        last.trim().to_string(),
+    );
+    let months = (b[..4].parse::<i32>().unwrap() * 12 + b[5..].parse::<i32>().unwrap())
+        - (a[..4].parse::<i32>().unwrap() * 12 + a[5..].parse::<i32>().unwrap())
+        + 1;
+    assert_eq!(lines[1], format!("tags,{months}"));
+    for (ext, starts) in [
+        ("csv", &b"repo,"[..]),
+        ("json", &b"["[..]),
+        ("parquet", &b"PAR1"[..]),
+    ] {
+        let out = tmp.path().join(format!("activity.{ext}"));
+        run_ok(
+            temper()
+                .args(["export", "--table", "activity", "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out),
+        );
+        assert!(std::fs::read(&out).unwrap().starts_with(starts), "{ext}");
+    }
+    let unknown = temper()
+        .args(["export", "--table", "activity", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--format"));
+}

@@ -636,7 +636,11 @@ fn frames_of(
 fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta {
     RepoMeta {
         name: job.name.to_string(),
-        source: job.repo.git_dir.display().to_string(),
+        // Absolute, so `temper list` and the report's provenance say where it was.
+        source: std::fs::canonicalize(&job.repo.git_dir)
+            .unwrap_or_else(|_| job.repo.git_dir.clone())
+            .display()
+            .to_string(),
         reference: job.repo.reference.clone(),
         tip: job.repo.tip.to_string(),
         analysed_at: job.options.now,
