@@ -244,10 +244,10 @@ pub struct ChartArgs {
     /// The chart's title [default: one naming the chart and repository].
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
-    /// First month to show (YYYY-MM).
+    /// First month to show (YYYY-MM; a year YYYY stands for its January).
     #[arg(long, value_name = "YYYY-MM")]
     pub since: Option<String>,
-    /// Last month to show (YYYY-MM).
+    /// Last month to show (YYYY-MM; a year YYYY stands for its December).
     #[arg(long, value_name = "YYYY-MM")]
     pub until: Option<String>,
     /// Calendar months, or months since each repository's first commit.
@@ -602,15 +602,23 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
                 c.size
             ))
         })?;
-    let month = |flag: &str, v: Option<String>| -> Result<Option<Month>, clap::Error> {
+    // A bare year stands for its first month after --since and its last after --until.
+    let month = |flag: &str, v: Option<String>, last: u32| -> Result<Option<Month>, clap::Error> {
         v.map(|text| {
-            Month::parse(&text)
-                .ok_or_else(|| invalid(format!("{flag} {text}: expected a month as YYYY-MM")))
+            let year = (text.len() == 4)
+                .then(|| text.parse::<i32>().ok())
+                .flatten()
+                .and_then(|y| Month::new(y, last));
+            Month::parse(&text).or(year).ok_or_else(|| {
+                invalid(format!(
+                    "{flag} {text}: expected a month (YYYY-MM) or a year (YYYY)"
+                ))
+            })
         })
         .transpose()
     };
-    let since = month("--since", c.since)?;
-    let until = month("--until", c.until)?;
+    let since = month("--since", c.since, 1)?;
+    let until = month("--until", c.until, 12)?;
     if let (Some(s), Some(u)) = (since, until) {
         if s > u {
             return Err(invalid(format!("--since {s} is after --until {u}")));

@@ -384,3 +384,27 @@ fn svg_tooltips_name_each_months_values() {
         assert_eq!(tip, &format!("age {n}"), "{month}");
     }
 }
+
+/// `--since 2021 --until 2021` draws what `--since 2021-01 --until 2021-12` draws.
+#[test]
+fn a_year_stands_for_its_months() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_with_two(tmp.path());
+    let draw = |since: &str, until: &str, name: &str| -> Vec<u8> {
+        let out = tmp.path().join(name);
+        run_ok(
+            temper()
+                .args([
+                    "chart", "commits", "--repo", "age", "--since", since, "--until", until,
+                ])
+                .arg("--store")
+                .arg(&store)
+                .arg("--out")
+                .arg(&out),
+        );
+        std::fs::read(out).unwrap()
+    };
+    let by_year = draw("2021", "2021", "year.svg");
+    assert_eq!(by_year, draw("2021-01", "2021-12", "months.svg"));
+    assert_ne!(by_year, draw("2021-01", "2022-03", "longer.svg"));
+}
