@@ -116,7 +116,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     // every shard's dataset then reads it as nothing rather than failing.
     for name in &options.repos {
         if !metas.iter().any(|m| &m.name == name) {
-            return Err(StoreError::UnknownRepo(name.clone()).into());
+            return Err(store.not_here(name).into());
         }
     }
     if let Some(name) = options

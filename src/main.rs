@@ -142,7 +142,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             // All or nothing: every name must be there before any is removed.
             for name in &names {
                 if store.meta(name)?.is_none() {
-                    return Err(temper::store::StoreError::UnknownRepo(name.clone()).into());
+                    return Err(store.not_here(name).into());
                 }
             }
             for name in &names {

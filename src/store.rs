@@ -52,6 +52,19 @@ pub enum StoreError {
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
     #[error(
+        "no repository named '{}' in {}{}; it holds: {}",
+        crate::text::terminal(.name, 60),
+        .store.display(),
+        .suggestion.as_ref().map_or(String::new(), |s| format!(" (did you mean '{}'?)", crate::text::terminal(s, 60))),
+        if .known.is_empty() { "nothing".to_string() } else { .known.iter().map(|k| crate::text::terminal(k, 60)).collect::<Vec<_>>().join(", ") }
+    )]
+    NotInStore {
+        name: String,
+        store: PathBuf,
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
+    #[error(
         "'{}' is in both {} and {}; report them separately",
         crate::text::terminal(.name, 60),
         .first.display(),
@@ -392,11 +405,32 @@ impl Store {
         Ok(out)
     }
 
+    /// The error for a repository `name` this store does not hold: it names the store, the
+    /// repositories it holds, and the closest of them when one is close (a typo).
+    pub fn not_here(&self, name: &str) -> StoreError {
+        let known: Vec<String> = self
+            .repos()
+            .map(|m| m.into_iter().map(|m| m.name).collect())
+            .unwrap_or_default();
+        let suggestion = known
+            .iter()
+            .map(|k| (crate::text::edit_distance(name, k), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+            .min()
+            .map(|(_, k)| k.clone());
+        StoreError::NotInStore {
+            name: name.to_string(),
+            store: self.root.clone(),
+            suggestion,
+            known,
+        }
+    }
+
     /// One repository's table ([`StoreError::NotMined`] for a line table of a repository mined
     /// with `--activity-only`).
     pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));
-        let generation = read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(repo.into()))?;
+        let generation = read_current(&dir)?.ok_or_else(|| self.not_here(repo))?;
         let path = dir.join(&generation).join(table.file_name());
         if !path.exists() {
             let meta = self.meta(repo)?;
@@ -476,7 +510,7 @@ impl Store {
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {
         let dir = self.repos_dir().join(dir_name(name));
         if read_current(&dir)?.is_none() {
-            return Err(StoreError::UnknownRepo(name.to_string()));
+            return Err(self.not_here(name));
         }
         let gone = self
             .repos_dir()

@@ -151,6 +151,24 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// The Levenshtein distance between `a` and `b`, in characters (for "did you mean").
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +215,13 @@ mod tests {
     #[test]
     fn xml_safe_replaces_controls() {
         assert_eq!(xml_safe("a\u{1}b\tc"), "a\u{fffd}b\tc");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("moby", "moby"), 0);
+        assert_eq!(edit_distance("mby", "moby"), 1);
+        assert_eq!(edit_distance("xen", "runc"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -928,6 +928,17 @@ fn list_rm_and_the_current_directory() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("nope"));
+    // A typo: the error names the store, what it holds, and the likely name.
+    let typo = temper()
+        .args(["rm", "tgas", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(said.contains("did you mean 'tags'"), "{said}");
+    assert!(said.contains("it holds: gofuzz, tags"), "{said}");
+    assert!(said.contains(&store.display().to_string()), "{said}");
     assert_eq!(
         column(&export_csv(&store, "snapshots", Some("tags")), "repo")[0],
         "tags"

@@ -342,7 +342,7 @@ fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportEr
         return Err(StoreError::Empty.into());
     }
     if let Some(name) = asked.iter().find(|n| !known.contains(n)) {
-        return Err(StoreError::UnknownRepo(name.clone()).into());
+        return Err(store.not_here(name).into());
     }
     Ok(if asked.is_empty() {
         known
