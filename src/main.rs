@@ -76,26 +76,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
             emit(temper::analyze::render_summaries(&summaries).as_bytes())?;
         }
-        Command::Export(options) => {
-            let mut df = temper::export::export_frame(&options)?;
-            match &options.out {
-                Some(path) => {
-                    temper::store::write_output(path, |w| {
-                        tables::write_as(&mut df, options.format, w)
-                            .map_err(|e| std::io::Error::other(e.to_string()))
-                    })
-                    .with_context(|| format!("writing {}", path.display()))?;
-                }
-                None => {
-                    if options.format == Format::Parquet && std::io::stdout().is_terminal() {
-                        bail!("refusing to write Parquet to a terminal; pass --out FILE or redirect stdout");
-                    }
-                    let mut bytes = Vec::new();
-                    tables::write_as(&mut df, options.format, &mut bytes)?;
-                    emit(&bytes)?;
-                }
-            }
-        }
+        Command::Export(options) => export(&options)?,
         Command::Report(options) => {
             let outcome = temper::report::write(&options)?;
             note(format_args!(
@@ -116,22 +97,7 @@ fn run(global: Global, command: Command) -> Result<()> {
                 options.out.display()
             ));
         }
-        Command::Query(options) => {
-            let mut df = match (&options.file, &options.sql) {
-                (Some(file), _) => temper::query::run_file(&options.store, file)?,
-                (None, sql) => temper::query::run_sql(
-                    &options.store,
-                    std::path::Path::new("-e"),
-                    sql.as_deref().unwrap_or_default(),
-                )?,
-            };
-            let mut bytes = Vec::new();
-            match options.format {
-                Some(format) => tables::write_as(&mut df, format, &mut bytes)?,
-                None => writeln!(bytes, "{}", tables::render_text(&df))?,
-            }
-            emit(&bytes)?;
-        }
+        Command::Query(options) => query(&options)?,
         Command::List(dir) => {
             let store = temper::store::Store::open(&dir)?;
             emit(temper::store::listing(&store.repos()?).as_bytes())?;
@@ -139,43 +105,82 @@ fn run(global: Global, command: Command) -> Result<()> {
         Command::Rm { store, names } => {
             let store = temper::store::Store::open(&store)?;
             let _lock = store.lock()?;
-            // All or nothing: every name must be there before any is removed.
+            store.remove_all(&names)?;
             for name in &names {
-                if store.meta(name)?.is_none() {
-                    return Err(store.not_here(name).into());
-                }
-            }
-            for name in &names {
-                store.remove(name)?;
-                note(format_args!(
-                    "temper: removed {}",
-                    temper::text::terminal(name, temper::text::TERMINAL_CELL_CHARS)
-                ));
+                let name = temper::text::terminal(name, temper::text::TERMINAL_CELL_CHARS);
+                note(format_args!("temper: removed {name}"));
             }
         }
-        Command::Run(options) => {
-            let outcome = temper::run::run(&options, &progress)?;
-            for (_, status, _, _) in &outcome.projects {
-                if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, status) {
-                    note(format_args!(
-                        "temper: timings: {}",
-                        temper::analyze::render_timings(o)
-                    ));
-                }
-            }
-            emit(temper::run::render(&outcome).as_bytes())?;
-            let failed = outcome.failures();
-            if failed > 0 {
-                bail!(
-                    "{failed} of {} projects failed (see above); the others are up to date",
-                    outcome.projects.len()
-                );
-            }
-        }
+        Command::Run(options) => run_job(&options, &progress, global.timings)?,
         Command::Chart(options) => {
             temper::chart::render(&options)
                 .with_context(|| format!("chart {}", options.kind.name()))?;
         }
+    }
+    Ok(())
+}
+
+/// `export`: the table to `--out` (written atomically) or stdout (never Parquet to a terminal).
+fn export(options: &temper::export::ExportOptions) -> Result<()> {
+    let mut df = temper::export::export_frame(options)?;
+    match &options.out {
+        Some(path) => {
+            temper::store::write_output(path, |w| {
+                tables::write_as(&mut df, options.format, w)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            })
+            .with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => {
+            if options.format == Format::Parquet && std::io::stdout().is_terminal() {
+                bail!(
+                    "refusing to write Parquet to a terminal; pass --out FILE or redirect stdout"
+                );
+            }
+            let mut bytes = Vec::new();
+            tables::write_as(&mut df, options.format, &mut bytes)?;
+            emit(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// `query`: the SQL of a file or of `-e`, its result printed as a table, CSV or JSON.
+fn query(options: &temper::cli::QueryOptions) -> Result<()> {
+    let mut df = match (&options.file, &options.sql) {
+        (Some(file), _) => temper::query::run_file(&options.store, file)?,
+        (None, sql) => temper::query::run_sql(
+            &options.store,
+            std::path::Path::new("-e"),
+            sql.as_deref().unwrap_or_default(),
+        )?,
+    };
+    let mut bytes = Vec::new();
+    match options.format {
+        Some(format) => tables::write_as(&mut df, format, &mut bytes)?,
+        None => writeln!(bytes, "{}", tables::render_text(&df))?,
+    }
+    emit(&bytes)
+}
+
+/// `run`: the job, each project's timings if asked, a line per project; exit 1 if any failed.
+fn run_job(options: &temper::run::RunOptions, progress: &Progress, timings: bool) -> Result<()> {
+    let outcome = temper::run::run(options, progress)?;
+    for (_, status, _, _) in &outcome.projects {
+        if let (true, temper::run::ProjectStatus::Mined(o)) = (timings, status) {
+            note(format_args!(
+                "temper: timings: {}",
+                temper::analyze::render_timings(o)
+            ));
+        }
+    }
+    emit(temper::run::render(&outcome).as_bytes())?;
+    let failed = outcome.failures();
+    if failed > 0 {
+        bail!(
+            "{failed} of {} projects failed (see above); the others are up to date",
+            outcome.projects.len()
+        );
     }
     Ok(())
 }

@@ -520,6 +520,17 @@ impl Store {
         fs::remove_dir_all(&gone).map_err(io_err(&gone))
     }
 
+    /// Removes every repository of `names`, or none when one is not in the store (the error
+    /// names it). The caller holds the lock.
+    pub fn remove_all(&self, names: &[String]) -> Result<(), StoreError> {
+        for name in names {
+            if self.meta(name)?.is_none() {
+                return Err(self.not_here(name));
+            }
+        }
+        names.iter().try_for_each(|n| self.remove(n))
+    }
+
     /// A repository's stored metadata, if it is in the store.
     pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
         let dir = self.repos_dir().join(dir_name(repo));

@@ -392,7 +392,7 @@ fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> 
     };
     let text = |column: &str, i: usize| -> Option<String> {
         let c = s.frame.column(column).ok()?;
-        format::cell(column, &c.get(i).ok()?).filter(|_| true)
+        format::cell(column, &c.get(i).ok()?)
     };
     let float = |column: &str, i: usize| -> Option<f64> {
         match s.frame.column(column).ok()?.get(i).ok()? {
