@@ -18,10 +18,14 @@ use crate::scope::Scope;
 use crate::store::Store;
 use crate::tables::{Format, Table};
 
+/// `temper --version`: the package version and the commit (and its date) it was built from, or
+/// `unknown` outside a git checkout (see build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TEMPER_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "temper",
-    version,
+    version = VERSION,
     about = "Mine git repositories and tell how battle-hardened a codebase is",
     after_help = "Exit codes: 0 success, 1 error (bad repository, store, I/O), 2 usage error."
 )]
@@ -58,6 +62,25 @@ pub enum CommandArgs {
     /// The scheduled job: bring every project of a TOML config up to date (cloning or fetching
     /// remote sources), mine what is new, and write a dated report.
     Run(RunArgs),
+    /// Print a shell completion script: e.g. `temper completions bash >
+    /// /etc/bash_completion.d/temper`.
+    Completions(CompletionsArgs),
+    /// Print the man page temper(1), or write it and one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write temper.1 and temper-COMMAND.1 for every command into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -344,6 +367,9 @@ pub enum Command {
     Dataset(DatasetOptions),
     Report(ReportOptions),
     Run(crate::run::RunOptions),
+    Completions(clap_complete::Shell),
+    /// Where to write every page, or `None` for temper(1) on stdout.
+    Man(Option<PathBuf>),
 }
 
 /// Why the command line could not be resolved: a usage error (exit 2), or a `run` configuration
@@ -471,6 +497,8 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             queries: r.queries,
         }),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
+        CommandArgs::Completions(c) => Command::Completions(c.shell),
+        CommandArgs::Man(m) => Command::Man(m.out),
         CommandArgs::Query(q) => Command::Query(QueryOptions {
             file: q.file,
             sql: q.execute,
@@ -638,4 +666,34 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         align: c.align,
         class: c.class.class(),
     })
+}
+
+/// The completion script for `shell`, from the same definitions as the parser.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "temper", &mut out);
+    out
+}
+
+/// The man pages: `temper.1` first, then `temper-COMMAND.1` for every command (aliases not
+/// repeated), as (file name, roff text).
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut command = Cli::command();
+    command.build();
+    let mut pages = Vec::new();
+    let mut page = |name: String, cmd: clap::Command| -> std::io::Result<()> {
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut roff)?;
+        pages.push((format!("{name}.1"), roff));
+        Ok(())
+    };
+    page("temper".to_string(), command.clone())?;
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("temper-{}", sub.get_name());
+        page(
+            name.clone(),
+            sub.clone().name(name.clone()).version(VERSION),
+        )?;
+    }
+    Ok(pages)
 }

@@ -112,11 +112,32 @@ fn run(global: Global, command: Command) -> Result<()> {
             }
         }
         Command::Run(options) => run_job(&options, &progress, global.timings)?,
+        Command::Completions(shell) => emit(&cli::completions(shell))?,
+        Command::Man(out) => man(out.as_deref())?,
         Command::Chart(options) => {
             temper::chart::render(&options)
                 .with_context(|| format!("chart {}", options.kind.name()))?;
         }
     }
+    Ok(())
+}
+
+/// `man`: temper(1) on stdout, or every page into a directory (created if needed).
+fn man(out: Option<&std::path::Path>) -> Result<()> {
+    let pages = cli::man_pages().context("rendering the man pages")?;
+    let Some(dir) = out else {
+        return emit(pages.first().map_or(&[][..], |(_, roff)| roff));
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, roff) in &pages {
+        let path = dir.join(name);
+        std::fs::write(&path, roff).with_context(|| format!("writing {}", path.display()))?;
+    }
+    note(format_args!(
+        "temper: wrote {} man pages to {}",
+        pages.len(),
+        dir.display()
+    ));
     Ok(())
 }
 

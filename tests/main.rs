@@ -11,6 +11,7 @@ mod browser;
 mod chart;
 mod churn;
 mod classes;
+mod cli;
 mod dataset;
 mod evidence;
 mod hostile;

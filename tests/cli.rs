@@ -1,0 +1,180 @@
+//! The command line as packagers and scripts meet it: `--version` names the commit the binary
+//! was built from (git says which), shell completions that bash itself completes with, and man
+//! pages that groff renders without a warning.
+
+use std::process::Command;
+
+use crate::common::{run_ok, temper};
+
+/// `temper --version` names the package version and the commit of the checkout it was built
+/// from, as `git rev-parse` reports it (or `unknown` when built outside a git checkout).
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = run_ok(temper().arg("--version"));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let expected = format!("temper {} (", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected), "{text}");
+    let head = Command::new("git")
+        .args([
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short=12",
+            "HEAD",
+        ])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    let commit = String::from_utf8(head.stdout).expect("utf-8");
+    match head.status.success() {
+        true => assert!(
+            text.contains(&format!("({} ", commit.trim())),
+            "{text} should name {commit}"
+        ),
+        false => assert!(text.contains("(unknown)"), "{text}"),
+    }
+}
+
+/// The bash completion script, loaded into bash, completes `temper an` to `analyze` (and its
+/// alias) and lists `analyze`'s options after `temper analyze --`.
+#[test]
+fn bash_completes_commands_and_options() {
+    let script = run_ok(temper().args(["completions", "bash"])).stdout;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("temper.bash");
+    std::fs::write(&file, &script).expect("write");
+    let complete = |words: &str| -> Vec<String> {
+        let probe = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             COMP_LINE=\"${{COMP_WORDS[*]}}\"; COMP_POINT=${{#COMP_LINE}}; \
+             _temper temper \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let out = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &probe])
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    let mut commands = complete("temper an");
+    commands.sort();
+    assert_eq!(commands, ["analyse", "analyze"]);
+    let options = complete("temper analyze --");
+    for option in [
+        "--ref",
+        "--name",
+        "--store",
+        "--path",
+        "--exclude",
+        "--release-pattern",
+    ] {
+        assert!(
+            options.iter().any(|o| o == option),
+            "{option} in {options:?}"
+        );
+    }
+    // Every other shell's script generates and names the program.
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let text =
+            String::from_utf8(run_ok(temper().args(["completions", shell])).stdout).expect("utf-8");
+        assert!(
+            text.contains("temper") && text.contains("analyze"),
+            "{shell}"
+        );
+    }
+    let bad = temper()
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `temper man --out DIR` writes temper.1 and one page per command; groff renders each with no
+/// warning, and each page's NAME and synopsis name its command.
+#[test]
+fn man_pages_render_in_groff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_ok(temper().args(["man", "--out"]).arg(dir.path()));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let expected = [
+        "analyze",
+        "chart",
+        "completions",
+        "dataset",
+        "export",
+        "list",
+        "man",
+        "query",
+        "report",
+        "rm",
+        "run",
+    ];
+    let mut want: Vec<String> = expected.iter().map(|c| format!("temper-{c}.1")).collect();
+    want.push("temper.1".to_string());
+    want.sort();
+    assert_eq!(names, want);
+    // stdout holds temper.1 itself.
+    let stdout = run_ok(temper().arg("man")).stdout;
+    assert_eq!(
+        stdout,
+        std::fs::read(dir.path().join("temper.1")).expect("read")
+    );
+    if Command::new("groff").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("TEMPER_SKIP_GROFF").is_some(),
+            "groff renders the man pages here: apt-get install groff-base, or set \
+             TEMPER_SKIP_GROFF=1 to check only that they generate"
+        );
+        eprintln!("TEMPER_SKIP_GROFF: the man pages were generated but not rendered");
+        return;
+    }
+    for name in &names {
+        let out = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(dir.path().join(name))
+            .output()
+            .expect("groff runs");
+        assert!(out.status.success(), "{name}");
+        assert!(
+            out.stderr.is_empty(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = Command::new("groff")
+            .args(["-man", "-Tutf8"])
+            .arg(dir.path().join(name))
+            .env("GROFF_NO_SGR", "1")
+            .output()
+            .expect("groff runs");
+        // Overstruck bold (X, backspace, X) read as its letters.
+        let mut plain = String::new();
+        for c in String::from_utf8_lossy(&text.stdout).chars() {
+            match c {
+                '\u{8}' => drop(plain.pop()),
+                '\u{2010}' | '\u{2212}' => plain.push('-'),
+                c => plain.push(c),
+            }
+        }
+        let text = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        let command = name.trim_end_matches(".1").replacen('-', " ", 1);
+        assert!(
+            text.contains("NAME") && text.contains(&command),
+            "{name}: {text}"
+        );
+    }
+}
