@@ -283,8 +283,9 @@ pub struct ChartArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// Repositories: a work tree, any directory inside one, or a bare repository [default: .].
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Repositories: a work tree, any directory inside one, or a bare repository, each as PATH
+    /// or NAME=PATH to name it [default: .].
+    #[arg(value_name = "[NAME=]PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// The ref or revision to analyse in every repository [default: HEAD].
     #[arg(long = "ref", value_name = "REF")]
@@ -522,8 +523,23 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
     if a.name.is_some() && a.paths.len() > 1 {
         return Err(usage(
             ErrorKind::ArgumentConflict,
-            "--name applies to a single PATH; analyse repositories one by one to name each",
+            "--name applies to a single PATH; name each of several as NAME=PATH",
         ));
+    }
+    let mut repos = Vec::with_capacity(a.paths.len());
+    for path in a.paths {
+        let (name, path) = named_path(path);
+        if name.is_some() && a.name.is_some() {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "give the name once: --name NAME PATH, or NAME=PATH",
+            ));
+        }
+        repos.push(RepoSpec {
+            path,
+            reference: a.reference.clone(),
+            name: name.or_else(|| a.name.clone()),
+        });
     }
     let bots = BotRule::new(&a.bot_pattern).map_err(|e| {
         usage(
@@ -554,15 +570,7 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         None => Default::default(),
     };
     Ok(AnalyzeOptions {
-        repos: a
-            .paths
-            .into_iter()
-            .map(|path| RepoSpec {
-                path,
-                reference: a.reference.clone(),
-                name: a.name.clone(),
-            })
-            .collect(),
+        repos,
         store,
         threads,
         bots,
@@ -574,6 +582,18 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         now: chrono::Utc::now().timestamp(),
         lock: true,
     })
+}
+
+/// `NAME=PATH` split into its name and path; a path that exists as given, or holds no `=`, is
+/// a path (names never hold `=`, so the first `=` separates them).
+fn named_path(arg: PathBuf) -> (Option<String>, PathBuf) {
+    if arg.exists() {
+        return (None, arg);
+    }
+    match arg.to_str().and_then(|a| a.split_once('=')) {
+        Some((name, path)) if !name.is_empty() => (Some(name.to_string()), PathBuf::from(path)),
+        _ => (None, arg),
+    }
 }
 
 fn resolve_dataset(d: DatasetArgs) -> Result<DatasetOptions, clap::Error> {

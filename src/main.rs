@@ -49,6 +49,18 @@ fn emit(bytes: &[u8]) -> Result<()> {
 /// The notes `analyze` leaves on stderr: unchanged repositories, timings, data-quality findings.
 fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
     for outcome in outcomes {
+        for change in &outcome.changes {
+            // Paths and globs are the user's or the file system's text: no escapes reach the terminal.
+            let change = temper::text::terminal(change, 1000);
+            let what = match outcome.up_to_date {
+                true => "the same history: its tables stand",
+                false => "its stored tables were replaced",
+            };
+            note(format_args!(
+                "temper: note: {}: {change}; {what}",
+                outcome.summary.name
+            ));
+        }
         if outcome.up_to_date {
             note(format_args!(
                 "temper: note: {}: unchanged since the stored run; nothing to mine",

@@ -459,15 +459,16 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `meta`'s repository was analysed again at `analysed_at` with nothing to mine
-    /// (its tables stand): the live generation's metadata is replaced atomically, so "now" in a
+    /// Records that `meta`'s repository was analysed again at `analysed_at`, found at `source`,
+    /// with nothing to mine (its tables stand): the live generation's metadata is replaced atomically, so "now" in a
     /// report follows the last analysis, not the last change.
-    pub fn touch(&self, meta: &RepoMeta, analysed_at: i64) -> Result<(), StoreError> {
+    pub fn touch(&self, meta: &RepoMeta, analysed_at: i64, source: &str) -> Result<(), StoreError> {
         let dir = self.repos_dir().join(dir_name(&meta.name));
         let generation =
             read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
         let touched = RepoMeta {
             analysed_at,
+            source: source.to_string(),
             ..meta.clone()
         };
         let text = serde_json::to_vec_pretty(&touched).map_err(std::io::Error::other);

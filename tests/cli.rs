@@ -178,3 +178,130 @@ fn man_pages_render_in_groff() {
         );
     }
 }
+
+/// The names of the repositories `temper list` shows for `store`.
+fn listed_names(store: &std::path::Path) -> Vec<String> {
+    let out = run_ok(temper().args(["list", "--store"]).arg(store));
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// A repository kept in a directory with a generic name (`moby/repo`, `xen/src.git`, `kvm/.git`)
+/// takes its parent's name; `NAME=PATH` names each of several; two equal names are refused with
+/// that advice; a name analysed again with another scope or from another place says so.
+#[test]
+fn names_from_paths_and_name_equals_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let work = crate::common::build_fixture("make_tags.sh", &tmp.path().join("tags"), "repo");
+    for (dir, bare) in [
+        ("moby/repo", true),
+        ("xen/src.git", true),
+        ("kvm/git", false),
+    ] {
+        let target = tmp.path().join(dir);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        let mut args = vec!["clone", "--quiet"];
+        if bare {
+            args.push("--bare");
+        }
+        let out = crate::common::git_output(
+            tmp.path(),
+            &[
+                &args[..],
+                &[
+                    work.to_str().expect("utf-8"),
+                    target.to_str().expect("utf-8"),
+                ],
+            ]
+            .concat(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let store = tmp.path().join("store");
+    let mut analyze = temper();
+    analyze
+        .args(["analyze", "--quiet", "--activity-only", "--store"])
+        .arg(&store);
+    for dir in ["moby/repo", "xen/src.git", "kvm/git", "tags/repo"] {
+        analyze.arg(tmp.path().join(dir));
+    }
+    run_ok(&mut analyze);
+    assert_eq!(listed_names(&store), ["kvm", "moby", "tags", "xen"]);
+
+    // NAME=PATH names each; the same path twice without names is refused with that advice.
+    let moby = tmp.path().join("moby/repo");
+    run_ok(
+        temper()
+            .args(["analyze", "--quiet", "--activity-only", "--store"])
+            .arg(&store)
+            .arg(format!("first={}", moby.display()))
+            .arg(format!("second={}", moby.display())),
+    );
+    assert_eq!(
+        listed_names(&store),
+        ["first", "kvm", "moby", "second", "tags", "xen"]
+    );
+    let twice = temper()
+        .args(["analyze", "--quiet", "--store"])
+        .arg(&store)
+        .arg(&moby)
+        .arg(&moby)
+        .output()
+        .expect("runs");
+    assert_eq!(twice.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        said.contains("both named 'moby'") && said.contains("NAME=PATH"),
+        "{said}"
+    );
+
+    // Another scope, and another source, for a stored name: a note says what changed.
+    let rescoped = run_ok(
+        temper()
+            .args([
+                "analyze",
+                "--quiet",
+                "--activity-only",
+                "--path",
+                "src",
+                "--store",
+            ])
+            .arg(&store)
+            .arg(format!("first={}", moby.display())),
+    );
+    let said = String::from_utf8_lossy(&rescoped.stderr);
+    assert!(
+        said.contains("first: scope was the whole tree, now '--path src'"),
+        "{said}"
+    );
+    let moved = run_ok(
+        temper()
+            .args([
+                "analyze",
+                "--quiet",
+                "--activity-only",
+                "--path",
+                "src",
+                "--store",
+            ])
+            .arg(&store)
+            .arg(format!(
+                "first={}",
+                tmp.path().join("xen/src.git").display()
+            )),
+    );
+    let said = String::from_utf8_lossy(&moved.stderr);
+    assert!(
+        said.contains("first: source was '") && said.contains("src.git'"),
+        "{said}"
+    );
+    assert!(!said.contains("scope was"), "{said}");
+}

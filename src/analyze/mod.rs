@@ -58,7 +58,7 @@ pub struct AnalyzeOptions {
 pub enum AnalyzeError {
     #[error(transparent)]
     Open(#[from] git::OpenError),
-    #[error("two repositories are both named '{0}'; pass distinct --name values")]
+    #[error("two repositories are both named '{0}'; name each as NAME=PATH")]
     DuplicateName(String),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -80,6 +80,9 @@ pub struct RepoOutcome {
     pub up_to_date: bool,
     /// First-parent commits whose line changes this run followed (line age).
     pub age_links: usize,
+    /// What the user chose differently from the stored run of this name (source, ref, scope,
+    /// class rules), one sentence each: the stored tables were replaced, not extended.
+    pub changes: Vec<String>,
 }
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
@@ -170,9 +173,12 @@ fn analyze_one(
     let job = Job::new(store, name, repo, options)?;
     if let Some(outcome) = job.up_to_date(&mut clock) {
         if let Some(previous) = &job.previous {
-            store.touch(previous, options.now)?;
+            store.touch(previous, options.now, &source_of(repo))?;
         }
-        return Ok(outcome);
+        return Ok(RepoOutcome {
+            changes: job.changes(),
+            ..outcome
+        });
     }
     let walked = walk_stage(&job, progress, &mut clock)?;
     let mut activity_rows =
@@ -253,6 +259,33 @@ impl<'a> Job<'a> {
         })
     }
 
+    /// What differs from the stored run in what the user chose, one sentence each.
+    fn changes(&self) -> Vec<String> {
+        let Some(p) = &self.previous else {
+            return Vec::new();
+        };
+        let source = source_of(self.repo);
+        let scope = self.options.scope.description();
+        let classes = self.options.classes.key();
+        let differ = |what: &str, was: &str, now: &str| {
+            let shown = |v: &str| match (v.is_empty(), what) {
+                (true, "scope") => "the whole tree".to_string(),
+                (true, _) => "the built-in ones".to_string(),
+                _ => format!("'{v}'"),
+            };
+            (was != now).then(|| format!("{what} was {}, now {}", shown(was), shown(now)))
+        };
+        [
+            differ("source", &p.source, &source),
+            differ("ref", &p.reference, &self.repo.reference),
+            differ("scope", &p.scope, scope),
+            differ("class rules", &p.classes, &classes),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// The stored generation, when its tables can be reused.
     fn reusable(&self) -> Option<&RepoMeta> {
         self.previous.as_ref().filter(|_| self.reusable)
@@ -273,6 +306,7 @@ impl<'a> Job<'a> {
             timings: clock.laps.clone(),
             up_to_date: true,
             age_links: 0,
+            changes: Vec::new(),
         })
     }
 }
@@ -542,6 +576,7 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         timings: Vec::new(),
         up_to_date: false,
         age_links: age.map_or(0, |a| a.followed),
+        changes: job.changes(),
     })
 }
 
@@ -632,15 +667,20 @@ fn frames_of(
     Ok((frames, Vec::new()))
 }
 
+/// Where the repository is, absolute, so `temper list` and the report's provenance say where it
+/// was.
+fn source_of(repo: &git::Opened) -> String {
+    std::fs::canonicalize(&repo.git_dir)
+        .unwrap_or_else(|_| repo.git_dir.clone())
+        .display()
+        .to_string()
+}
+
 /// The repository's metadata for this run, without the stages' resume points and problems.
 fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta {
     RepoMeta {
         name: job.name.to_string(),
-        // Absolute, so `temper list` and the report's provenance say where it was.
-        source: std::fs::canonicalize(&job.repo.git_dir)
-            .unwrap_or_else(|_| job.repo.git_dir.clone())
-            .display()
-            .to_string(),
+        source: source_of(job.repo),
         reference: job.repo.reference.clone(),
         tip: job.repo.tip.to_string(),
         analysed_at: job.options.now,

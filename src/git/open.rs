@@ -198,6 +198,29 @@ fn symref_loop(repo: &gix::Repository, path: &Path, name: &str) -> Result<(), Op
     Ok(())
 }
 
+/// Directory names that say nothing about the project (a mirror kept as `moby/repo`, a checkout
+/// in `xen/src`): a repository in one takes the name of the nearest directory above with a name
+/// of its own. Compared without case and without a `.git` suffix.
+const GENERIC_NAMES: &[&str] = &[
+    "",
+    "repo",
+    "repos",
+    "repository",
+    "src",
+    "source",
+    "sources",
+    "git",
+    "code",
+    "clone",
+    "mirror",
+    "checkout",
+    "work",
+    "workdir",
+    "worktree",
+];
+
+/// The name a repository takes when none is given: its work tree's directory name, else its git
+/// directory's without `.git`, skipping generic names upwards ([`GENERIC_NAMES`]).
 fn default_name(workdir: Option<&Path>, git_dir: &Path) -> String {
     let base = match workdir {
         Some(dir) => dir.canonicalize().unwrap_or_else(|_| dir.to_owned()),
@@ -205,14 +228,12 @@ fn default_name(workdir: Option<&Path>, git_dir: &Path) -> String {
             .canonicalize()
             .unwrap_or_else(|_| git_dir.to_owned()),
     };
-    let name = base
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = name.strip_suffix(".git").unwrap_or(&name).to_string();
-    if name.is_empty() {
-        "repo".to_string()
-    } else {
-        name
-    }
+    base.ancestors()
+        .filter_map(|dir| dir.file_name())
+        .map(|n| {
+            let n = n.to_string_lossy();
+            n.strip_suffix(".git").unwrap_or(&n).to_string()
+        })
+        .find(|n| !GENERIC_NAMES.contains(&n.to_ascii_lowercase().as_str()))
+        .unwrap_or_else(|| "repo".to_string())
 }
