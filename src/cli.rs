@@ -244,6 +244,8 @@ pub struct QueryArgs {
     /// How to print the result.
     #[arg(long, value_enum, default_value = "table")]
     pub format: QueryFormat,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -333,11 +335,39 @@ pub struct AnalyzeArgs {
     pub release_pattern: Option<String>,
 }
 
+/// How CSV is shaped for a spreadsheet.
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// CSV for a spreadsheet: a UTF-8 byte-order mark (so Excel reads names right) and months
+    /// written as ="2020-01" (so no spreadsheet turns them into dates).
+    #[arg(long)]
+    pub spreadsheet: bool,
+    /// CSV starting with a UTF-8 byte-order mark (implied by --spreadsheet).
+    #[arg(long)]
+    pub bom: bool,
+}
+
+impl CsvArgs {
+    /// The style, checked against the format it shapes.
+    fn resolve(&self, format: Option<Format>) -> Result<crate::tables::CsvStyle, clap::Error> {
+        let style = crate::tables::CsvStyle {
+            bom: self.bom || self.spreadsheet,
+            text_months: self.spreadsheet,
+        };
+        if format != Some(Format::Csv) && style != Default::default() {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "--spreadsheet and --bom shape CSV; the format here is not CSV",
+            ));
+        }
+        Ok(style)
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The store directory [default: as for analyze].
-    #[arg(long, value_name = "DIR")]
-    pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// The table to export.
     #[arg(long, value_enum)]
     pub table: Table,
@@ -350,6 +380,15 @@ pub struct ExportArgs {
     /// The output file [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// `loc` only: a row per repository and month, a column per language (largest first)
+    /// holding its code lines.
+    #[arg(long)]
+    pub wide: bool,
+    /// With --wide: the code lines of one class, or of every class.
+    #[arg(long, value_enum, default_value = "all", requires = "wide")]
+    pub class: ClassChoice,
 }
 
 /// A fully resolved command.
@@ -393,6 +432,8 @@ pub struct QueryOptions {
     pub store: PathBuf,
     /// `None`: an aligned text table.
     pub format: Option<Format>,
+    /// How CSV is written.
+    pub csv: crate::tables::CsvStyle,
 }
 
 /// Global settings that are not a command's.
@@ -467,25 +508,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             options.shard = shard;
             Command::Run(options)
         }
-        CommandArgs::Export(e) => Command::Export(ExportOptions {
-            store: store_or_default(e.store)?,
-            table: e.table,
-            format: match (e.format, e.out.as_ref().and_then(|o| o.extension())) {
-                (Some(f), _) => f,
-                (None, Some(ext)) if ext == "csv" => Format::Csv,
-                (None, Some(ext)) if ext == "parquet" => Format::Parquet,
-                (None, Some(ext)) if ext == "json" => Format::Json,
-                _ => {
-                    return Err(usage(
-                        ErrorKind::MissingRequiredArgument,
-                        "give --format csv|parquet|json (or an --out ending in .csv, .parquet or .json)",
-                    )
-                    .into())
-                }
-            },
-            repos: e.repos,
-            out: e.out,
-        }),
+        CommandArgs::Export(e) => Command::Export(resolve_export(e)?),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
         CommandArgs::Report(r) => Command::Report(ReportOptions {
             sources: match (r.store.is_empty(), r.dataset.is_empty()) {
@@ -500,16 +523,20 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),
         CommandArgs::Man(m) => Command::Man(m.out),
-        CommandArgs::Query(q) => Command::Query(QueryOptions {
-            file: q.file,
-            sql: q.execute,
-            store: q.tables.resolve()?,
-            format: match q.format {
+        CommandArgs::Query(q) => {
+            let format = match q.format {
                 QueryFormat::Table => None,
                 QueryFormat::Csv => Some(Format::Csv),
                 QueryFormat::Json => Some(Format::Json),
-            },
-        }),
+            };
+            Command::Query(QueryOptions {
+                file: q.file,
+                sql: q.execute,
+                store: q.tables.resolve()?,
+                format,
+                csv: q.csv.resolve(format)?,
+            })
+        }
     };
     Ok((global, command))
 }
@@ -594,6 +621,38 @@ fn named_path(arg: PathBuf) -> (Option<String>, PathBuf) {
         Some((name, path)) if !name.is_empty() => (Some(name.to_string()), PathBuf::from(path)),
         _ => (None, arg),
     }
+}
+
+fn resolve_export(e: ExportArgs) -> Result<ExportOptions, clap::Error> {
+    let format =
+        match (e.format, e.out.as_ref().and_then(|o| o.extension())) {
+            (Some(f), _) => f,
+            (None, Some(ext)) if ext == "csv" => Format::Csv,
+            (None, Some(ext)) if ext == "parquet" => Format::Parquet,
+            (None, Some(ext)) if ext == "json" => Format::Json,
+            // Shaping CSV says CSV.
+            (None, None) if e.csv.spreadsheet || e.csv.bom => Format::Csv,
+            _ => return Err(usage(
+                ErrorKind::MissingRequiredArgument,
+                "give --format csv|parquet|json (or an --out ending in .csv, .parquet or .json)",
+            )),
+        };
+    let csv = e.csv.resolve(Some(format))?;
+    if e.wide && e.table != Table::Loc {
+        return Err(usage(
+            ErrorKind::ArgumentConflict,
+            format!("--wide applies to --table loc, not {}", e.table.name()),
+        ));
+    }
+    Ok(ExportOptions {
+        store: e.tables.resolve()?,
+        table: e.table,
+        format,
+        repos: e.repos,
+        out: e.out,
+        csv,
+        wide: e.wide.then(|| e.class.class()),
+    })
 }
 
 fn resolve_dataset(d: DatasetArgs) -> Result<DatasetOptions, clap::Error> {

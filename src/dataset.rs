@@ -226,7 +226,7 @@ fn write_hive(
                     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
                     let mut file = tables::hive::to_partition(df, crate::analyze::TABLES_REVISION)?;
                     crate::store::atomic_write(&dir.join("part-0.parquet"), |w| {
-                        tables::write_as(&mut file, tables::Format::Parquet, w)
+                        tables::write_as(&mut file, tables::Format::Parquet, Default::default(), w)
                             .map_err(std::io::Error::other)
                     })?;
                 }

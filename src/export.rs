@@ -17,10 +17,19 @@ pub struct ExportOptions {
     pub repos: Vec<String>,
     /// The output file; stdout when absent.
     pub out: Option<PathBuf>,
+    /// How CSV is written (byte-order mark, months as text).
+    pub csv: crate::tables::CsvStyle,
+    /// `loc` only: months as rows and languages as columns, code lines of this class (`Some(None)`:
+    /// every class).
+    pub wide: Option<Option<crate::class::Class>>,
 }
 
 /// The table to export.
 pub fn export_frame(options: &ExportOptions) -> Result<DataFrame, StoreError> {
     let store = Store::open(&options.store)?;
-    store.load_stacked(options.table, &options.repos)
+    let df = store.load_stacked(options.table, &options.repos)?;
+    match options.wide {
+        Some(class) => Ok(crate::tables::wide_loc(&df, class)?),
+        None => Ok(df),
+    }
 }

@@ -159,7 +159,7 @@ fn export(options: &temper::export::ExportOptions) -> Result<()> {
     match &options.out {
         Some(path) => {
             temper::store::write_output(path, |w| {
-                tables::write_as(&mut df, options.format, w)
+                tables::write_as(&mut df, options.format, options.csv, w)
                     .map_err(|e| std::io::Error::other(e.to_string()))
             })
             .with_context(|| format!("writing {}", path.display()))?;
@@ -171,7 +171,7 @@ fn export(options: &temper::export::ExportOptions) -> Result<()> {
                 );
             }
             let mut bytes = Vec::new();
-            tables::write_as(&mut df, options.format, &mut bytes)?;
+            tables::write_as(&mut df, options.format, options.csv, &mut bytes)?;
             emit(&bytes)?;
         }
     }
@@ -190,7 +190,7 @@ fn query(options: &temper::cli::QueryOptions) -> Result<()> {
     };
     let mut bytes = Vec::new();
     match options.format {
-        Some(format) => tables::write_as(&mut df, format, &mut bytes)?,
+        Some(format) => tables::write_as(&mut df, format, options.csv, &mut bytes)?,
         None => writeln!(bytes, "{}", tables::render_text(&df))?,
     }
     emit(&bytes)

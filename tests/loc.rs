@@ -392,3 +392,133 @@ fn oversized_blobs_count_as_files_without_lines() {
     assert_eq!(column(&commits, "files_changed"), ["2"]);
     assert_eq!(column(&commits, "lines_added"), ["1"]);
 }
+
+/// `export --table loc --wide --spreadsheet` for a repository with a non-ASCII name: a UTF-8
+/// byte-order mark, then the name as UTF-8, a row per month with the month as `="YYYY-MM"`, and
+/// a column per language holding the code lines tokei counts in that month's snapshot (every
+/// class, so tokei's totals); `--class code` keeps own code only, equal to the long table's
+/// `code` rows; `--bom` alone marks the plain CSV.
+#[test]
+fn wide_spreadsheet_csv_equals_tokei_per_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_loc.sh", tmp.path(), "loc");
+    let store = tmp.path().join("store");
+    let name = "zürich-ß";
+    run_ok(
+        temper()
+            .args(["analyze", "--quiet", "--store"])
+            .arg(&store)
+            .arg(format!("{name}={}", repo.display())),
+    );
+    let out = run_ok(
+        temper()
+            .args([
+                "export",
+                "--table",
+                "loc",
+                "--wide",
+                "--spreadsheet",
+                "--store",
+            ])
+            .arg(&store),
+    )
+    .stdout;
+    assert_eq!(&out[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark first");
+    let text = String::from_utf8(out[3..].to_vec()).expect("UTF-8 after the mark");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[..2], ["repo", "month"]);
+    let mut months = Vec::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], name);
+        let month = cells[1]
+            .strip_prefix("\"=\"\"")
+            .and_then(|m| m.strip_suffix("\"\"\""))
+            .unwrap_or_else(|| panic!("a month as text: {line}"));
+        months.push(month.to_string());
+        let commit = snapshot_commit(&repo, month);
+        let (tokei, _) = tokei_oracle_in(&repo, &commit, &["."]);
+        for (language, cell) in header[2..].iter().zip(&cells[2..]) {
+            let expected = tokei.get(*language).map_or(0, |row| row.1);
+            assert_eq!(cell.parse::<u64>().unwrap(), expected, "{month} {language}");
+        }
+        // Every language tokei counts code for has its column.
+        for (language, row) in &tokei {
+            assert!(
+                row.1 == 0 || header.contains(&language.as_str()),
+                "{language}"
+            );
+        }
+    }
+    assert_eq!(months, ["2021-01", "2021-02", "2021-03", "2021-04"]);
+
+    // One class: the long table's own-code rows, pivoted by hand.
+    let long = export_csv(&store, "loc", Some(name));
+    let mut own: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let (m, c, l, n) = (
+        column(&long, "month"),
+        column(&long, "class"),
+        column(&long, "language"),
+        column(&long, "code"),
+    );
+    for i in 0..m.len() {
+        if c[i] == "code" {
+            *own.entry((m[i].to_string(), l[i].to_string())).or_default() +=
+                n[i].parse::<u64>().unwrap();
+        }
+    }
+    let code = run_ok(
+        temper()
+            .args([
+                "export", "--table", "loc", "--wide", "--class", "code", "--bom",
+            ])
+            .args(["--format", "csv", "--store"])
+            .arg(&store),
+    )
+    .stdout;
+    let text = String::from_utf8(code).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("--bom marks the CSV");
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert!(
+            cells[1].len() == 7,
+            "--bom alone keeps plain months: {line}"
+        );
+        for (language, cell) in header[2..].iter().zip(&cells[2..]) {
+            let expected = own
+                .get(&(cells[1].to_string(), language.clone()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(cell.parse::<u64>().unwrap(), expected, "{line} {language}");
+        }
+    }
+    // --wide is for loc only; CSV shaping is for CSV only.
+    for (args, word) in [
+        (
+            &["--table", "commits", "--wide", "--format", "csv"][..],
+            "--wide",
+        ),
+        (
+            &["--table", "loc", "--spreadsheet", "--format", "json"][..],
+            "--spreadsheet",
+        ),
+    ] {
+        let refused = temper()
+            .arg("export")
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(word));
+    }
+}

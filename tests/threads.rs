@@ -32,7 +32,7 @@ fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
         .map(|table| {
             let mut df = store.load("fixture", table).unwrap();
             let mut csv = Vec::new();
-            temper::tables::write_as(&mut df, Format::Csv, &mut csv).unwrap();
+            temper::tables::write_as(&mut df, Format::Csv, Default::default(), &mut csv).unwrap();
             (table, csv)
         })
         .collect()

@@ -259,7 +259,8 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         let file = tables_dir.join(format!("{name}.csv"));
         let mut df = s.frame.clone();
         write_file(&file, |w| {
-            tables::write_as(&mut df, Format::Csv, w).map_err(std::io::Error::other)
+            tables::write_as(&mut df, Format::Csv, Default::default(), w)
+                .map_err(std::io::Error::other)
         })?;
         files.push(file);
     }

@@ -19,8 +19,7 @@ use polars::prelude::*;
 
 use crate::month::Month;
 use polars_io::prelude::{
-    CsvWriter, JsonFormat, JsonWriter, ParquetCompression, ParquetReader, ParquetWriter, SerReader,
-    SerWriter,
+    JsonFormat, JsonWriter, ParquetCompression, ParquetReader, ParquetWriter, SerReader, SerWriter,
 };
 use schema::{optional, required};
 
@@ -37,6 +36,7 @@ mod missing_files;
 mod practices;
 mod releases;
 pub mod schema;
+mod sheet;
 mod snapshots;
 mod vendored;
 
@@ -56,6 +56,7 @@ pub use loc::{
 pub use missing_files::{missing_files_frame, missing_files_from_frame};
 pub use practices::{practices_frame, practices_from_frame};
 pub use releases::releases_frame;
+pub use sheet::{wide_loc, write_csv, CsvStyle};
 pub use snapshots::{snapshots_frame, snapshots_from_frame};
 pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, VendoredChange};
 
@@ -458,18 +459,17 @@ pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
     Ok(df)
 }
 
-/// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets.
-pub fn write_as(df: &mut DataFrame, format: Format, out: impl Write) -> Result<(), TableError> {
+/// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets, and CSV is written
+/// in `csv`'s style.
+pub fn write_as(
+    df: &mut DataFrame,
+    format: Format,
+    csv: CsvStyle,
+    out: impl Write,
+) -> Result<(), TableError> {
     match format {
         Format::Parquet => write_parquet(df, out),
-        Format::Csv => {
-            let mut safe = neutralise_for_spreadsheet(df)?;
-            CsvWriter::new(out)
-                .include_header(true)
-                .with_datetime_format(Some("%Y-%m-%d %H:%M:%S".into()))
-                .finish(&mut safe)?;
-            Ok(())
-        }
+        Format::Csv => write_csv(df, csv, out),
         Format::Json => {
             JsonWriter::new(out)
                 .with_json_format(JsonFormat::Json)
@@ -539,7 +539,7 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        write_as(&mut df, Format::Csv, &mut out).unwrap();
+        write_as(&mut df, Format::Csv, Default::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "author,n");
