@@ -124,6 +124,10 @@ pub struct RunArgs {
     /// $JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or $SLURM_ARRAY_TASK_ID (Slurm array).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub shards: Option<u64>,
+    /// Write the run's status as JSON to FILE (also when the run fails): ok, report, and per
+    /// project its status (mined, unchanged, failed), reason, tip, seconds, verdict and score.
+    #[arg(long, value_name = "FILE")]
+    pub status: Option<PathBuf>,
 }
 
 /// A class of code, or every class.
@@ -218,6 +222,13 @@ pub struct DatasetArgs {
     /// Trino or Athena, and for `report --dataset`.
     #[arg(long, value_enum, default_value = "store")]
     pub layout: crate::dataset::Layout,
+}
+
+/// How `analyze` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -321,6 +332,9 @@ pub struct AnalyzeArgs {
     /// Print the time each stage took, and the line counter's work, on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// How to print the summary: an aligned table, or JSON for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SummaryFormat,
     /// Regex matched case-insensitively against resolved author names and e-mails to tell bots apart.
     #[arg(long, value_name = "REGEX", default_value = DEFAULT_BOT_PATTERN, hide_default_value = true)]
     pub bot_pattern: String,
@@ -394,7 +408,10 @@ pub struct ExportArgs {
 /// A fully resolved command.
 #[derive(Debug)]
 pub enum Command {
-    Analyze(AnalyzeOptions),
+    Analyze {
+        options: AnalyzeOptions,
+        format: SummaryFormat,
+    },
     /// The store or dataset to list.
     List(PathBuf),
     Rm {
@@ -406,7 +423,11 @@ pub enum Command {
     Query(QueryOptions),
     Dataset(DatasetOptions),
     Report(ReportOptions),
-    Run(crate::run::RunOptions),
+    Run {
+        options: crate::run::RunOptions,
+        /// `--status FILE`.
+        status: Option<PathBuf>,
+    },
     Completions(clap_complete::Shell),
     /// Where to write every page, or `None` for temper(1) on stdout.
     Man(Option<PathBuf>),
@@ -487,7 +508,10 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         timings,
     };
     let command = match cli.command {
-        CommandArgs::Analyze(a) => Command::Analyze(resolve_analyze(a)?),
+        CommandArgs::Analyze(a) => Command::Analyze {
+            format: a.format,
+            options: resolve_analyze(a)?,
+        },
         CommandArgs::List(l) => Command::List(l.tables.resolve()?),
         CommandArgs::Rm(r) => Command::Rm {
             store: store_or_default(r.store)?,
@@ -506,7 +530,10 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
                 chrono::Utc::now().timestamp(),
             )?;
             options.shard = shard;
-            Command::Run(options)
+            Command::Run {
+                options,
+                status: r.status,
+            }
         }
         CommandArgs::Export(e) => Command::Export(resolve_export(e)?),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),

@@ -82,11 +82,17 @@ fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
 fn run(global: Global, command: Command) -> Result<()> {
     let progress = Progress::new(global.quiet);
     match command {
-        Command::Analyze(options) => {
+        Command::Analyze { options, format } => {
             let outcomes = temper::analyze::analyze(&options, &progress)?;
             note_outcomes(&outcomes, global.timings);
-            let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
-            emit(temper::analyze::render_summaries(&summaries).as_bytes())?;
+            let text = match format {
+                cli::SummaryFormat::Json => temper::analyze::render_json(&outcomes),
+                cli::SummaryFormat::Table => {
+                    let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
+                    temper::analyze::render_summaries(&summaries)
+                }
+            };
+            emit(text.as_bytes())?;
         }
         Command::Export(options) => export(&options)?,
         Command::Report(options) => {
@@ -123,7 +129,9 @@ fn run(global: Global, command: Command) -> Result<()> {
                 note(format_args!("temper: removed {name}"));
             }
         }
-        Command::Run(options) => run_job(&options, &progress, global.timings)?,
+        Command::Run { options, status } => {
+            run_job(&options, status.as_deref(), &progress, global)?
+        }
         Command::Completions(shell) => emit(&cli::completions(shell))?,
         Command::Man(out) => man(out.as_deref())?,
         Command::Chart(options) => {
@@ -196,18 +204,52 @@ fn query(options: &temper::cli::QueryOptions) -> Result<()> {
     emit(&bytes)
 }
 
-/// `run`: the job, each project's timings if asked, a line per project; exit 1 if any failed.
-fn run_job(options: &temper::run::RunOptions, progress: &Progress, timings: bool) -> Result<()> {
-    let outcome = temper::run::run(options, progress)?;
-    for (_, status, _, _) in &outcome.projects {
-        if let (true, temper::run::ProjectStatus::Mined(o)) = (timings, status) {
+/// `run`: the job, a timestamped line per project as it ends and one for the report (only the
+/// failures with `--quiet`, on stderr), each project's timings if asked, the status file if
+/// asked; exit 1 if any project failed.
+fn run_job(
+    options: &temper::run::RunOptions,
+    status_file: Option<&std::path::Path>,
+    progress: &Progress,
+    global: Global,
+) -> Result<()> {
+    let mut written: Result<()> = Ok(());
+    let mut log = |line: &str, failed: bool| {
+        let stamped = format!(
+            "{} {line}\n",
+            temper::run::timestamp(chrono::Utc::now().timestamp())
+        );
+        match (global.quiet, failed) {
+            (false, _) => {
+                if written.is_ok() {
+                    written = emit(stamped.as_bytes());
+                }
+            }
+            (true, true) => note(format_args!("{}", stamped.trim_end())),
+            (true, false) => {}
+        }
+    };
+    let result = temper::run::run(options, progress, &mut log);
+    let finished = chrono::Utc::now().timestamp();
+    if let Some(file) = status_file {
+        let status = match &result {
+            Ok(outcome) => outcome.status(finished),
+            Err(e) => temper::run::failed_status(options.now, finished, &format!("{e:#}")),
+        };
+        let bytes = serde_json::to_vec_pretty(&status)?;
+        temper::store::write_output(file, |w| w.write_all(&bytes))
+            .with_context(|| format!("writing {}", file.display()))?;
+    }
+    let outcome = result?;
+    written?;
+    for project in &outcome.projects {
+        if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, &project.status) {
             note(format_args!(
                 "temper: timings: {}",
                 temper::analyze::render_timings(o)
             ));
         }
     }
-    emit(temper::run::render(&outcome).as_bytes())?;
     let failed = outcome.failures();
     if failed > 0 {
         bail!(

@@ -240,29 +240,120 @@ pub enum ProjectStatus {
     Failed(String),
 }
 
+/// One configured project's part in a run.
+#[derive(Debug)]
+pub struct ProjectRun {
+    pub name: String,
+    pub status: ProjectStatus,
+    /// Seconds spent getting the source (clone or fetch), then mining it.
+    pub fetch_seconds: f64,
+    pub mine_seconds: f64,
+}
+
 /// What a run did.
 #[derive(Debug)]
 pub struct RunOutcome {
-    /// Per configured project, in order: name, status, seconds spent getting the source
-    /// (clone or fetch) and mining it.
-    pub projects: Vec<(String, ProjectStatus, f64, f64)>,
+    /// Per configured project of this shard, in order.
+    pub projects: Vec<ProjectRun>,
     /// The report folder, when a report was written.
     pub report: Option<PathBuf>,
+    /// Whether `OUT/latest` now names that report (not when a run with failures left the day's
+    /// good report in place and wrote its own beside it).
+    pub latest: bool,
     /// Seconds spent writing the report.
     pub report_seconds: f64,
+    /// Per project in the store after the run: the tip analysed, and the report's verdict and
+    /// score (when the project was reported).
+    pub stored: std::collections::BTreeMap<String, StoredProject>,
+    /// The time of the run, Unix seconds (as [`RunOptions::now`]).
+    pub started: i64,
+}
+
+/// A project as the store and the report hold it after a run.
+#[derive(Debug, Clone, Default)]
+pub struct StoredProject {
+    pub tip: String,
+    pub verdict: Option<String>,
+    pub score: Option<f64>,
 }
 
 impl RunOutcome {
     pub fn failures(&self) -> usize {
         self.projects
             .iter()
-            .filter(|p| matches!(p.1, ProjectStatus::Failed(_)))
+            .filter(|p| matches!(p.status, ProjectStatus::Failed(_)))
             .count()
+    }
+
+    /// The run's status for scripts and cron (`run --status FILE`, and `run.json` in the report
+    /// folder): `ok` when every project was mined or unchanged, then per project its status
+    /// (`mined`, `unchanged` or `failed`), the reason of a failure, the tip now stored, seconds,
+    /// verdict and score.
+    pub fn status(&self, finished: i64) -> serde_json::Value {
+        let projects: Vec<serde_json::Value> = self
+            .projects
+            .iter()
+            .map(|p| {
+                let stored = self.stored.get(&p.name).cloned().unwrap_or_default();
+                let (status, reason) = match &p.status {
+                    ProjectStatus::Mined(o) if o.up_to_date => ("unchanged", None),
+                    ProjectStatus::Mined(_) => ("mined", None),
+                    ProjectStatus::Failed(why) => ("failed", Some(why.as_str())),
+                };
+                serde_json::json!({
+                    "name": p.name,
+                    "status": status,
+                    "reason": reason,
+                    "tip": (!stored.tip.is_empty()).then_some(stored.tip),
+                    "seconds": round1(p.fetch_seconds + p.mine_seconds),
+                    "verdict": stored.verdict,
+                    "score": stored.score,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "ok": self.failures() == 0,
+            "started": timestamp(self.started),
+            "finished": timestamp(finished),
+            "failed": self.failures(),
+            "report": self.report.as_ref().map(|p| p.display().to_string()),
+            "latest": self.latest,
+            "projects": projects,
+        })
     }
 }
 
-/// Runs the job: every project's source brought up to date and mined, then the report.
-pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunError> {
+/// The status of a run that stopped before mining (a held lock, an unreadable store).
+pub fn failed_status(started: i64, finished: i64, error: &str) -> serde_json::Value {
+    serde_json::json!({
+        "ok": false,
+        "started": timestamp(started),
+        "finished": timestamp(finished),
+        "error": error,
+        "projects": [],
+    })
+}
+
+/// `seconds` to one decimal, as the log lines show them.
+fn round1(seconds: f64) -> f64 {
+    (seconds * 10.0).round() / 10.0
+}
+
+/// Unix seconds as RFC 3339 UTC (`2026-11-30T03:40:00Z`).
+pub fn timestamp(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+        || unix.to_string(),
+        |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
+/// Runs the job: every project's source brought up to date and mined, then the report. `log`
+/// hears one line per project as it ends (and whether it failed), and one for the report.
+pub fn run(
+    options: &RunOptions,
+    progress: &Progress,
+    log: &mut dyn FnMut(&str, bool),
+) -> Result<RunOutcome, RunError> {
     let store = Store::create(&options.store)?;
     let _lock = store.lock()?;
     source::collect_leftovers(&options.cache);
@@ -272,69 +363,117 @@ pub fn run(options: &RunOptions, progress: &Progress) -> Result<RunOutcome, RunE
         .iter()
         .filter(|r| options.shard.is_none_or(|s| s.takes(&r.project.name)));
     for rules in mine {
-        let project = &rules.project;
-        let started = std::time::Instant::now();
-        let source = source_path(project, options);
-        let fetched = started.elapsed().as_secs_f64();
-        let status = match source {
-            Err(e) => ProjectStatus::Failed(e.to_string()),
-            Ok((path, reference)) => {
-                let analyze_options = AnalyzeOptions {
-                    repos: vec![RepoSpec {
-                        path,
-                        reference,
-                        name: Some(project.name.clone()),
-                    }],
-                    store: options.store.clone(),
-                    threads: options.threads,
-                    bots: options.bots.clone(),
-                    count_lines: !project.activity_only,
-                    scope: rules.scope.clone(),
-                    classes: rules.classes.clone(),
-                    advisories: options.advisories.clone(),
-                    releases: rules.releases.clone(),
-                    now: options.now,
-                    lock: false,
-                };
-                match analyze::analyze(&analyze_options, progress) {
-                    Ok(mut outcomes) => ProjectStatus::Mined(Box::new(
-                        outcomes.pop().expect("one outcome per repository analysed"),
-                    )),
-                    Err(e) => ProjectStatus::Failed(format!("{:#}", anyhow::Error::from(e))),
-                }
-            }
-        };
-        let mined = started.elapsed().as_secs_f64() - fetched;
-        projects.push((project.name.clone(), status, fetched, mined));
+        let project = mine_project(options, rules, progress);
+        let failed = matches!(project.status, ProjectStatus::Failed(_));
+        log(&render_project(&project), failed);
+        projects.push(project);
     }
 
     // The report covers the configured projects the store has (a project that failed this time
     // is reported from its earlier run, if it had one).
-    let stored: Vec<String> = store.repos()?.into_iter().map(|m| m.name).collect();
+    let metas = store.repos()?;
+    let mut stored: std::collections::BTreeMap<String, StoredProject> = metas
+        .iter()
+        .map(|m| {
+            let project = StoredProject {
+                tip: m.tip.clone(),
+                ..Default::default()
+            };
+            (m.name.clone(), project)
+        })
+        .collect();
     let repos: Vec<String> = options
         .projects
         .iter()
         .map(|r| &r.project)
-        .filter(|p| p.report && stored.contains(&p.name))
+        .filter(|p| p.report && stored.contains_key(&p.name))
         .filter(|p| options.shard.is_none_or(|s| s.takes(&p.name)))
         .map(|p| p.name.clone())
         .collect();
-    let started = std::time::Instant::now();
-    let report = if repos.is_empty() {
-        None
-    } else {
-        Some(write_report(options, &repos)?)
-    };
-    Ok(RunOutcome {
+    let mut outcome = RunOutcome {
         projects,
-        report,
-        report_seconds: started.elapsed().as_secs_f64(),
-    })
+        report: None,
+        latest: false,
+        report_seconds: 0.0,
+        stored: Default::default(),
+        started: options.now,
+    };
+    if !repos.is_empty() {
+        let started = std::time::Instant::now();
+        publish(options, &repos, &mut outcome, &mut stored)?;
+        outcome.report_seconds = started.elapsed().as_secs_f64();
+        if let Some(dir) = &outcome.report {
+            let kept = match outcome.latest {
+                true => "",
+                false => " (the day's good report kept; latest unchanged)",
+            };
+            let line = format!(
+                "report: {}{kept} ({:.1} s)",
+                dir.display(),
+                outcome.report_seconds
+            );
+            log(&line, false);
+        }
+    }
+    outcome.stored = stored;
+    Ok(outcome)
 }
 
-/// Writes the report into `<out>/<YYYY-MM-DD>`: built in a staging folder beside it, then
-/// renamed into place, replacing an earlier report of the same day.
-fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunError> {
+/// Brings one project's source up to date and mines it; a failure is the project's status.
+fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress) -> ProjectRun {
+    let project = &rules.project;
+    let started = std::time::Instant::now();
+    let source = source_path(project, options);
+    let fetch_seconds = started.elapsed().as_secs_f64();
+    let status = match source {
+        Err(e) => ProjectStatus::Failed(e.to_string()),
+        Ok((path, reference)) => {
+            let analyze_options = AnalyzeOptions {
+                repos: vec![RepoSpec {
+                    path,
+                    reference,
+                    name: Some(project.name.clone()),
+                }],
+                store: options.store.clone(),
+                threads: options.threads,
+                bots: options.bots.clone(),
+                count_lines: !project.activity_only,
+                scope: rules.scope.clone(),
+                classes: rules.classes.clone(),
+                advisories: options.advisories.clone(),
+                releases: rules.releases.clone(),
+                now: options.now,
+                lock: false,
+            };
+            match analyze::analyze(&analyze_options, progress).map(|mut o| o.pop()) {
+                Ok(Some(outcome)) => ProjectStatus::Mined(Box::new(outcome)),
+                Ok(None) => ProjectStatus::Failed("nothing was analysed".to_string()),
+                Err(e) => ProjectStatus::Failed(format!("{:#}", anyhow::Error::from(e))),
+            }
+        }
+    };
+    ProjectRun {
+        name: project.name.clone(),
+        status,
+        fetch_seconds,
+        mine_seconds: started.elapsed().as_secs_f64() - fetch_seconds,
+    }
+}
+
+/// The run's status file inside each report folder.
+pub const RUN_STATUS: &str = "run.json";
+
+/// Writes the report into `<out>/<YYYY-MM-DD>` (built in a staging folder beside it, then renamed
+/// into place) with the run's status as `run.json`, and points `<out>/latest` at it. A run with
+/// failures never replaces a report of the same day whose run had none: it writes
+/// `<YYYY-MM-DD>-partial` instead and leaves `latest` alone. Records each reported project's
+/// verdict and score in `stored`.
+fn publish(
+    options: &RunOptions,
+    repos: &[String],
+    outcome: &mut RunOutcome,
+    stored: &mut std::collections::BTreeMap<String, StoredProject>,
+) -> Result<(), RunError> {
     let day = chrono::DateTime::from_timestamp(options.now, 0).map_or_else(
         || "unknown-date".to_string(),
         |d| d.format("%Y-%m-%d").to_string(),
@@ -350,14 +489,37 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
-    report::write(&ReportOptions {
+    let written = report::write(&ReportOptions {
         sources: vec![options.store.clone()],
         repos: repos.to_vec(),
         out: staging.clone(),
         as_of: crate::month::Month::from_unix(options.now),
         queries: None,
     })?;
-    let target = options.out.join(&day);
+    for (name, verdict, score) in written.verdicts {
+        if let Some(project) = stored.get_mut(&name) {
+            project.verdict = Some(verdict);
+            project.score = score;
+        }
+    }
+    let good_today = |dir: &Path| {
+        std::fs::read(dir.join(RUN_STATUS))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|status| status["ok"] == serde_json::Value::Bool(true))
+    };
+    let mut target = options.out.join(&day);
+    outcome.latest = true;
+    if outcome.failures() > 0 && good_today(&target) {
+        target = options.out.join(format!("{day}-partial"));
+        outcome.latest = false;
+    }
+    outcome.report = Some(target.clone());
+    outcome.stored = stored.clone();
+    let status = serde_json::to_vec_pretty(&outcome.status(chrono::Utc::now().timestamp()))
+        .map_err(std::io::Error::other)
+        .map_err(io(&staging))?;
+    std::fs::write(staging.join(RUN_STATUS), status).map_err(io(&staging))?;
     let old = options
         .out
         .join(format!(".old-{day}-{}", std::process::id()));
@@ -368,7 +530,24 @@ fn write_report(options: &RunOptions, repos: &[String]) -> Result<PathBuf, RunEr
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);
     }
-    Ok(target)
+    if outcome.latest {
+        point_latest(&options.out, &target).map_err(io(&options.out.join("latest")))?;
+    }
+    Ok(())
+}
+
+/// Points `<out>/latest` at `target` (a relative symbolic link, replaced atomically by a rename;
+/// where links cannot be made, a `latest` text file naming the folder).
+fn point_latest(out: &Path, target: &Path) -> std::io::Result<()> {
+    let name = target.file_name().map(Path::new).unwrap_or(target);
+    let link = out.join("latest");
+    let staged = out.join(format!(".latest-{}", std::process::id()));
+    let _ = std::fs::remove_file(&staged);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(name, &staged)?;
+    #[cfg(not(unix))]
+    std::fs::write(&staged, name.display().to_string())?;
+    std::fs::rename(&staged, &link)
 }
 
 /// The local repository to mine for `project` and the ref to analyse: the path itself, or the
@@ -389,31 +568,17 @@ fn source_path(
     Ok((clone, project.reference.clone()))
 }
 
-/// One line per project and one for the report, for stdout.
-pub fn render(outcome: &RunOutcome) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for (name, status, fetched, mined) in &outcome.projects {
-        let _ = match status {
-            ProjectStatus::Mined(o) if o.up_to_date => writeln!(
-                out,
-                "{name}: unchanged since the last run (source {fetched:.1} s, check {mined:.1} s)"
-            ),
-            ProjectStatus::Mined(o) => writeln!(
-                out,
-                "{name}: mined: {} commits read, {} new blobs counted, {} first-parent commits followed (source {fetched:.1} s, mining {mined:.1} s)",
-                o.loc_stats.commits_walked, o.loc_stats.blobs_counted, o.age_links
-            ),
-            ProjectStatus::Failed(message) => writeln!(out, "{name}: FAILED: {message}"),
-        };
+/// The log line of one project: what was mined, or why it failed.
+pub fn render_project(project: &ProjectRun) -> String {
+    let (name, fetched, mined) = (&project.name, project.fetch_seconds, project.mine_seconds);
+    match &project.status {
+        ProjectStatus::Mined(o) if o.up_to_date => {
+            format!("{name}: unchanged since the last run (source {fetched:.1} s, check {mined:.1} s)")
+        }
+        ProjectStatus::Mined(o) => format!(
+            "{name}: mined: {} commits read, {} new blobs counted, {} first-parent commits followed (source {fetched:.1} s, mining {mined:.1} s)",
+            o.loc_stats.commits_walked, o.loc_stats.blobs_counted, o.age_links
+        ),
+        ProjectStatus::Failed(message) => format!("{name}: FAILED: {message}"),
     }
-    if let Some(dir) = &outcome.report {
-        let _ = writeln!(
-            out,
-            "report: {} ({:.1} s)",
-            dir.display(),
-            outcome.report_seconds
-        );
-    }
-    out
 }

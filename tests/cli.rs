@@ -305,3 +305,35 @@ fn names_from_paths_and_name_equals_path() {
     );
     assert!(!said.contains("scope was"), "{said}");
 }
+
+/// `analyze --format json`: an array with each repository's summary, as git counts it (commits
+/// from `git rev-list --count`, months from `git log`), and `up_to_date` true on a second run.
+#[test]
+fn analyze_prints_json_for_scripts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = crate::common::build_fixture("make_tags.sh", tmp.path(), "tags");
+    let store = tmp.path().join("store");
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = run_ok(
+            temper()
+                .args(["analyze", "--quiet", "--format", "json", "--store"])
+                .arg(&store)
+                .arg(&repo)
+                .args(extra),
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+    };
+    let first = json(&[]);
+    let row = &first[0];
+    let commits = crate::common::git(&repo, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(row["name"], "tags");
+    assert_eq!(row["commits"].as_u64(), commits.trim().parse::<u64>().ok());
+    let months = crate::common::git(&repo, &["log", "--format=%ad", "--date=format-local:%Y-%m"]);
+    assert_eq!(row["last_month"].as_str(), months.lines().next());
+    assert_eq!(row["first_month"].as_str(), months.lines().last());
+    let authors = crate::common::git(&repo, &["log", "--format=%aE"]);
+    let distinct: std::collections::BTreeSet<&str> = authors.lines().collect();
+    assert_eq!(row["contributors"].as_u64(), Some(distinct.len() as u64));
+    assert_eq!(row["up_to_date"], false);
+    assert_eq!(json(&[])[0]["up_to_date"], true);
+}

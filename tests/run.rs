@@ -93,6 +93,7 @@ fn a_month_later_the_run_mines_only_what_is_new_and_equals_a_fresh_run() {
     let reports: Vec<PathBuf> = std::fs::read_dir(s.dir.join("reports"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("latest"))
         .collect();
     assert_eq!(reports.len(), 1, "one dated folder, no staging left");
     let html = std::fs::read_to_string(reports[0].join("report.html")).unwrap();
@@ -233,5 +234,132 @@ fn sources_are_fetched_safely_and_follow_a_changed_url() {
     assert!(
         !leftover.exists(),
         "the killed clone's staging is collected"
+    );
+}
+
+/// Whether `line` starts with an RFC 3339 UTC timestamp and a space.
+fn stamped(line: &str) -> bool {
+    let b = line.as_bytes();
+    line.len() > 21
+        && b[4] == b'-'
+        && b[10] == b'T'
+        && b[19] == b'Z'
+        && b[20] == b' '
+        && chrono::DateTime::parse_from_rfc3339(&line[..20]).is_ok()
+}
+
+/// `run --status FILE` says how each project went (tips as git reports them, verdict and score as
+/// the report's maturity table has them); log lines carry timestamps; `OUT/latest` names the
+/// newest good report; a run with a failure leaves that day's good report in place and writes
+/// `DAY-partial` beside it; `--quiet` prints nothing on success and only the failures otherwise.
+#[test]
+fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
+    let s = setup();
+    let good = s.dir.join("good.toml");
+    let text = std::fs::read_to_string(&s.config).unwrap();
+    let without_gone: String = text
+        .split("\n\n")
+        .filter(|block| !block.contains("\"gone\""))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    std::fs::write(&good, without_gone).unwrap();
+    let status = |file: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+    };
+
+    let first = temper()
+        .args(["run", "--status"])
+        .arg(s.dir.join("s1.json"))
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8(first.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.lines().all(stamped), "{stdout}");
+    let s1 = status(&s.dir.join("s1.json"));
+    assert_eq!(s1["ok"], true);
+    let day_dir = PathBuf::from(s1["report"].as_str().unwrap());
+    let day = day_dir.file_name().unwrap().to_str().unwrap().to_string();
+    assert_eq!(day.len(), 10, "{day}");
+    let origin_tip = git(&s.origin, &["rev-parse", "refs/heads/main"]);
+    let history_tip = git(&s.dir.join("history"), &["rev-parse", "HEAD"]);
+    let projects = s1["projects"].as_array().unwrap();
+    let maturity = std::fs::read_to_string(day_dir.join("tables/report_maturity.csv")).unwrap();
+    for (project, name, tip) in [
+        (&projects[0], "age", origin_tip.trim()),
+        (&projects[1], "history", history_tip.trim()),
+    ] {
+        assert_eq!(project["name"], name);
+        assert_eq!(project["status"], "mined");
+        assert_eq!(project["tip"], tip);
+        let score_row = maturity
+            .lines()
+            .find(|l| l.starts_with(&format!("{name},score,")))
+            .unwrap_or_else(|| panic!("{maturity}"));
+        let points = project["score"].as_f64().unwrap();
+        assert!(
+            score_row.contains(&format!(",{points},")),
+            "{score_row} vs {points}"
+        );
+        assert!(
+            score_row.contains(project["verdict"].as_str().unwrap()),
+            "{score_row}"
+        );
+    }
+    let latest = s.dir.join("reports/latest");
+    assert_eq!(std::fs::read_link(&latest).unwrap(), PathBuf::from(&day));
+    assert_eq!(status(&day_dir.join("run.json"))["ok"], true);
+
+    // A failing project, quietly: stdout is empty, the failure is on stderr with its time, the
+    // day's good report stays and this run's goes beside it; latest does not move.
+    let second = temper()
+        .args(["run", "--quiet", "--status"])
+        .arg(s.dir.join("s2.json"))
+        .arg(&s.config)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    assert!(second.stdout.is_empty());
+    let stderr = String::from_utf8(second.stderr).unwrap();
+    let failure = stderr.lines().find(|l| l.contains("gone: FAILED")).unwrap();
+    assert!(stamped(failure), "{failure}");
+    let s2 = status(&s.dir.join("s2.json"));
+    assert_eq!(s2["ok"], false);
+    assert_eq!(s2["failed"], 1);
+    let gone = &s2["projects"][1];
+    assert_eq!(
+        (gone["name"].as_str(), gone["status"].as_str()),
+        (Some("gone"), Some("failed"))
+    );
+    assert!(
+        gone["reason"].as_str().unwrap().contains("nowhere.git"),
+        "{gone}"
+    );
+    assert!(s2["report"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("{day}-partial")));
+    assert_eq!(std::fs::read_link(&latest).unwrap(), PathBuf::from(&day));
+    assert_eq!(
+        status(&day_dir.join("run.json"))["ok"],
+        true,
+        "the good report stands"
+    );
+
+    // Quiet and all well: nothing at all.
+    let third = temper()
+        .args(["run", "--quiet"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(third.status.success());
+    assert!(
+        third.stdout.is_empty() && third.stderr.is_empty(),
+        "{third:?}"
     );
 }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 mod render;
-pub use render::{finding_notes, render_summaries, render_timings};
+pub use render::{finding_notes, render_json, render_summaries, render_timings};
 
 use crate::activity::{self, Finding, Problems, Summary};
 use crate::churn::{self, age, age::LineAges, age::MonthAge};

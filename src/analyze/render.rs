@@ -58,6 +58,28 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
         .collect()
 }
 
+/// The outcomes as a JSON array for scripts (`analyze --format json`): per repository its summary
+/// (the table's figures, unrounded), whether it was unchanged, what changed since the stored run,
+/// and its data-quality findings.
+pub fn render_json(outcomes: &[RepoOutcome]) -> String {
+    let rows: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| {
+            let mut row = serde_json::to_value(&o.summary).unwrap_or_default();
+            if let Some(map) = row.as_object_mut() {
+                map.insert("up_to_date".into(), o.up_to_date.into());
+                map.insert("changes".into(), o.changes.clone().into());
+                let findings = serde_json::to_value(&o.findings).unwrap_or_default();
+                map.insert("findings".into(), findings);
+            }
+            row
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_string());
+    text.push('\n');
+    text
+}
+
 /// The summary rows as an aligned text table.
 pub fn render_summaries(summaries: &[Summary]) -> String {
     let header = [

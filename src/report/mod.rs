@@ -153,6 +153,8 @@ pub enum ReportError {
 pub struct ReportOutcome {
     pub repos: Vec<String>,
     pub files: Vec<PathBuf>,
+    /// Per project, in the report's order: its verdict and score.
+    pub verdicts: Vec<(String, String, Option<f64>)>,
 }
 
 /// Said of each project mined with `--activity-only` (after its name).
@@ -300,12 +302,29 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
     let html = html(&page);
     write_file(&html_path, |w| w.write_all(html.as_bytes()))?;
     files.push(html_path);
-    Ok(ReportOutcome { repos, files })
+    let verdicts = repos
+        .iter()
+        .map(|r| {
+            let v = verdicts.get(r).cloned().unwrap_or_default();
+            (r.clone(), v.verdict, v.score)
+        })
+        .collect();
+    Ok(ReportOutcome {
+        repos,
+        files,
+        verdicts,
+    })
 }
 
 /// What a report writes into its folder: an earlier report's are replaced, so no stale chart or
 /// table of a project no longer compared stays behind.
-const REPORT_ENTRIES: [&str; 4] = ["report.md", "report.html", "charts", "tables"];
+const REPORT_ENTRIES: [&str; 5] = [
+    "report.md",
+    "report.html",
+    "charts",
+    "tables",
+    crate::run::RUN_STATUS,
+];
 
 /// Removes an earlier report from `out`, refusing a folder that holds anything else.
 fn clear_previous(out: &Path) -> Result<(), ReportError> {
