@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::theme::{class_color, cohort_color, language_color, repo_color};
+use super::theme::{class_color, cohort_color, repo_color};
 use super::{Align, ChartError, ChartKind, ChartOptions, ChartSpec, Plot, Series, XAxis};
 use crate::month::Month;
 use crate::store::Store;
@@ -85,6 +85,19 @@ impl Request<'_> {
     }
 }
 
+/// A chart's title: `title`, led by the project's name when it shows one ("moby: commits per
+/// month"), so a slide says whose history it is.
+fn named(repos: &[String], title: &str) -> String {
+    match repos {
+        [one] => {
+            let mut lower = title.chars();
+            let first = lower.next().map(|c| c.to_lowercase().to_string());
+            format!("{one}: {}{}", first.unwrap_or_default(), lower.as_str())
+        }
+        _ => title.to_string(),
+    }
+}
+
 /// Commits or contributors per month, one line per repository.
 fn activity_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     let options = r.options;
@@ -112,7 +125,7 @@ fn activity_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     } else {
         ("Contributors per month", "distinct authors per month")
     };
-    Ok(frame.spec(options, title.to_string(), y, Plot::Lines { series }))
+    Ok(frame.spec(options, named(repos, title), y, Plot::Lines { series }))
 }
 
 /// Code lines per month, one line per repository.
@@ -147,7 +160,7 @@ fn total_code_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
         .collect();
     Ok(frame.spec(
         options,
-        "Lines of code".to_string(),
+        named(repos, "Lines of code"),
         "lines of code",
         Plot::Lines { series },
     ))
@@ -442,19 +455,11 @@ fn language_stack(
         .copied()
         .chain(has_other.then_some("Other"))
         .collect::<Vec<_>>();
-    let mut used: Vec<super::theme::Rgb> = Vec::new();
+    let colors = super::theme::language_colors(&names);
     names
         .into_iter()
-        .map(|name| {
-            // A language's own colour, unless a language drawn earlier in this chart has it
-            // (hashed colours can collide): then the first palette colour still free.
-            let mut color = language_color(name);
-            if used.contains(&color) {
-                color = super::theme::spare_colors()
-                    .find(|c| !used.contains(c))
-                    .unwrap_or(color);
-            }
-            used.push(color);
+        .zip(colors)
+        .map(|(name, color)| {
             let points = per_month.iter().map(|(m, (langs, total))| {
                 let v = langs.get(name).copied().unwrap_or(0.0);
                 (

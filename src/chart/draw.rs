@@ -45,7 +45,8 @@ pub fn write(spec: &ChartSpec, options: &ChartOptions) -> Result<(), ChartError>
         ImageFormat::Png => {
             let mut pixels = vec![0u8; w as usize * h as usize * 3];
             {
-                let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+                let bitmap = BitMapBackend::with_buffer(&mut pixels, (w, h));
+                let root = super::glyphs::Kerned(bitmap).into_drawing_area();
                 draw(&root, spec, &theme, (w, h))?;
                 root.present().map_err(draw_error)?;
             }

@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod draw;
+mod glyphs;
 pub mod theme;
 
 use std::path::PathBuf;

@@ -86,7 +86,61 @@ pub fn language_color(language: &str) -> Rgb {
     })
 }
 
-/// Every palette colour, for resolving a collision inside one chart.
+/// How far apart two colours of one chart must be (CIE76 ΔE in CIELAB): sky blue (Go) and light
+/// cyan (C Header) are 16 apart and read as one colour on a slide; 20 keeps them apart.
+pub const MIN_DELTA_E: f64 = 20.0;
+
+/// The CIE76 colour difference of two sRGB colours (D65 white).
+pub fn delta_e(a: Rgb, b: Rgb) -> f64 {
+    let (l1, a1, b1) = lab(a);
+    let (l2, a2, b2) = lab(b);
+    ((l1 - l2).powi(2) + (a1 - a2).powi(2) + (b1 - b2).powi(2)).sqrt()
+}
+
+/// sRGB to CIELAB.
+fn lab(c: Rgb) -> (f64, f64, f64) {
+    let linear = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let (r, g, b) = (linear(c.0), linear(c.1), linear(c.2));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f64| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    (116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz))
+}
+
+/// The colours of the languages of one chart, in order: each its own colour
+/// ([`language_color`]) unless that is within [`MIN_DELTA_E`] of a colour drawn before it in
+/// this chart; then the palette colour farthest from all of those.
+pub fn language_colors(names: &[&str]) -> Vec<Rgb> {
+    let mut used: Vec<Rgb> = Vec::with_capacity(names.len());
+    for name in names {
+        let own = language_color(name);
+        let nearest = |c: Rgb| used.iter().map(|u| delta_e(c, *u)).fold(f64::MAX, f64::min);
+        let color = match nearest(own) >= MIN_DELTA_E {
+            true => own,
+            false => spare_colors()
+                .max_by(|a, b| nearest(*a).total_cmp(&nearest(*b)))
+                .unwrap_or(own),
+        };
+        used.push(color);
+    }
+    used
+}
+
 /// A class's colour: own code the strongest, what is not the project's own in greys.
 pub fn class_color(class: crate::class::Class) -> Rgb {
     use crate::class::Class;
@@ -160,5 +214,47 @@ mod tests {
         assert_eq!(language_color("Zig"), language_color("Zig"));
         assert_ne!(language_color("C"), language_color("Go"));
         assert_eq!(language_color("Other"), OTHER);
+    }
+
+    /// The languages of moby's and xen's language charts (their top eight and Other) get
+    /// colours at least MIN_DELTA_E apart; a language without a close neighbour keeps its own.
+    #[test]
+    fn languages_of_one_chart_never_share_a_colour() {
+        // A reference value: the CIE76 distance of pure black and white is 100.
+        assert!((delta_e(Rgb(0, 0, 0), Rgb(255, 255, 255)) - 100.0).abs() < 0.01);
+        assert!(delta_e(Rgb(0x56, 0xB4, 0xE9), Rgb(0x88, 0xCC, 0xEE)) < MIN_DELTA_E);
+        for names in [
+            &[
+                "Go",
+                "YAML",
+                "JSON",
+                "Shell",
+                "C Header",
+                "Markdown",
+                "Protocol Buffers",
+                "C",
+                "Other",
+            ][..],
+            &[
+                "C",
+                "C Header",
+                "GNU Style Assembly",
+                "Python",
+                "OCaml",
+                "Makefile",
+                "Perl",
+                "Shell",
+                "Other",
+            ][..],
+        ] {
+            let colors = language_colors(names);
+            for i in 0..colors.len() {
+                for j in 0..i {
+                    let d = delta_e(colors[i], colors[j]);
+                    assert!(d >= MIN_DELTA_E, "{} and {}: {d:.1}", names[i], names[j]);
+                }
+            }
+            assert_eq!(colors[0], language_color(names[0]));
+        }
     }
 }
