@@ -292,6 +292,19 @@ pub struct ChartArgs {
     /// Which code the line-of-code charts show: one class, or every class.
     #[arg(long, value_enum, default_value = "all")]
     pub class: ClassChoice,
+    /// One point or bar per month, quarter or year: commits and churn are summed over it, lines
+    /// of code, shares and ages are its last month's (not for contributors: distinct authors do
+    /// not add up).
+    #[arg(long, value_enum, default_value = "month")]
+    pub by: crate::chart::Period,
+    /// Smooth commits, contributors or churn with a trailing mean over N months (or quarters or
+    /// years, with --by).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=120))]
+    pub rolling: Option<u32>,
+    /// The top of the y axis: values above it are clipped and labelled with their value (churn
+    /// charts clip far outliers on their own, e.g. a month that imports a vendored tree).
+    #[arg(long, value_name = "N")]
+    pub ymax: Option<f64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -758,6 +771,29 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
             return Err(invalid(format!("--since {s} is after --until {u}")));
         }
     }
+    let flow = matches!(
+        c.kind,
+        ChartKind::Commits | ChartKind::Contributors | ChartKind::Churn
+    );
+    if c.rolling.is_some() && !flow {
+        return Err(invalid(format!(
+            "--rolling smooths commits, contributors or churn; the {} chart shows snapshots",
+            c.kind.name()
+        )));
+    }
+    if c.by != crate::chart::Period::Month
+        && matches!(c.kind, ChartKind::Contributors | ChartKind::LastYear)
+    {
+        return Err(invalid(format!(
+            "--by {} does not apply to the {} chart: distinct authors per month do not add up to \
+             a quarter's or a year's (use --rolling N to smooth them)",
+            c.by.noun(),
+            c.kind.name()
+        )));
+    }
+    if let Some(y) = c.ymax.filter(|y| !(y.is_finite() && *y > 0.0)) {
+        return Err(invalid(format!("--ymax {y}: expected a number above 0")));
+    }
     Ok(ChartOptions {
         kind: c.kind,
         store: c.tables.resolve()?,
@@ -771,6 +807,9 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         until,
         align: c.align,
         class: c.class.class(),
+        by: c.by,
+        rolling: c.rolling,
+        ymax: c.ymax,
     })
 }
 

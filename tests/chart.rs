@@ -38,12 +38,15 @@ pub fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> Cha
         until: None,
         align: Align::Calendar,
         class: None,
+        by: temper::chart::Period::Month,
+        rolling: None,
+        ymax: None,
     }
 }
 
 fn months_of(x: &XAxis) -> Vec<String> {
     match *x {
-        XAxis::Months { first, count } => (0..count)
+        XAxis::Months { first, count, .. } => (0..count)
             .map(|i| first.minus(-(i as i32)).to_string())
             .collect(),
         XAxis::MonthsSince { .. } => panic!("calendar axis expected"),
@@ -414,4 +417,180 @@ fn a_year_stands_for_its_months() {
     let by_year = draw("2021", "2021", "year.svg");
     assert_eq!(by_year, draw("2021-01", "2021-12", "months.svg"));
     assert_ne!(by_year, draw("2021-01", "2022-03", "longer.svg"));
+}
+
+/// git's commits per UTC author month of `repo`.
+fn git_commits_by_month(repo: &Path) -> BTreeMap<String, f64> {
+    let mut by: BTreeMap<String, f64> = BTreeMap::new();
+    for m in git(repo, &["log", "--format=%ad", "--date=format-local:%Y-%m"]).lines() {
+        *by.entry(m.to_string()).or_default() += 1.0;
+    }
+    by
+}
+
+/// `--by quarter` sums commits per calendar quarter and `--rolling 3` averages the last three
+/// months, both against git's commits per month; `--by year` on lines of code takes each year's
+/// last month (a snapshot), as the loc table has it.
+#[test]
+fn quarters_years_and_rolling_means_follow_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&age, &store, &[]);
+    let out = tmp.path().join("c.svg");
+    let monthly = git_commits_by_month(&age);
+
+    let mut o = options(&store, ChartKind::Commits, &["age"], &out);
+    o.by = temper::chart::Period::Quarter;
+    let spec = temper::chart::spec(&o).unwrap();
+    let XAxis::Months { first, count, .. } = spec.x else {
+        panic!("calendar axis expected")
+    };
+    let Plot::Lines { series } = &spec.plot else {
+        panic!("lines expected")
+    };
+    let mut quarters: BTreeMap<String, f64> = BTreeMap::new();
+    for (m, n) in &monthly {
+        let q = (m[5..].parse::<u32>().unwrap() - 1) / 3 + 1;
+        *quarters.entry(format!("{}-Q{q}", &m[..4])).or_default() += n;
+    }
+    let drawn: BTreeMap<String, f64> = (0..count)
+        .filter_map(|i| {
+            let name = temper::chart::Period::Quarter.name(first.minus(-(i as i32 * 3)));
+            series[0].values[i].filter(|v| *v > 0.0).map(|v| (name, v))
+        })
+        .collect();
+    assert_eq!(drawn, quarters);
+    assert_eq!(spec.y_label, "commits per quarter");
+
+    let mut o = options(&store, ChartKind::Commits, &["age"], &out);
+    o.rolling = Some(3);
+    let spec = temper::chart::spec(&o).unwrap();
+    let months = months_of(&spec.x);
+    let Plot::Lines { series } = &spec.plot else {
+        panic!("lines expected")
+    };
+    // Every month of the range is present (activity has a row for each, 0 when quiet).
+    let plain: Vec<f64> = months
+        .iter()
+        .map(|m| monthly.get(m).copied().unwrap_or(0.0))
+        .collect();
+    for (i, m) in months.iter().enumerate() {
+        let window = &plain[i.saturating_sub(2)..=i];
+        let mean = window.iter().sum::<f64>() / window.len() as f64;
+        let got = series[0].values[i].unwrap();
+        assert!((got - mean).abs() < 1e-9, "{m}: {got} vs {mean}");
+    }
+
+    let mut o = options(&store, ChartKind::Loc, &["age"], &out);
+    o.by = temper::chart::Period::Year;
+    let spec = temper::chart::spec(&o).unwrap();
+    let XAxis::Months { first, .. } = spec.x else {
+        panic!("calendar axis expected")
+    };
+    let Plot::Stacked { series, .. } = &spec.plot else {
+        panic!("stack expected")
+    };
+    let mut code_by_month: BTreeMap<String, f64> = BTreeMap::new();
+    for (m, v) in table_column(&store, "loc", "age", "code") {
+        *code_by_month.entry(m).or_default() += v.parse::<f64>().unwrap();
+    }
+    for i in 0..series[0].values.len() {
+        let year = first.minus(-(i as i32 * 12)).year().to_string();
+        let last = code_by_month
+            .range(format!("{year}-01")..=format!("{year}-12"))
+            .last();
+        let total: f64 = series.iter().filter_map(|s| s.values[i]).sum();
+        assert_eq!(Some(total), last.map(|(_, v)| *v), "{year}");
+    }
+
+    // Usage errors: smoothing a snapshot, summing distinct authors.
+    for args in [
+        &["loc", "--rolling", "3"][..],
+        &["contributors", "--by", "quarter"][..],
+        &["commits", "--ymax", "0"][..],
+    ] {
+        let o = temper()
+            .arg("chart")
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+/// The texts of an SVG file.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// A month importing 5,000 lines among months of 2 to 24 (make_spike.sh's hand count) is
+/// clipped and labelled with git's own figure for it, and the axis keeps the ordinary months
+/// readable; `--ymax 10` clips every month git says added more than 10 lines.
+#[test]
+fn churn_outliers_are_clipped_and_labelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let spike = build_fixture("make_spike.sh", tmp.path(), "spike");
+    analyze(&spike, &store, &[]);
+    let mut added: BTreeMap<String, u64> = BTreeMap::new();
+    for (month, _, a, _) in numstat_files_by_month(&spike) {
+        *added.entry(month).or_default() += a;
+    }
+    assert_eq!(added["2022-01"], 5000);
+    let draw = |extra: &[&str], name: &str| -> Vec<String> {
+        let out = tmp.path().join(name);
+        run_ok(
+            temper()
+                .args(["chart", "churn", "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out)
+                .args(extra),
+        );
+        svg_texts(&out)
+    };
+    let texts = draw(&[], "auto.svg");
+    let labels: Vec<&String> = texts.iter().filter(|t| t.starts_with('▲')).collect();
+    assert_eq!(labels, ["▲ 5,000"], "{texts:?}");
+    // The y axis ends near the largest ordinary month (24 lines), not at 5,000.
+    let ticks: Vec<f64> = texts
+        .iter()
+        .filter_map(|t| t.replace(',', "").parse::<f64>().ok())
+        .collect();
+    let top = ticks.iter().copied().fold(0.0, f64::max);
+    assert!((20.0..=30.0).contains(&top), "{ticks:?}");
+
+    let texts = draw(&["--ymax", "10"], "ymax.svg");
+    let mut labels: Vec<String> = texts
+        .iter()
+        .filter(|t| t.starts_with('▲'))
+        .cloned()
+        .collect();
+    labels.sort();
+    let mut expected: Vec<String> = added
+        .values()
+        .filter(|&&a| a > 10)
+        .map(|a| {
+            format!(
+                "▲ {}",
+                if *a >= 1000 {
+                    "5,000".to_string()
+                } else {
+                    a.to_string()
+                }
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(labels, expected);
 }

@@ -355,7 +355,8 @@ fn walk_stage(
     ));
     let mut chain_deltas = Default::default();
     if options.count_lines {
-        let bar = progress.counter(format!("{}: diffing commits", job.name));
+        let total = (history.commits.len() - from) as u64;
+        let bar = progress.bar(format!("{}: diffing commits", job.name), total);
         let rules = (&options.scope, &options.classes);
         chain_deltas = churn_stage(repo, &mut history, &chain, rules, from, &in_scope, &|| {
             bar.inc(1)
@@ -485,7 +486,8 @@ fn loc_stage(
         true => load_blob_cache(job.store, job.name)?,
         false => BlobCache::default(),
     };
-    let bar = progress.counter(format!("{}: counting new blobs", job.name));
+    // How many blobs are new is known only as the snapshots are read: a running count.
+    let bar = progress.counter(format!("{}: new blobs counted", job.name));
     let scope = &job.options.scope;
     let classes = &job.options.classes;
     let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| {
@@ -518,6 +520,13 @@ fn loc_stage(
     })
 }
 
+/// Progress of the line-age stage: where a resumed run starts on the chain, and each link
+/// followed.
+struct AgeTicks<'a> {
+    start: &'a dyn Fn(usize),
+    link: &'a (dyn Fn() + Sync),
+}
+
 /// Follows every line along the first-parent chain (see [`line_age`]).
 fn age_stage(
     job: &Job<'_>,
@@ -525,10 +534,16 @@ fn age_stage(
     snapshots: &[snapshot::Snapshot],
     progress: &Progress,
 ) -> Result<LineAgeOutcome, AnalyzeError> {
-    let bar = progress.counter(format!("{}: following lines", job.name));
-    let outcome = line_age(job, &walked.chain, snapshots, &walked.chain_deltas, &|| {
-        bar.inc(1)
-    })?;
+    let bar = progress.bar(
+        format!("{}: following lines along first-parent commits", job.name),
+        walked.chain.len() as u64,
+    );
+    let on_link = || bar.inc(1);
+    let ticks = AgeTicks {
+        start: &|resumed: usize| bar.set_position(resumed as u64),
+        link: &on_link,
+    };
+    let outcome = line_age(job, &walked.chain, snapshots, &walked.chain_deltas, &ticks)?;
     bar.finish_and_clear();
     Ok(outcome)
 }
@@ -997,7 +1012,7 @@ fn line_age(
     chain_tip_first: &[snapshot::ChainLink],
     snapshots: &[snapshot::Snapshot],
     cached: &gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
-    on_link: &(dyn Fn() + Sync),
+    ticks: &AgeTicks<'_>,
 ) -> Result<LineAgeOutcome, AnalyzeError> {
     let chain: Vec<snapshot::ChainLink> = chain_tip_first.iter().rev().copied().collect();
     let position: std::collections::HashMap<gix::ObjectId, usize> = chain
@@ -1013,6 +1028,7 @@ fn line_age(
         mut vendored,
     } = resumed;
     let start = state.applied;
+    (ticks.start)(start);
     let scope = (&job.options.scope, &job.options.classes);
     let tracked = age::track(
         &job.repo.repo,
@@ -1021,7 +1037,7 @@ fn line_age(
         &wanted,
         scope,
         cached,
-        on_link,
+        ticks.link,
     );
     for a in tracked.months {
         kept.insert(a.month, a);

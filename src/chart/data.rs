@@ -49,7 +49,7 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
         activity,
         frame,
     };
-    match options.kind {
+    let mut spec = match options.kind {
         ChartKind::Commits | ChartKind::Contributors => activity_lines(&request),
         ChartKind::Loc | ChartKind::LanguageShare if request.repos.len() > 1 => {
             total_code_lines(&request)
@@ -59,7 +59,11 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
         ChartKind::Age => age_chart(&request),
         ChartKind::LastYear => last_year_chart(&request),
         ChartKind::Classes => classes_chart(&request),
+    }?;
+    if let Some(n) = options.rolling.filter(|&n| n > 1) {
+        smooth(&mut spec, n as usize);
     }
+    Ok(spec)
 }
 
 /// What every chart kind reads: the store, the options, the repositories and their activity.
@@ -113,19 +117,29 @@ fn activity_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
                 let v = if commits { p.commits } else { p.contributors };
                 (p.month, f64::from(v))
             });
+            // Commits add up over a quarter or a year; distinct authors do not (and `--by` is
+            // refused for them).
+            let values = match commits {
+                true => frame.place_sum(repo, points.map(|(m, v)| (m, Some(v)))),
+                false => frame.place(repo, points),
+            };
             Series {
                 name: repo.clone(),
                 color: repo_color(i),
-                values: frame.place(repo, points),
+                values,
             }
         })
         .collect();
+    let noun = frame.period.noun();
     let (title, y) = if commits {
-        ("Commits per month", "commits per month")
+        (format!("Commits per {noun}"), format!("commits per {noun}"))
     } else {
-        ("Contributors per month", "distinct authors per month")
+        (
+            "Contributors per month".to_string(),
+            "distinct authors per month".to_string(),
+        )
     };
-    Ok(frame.spec(options, named(repos, title), y, Plot::Lines { series }))
+    Ok(frame.spec(options, named(repos, &title), &y, Plot::Lines { series }))
 }
 
 /// Code lines per month, one line per repository.
@@ -216,7 +230,7 @@ fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
         )));
     }
     let pick = |f: fn(&ActivityPoint) -> Option<f64>| {
-        frame.place_optional(&repo, mine.iter().map(|p| (p.month, f(p))))
+        frame.place_sum(&repo, mine.iter().map(|p| (p.month, f(p))))
     };
     let (added, removed) = match options.class {
         None => (
@@ -227,7 +241,7 @@ fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             let rows = tables::class_churn_points(&r.store.load(&repo, Table::ClassChurn)?)?;
             let of = |f: fn(&tables::ClassChurnPoint) -> u64| {
                 let points = rows.iter().filter(|p| p.class == class);
-                frame.place_optional(&repo, points.map(|p| (p.month, Some(f(p) as f64))))
+                frame.place_sum(&repo, points.map(|p| (p.month, Some(f(p) as f64))))
             };
             (of(|p| p.lines_added), of(|p| p.lines_removed))
         }
@@ -235,7 +249,8 @@ fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     let plot = Plot::Churn {
         added,
         removed,
-        share: pick(|p| p.new_code_share),
+        // A share is a snapshot: the period's last month.
+        share: frame.place_optional(&repo, mine.iter().map(|p| (p.month, p.new_code_share))),
     };
     let title = match options.class {
         None => format!("{repo}: churn and new code"),
@@ -247,7 +262,10 @@ fn churn_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     Ok(frame.spec(
         options,
         title,
-        "lines added (up) and removed (down) per month",
+        &format!(
+            "lines added (up) and removed (down) per {}",
+            frame.period.noun()
+        ),
         plot,
     ))
 }
@@ -332,7 +350,11 @@ fn last_year_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
         subtitle: "each repository's last 12 months of history".to_string(),
         x_label: String::new(),
         y_label: String::new(),
-        x: XAxis::MonthsSince { count },
+        x: XAxis::MonthsSince {
+            count,
+            period: super::Period::Month,
+        },
+        ymax: None,
         plot: Plot::Bars {
             categories,
             panels: vec![
@@ -480,14 +502,17 @@ fn language_stack(
         .collect()
 }
 
-/// The x axis of a chart over calendar months: the range, and each repository's first month.
+/// The x axis of a chart over calendar months: the range, each repository's first month, and how
+/// many months one position holds.
 struct Frame {
     align: Align,
     since: Option<Month>,
     until: Option<Month>,
+    /// The first month of the first position.
     first: Month,
     count: usize,
     inception: HashMap<String, Month>,
+    period: super::Period,
 }
 
 impl Frame {
@@ -515,11 +540,17 @@ impl Frame {
                 options.until.map_or("".into(), |m| m.to_string()),
             )));
         };
+        let period = options.by;
+        let step = period.months();
+        let first = match options.align {
+            Align::Calendar => period.start(first),
+            Align::Age => first,
+        };
         let count = match options.align {
-            Align::Calendar => first.months_until(last) as usize + 1,
+            Align::Calendar => (first.months_until(last) / step) as usize + 1,
             Align::Age => kept
                 .iter()
-                .map(|p| inception[&p.repo].months_until(p.month) as usize + 1)
+                .map(|p| (inception[&p.repo].months_until(p.month) / step) as usize + 1)
                 .max()
                 .unwrap_or(0),
         };
@@ -530,6 +561,7 @@ impl Frame {
             first,
             count,
             inception,
+            period,
         })
     }
 
@@ -545,12 +577,14 @@ impl Frame {
             Align::Calendar => self.first,
             Align::Age => *self.inception.get(repo)?,
         };
-        usize::try_from(origin.months_until(m))
+        usize::try_from(origin.months_until(m) / self.period.months())
             .ok()
             .filter(|&i| i < self.count)
     }
 
-    /// Values at their positions; positions without a value stay `None`.
+    /// Values at their positions; positions without a value stay `None`. A position holding
+    /// several months (`--by`) takes its last month's value: lines of code, shares and ages are
+    /// snapshots.
     fn place(&self, repo: &str, points: impl Iterator<Item = (Month, f64)>) -> Vec<Option<f64>> {
         self.place_optional(repo, points.map(|(m, v)| (m, Some(v))))
     }
@@ -561,9 +595,29 @@ impl Frame {
         points: impl Iterator<Item = (Month, Option<f64>)>,
     ) -> Vec<Option<f64>> {
         let mut values = vec![None; self.count];
+        let mut latest: Vec<Option<Month>> = vec![None; self.count];
         for (m, v) in points {
             if let Some(i) = self.position(repo, m) {
-                values[i] = v;
+                if latest[i].is_none_or(|l| m >= l) {
+                    values[i] = v;
+                    latest[i] = Some(m);
+                }
+            }
+        }
+        values
+    }
+
+    /// Values summed per position: commits and lines added or removed, flows that add up over
+    /// a quarter or a year.
+    fn place_sum(
+        &self,
+        repo: &str,
+        points: impl Iterator<Item = (Month, Option<f64>)>,
+    ) -> Vec<Option<f64>> {
+        let mut values: Vec<Option<f64>> = vec![None; self.count];
+        for (m, v) in points {
+            if let (Some(i), Some(v)) = (self.position(repo, m), v) {
+                values[i] = Some(values[i].unwrap_or(0.0) + v);
             }
         }
         values
@@ -574,23 +628,38 @@ impl Frame {
             Align::Calendar => XAxis::Months {
                 first: self.first,
                 count: self.count,
+                period: self.period,
             },
-            Align::Age => XAxis::MonthsSince { count: self.count },
+            Align::Age => XAxis::MonthsSince {
+                count: self.count,
+                period: self.period,
+            },
         }
     }
 
     fn spec(&self, options: &ChartOptions, title: String, y_label: &str, plot: Plot) -> ChartSpec {
+        let period = self.period;
+        let by = match period {
+            super::Period::Month => String::new(),
+            p => format!(" · by {}", p.noun()),
+        };
         let (x_label, subtitle) = match self.align {
             Align::Calendar => {
-                let last = self.first.minus(-(self.count as i32 - 1));
+                let last = self
+                    .first
+                    .minus(-((self.count as i32 - 1) * period.months()));
                 (
-                    "month (UTC)".to_string(),
-                    format!("{} to {} · mined by temper", self.first, last),
+                    format!("{} (UTC)", period.noun()),
+                    format!(
+                        "{} to {}{by} · mined by temper",
+                        period.name(self.first),
+                        period.name(last)
+                    ),
                 )
             }
             Align::Age => (
                 "years since the first commit".to_string(),
-                "aligned on each project's first month · mined by temper".to_string(),
+                format!("aligned on each project's first month{by} · mined by temper"),
             ),
         };
         ChartSpec {
@@ -601,6 +670,38 @@ impl Frame {
             y_label: y_label.to_string(),
             x: self.axis(),
             plot,
+            ymax: options.ymax,
         }
     }
+}
+
+/// Each value replaced by the mean of the last `n` positions' values up to it (those present),
+/// for `--rolling N`; a position without a value stays without one.
+pub fn rolling_mean(values: &[Option<f64>], n: usize) -> Vec<Option<f64>> {
+    (0..values.len())
+        .map(|i| {
+            values[i]?;
+            let window = &values[(i + 1).saturating_sub(n)..=i];
+            let present: Vec<f64> = window.iter().flatten().copied().collect();
+            Some(present.iter().sum::<f64>() / present.len() as f64)
+        })
+        .collect()
+}
+
+/// `--rolling N` applied to a flow chart: its lines, or its bars of lines added and removed (the
+/// new-code share is a snapshot and stays).
+fn smooth(spec: &mut ChartSpec, n: usize) {
+    match &mut spec.plot {
+        Plot::Lines { series } => {
+            for s in series {
+                s.values = rolling_mean(&s.values, n);
+            }
+        }
+        Plot::Churn { added, removed, .. } => {
+            *added = rolling_mean(added, n);
+            *removed = rolling_mean(removed, n);
+        }
+        Plot::Stacked { .. } | Plot::Bars { .. } => return,
+    }
+    spec.y_label = format!("{}, mean of {n} {}s", spec.y_label, spec.x.period().noun());
 }

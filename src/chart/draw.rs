@@ -148,11 +148,15 @@ pub struct Tip {
     text: String,
 }
 
-/// What month `i` of the axis is called in a tooltip.
+/// What position `i` of the axis is called in a tooltip: `2020-03`, `2020-Q1`, `2020`.
 fn month_name(x: &XAxis, i: usize) -> String {
     match *x {
-        XAxis::Months { first, .. } => first.minus(-(i as i32)).to_string(),
-        XAxis::MonthsSince { .. } => format!("month {} since the first commit", i + 1),
+        XAxis::Months { first, period, .. } => {
+            period.name(first.minus(-(i as i32 * period.months())))
+        }
+        XAxis::MonthsSince { period, .. } => {
+            format!("{} {} since the first commit", period.noun(), i + 1)
+        }
     }
 }
 
@@ -241,41 +245,51 @@ type TickLabel = Box<dyn Fn(&f64) -> String>;
 /// Tick positions and labels for the x axis.
 fn x_ticks(x: &XAxis) -> (Vec<f64>, TickLabel) {
     let count = x.len();
+    let period = x.period();
+    let step = period.months();
+    let months = count as i32 * step;
     match *x {
         XAxis::Months { first, .. } => {
-            let years = count / 12;
+            let at = move |i: i32| first.minus(-(i * step));
+            let years = (months / 12).max(0) as usize;
             if years < 2 {
                 // A short range: a tick every quarter (or every month for a few months).
-                let step = if count <= 12 { 1 } else { 3 };
+                let every = match (period, months <= 12) {
+                    (super::Period::Month, true) => 1,
+                    (super::Period::Month, false) => 3,
+                    _ => 1,
+                };
                 let points = (0..count)
-                    .filter(|i| i % step == 0)
+                    .filter(|i| i % every == 0)
                     .map(|i| i as f64)
                     .collect();
                 return (
                     points,
-                    Box::new(move |v: &f64| first.minus(-(v.round() as i32)).to_string()),
+                    Box::new(move |v: &f64| period.name(at(v.round() as i32))),
                 );
             }
-            let step = years.div_ceil(10).max(1) as i32;
-            let points = (0..count)
+            let every = years.div_ceil(10).max(1) as i32;
+            let points = (0..count as i32)
                 .filter(|&i| {
-                    let m = first.minus(-(i as i32));
-                    m.month() == 1 && m.year() % step == 0
+                    let m = at(i);
+                    m.month() == 1 && m.year() % every == 0
                 })
-                .map(|i| i as f64)
+                .map(f64::from)
                 .collect();
             (
                 points,
-                Box::new(move |v: &f64| first.minus(-(v.round() as i32)).year().to_string()),
+                Box::new(move |v: &f64| at(v.round() as i32).year().to_string()),
             )
         }
         XAxis::MonthsSince { .. } => {
-            let years = count / 12;
-            let step = years.div_ceil(10).max(1) * 12;
-            let points = (0..count).step_by(step).map(|i| i as f64).collect();
+            let years = (months / 12).max(0) as usize;
+            // Positions per year, and a tick every few years.
+            let per_year = (12 / step).max(1) as usize;
+            let every = years.div_ceil(10).max(1) * per_year;
+            let points = (0..count).step_by(every).map(|i| i as f64).collect();
             (
                 points,
-                Box::new(|v: &f64| format!("{}", (v.round() as i64) / 12)),
+                Box::new(move |v: &f64| format!("{}", (v.round() as i64) * i64::from(step) / 12)),
             )
         }
     }
@@ -387,7 +401,8 @@ fn draw_series_chart<DB: DrawingBackend>(
 ) -> Result<Vec<Tip>, ChartError> {
     let n = spec.x.len();
     let percent = matches!(plot, Plot::Stacked { percent: true, .. });
-    let (y_min, y_max) = y_range(plot, n);
+    let range = y_range(plot, n, spec.ymax);
+    let (y_min, y_max) = (range.lo, range.hi);
     let x_range = -0.5f64..(n as f64 - 0.5);
     let mut chart = ChartBuilder::on(area)
         .margin_left(s.px(20.0))
@@ -453,6 +468,10 @@ fn draw_series_chart<DB: DrawingBackend>(
         }
         Plot::Bars { .. } => Ok(()),
     }?;
+    if range.clipped {
+        let clipped = beyond(plot, n, (y_min, y_max));
+        label_clipped(area, &chart, &clipped, (y_min, y_max), theme, s)?;
+    }
     Ok(tips)
 }
 
@@ -637,11 +656,28 @@ fn label_below<DB: DrawingBackend>(
     .map_err(draw_error)
 }
 
-/// The y range a plot needs, with headroom.
-fn y_range(plot: &Plot, n: usize) -> (f64, f64) {
+/// The y range of a series chart, and the values it leaves out.
+struct YRange {
+    lo: f64,
+    hi: f64,
+    /// Whether values beyond `lo`..`hi` were clipped (then they are labelled with their value).
+    clipped: bool,
+}
+
+/// The y range a plot needs, with headroom. Above `ymax` (the user's) values are clipped; a
+/// churn chart without one clips far outliers itself: magnitudes above Tukey's far-out fence
+/// (the third quartile plus three interquartile ranges of its non-zero bars), such as the month
+/// a vendored tree is imported, which would flatten years of ordinary months.
+fn y_range(plot: &Plot, n: usize, ymax: Option<f64>) -> YRange {
     let max_of = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0f64, f64::max);
     let (lo, hi) = match plot {
-        Plot::Stacked { percent: true, .. } => return (0.0, 100.0),
+        Plot::Stacked { percent: true, .. } => {
+            return YRange {
+                lo: 0.0,
+                hi: 100.0,
+                clipped: false,
+            }
+        }
         Plot::Stacked { series, .. } => {
             let sums = (0..n).map(|i| series.iter().filter_map(|s| s.values[i]).sum::<f64>());
             (0.0, max_of(&mut sums.into_iter()))
@@ -661,8 +697,155 @@ fn y_range(plot: &Plot, n: usize) -> (f64, f64) {
         Plot::Bars { .. } => (0.0, 1.0),
     };
     let pad = |v: f64| if v == 0.0 { 0.0 } else { v * 1.08 };
+    if let Some(top) = ymax {
+        // Churn's bars go down as far as up: the limit holds for both.
+        return YRange {
+            lo: -pad(-lo).min(top),
+            hi: top,
+            clipped: hi > top || -lo > top,
+        };
+    }
+    if let Plot::Churn { added, removed, .. } = plot {
+        if let Some(fence) = far_out_fence(added.iter().chain(removed.iter()).flatten().copied()) {
+            if hi.max(-lo) > fence {
+                // The largest bar within the fence sets the scale.
+                let within = |v: &[Option<f64>]| {
+                    max_of(&mut v.iter().flatten().copied().filter(|&x| x <= fence))
+                };
+                return YRange {
+                    lo: -pad(within(removed)),
+                    hi: pad(within(added)).max(1.0),
+                    clipped: true,
+                };
+            }
+        }
+    }
     let hi = if hi <= 0.0 && lo >= 0.0 { 1.0 } else { pad(hi) };
-    (pad(lo), hi)
+    YRange {
+        lo: pad(lo),
+        hi,
+        clipped: false,
+    }
+}
+
+/// Tukey's far-out fence of the non-zero magnitudes among `values`: Q3 + 3 (Q3 - Q1), quartiles
+/// by nearest rank; `None` for fewer than 8 values (too few to call one an outlier).
+fn far_out_fence(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut v: Vec<f64> = values.map(f64::abs).filter(|&x| x > 0.0).collect();
+    if v.len() < 8 {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let rank = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    let (q1, q3) = (rank(0.25), rank(0.75));
+    Some(q3 + 3.0 * (q3 - q1))
+}
+
+/// Labels each value beyond the y range with its value, at the edge it was clipped at. A label
+/// that would run into the one before it on the same edge goes a line further in, and labels
+/// in the right fifth of the plot end at their bar instead of starting there.
+fn label_clipped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &SeriesChart<'_, DB>,
+    clipped: &[(usize, f64)],
+    (y_min, y_max): (f64, f64),
+    theme: &Theme,
+    s: &Scale,
+) -> Result<(), ChartError> {
+    let base = area.get_base_pixel();
+    let style = s.font(20.0, theme.text);
+    let (left, _) = chart.backend_coord(&(-0.5, y_min));
+    let (right, _) = chart.backend_coord(&(chart.x_range().end, y_min));
+    let line = s.px(24.0) as i32;
+    // Per edge (top, bottom): the right end of the last label on each line.
+    let mut ends: [Vec<i32>; 2] = [Vec::new(), Vec::new()];
+    let mut sorted = clipped.to_vec();
+    sorted.sort_by_key(|&(i, v)| (v < 0.0, i));
+    for (i, v) in sorted {
+        let (edge, v_pos, text, side) = match v >= 0.0 {
+            true => (
+                y_max,
+                VPos::Top,
+                format!("▲ {}", thousands(v.round() as u64)),
+                0,
+            ),
+            false => (
+                y_min,
+                VPos::Bottom,
+                format!("▼ −{}", thousands(v.abs().round() as u64)),
+                1,
+            ),
+        };
+        let (px, py) = chart.backend_coord(&(i as f64, edge));
+        let (w, _) = area.estimate_text_size(&text, &style).map_err(draw_error)?;
+        let gap = s.px(6.0) as i32;
+        let near_end = px > left + (right - left) * 4 / 5;
+        let (x0, h_pos) = match near_end {
+            true => (px - gap - w as i32, HPos::Right),
+            false => (px + gap, HPos::Left),
+        };
+        let lines = &mut ends[side];
+        let row = lines
+            .iter()
+            .position(|&end| x0 > end + gap)
+            .unwrap_or(lines.len());
+        if row == lines.len() {
+            lines.push(0);
+        }
+        lines[row] = x0 + w as i32;
+        let shift = row as i32 * line * if side == 0 { 1 } else { -1 };
+        let anchor_x = match h_pos {
+            HPos::Right => px - gap,
+            _ => px + gap,
+        };
+        area.draw(&Text::new(
+            text,
+            (anchor_x - base.0, py - base.1 + shift),
+            style.clone().pos(Pos::new(h_pos, v_pos)),
+        ))
+        .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// The values of `plot` beyond `lo`..`hi`, by position (a stacked chart's totals).
+fn beyond(plot: &Plot, n: usize, (lo, hi): (f64, f64)) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    let mut check = |i: usize, v: f64| {
+        if v > hi || v < lo {
+            out.push((i, v));
+        }
+    };
+    match plot {
+        Plot::Lines { series } => {
+            for se in series {
+                for (i, v) in se.values.iter().enumerate() {
+                    if let Some(v) = v {
+                        check(i, *v);
+                    }
+                }
+            }
+        }
+        Plot::Stacked { series, .. } => {
+            for i in 0..n {
+                check(i, series.iter().filter_map(|se| se.values[i]).sum());
+            }
+        }
+        Plot::Churn { added, removed, .. } => {
+            for (i, v) in added.iter().enumerate() {
+                if let Some(v) = v {
+                    check(i, *v);
+                }
+            }
+            for (i, v) in removed.iter().enumerate() {
+                if let Some(v) = v {
+                    check(i, -*v);
+                }
+            }
+        }
+        Plot::Bars { .. } => {}
+    }
+    out
 }
 
 /// Maximal runs of consecutive `true` positions.

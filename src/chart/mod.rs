@@ -93,6 +93,58 @@ pub struct ChartOptions {
     pub align: Align,
     /// The class of code the line charts show; every class when `None`.
     pub class: Option<crate::class::Class>,
+    /// What one position of the x axis holds: a month, a quarter or a year (`--by`).
+    pub by: Period,
+    /// A trailing mean over this many positions (`--rolling N`), for the flow charts.
+    pub rolling: Option<u32>,
+    /// The top of the y axis (`--ymax`): what lies above is clipped and labelled with its value.
+    pub ymax: Option<f64>,
+}
+
+/// What one position of a series chart's x axis holds. Flows (commits, churn) are summed over
+/// it; snapshots (lines of code, shares, code age, classes, the new-code share) take its last
+/// month's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Period {
+    #[default]
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Period {
+    /// Months in one period.
+    pub fn months(self) -> i32 {
+        match self {
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::Year => 12,
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
+    /// The first month of the period holding `m` (quarters start in January, April, July and
+    /// October).
+    pub fn start(self, m: Month) -> Month {
+        let first = (m.month() as i32 - 1) / self.months() * self.months() + 1;
+        Month::new(m.year(), first as u32).unwrap_or(m)
+    }
+
+    /// The period starting at `m`, as a tooltip and a tick call it: `2020-03`, `2020-Q1`, `2020`.
+    pub fn name(self, m: Month) -> String {
+        match self {
+            Period::Month => m.to_string(),
+            Period::Quarter => format!("{}-Q{}", m.year(), (m.month() - 1) / 3 + 1),
+            Period::Year => m.year().to_string(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,16 +180,26 @@ pub struct Series {
 /// What the x axis shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum XAxis {
-    /// Position i is the month `first + i`.
-    Months { first: Month, count: usize },
-    /// Position i is i months after each series' first month.
-    MonthsSince { count: usize },
+    /// Position i is the period starting `i` periods after the month `first`.
+    Months {
+        first: Month,
+        count: usize,
+        period: Period,
+    },
+    /// Position i is the i-th period after each series' first month.
+    MonthsSince { count: usize, period: Period },
 }
 
 impl XAxis {
     pub fn len(&self) -> usize {
         match *self {
-            XAxis::Months { count, .. } | XAxis::MonthsSince { count } => count,
+            XAxis::Months { count, .. } | XAxis::MonthsSince { count, .. } => count,
+        }
+    }
+
+    pub fn period(&self) -> Period {
+        match *self {
+            XAxis::Months { period, .. } | XAxis::MonthsSince { period, .. } => period,
         }
     }
 
@@ -175,6 +237,8 @@ pub struct ChartSpec {
     pub y_label: String,
     pub x: XAxis,
     pub plot: Plot,
+    /// The top of the y axis the user set (`--ymax`).
+    pub ymax: Option<f64>,
 }
 
 /// Builds the chart's spec from the store.

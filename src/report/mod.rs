@@ -540,6 +540,9 @@ fn draw_figure(
         until: None,
         align,
         class,
+        by: chart::Period::Month,
+        rolling: None,
+        ymax: None,
     };
     let spec = chart::render(&options)?;
     let svg = chart::draw::svg(&spec, &options)?;
