@@ -31,9 +31,12 @@ fn main() {
     let git_dir = git(&["rev-parse", "--absolute-git-dir"]);
     let common = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]);
     let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+    // A packed branch ref turns loose with the next commit: the refs directory is watched too
+    // (cargo scans a watched directory's files).
     let watched = [
         git_dir.as_deref().map(|d| Path::new(d).join("HEAD")),
         common.as_deref().map(|d| Path::new(d).join("packed-refs")),
+        common.as_deref().map(|d| Path::new(d).join("refs/heads")),
         common
             .as_deref()
             .zip(branch.as_deref())

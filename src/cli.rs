@@ -452,8 +452,19 @@ pub enum Command {
 pub enum ResolveError {
     #[error(transparent)]
     Usage(#[from] clap::Error),
-    #[error(transparent)]
-    Config(#[from] crate::run::RunError),
+    #[error("{error}")]
+    Config {
+        error: crate::run::RunError,
+        /// `run --status FILE`, which hears of the failure too.
+        status: Option<PathBuf>,
+    },
+}
+
+/// A `run` configuration that could not be used, and where the run's status goes.
+#[derive(Debug)]
+pub struct ConfigFailure {
+    pub error: crate::run::RunError,
+    pub status: Option<PathBuf>,
 }
 
 /// Resolved options for `query`.
@@ -478,14 +489,13 @@ pub struct Global {
     pub timings: bool,
 }
 
-/// Parses the process arguments; exits with code 2 on usage errors.
 /// The command line, resolved; a usage error ends the process with clap's message (exit 2).
-pub fn parse() -> Result<(Global, Command), crate::run::RunError> {
+pub fn parse() -> Result<(Global, Command), ConfigFailure> {
     let cli = Cli::parse();
     match resolve(cli) {
         Ok(resolved) => Ok(resolved),
         Err(ResolveError::Usage(e)) => e.exit(),
-        Err(ResolveError::Config(e)) => Err(e),
+        Err(ResolveError::Config { error, status }) => Err(ConfigFailure { error, status }),
     }
 }
 
@@ -535,13 +545,15 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
                 std::env::var(k).ok()
             })
             .map_err(|e| usage(ErrorKind::ValueValidation, e))?;
+            let status = r.status.clone();
             let mut options = crate::run::options(
                 &r.config,
                 r.store,
                 r.out,
                 threads_or_all(r.threads.map(usize::from)),
                 chrono::Utc::now().timestamp(),
-            )?;
+            )
+            .map_err(|error| ResolveError::Config { error, status })?;
             options.shard = shard;
             Command::Run {
                 options,
@@ -781,15 +793,25 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
             c.kind.name()
         )));
     }
-    if c.by != crate::chart::Period::Month
-        && matches!(c.kind, ChartKind::Contributors | ChartKind::LastYear)
-    {
+    let by = c.by != crate::chart::Period::Month;
+    if by && c.kind == ChartKind::Contributors {
         return Err(invalid(format!(
-            "--by {} does not apply to the {} chart: distinct authors per month do not add up to \
-             a quarter's or a year's (use --rolling N to smooth them)",
-            c.by.noun(),
-            c.kind.name()
+            "--by {} does not apply to the contributors chart: distinct authors per month do not \
+             add up to a quarter's or a year's (use --rolling N to smooth them)",
+            c.by.noun()
         )));
+    }
+    let months_axis = !matches!(c.kind, ChartKind::LastYear);
+    if (by || c.ymax.is_some()) && !months_axis {
+        return Err(invalid(
+            "--by and --ymax apply to charts over months; last-year shows one bar per repository"
+                .to_string(),
+        ));
+    }
+    if c.ymax.is_some() && c.kind == ChartKind::LanguageShare {
+        return Err(invalid(
+            "--ymax does not apply to language-share: its axis is 0-100 %".to_string(),
+        ));
     }
     if let Some(y) = c.ymax.filter(|y| !(y.is_finite() && *y > 0.0)) {
         return Err(invalid(format!("--ymax {y}: expected a number above 0")));
@@ -841,4 +863,14 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
         )?;
     }
     Ok(pages)
+}
+
+/// Writes [`man_pages`] into `dir` (created if needed); returns how many.
+pub fn write_man_pages(dir: &std::path::Path) -> std::io::Result<usize> {
+    let pages = man_pages()?;
+    std::fs::create_dir_all(dir)?;
+    for (name, roff) in &pages {
+        std::fs::write(dir.join(name), roff)?;
+    }
+    Ok(pages.len())
 }

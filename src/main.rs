@@ -11,7 +11,18 @@ use temper::progress::Progress;
 use temper::tables::{self, Format};
 
 fn main() -> ExitCode {
-    let resolved = cli::parse().map_err(anyhow::Error::from);
+    let resolved = cli::parse().map_err(|failure| {
+        // A run that could not start still tells its status file.
+        let error = anyhow::Error::from(failure.error);
+        if let Some(file) = &failure.status {
+            let now = chrono::Utc::now().timestamp();
+            let status = temper::run::failed_status(now, now, &format!("{error:#}"));
+            if let Err(e) = write_status(file, &status) {
+                note(format_args!("temper: error: {e:#}"));
+            }
+        }
+        error
+    });
     match resolved.and_then(|(global, command)| run(global, command)) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped reading (`temper query ... | head`) is not an error, as with
@@ -53,8 +64,8 @@ fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
             // Paths and globs are the user's or the file system's text: no escapes reach the terminal.
             let change = temper::text::terminal(change, 1000);
             let what = match outcome.up_to_date {
-                true => "the same history: its tables stand",
-                false => "its stored tables were replaced",
+                true => "the same history, so its tables stand",
+                false => "its tables now follow the new setting",
             };
             note(format_args!(
                 "temper: note: {}: {change}; {what}",
@@ -142,23 +153,23 @@ fn run(global: Global, command: Command) -> Result<()> {
     Ok(())
 }
 
-/// `man`: temper(1) on stdout, or every page into a directory (created if needed).
+/// `man`: temper(1) on stdout, or every page into a directory.
 fn man(out: Option<&std::path::Path>) -> Result<()> {
-    let pages = cli::man_pages().context("rendering the man pages")?;
-    let Some(dir) = out else {
-        return emit(pages.first().map_or(&[][..], |(_, roff)| roff));
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (name, roff) in &pages {
-        let path = dir.join(name);
-        std::fs::write(&path, roff).with_context(|| format!("writing {}", path.display()))?;
+    match out {
+        None => {
+            let pages = cli::man_pages().context("rendering the man pages")?;
+            emit(pages.first().map_or(&[][..], |(_, roff)| roff))
+        }
+        Some(dir) => {
+            let n = cli::write_man_pages(dir)
+                .with_context(|| format!("writing man pages to {}", dir.display()))?;
+            note(format_args!(
+                "temper: wrote {n} man pages to {}",
+                dir.display()
+            ));
+            Ok(())
+        }
     }
-    note(format_args!(
-        "temper: wrote {} man pages to {}",
-        pages.len(),
-        dir.display()
-    ));
-    Ok(())
 }
 
 /// `export`: the table to `--out` (written atomically) or stdout (never Parquet to a terminal).
@@ -236,12 +247,9 @@ fn run_job(
             Ok(outcome) => outcome.status(finished),
             Err(e) => temper::run::failed_status(options.now, finished, &format!("{e:#}")),
         };
-        let bytes = serde_json::to_vec_pretty(&status)?;
-        temper::store::write_output(file, |w| w.write_all(&bytes))
-            .with_context(|| format!("writing {}", file.display()))?;
+        write_status(file, &status)?;
     }
     let outcome = result?;
-    written?;
     for project in &outcome.projects {
         if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, &project.status) {
             note(format_args!(
@@ -257,5 +265,13 @@ fn run_job(
             outcome.projects.len()
         );
     }
-    Ok(())
+    // Only now: a reader that stopped reading the log must not hide a failure's exit code.
+    written
+}
+
+/// Writes a run's status as JSON to `file`, atomically.
+fn write_status(file: &std::path::Path, status: &serde_json::Value) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(status)?;
+    temper::store::write_output(file, |w| w.write_all(&bytes))
+        .with_context(|| format!("writing {}", file.display()))
 }

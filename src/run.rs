@@ -14,6 +14,7 @@
 //! the store as the last completed write left it, and the next run resumes. The report goes to a
 //! dated folder under the output directory, written beside it and renamed into place.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -260,6 +261,8 @@ pub struct RunOutcome {
     /// Whether `OUT/latest` now names that report (not when a run with failures left the day's
     /// good report in place and wrote its own beside it).
     pub latest: bool,
+    /// Why `OUT/latest` could not be pointed at the report, if it could not.
+    pub latest_error: Option<String>,
     /// Seconds spent writing the report.
     pub report_seconds: f64,
     /// Per project in the store after the run: the tip analysed, and the report's verdict and
@@ -318,6 +321,7 @@ impl RunOutcome {
             "failed": self.failures(),
             "report": self.report.as_ref().map(|p| p.display().to_string()),
             "latest": self.latest,
+            "latest_error": self.latest_error,
             "projects": projects,
         })
     }
@@ -394,6 +398,7 @@ pub fn run(
         projects,
         report: None,
         latest: false,
+        latest_error: None,
         report_seconds: 0.0,
         stored: Default::default(),
         started: options.now,
@@ -403,9 +408,10 @@ pub fn run(
         publish(options, &repos, &mut outcome, &mut stored)?;
         outcome.report_seconds = started.elapsed().as_secs_f64();
         if let Some(dir) = &outcome.report {
-            let kept = match outcome.latest {
-                true => "",
-                false => " (the day's good report kept; latest unchanged)",
+            let kept = match (outcome.latest, &outcome.latest_error) {
+                (true, _) => String::new(),
+                (false, Some(e)) => format!(" (latest not updated: {e})"),
+                (false, None) => " (the day's good report kept; latest unchanged)".to_string(),
             };
             let line = format!(
                 "report: {}{kept} ({:.1} s)",
@@ -461,7 +467,7 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
 }
 
 /// The run's status file inside each report folder.
-pub const RUN_STATUS: &str = "run.json";
+pub use crate::report::RUN_STATUS;
 
 /// Writes the report into `<out>/<YYYY-MM-DD>` (built in a staging folder beside it, then renamed
 /// into place) with the run's status as `run.json`, and points `<out>/latest` at it. A run with
@@ -498,7 +504,7 @@ fn publish(
     })?;
     for (name, verdict, score) in written.verdicts {
         if let Some(project) = stored.get_mut(&name) {
-            project.verdict = Some(verdict);
+            project.verdict = Some(verdict).filter(|v| !v.is_empty());
             project.score = score;
         }
     }
@@ -530,8 +536,22 @@ fn publish(
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);
     }
+    // A good run's report supersedes the day's partial one.
+    let partial = options.out.join(format!("{day}-partial"));
+    if outcome.failures() == 0 && partial.exists() {
+        let _ = std::fs::remove_dir_all(&partial);
+    }
     if outcome.latest {
-        point_latest(&options.out, &target).map_err(io(&options.out.join("latest")))?;
+        if let Err(e) = point_latest(&options.out, &target) {
+            // The report stands; only the pointer to it could not be made: say so in its status.
+            outcome.latest = false;
+            outcome.latest_error = Some(format!("{}: {e}", options.out.join("latest").display()));
+            let status = serde_json::to_vec_pretty(&outcome.status(chrono::Utc::now().timestamp()))
+                .map_err(std::io::Error::other)
+                .map_err(io(&target))?;
+            let file = target.join(RUN_STATUS);
+            crate::store::write_output(&file, |w| w.write_all(&status))?;
+        }
     }
     Ok(())
 }

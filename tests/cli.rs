@@ -200,7 +200,7 @@ fn names_from_paths_and_name_equals_path() {
     for (dir, bare) in [
         ("moby/repo", true),
         ("xen/src.git", true),
-        ("kvm/git", false),
+        ("kvm/checkout", false),
     ] {
         let target = tmp.path().join(dir);
         std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
@@ -230,7 +230,7 @@ fn names_from_paths_and_name_equals_path() {
     analyze
         .args(["analyze", "--quiet", "--activity-only", "--store"])
         .arg(&store);
-    for dir in ["moby/repo", "xen/src.git", "kvm/git", "tags/repo"] {
+    for dir in ["moby/repo", "xen/src.git", "kvm/checkout", "tags/repo"] {
         analyze.arg(tmp.path().join(dir));
     }
     run_ok(&mut analyze);

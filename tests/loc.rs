@@ -486,7 +486,10 @@ fn wide_spreadsheet_csv_equals_tokei_per_month() {
         .split(',')
         .map(str::to_string)
         .collect();
-    for line in lines {
+    let rows: Vec<&str> = lines.collect();
+    // A row for every month, whether or not it has own code.
+    assert_eq!(rows.len(), months.len(), "{text}");
+    for line in rows {
         let cells: Vec<&str> = line.split(',').collect();
         assert!(
             cells[1].len() == 7,
@@ -500,6 +503,17 @@ fn wide_spreadsheet_csv_equals_tokei_per_month() {
             assert_eq!(cell.parse::<u64>().unwrap(), expected, "{line} {language}");
         }
     }
+    // A class the fixture has none of: still a row per month (with no language column).
+    let none = run_ok(
+        temper()
+            .args(["export", "--table", "loc", "--wide", "--class", "vendored"])
+            .args(["--format", "csv", "--store"])
+            .arg(&store),
+    )
+    .stdout;
+    let none = String::from_utf8(none).unwrap();
+    assert_eq!(none.lines().next(), Some("repo,month"), "{none}");
+    assert_eq!(none.lines().count(), 1 + months.len(), "{none}");
     // --wide is for loc only; CSV shaping is for CSV only.
     for (args, word) in [
         (

@@ -250,8 +250,9 @@ fn stamped(line: &str) -> bool {
 
 /// `run --status FILE` says how each project went (tips as git reports them, verdict and score as
 /// the report's maturity table has them); log lines carry timestamps; `OUT/latest` names the
-/// newest good report; a run with a failure leaves that day's good report in place and writes
-/// `DAY-partial` beside it; `--quiet` prints nothing on success and only the failures otherwise.
+/// newest report; a run with a failure leaves that day's report of a run without one in place
+/// and writes `DAY-partial` beside it; `--quiet` prints nothing on success and only the failures
+/// otherwise; a config that cannot be read still writes a failed status.
 #[test]
 fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
     let s = setup();
@@ -297,18 +298,21 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         assert_eq!(project["name"], name);
         assert_eq!(project["status"], "mined");
         assert_eq!(project["tip"], tip);
-        let score_row = maturity
-            .lines()
-            .find(|l| l.starts_with(&format!("{name},score,")))
-            .unwrap_or_else(|| panic!("{maturity}"));
-        let points = project["score"].as_f64().unwrap();
-        assert!(
-            score_row.contains(&format!(",{points},")),
-            "{score_row} vs {points}"
+        // The status carries what the report's maturity table says (its own tests check the
+        // score against hand counts).
+        let header = csv_cells(maturity.lines().next().unwrap());
+        let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+        let score_row = csv_cells(
+            maturity
+                .lines()
+                .find(|l| l.starts_with(&format!("{name},score,")))
+                .unwrap_or_else(|| panic!("{maturity}")),
         );
-        assert!(
-            score_row.contains(project["verdict"].as_str().unwrap()),
-            "{score_row}"
+        let points: f64 = score_row[at("points")].parse().unwrap();
+        assert_eq!(project["score"].as_f64(), Some(points), "{score_row:?}");
+        assert_eq!(
+            project["verdict"].as_str(),
+            Some(score_row[at("shown")].as_str())
         );
     }
     let latest = s.dir.join("reports/latest");
@@ -351,7 +355,7 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         "the good report stands"
     );
 
-    // Quiet and all well: nothing at all.
+    // Quiet and all well: nothing at all; the good run's report supersedes the partial one.
     let third = temper()
         .args(["run", "--quiet"])
         .arg(&good)
@@ -361,5 +365,21 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
     assert!(
         third.stdout.is_empty() && third.stderr.is_empty(),
         "{third:?}"
+    );
+    assert!(!s.dir.join(format!("reports/{day}-partial")).exists());
+
+    // A config that cannot be read: exit 1, and the status file says why.
+    let missing = temper()
+        .args(["run", "--status"])
+        .arg(s.dir.join("s3.json"))
+        .arg(s.dir.join("nowhere.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    let s3 = status(&s.dir.join("s3.json"));
+    assert_eq!(s3["ok"], false);
+    assert!(
+        s3["error"].as_str().unwrap().contains("nowhere.toml"),
+        "{s3}"
     );
 }

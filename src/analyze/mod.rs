@@ -81,7 +81,8 @@ pub struct RepoOutcome {
     /// First-parent commits whose line changes this run followed (line age).
     pub age_links: usize,
     /// What the user chose differently from the stored run of this name (source, ref, scope,
-    /// class rules), one sentence each: the stored tables were replaced, not extended.
+    /// class rules), one sentence each: the tables now follow the new choice (what the stored
+    /// run left is reused only where it still holds).
     pub changes: Vec<String>,
 }
 

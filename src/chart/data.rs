@@ -512,6 +512,10 @@ struct Frame {
     first: Month,
     count: usize,
     inception: HashMap<String, Month>,
+    /// Each repository's last month in the range.
+    ends: HashMap<String, Month>,
+    /// The first and last month shown (periods may reach beyond them).
+    span: (Month, Month),
     period: super::Period,
 }
 
@@ -529,6 +533,11 @@ impl Frame {
         let keeps =
             |m: Month| options.since.is_none_or(|s| m >= s) && options.until.is_none_or(|u| m <= u);
         let kept: Vec<&ActivityPoint> = activity.iter().filter(|p| keeps(p.month)).collect();
+        let mut ends: HashMap<String, Month> = HashMap::new();
+        for p in &kept {
+            let e = ends.entry(p.repo.clone()).or_insert(p.month);
+            *e = (*e).max(p.month);
+        }
         let (Some(first), Some(last)) = (
             kept.iter().map(|p| p.month).min(),
             kept.iter().map(|p| p.month).max(),
@@ -542,6 +551,7 @@ impl Frame {
         };
         let period = options.by;
         let step = period.months();
+        let span = (first, last);
         let first = match options.align {
             Align::Calendar => period.start(first),
             Align::Age => first,
@@ -561,6 +571,8 @@ impl Frame {
             first,
             count,
             inception,
+            ends,
+            span,
             period,
         })
     }
@@ -577,14 +589,29 @@ impl Frame {
             Align::Calendar => self.first,
             Align::Age => *self.inception.get(repo)?,
         };
-        usize::try_from(origin.months_until(m) / self.period.months())
+        // Euclidean: a month just before the origin is position -1, not 0.
+        usize::try_from(origin.months_until(m).div_euclid(self.period.months()))
             .ok()
             .filter(|&i| i < self.count)
     }
 
+    /// The month whose snapshot stands for position `i` of `repo`: the period's last month, or
+    /// the last month shown of it (`--until`, the repository's last month).
+    fn snapshot_month(&self, repo: &str, i: usize) -> Option<Month> {
+        let origin = match self.align {
+            Align::Calendar => self.first,
+            Align::Age => *self.inception.get(repo)?,
+        };
+        let step = self.period.months();
+        let end = origin.minus(-((i as i32 + 1) * step - 1));
+        let end = end.min(*self.ends.get(repo)?);
+        Some(self.until.map_or(end, |u| end.min(u)))
+    }
+
     /// Values at their positions; positions without a value stay `None`. A position holding
-    /// several months (`--by`) takes its last month's value: lines of code, shares and ages are
-    /// snapshots.
+    /// several months (`--by`) takes the value of its last month shown ([`Frame::snapshot_month`]):
+    /// lines of code, shares and ages are snapshots, and a series without a value in that month has
+    /// none there.
     fn place(&self, repo: &str, points: impl Iterator<Item = (Month, f64)>) -> Vec<Option<f64>> {
         self.place_optional(repo, points.map(|(m, v)| (m, Some(v))))
     }
@@ -595,12 +622,11 @@ impl Frame {
         points: impl Iterator<Item = (Month, Option<f64>)>,
     ) -> Vec<Option<f64>> {
         let mut values = vec![None; self.count];
-        let mut latest: Vec<Option<Month>> = vec![None; self.count];
+        let monthly = self.period == super::Period::Month;
         for (m, v) in points {
             if let Some(i) = self.position(repo, m) {
-                if latest[i].is_none_or(|l| m >= l) {
+                if monthly || self.snapshot_month(repo, i) == Some(m) {
                     values[i] = v;
-                    latest[i] = Some(m);
                 }
             }
         }
@@ -645,16 +671,22 @@ impl Frame {
         };
         let (x_label, subtitle) = match self.align {
             Align::Calendar => {
-                let last = self
-                    .first
-                    .minus(-((self.count as i32 - 1) * period.months()));
+                // The months shown, and whether the first or last period holds only some of its.
+                let (first, last) = self.span;
+                let partial = [
+                    (period.start(first) != first).then_some("first"),
+                    (period.start(last.next()) == period.start(last)).then_some("last"),
+                ];
+                let partial = match partial {
+                    [Some(_), Some(_)] => format!(" (first and last {} partial)", period.noun()),
+                    [Some(w), None] | [None, Some(w)] => {
+                        format!(" ({w} {} partial)", period.noun())
+                    }
+                    [None, None] => String::new(),
+                };
                 (
                     format!("{} (UTC)", period.noun()),
-                    format!(
-                        "{} to {}{by} · mined by temper",
-                        period.name(self.first),
-                        period.name(last)
-                    ),
+                    format!("{first} to {last}{by}{partial} · mined by temper"),
                 )
             }
             Align::Age => (

@@ -201,20 +201,16 @@ fn symref_loop(repo: &gix::Repository, path: &Path, name: &str) -> Result<(), Op
 /// Directory names that say nothing about the project (a mirror kept as `moby/repo`, a checkout
 /// in `xen/src`): a repository in one takes the name of the nearest directory above with a name
 /// of its own. Compared without case and without a `.git` suffix.
+/// Names a real project may well have (`git`, `code`, `source`, `mirror`) are not on the list:
+/// a clone of git/git in `~/src/git` is `git`.
 const GENERIC_NAMES: &[&str] = &[
     "",
     "repo",
     "repos",
     "repository",
     "src",
-    "source",
-    "sources",
-    "git",
-    "code",
     "clone",
-    "mirror",
     "checkout",
-    "work",
     "workdir",
     "worktree",
 ];

@@ -318,13 +318,11 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
 
 /// What a report writes into its folder: an earlier report's are replaced, so no stale chart or
 /// table of a project no longer compared stays behind.
-const REPORT_ENTRIES: [&str; 5] = [
-    "report.md",
-    "report.html",
-    "charts",
-    "tables",
-    crate::run::RUN_STATUS,
-];
+const REPORT_ENTRIES: [&str; 5] = ["report.md", "report.html", "charts", "tables", RUN_STATUS];
+
+/// The status `temper run` leaves in each report folder it writes (so `report --out` into that
+/// folder replaces it with the rest).
+pub const RUN_STATUS: &str = "run.json";
 
 /// Removes an earlier report from `out`, refusing a folder that holds anything else.
 fn clear_previous(out: &Path) -> Result<(), ReportError> {

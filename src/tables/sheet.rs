@@ -114,11 +114,13 @@ pub fn wide_loc(
         else {
             continue;
         };
+        // Every month has its row, even one without code of the class kept.
+        let row = rows.entry((r, m)).or_default();
         if keep.is_some_and(|k| k.as_str() != c) {
             continue;
         }
         let n = code.get(i).unwrap_or(0);
-        *rows.entry((r, m)).or_default().entry(l).or_default() += n;
+        *row.entry(l).or_default() += n;
         *totals.entry(l).or_default() += n;
     }
     let mut languages: Vec<(&str, u64)> = totals.into_iter().filter(|&(_, n)| n > 0).collect();
