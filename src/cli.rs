@@ -454,7 +454,7 @@ pub enum ResolveError {
     Usage(#[from] clap::Error),
     #[error("{error}")]
     Config {
-        error: crate::run::RunError,
+        error: Box<crate::run::RunError>,
         /// `run --status FILE`, which hears of the failure too.
         status: Option<PathBuf>,
     },
@@ -463,7 +463,7 @@ pub enum ResolveError {
 /// A `run` configuration that could not be used, and where the run's status goes.
 #[derive(Debug)]
 pub struct ConfigFailure {
-    pub error: crate::run::RunError,
+    pub error: Box<crate::run::RunError>,
     pub status: Option<PathBuf>,
 }
 
@@ -553,7 +553,10 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
                 threads_or_all(r.threads.map(usize::from)),
                 chrono::Utc::now().timestamp(),
             )
-            .map_err(|error| ResolveError::Config { error, status })?;
+            .map_err(|error| ResolveError::Config {
+                error: Box::new(error),
+                status,
+            })?;
             options.shard = shard;
             Command::Run {
                 options,

@@ -13,7 +13,7 @@ use temper::tables::{self, Format};
 fn main() -> ExitCode {
     let resolved = cli::parse().map_err(|failure| {
         // A run that could not start still tells its status file.
-        let error = anyhow::Error::from(failure.error);
+        let error = anyhow::Error::from(*failure.error);
         if let Some(file) = &failure.status {
             let now = chrono::Utc::now().timestamp();
             let status = temper::run::failed_status(now, now, &format!("{error:#}"));
