@@ -189,4 +189,32 @@ fn inline_sql_and_formats_from_the_file_name() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("--format"));
+
+    // For a spreadsheet: a byte-order mark, and git's first month as ="YYYY-MM" text.
+    let sheet = run_ok(
+        temper()
+            .args(["query", "-e", "SELECT MIN(month) AS first FROM activity"])
+            .args(["--format", "csv", "--spreadsheet", "--store"])
+            .arg(&store),
+    );
+    let text = String::from_utf8(sheet.stdout).unwrap();
+    assert_eq!(text, format!("\u{feff}first\n\"=\"\"{a}\"\"\"\n"));
+    // A dataset reads like a store: its export equals the store's.
+    let dataset = tmp.path().join("dataset");
+    run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&dataset),
+    );
+    let export = |flag: &str, dir: &Path| {
+        run_ok(
+            temper()
+                .args(["export", "--table", "activity", "--format", "csv", flag])
+                .arg(dir),
+        )
+        .stdout
+    };
+    assert_eq!(export("--dataset", &dataset), export("--store", &store));
 }
