@@ -735,8 +735,48 @@ fn resolve_dataset(d: DatasetArgs) -> Result<DatasetOptions, clap::Error> {
     })
 }
 
+/// The rules of `--rolling`, `--by` and `--ymax`: which charts each applies to.
+fn check_series_flags(c: &ChartArgs) -> Result<(), clap::Error> {
+    let invalid = |m: String| usage(ErrorKind::ValueValidation, m);
+    let flow = matches!(
+        c.kind,
+        ChartKind::Commits | ChartKind::Contributors | ChartKind::Churn
+    );
+    if c.rolling.is_some() && !flow {
+        return Err(invalid(format!(
+            "--rolling smooths commits, contributors or churn; the {} chart shows snapshots",
+            c.kind.name()
+        )));
+    }
+    let by = c.by != crate::chart::Period::Month;
+    if by && c.kind == ChartKind::Contributors {
+        return Err(invalid(format!(
+            "--by {} does not apply to the contributors chart: distinct authors per month do not \
+             add up to a quarter's or a year's (use --rolling N to smooth them)",
+            c.by.noun()
+        )));
+    }
+    let months_axis = !matches!(c.kind, ChartKind::LastYear);
+    if (by || c.ymax.is_some()) && !months_axis {
+        return Err(invalid(
+            "--by and --ymax apply to charts over months; last-year shows one bar per repository"
+                .to_string(),
+        ));
+    }
+    if c.ymax.is_some() && c.kind == ChartKind::LanguageShare {
+        return Err(invalid(
+            "--ymax does not apply to language-share: its axis is 0-100 %".to_string(),
+        ));
+    }
+    if let Some(y) = c.ymax.filter(|y| !(y.is_finite() && *y > 0.0)) {
+        return Err(invalid(format!("--ymax {y}: expected a number above 0")));
+    }
+    Ok(())
+}
+
 fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
     let invalid = |m: String| usage(ErrorKind::ValueValidation, m);
+    check_series_flags(&c)?;
     let format = match c
         .out
         .extension()
@@ -785,39 +825,6 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         if s > u {
             return Err(invalid(format!("--since {s} is after --until {u}")));
         }
-    }
-    let flow = matches!(
-        c.kind,
-        ChartKind::Commits | ChartKind::Contributors | ChartKind::Churn
-    );
-    if c.rolling.is_some() && !flow {
-        return Err(invalid(format!(
-            "--rolling smooths commits, contributors or churn; the {} chart shows snapshots",
-            c.kind.name()
-        )));
-    }
-    let by = c.by != crate::chart::Period::Month;
-    if by && c.kind == ChartKind::Contributors {
-        return Err(invalid(format!(
-            "--by {} does not apply to the contributors chart: distinct authors per month do not \
-             add up to a quarter's or a year's (use --rolling N to smooth them)",
-            c.by.noun()
-        )));
-    }
-    let months_axis = !matches!(c.kind, ChartKind::LastYear);
-    if (by || c.ymax.is_some()) && !months_axis {
-        return Err(invalid(
-            "--by and --ymax apply to charts over months; last-year shows one bar per repository"
-                .to_string(),
-        ));
-    }
-    if c.ymax.is_some() && c.kind == ChartKind::LanguageShare {
-        return Err(invalid(
-            "--ymax does not apply to language-share: its axis is 0-100 %".to_string(),
-        ));
-    }
-    if let Some(y) = c.ymax.filter(|y| !(y.is_finite() && *y > 0.0)) {
-        return Err(invalid(format!("--ymax {y}: expected a number above 0")));
     }
     Ok(ChartOptions {
         kind: c.kind,
