@@ -305,6 +305,10 @@ pub struct ChartArgs {
     /// charts clip far outliers on their own, e.g. a month that imports a vendored tree).
     #[arg(long, value_name = "N")]
     pub ymax: Option<f64>,
+    /// A logarithmic y axis, for line charts (commits, contributors, loc of several
+    /// repositories): projects of very different sizes on one slide.
+    #[arg(long, conflicts_with = "ymax")]
+    pub log: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -748,6 +752,17 @@ fn check_series_flags(c: &ChartArgs) -> Result<(), clap::Error> {
             c.kind.name()
         )));
     }
+    if c.log
+        && !matches!(
+            c.kind,
+            ChartKind::Commits | ChartKind::Contributors | ChartKind::Loc
+        )
+    {
+        return Err(invalid(format!(
+            "--log applies to line charts (commits, contributors, loc of several repositories), not {}",
+            c.kind.name()
+        )));
+    }
     let by = c.by != crate::chart::Period::Month;
     if by && c.kind == ChartKind::Contributors {
         return Err(invalid(format!(
@@ -842,6 +857,7 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         by: c.by,
         rolling: c.rolling,
         ymax: c.ymax,
+        log: c.log,
     })
 }
 

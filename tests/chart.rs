@@ -41,6 +41,7 @@ pub fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> Cha
         by: temper::chart::Period::Month,
         rolling: None,
         ymax: None,
+        log: false,
     }
 }
 
@@ -616,4 +617,68 @@ fn churn_outliers_are_clipped_and_labelled() {
         .collect();
     expected.sort();
     assert_eq!(labels, expected);
+}
+
+/// `--log`: the y axis of a line chart in whole decades (labels 1, 10, 100, ...), reaching past
+/// git's largest monthly count; the tooltips keep the plain counts, as git gives them. A chart that
+/// is not lines, or `--ymax` beside it, is refused.
+#[test]
+fn log_axis_in_decades_with_plain_tooltips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&age, &store, &[]);
+    let out = tmp.path().join("log.svg");
+    run_ok(
+        temper()
+            .args(["chart", "commits", "--log", "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out),
+    );
+    let monthly = git_commits_by_month(&age);
+    let most = monthly.values().copied().fold(0.0, f64::max);
+    let texts = svg_texts(&out);
+    let ticks: Vec<f64> = texts
+        .iter()
+        .filter_map(|t| t.replace(',', "").parse::<f64>().ok())
+        .filter(|v| *v < 1900.0) // not the years of the x axis
+        .collect();
+    assert!(!ticks.is_empty(), "{texts:?}");
+    for t in &ticks {
+        assert_eq!(
+            t.log10().fract(),
+            0.0,
+            "{t} is not a power of ten: {ticks:?}"
+        );
+    }
+    let top = ticks.iter().copied().fold(0.0, f64::max);
+    assert!(top >= most && top < most * 10.0, "{ticks:?} for {most}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    for tip in doc.descendants().filter(|n| n.has_tag_name("title")) {
+        let (month, rest) = tip.text().unwrap().split_once(": ").unwrap();
+        let n = monthly.get(month).copied().unwrap_or(0.0);
+        assert_eq!(rest, format!("age {n}"), "{month}");
+    }
+    for (args, code) in [
+        (&["churn", "--repo", "age", "--log"][..], 2),
+        (&["commits", "--log", "--ymax", "5"][..], 2),
+        (&["loc", "--repo", "age", "--log"][..], 1),
+    ] {
+        let o = temper()
+            .arg("chart")
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(code), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--log"),
+            "{args:?}"
+        );
+    }
 }

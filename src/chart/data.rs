@@ -63,6 +63,12 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
     if let Some(n) = options.rolling.filter(|&n| n > 1) {
         smooth(&mut spec, n as usize);
     }
+    if options.log && !matches!(spec.plot, Plot::Lines { .. }) {
+        return Err(ChartError::NotLines(format!(
+            "the {} chart of one repository is a stack (name several with --repo for lines)",
+            options.kind.name()
+        )));
+    }
     Ok(spec)
 }
 
@@ -174,7 +180,7 @@ fn total_code_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
         .collect();
     Ok(frame.spec(
         options,
-        named(repos, "Lines of code"),
+        named(repos, &format!("Lines of {}", class_label(options.class))),
         "lines of code",
         Plot::Lines { series },
     ))
@@ -355,6 +361,7 @@ fn last_year_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             period: super::Period::Month,
         },
         ymax: None,
+        log: false,
         plot: Plot::Bars {
             categories,
             panels: vec![
@@ -703,6 +710,7 @@ impl Frame {
             x: self.axis(),
             plot,
             ymax: options.ymax,
+            log: options.log,
         }
     }
 }

@@ -401,7 +401,16 @@ fn draw_series_chart<DB: DrawingBackend>(
 ) -> Result<Vec<Tip>, ChartError> {
     let n = spec.x.len();
     let percent = matches!(plot, Plot::Stacked { percent: true, .. });
-    let range = y_range(plot, n, spec.ymax);
+    // `--log`: lines drawn through log10 of their values, whole decades on the axis.
+    let logged = match (spec.log, plot) {
+        (true, Plot::Lines { series }) => Some(log_lines(series)),
+        _ => None,
+    };
+    let drawn = logged.as_ref().unwrap_or(plot);
+    let range = match &logged {
+        Some(lines) => decades(lines),
+        None => y_range(plot, n, spec.ymax),
+    };
     let (y_min, y_max) = (range.lo, range.hi);
     let x_range = -0.5f64..(n as f64 - 0.5);
     let mut chart = ChartBuilder::on(area)
@@ -417,13 +426,21 @@ fn draw_series_chart<DB: DrawingBackend>(
         })
         .build_cartesian_2d(x_range, y_min..y_max)
         .map_err(draw_error)?;
-    let y_fmt = move |v: &f64| y_label(*v, percent);
+    let log = logged.is_some();
+    let y_fmt = move |v: &f64| match log {
+        true => y_label(10f64.powf(v.round()), false),
+        false => y_label(*v, percent),
+    };
+    let y_labels = match log {
+        true => (y_max - y_min).round() as usize + 1,
+        false => 8,
+    };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
         .y_label_formatter(&y_fmt)
-        .y_labels(8)
+        .y_labels(y_labels)
         .x_desc(spec.x_label.clone())
         .y_desc(spec.y_label.clone())
         .label_style(s.font(24.0, theme.text))
@@ -451,7 +468,7 @@ fn draw_series_chart<DB: DrawingBackend>(
             }
         })
         .collect();
-    match plot {
+    match drawn {
         Plot::Stacked { series, .. } => draw_stacked(&mut chart, series, n),
         Plot::Lines { series } => draw_lines(&mut chart, series, s),
         Plot::Churn {
@@ -654,6 +671,50 @@ fn label_below<DB: DrawingBackend>(
         style.pos(Pos::new(HPos::Center, VPos::Top)),
     ))
     .map_err(draw_error)
+}
+
+/// Lines with each value as its log10 (a value of 0 or less has none: no point on a log axis).
+fn log_lines(series: &[Series]) -> Plot {
+    let series = series
+        .iter()
+        .map(|se| Series {
+            values: se
+                .values
+                .iter()
+                .map(|v| v.filter(|&v| v > 0.0).map(f64::log10))
+                .collect(),
+            ..se.clone()
+        })
+        .collect();
+    Plot::Lines { series }
+}
+
+/// The whole decades (in log10) that hold every value of logged lines: from 1 (10^0) at least.
+fn decades(lines: &Plot) -> YRange {
+    let values: Vec<f64> = match lines {
+        Plot::Lines { series } => series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let lo = values
+        .iter()
+        .copied()
+        .fold(f64::MAX, f64::min)
+        .floor()
+        .max(0.0);
+    let hi = values
+        .iter()
+        .copied()
+        .fold(0.0, f64::max)
+        .ceil()
+        .max(lo + 1.0);
+    YRange {
+        lo: if lo == f64::MAX { 0.0 } else { lo },
+        hi,
+        clipped: false,
+    }
 }
 
 /// The y range of a series chart, and the values it leaves out.

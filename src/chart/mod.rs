@@ -99,6 +99,8 @@ pub struct ChartOptions {
     pub rolling: Option<u32>,
     /// The top of the y axis (`--ymax`): what lies above is clipped and labelled with its value.
     pub ymax: Option<f64>,
+    /// A logarithmic y axis (`--log`), for line charts.
+    pub log: bool,
 }
 
 /// What one position of a series chart's x axis holds. Flows (commits, churn) are summed over
@@ -159,6 +161,8 @@ pub enum ChartError {
     OneRepository { kind: &'static str, known: String },
     #[error("nothing to draw: {0}")]
     Empty(String),
+    #[error("--log draws lines on a logarithmic axis; {0}")]
+    NotLines(String),
     #[error("drawing the chart failed: {0}")]
     Draw(String),
     #[error("{}", .path.display())]
@@ -239,6 +243,8 @@ pub struct ChartSpec {
     pub plot: Plot,
     /// The top of the y axis the user set (`--ymax`).
     pub ymax: Option<f64>,
+    /// A logarithmic y axis (`--log`; line charts only).
+    pub log: bool,
 }
 
 /// Builds the chart's spec from the store.

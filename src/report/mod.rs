@@ -541,6 +541,7 @@ fn draw_figure(
         by: chart::Period::Month,
         rolling: None,
         ymax: None,
+        log: false,
     };
     let spec = chart::render(&options)?;
     let svg = chart::draw::svg(&spec, &options)?;
