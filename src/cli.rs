@@ -30,7 +30,7 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TEMPER_
     after_help = "Exit codes: 0 success, 1 error (bad repository, store, I/O), 2 usage error."
 )]
 pub struct Cli {
-    /// Show no progress bars.
+    /// Show no progress bars; `run` then prints nothing when all went well, only failures.
     #[arg(long, short, global = true)]
     pub quiet: bool,
     #[command(subcommand)]
@@ -56,8 +56,8 @@ pub enum CommandArgs {
     /// Copy the aggregate tables (no names or e-mail addresses) of a store into a shareable
     /// dataset, which every command reads like a store.
     Dataset(DatasetArgs),
-    /// Run an SQL file over the stored tables (commits, activity, loc, age, data_quality,
-    /// snapshots, language_commits) and print the result.
+    /// Run SQL (a file, or -e SQL) over the stored tables (every table `export` names, and
+    /// provenance) and print the result as a table, CSV or JSON.
     Query(QueryArgs),
     /// The scheduled job: bring every project of a TOML config up to date (cloning or fetching
     /// remote sources), mine what is new, and write a dated report.
