@@ -489,9 +489,9 @@ fn publish(
         move |source| RunError::Write { path, source }
     };
     std::fs::create_dir_all(&options.out).map_err(io(&options.out))?;
-    let staging = options
-        .out
-        .join(format!(".tmp-{day}-{}", std::process::id()));
+    // Absolute, so the status and the log say where the report is from anywhere.
+    let out = std::fs::canonicalize(&options.out).map_err(io(&options.out))?;
+    let staging = out.join(format!(".tmp-{day}-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
@@ -514,10 +514,10 @@ fn publish(
             .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
             .is_some_and(|status| status["ok"] == serde_json::Value::Bool(true))
     };
-    let mut target = options.out.join(&day);
+    let mut target = out.join(&day);
     outcome.latest = true;
     if outcome.failures() > 0 && good_today(&target) {
-        target = options.out.join(format!("{day}-partial"));
+        target = out.join(format!("{day}-partial"));
         outcome.latest = false;
     }
     outcome.report = Some(target.clone());
@@ -526,9 +526,7 @@ fn publish(
         .map_err(std::io::Error::other)
         .map_err(io(&staging))?;
     std::fs::write(staging.join(RUN_STATUS), status).map_err(io(&staging))?;
-    let old = options
-        .out
-        .join(format!(".old-{day}-{}", std::process::id()));
+    let old = out.join(format!(".old-{day}-{}", std::process::id()));
     if target.exists() {
         std::fs::rename(&target, &old).map_err(io(&target))?;
     }
@@ -537,15 +535,15 @@ fn publish(
         let _ = std::fs::remove_dir_all(&old);
     }
     // A good run's report supersedes the day's partial one.
-    let partial = options.out.join(format!("{day}-partial"));
+    let partial = out.join(format!("{day}-partial"));
     if outcome.failures() == 0 && partial.exists() {
         let _ = std::fs::remove_dir_all(&partial);
     }
     if outcome.latest {
-        if let Err(e) = point_latest(&options.out, &target) {
+        if let Err(e) = point_latest(&out, &target) {
             // The report stands; only the pointer to it could not be made: say so in its status.
             outcome.latest = false;
-            outcome.latest_error = Some(format!("{}: {e}", options.out.join("latest").display()));
+            outcome.latest_error = Some(format!("{}: {e}", out.join("latest").display()));
             let status = serde_json::to_vec_pretty(&outcome.status(chrono::Utc::now().timestamp()))
                 .map_err(std::io::Error::other)
                 .map_err(io(&target))?;

@@ -285,6 +285,7 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
     let s1 = status(&s.dir.join("s1.json"));
     assert_eq!(s1["ok"], true);
     let day_dir = PathBuf::from(s1["report"].as_str().unwrap());
+    assert!(day_dir.is_absolute(), "{}", day_dir.display());
     let day = day_dir.file_name().unwrap().to_str().unwrap().to_string();
     assert_eq!(day.len(), 10, "{day}");
     let origin_tip = git(&s.origin, &["rev-parse", "refs/heads/main"]);
