@@ -186,6 +186,12 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     Ok(names)
 }
 
+/// An I/O error at `path`.
+fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> DatasetError {
+    let path = path.to_path_buf();
+    move |source| DatasetError::Io { path, source }
+}
+
 /// The marker a Hive-layout dataset's writer puts last.
 const SUCCESS: &str = "_SUCCESS";
 /// Where a Hive-layout dataset keeps each repository's metadata: `_meta/repo=NAME/meta.json`.
@@ -207,10 +213,6 @@ fn write_hive(
     out: &std::path::Path,
     repos: Vec<(RepoMeta, Vec<(Table, polars::prelude::DataFrame)>)>,
 ) -> Result<Vec<RepoMeta>, DatasetError> {
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source| DatasetError::Io { path, source }
-    };
     std::fs::create_dir_all(out).map_err(io(out))?;
     let success = out.join(SUCCESS);
     if success.exists() {
@@ -253,10 +255,6 @@ pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>
     if !source.join(SUCCESS).is_file() {
         return Err(DatasetError::Incomplete(source.to_path_buf()));
     }
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source| DatasetError::Io { path, source }
-    };
     let meta_dir = source.join(META_DIR);
     let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&meta_dir)
         .map_err(io(&meta_dir))?

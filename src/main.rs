@@ -269,9 +269,7 @@ fn run_job(
     written
 }
 
-/// Writes a run's status as JSON to `file`, atomically.
+/// Writes a run's status file, naming it in any error.
 fn write_status(file: &std::path::Path, status: &serde_json::Value) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(status)?;
-    temper::store::write_output(file, |w| w.write_all(&bytes))
-        .with_context(|| format!("writing {}", file.display()))
+    temper::run::write_status(file, status).with_context(|| format!("writing {}", file.display()))
 }

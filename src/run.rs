@@ -106,6 +106,13 @@ pub struct RunOptions {
     pub shard: Option<crate::shard::Shard>,
 }
 
+impl RunOptions {
+    /// Whether project `name` is this run's (its shard's, or every project without one).
+    fn takes(&self, name: &str) -> bool {
+        self.shard.is_none_or(|s| s.takes(name))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("{}", .path.display())]
@@ -365,7 +372,7 @@ pub fn run(
     let mine = options
         .projects
         .iter()
-        .filter(|r| options.shard.is_none_or(|s| s.takes(&r.project.name)));
+        .filter(|r| options.takes(&r.project.name));
     for rules in mine {
         let project = mine_project(options, rules, progress);
         let failed = matches!(project.status, ProjectStatus::Failed(_));
@@ -375,15 +382,15 @@ pub fn run(
 
     // The report covers the configured projects the store has (a project that failed this time
     // is reported from its earlier run, if it had one).
-    let metas = store.repos()?;
-    let mut stored: std::collections::BTreeMap<String, StoredProject> = metas
-        .iter()
+    let stored: std::collections::BTreeMap<String, StoredProject> = store
+        .repos()?
+        .into_iter()
         .map(|m| {
             let project = StoredProject {
-                tip: m.tip.clone(),
+                tip: m.tip,
                 ..Default::default()
             };
-            (m.name.clone(), project)
+            (m.name, project)
         })
         .collect();
     let repos: Vec<String> = options
@@ -391,7 +398,7 @@ pub fn run(
         .iter()
         .map(|r| &r.project)
         .filter(|p| p.report && stored.contains_key(&p.name))
-        .filter(|p| options.shard.is_none_or(|s| s.takes(&p.name)))
+        .filter(|p| options.takes(&p.name))
         .map(|p| p.name.clone())
         .collect();
     let mut outcome = RunOutcome {
@@ -400,12 +407,12 @@ pub fn run(
         latest: false,
         latest_error: None,
         report_seconds: 0.0,
-        stored: Default::default(),
+        stored,
         started: options.now,
     };
     if !repos.is_empty() {
         let started = std::time::Instant::now();
-        publish(options, &repos, &mut outcome, &mut stored)?;
+        publish(options, &repos, &mut outcome)?;
         outcome.report_seconds = started.elapsed().as_secs_f64();
         if let Some(dir) = &outcome.report {
             let kept = match (outcome.latest, &outcome.latest_error) {
@@ -421,7 +428,6 @@ pub fn run(
             log(&line, false);
         }
     }
-    outcome.stored = stored;
     Ok(outcome)
 }
 
@@ -473,12 +479,11 @@ pub use crate::report::RUN_STATUS;
 /// into place) with the run's status as `run.json`, and points `<out>/latest` at it. A run with
 /// failures never replaces a report of the same day whose run had none: it writes
 /// `<YYYY-MM-DD>-partial` instead and leaves `latest` alone. Records each reported project's
-/// verdict and score in `stored`.
+/// verdict and score in `outcome.stored`.
 fn publish(
     options: &RunOptions,
     repos: &[String],
     outcome: &mut RunOutcome,
-    stored: &mut std::collections::BTreeMap<String, StoredProject>,
 ) -> Result<(), RunError> {
     let day = chrono::DateTime::from_timestamp(options.now, 0).map_or_else(
         || "unknown-date".to_string(),
@@ -502,10 +507,10 @@ fn publish(
         as_of: crate::month::Month::from_unix(options.now),
         queries: None,
     })?;
-    for (name, verdict, score) in written.verdicts {
-        if let Some(project) = stored.get_mut(&name) {
-            project.verdict = Some(verdict).filter(|v| !v.is_empty());
-            project.score = score;
+    for (name, v) in written.verdicts {
+        if let Some(project) = outcome.stored.get_mut(&name) {
+            project.verdict = Some(v.verdict).filter(|v| !v.is_empty());
+            project.score = v.score;
         }
     }
     let good_today = |dir: &Path| {
@@ -521,11 +526,8 @@ fn publish(
         outcome.latest = false;
     }
     outcome.report = Some(target.clone());
-    outcome.stored = stored.clone();
-    let status = serde_json::to_vec_pretty(&outcome.status(chrono::Utc::now().timestamp()))
-        .map_err(std::io::Error::other)
-        .map_err(io(&staging))?;
-    std::fs::write(staging.join(RUN_STATUS), status).map_err(io(&staging))?;
+    let now = || chrono::Utc::now().timestamp();
+    write_status(&staging.join(RUN_STATUS), &outcome.status(now()))?;
     let old = out.join(format!(".old-{day}-{}", std::process::id()));
     if target.exists() {
         std::fs::rename(&target, &old).map_err(io(&target))?;
@@ -544,14 +546,19 @@ fn publish(
             // The report stands; only the pointer to it could not be made: say so in its status.
             outcome.latest = false;
             outcome.latest_error = Some(format!("{}: {e}", out.join("latest").display()));
-            let status = serde_json::to_vec_pretty(&outcome.status(chrono::Utc::now().timestamp()))
-                .map_err(std::io::Error::other)
-                .map_err(io(&target))?;
-            let file = target.join(RUN_STATUS);
-            crate::store::write_output(&file, |w| w.write_all(&status))?;
+            write_status(&target.join(RUN_STATUS), &outcome.status(now()))?;
         }
     }
     Ok(())
+}
+
+/// Writes a run's status as JSON to `file`, atomically (`run --status FILE`, and `run.json` in
+/// each report folder).
+pub fn write_status(file: &Path, status: &serde_json::Value) -> Result<(), StoreError> {
+    crate::store::write_output(file, |w| {
+        let bytes = serde_json::to_vec_pretty(status).map_err(std::io::Error::other)?;
+        w.write_all(&bytes)
+    })
 }
 
 /// Points `<out>/latest` at `target` (a relative symbolic link, replaced atomically by a rename;

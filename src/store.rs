@@ -205,28 +205,11 @@ pub fn listing(metas: &[RepoMeta]) -> String {
         "scope",
         "months",
         "analysed (UTC)",
-    ];
-    let widths: Vec<usize> = (0..7)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain(std::iter::once(header[i].len()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<&str>| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| crate::text::pad(c, *w, false))
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = line(header.to_vec());
-    for r in &rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
+    ]
+    .map(String::from);
+    let all: Vec<[String; 7]> = std::iter::once(header).chain(rows).collect();
+    let mut out = crate::text::aligned(&all, &[]).join("\n");
+    out.push('\n');
     out
 }
 

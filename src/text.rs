@@ -87,6 +87,34 @@ pub fn pad(cell: &str, width: usize, right: bool) -> String {
     }
 }
 
+/// `rows` (the header first) as lines of aligned columns, two spaces apart, trailing spaces
+/// trimmed; a column is padded on the left where `right[j]` (numbers). Cells must already be
+/// safe for a terminal.
+pub fn aligned<R: AsRef<[String]>>(rows: &[R], right: &[bool]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (j, cell) in row.as_ref().iter().enumerate() {
+            let n = cell.chars().count();
+            match widths.get_mut(j) {
+                Some(w) => *w = (*w).max(n),
+                None => widths.push(n),
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .as_ref()
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(j, (c, w))| pad(c, *w, right.get(j).copied().unwrap_or(false)))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
 /// 1234567 -> "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -151,22 +179,10 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The Levenshtein distance between `a` and `b`, in characters (for "did you mean").
+/// The Levenshtein distance between `a` and `b`, in characters (for "did you mean"), by the
+/// crate clap's own suggestions use.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 #[cfg(test)]

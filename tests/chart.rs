@@ -534,17 +534,22 @@ fn quarters_years_and_rolling_means_follow_git() {
         &["language-share", "--repo", "age", "--ymax", "50"][..],
         &["last-year", "--by", "year"][..],
     ] {
-        let o = temper()
-            .arg("chart")
-            .args(args)
-            .arg("--store")
-            .arg(&store)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let o = chart_output(&store, &out, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
     }
+}
+
+/// `temper chart ARGS --store STORE --out OUT`, whatever its exit.
+fn chart_output(store: &Path, out: &Path, args: &[&str]) -> std::process::Output {
+    temper()
+        .arg("chart")
+        .args(args)
+        .arg("--store")
+        .arg(store)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
 }
 
 /// The texts of an SVG file.
@@ -666,15 +671,7 @@ fn log_axis_in_decades_with_plain_tooltips() {
         (&["commits", "--log", "--ymax", "5"][..], 2),
         (&["loc", "--repo", "age", "--log"][..], 1),
     ] {
-        let o = temper()
-            .arg("chart")
-            .args(args)
-            .arg("--store")
-            .arg(&store)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let o = chart_output(&store, &out, args);
         assert_eq!(o.status.code(), Some(code), "{args:?}");
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("--log"),

@@ -264,40 +264,22 @@ fn names_from_paths_and_name_equals_path() {
     );
 
     // Another scope, and another source, for a stored name: a note says what changed.
-    let rescoped = run_ok(
-        temper()
-            .args([
-                "analyze",
-                "--quiet",
-                "--activity-only",
-                "--path",
-                "src",
-                "--store",
-            ])
-            .arg(&store)
-            .arg(format!("first={}", moby.display())),
-    );
+    let scoped = |path: &std::path::Path| {
+        run_ok(
+            temper()
+                .args(["analyze", "--quiet", "--activity-only", "--path", "src"])
+                .arg("--store")
+                .arg(&store)
+                .arg(format!("first={}", path.display())),
+        )
+    };
+    let rescoped = scoped(&moby);
     let said = String::from_utf8_lossy(&rescoped.stderr);
     assert!(
         said.contains("first: scope was the whole tree, now '--path src'"),
         "{said}"
     );
-    let moved = run_ok(
-        temper()
-            .args([
-                "analyze",
-                "--quiet",
-                "--activity-only",
-                "--path",
-                "src",
-                "--store",
-            ])
-            .arg(&store)
-            .arg(format!(
-                "first={}",
-                tmp.path().join("xen/src.git").display()
-            )),
-    );
+    let moved = scoped(&tmp.path().join("xen/src.git"));
     let said = String::from_utf8_lossy(&moved.stderr);
     assert!(
         said.contains("first: source was '") && said.contains("src.git'"),

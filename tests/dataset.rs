@@ -104,22 +104,22 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// A store in `tmp` holding the age and jump fixtures.
+fn store_of_age_and_jump(tmp: &std::path::Path) -> std::path::PathBuf {
+    let store = tmp.join("store");
+    for (script, name) in [("make_age.sh", "age"), ("make_jump.sh", "jump")] {
+        let repo = build_fixture(script, tmp, name);
+        analyze(&repo, &store, &[]);
+    }
+    store
+}
+
 #[test]
 fn a_report_from_a_dataset_equals_the_report_from_its_store() {
     let tmp = tempfile::tempdir().unwrap();
-    let store = tmp.path().join("store");
-    for (script, name) in [("make_age.sh", "age"), ("make_jump.sh", "jump")] {
-        let repo = build_fixture(script, tmp.path(), name);
-        analyze(&repo, &store, &[]);
-    }
+    let store = store_of_age_and_jump(tmp.path());
     let dataset = tmp.path().join("dataset");
-    run_ok(
-        temper()
-            .args(["dataset", "--store"])
-            .arg(&store)
-            .arg("--out")
-            .arg(&dataset),
-    );
+    make_dataset(&store, &dataset);
     let (a, b) = (
         tmp.path().join("from-store"),
         tmp.path().join("from-dataset"),
@@ -161,13 +161,7 @@ fn a_report_compares_a_dataset_beside_a_store() {
     analyze(&age, &mine, &[]);
     analyze(&jump, &theirs, &[]);
     let dataset = tmp.path().join("dataset");
-    run_ok(
-        temper()
-            .args(["dataset", "--store"])
-            .arg(&theirs)
-            .arg("--out")
-            .arg(&dataset),
-    );
+    make_dataset(&theirs, &dataset);
     // Both together: the same tables as one store holding both projects.
     let both = tmp.path().join("both");
     analyze(&age, &both, &[]);
@@ -229,11 +223,7 @@ fn python_engines() -> Result<(), String> {
 #[test]
 fn a_hive_layout_dataset_is_read_by_duckdb_polars_and_report() {
     let tmp = tempfile::tempdir().unwrap();
-    let store = tmp.path().join("store");
-    for (script, name) in [("make_age.sh", "age"), ("make_jump.sh", "jump")] {
-        let repo = build_fixture(script, tmp.path(), name);
-        analyze(&repo, &store, &[]);
-    }
+    let store = store_of_age_and_jump(tmp.path());
     let hive = tmp.path().join("hive");
     let write = |repos: &[&str], out: &std::path::Path| {
         let mut cmd = temper();

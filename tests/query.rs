@@ -201,13 +201,7 @@ fn inline_sql_and_formats_from_the_file_name() {
     assert_eq!(text, format!("\u{feff}first\n\"=\"\"{a}\"\"\"\n"));
     // A dataset reads like a store: its export equals the store's.
     let dataset = tmp.path().join("dataset");
-    run_ok(
-        temper()
-            .args(["dataset", "--store"])
-            .arg(&store)
-            .arg("--out")
-            .arg(&dataset),
-    );
+    make_dataset(&store, &dataset);
     let export = |flag: &str, dir: &Path| {
         run_ok(
             temper()

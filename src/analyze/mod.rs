@@ -174,7 +174,7 @@ fn analyze_one(
     let job = Job::new(store, name, repo, options)?;
     if let Some(outcome) = job.up_to_date(&mut clock) {
         if let Some(previous) = &job.previous {
-            store.touch(previous, options.now, &source_of(repo))?;
+            store.touch(previous, options.now, &job.source)?;
         }
         return Ok(RepoOutcome {
             changes: job.changes(),
@@ -229,6 +229,8 @@ struct Job<'a> {
     /// Whether the stored tables were made under the same scope and line counter, so that months
     /// and line-age state can be reused.
     reusable: bool,
+    /// Where the repository is, absolute ([`source_of`]).
+    source: String,
 }
 
 impl<'a> Job<'a> {
@@ -257,6 +259,7 @@ impl<'a> Job<'a> {
             keys,
             previous,
             reusable,
+            source: source_of(repo),
         })
     }
 
@@ -265,7 +268,6 @@ impl<'a> Job<'a> {
         let Some(p) = &self.previous else {
             return Vec::new();
         };
-        let source = source_of(self.repo);
         let scope = self.options.scope.description();
         let classes = self.options.classes.key();
         let differ = |what: &str, was: &str, now: &str| {
@@ -277,7 +279,7 @@ impl<'a> Job<'a> {
             (was != now).then(|| format!("{what} was {}, now {}", shown(was), shown(now)))
         };
         [
-            differ("source", &p.source, &source),
+            differ("source", &p.source, &self.source),
             differ("ref", &p.reference, &self.repo.reference),
             differ("scope", &p.scope, scope),
             differ("class rules", &p.classes, &classes),
@@ -696,7 +698,7 @@ fn source_of(repo: &git::Opened) -> String {
 fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta {
     RepoMeta {
         name: job.name.to_string(),
-        source: source_of(job.repo),
+        source: job.source.clone(),
         reference: job.repo.reference.clone(),
         tip: job.repo.tip.to_string(),
         analysed_at: job.options.now,

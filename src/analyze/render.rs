@@ -132,27 +132,13 @@ pub fn render_summaries(summaries: &[Summary]) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let text: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| crate::text::pad(c, w, i != 0 && i != 13))
-            .collect();
-        out.push_str(text.join("  ").trim_end());
-        out.push('\n');
-    };
-    line(&header.map(String::from));
-    for row in &rows {
-        line(row);
-    }
+    // Numbers right-aligned: every column but the name and the languages.
+    let right: Vec<bool> = (0..header.len()).map(|i| i != 0 && i != 13).collect();
+    let all: Vec<[String; 14]> = std::iter::once(header.map(String::from))
+        .chain(rows)
+        .collect();
+    let mut out = crate::text::aligned(&all, &right).join("\n");
+    out.push('\n');
     out
 }
 

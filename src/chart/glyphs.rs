@@ -48,7 +48,12 @@ fn pen_positions(font: &FontRef<'static>, size: f32, text: &str) -> (Vec<f32>, f
 /// The text box plotters lays out around: the advance width by `size / 1.24`.
 fn layout_box(size: f64, text: &str) -> (i32, i32) {
     let width = font().map_or(0.0, |f| pen_positions(f, size as f32, text).1);
-    (width.ceil() as i32, (size / 1.24) as i32)
+    (width.ceil() as i32, box_height(size))
+}
+
+/// The text box's height at `size`, as plotters has it.
+fn box_height(size: f64) -> i32 {
+    (size / 1.24) as i32
 }
 
 /// A bitmap backend whose text is drawn by [`draw_text`](DrawingBackend::draw_text) here.
@@ -152,7 +157,8 @@ impl<'a> DrawingBackend for Kerned<'a> {
             return Ok(());
         }
         let size = style.size();
-        let (width, height) = layout_box(size, text);
+        let (pens, advance) = pen_positions(font, size as f32, text);
+        let (width, height) = (advance.ceil() as i32, box_height(size));
         let dx = match style.anchor().h_pos {
             HPos::Left => 0,
             HPos::Right => -width,
@@ -167,7 +173,6 @@ impl<'a> DrawingBackend for Kerned<'a> {
         let (w, h) = self.get_size();
         let scaled = font.as_scaled(size as f32);
         let baseline = size as f32 / 2.0;
-        let (pens, _) = pen_positions(font, size as f32, text);
         for (c, pen) in text.chars().zip(pens) {
             let glyph = scaled
                 .glyph_id(c)

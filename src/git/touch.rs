@@ -81,14 +81,8 @@ fn differs(
             std::cmp::Ordering::Greater => (None, right.get(j)),
             std::cmp::Ordering::Equal => (left.get(i), right.get(j)),
         };
-        match order {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                i += 1;
-                j += 1;
-            }
-        }
+        i += usize::from(l.is_some());
+        j += usize::from(r.is_some());
         if l == r {
             continue;
         }

@@ -153,8 +153,8 @@ pub enum ReportError {
 pub struct ReportOutcome {
     pub repos: Vec<String>,
     pub files: Vec<PathBuf>,
-    /// Per project, in the report's order: its verdict and score.
-    pub verdicts: Vec<(String, String, Option<f64>)>,
+    /// Per project, in the report's order: its verdict, score and why.
+    pub verdicts: Vec<(String, Verdict)>,
 }
 
 /// Said of each project mined with `--activity-only` (after its name).
@@ -172,10 +172,10 @@ struct Section {
 
 /// Each project's verdict, score and why-sentence (the maturity query's `score` rows).
 #[derive(Debug, Clone, Default)]
-struct Verdict {
-    verdict: String,
-    score: Option<f64>,
-    why: String,
+pub struct Verdict {
+    pub verdict: String,
+    pub score: Option<f64>,
+    pub why: String,
 }
 
 struct Figure {
@@ -304,10 +304,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
     files.push(html_path);
     let verdicts = repos
         .iter()
-        .map(|r| {
-            let v = verdicts.get(r).cloned().unwrap_or_default();
-            (r.clone(), v.verdict, v.score)
-        })
+        .map(|r| (r.clone(), verdicts.get(r).cloned().unwrap_or_default()))
         .collect();
     Ok(ReportOutcome {
         repos,

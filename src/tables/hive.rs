@@ -29,16 +29,7 @@ pub fn from_partition(
     path: &Path,
     version: u32,
 ) -> Result<DataFrame, TableError> {
-    let file = std::fs::File::open(path).map_err(|source| TableError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let df = polars_io::prelude::ParquetReader::new(file)
-        .finish()
-        .map_err(|e| TableError::Damaged {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+    let df = super::read_parquet(path)?;
     // (An empty column has no first value to ask for: polars panics on it.)
     let found = match df.height() {
         0 => Some(version),

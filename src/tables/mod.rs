@@ -412,25 +412,11 @@ pub fn render_text(df: &DataFrame) -> String {
                 .collect(),
         );
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
-        .collect();
     let numeric: Vec<bool> = columns
         .iter()
         .map(|c| c.dtype().is_primitive_numeric())
         .collect();
-    rows.iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .map(|(j, cell)| crate::text::pad(cell, widths[j], numeric[j]))
-                .collect::<Vec<_>>()
-                .join("  ")
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::text::aligned(&rows, &numeric).join("\n")
 }
 
 /// Writes `df` as Parquet into `out`.
@@ -445,18 +431,23 @@ pub fn write_parquet(df: &mut DataFrame, out: impl Write) -> Result<(), TableErr
 
 /// Reads the stored `table` at `path` and checks it against the table's schema.
 pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
+    let df = read_parquet(path)?;
+    schema::validate(table, path, &df)?;
+    Ok(df)
+}
+
+/// The Parquet file at `path` as a frame, unchecked; a file polars cannot read is damaged.
+pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
     let file = std::fs::File::open(path).map_err(|source| TableError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let df = ParquetReader::new(file)
+    ParquetReader::new(file)
         .finish()
         .map_err(|e| TableError::Damaged {
             path: path.to_owned(),
             message: e.to_string(),
-        })?;
-    schema::validate(table, path, &df)?;
-    Ok(df)
+        })
 }
 
 /// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets, and CSV is written

@@ -197,6 +197,17 @@ pub fn analyze(repo: &Path, store: &Path, extra: &[&str]) -> Output {
     )
 }
 
+/// `temper dataset --store STORE --out OUT`, which must succeed.
+pub fn make_dataset(store: &Path, out: &Path) -> Output {
+    run_ok(
+        temper()
+            .args(["dataset", "--store"])
+            .arg(store)
+            .arg("--out")
+            .arg(out),
+    )
+}
+
 /// Exports `table` as CSV and splits it into rows of cells (the tables tested here hold no
 /// quoted commas).
 pub fn export_csv(store: &Path, table: &str, repo: Option<&str>) -> Vec<Vec<String>> {
