@@ -9,13 +9,14 @@
 -- to_month (a vendored import is not the project rewriting itself), and the commits named are
 -- those that changed that class of that language most.
 WITH per_language AS (
-    SELECT repo, month, language, SUM(code) AS code
-    FROM loc WHERE language <> 'Unrecognised'
-    GROUP BY repo, month, language
+    -- Months up to now (the `calendar` table's), numbered in order by idx.
+    SELECT l.repo, l.month, l.language, SUM(l.code) AS code, MAX(0 - c.months_before_now) AS idx
+    FROM loc l JOIN calendar c ON l.month = c.month
+    WHERE l.language <> 'Unrecognised' AND c.months_before_now >= 0
+    GROUP BY l.repo, l.month, l.language
 ),
 totals AS (
-    SELECT repo, month, SUM(code) AS total,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
+    SELECT repo, month, SUM(code) AS total, MAX(idx) AS idx
     FROM per_language
     GROUP BY repo, month
 ),
@@ -81,9 +82,9 @@ moved AS (
     SELECT repo, language, first_idx, class FROM class_moves WHERE rn = 1
 ),
 changes AS (
-    SELECT repo, language, class, commit, lines_added, lines_removed,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM language_commits
+    SELECT l.repo, l.language, l.class, l.commit, l.lines_added, l.lines_removed,
+           0 - c.months_before_now AS idx
+    FROM language_commits l JOIN calendar c ON l.month = c.month
 ),
 ranked AS (
     SELECT e.repo, e.language, e.from_month, e.to_month, e.share_before, e.share_after,

@@ -5,9 +5,11 @@
 -- removed over the period, and a caveat when the history was recommitted in bulk (data_quality's
 -- recommitted_history): then new code may measure the recommit, not the writing.
 WITH m AS (
-    SELECT repo, month, new_code_share, lines_added, lines_removed,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM activity
+    -- Months up to now (the `calendar` table's), numbered in order.
+    SELECT a.repo, a.month, a.new_code_share, a.lines_added, a.lines_removed,
+           0 - c.months_before_now AS idx
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE c.months_before_now >= 0
 ),
 b AS (
     SELECT repo, MIN(idx) AS first_idx FROM m GROUP BY repo

@@ -5,10 +5,12 @@
 -- `commit` is the commit that changed the package most that month (a merge stands for the
 -- branch it brought in).
 WITH per AS (
-    SELECT repo, month, package,
-           SUM(lines_added) AS lines_added, SUM(lines_removed) AS lines_removed
-    FROM vendored_changes
-    GROUP BY repo, month, package
+    -- Months up to now (the `calendar` table's).
+    SELECT v.repo, v.month, v.package,
+           SUM(v.lines_added) AS lines_added, SUM(v.lines_removed) AS lines_removed
+    FROM vendored_changes v JOIN calendar c ON v.month = c.month
+    WHERE c.months_before_now >= 0
+    GROUP BY v.repo, v.month, v.package
 ),
 big AS (
     SELECT * FROM per WHERE lines_added + lines_removed >= 5000

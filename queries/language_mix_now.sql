@@ -1,9 +1,13 @@
 -- Per repository: the project's own code (class 'code': not vendored, generated, test or docs)
--- by language in its last month's snapshot, largest first, with each language's share of it
+-- by language in its last month's snapshot at or before now, largest first, with each language's share of it
 -- (files no language claims are left out).
 WITH last AS (
-    -- The last month with a snapshot (an empty tree has no rows: then nothing is shown).
-    SELECT repo, MAX(month) AS month FROM snapshots GROUP BY repo
+    -- The last month with a snapshot at or before now (the `calendar` table's); an empty tree
+    -- has no rows: then nothing is shown.
+    SELECT s.repo, MAX(s.month) AS month
+    FROM snapshots s JOIN calendar c ON s.month = c.month
+    WHERE c.months_before_now >= 0
+    GROUP BY s.repo
 ),
 now AS (
     SELECT l.repo, l.language, l.files, l.code, l.comments, l.blanks

@@ -1,5 +1,5 @@
--- Per repository: hardening evidence over the 12 months ending with the as-of month
--- (provenance.as_of) and all time.
+-- Per repository: hardening evidence over the last 12 months and all time up to now (the
+-- `calendar` table's: the month of the newest data, or report --as-of; nothing after it counts).
 -- review_workflow says how changes are reviewed, as far as git can tell: 'trailers' when at
 -- least half of the non-merge commits carry a Reviewed-by, Acked-by or Reviewed-on trailer (or a
 -- Differential Revision line), 'pull requests' when at least half of the merges are GitHub or
@@ -12,49 +12,51 @@
 -- security_policy_since, ci_since and fuzzing_since are the first month whose snapshot shows
 -- the practice (see `practices`; empty: never seen in the tree).
 WITH e AS (
-    SELECT *, CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM evidence
-),
-b AS (
-    SELECT repo, CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS last_idx
-    FROM provenance
+    SELECT e.*, c.in_12m
+    FROM evidence e JOIN calendar c ON e.month = c.month
+    WHERE c.months_before_now >= 0
 ),
 w AS (
-    SELECT e.repo,
-           SUM(e.commits) AS commits_12m, SUM(e.merges) AS merges_12m,
-           SUM(e.reviewed_commits) AS reviewed_12m, SUM(e.pr_merges) AS pr_merges_12m,
-           SUM(e.signed_commits) AS signed_12m,
-           SUM(e.own_advisory_commits) AS own_advisory_commits_12m,
-           SUM(e.dependency_advisory_commits) AS dependency_advisory_commits_12m,
-           SUM(e.fix_commits) AS fix_commits_12m
-    FROM e JOIN b ON e.repo = b.repo
-    WHERE e.idx > b.last_idx - 12
-    GROUP BY e.repo
-),
-t AS (
-    SELECT repo, SUM(new_advisories) AS advisories_all_time,
+    SELECT repo,
+           SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN in_12m THEN merges ELSE 0 END) AS merges_12m,
+           SUM(CASE WHEN in_12m THEN reviewed_commits ELSE 0 END) AS reviewed_12m,
+           SUM(CASE WHEN in_12m THEN pr_merges ELSE 0 END) AS pr_merges_12m,
+           SUM(CASE WHEN in_12m THEN signed_commits ELSE 0 END) AS signed_12m,
+           SUM(CASE WHEN in_12m THEN own_advisory_commits ELSE 0 END) AS own_advisory_commits_12m,
+           SUM(CASE WHEN in_12m THEN dependency_advisory_commits ELSE 0 END)
+               AS dependency_advisory_commits_12m,
+           SUM(CASE WHEN in_12m THEN fix_commits ELSE 0 END) AS fix_commits_12m,
+           SUM(new_advisories) AS advisories_all_time,
            SUM(own_advisory_commits) AS own_advisory_commits_all_time
-    FROM evidence GROUP BY repo
+    FROM e GROUP BY repo
+),
+last AS (
+    SELECT a.repo, MAX(a.month) AS last_month
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE c.months_before_now >= 0
+    GROUP BY a.repo
 ),
 p AS (
-    SELECT repo,
-           MIN(CASE WHEN practice = 'security_policy' THEN first_month END)
+    -- Practices seen at or before now (a practice first seen later is not shown).
+    SELECT s.repo,
+           MIN(CASE WHEN s.practice = 'security_policy' THEN s.first_month END)
                AS security_policy_since,
-           MIN(CASE WHEN practice = 'ci' THEN first_month END) AS ci_since,
-           MIN(CASE WHEN practice = 'fuzzing' THEN first_month END) AS fuzzing_since
-    FROM practices GROUP BY repo
+           MIN(CASE WHEN s.practice = 'ci' THEN s.first_month END) AS ci_since,
+           MIN(CASE WHEN s.practice = 'fuzzing' THEN s.first_month END) AS fuzzing_since
+    FROM practices s JOIN last ON s.repo = last.repo
+    WHERE s.first_month <= last.last_month
+    GROUP BY s.repo
 ),
 r AS (
     SELECT l.repo,
            COUNT(*) AS final_releases,
-           SUM(CASE WHEN CAST(SUBSTR(l.month, 1, 4) AS INT) * 12
-                         + CAST(SUBSTR(l.month, 6, 2) AS INT) > b.last_idx - 12
-                    THEN 1 ELSE 0 END) AS releases_12m,
+           SUM(CASE WHEN c.in_12m THEN 1 ELSE 0 END) AS releases_12m,
            MAX(l.month) AS last_release_month,
            SUM(CASE WHEN l.signed THEN 1 ELSE 0 END) AS signed_releases,
            MEDIAN(l.days_since_previous) AS median_days_between_releases
-    FROM releases l JOIN b ON l.repo = b.repo
-    WHERE NOT l.prerelease
+    FROM releases l JOIN calendar c ON l.month = c.month
+    WHERE NOT l.prerelease AND c.months_before_now >= 0
     GROUP BY l.repo
 )
 SELECT w.repo,
@@ -69,12 +71,11 @@ SELECT w.repo,
             THEN CAST(w.signed_12m AS DOUBLE) / (w.commits_12m + w.merges_12m) END
            AS signed_share_12m,
        w.own_advisory_commits_12m, w.dependency_advisory_commits_12m,
-       t.own_advisory_commits_all_time, t.advisories_all_time, w.fix_commits_12m,
+       w.own_advisory_commits_all_time, w.advisories_all_time, w.fix_commits_12m,
        r.final_releases, r.releases_12m, r.last_release_month, r.signed_releases,
        r.median_days_between_releases,
        p.security_policy_since, p.ci_since, p.fuzzing_since
 FROM w
-JOIN t ON w.repo = t.repo
 LEFT JOIN r ON w.repo = r.repo
 LEFT JOIN p ON w.repo = p.repo
 ORDER BY w.repo

@@ -1,34 +1,30 @@
 -- Per repository: Open Hub's factoids, each with its value and the rule that labels it. This
 -- file is the one place the thresholds live:
---   age (inception to the as-of month, provenance.as_of; "12 months" end with it too): < 1 year "young", 1-3 "1-3 years", 3-5 "3-5 years",
+--   age (inception to now, the `calendar` table's month; "12 months" end with it too): < 1 year
+--     "young", 1-3 "1-3 years", 3-5 "3-5 years",
 --     >= 5 "well established";
 --   team size (distinct contributors over the last 12 months): 0 "no team", 1 "one person",
 --     2-3 "very small", 4-6 "small", 7-27 "average", >= 28 "large";
 --   activity (commits in the last 12 months against the 12 before): more than 25 % up
 --     "increasing", more than 25 % down "decreasing", otherwise "stable"; from none "increasing".
 WITH m AS (
-    SELECT repo, month, commits, contributors_12m,
-           CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-    FROM activity
-),
-p AS (
-    SELECT repo, CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
-    FROM provenance
+    SELECT a.repo, a.month, a.commits, a.contributors_12m, c.months_before_now, c.in_12m,
+           c.in_prior_12m
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE c.months_before_now >= 0
 ),
 b AS (
-    SELECT m.repo, MIN(m.idx) AS first_idx, MAX(m.idx) AS last_idx, MAX(p.now_idx) AS now_idx
-    FROM m JOIN p ON m.repo = p.repo GROUP BY m.repo
+    SELECT repo, MAX(month) AS last_month, MAX(months_before_now) AS months_since_inception,
+           SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN in_prior_12m THEN commits ELSE 0 END) AS commits_prior_12m
+    FROM m GROUP BY repo
 ),
 figures AS (
     SELECT b.repo,
-           CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
-           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN m.idx > b.now_idx - 24 AND m.idx <= b.now_idx - 12
-                    THEN m.commits ELSE 0 END) AS commits_prior_12m,
-           MAX(CASE WHEN m.idx = b.last_idx AND m.idx > b.now_idx - 12 THEN m.contributors_12m ELSE 0 END)
-               AS contributors_12m
-    FROM m JOIN b ON m.repo = b.repo
-    GROUP BY b.repo, b.first_idx, b.last_idx, b.now_idx
+           CAST(b.months_since_inception + 1 AS DOUBLE) / 12 AS age_years,
+           b.commits_12m, b.commits_prior_12m,
+           CASE WHEN m.in_12m THEN m.contributors_12m ELSE 0 END AS contributors_12m
+    FROM b JOIN m ON m.repo = b.repo AND m.month = b.last_month
 )
 SELECT repo,
        age_years,

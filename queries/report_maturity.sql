@@ -1,10 +1,12 @@
--- Per repository: the hardening-maturity score, 0 to 100, as the sum of fourteen factors. Each
--- row is one factor with its raw value, what that value means, its rule, the points it gives and
--- the published definition it follows where one exists; the last row per repository ("score")
--- is their sum, with the verdict and a sentence naming the strongest and weakest factors. This
--- file is the formula: copy it into a directory, change it, and pass `report --queries DIR`.
--- "Now" is the as-of month (provenance.as_of: the latest analysis, or report --as-of); the
--- last 12 months are the 12 months ending with it, the 12 before them the prior year.
+-- Per repository: the hardening-maturity score, 0 to 100, from fourteen factors. Each row is one
+-- factor with its raw value, what that value means, its rule, the points it gives, whether git
+-- can measure it for this project, and the published definition it follows where one exists;
+-- the last row per repository ("score") is the score, with the verdict, its coverage and a
+-- sentence naming the strongest and weakest measured factors. This file is the formula: copy it
+-- into a directory, change it, and pass `report --queries DIR`.
+-- "Now" and the windows are the `calendar` table's (the month of the newest data, or report
+-- --as-of): the last 12 months end with now, the 12 before them are the prior year, and nothing
+-- after now counts (a practice must show in the last snapshot at or before now).
 --   history        8 x min(age_years / 15, 1)                 inception to now (criticality_score created_since)
 --   recency       10 x clamp((12 - months_since_last_commit) / 11, 0, 1)
 --                                                             (criticality_score updated_since)
@@ -22,41 +24,38 @@
 --   tests          6 x min(test_to_code / 0.6, 1)             test code lines per own code line now
 --   code_age       4 x min(median_age_years / 6, 1)           own code that has survived
 --   vendored       4 x (1 - vendored_share)                   less code from elsewhere to trust
---   data_quality   4 - 1 per kind of problem found (implausible dates, missing or corrupt
---                 objects, shallow history, history recommitted in bulk), at least 0
+--   data_quality   4 - 1 per kind of problem in the history (implausible dates, history
+--                 recommitted in bulk), at least 0; what a clone lacks (missing or corrupt
+--                 objects, a shallow boundary) is a caveat on the figures, not the project's
 -- (LEAST and GREATEST skip empty values in polars SQL, so an empty figure is tested first.)
--- A figure git cannot give (no release tags, no review trailers or pull-request merges: squash
--- and rebase merges leave no trace; line age not mined) gives 0 points and says so. Verdict: "dormant" when the last commit is 12 or more
--- months before now, whatever the score; else >= 75 "battle-hardened", >= 55 "maturing", below
--- "young or at risk". contributors_12m is activity's trailing count at the last month with
--- commits when that month is in the window (it may then count people up to 11 months earlier),
--- and 0 otherwise.
-WITH p AS (
-    SELECT repo, as_of,
-           CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
-    FROM provenance
-),
-m AS (
+-- Unknown is not zero: a factor git cannot show for a project is "not measured" (measured =
+-- false, no points): no release tag ever; no trace of review ever (no review trailer or
+-- pull-request merge up to now: review may happen where git does not record it); line age or
+-- lines not mined; no commit in 24 months for the pony factor. It leaves the score's
+-- denominator: score = 100 x the measured factors' points / the most they can give, and the
+-- coverage says how many factors that is; the weakest factor named is always a measured one.
+-- Verdict: "dormant" when the last commit is 12 or more months before now, whatever the score;
+-- else >= 75 "battle-hardened", >= 55 "maturing", below "young or at risk". contributors_12m is
+-- activity's trailing count at the last month with commits when that month is in the window (it
+-- may then count people up to 11 months earlier), and 0 otherwise.
+WITH m AS (
     SELECT a.repo, a.month, a.commits, a.merges, a.contributors_12m, a.pony_factor_24m,
-           a.bus_factor, a.median_line_age_days, p.now_idx,
-           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
-    FROM activity a JOIN p ON a.repo = p.repo
-),
-mm AS (
-    SELECT * FROM m WHERE idx <= now_idx
+           a.bus_factor, a.median_line_age_days, c.months_before_now, c.in_12m, c.in_prior_12m
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE c.months_before_now >= 0
 ),
 b AS (
-    SELECT repo, MIN(idx) AS first_idx, MAX(idx) AS last_idx, MAX(now_idx) AS now_idx,
-           SUM(CASE WHEN idx > now_idx - 12 THEN commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN idx > now_idx - 24 AND idx <= now_idx - 12 THEN commits ELSE 0 END)
-               AS commits_prior_12m
-    FROM mm GROUP BY repo
+    SELECT repo, MAX(month) AS last_month,
+           MAX(months_before_now) AS months_since_inception,
+           MIN(months_before_now) AS months_since_last_commit,
+           SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN in_prior_12m THEN commits ELSE 0 END) AS commits_prior_12m
+    FROM m GROUP BY repo
 ),
 last AS (
-    SELECT mm.repo, mm.pony_factor_24m, mm.bus_factor, mm.median_line_age_days,
-           CASE WHEN mm.idx > b.now_idx - 12 THEN mm.contributors_12m ELSE 0 END
-               AS contributors_12m
-    FROM mm JOIN b ON mm.repo = b.repo AND mm.idx = b.last_idx
+    SELECT m.repo, m.pony_factor_24m, m.bus_factor, m.median_line_age_days,
+           CASE WHEN m.in_12m THEN m.contributors_12m ELSE 0 END AS contributors_12m
+    FROM m JOIN b ON m.repo = b.repo AND m.month = b.last_month
 ),
 code AS (
     SELECT l.repo,
@@ -64,63 +63,56 @@ code AS (
            SUM(CASE WHEN l.class = 'vendored' THEN l.code ELSE 0 END) AS vendored,
            SUM(CASE WHEN l.class = 'test' THEN l.code ELSE 0 END) AS test,
            SUM(l.code) AS all_code
-    FROM loc l JOIN b ON l.repo = b.repo
-    WHERE CAST(SUBSTR(l.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(l.month, 6, 2) AS INT) = b.last_idx
+    FROM loc l JOIN b ON l.repo = b.repo AND l.month = b.last_month
     GROUP BY l.repo
 ),
 ev AS (
     SELECT e.repo,
-           SUM(CASE WHEN x.idx > b.now_idx - 12 THEN e.commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN x.idx > b.now_idx - 12 THEN e.merges ELSE 0 END) AS merges_12m,
-           SUM(CASE WHEN x.idx > b.now_idx - 12 THEN e.reviewed_commits ELSE 0 END) AS reviewed_12m,
-           SUM(CASE WHEN x.idx > b.now_idx - 12 THEN e.pr_merges ELSE 0 END) AS pr_merges_12m,
-           SUM(CASE WHEN x.idx <= b.now_idx THEN e.own_advisory_commits ELSE 0 END) AS own_advisory
-    FROM evidence e
-    JOIN (SELECT repo, month,
-                 CAST(SUBSTR(month, 1, 4) AS INT) * 12 + CAST(SUBSTR(month, 6, 2) AS INT) AS idx
-          FROM evidence) x ON e.repo = x.repo AND e.month = x.month
-    JOIN b ON e.repo = b.repo
+           SUM(CASE WHEN c.in_12m THEN e.commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN c.in_12m THEN e.merges ELSE 0 END) AS merges_12m,
+           SUM(CASE WHEN c.in_12m THEN e.reviewed_commits ELSE 0 END) AS reviewed_12m,
+           SUM(CASE WHEN c.in_12m THEN e.pr_merges ELSE 0 END) AS pr_merges_12m,
+           SUM(e.reviewed_commits + e.pr_merges) AS review_evidence_ever,
+           SUM(e.own_advisory_commits) AS own_advisory
+    FROM evidence e JOIN calendar c ON e.month = c.month
+    WHERE c.months_before_now >= 0
     GROUP BY e.repo
 ),
 rel AS (
     SELECT r.repo,
-           SUM(CASE WHEN CAST(SUBSTR(r.month, 1, 4) AS INT) * 12
-                         + CAST(SUBSTR(r.month, 6, 2) AS INT) > b.now_idx - 12
-                     AND CAST(SUBSTR(r.month, 1, 4) AS INT) * 12
-                         + CAST(SUBSTR(r.month, 6, 2) AS INT) <= b.now_idx
-                    THEN 1 ELSE 0 END) AS releases_12m,
+           SUM(CASE WHEN c.in_12m THEN 1 ELSE 0 END) AS releases_12m,
            COUNT(*) AS releases_all
-    FROM releases r JOIN b ON r.repo = b.repo
-    WHERE NOT r.prerelease
+    FROM releases r JOIN calendar c ON r.month = c.month
+    WHERE NOT r.prerelease AND c.months_before_now >= 0
     GROUP BY r.repo
 ),
 pr AS (
+    -- A practice counts when the snapshot of the last month at or before now shows it.
     SELECT s.repo,
-           MAX(CASE WHEN s.practice = 'security_policy' AND s.last_month >= b.last_month
-                    THEN 1 ELSE 0 END) AS security_policy,
-           MAX(CASE WHEN s.practice = 'fuzzing' AND s.last_month >= b.last_month
-                    THEN 1 ELSE 0 END) AS fuzzing
-    FROM practices s
-    JOIN (SELECT repo, MAX(month) AS last_month FROM activity GROUP BY repo) b
-      ON s.repo = b.repo
+           MAX(CASE WHEN s.practice = 'security_policy' THEN 1 ELSE 0 END) AS security_policy,
+           MAX(CASE WHEN s.practice = 'fuzzing' THEN 1 ELSE 0 END) AS fuzzing
+    FROM practices s JOIN b ON s.repo = b.repo
+    WHERE s.first_month <= b.last_month AND s.last_month >= b.last_month
     GROUP BY s.repo
 ),
 problems AS (
+    -- The project's own history only: what a clone lacks (missing, corrupt objects, a shallow
+    -- boundary) is a caveat on the figures, printed with the data-quality notes.
     SELECT repo,
-           SUM(CASE WHEN count > 0 AND kind IN ('implausible_date', 'missing_object',
-                    'corrupt_object', 'shallow_boundary', 'recommitted_history')
+           SUM(CASE WHEN count > 0 AND kind IN ('implausible_date', 'recommitted_history')
                     THEN 1 ELSE 0 END) AS kinds
     FROM data_quality GROUP BY repo
 ),
 f AS (
     SELECT b.repo,
-           CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
-           b.now_idx - b.last_idx AS months_since_last_commit,
+           CAST(b.months_since_inception + 1 AS DOUBLE) / 12 AS age_years,
+           b.months_since_last_commit,
            b.commits_12m, b.commits_prior_12m, last.contributors_12m,
            last.pony_factor_24m, last.bus_factor,
            last.median_line_age_days / 365.25 AS median_age_years,
            COALESCE(rel.releases_12m, 0) AS releases_12m, COALESCE(rel.releases_all, 0) AS releases_all,
            ev.commits_12m AS ev_commits_12m, ev.merges_12m, ev.reviewed_12m, ev.pr_merges_12m,
+           COALESCE(ev.review_evidence_ever, 0) AS review_evidence_ever,
            COALESCE(ev.own_advisory, 0) AS own_advisory,
            COALESCE(pr.security_policy, 0) AS security_policy, COALESCE(pr.fuzzing, 0) AS fuzzing,
            CASE WHEN code.own > 0 THEN CAST(code.test AS DOUBLE) / code.own END AS test_to_code,
@@ -152,7 +144,8 @@ factors AS (
            '8 x min(age_years / 15, 1)' AS rule,
            8.0 AS max_points,
            8 * LEAST(age_years / 15, 1.0) AS points,
-           'criticality_score created_since' AS definition
+           'criticality_score created_since' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -165,7 +158,8 @@ factors AS (
            '10 x clamp((12 - months_since_last_commit) / 11, 0, 1)' AS rule,
            10.0 AS max_points,
            10 * GREATEST(LEAST((12 - months_since_last_commit) / 11.0, 1.0), 0.0) AS points,
-           'criticality_score updated_since' AS definition
+           'criticality_score updated_since' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -176,7 +170,8 @@ factors AS (
            '10 x min(ln(1 + commits_12m) / ln(5001), 1)' AS rule,
            10.0 AS max_points,
            10 * LEAST(LN(1 + commits_12m) / LN(5001), 1.0) AS points,
-           'criticality_score commit_frequency' AS definition
+           'criticality_score commit_frequency' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -192,7 +187,8 @@ factors AS (
            CASE WHEN commits_prior_12m > 0
                 THEN 6 * LEAST(CAST(commits_12m AS DOUBLE) / commits_prior_12m, 1.0)
                 WHEN commits_12m > 0 THEN 6.0 ELSE 0.0 END AS points,
-           'CHAOSS Activity Dates and Times' AS definition
+           'CHAOSS Activity Dates and Times' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -203,7 +199,8 @@ factors AS (
            '10 x min(ln(1 + contributors_12m) / ln(301), 1)' AS rule,
            10.0 AS max_points,
            10 * LEAST(LN(1 + contributors_12m) / LN(301), 1.0) AS points,
-           'CHAOSS Contributors; criticality_score contributor_count' AS definition
+           'CHAOSS Contributors; criticality_score contributor_count' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -215,7 +212,8 @@ factors AS (
            5.0 AS max_points,
            CASE WHEN pony_factor_24m IS NULL THEN 0.0
                 ELSE 5 * LEAST(CAST(pony_factor_24m AS DOUBLE) / 10, 1.0) END AS points,
-           'CHAOSS Bus Factor (commits)' AS definition
+           'CHAOSS Bus Factor (commits)' AS definition,
+           pony_factor_24m IS NOT NULL AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -228,19 +226,21 @@ factors AS (
            5.0 AS max_points,
            CASE WHEN bus_factor IS NULL THEN 0.0
                 ELSE 5 * LEAST(CAST(bus_factor AS DOUBLE) / 10, 1.0) END AS points,
-           'Truck factor (Avelino et al., by line ownership)' AS definition
+           'Truck factor (Avelino et al., by line ownership)' AS definition,
+           bus_factor IS NOT NULL AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
            8 AS ord,
            'releases' AS factor,
            CAST(releases_12m AS DOUBLE) AS value,
-           CASE WHEN releases_all = 0 THEN 'no release tags in git'
+           CASE WHEN releases_all = 0 THEN 'no release tags in git: not measured'
                 ELSE CAST(releases_12m AS VARCHAR) || ' final releases in the last 12 months' END AS shown,
            '10 x min(ln(1 + final_releases_12m) / ln(25), 1)' AS rule,
            10.0 AS max_points,
            10 * LEAST(LN(1 + releases_12m) / LN(25), 1.0) AS points,
-           'criticality_score recent_releases_count' AS definition
+           'criticality_score recent_releases_count' AS definition,
+           releases_all > 0 AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -248,14 +248,16 @@ factors AS (
            'review' AS factor,
            GREATEST(trailer_share, pr_share) AS value,
            CASE WHEN ev_commits_12m IS NULL OR ev_commits_12m + merges_12m = 0 THEN 'no changes in the last 12 months'
-                WHEN trailer_share = 0 AND pr_share = 0 THEN 'no evidence in git'
+                WHEN review_evidence_ever = 0 THEN 'no trace of review in git: not measured'
+                WHEN trailer_share = 0 AND pr_share = 0 THEN 'none in the last 12 months'
                 WHEN trailer_share >= pr_share
                 THEN CAST(CAST(ROUND(100 * trailer_share, 0) AS INT) AS VARCHAR) || ' % of commits carry review trailers'
                 ELSE CAST(CAST(ROUND(100 * pr_share, 0) AS INT) AS VARCHAR) || ' % of merges are pull-request merges' END AS shown,
            '10 x max(reviewed / commits, pr_merges / merges), last 12 months' AS rule,
            10.0 AS max_points,
            10 * GREATEST(trailer_share, pr_share) AS points,
-           'OpenSSF Scorecard Code-Review' AS definition
+           'OpenSSF Scorecard Code-Review' AS definition,
+           review_evidence_ever > 0 AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -268,7 +270,8 @@ factors AS (
            '4 if own advisory commits + 2 security policy + 2 fuzzing' AS rule,
            8.0 AS max_points,
            CASE WHEN own_advisory > 0 THEN 4.0 ELSE 0.0 END + 2.0 * security_policy + 2.0 * fuzzing AS points,
-           'OpenSSF Scorecard Security-Policy, Fuzzing' AS definition
+           'OpenSSF Scorecard Security-Policy, Fuzzing' AS definition,
+           TRUE AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -281,7 +284,8 @@ factors AS (
            6.0 AS max_points,
            CASE WHEN test_to_code IS NULL THEN 0.0
                 ELSE 6 * LEAST(test_to_code / 0.6, 1.0) END AS points,
-           '' AS definition
+           '' AS definition,
+           test_to_code IS NOT NULL AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -294,7 +298,8 @@ factors AS (
            4.0 AS max_points,
            CASE WHEN median_age_years IS NULL THEN 0.0
                 ELSE 4 * LEAST(median_age_years / 6, 1.0) END AS points,
-           '' AS definition
+           '' AS definition,
+           median_age_years IS NOT NULL AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
@@ -306,18 +311,20 @@ factors AS (
            '4 x (1 - vendored_share)' AS rule,
            4.0 AS max_points,
            COALESCE(4 * (1 - vendored_share), 0.0) AS points,
-           '' AS definition
+           '' AS definition,
+           vendored_share IS NOT NULL AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
            14 AS ord,
            'data_quality' AS factor,
            CAST(problem_kinds AS DOUBLE) AS value,
-           CAST(problem_kinds AS VARCHAR) || ' kinds of problem found' AS shown,
-           '4 - 1 per kind of problem found, at least 0' AS rule,
+           CAST(problem_kinds AS VARCHAR) || ' kinds of problem in the history' AS shown,
+           '4 - 1 per kind of problem in the history, at least 0' AS rule,
            4.0 AS max_points,
            CAST(GREATEST(4 - problem_kinds, 0) AS DOUBLE) AS points,
-           '' AS definition
+           '' AS definition,
+           TRUE AS measured
     FROM r
 ),
 keyed AS (
@@ -325,6 +332,7 @@ keyed AS (
            ROUND((1 - points / max_points) * 1000, 6) * 1000 + 100 - max_points AS best_key,
            ROUND(points / max_points * 1000, 6) * 1000 + 100 - max_points AS worst_key
     FROM factors
+    WHERE measured
 ),
 ranked AS (
     SELECT repo, factor, shown,
@@ -333,8 +341,17 @@ ranked AS (
     FROM keyed
 ),
 totals AS (
-    SELECT fa.repo, SUM(fa.points) AS total, MAX(r.months_since_last_commit) AS silent
+    SELECT fa.repo,
+           SUM(CASE WHEN fa.measured THEN fa.points ELSE 0.0 END) AS got,
+           SUM(CASE WHEN fa.measured THEN fa.max_points ELSE 0.0 END) AS possible,
+           SUM(CASE WHEN fa.measured THEN 1 ELSE 0 END) AS measured_factors,
+           COUNT(*) AS factors,
+           MAX(r.months_since_last_commit) AS silent
     FROM factors fa JOIN r ON fa.repo = r.repo GROUP BY fa.repo
+),
+score AS (
+    SELECT repo, 100 * got / possible AS total, possible, measured_factors, factors, silent
+    FROM totals
 ),
 why AS (
     SELECT s.repo, 'strongest: ' || s.factor || ' (' || s.shown || '); weakest: ' || w.factor
@@ -343,7 +360,9 @@ why AS (
     WHERE s.best = 1 AND w.worst = 1
 ),
 scored AS (
-    SELECT repo, ord, factor, value, shown, rule, points, max_points, definition, '' AS why
+    SELECT repo, ord, factor, CASE WHEN measured THEN value END AS value, shown, rule,
+           CASE WHEN measured THEN points END AS points, max_points, measured, definition,
+           '' AS coverage, '' AS why
     FROM factors
     UNION ALL
     SELECT t.repo AS repo, 99 AS ord, 'score' AS factor, t.total AS value,
@@ -351,10 +370,13 @@ scored AS (
                 WHEN t.total >= 75 THEN 'battle-hardened'
                 WHEN t.total >= 55 THEN 'maturing'
                 ELSE 'young or at risk' END AS shown,
-           'sum of the factors; dormant when silent for 12 months' AS rule, t.total AS points,
-           100.0 AS max_points, '' AS definition, why.why AS why
-    FROM totals t JOIN why ON t.repo = why.repo
+           '100 x points / the most the measured factors can give; dormant when silent for 12 months' AS rule,
+           t.total AS points, 100.0 AS max_points, TRUE AS measured, '' AS definition,
+           CAST(t.measured_factors AS VARCHAR) || ' of ' || CAST(t.factors AS VARCHAR)
+               || ' factors measured' AS coverage,
+           why.why AS why
+    FROM score t JOIN why ON t.repo = why.repo
 )
-SELECT repo, factor, value, shown, points, max_points, rule, definition, why
+SELECT repo, factor, value, shown, points, max_points, measured, rule, definition, coverage, why
 FROM scored
 ORDER BY repo, ord

@@ -1,9 +1,11 @@
--- Per repository: the scorecard the report opens with (one column per project there). "Now" is
--- the as-of month (provenance.as_of); the last 12 months end with it. Own code is class 'code'
--- at the last snapshot; vendored_share is vendored lines over all code lines, test_to_code test
+-- Per repository: the scorecard the report opens with (one column per project there). "Now" and
+-- the windows are the `calendar` table's (one for every query: the month of the newest data, or
+-- report --as-of); nothing after now counts. Own code is class 'code' at the last snapshot at or
+-- before now; vendored_share is vendored lines over all code lines, test_to_code test
 -- lines per own code line, comment_share own code's comment lines over its code and comment
 -- lines (Open Hub's comments factoid). commits_per_month_12m averages the 12 months (months
--- without commits count as 0); commits_trend_yoy compares them with the 12 before (-0.13 is 13 %
+-- without commits count as 0; a project younger than a year, the months since its first);
+-- commits_trend_yoy compares them with the 12 before (-0.13 is 13 %
 -- fewer); bot_share_12m is the share of those commits made by bots (the bot rule of `analyze`).
 -- contributors_12m, pony, elephant (e-mail domains) and bus factors are activity's figures at
 -- the last month with commits (contributors: 0 when that month is before the window);
@@ -12,37 +14,29 @@
 -- Red flags, each with its rule: one author makes half the commits (of the last 24
 -- months), dormant (no commit for 12 months), declining (commits fell by more than a third year
 -- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
--- findings_vendored.sql), unreadable objects (missing or corrupt objects were met), history
--- recommitted in bulk (data_quality's recommitted_history: an imported or rewritten history,
+-- findings_vendored.sql), history recommitted in bulk (data_quality's recommitted_history: an imported or rewritten history,
 -- whose code age and new code in the recommit month measure the recommit), no release tags.
-WITH p AS (
-    SELECT repo, as_of, source, tip,
-           CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
-    FROM provenance
-),
-m AS (
+-- unreadable_objects (objects the clone lacks or cannot read) is a caveat on the figures, not a
+-- flag on the project: the report prints it with the data-quality notes.
+WITH m AS (
     SELECT a.repo, a.month, a.commits, a.bot_commits, a.contributors_12m, a.pony_factor_24m,
-           a.elephant_factor_24m, a.bus_factor, p.now_idx,
-           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
-    FROM activity a JOIN p ON a.repo = p.repo
-),
-mm AS (
-    SELECT * FROM m WHERE idx <= now_idx
+           a.elephant_factor_24m, a.bus_factor, c.months_before_now, c.in_12m, c.in_prior_12m
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE c.months_before_now >= 0
 ),
 b AS (
-    SELECT repo, MIN(month) AS inception, MAX(month) AS last_month, MIN(idx) AS first_idx,
-           MAX(idx) AS last_idx, MAX(now_idx) AS now_idx,
-           SUM(CASE WHEN idx > now_idx - 12 THEN commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN idx > now_idx - 12 THEN bot_commits ELSE 0 END) AS bot_commits_12m,
-           SUM(CASE WHEN idx > now_idx - 24 AND idx <= now_idx - 12 THEN commits ELSE 0 END)
-               AS commits_prior_12m
-    FROM mm GROUP BY repo
+    SELECT repo, MIN(month) AS inception, MAX(month) AS last_month,
+           MAX(months_before_now) AS months_since_inception,
+           MIN(months_before_now) AS months_since_last_commit,
+           SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN in_12m THEN bot_commits ELSE 0 END) AS bot_commits_12m,
+           SUM(CASE WHEN in_prior_12m THEN commits ELSE 0 END) AS commits_prior_12m
+    FROM m GROUP BY repo
 ),
 last AS (
-    SELECT mm.repo, mm.pony_factor_24m, mm.elephant_factor_24m, mm.bus_factor,
-           CASE WHEN mm.idx > b.now_idx - 12 THEN mm.contributors_12m ELSE 0 END
-               AS contributors_12m
-    FROM mm JOIN b ON mm.repo = b.repo AND mm.idx = b.last_idx
+    SELECT m.repo, m.pony_factor_24m, m.elephant_factor_24m, m.bus_factor,
+           CASE WHEN m.in_12m THEN m.contributors_12m ELSE 0 END AS contributors_12m
+    FROM m JOIN b ON m.repo = b.repo AND m.month = b.last_month
 ),
 code AS (
     SELECT l.repo,
@@ -64,24 +58,25 @@ leader AS (
     SELECT repo, language, code FROM lang WHERE rn = 1
 ),
 rel AS (
-    SELECT r.repo, MAX(r.month) AS last_release_month
-    FROM releases r JOIN b ON r.repo = b.repo
-    WHERE NOT r.prerelease
-      AND CAST(SUBSTR(r.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(r.month, 6, 2) AS INT) <= b.now_idx
+    SELECT r.repo, MAX(r.month) AS last_release_month,
+           MIN(c.months_before_now) AS months_since_last_release
+    FROM releases r JOIN calendar c ON r.month = c.month
+    WHERE NOT r.prerelease AND c.months_before_now >= 0
     GROUP BY r.repo
 ),
 adv AS (
     SELECT e.repo, SUM(e.own_advisory_commits) AS own_advisory_commits,
            SUM(e.dependency_advisory_commits) AS dependency_advisory_commits
-    FROM evidence e GROUP BY e.repo
+    FROM evidence e JOIN calendar c ON e.month = c.month
+    WHERE c.months_before_now >= 0
+    GROUP BY e.repo
 ),
 imports AS (
     SELECT v.repo, COUNT(*) AS recent_imports
     FROM (SELECT repo, month, package, SUM(lines_added) AS added, SUM(lines_removed) AS removed
           FROM vendored_changes GROUP BY repo, month, package) v
-    JOIN b ON v.repo = b.repo
-    WHERE v.added + v.removed >= 5000 AND v.added > 2 * v.removed
-      AND CAST(SUBSTR(v.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(v.month, 6, 2) AS INT) > b.now_idx - 12
+    JOIN calendar c ON v.month = c.month
+    WHERE v.added + v.removed >= 5000 AND v.added > 2 * v.removed AND c.in_12m
     GROUP BY v.repo
 ),
 dom AS (
@@ -111,13 +106,10 @@ dq AS (
     FROM data_quality GROUP BY repo
 ),
 s AS (
-    SELECT b.repo, b.inception, p.as_of,
-           CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
-           b.now_idx - b.last_idx AS months_since_last_commit,
-           rel.last_release_month,
-           b.now_idx - (CAST(SUBSTR(rel.last_release_month, 1, 4) AS INT) * 12
-                        + CAST(SUBSTR(rel.last_release_month, 6, 2) AS INT))
-               AS months_since_last_release,
+    SELECT b.repo, b.inception,
+           CAST(b.months_since_inception + 1 AS DOUBLE) / 12 AS age_years,
+           b.months_since_last_commit,
+           rel.last_release_month, rel.months_since_last_release,
            code.own AS own_code,
            leader.language AS main_language,
            CASE WHEN code.own > 0 THEN CAST(leader.code AS DOUBLE) / code.own END
@@ -128,7 +120,8 @@ s AS (
            CASE WHEN code.own + code.own_comments > 0
                 THEN CAST(code.own_comments AS DOUBLE) / (code.own + code.own_comments) END
                AS comment_share,
-           CAST(b.commits_12m AS DOUBLE) / 12 AS commits_per_month_12m,
+           CAST(b.commits_12m AS DOUBLE) / LEAST(b.months_since_inception + 1, 12)
+               AS commits_per_month_12m,
            CASE WHEN b.commits_12m > 0 THEN CAST(b.bot_commits_12m AS DOUBLE) / b.commits_12m END
                AS bot_share_12m,
            CASE WHEN b.commits_prior_12m > 0
@@ -141,7 +134,6 @@ s AS (
            COALESCE(dq.unreadable, 0) AS unreadable_objects,
            COALESCE(dq.recommitted, 0) AS recommitted_commits
     FROM b
-    JOIN p ON b.repo = p.repo
     JOIN last ON b.repo = last.repo
     LEFT JOIN code ON b.repo = code.repo
     LEFT JOIN leader ON b.repo = leader.repo
@@ -156,12 +148,12 @@ SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        test_to_code, comment_share, commits_per_month_12m, commits_trend_yoy, bot_share_12m,
        contributors_12m, bus_factor,
        pony_factor_24m, elephant_factor_24m, top_domains_24m, own_advisory_commits, dependency_advisory_commits,
+       unreadable_objects,
        CONCAT_WS(', ',
            CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,
            CASE WHEN months_since_last_commit >= 12 THEN 'dormant' END,
            CASE WHEN commits_trend_yoy < -0.34 THEN 'declining activity' END,
            CASE WHEN recent_imports > 0 THEN 'recent vendored import' END,
-           CASE WHEN unreadable_objects > 0 THEN 'unreadable objects' END,
            CASE WHEN recommitted_commits > 0 THEN 'history recommitted in bulk' END,
            CASE WHEN last_release_month IS NULL THEN 'no release tags' END) AS red_flags
 FROM s

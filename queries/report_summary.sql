@@ -1,12 +1,16 @@
--- Per repository: the report's summary row, at its last month. Inception is the first month
+-- Per repository: the report's summary row, at its last month at or before now (the `calendar`
+-- table's: the month of the newest data, or report --as-of). Inception is the first month
 -- with a plausibly dated commit; code_now and the main language are the project's own code (class
 -- 'code': not vendored, generated, test or docs), the main language the one with the most own
 -- code lines now (its share of them; the whole mix is in language_mix_now.sql); vendored_share is
 -- vendored code lines over all code lines now, generated_share likewise, test_to_code test code
--- lines per own code line; lines_added_12m and lines_removed_12m are own code's churn; "12m" figures cover the 12 months ending with the as-of month (provenance.as_of), age_years runs from inception to it;
+-- lines per own code line; lines_added_12m and lines_removed_12m are own code's churn; "12m" figures cover the calendar's last 12
+-- months (commits_per_month_12m averages them, or the months since inception for a project
+-- younger than a year), age_years runs from inception to now;
 -- commits_trend_yoy is the change of those 12 months' commits against the 12 before (0.10 = 10 %
 -- more; empty when the 12 before had none); contributors, pony and elephant factors are
--- activity's trailing figures at the last month, the bus factor is line ownership at the last
+-- activity's trailing figures at the last month (contributors: 0 when that month is before the
+-- last 12), the bus factor is line ownership at the last
 -- month's snapshot.
 -- COCOMO (basic, organic mode, as scc and Open Hub use it), from the code lines now:
 --   effort_person_months = 2.4 * KLOC ^ 1.05, schedule_months = 2.5 * effort ^ 0.38,
@@ -17,36 +21,31 @@ WITH own AS (
 m AS (
     SELECT a.repo, a.month, a.commits, o.lines_added, o.lines_removed, a.contributors_12m,
            a.pony_factor_24m, a.elephant_factor_24m, a.bus_factor, a.new_code_share,
-           a.median_line_age_days,
-           CAST(SUBSTR(a.month, 1, 4) AS INT) * 12 + CAST(SUBSTR(a.month, 6, 2) AS INT) AS idx
-    FROM activity a LEFT JOIN own o ON a.repo = o.repo AND a.month = o.month
-),
-p AS (
-    SELECT repo, CAST(SUBSTR(as_of, 1, 4) AS INT) * 12 + CAST(SUBSTR(as_of, 6, 2) AS INT) AS now_idx
-    FROM provenance
+           a.median_line_age_days, c.months_before_now, c.in_12m, c.in_prior_12m
+    FROM activity a
+    JOIN calendar c ON a.month = c.month
+    LEFT JOIN own o ON a.repo = o.repo AND a.month = o.month
+    WHERE c.months_before_now >= 0
 ),
 b AS (
-    SELECT m.repo, MIN(m.month) AS inception, MAX(m.month) AS last_month,
-           MIN(m.idx) AS first_idx, MAX(m.idx) AS last_idx, MAX(p.now_idx) AS now_idx
-    FROM m JOIN p ON m.repo = p.repo GROUP BY m.repo
+    SELECT repo, MIN(month) AS inception, MAX(month) AS last_month,
+           MAX(months_before_now) AS months_since_inception
+    FROM m GROUP BY repo
 ),
 w AS (
-    SELECT m.repo,
-           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.commits ELSE 0 END) AS commits_12m,
-           SUM(CASE WHEN m.idx > b.now_idx - 24 AND m.idx <= b.now_idx - 12
-                    THEN m.commits ELSE 0 END) AS commits_prior_12m,
-           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN 1 ELSE 0 END) AS months_12m,
-           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.lines_added ELSE 0 END)
-               AS lines_added_12m,
-           SUM(CASE WHEN m.idx > b.now_idx - 12 THEN m.lines_removed ELSE 0 END)
-               AS lines_removed_12m
-    FROM m JOIN b ON m.repo = b.repo
-    GROUP BY m.repo
+    SELECT repo,
+           SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
+           SUM(CASE WHEN in_prior_12m THEN commits ELSE 0 END) AS commits_prior_12m,
+           SUM(CASE WHEN in_12m THEN lines_added ELSE 0 END) AS lines_added_12m,
+           SUM(CASE WHEN in_12m THEN lines_removed ELSE 0 END) AS lines_removed_12m
+    FROM m GROUP BY repo
 ),
 now AS (
-    SELECT m.repo, m.contributors_12m, m.pony_factor_24m, m.elephant_factor_24m, m.bus_factor,
+    SELECT m.repo,
+           CASE WHEN m.in_12m THEN m.contributors_12m ELSE 0 END AS contributors_12m,
+           m.pony_factor_24m, m.elephant_factor_24m, m.bus_factor,
            m.new_code_share, m.median_line_age_days
-    FROM m JOIN b ON m.repo = b.repo AND m.idx = b.last_idx
+    FROM m JOIN b ON m.repo = b.repo AND m.month = b.last_month
 ),
 code AS (
     SELECT l.repo,
@@ -73,7 +72,7 @@ cocomo AS (
     FROM code
 )
 SELECT b.repo, b.inception, b.last_month,
-       CAST(b.now_idx - b.first_idx + 1 AS DOUBLE) / 12 AS age_years,
+       CAST(b.months_since_inception + 1 AS DOUBLE) / 12 AS age_years,
        cocomo.code_now,
        CASE WHEN cocomo.all_code_now > 0
             THEN CAST(cocomo.vendored_now AS DOUBLE) / cocomo.all_code_now END AS vendored_share,
@@ -83,7 +82,8 @@ SELECT b.repo, b.inception, b.last_month,
             THEN CAST(cocomo.test_now AS DOUBLE) / cocomo.code_now END AS test_to_code,
        leader.language AS main_language,
        CAST(leader.code AS DOUBLE) / cocomo.code_now AS main_language_share,
-       CAST(w.commits_12m AS DOUBLE) / w.months_12m AS commits_per_month_12m,
+       CAST(w.commits_12m AS DOUBLE) / LEAST(b.months_since_inception + 1, 12)
+           AS commits_per_month_12m,
        CASE WHEN w.commits_prior_12m > 0
             THEN CAST(w.commits_12m AS DOUBLE) / w.commits_prior_12m - 1 END
            AS commits_trend_yoy,

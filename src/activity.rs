@@ -502,18 +502,17 @@ pub fn classes_at(loc: &[crate::loc::LocRow], last: Option<Month>) -> Vec<(Class
         .collect()
 }
 
-/// The last-12-month window: the 12 calendar months ending with the repository's last month
-/// (clipped to its first month for younger repositories). Anchoring it to the history rather
-/// than today's date makes a stored dataset give the same figures whenever it is read.
-pub fn last_year_window(first: Month, last: Month) -> (Month, Month) {
-    (last.minus(11).max(first), last)
-}
-
+/// The summary of one repository. Its last 12 months are those of the data's own "now"
+/// ([`crate::window`]): the later of its last commit's month and `fetched` (the month its clone
+/// was last fetched, where known), so a stored dataset gives the same figures whenever it is
+/// read and a clone fetched after a silence shows the silence. `now` (Unix seconds, the time of
+/// analysis) only bounds plausible dates.
 pub fn summary(
     name: &str,
     history: &History,
     activity: &[ActivityRow],
     loc: &[crate::loc::LocRow],
+    fetched: Option<Month>,
     now: i64,
 ) -> Summary {
     let first_month = activity.first().map(|r| r.month);
@@ -522,13 +521,17 @@ pub fn summary(
     let mut contributors_12m = 0;
     let (mut lines_added_12m, mut lines_removed_12m) = (None, None);
     if let (Some(first), Some(last)) = (first_month, last_month) {
-        let (from, to) = last_year_window(first, last);
+        let year = crate::window::Window {
+            now: fetched.map_or(last, |f| f.max(last)),
+            basis: crate::window::Basis::LastCommit(name.to_string()),
+        };
+        let (from, to) = (year.start_12m().max(first), year.now);
         let window = || activity.iter().filter(|r| r.month >= from && r.month <= to);
         // Own code's churn: vendoring and generated files are not the project's work.
         let own = |r: &ActivityRow| r.class_lines.map(|c| c.get(Class::Code));
         lines_added_12m = window().map(|r| own(r).map(|c| c.0)).sum();
         lines_removed_12m = window().map(|r| own(r).map(|c| c.1)).sum();
-        let months = f64::from(from.months_until(to) + 1);
+        let months = f64::from(year.months_12m(first).max(1));
         let in_window: u64 = activity
             .iter()
             .filter(|r| r.month >= from && r.month <= to)
@@ -630,7 +633,7 @@ mod tests {
         let f = findings(&history, &Problems::default(), now);
         assert_eq!(f[0].kind, "implausible_date");
         assert_eq!(f[0].count, 2);
-        let s = summary("x", &history, &rows, &[], now);
+        let s = summary("x", &history, &rows, &[], None, now);
         assert_eq!((s.commits, s.contributors, s.contributors_12m), (6, 5, 3));
         assert!((s.commits_per_month_12m - 4.0 / 3.0).abs() < 1e-9);
     }

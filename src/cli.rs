@@ -666,6 +666,7 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         advisories,
         releases,
         now: chrono::Utc::now().timestamp(),
+        fetched_at: None,
         lock: true,
     })
 }

@@ -30,3 +30,4 @@ pub mod source;
 pub mod store;
 pub mod tables;
 pub mod text;
+pub mod window;

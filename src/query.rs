@@ -10,17 +10,23 @@
 //!
 //! Beside the mined tables, `provenance` holds one row per repository: where it came from
 //! (`source`, `ref`, `tip`), how (`scope`, `classes`, `temper_version`), when (`analysed_at`,
-//! `analysed_month`), and `as_of`, the month every "now" and "last 12 months" figure ends at: the
-//! month of the latest analysis among the loaded repositories, or the month a report is asked for
-//! (`report --as-of`), so a report can be made again identically later.
+//! `analysed_month`), how new its data is (`last_commit_month`, `fetched_at`), and `as_of`, the
+//! month every "now" and "last 12 months" figure ends at, with `as_of_basis` saying how it was
+//! chosen: the month of the newest data among the loaded repositories, or the month a report is
+//! asked for (`report --as-of`); never the wall clock, see [`crate::window`]. `calendar` holds
+//! one row per month with its place in that window (`months_before_now`, `in_12m`,
+//! `in_prior_12m`, `in_24m`, `is_now`): queries join their months to it rather than work out
+//! "now" themselves.
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
-use crate::store::{Store, StoreError};
+use crate::month::Month;
+use crate::store::{RepoMeta, Store, StoreError};
 use crate::tables::{self, Table};
+use crate::window::Window;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -60,35 +66,23 @@ pub fn run_file(store: &Path, file: &Path) -> Result<DataFrame, QueryError> {
 
 /// Runs `sql` (from `origin`, for messages) over the tables of the store at `store`.
 pub fn run_sql(store: &Path, origin: &Path, sql: &str) -> Result<DataFrame, QueryError> {
-    Tables::load(store, None)?.run(origin, sql)
+    Tables::load(store, None, &[])?.run(origin, sql)
 }
 
-/// The month of the latest analysis among `metas` (the default `as_of`).
-pub fn latest_analysis(metas: &[crate::store::RepoMeta]) -> Option<crate::month::Month> {
-    metas
-        .iter()
-        .filter_map(|m| crate::month::Month::from_unix(m.analysed_at))
-        .max()
-}
-
-/// The `provenance` table of `metas`, with `as_of` for every row.
-fn provenance(
-    metas: &[crate::store::RepoMeta],
-    as_of: Option<crate::month::Month>,
-) -> Result<DataFrame, PolarsError> {
-    let when = |m: &crate::store::RepoMeta| {
-        chrono::DateTime::from_timestamp(m.analysed_at, 0)
+/// The `provenance` table of `metas`: where each came from, how and when it was mined, how new
+/// its data is, and the one `as_of` month with the rule that chose it (`as_of_basis`).
+fn provenance(metas: &[RepoMeta], window: Option<&Window>) -> Result<DataFrame, PolarsError> {
+    let time = |t: Option<i64>| {
+        t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
             .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
     };
-    let month = |m: &crate::store::RepoMeta| {
-        crate::month::Month::from_unix(m.analysed_at).map(|m| m.to_string())
+    let month = |m: Option<Month>| m.map(|m| m.to_string());
+    let text = |f: &dyn Fn(&RepoMeta) -> String| -> Vec<String> { metas.iter().map(f).collect() };
+    let months = |f: &dyn Fn(&RepoMeta) -> Option<Month>| -> Vec<Option<String>> {
+        metas.iter().map(|m| month(f(m))).collect()
     };
-    let text = |f: &dyn Fn(&crate::store::RepoMeta) -> String| -> Vec<String> {
-        metas.iter().map(f).collect()
-    };
-    let as_of = as_of
-        .or_else(|| latest_analysis(metas))
-        .map(|m| m.to_string());
+    let as_of = month(window.map(|w| w.now));
+    let basis = window.map(Window::describe);
     DataFrame::new(
         metas.len(),
         vec![
@@ -101,38 +95,93 @@ fn provenance(
             Column::new("temper_version".into(), text(&|m| m.temper_version.clone())),
             Column::new(
                 "analysed_at".into(),
-                metas.iter().map(when).collect::<Vec<_>>(),
+                metas
+                    .iter()
+                    .map(|m| time(Some(m.analysed_at)))
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "analysed_month".into(),
-                metas.iter().map(month).collect::<Vec<_>>(),
+                months(&|m| Month::from_unix(m.analysed_at)),
+            ),
+            Column::new(
+                "last_commit_month".into(),
+                months(&|m| m.newest().last_commit),
+            ),
+            Column::new(
+                "fetched_at".into(),
+                metas.iter().map(|m| time(m.fetched_at)).collect::<Vec<_>>(),
             ),
             Column::new("as_of".into(), vec![as_of; metas.len()]),
+            Column::new("as_of_basis".into(), vec![basis; metas.len()]),
         ],
+    )
+}
+
+/// The `calendar` table: one row per month from the earliest month of any loaded repository
+/// (and at least the 24 months before now) to the later of its last month and now, with how
+/// many months before now it is and which of the windows it belongs to ([`Window`]). Every
+/// query reads "now" and its windows from here instead of working them out.
+fn calendar(metas: &[RepoMeta], window: &Window) -> Result<DataFrame, PolarsError> {
+    let summaries = || metas.iter().filter_map(|m| m.summary.as_ref());
+    let first = summaries()
+        .filter_map(|s| s.first_month)
+        .min()
+        .unwrap_or(window.now);
+    let last = summaries()
+        .filter_map(|s| s.last_month)
+        .max()
+        .unwrap_or(window.now);
+    let rows = window.calendar_rows(first, last);
+    df!(
+        "month" => rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
+        "months_before_now" => rows.iter().map(|r| r.months_before_now).collect::<Vec<_>>(),
+        "in_12m" => rows.iter().map(|r| r.in_12m).collect::<Vec<_>>(),
+        "in_prior_12m" => rows.iter().map(|r| r.in_prior_12m).collect::<Vec<_>>(),
+        "in_24m" => rows.iter().map(|r| r.in_24m).collect::<Vec<_>>(),
+        "is_now" => rows.iter().map(|r| r.months_before_now == 0).collect::<Vec<_>>(),
     )
 }
 
 /// A store's public tables, loaded and registered for SQL.
 pub struct Tables {
     context: SQLContext,
+    window: Option<Window>,
 }
 
 impl Tables {
-    /// Loads every public table of the store at `store`, stacked over its repositories, and
-    /// their `provenance` with `as_of` (the latest analysis's month when `None`).
-    pub fn load(store: &Path, as_of: Option<crate::month::Month>) -> Result<Tables, QueryError> {
+    /// Loads every public table of the store at `store`, stacked over its repositories, their
+    /// `provenance`, and the `calendar` of the one window every query reads: ending with
+    /// `as_of` when given, else with the newest data of `repos` (of every repository when
+    /// `repos` is empty), see [`crate::window`].
+    pub fn load(
+        store: &Path,
+        as_of: Option<Month>,
+        repos: &[String],
+    ) -> Result<Tables, QueryError> {
         let store = Store::open(store)?;
         let metas = store.repos()?;
-        let repos: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
-        if repos.is_empty() {
+        let names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
+        if names.is_empty() {
             return Err(StoreError::Empty.into());
         }
+        let newest: Vec<_> = metas
+            .iter()
+            .filter(|m| repos.is_empty() || repos.contains(&m.name))
+            .map(RepoMeta::newest)
+            .collect();
+        let window = Window::resolve(as_of, &newest);
+        let table_error = |e: PolarsError| QueryError::from(StoreError::Table(e.into()));
         let context = SQLContext::new();
-        let provenance = provenance(&metas, as_of).map_err(|e| StoreError::Table(e.into()))?;
+        let provenance = provenance(&metas, window.as_ref()).map_err(table_error)?;
         context.register("provenance", provenance.lazy());
+        if let Some(window) = &window {
+            let calendar = calendar(&metas, window).map_err(table_error)?;
+            context.register("calendar", calendar.lazy());
+        }
         for table in Table::public() {
             let mut stacked: Option<DataFrame> = None;
-            for repo in &repos {
+            for repo in &names {
                 let Some((_, df)) = store.load_optional(repo, table)? else {
                     continue;
                 };
@@ -151,7 +200,12 @@ impl Tables {
                 context.register(table.name(), df.lazy());
             }
         }
-        Ok(Tables { context })
+        Ok(Tables { context, window })
+    }
+
+    /// The window the queries read (`None` when no repository has a dated commit).
+    pub fn window(&self) -> Option<&Window> {
+        self.window.as_ref()
     }
 
     /// Runs `sql` (from `origin`, for messages) over the loaded tables.

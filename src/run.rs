@@ -439,7 +439,7 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
     let fetch_seconds = started.elapsed().as_secs_f64();
     let status = match source {
         Err(e) => ProjectStatus::Failed(e.to_string()),
-        Ok((path, reference)) => {
+        Ok((path, reference, fetched_at)) => {
             let analyze_options = AnalyzeOptions {
                 repos: vec![RepoSpec {
                     path,
@@ -455,6 +455,7 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
                 advisories: options.advisories.clone(),
                 releases: rules.releases.clone(),
                 now: options.now,
+                fetched_at,
                 lock: false,
             };
             match analyze::analyze(&analyze_options, progress).map(|mut o| o.pop()) {
@@ -504,7 +505,8 @@ fn publish(
         sources: vec![options.store.clone()],
         repos: repos.to_vec(),
         out: staging.clone(),
-        as_of: crate::month::Month::from_unix(options.now),
+        // The data's own now (the fetches this run recorded among it), not the run's date.
+        as_of: None,
         queries: None,
     })?;
     for (name, v) in written.verdicts {
@@ -577,20 +579,22 @@ fn point_latest(out: &Path, target: &Path) -> std::io::Result<()> {
 
 /// The local repository to mine for `project` and the ref to analyse: the path itself, or the
 /// cache's clone of the URL after cloning or fetching it.
+/// Where project's clone is, its ref, and when this run fetched it (`None` for a local path,
+/// whose own `FETCH_HEAD` says when it was last fetched).
 fn source_path(
     project: &Project,
     options: &RunOptions,
-) -> Result<(PathBuf, Option<String>), source::SourceError> {
+) -> Result<(PathBuf, Option<String>, Option<i64>), source::SourceError> {
     if !source::is_url(&project.source) {
         let path = options.base.join(&project.source);
-        return Ok((path, project.reference.clone()));
+        return Ok((path, project.reference.clone(), None));
     }
     let clone = options
         .cache
         .join(format!("{}.git", crate::store::dir_name(&project.name)));
     source::update(&project.source, &clone)?;
     // The clone mirrors the remote's branches, so its HEAD is the remote's default branch.
-    Ok((clone, project.reference.clone()))
+    Ok((clone, project.reference.clone(), Some(options.now)))
 }
 
 /// The log line of one project: what was mined, or why it failed.

@@ -113,6 +113,11 @@ pub struct RepoMeta {
     pub tip: String,
     /// Unix seconds.
     pub analysed_at: i64,
+    /// When the clone was last fetched, Unix seconds, where that is known: `run` records its own
+    /// fetch, and a local clone's `FETCH_HEAD` says when git last fetched into it. Part of the
+    /// data's "now" ([`crate::window`]), never the time of the analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<i64>,
     pub temper_version: String,
     pub format: u32,
     /// What counted the lines (tokei version and temper's counting rules); the blob cache is
@@ -163,6 +168,17 @@ pub struct RepoMeta {
     /// damaged table is noticed even when nothing else changed (see [`Store::verify`]).
     #[serde(default)]
     pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl RepoMeta {
+    /// How new this project's data is: its last commit's month and its last fetch's.
+    pub fn newest(&self) -> crate::window::Newest {
+        crate::window::Newest {
+            repo: self.name.clone(),
+            last_commit: self.summary.as_ref().and_then(|s| s.last_month),
+            fetched: self.fetched_at.and_then(crate::month::Month::from_unix),
+        }
+    }
 }
 
 /// The `temper list` table of a store's repositories: name, source, ref, tip (12 digits),
@@ -445,12 +461,19 @@ impl Store {
     /// Records that `meta`'s repository was analysed again at `analysed_at`, found at `source`,
     /// with nothing to mine (its tables stand): the live generation's metadata is replaced atomically, so "now" in a
     /// report follows the last analysis, not the last change.
-    pub fn touch(&self, meta: &RepoMeta, analysed_at: i64, source: &str) -> Result<(), StoreError> {
+    pub fn touch(
+        &self,
+        meta: &RepoMeta,
+        analysed_at: i64,
+        fetched_at: Option<i64>,
+        source: &str,
+    ) -> Result<(), StoreError> {
         let dir = self.repos_dir().join(dir_name(&meta.name));
         let generation =
             read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
         let touched = RepoMeta {
             analysed_at,
+            fetched_at: fetched_at.or(meta.fetched_at),
             source: source.to_string(),
             ..meta.clone()
         };

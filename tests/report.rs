@@ -209,12 +209,14 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     // data-quality problem (4); code age 4 x min(median / 6, 1) with the median of the
     // activity table (checked against git blame in tests/age.rs).
     let (h, rows) = csv_rows(&out.join("tables/report_maturity.csv"));
-    let points = |repo: &str, factor: &str| -> f64 {
+    // Empty points: a factor git cannot measure for the project.
+    let points = |repo: &str, factor: &str| -> Option<f64> {
         let row = rows
             .iter()
             .find(|r| cell(&h, r, "repo") == repo && cell(&h, r, "factor") == factor)
             .unwrap();
-        cell(&h, row, "points").parse().unwrap()
+        let text = cell(&h, row, "points");
+        (!text.is_empty()).then(|| text.parse().unwrap())
     };
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
     let activity = export_csv(&store, "activity", Some("age"));
@@ -223,27 +225,60 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
         .unwrap()
         .parse()
         .unwrap();
+    // (factor, points, most points): releases and review are not measured (no tag, no review
+    // trailer or pull-request merge ever), so they leave the score's denominator.
     let by_hand = [
-        ("history", 8.0 * 34.0 / 12.0 / 15.0),
-        ("recency", 10.0),
-        ("activity", 10.0 * 7f64.ln() / 5001f64.ln()),
-        ("trend", 6.0),
-        ("team", 10.0 * 4f64.ln() / 301f64.ln()),
-        ("pony_factor", 0.5),
-        ("bus_factor", 1.0),
-        ("releases", 0.0),
-        ("review", 0.0),
-        ("security", 0.0),
-        ("tests", 0.0),
-        ("code_age", 4.0 * (median_days / 365.25 / 6.0).min(1.0)),
-        ("vendored", 4.0),
-        ("data_quality", 4.0),
+        ("history", Some(8.0 * 34.0 / 12.0 / 15.0), 8.0),
+        ("recency", Some(10.0), 10.0),
+        ("activity", Some(10.0 * 7f64.ln() / 5001f64.ln()), 10.0),
+        ("trend", Some(6.0), 6.0),
+        ("team", Some(10.0 * 4f64.ln() / 301f64.ln()), 10.0),
+        ("pony_factor", Some(0.5), 5.0),
+        ("bus_factor", Some(1.0), 5.0),
+        ("releases", None, 10.0),
+        ("review", None, 10.0),
+        ("security", Some(0.0), 8.0),
+        ("tests", Some(0.0), 6.0),
+        (
+            "code_age",
+            Some(4.0 * (median_days / 365.25 / 6.0).min(1.0)),
+            4.0,
+        ),
+        ("vendored", Some(4.0), 4.0),
+        ("data_quality", Some(4.0), 4.0),
     ];
-    for (factor, expected) in by_hand {
-        assert!(close(points("age", factor), expected), "{factor}");
+    for (factor, expected, _) in by_hand {
+        match (points("age", factor), expected) {
+            (Some(got), Some(want)) => assert!(close(got, want), "{factor}: {got} {want}"),
+            (got, want) => assert_eq!(got, want, "{factor}"),
+        }
     }
-    let total: f64 = by_hand.iter().map(|(_, p)| p).sum();
-    assert!(close(points("age", "score"), total));
+    let got: f64 = by_hand.iter().filter_map(|(_, p, _)| *p).sum();
+    let possible: f64 = by_hand
+        .iter()
+        .filter(|(_, p, _)| p.is_some())
+        .map(|(_, _, most)| most)
+        .sum();
+    assert_eq!(possible, 80.0);
+    assert!(close(
+        points("age", "score").unwrap(),
+        100.0 * got / possible
+    ));
+    let coverage = rows
+        .iter()
+        .find(|r| cell(&h, r, "repo") == "age" && cell(&h, r, "factor") == "score")
+        .map(|r| cell(&h, r, "coverage").to_string());
+    assert_eq!(coverage.as_deref(), Some("12 of 14 factors measured"));
+    // The weakest factor named is a measured one.
+    let why = rows
+        .iter()
+        .find(|r| cell(&h, r, "repo") == "age" && cell(&h, r, "factor") == "score")
+        .map(|r| cell(&h, r, "why").to_string())
+        .unwrap();
+    assert!(
+        !why.contains("weakest: releases") && !why.contains("weakest: review"),
+        "{why}"
+    );
     let verdict = |repo: &str, rows: &[Vec<String>], h: &[String]| -> String {
         let row = rows
             .iter()
@@ -335,14 +370,26 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     );
     let md = std::fs::read_to_string(custom.join("report.md")).unwrap();
     assert!(md.contains("| Verdict | needs a closer look |"), "{md}");
-    // The score is the sum of the factors' points, for every repository.
+    // The score is 100 x the measured factors' points over the most they can give, for every
+    // repository.
     for repo in ["age", "jump"] {
-        let sum: f64 = rows
-            .iter()
-            .filter(|r| cell(&h, r, "repo") == repo && cell(&h, r, "factor") != "score")
+        let factors = || {
+            rows.iter().filter(|r| {
+                cell(&h, r, "repo") == repo
+                    && cell(&h, r, "factor") != "score"
+                    && cell(&h, r, "measured") == "true"
+            })
+        };
+        let sum: f64 = factors()
             .map(|r| cell(&h, r, "points").parse::<f64>().unwrap())
             .sum();
-        assert!(close(points(repo, "score"), sum), "{repo}");
+        let most: f64 = factors()
+            .map(|r| cell(&h, r, "max_points").parse::<f64>().unwrap())
+            .sum();
+        assert!(
+            close(points(repo, "score").unwrap(), 100.0 * sum / most),
+            "{repo}"
+        );
     }
 
     // Language-mix jump, by hand from make_jump.sh: Go from 0 (2020-11) to 5002 of 11152 code
@@ -403,4 +450,174 @@ fn maturity_score_follows_its_formula_and_findings_name_the_commits() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("8 x min(age_years / 15, 1)"));
     assert!(md.contains(&j1));
+}
+
+/// The numbers of a finished report: every table (CSV) with one row per project, the maturity
+/// factors' raw values, and the last-12-months chart's bars, as (project, figure) -> value.
+fn figures_of(out: &std::path::Path) -> Vec<((String, String), String, String)> {
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(out.join("tables")).unwrap() {
+        let path = entry.unwrap().path();
+        let table = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let (h, rows) = csv_rows(&path);
+        if !h.iter().any(|c| c == "repo") {
+            continue;
+        }
+        let mut repos: Vec<&str> = rows.iter().map(|r| cell(&h, r, "repo")).collect();
+        repos.sort();
+        repos.dedup();
+        if table == "report_maturity" {
+            // The factors' raw values are the figures other sections show under these names.
+            let names = [
+                ("history", "age_years"),
+                ("team", "contributors_12m"),
+                ("activity", "commits_12m"),
+                ("pony_factor", "pony_factor_24m"),
+                ("bus_factor", "bus_factor"),
+                ("tests", "test_to_code"),
+                ("vendored", "vendored_share"),
+                ("releases", "releases_12m"),
+            ];
+            for r in &rows {
+                if let Some((_, name)) = names.iter().find(|(f, _)| *f == cell(&h, r, "factor")) {
+                    let key = (cell(&h, r, "repo").to_string(), name.to_string());
+                    seen.push((key, cell(&h, r, "value").to_string(), table.clone()));
+                }
+            }
+        } else if repos.len() == rows.len() {
+            for r in &rows {
+                for (name, value) in h.iter().zip(r) {
+                    let key = (cell(&h, r, "repo").to_string(), name.clone());
+                    seen.push((key, value.clone(), table.clone()));
+                }
+            }
+        }
+    }
+    // The last-12-months chart: after each panel's title, the project names, then their bars'
+    // labels in the same order.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let start = html
+        .find("The last 12 months, to ")
+        .expect("the last-12-months chart");
+    let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
+    let texts: Vec<String> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|(_, x)| x.trim().to_string()))
+        .collect();
+    for (panel, name) in [
+        ("average commits per month", "commits_per_month_12m"),
+        ("contributors", "contributors_12m"),
+    ] {
+        let at = texts.iter().position(|t| t == panel).unwrap();
+        let repos: Vec<&String> = texts[at..]
+            .iter()
+            .skip_while(|t| t.parse::<f64>().is_ok() || *t == panel)
+            .take_while(|t| t.parse::<f64>().is_err())
+            .collect();
+        let first_label = at + texts[at..].iter().position(|t| t == repos[0]).unwrap();
+        let labels = &texts[first_label + repos.len()..first_label + 2 * repos.len()];
+        for (repo, label) in repos.iter().zip(labels) {
+            let key = (repo.to_string(), name.to_string());
+            seen.push((key, label.replace(',', ""), "last-year chart".to_string()));
+        }
+    }
+    seen
+}
+
+/// Every figure shown under one name has one value across the report's sections and its chart
+/// (numbers compared at the chart's precision, one decimal).
+fn assert_one_value_per_figure(out: &std::path::Path) -> usize {
+    let seen = figures_of(out);
+    let mut compared = 0;
+    for (key, value, table) in &seen {
+        for (key2, value2, table2) in &seen {
+            if key != key2 || table >= table2 {
+                continue;
+            }
+            compared += 1;
+            let same = match (value.parse::<f64>(), value2.parse::<f64>()) {
+                (Ok(a), Ok(b)) => (a - b).abs() < 0.05 + 1e-9,
+                _ => value == value2,
+            };
+            assert!(
+                same,
+                "{key:?}: {value} in {table}, {value2} in {table2} ({})",
+                out.display()
+            );
+        }
+    }
+    compared
+}
+
+#[test]
+fn one_value_per_figure_on_the_shipped_datasets_now_and_in_the_past() {
+    let tmp = tempfile::tempdir().unwrap();
+    let datasets = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets");
+    let out = tmp.path().join("now");
+    report("--dataset", &datasets, &out);
+    // Every pair of sections (and the chart) that show a figure agree on it.
+    assert!(assert_one_value_per_figure(&out) > 100);
+    // Now is the data's: the shipped histories end in 2026-08, whatever today is.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("As of 2026-08, the month of the newest data"),
+        "{md}"
+    );
+    let (h, rows) = csv_rows(&out.join("tables/report_scorecard.csv"));
+    for r in &rows {
+        let (repo, flags) = (cell(&h, r, "repo"), cell(&h, r, "red_flags"));
+        let silent: u32 = cell(&h, r, "months_since_last_commit").parse().unwrap();
+        if repo == "kvmtool" {
+            assert!(silent >= 12 && flags.contains("dormant"), "{flags}");
+        } else {
+            // The active projects: on the aligned window, none falls by a third.
+            assert_eq!(silent, 0, "{repo}");
+            assert!(!flags.contains("declining"), "{repo}: {flags}");
+        }
+        // What a clone lacks is a caveat, not the project's red flag.
+        assert!(!flags.contains("unreadable"), "{repo}: {flags}");
+    }
+    // In the past, the same: and a practice first seen after the as-of month earns nothing
+    // (datasets' practices: moby's fuzzing from 2022-12, cloud-hypervisor's security policy
+    // from 2026-07; runc's fuzzing from 2021-03 counts).
+    let past = tmp.path().join("past");
+    run_ok(
+        temper()
+            .args(["report", "--as-of", "2022-06", "--dataset"])
+            .arg(&datasets)
+            .arg("--out")
+            .arg(&past),
+    );
+    assert!(assert_one_value_per_figure(&past) > 100);
+    let (h, rows) = csv_rows(&past.join("tables/report_maturity.csv"));
+    let security = |repo: &str| {
+        rows.iter()
+            .find(|r| cell(&h, r, "repo") == repo && cell(&h, r, "factor") == "security")
+            .map(|r| cell(&h, r, "shown").to_string())
+            .unwrap()
+    };
+    assert!(
+        security("moby").ends_with("fuzzing no"),
+        "{}",
+        security("moby")
+    );
+    assert!(
+        security("runc").ends_with("fuzzing yes"),
+        "{}",
+        security("runc")
+    );
+    assert!(
+        security("cloud-hypervisor").contains("security policy no"),
+        "{}",
+        security("cloud-hypervisor")
+    );
+    let md = std::fs::read_to_string(past.join("report.md")).unwrap();
+    assert!(md.contains("As of 2022-06, as asked (--as-of)"));
+    // The same data gives the same report, byte for byte, whatever the day.
+    let again = tmp.path().join("again");
+    report("--dataset", &datasets, &again);
+    assert_eq!(
+        std::fs::read(out.join("report.md")).unwrap(),
+        std::fs::read(again.join("report.md")).unwrap()
+    );
 }

@@ -21,6 +21,7 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
         advisories: Default::default(),
         releases: Default::default(),
         now: 1_800_000_000,
+        fetched_at: None,
         lock: true,
     };
     temper::analyze::analyze(&options, &temper::progress::Progress::hidden()).unwrap();

@@ -49,6 +49,9 @@ pub struct AnalyzeOptions {
     pub releases: crate::release::ReleaseRule,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
+    /// When the caller fetched the clone (Unix seconds; `run` sets it), else `None` and git's
+    /// own record (`FETCH_HEAD`) is read: part of the data's "now", see [`crate::window`].
+    pub fetched_at: Option<i64>,
     /// Take the store's lock for the analysis (`false` when the caller already holds it, as
     /// `run` does for its whole duration).
     pub lock: bool,
@@ -174,7 +177,7 @@ fn analyze_one(
     let job = Job::new(store, name, repo, options)?;
     if let Some(outcome) = job.up_to_date(&mut clock) {
         if let Some(previous) = &job.previous {
-            store.touch(previous, options.now, &job.source)?;
+            store.touch(previous, options.now, job.fetched_at(), &job.source)?;
         }
         return Ok(RepoOutcome {
             changes: job.changes(),
@@ -234,6 +237,13 @@ struct Job<'a> {
 }
 
 impl<'a> Job<'a> {
+    /// When the clone was last fetched: the caller's record, else git's ([`git::last_fetch`]).
+    fn fetched_at(&self) -> Option<i64> {
+        self.options
+            .fetched_at
+            .or_else(|| git::last_fetch(&self.repo.git_dir))
+    }
+
     fn new(
         store: &'a Store,
         name: &'a str,
@@ -573,7 +583,15 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
     let history = &walked.history;
     let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
     let findings = activity::findings(history, &problems, options.now);
-    let summary = activity::summary(name, history, &activity_rows, &counted.rows, options.now);
+    let fetched = job.fetched_at().and_then(Month::from_unix);
+    let summary = activity::summary(
+        name,
+        history,
+        &activity_rows,
+        &counted.rows,
+        fetched,
+        options.now,
+    );
     let (mut frames, carry) = frames_of(
         job,
         &mined_tables(&walked, &activity_rows, &snapshots, &counted),
@@ -702,6 +720,7 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         reference: job.repo.reference.clone(),
         tip: job.repo.tip.to_string(),
         analysed_at: job.options.now,
+        fetched_at: job.fetched_at(),
         temper_version: env!("CARGO_PKG_VERSION").to_string(),
         format: FORMAT_VERSION,
         counter: counter_id(),

@@ -13,8 +13,9 @@
 //!   one repository, own code at the bottom.
 //! - `loc`, `language-share`, `churn` and `age` show the class `--class` picks (every class
 //!   by default).
-//! - `last-year`: the stored summary's average commits per month and contributors over each
-//!   repository's last 12 months (`--since`/`--until` do not apply: the window is the summary's).
+//! - `last-year`: average commits per month and contributors over the last 12 months, one
+//!   window for every repository: ending with `--until`, else with the newest data among them
+//!   (see [`crate::window`]), as the report's scorecard counts them.
 //!
 //! `--since`/`--until` keep calendar months in that range; `--align age` puts each repository's
 //! first month (its inception) at position 0.
@@ -325,35 +326,68 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
     ))
 }
 
-/// Each repository's last 12 months, from its stored summary.
+/// Each repository's last 12 months, in the one window of [`crate::window`]: ending with
+/// `--until` when given, else with the newest data among the charted repositories (as the
+/// report's scorecard). Commits per month average the window's months the project existed in;
+/// contributors are the trailing 12-month count at its last month with commits, 0 when that
+/// month is before the window (the scorecard's rule).
 fn last_year_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
-    let store = r.store;
     let options = r.options;
-    let repos = &r.repos;
-    let metas: HashMap<String, crate::activity::Summary> = store
+    let metas: HashMap<String, crate::store::RepoMeta> = r
+        .store
         .repos()?
         .into_iter()
-        .filter_map(|m| m.summary.map(|s| (m.name, s)))
+        .map(|m| (m.name.clone(), m))
         .collect();
+    let newest: Vec<crate::window::Newest> = r
+        .repos
+        .iter()
+        .filter_map(|repo| metas.get(repo).map(crate::store::RepoMeta::newest))
+        .collect();
+    let Some(window) = crate::window::Window::resolve(options.until, &newest) else {
+        return Err(ChartError::Empty("no repository has a dated commit".into()));
+    };
     let mut commits = Vec::new();
     let mut people = Vec::new();
     let mut categories = Vec::new();
-    for (i, repo) in repos.iter().enumerate() {
-        let Some(s) = metas.get(repo) else { continue };
+    for (i, repo) in r.repos.iter().enumerate() {
+        let mine = || {
+            r.activity
+                .iter()
+                .filter(|p| &p.repo == repo && p.month <= window.now)
+        };
+        let Some(first) = mine().map(|p| p.month).min() else {
+            continue;
+        };
+        let in_window: u64 = mine()
+            .filter(|p| window.in_12m(p.month))
+            .map(|p| u64::from(p.commits))
+            .sum();
+        let last = mine().max_by_key(|p| p.month);
+        let team = last
+            .filter(|p| window.in_12m(p.month))
+            .map_or(0, |p| p.contributors_12m);
         categories.push((repo.clone(), repo_color(i)));
-        commits.push(s.commits_per_month_12m);
-        people.push(s.contributors_12m as f64);
+        commits.push(in_window as f64 / f64::from(window.months_12m(first).max(1)));
+        people.push(f64::from(team));
     }
     if categories.is_empty() {
-        return Err(ChartError::Empty("no repository has a summary".into()));
+        return Err(ChartError::Empty(format!(
+            "no repository has a commit by {}",
+            window.now
+        )));
     }
     let count = categories.len();
     Ok(ChartSpec {
         title: options
             .title
             .clone()
-            .unwrap_or_else(|| "The last 12 months".to_string()),
-        subtitle: "each repository's last 12 months of history".to_string(),
+            .unwrap_or_else(|| format!("The last 12 months, to {}", window.now)),
+        subtitle: format!(
+            "{} to {}, the same window for every project",
+            window.start_12m(),
+            window.now
+        ),
         x_label: String::new(),
         y_label: String::new(),
         x: XAxis::MonthsSince {

@@ -11,7 +11,7 @@ pub mod touch;
 pub mod walk;
 
 pub use identity::{Author, BotRule, Resolver, DEFAULT_BOT_PATTERN};
-pub use open::{open, OpenError, Opened};
+pub use open::{last_fetch, open, OpenError, Opened};
 pub use walk::{walk, Churn, CommitInfo, History};
 
 /// Blobs larger than this are not decoded: they count as a file with bytes but no lines, and are

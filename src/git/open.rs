@@ -63,6 +63,19 @@ pub struct Opened {
 const OBJECT_CACHE_BYTES: usize = 0;
 
 /// Opens the repository at or above `path` and resolves `reference` (default `HEAD`) to a commit.
+/// When git last fetched into the repository at `git_dir`, Unix seconds: the time `FETCH_HEAD`
+/// was written (every `git fetch` writes it; a fresh `git clone` does not). Only read.
+pub fn last_fetch(git_dir: &Path) -> Option<i64> {
+    let modified = std::fs::metadata(git_dir.join("FETCH_HEAD"))
+        .and_then(|m| m.modified())
+        .ok()?;
+    let seconds = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    i64::try_from(seconds).ok()
+}
+
 pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
     if !path.is_dir() {
         return Err(OpenError::NoSuchDirectory(path.to_owned()));

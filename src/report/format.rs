@@ -70,6 +70,10 @@ pub fn number(column: &str, v: f64) -> String {
     if column == "test_to_code" {
         return format!("{v:.2}");
     }
+    // Years always with their decimal, so an age of exactly 7 reads "7.0" beside "6.8".
+    if column.contains("years") {
+        return decimals(v, 1);
+    }
     let one_decimal = ["years", "per_month", "points", "score", "value", "months"];
     if one_decimal.iter().any(|k| column.contains(k)) || v.abs() < 100.0 {
         if v.fract() == 0.0 && v.abs() >= 1.0 {

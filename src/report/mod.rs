@@ -20,6 +20,7 @@ use crate::chart::{self, Align, ChartKind, ChartOptions, ImageFormat, ThemeName}
 use crate::month::Month;
 use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
+use crate::window::Window;
 
 pub mod format;
 
@@ -110,8 +111,8 @@ pub struct ReportOptions {
     /// Projects to compare, in this order; all, by score, when empty.
     pub repos: Vec<String>,
     pub out: PathBuf,
-    /// The month "now" is (every last-12-months figure ends with it); the latest analysis when
-    /// `None`.
+    /// The month "now" is (every last-12-months figure ends with it); the month of the newest
+    /// data of the compared projects when `None` ([`crate::window`]).
     pub as_of: Option<Month>,
     /// A directory whose `*.sql` files replace the compiled-in queries of the same name.
     pub queries: Option<PathBuf>,
@@ -175,6 +176,8 @@ struct Section {
 pub struct Verdict {
     pub verdict: String,
     pub score: Option<f64>,
+    /// How many factors git could measure ("scored on 12 of 14 factors ...").
+    pub coverage: String,
     pub why: String,
 }
 
@@ -244,7 +247,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
     mkdir(&tables_dir)?;
     mkdir(&charts_dir)?;
 
-    let mut sections = run_sections(options, source, &repos)?;
+    let (mut sections, window) = run_sections(options, source, &repos)?;
     let mut files = Vec::new();
     let verdicts = verdicts(&sections);
     // Unless the user named them, projects go in order of score (then name).
@@ -278,7 +281,8 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         .cloned()
         .collect();
     let mut figures = Vec::new();
-    for (figure, png) in draw_figures(source, &charts_dir, repos.len(), &dated)? {
+    let now = window.as_ref().map(|w| w.now);
+    for (figure, png) in draw_figures(source, &charts_dir, repos.len(), &dated, now)? {
         figures.push(figure);
         files.push(png);
     }
@@ -294,6 +298,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         sections: &sections,
         figures: &figures,
         verdicts: &verdicts,
+        window: window.as_ref(),
     };
     let markdown = markdown(&page);
     write_file(&md, |w| w.write_all(markdown.as_bytes()))?;
@@ -367,14 +372,15 @@ fn chosen_repos(store: &Store, asked: &[String]) -> Result<Vec<String>, ReportEr
 }
 
 /// Every section's query (the user's where `--queries` has one of the name) run over the store
-/// as of the asked month, kept to `repos`.
+/// in one window (the asked month, else the newest data of `repos`), kept to `repos`; and that
+/// window.
 fn run_sections(
     options: &ReportOptions,
     source: &Path,
     repos: &[String],
-) -> Result<Vec<Section>, ReportError> {
+) -> Result<(Vec<Section>, Option<Window>), ReportError> {
     let mut sections = Vec::new();
-    let mut loaded = crate::query::Tables::load(source, options.as_of)?;
+    let mut loaded = crate::query::Tables::load(source, options.as_of, repos)?;
     for (title, query, shipped) in SECTIONS {
         let name = query.trim_start_matches("queries/");
         let (origin, sql) = match options.queries.as_ref().map(|d| d.join(name)) {
@@ -396,7 +402,7 @@ fn run_sections(
             frame,
         });
     }
-    Ok(sections)
+    Ok((sections, loaded.window().cloned()))
 }
 
 /// The maturity section's `score` rows, by project.
@@ -427,6 +433,7 @@ fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> 
             Verdict {
                 verdict: text("shown", i).unwrap_or_default(),
                 score: float("points", i),
+                coverage: text("coverage", i).unwrap_or_default(),
                 why: text("why", i).unwrap_or_default(),
             },
         );
@@ -456,7 +463,11 @@ fn draw_figures(
     charts_dir: &Path,
     compared: usize,
     dated: &[String],
+    now: Option<Month>,
 ) -> Result<Vec<(Figure, PathBuf)>, ReportError> {
+    let draw = |kind, chosen: &[String], align, stem: &str, class| {
+        draw_figure(store, charts_dir, kind, chosen, align, stem, class, now)
+    };
     let mut out = Vec::new();
     if dated.is_empty() {
         return Ok(out);
@@ -471,9 +482,7 @@ fn draw_figures(
         (ChartKind::Commits, align, "commits"),
         (ChartKind::Contributors, align, "contributors"),
     ] {
-        out.push(draw_figure(
-            store, charts_dir, kind, dated, align, stem, None,
-        )?);
+        out.push(draw(kind, dated, align, stem, None)?);
     }
     // Side by side, the same series in calendar time too: who was active when.
     if align == Align::Age {
@@ -481,8 +490,7 @@ fn draw_figures(
             (ChartKind::Commits, "commits-calendar"),
             (ChartKind::Contributors, "contributors-calendar"),
         ] {
-            let (mut figure, png) =
-                draw_figure(store, charts_dir, kind, dated, Align::Calendar, stem, None)?;
+            let (mut figure, png) = draw(kind, dated, Align::Calendar, stem, None)?;
             figure.title = format!("{}, in calendar months", figure.title);
             out.push((figure, png));
         }
@@ -499,7 +507,7 @@ fn draw_figures(
             (ChartKind::Age, "age", own),
         ] {
             let stem = format!("{repo}-{what}");
-            match draw_figure(store, charts_dir, kind, one, Align::Calendar, &stem, class) {
+            match draw(kind, one, Align::Calendar, &stem, class) {
                 Err(ReportError::Chart(
                     chart::ChartError::Empty(_)
                     | chart::ChartError::Store(StoreError::NotMined { .. }),
@@ -511,7 +519,9 @@ fn draw_figures(
     Ok(out)
 }
 
-/// One chart as a PNG in `charts_dir` and as SVG for the HTML.
+/// One chart as a PNG in `charts_dir` and as SVG for the HTML, its months ending with the
+/// report's now.
+#[allow(clippy::too_many_arguments)]
 fn draw_figure(
     store: &Path,
     charts_dir: &Path,
@@ -520,6 +530,7 @@ fn draw_figure(
     align: Align,
     stem: &str,
     class: Option<crate::class::Class>,
+    now: Option<Month>,
 ) -> Result<(Figure, PathBuf), ReportError> {
     let png = charts_dir.join(format!("{}.png", crate::store::dir_name(stem)));
     let options = ChartOptions {
@@ -532,7 +543,7 @@ fn draw_figure(
         theme: ThemeName::Light,
         title: None,
         since: None,
-        until: None,
+        until: now,
         align,
         class,
         by: chart::Period::Month,
@@ -632,6 +643,7 @@ struct Page<'a> {
     sections: &'a [Section],
     figures: &'a [Figure],
     verdicts: &'a std::collections::HashMap<String, Verdict>,
+    window: Option<&'a Window>,
 }
 
 impl Page<'_> {
@@ -639,14 +651,15 @@ impl Page<'_> {
         self.sections.iter().find(|s| s.query == query)
     }
 
-    /// The as-of month, as the provenance query reports it.
+    /// The as-of month (the one window every query read).
     fn as_of(&self) -> String {
-        self.section("queries/report_provenance.sql")
-            .and_then(|s| {
-                let c = s.frame.column("as_of").ok()?;
-                format::cell("as_of", &c.get(0).ok()?)
-            })
-            .unwrap_or_default()
+        self.window.map(|w| w.now.to_string()).unwrap_or_default()
+    }
+
+    /// How the as-of month was chosen, in words (repository names unescaped).
+    fn as_of_basis(&self) -> String {
+        self.window
+            .map_or_else(|| "no dated commit".to_string(), Window::describe)
     }
 
     /// The sections of the body: all but the scorecard (on top) and the provenance (appendix).
@@ -717,6 +730,9 @@ fn scorecard(page: &Page<'_>) -> Option<Grid> {
                 let score = verdict(r).score.map(|v| format!("{v:.1}"));
                 (score.unwrap_or_default(), true)
             }))
+            .collect(),
+        std::iter::once(("Coverage".to_string(), false))
+            .chain(repo_of_row.iter().map(|r| (verdict(r).coverage, false)))
             .collect(),
         std::iter::once(("Why".to_string(), false))
             .chain(repo_of_row.iter().map(|r| (verdict(r).why, false)))
@@ -961,6 +977,7 @@ fn markdown(page: &Page<'_>) -> String {
         page,
         &[
             ("projects", &projects.join(", ")),
+            ("as_of_basis", &crate::text::markdown(&page.as_of_basis())),
             ("notes", &notes),
             ("scorecard", &scorecard),
             ("toc", &toc),
@@ -1066,6 +1083,7 @@ fn html(page: &Page<'_>) -> String {
         page,
         &[
             ("projects", &projects.join(", ")),
+            ("as_of_basis", &crate::text::html(&page.as_of_basis())),
             ("notes", &notes),
             ("scorecard", &scorecard),
             ("toc", &toc),

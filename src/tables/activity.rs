@@ -83,6 +83,8 @@ pub struct ActivityPoint {
     pub month: Month,
     pub commits: u32,
     pub contributors: u32,
+    /// Distinct identities of the 12 months ending with this one.
+    pub contributors_12m: u32,
     pub lines_added: Option<u64>,
     pub lines_removed: Option<u64>,
     pub new_code_share: Option<f64>,
@@ -94,6 +96,7 @@ pub fn activity_points(df: &DataFrame) -> Result<Vec<ActivityPoint>, TableError>
     let month = str_col(df, col::MONTH)?;
     let commits = df.column(col::COMMITS)?.u32()?;
     let contributors = df.column(col::CONTRIBUTORS)?.u32()?;
+    let contributors_12m = df.column(col::CONTRIBUTORS_12M)?.u32()?;
     let added = df.column(col::LINES_ADDED)?.u64()?;
     let removed = df.column(col::LINES_REMOVED)?.u64()?;
     let share = df.column(col::NEW_CODE_SHARE)?.f64()?;
@@ -105,6 +108,7 @@ pub fn activity_points(df: &DataFrame) -> Result<Vec<ActivityPoint>, TableError>
             month: month_at(t, col::MONTH, i, month.get(i))?,
             commits: need(t, col::COMMITS, i, commits.get(i))?,
             contributors: need(t, col::CONTRIBUTORS, i, contributors.get(i))?,
+            contributors_12m: need(t, col::CONTRIBUTORS_12M, i, contributors_12m.get(i))?,
             lines_added: added.get(i),
             lines_removed: removed.get(i),
             new_code_share: share.get(i),
