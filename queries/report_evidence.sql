@@ -1,10 +1,14 @@
 -- Per repository: hardening evidence over the last 12 months and all time up to now (the
 -- `calendar` table's: the month of the newest data, or report --as-of; nothing after it counts).
--- review_workflow says how changes are reviewed, as far as git can tell: 'trailers' when at
--- least half of the non-merge commits carry a Reviewed-by, Acked-by or Reviewed-on trailer (or a
--- Differential Revision line), 'pull requests' when at least half of the merges are GitHub or
--- GitLab pull-request merges, else 'no evidence in git' (squash and rebase merges leave no
--- trace: that is not the same as no review). Shares are of the window's commits; signed is a
+-- Review is counted per main-line change (first-parent commit; see the evidence table): a change
+-- is reviewed when it carries a review trailer (by_trailer), is a rebased copy of a pull-request
+-- ref's commit (by_pr_ref) or a squash whose subject ends in "(#N)" (by_pr_subject), is a
+-- pull-request merge (by_pr_merge), or is a merge by someone who wrote none of what it brings in
+-- (by_other_merger: a maintainer landing another person's topic); a change may match several.
+-- review_workflow names the rule family that matched most ('pull requests', 'trailers',
+-- 'maintainer merges'), or 'no evidence in git' (not the same as no review).
+-- reviewed_share_12m and pr_merge_share_12m are the older per-commit and per-merge shares.
+-- Shares are of the window's commits; signed is a
 -- gpgsig header, not verified. Advisory commits mention a CVE, GHSA or XSA id (they are not
 -- vulnerabilities); 'dependency' ones update dependencies (subject says bump/update/vendor, or
 -- only vendored or generated lines changed). Releases are final release tags (see `releases`),
@@ -21,6 +25,13 @@ w AS (
            SUM(CASE WHEN in_12m THEN commits ELSE 0 END) AS commits_12m,
            SUM(CASE WHEN in_12m THEN merges ELSE 0 END) AS merges_12m,
            SUM(CASE WHEN in_12m THEN reviewed_commits ELSE 0 END) AS reviewed_12m,
+           SUM(CASE WHEN in_12m THEN mainline_changes ELSE 0 END) AS changes_12m,
+           SUM(CASE WHEN in_12m THEN reviewed_changes ELSE 0 END) AS reviewed_changes_12m,
+           SUM(CASE WHEN in_12m THEN review_trailer ELSE 0 END) AS by_trailer_12m,
+           SUM(CASE WHEN in_12m THEN review_pr_ref ELSE 0 END) AS by_pr_ref_12m,
+           SUM(CASE WHEN in_12m THEN review_pr_subject ELSE 0 END) AS by_pr_subject_12m,
+           SUM(CASE WHEN in_12m THEN review_pr_merge ELSE 0 END) AS by_pr_merge_12m,
+           SUM(CASE WHEN in_12m THEN review_other_merger ELSE 0 END) AS by_other_merger_12m,
            SUM(CASE WHEN in_12m THEN pr_merges ELSE 0 END) AS pr_merges_12m,
            SUM(CASE WHEN in_12m THEN signed_commits ELSE 0 END) AS signed_12m,
            SUM(CASE WHEN in_12m THEN own_advisory_commits ELSE 0 END) AS own_advisory_commits_12m,
@@ -60,9 +71,17 @@ r AS (
     GROUP BY l.repo
 )
 SELECT w.repo,
-       CASE WHEN w.commits_12m > 0 AND 2 * w.reviewed_12m >= w.commits_12m THEN 'trailers'
-            WHEN w.merges_12m > 0 AND 2 * w.pr_merges_12m >= w.merges_12m THEN 'pull requests'
-            ELSE 'no evidence in git' END AS review_workflow,
+       CASE WHEN w.reviewed_changes_12m = 0 THEN 'no evidence in git'
+            WHEN w.by_pr_ref_12m + w.by_pr_subject_12m + w.by_pr_merge_12m >= w.by_trailer_12m
+                 AND w.by_pr_ref_12m + w.by_pr_subject_12m + w.by_pr_merge_12m >= w.by_other_merger_12m
+                 THEN 'pull requests'
+            WHEN w.by_trailer_12m >= w.by_other_merger_12m THEN 'trailers'
+            ELSE 'maintainer merges' END AS review_workflow,
+       w.changes_12m AS mainline_changes_12m, w.reviewed_changes_12m,
+       CASE WHEN w.changes_12m > 0
+            THEN CAST(w.reviewed_changes_12m AS DOUBLE) / w.changes_12m END AS review_share_12m,
+       w.by_trailer_12m, w.by_pr_ref_12m, w.by_pr_subject_12m, w.by_pr_merge_12m,
+       w.by_other_merger_12m,
        CASE WHEN w.commits_12m > 0
             THEN CAST(w.reviewed_12m AS DOUBLE) / w.commits_12m END AS reviewed_share_12m,
        CASE WHEN w.merges_12m > 0

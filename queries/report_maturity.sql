@@ -17,8 +17,11 @@
 --   bus_factor     5 x min(bus_factor / 10, 1)                fewest authors of half the own lines now
 --   releases      10 x min(ln(1 + final_releases_12m) / ln(25), 1)  24 a year is full marks
 --                                                             (criticality_score recent_releases_count)
---   review        10 x review coverage of the last 12 months (OpenSSF Scorecard Code-Review):
---                 the larger of reviewed commits / commits and pull-request merges / merges
+--   review        10 x reviewed / main-line changes of the last 12 months (OpenSSF Scorecard
+--                 Code-Review, CHAOSS Change Request Reviews): a change is a first-parent commit,
+--                 reviewed when it has a review trailer, is a pull request's rebased copy or
+--                 squash (subject "... (#N)"), a pull-request merge, or a merge by someone who
+--                 wrote none of what it brings in (the evidence table's review_* columns)
 --   security       8 = 4 if any own advisory-referencing commit, + 2 security policy now
 --                 (Scorecard Security-Policy), + 2 fuzzing now (Scorecard Fuzzing)
 --   tests          6 x min(test_to_code / 0.6, 1)             test code lines per own code line now
@@ -29,8 +32,8 @@
 --                 objects, a shallow boundary) is a caveat on the figures, not the project's
 -- (LEAST and GREATEST skip empty values in polars SQL, so an empty figure is tested first.)
 -- Unknown is not zero: a factor git cannot show for a project is "not measured" (measured =
--- false, no points): no release tag ever; no trace of review ever (no review trailer or
--- pull-request merge up to now: review may happen where git does not record it); line age or
+-- false, no points): no release tag ever; no trace of review ever (no main-line change reviewed
+-- by any rule up to now: review may happen where git does not record it); line age or
 -- lines not mined; no commit in 24 months for the pony factor. It leaves the score's
 -- denominator: score = 100 x the measured factors' points / the most they can give, and the
 -- coverage says how many factors that is; the weakest factor named is always a measured one.
@@ -70,9 +73,14 @@ ev AS (
     SELECT e.repo,
            SUM(CASE WHEN c.in_12m THEN e.commits ELSE 0 END) AS commits_12m,
            SUM(CASE WHEN c.in_12m THEN e.merges ELSE 0 END) AS merges_12m,
-           SUM(CASE WHEN c.in_12m THEN e.reviewed_commits ELSE 0 END) AS reviewed_12m,
+           SUM(CASE WHEN c.in_12m THEN e.mainline_changes ELSE 0 END) AS changes_12m,
+           SUM(CASE WHEN c.in_12m THEN e.reviewed_changes ELSE 0 END) AS reviewed_12m,
+           SUM(CASE WHEN c.in_12m THEN e.review_trailer ELSE 0 END) AS by_trailer_12m,
+           SUM(CASE WHEN c.in_12m THEN e.review_pr_ref + e.review_pr_subject + e.review_pr_merge
+                    ELSE 0 END) AS by_pr_12m,
+           SUM(CASE WHEN c.in_12m THEN e.review_other_merger ELSE 0 END) AS by_merger_12m,
            SUM(CASE WHEN c.in_12m THEN e.pr_merges ELSE 0 END) AS pr_merges_12m,
-           SUM(e.reviewed_commits + e.pr_merges) AS review_evidence_ever,
+           SUM(e.reviewed_changes) AS review_evidence_ever,
            SUM(e.own_advisory_commits) AS own_advisory
     FROM evidence e JOIN calendar c ON e.month = c.month
     WHERE c.months_before_now >= 0
@@ -112,6 +120,7 @@ f AS (
            last.median_line_age_days / 365.25 AS median_age_years,
            COALESCE(rel.releases_12m, 0) AS releases_12m, COALESCE(rel.releases_all, 0) AS releases_all,
            ev.commits_12m AS ev_commits_12m, ev.merges_12m, ev.reviewed_12m, ev.pr_merges_12m,
+           ev.changes_12m, ev.by_trailer_12m, ev.by_pr_12m, ev.by_merger_12m,
            COALESCE(ev.review_evidence_ever, 0) AS review_evidence_ever,
            COALESCE(ev.own_advisory, 0) AS own_advisory,
            COALESCE(pr.security_policy, 0) AS security_policy, COALESCE(pr.fuzzing, 0) AS fuzzing,
@@ -129,10 +138,11 @@ f AS (
 ),
 r AS (
     SELECT *,
-           CASE WHEN ev_commits_12m > 0 THEN CAST(reviewed_12m AS DOUBLE) / ev_commits_12m ELSE 0.0 END
-               AS trailer_share,
-           CASE WHEN merges_12m > 0 THEN CAST(pr_merges_12m AS DOUBLE) / merges_12m ELSE 0.0 END
-               AS pr_share
+           CASE WHEN changes_12m > 0 THEN CAST(reviewed_12m AS DOUBLE) / changes_12m ELSE 0.0 END
+               AS review_share,
+           CASE WHEN by_pr_12m >= by_trailer_12m AND by_pr_12m >= by_merger_12m THEN 'pull requests'
+                WHEN by_trailer_12m >= by_merger_12m THEN 'review trailers'
+                ELSE 'merges by another person' END AS review_by
     FROM f
 ),
 factors AS (
@@ -246,17 +256,17 @@ factors AS (
     SELECT repo AS repo,
            9 AS ord,
            'review' AS factor,
-           GREATEST(trailer_share, pr_share) AS value,
-           CASE WHEN ev_commits_12m IS NULL OR ev_commits_12m + merges_12m = 0 THEN 'no changes in the last 12 months'
+           review_share AS value,
+           CASE WHEN changes_12m IS NULL OR changes_12m = 0 THEN 'no changes in the last 12 months'
                 WHEN review_evidence_ever = 0 THEN 'no trace of review in git: not measured'
-                WHEN trailer_share = 0 AND pr_share = 0 THEN 'none in the last 12 months'
-                WHEN trailer_share >= pr_share
-                THEN CAST(CAST(ROUND(100 * trailer_share, 0) AS INT) AS VARCHAR) || ' % of commits carry review trailers'
-                ELSE CAST(CAST(ROUND(100 * pr_share, 0) AS INT) AS VARCHAR) || ' % of merges are pull-request merges' END AS shown,
-           '10 x max(reviewed / commits, pr_merges / merges), last 12 months' AS rule,
+                WHEN reviewed_12m = 0 THEN 'none in the last 12 months'
+                ELSE CAST(CAST(ROUND(100 * review_share, 0) AS INT) AS VARCHAR)
+                     || ' % of main-line changes show review (' || CAST(reviewed_12m AS VARCHAR)
+                     || ' of ' || CAST(changes_12m AS VARCHAR) || ', mostly ' || review_by || ')' END AS shown,
+           '10 x reviewed / main-line changes, last 12 months' AS rule,
            10.0 AS max_points,
-           10 * GREATEST(trailer_share, pr_share) AS points,
-           'OpenSSF Scorecard Code-Review' AS definition,
+           10 * review_share AS points,
+           'OpenSSF Scorecard Code-Review; CHAOSS Change Request Reviews' AS definition,
            review_evidence_ever > 0 AS measured
     FROM r
     UNION ALL

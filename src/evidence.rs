@@ -10,8 +10,25 @@
 //! resolved to the one walked commit whose id starts with it: that commit counts as **fixed
 //! later** in its own month, and the days from it to the fix go into the fix's month's median. These are commits
 //! that mention advisories, not vulnerabilities: the report never calls them that.
+//!
+//! **Review** is counted per main-line change, as OpenSSF Scorecard's Code-Review check and
+//! CHAOSS's Change Request Reviews do: each commit of the first-parent chain is one change (a
+//! merge stands for the branch it brings in), in the month of its author time. A change is
+//! reviewed when git shows it by any of these rules (each counted on its own too, so the table
+//! says which matched):
+//! - `trailer`: it carries a Reviewed-by, Acked-by or Reviewed-on trailer or a Differential
+//!   Revision line (Gerrit, Phabricator, kernel-style mailing lists);
+//! - `pr_ref`: it is a copy of a commit of a pull-request ref (same author, author time and
+//!   subject: "rebase and merge"; see [`crate::git::pulls`]);
+//! - `pr_subject`: its subject ends in `(#N)`, GitHub's squash of pull request N;
+//! - `pr_merge`: it is a GitHub or GitLab pull-request merge;
+//! - `other_merger`: it is a merge whose author wrote none of the commits it brings in (a
+//!   maintainer landing another person's topic branch, as in git's and the kernel's mailing-list
+//!   workflow, or a pull request merged by someone else).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use gix::ObjectId;
 
 use crate::activity::is_plausible;
 use crate::class::Class;
@@ -46,6 +63,35 @@ pub struct EvidenceRow {
     /// The median days from a fixed commit to the commit that fixes it, over this month's fixes
     /// whose `Fixes:` id names exactly one walked commit.
     pub median_days_to_fix: Option<f64>,
+    /// Main-line changes (first-parent commits) and those reviewed by any rule.
+    pub mainline_changes: u32,
+    pub reviewed_changes: u32,
+    /// Main-line changes reviewed by each rule (see the module documentation).
+    pub review: ReviewCounts,
+}
+
+/// Main-line changes per review rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReviewCounts {
+    pub trailer: u32,
+    pub pr_ref: u32,
+    pub pr_subject: u32,
+    pub pr_merge: u32,
+    pub other_merger: u32,
+}
+
+impl ReviewCounts {
+    fn any(&self) -> bool {
+        self.trailer + self.pr_ref + self.pr_subject + self.pr_merge + self.other_merger > 0
+    }
+
+    fn add(&mut self, other: &ReviewCounts) {
+        self.trailer += other.trailer;
+        self.pr_ref += other.pr_ref;
+        self.pr_subject += other.pr_subject;
+        self.pr_merge += other.pr_merge;
+        self.other_merger += other.other_merger;
+    }
 }
 
 impl EvidenceRow {
@@ -66,6 +112,9 @@ impl EvidenceRow {
             fix_commits: 0,
             fixed_later: 0,
             median_days_to_fix: None,
+            mainline_changes: 0,
+            reviewed_changes: 0,
+            review: ReviewCounts::default(),
         }
     }
 
@@ -110,8 +159,44 @@ pub fn is_dependency_update(c: &CommitInfo) -> bool {
     theirs > 0 && ours == 0
 }
 
-/// Evidence per month, from the first to the last month with a plausibly dated commit (no gaps).
-pub fn monthly_evidence(history: &History, now: i64) -> Vec<EvidenceRow> {
+/// How each main-line change (`chain`, the first-parent chain, tip first) was reviewed, by rule:
+/// walked oldest first, each merge's brought-in commits are those its other parents reach that
+/// no earlier change reached.
+pub fn mainline_review(history: &History, chain: &[ObjectId]) -> Vec<(ObjectId, ReviewCounts)> {
+    let index: HashMap<ObjectId, &CommitInfo> = history.commits.iter().map(|c| (c.id, c)).collect();
+    let mut reached: HashSet<ObjectId> = HashSet::with_capacity(history.commits.len());
+    let mut out = Vec::with_capacity(chain.len());
+    for id in chain.iter().rev() {
+        let Some(c) = index.get(id) else { continue };
+        reached.insert(c.id);
+        let e = &c.evidence;
+        let merge = c.parents.len() > 1;
+        let mut authors: HashSet<u32> = HashSet::new();
+        let mut stack: Vec<ObjectId> = c.parents.iter().skip(1).copied().collect();
+        while let Some(p) = stack.pop() {
+            if !reached.insert(p) {
+                continue;
+            }
+            if let Some(b) = index.get(&p) {
+                authors.insert(b.author);
+                stack.extend(b.parents.iter().copied());
+            }
+        }
+        let counts = ReviewCounts {
+            trailer: u32::from(e.reviewed),
+            pr_ref: u32::from(e.pr_ref && !merge),
+            pr_subject: u32::from(e.pr_subject && !merge),
+            pr_merge: u32::from(e.pr_merge && merge),
+            other_merger: u32::from(merge && !authors.is_empty() && !authors.contains(&c.author)),
+        };
+        out.push((c.id, counts));
+    }
+    out
+}
+
+/// Evidence per month, from the first to the last month with a plausibly dated commit (no gaps);
+/// `chain` is the first-parent chain (tip first), whose commits are the main-line changes.
+pub fn monthly_evidence(history: &History, chain: &[ObjectId], now: i64) -> Vec<EvidenceRow> {
     let mut dated: Vec<(Month, i64, &CommitInfo)> = history
         .commits
         .iter()
@@ -136,6 +221,17 @@ pub fn monthly_evidence(history: &History, now: i64) -> Vec<EvidenceRow> {
             .add(c, first);
     }
     add_fixes(&dated, &mut months);
+    let times: HashMap<ObjectId, i64> = dated.iter().map(|(_, t, c)| (c.id, *t)).collect();
+    for (id, counts) in mainline_review(history, chain) {
+        let Some(month) = times.get(&id).and_then(|t| Month::from_unix(*t)) else {
+            continue;
+        };
+        if let Some(row) = months.get_mut(&month) {
+            row.mainline_changes += 1;
+            row.reviewed_changes += u32::from(counts.any());
+            row.review.add(&counts);
+        }
+    }
     let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) else {
         return Vec::new();
     };

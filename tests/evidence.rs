@@ -338,3 +338,106 @@ fn co_authors_are_contributors() {
         "Ann, and Fay and Gus as co-authors"
     );
 }
+
+/// Review per main-line change against git (tests/fixtures/make_review.sh): for each
+/// first-parent commit of `main`, git says whether it carries a review trailer, is a copy of a
+/// commit of a `refs/pull/*/head` that main does not reach (same author, author time, subject),
+/// has a subject ending in `(#N)`, is a pull-request merge, or is a merge whose author wrote none
+/// of the commits it brings in (`git log M --not M^1`).
+#[test]
+fn review_per_mainline_change_equals_what_git_shows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_review.sh", tmp.path(), "review");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let heads: Vec<String> = git(
+        &repo,
+        &["for-each-ref", "--format=%(refname)", "refs/pull/"],
+    )
+    .lines()
+    .map(str::to_string)
+    .collect();
+    let mut args = vec!["log", "--format=%an|%ae|%at|%s"];
+    args.extend(heads.iter().map(String::as_str));
+    args.extend(["--not", "main"]);
+    let pull_keys: std::collections::HashSet<String> =
+        git(&repo, &args).lines().map(str::to_string).collect();
+    let squash = |s: &str| {
+        s.trim_end()
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once("(#"))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut want: BTreeMap<String, [u64; 7]> = BTreeMap::new();
+    let log = git(
+        &repo,
+        &[
+            "log",
+            "--first-parent",
+            "--date=format:%Y-%m",
+            "--format=%H|%ad|%P|%an|%ae|%at|%s",
+            "main",
+        ],
+    );
+    for line in log.lines() {
+        let f: Vec<&str> = line.splitn(7, '|').collect();
+        let (id, month, parents, subject) = (f[0], f[1], f[2], f[6]);
+        let merge = parents.split(' ').count() > 1;
+        let trailers = git(
+            &repo,
+            &[
+                "log",
+                "-1",
+                "--format=%(trailers:key=Reviewed-by,key=Acked-by,valueonly)",
+                id,
+            ],
+        );
+        let key = format!("{}|{}|{}|{}", f[3], f[4], f[5], subject);
+        let brought: Vec<String> = match merge {
+            true => git(
+                &repo,
+                &["log", "--format=%H %aE", id, "--not", &format!("{id}^1")],
+            )
+            .lines()
+            .filter(|l| !l.starts_with(id))
+            .map(|l| l.split_once(' ').unwrap().1.to_string())
+            .collect(),
+            false => Vec::new(),
+        };
+        let rules = [
+            !trailers.trim().is_empty(),
+            !merge && pull_keys.contains(&key),
+            !merge && squash(subject),
+            merge && subject.starts_with("Merge pull request #"),
+            merge && !brought.is_empty() && !brought.iter().any(|a| a == f[4]),
+        ];
+        let row = want.entry(month.to_string()).or_default();
+        row[0] += 1;
+        row[1] += u64::from(rules.iter().any(|r| *r));
+        for (i, r) in rules.iter().enumerate() {
+            row[2 + i] += u64::from(*r);
+        }
+    }
+    let rows = export_csv(&store, "evidence", None);
+    let columns = [
+        "mainline_changes",
+        "reviewed_changes",
+        "review_trailer",
+        "review_pr_ref",
+        "review_pr_subject",
+        "review_pr_merge",
+        "review_other_merger",
+    ];
+    let months = column(&rows, "month");
+    let mut got: BTreeMap<String, [u64; 7]> = BTreeMap::new();
+    for (i, c) in columns.iter().enumerate() {
+        for (m, v) in months.iter().zip(column(&rows, c)) {
+            got.entry(m.to_string()).or_default()[i] = v.parse().unwrap();
+        }
+    }
+    assert_eq!(got, want);
+    // The hand count in the fixture script: 9 changes, 6 reviewed; pr_ref 2, pr_subject 1,
+    // pr_merge 1, other_merger 2 (pull request 3 and Bob's topic), trailer 1.
+    let total = |i: usize| want.values().map(|r| r[i]).sum::<u64>();
+    assert_eq!((0..7).map(total).collect::<Vec<_>>(), [9, 6, 1, 2, 1, 1, 2]);
+}

@@ -91,11 +91,12 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-pub const TABLES_REVISION: u32 = 17;
+pub const TABLES_REVISION: u32 = 18;
 
-/// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4: co-authors): a stored walk of
-/// another revision is walked and diffed afresh instead of being read.
-const WALK_REVISION: u32 = 4;
+/// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
+/// co-authors, 5: pull-request subjects and copies): a stored walk of another revision is walked
+/// afresh instead of being read.
+const WALK_REVISION: u32 = 5;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {
@@ -226,6 +227,8 @@ struct Job<'a> {
     options: &'a AnalyzeOptions,
     mailmap: Vec<u8>,
     tags: git::tags::Tags,
+    /// The clone's pull-request heads (what marks a main-line commit as a pull request's copy).
+    pulls: git::pulls::PullHeads,
     keys: Keys,
     /// The stored generation, when it is sound.
     previous: Option<RepoMeta>,
@@ -252,7 +255,8 @@ impl<'a> Job<'a> {
     ) -> Result<Job<'a>, AnalyzeError> {
         let mailmap = read_mailmap(repo);
         let tags = git::tags::read_tags(&repo.repo);
-        let keys = Keys::new(repo, options, &mailmap, &tags);
+        let pulls = git::pulls::read_heads(&repo.repo);
+        let keys = Keys::new(repo, options, &mailmap, &tags, &pulls);
         let previous = sound_previous(store, name)?;
         let reusable = previous.as_ref().is_some_and(|p| {
             p.counter == counter_id()
@@ -266,6 +270,7 @@ impl<'a> Job<'a> {
             options,
             mailmap,
             tags,
+            pulls,
             keys,
             previous,
             reusable,
@@ -352,6 +357,7 @@ fn walk_stage(
     let reader = git::walk::CommitReader {
         people: Resolver::new(&job.mailmap, options.bots.clone()),
         advisories: options.advisories.clone(),
+        pull_keys: git::pulls::pull_keys(&repo.repo, &job.pulls, repo.tip),
     };
     let bar = progress.counter(format!("{}: walking commits", job.name));
     let (mut history, mut in_scope, walked_new) =
@@ -651,7 +657,8 @@ fn frames_of(
 ) -> Result<(Frames, Vec<Table>), AnalyzeError> {
     let (name, now) = (job.name, job.options.now);
     let history = &m.walked.history;
-    let evidence = crate::evidence::monthly_evidence(history, now);
+    let chain: Vec<gix::ObjectId> = m.walked.chain.iter().map(|l| l.commit).collect();
+    let evidence = crate::evidence::monthly_evidence(history, &chain, now);
     let missing = &m.counted.result.missing_files;
     let mut frames = vec![
         (Table::Commits, tables::commits_frame(name, history, now)?),
@@ -799,14 +806,16 @@ impl Keys {
         options: &AnalyzeOptions,
         mailmap: &[u8],
         tags: &git::tags::Tags,
+        pulls: &git::pulls::PullHeads,
     ) -> Keys {
+        let pulls = pulls.fingerprint();
         let scope = options.scope.description();
         let bots = options.bots.pattern();
         let mailmap = crate::text::fnv1a(mailmap);
         let lines = options.count_lines;
         Keys {
             inputs: format!(
-                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} mailmap={mailmap:016x} tags={:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} mailmap={mailmap:016x} tags={:016x} pulls={pulls:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
                 repo.tip,
                 repo.reference,
                 options.classes.key(),
@@ -817,7 +826,7 @@ impl Keys {
                 age_key(),
             ),
             walk: format!(
-                "scope={scope} classes={} bots={bots} advisories={} mailmap={mailmap:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
+                "scope={scope} classes={} bots={bots} advisories={} mailmap={mailmap:016x} pulls={pulls:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
                 options.classes.key(),
                 options.advisories.key(),
             ),

@@ -350,6 +350,7 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
     let reader = crate::git::walk::CommitReader {
         people: crate::git::Resolver::new(b"", crate::git::BotRule::default()),
         advisories: Default::default(),
+        pull_keys: Default::default(),
     };
     let history = crate::git::walk(&opened.repo, opened.tip, &reader, &|_| {});
     let mut chain = crate::git::snapshot::first_parent_chain(&history, opened.tip);

@@ -15,6 +15,12 @@
 //!   space).
 //! - **Pull-request merge**: a subject `Merge pull request #N ...` (GitHub) or a line `See merge
 //!   request GROUP/PROJECT!N` (GitLab).
+//! - **Pull-request subject**: a subject ending in `(#N)`, what GitHub writes when it squashes a
+//!   pull request into one commit (its default squash title).
+//! - **Pull-request copy**: the commit has the author (name and e-mail), author time and subject
+//!   of a commit of a pull-request ref that the analysed ref does not reach (see
+//!   [`super::pulls`]): a pull request landed by "rebase and merge" or by hand. Set by the walk,
+//!   which knows the pull-request refs; a plain read leaves it false.
 //! - **Advisories**: ids mentioned anywhere in the message, as whole words, case-insensitively:
 //!   `CVE-YYYY-NNNN...`, `GHSA-xxxx-xxxx-xxxx`, `XSA-N`, `RUSTSEC-YYYY-NNNN`, and the user's own
 //!   patterns ([`AdvisoryRule::new`], `analyze --advisory-pattern`), upper-cased, each once per
@@ -38,6 +44,10 @@ pub struct Evidence {
     /// `Signed-off-by` trailers (the DCO sign-off, not a cryptographic signature).
     pub signed_off: bool,
     pub pr_merge: bool,
+    /// A subject ending in `(#N)`: GitHub's squash of pull request N.
+    pub pr_subject: bool,
+    /// A copy of a pull-request ref's commit (same author, author time and subject).
+    pub pr_ref: bool,
     /// `Co-authored-by` trailers.
     pub co_authors: u16,
     /// Their values, `Name <e-mail>` (the walk resolves them to identities; not stored).
@@ -60,6 +70,8 @@ impl Evidence {
             self.signed_off,
             self.pr_merge,
             self.bump_subject,
+            self.pr_subject,
+            self.pr_ref,
         ];
         let flags = bits
             .iter()
@@ -80,6 +92,8 @@ impl Evidence {
             signed_off: bit(4),
             pr_merge: bit(5),
             bump_subject: bit(6),
+            pr_subject: bit(7),
+            pr_ref: bit(8),
             co_authors: (flags >> 16) as u16,
             co_author_values: Vec::new(),
             advisories: list(advisories),
@@ -142,6 +156,8 @@ static BUMP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(bump|bumps|bumped|update|updates|updated|upgrade|upgrades|vendor|vendored|revendor)\b").ok()
 });
 
+static PR_SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\(#\d+\)\s*$").ok());
+
 static PR_MERGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?m)\A\s*Merge pull request #\d+|^See merge request \S+!\d+\s*$").ok()
 });
@@ -162,6 +178,7 @@ pub fn read(data: &[u8], advisories: &AdvisoryRule) -> Evidence {
     let subject = message.lines().next().unwrap_or("");
     out.bump_subject = BUMP.as_ref().is_some_and(|r| r.is_match(subject));
     out.pr_merge = PR_MERGE.as_ref().is_some_and(|r| r.is_match(&message));
+    out.pr_subject = PR_SUBJECT.as_ref().is_some_and(|r| r.is_match(subject));
     out.advisories = advisories.ids(&message);
     out.reviewed = message
         .lines()
@@ -350,6 +367,9 @@ mod tests {
             "Merge branch 'x' into 'main'\n\nSee merge request grp/proj!17\n",
         ));
         assert!(gl.pr_merge);
+        let squash = read_default(&commit("vmm: fix the boot path (#7071)\n\nbody (#1)\n"));
+        assert!(squash.pr_subject && !squash.pr_merge);
+        assert!(!read_default(&commit("see (#7071) later\n")).pr_subject);
         let bump = read_default(&commit(
             "build(deps): bump golang.org/x/net from 0.1 to 0.2\n",
         ));
@@ -366,6 +386,11 @@ mod tests {
         );
         assert_eq!(osv.advisories, ["OSV-2024-17", "RUSTSEC-2023-0001"]);
         assert!(AdvisoryRule::new(&["(".to_string()]).is_err());
+        let e = Evidence {
+            pr_ref: true,
+            pr_subject: true,
+            ..e
+        };
         let round = Evidence::from_parts(e.flags(), &e.advisories.join(" "), &e.fixes.join(" "));
         assert_eq!(
             round,

@@ -5,6 +5,7 @@ pub mod evidence;
 pub mod header;
 pub mod identity;
 pub mod open;
+pub mod pulls;
 pub mod snapshot;
 pub mod tags;
 pub mod touch;

@@ -23,6 +23,9 @@ use super::identity::Resolver;
 pub struct CommitReader {
     pub people: Resolver,
     pub advisories: AdvisoryRule,
+    /// The [`super::pulls::review_key`]s of the pull-request refs' own commits: a commit with
+    /// one of them is a pull request's copy (empty: the clone holds no pull-request refs).
+    pub pull_keys: std::collections::HashSet<u64>,
 }
 
 /// One commit as the rest of temper sees it.
@@ -403,6 +406,14 @@ fn parse_header(
     authors: &mut std::collections::HashMap<(String, String), super::Author>,
 ) -> Option<Header> {
     let h = super::header::parse(data, hash)?;
+    let mut evidence = super::evidence::read(data, &reader.advisories);
+    evidence.pr_ref = !reader.pull_keys.is_empty()
+        && reader.pull_keys.contains(&super::pulls::review_key(
+            &h.author.name,
+            &h.author.email,
+            h.author.time,
+            super::pulls::subject(data),
+        ));
     let key = (h.author.name, h.author.email);
     let author = match authors.get(&key) {
         Some(a) => a.clone(),
@@ -419,6 +430,6 @@ fn parse_header(
         h.committer_time,
         author,
         h.malformed,
-        super::evidence::read(data, &reader.advisories),
+        evidence,
     ))
 }

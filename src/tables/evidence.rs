@@ -27,6 +27,15 @@ pub const EVIDENCE: TableDef = TableDef {
         required("fix_commits", Kind::U32),
         required("fixed_later", Kind::U32),
         optional("median_days_to_fix", Kind::F64),
+        // Review per main-line change (first-parent commit), by any rule and by each (see
+        // `crate::evidence`).
+        required("mainline_changes", Kind::U32),
+        required("reviewed_changes", Kind::U32),
+        required("review_trailer", Kind::U32),
+        required("review_pr_ref", Kind::U32),
+        required("review_pr_subject", Kind::U32),
+        required("review_pr_merge", Kind::U32),
+        required("review_other_merger", Kind::U32),
     ],
 };
 
@@ -72,5 +81,19 @@ pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, Tab
             .map(|r| r.median_days_to_fix)
             .collect::<Vec<_>>(),
     ));
+    let review: [(&str, Count); 7] = [
+        ("mainline_changes", |r| r.mainline_changes),
+        ("reviewed_changes", |r| r.reviewed_changes),
+        ("review_trailer", |r| r.review.trailer),
+        ("review_pr_ref", |r| r.review.pr_ref),
+        ("review_pr_subject", |r| r.review.pr_subject),
+        ("review_pr_merge", |r| r.review.pr_merge),
+        ("review_other_merger", |r| r.review.other_merger),
+    ];
+    columns.extend(
+        review
+            .iter()
+            .map(|(name, f)| Column::new((*name).into(), u(*f))),
+    );
     schema::frame(Table::Evidence, n, columns)
 }
