@@ -22,8 +22,11 @@
 --                 reviewed when it has a review trailer, is a pull request's rebased copy or
 --                 squash (subject "... (#N)"), a pull-request merge, or a merge by someone who
 --                 wrote none of what it brings in (the evidence table's review_* columns)
---   security       8 = 4 if any own advisory-referencing commit, + 2 security policy now
---                 (Scorecard Security-Policy), + 2 fuzzing now (Scorecard Fuzzing)
+--   security       8 = 4 if any own advisory-referencing commit, + 2 a security process
+--                 (Scorecard Security-Policy: a policy file now, or own-code commits citing
+--                 advisories in 3 or more distinct years, a published process such as Xen's XSA
+--                 series), + 2 fuzzing (Scorecard Fuzzing: fuzz targets in the tree now, or fixes
+--                 whose messages credit a fuzzer in the last 24 months)
 --   tests          6 x min(test_to_code / 0.6, 1)             test code lines per own code line now
 --   code_age       4 x min(median_age_years / 6, 1)           own code that has survived
 --   vendored       4 x (1 - vendored_share)                   less code from elsewhere to trust
@@ -33,7 +36,8 @@
 -- (LEAST and GREATEST skip empty values in polars SQL, so an empty figure is tested first.)
 -- Unknown is not zero: a factor git cannot show for a project is "not measured" (measured =
 -- false, no points): no release tag ever; no trace of review ever (no main-line change reviewed
--- by any rule up to now: review may happen where git does not record it); line age or
+-- by any rule up to now: review may happen where git does not record it) or no change in the
+-- last 12 months to review; line age or
 -- lines not mined; no commit in 24 months for the pony factor. It leaves the score's
 -- denominator: score = 100 x the measured factors' points / the most they can give, and the
 -- coverage says how many factors that is; the weakest factor named is always a measured one.
@@ -81,7 +85,8 @@ ev AS (
            SUM(CASE WHEN c.in_12m THEN e.review_other_merger ELSE 0 END) AS by_merger_12m,
            SUM(CASE WHEN c.in_12m THEN e.pr_merges ELSE 0 END) AS pr_merges_12m,
            SUM(e.reviewed_changes) AS review_evidence_ever,
-           SUM(e.own_advisory_commits) AS own_advisory
+           SUM(e.own_advisory_commits) AS own_advisory,
+           SUM(CASE WHEN c.in_24m THEN e.fuzz_credited_commits ELSE 0 END) AS fuzz_credits_24m
     FROM evidence e JOIN calendar c ON e.month = c.month
     WHERE c.months_before_now >= 0
     GROUP BY e.repo
@@ -93,6 +98,13 @@ rel AS (
     FROM releases r JOIN calendar c ON r.month = c.month
     WHERE NOT r.prerelease AND c.months_before_now >= 0
     GROUP BY r.repo
+),
+adv_years AS (
+    -- The distinct years whose own-code commits cite advisories: a recurring response.
+    SELECT e.repo, COUNT(DISTINCT SUBSTR(e.month, 1, 4)) AS years
+    FROM evidence e JOIN calendar c ON e.month = c.month
+    WHERE c.months_before_now >= 0 AND e.own_advisory_commits > 0
+    GROUP BY e.repo
 ),
 pr AS (
     -- A practice counts when the snapshot of the last month at or before now shows it.
@@ -124,6 +136,8 @@ f AS (
            COALESCE(ev.review_evidence_ever, 0) AS review_evidence_ever,
            COALESCE(ev.own_advisory, 0) AS own_advisory,
            COALESCE(pr.security_policy, 0) AS security_policy, COALESCE(pr.fuzzing, 0) AS fuzzing,
+           COALESCE(adv_years.years, 0) AS advisory_years,
+           COALESCE(ev.fuzz_credits_24m, 0) AS fuzz_credits_24m,
            CASE WHEN code.own > 0 THEN CAST(code.test AS DOUBLE) / code.own END AS test_to_code,
            CASE WHEN code.all_code > 0 THEN CAST(code.vendored AS DOUBLE) / code.all_code END
                AS vendored_share,
@@ -134,6 +148,7 @@ f AS (
     LEFT JOIN ev ON b.repo = ev.repo
     LEFT JOIN rel ON b.repo = rel.repo
     LEFT JOIN pr ON b.repo = pr.repo
+    LEFT JOIN adv_years ON b.repo = adv_years.repo
     LEFT JOIN problems ON b.repo = problems.repo
 ),
 r AS (
@@ -267,19 +282,28 @@ factors AS (
            10.0 AS max_points,
            10 * review_share AS points,
            'OpenSSF Scorecard Code-Review; CHAOSS Change Request Reviews' AS definition,
-           review_evidence_ever > 0 AS measured
+           review_evidence_ever > 0 AND changes_12m > 0 AS measured
     FROM r
     UNION ALL
     SELECT repo AS repo,
            10 AS ord,
            'security' AS factor,
            CAST(own_advisory AS DOUBLE) AS value,
-           CAST(own_advisory AS VARCHAR) || ' own advisory-referencing commits; security policy '
-               || CASE WHEN security_policy = 1 THEN 'yes' ELSE 'no' END || '; fuzzing '
-               || CASE WHEN fuzzing = 1 THEN 'yes' ELSE 'no' END AS shown,
-           '4 if own advisory commits + 2 security policy + 2 fuzzing' AS rule,
+           CAST(own_advisory AS VARCHAR) || ' own advisory-referencing commits; security process: '
+               || CASE WHEN security_policy = 1 THEN 'policy file'
+                       WHEN advisory_years >= 3
+                       THEN 'advisories cited in ' || CAST(advisory_years AS VARCHAR) || ' years'
+                       ELSE 'none seen' END
+               || '; fuzzing: '
+               || CASE WHEN fuzzing = 1 THEN 'fuzz targets'
+                       WHEN fuzz_credits_24m > 0
+                       THEN CAST(fuzz_credits_24m AS VARCHAR) || ' fixes credit a fuzzer (24 months)'
+                       ELSE 'none seen' END AS shown,
+           '4 if own advisory commits + 2 security process + 2 fuzzing' AS rule,
            8.0 AS max_points,
-           CASE WHEN own_advisory > 0 THEN 4.0 ELSE 0.0 END + 2.0 * security_policy + 2.0 * fuzzing AS points,
+           CASE WHEN own_advisory > 0 THEN 4.0 ELSE 0.0 END
+               + CASE WHEN security_policy = 1 OR advisory_years >= 3 THEN 2.0 ELSE 0.0 END
+               + CASE WHEN fuzzing = 1 OR fuzz_credits_24m > 0 THEN 2.0 ELSE 0.0 END AS points,
            'OpenSSF Scorecard Security-Policy, Fuzzing' AS definition,
            TRUE AS measured
     FROM r

@@ -368,7 +368,8 @@ fn provenance(metas: &[RepoMeta], command: &str) -> String {
         .collect();
     out.push_str(&format!("\nMade with:\n\n    {command}\n"));
     out.push_str(
-        "\nA report from this dataset is as of the month of the latest analysis above, unless \
+        "\nA report from this dataset is as of the month of its newest data (the latest last \
+         commit, or recorded fetch, among the repositories above), whenever it is made, unless \
          `temper report --as-of YYYY-MM` says otherwise.\n",
     );
     out

@@ -58,6 +58,8 @@ pub struct EvidenceRow {
     pub new_advisories: u32,
     /// Commits with a `Fixes:` trailer.
     pub fix_commits: u32,
+    /// Commits whose message credits a fuzzer with what they fix (see [`crate::git::evidence`]).
+    pub fuzz_credited_commits: u32,
     /// Commits of this month that a `Fixes:` trailer of a later commit names (regressions found).
     pub fixed_later: u32,
     /// The median days from a fixed commit to the commit that fixes it, over this month's fixes
@@ -110,6 +112,7 @@ impl EvidenceRow {
             dependency_advisory_commits: 0,
             new_advisories: 0,
             fix_commits: 0,
+            fuzz_credited_commits: 0,
             fixed_later: 0,
             median_days_to_fix: None,
             mainline_changes: 0,
@@ -138,6 +141,7 @@ impl EvidenceRow {
         }
         self.new_advisories += first_mentions;
         self.fix_commits += u32::from(!e.fixes.is_empty());
+        self.fuzz_credited_commits += u32::from(e.fuzz_credit);
     }
 }
 

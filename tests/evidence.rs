@@ -441,3 +441,63 @@ fn review_per_mainline_change_equals_what_git_shows() {
     let total = |i: usize| want.values().map(|r| r[i]).sum::<u64>();
     assert_eq!((0..7).map(total).collect::<Vec<_>>(), [9, 6, 1, 2, 1, 1, 2]);
 }
+
+/// A security process and fuzzing seen in history alone (tests/fixtures/make_security.sh): the
+/// evidence table's fuzzer credits per month equal what `git log --grep` finds with the same
+/// rule, and the maturity factor counts the advisory years and the credited fixes as of a month.
+#[test]
+fn security_process_and_fuzzing_from_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_security.sh", tmp.path(), "security");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let credited = per_month(
+        &repo,
+        &[
+            "-i",
+            "-E",
+            "--format=%ad|",
+            "--grep=(found|caught|detected|discovered|reported|uncovered|spotted|triggered)[[:space:]]+(by|with|using|via|through)[[:space:]]+([[:alnum:]+-]+[[:space:]]+){0,3}(fuzz|syzkaller|syzbot|oss-fuzz|clusterfuzz|afl|libfuzzer|honggfuzz)",
+            "--grep=the[[:space:]]+fuzzer[[:space:]]+(found|hit|triggered|reported)",
+            "--grep=^reported-by:.*(syzbot|oss-fuzz)",
+        ],
+        |_| true,
+    );
+    assert_eq!(credited.values().sum::<u64>(), 2, "{credited:?}");
+    let rows = export_csv(&store, "evidence", None);
+    let got: BTreeMap<String, u64> = column(&rows, "month")
+        .into_iter()
+        .zip(column(&rows, "fuzz_credited_commits"))
+        .map(|(m, v)| (m.to_string(), v.parse().unwrap()))
+        .filter(|(_, v)| *v > 0)
+        .collect();
+    assert_eq!(got, credited);
+    let security = |as_of: &str| {
+        let out = tmp.path().join(format!("report-{as_of}"));
+        run_ok(
+            temper()
+                .args(["report", "--as-of", as_of, "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out),
+        );
+        let text = std::fs::read_to_string(out.join("tables/report_maturity.csv")).unwrap();
+        let line = text.lines().find(|l| l.contains(",security,")).unwrap();
+        line.to_string()
+    };
+    let now = security("2021-06");
+    assert!(
+        now.contains("3 own advisory-referencing commits; security process: advisories cited in 3 years; fuzzing: 2 fixes credit a fuzzer (24 months)"),
+        "{now}"
+    );
+    assert!(now.contains(",8.0,8.0,"), "{now}");
+    // In 2020 only two years cite advisories, and no fix has credited a fuzzer yet.
+    let before = security("2020-12");
+    assert!(
+        before.contains(
+            "2 own advisory-referencing commits; security process: none seen; fuzzing: none seen"
+        ),
+        "{before}"
+    );
+    assert!(before.contains(",4.0,8.0,"), "{before}");
+}

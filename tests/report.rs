@@ -597,17 +597,17 @@ fn one_value_per_figure_on_the_shipped_datasets_now_and_in_the_past() {
             .unwrap()
     };
     assert!(
-        security("moby").ends_with("fuzzing no"),
+        security("moby").ends_with("fuzzing: none seen"),
         "{}",
         security("moby")
     );
     assert!(
-        security("runc").ends_with("fuzzing yes"),
+        security("runc").ends_with("fuzzing: fuzz targets"),
         "{}",
         security("runc")
     );
     assert!(
-        security("cloud-hypervisor").contains("security policy no"),
+        security("cloud-hypervisor").contains("security process: none seen"),
         "{}",
         security("cloud-hypervisor")
     );

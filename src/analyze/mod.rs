@@ -91,10 +91,10 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-pub const TABLES_REVISION: u32 = 18;
+pub const TABLES_REVISION: u32 = 19;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
-/// co-authors, 5: pull-request subjects and copies): a stored walk of another revision is walked
+/// co-authors, 5: pull-request subjects and copies, fuzzer credits): a stored walk of another revision is walked
 /// afresh instead of being read.
 const WALK_REVISION: u32 = 5;
 

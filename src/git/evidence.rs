@@ -27,6 +27,11 @@
 //!   commit.
 //! - **Fixes**: the commit ids named by `Fixes:` trailers (the first word of the value, 7 to 40
 //!   hex digits).
+//! - **Fuzzer credit**: the message credits a fuzzer with what it fixes: "found (caught,
+//!   detected, discovered, reported, uncovered, spotted, triggered) by/with/using/via" followed
+//!   within three words by a fuzzer (`fuzz…`, syzkaller, syzbot, OSS-Fuzz, ClusterFuzz, AFL,
+//!   libFuzzer, honggfuzz), "the fuzzer found/hit/triggered/reported", or a `Reported-by:`
+//!   trailer naming syzbot or OSS-Fuzz.
 //! - **Bump subject**: the subject says `bump`, `update`, `upgrade` or `vendor` (a dependency
 //!   update rather than the project's own fix, together with what the change touches).
 
@@ -48,6 +53,8 @@ pub struct Evidence {
     pub pr_subject: bool,
     /// A copy of a pull-request ref's commit (same author, author time and subject).
     pub pr_ref: bool,
+    /// The message credits a fuzzer with what the commit fixes.
+    pub fuzz_credit: bool,
     /// `Co-authored-by` trailers.
     pub co_authors: u16,
     /// Their values, `Name <e-mail>` (the walk resolves them to identities; not stored).
@@ -72,6 +79,7 @@ impl Evidence {
             self.bump_subject,
             self.pr_subject,
             self.pr_ref,
+            self.fuzz_credit,
         ];
         let flags = bits
             .iter()
@@ -94,6 +102,7 @@ impl Evidence {
             bump_subject: bit(6),
             pr_subject: bit(7),
             pr_ref: bit(8),
+            fuzz_credit: bit(9),
             co_authors: (flags >> 16) as u16,
             co_author_values: Vec::new(),
             advisories: list(advisories),
@@ -156,6 +165,14 @@ static BUMP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(bump|bumps|bumped|update|updates|updated|upgrade|upgrades|vendor|vendored|revendor)\b").ok()
 });
 
+static FUZZ_CREDIT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let fuzzer = r"(?:fuzz\w*|syzkaller|syzbot|oss-fuzz|clusterfuzz\w*|afl\+*|libfuzzer|honggfuzz)";
+    Regex::new(&format!(
+        r"(?im)\b(?:found|caught|detected|discovered|reported|uncovered|spotted|triggered)\s+(?:by|with|using|via|through)\s+(?:[\w+-]+\s+){{0,3}}?{fuzzer}\b|\bthe\s+fuzzer\s+(?:found|hit|triggered|reported)\b|^reported-by:.*\b(?:syzbot|oss-fuzz)\b"
+    ))
+    .ok()
+});
+
 static PR_SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\(#\d+\)\s*$").ok());
 
 static PR_MERGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -179,6 +196,7 @@ pub fn read(data: &[u8], advisories: &AdvisoryRule) -> Evidence {
     out.bump_subject = BUMP.as_ref().is_some_and(|r| r.is_match(subject));
     out.pr_merge = PR_MERGE.as_ref().is_some_and(|r| r.is_match(&message));
     out.pr_subject = PR_SUBJECT.as_ref().is_some_and(|r| r.is_match(subject));
+    out.fuzz_credit = FUZZ_CREDIT.as_ref().is_some_and(|r| r.is_match(&message));
     out.advisories = advisories.ids(&message);
     out.reviewed = message
         .lines()
@@ -370,6 +388,22 @@ mod tests {
         let squash = read_default(&commit("vmm: fix the boot path (#7071)\n\nbody (#1)\n"));
         assert!(squash.pr_subject && !squash.pr_merge);
         assert!(!read_default(&commit("see (#7071) later\n")).pr_subject);
+        for credited in [
+            "fix: x\n\nFound by the snapshot fuzzer.\n",
+            "fix: y\n\nFound by the vcpu fuzzer with a small region\n",
+            "fix: z\n\nThe fuzzer found a crash when Gicv3 is used\n",
+            "net: w\n\nReported-by: syzbot+1234@syzkaller.appspotmail.com\n",
+            "fix\n\nDetected with OSS-Fuzz (issue 42).\n",
+        ] {
+            assert!(read_default(&commit(credited)).fuzz_credit, "{credited}");
+        }
+        for plain in [
+            "feat(fuzzer): add fuzzer helpers\n",
+            "chore: make handle_queue public for fuzzer\n",
+            "Found by a reviewer, not a fuzzy search\n",
+        ] {
+            assert!(!read_default(&commit(plain)).fuzz_credit, "{plain}");
+        }
         let bump = read_default(&commit(
             "build(deps): bump golang.org/x/net from 0.1 to 0.2\n",
         ));
@@ -389,6 +423,7 @@ mod tests {
         let e = Evidence {
             pr_ref: true,
             pr_subject: true,
+            fuzz_credit: true,
             ..e
         };
         let round = Evidence::from_parts(e.flags(), &e.advisories.join(" "), &e.fixes.join(" "));

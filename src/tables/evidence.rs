@@ -36,6 +36,8 @@ pub const EVIDENCE: TableDef = TableDef {
         required("review_pr_subject", Kind::U32),
         required("review_pr_merge", Kind::U32),
         required("review_other_merger", Kind::U32),
+        // Commits whose message credits a fuzzer with what they fix.
+        required("fuzz_credited_commits", Kind::U32),
     ],
 };
 
@@ -81,7 +83,7 @@ pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, Tab
             .map(|r| r.median_days_to_fix)
             .collect::<Vec<_>>(),
     ));
-    let review: [(&str, Count); 7] = [
+    let review: [(&str, Count); 8] = [
         ("mainline_changes", |r| r.mainline_changes),
         ("reviewed_changes", |r| r.reviewed_changes),
         ("review_trailer", |r| r.review.trailer),
@@ -89,6 +91,7 @@ pub fn evidence_frame(repo: &str, rows: &[EvidenceRow]) -> Result<DataFrame, Tab
         ("review_pr_subject", |r| r.review.pr_subject),
         ("review_pr_merge", |r| r.review.pr_merge),
         ("review_other_merger", |r| r.review.other_merger),
+        ("fuzz_credited_commits", |r| r.fuzz_credited_commits),
     ];
     columns.extend(
         review
