@@ -11,8 +11,10 @@
 -- Shares are of the window's commits; signed is a
 -- gpgsig header, not verified. Advisory commits mention a CVE, GHSA or XSA id (they are not
 -- vulnerabilities); 'dependency' ones update dependencies (subject says bump/update/vendor, or
--- only vendored or generated lines changed). Releases are final release tags (see `releases`),
--- on any maintenance line; the median gap is between consecutive final releases by date.
+-- only vendored or generated lines changed). Releases are final release tags (see `releases`)
+-- of the project's release line (main_line: module tags such as api/v1.2.3 are lines of their
+-- own), on any maintenance branch; the median gap is between consecutive final releases of
+-- the line by date.
 -- security_policy_since, ci_since and fuzzing_since are the first month whose snapshot shows
 -- the practice (see `practices`; empty: never seen in the tree).
 WITH e AS (
@@ -67,7 +69,7 @@ r AS (
            SUM(CASE WHEN l.signed THEN 1 ELSE 0 END) AS signed_releases,
            MEDIAN(l.days_since_previous) AS median_days_between_releases
     FROM releases l JOIN calendar c ON l.month = c.month
-    WHERE NOT l.prerelease AND c.months_before_now >= 0
+    WHERE NOT l.prerelease AND l.main_line AND c.months_before_now >= 0
     GROUP BY l.repo
 )
 SELECT w.repo,

@@ -15,7 +15,8 @@
 --   team          10 x min(ln(1 + contributors_12m) / ln(301), 1) (CHAOSS Contributors)
 --   pony_factor    5 x min(pony_factor_24m / 10, 1)           fewest authors of half the commits (CHAOSS)
 --   bus_factor     5 x min(bus_factor / 10, 1)                fewest authors of half the own lines now
---   releases      10 x min(ln(1 + final_releases_12m) / ln(25), 1)  24 a year is full marks
+--   releases      10 x min(ln(1 + final_releases_12m) / ln(25), 1)  24 a year is full marks; final
+--                 releases of the project's line (module tags such as api/v1.2.3 are not)
 --                                                             (criticality_score recent_releases_count)
 --   review        10 x reviewed / main-line changes of the last 12 months (OpenSSF Scorecard
 --                 Code-Review, CHAOSS Change Request Reviews): a change is a first-parent commit,
@@ -96,7 +97,7 @@ rel AS (
            SUM(CASE WHEN c.in_12m THEN 1 ELSE 0 END) AS releases_12m,
            COUNT(*) AS releases_all
     FROM releases r JOIN calendar c ON r.month = c.month
-    WHERE NOT r.prerelease AND c.months_before_now >= 0
+    WHERE NOT r.prerelease AND r.main_line AND c.months_before_now >= 0
     GROUP BY r.repo
 ),
 adv_years AS (

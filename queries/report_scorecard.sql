@@ -61,7 +61,7 @@ rel AS (
     SELECT r.repo, MAX(r.month) AS last_release_month,
            MIN(c.months_before_now) AS months_since_last_release
     FROM releases r JOIN calendar c ON r.month = c.month
-    WHERE NOT r.prerelease AND c.months_before_now >= 0
+    WHERE NOT r.prerelease AND r.main_line AND c.months_before_now >= 0
     GROUP BY r.repo
 ),
 adv AS (

@@ -132,7 +132,11 @@ fn calendar(metas: &[RepoMeta], window: &Window) -> Result<DataFrame, PolarsErro
         .filter_map(|s| s.last_month)
         .max()
         .unwrap_or(window.now);
-    let rows = window.calendar_rows(first, last);
+    calendar_of(&window.calendar_rows(first, last))
+}
+
+/// The `calendar` table of `rows`.
+fn calendar_of(rows: &[crate::window::CalendarRow]) -> Result<DataFrame, PolarsError> {
     df!(
         "month" => rows.iter().map(|r| r.month.to_string()).collect::<Vec<_>>(),
         "months_before_now" => rows.iter().map(|r| r.months_before_now).collect::<Vec<_>>(),
@@ -175,10 +179,14 @@ impl Tables {
         let context = SQLContext::new();
         let provenance = provenance(&metas, window.as_ref()).map_err(table_error)?;
         context.register("provenance", provenance.lazy());
-        if let Some(window) = &window {
-            let calendar = calendar(&metas, window).map_err(table_error)?;
-            context.register("calendar", calendar.lazy());
+        // Without a dated commit there is no "now": the calendar is empty and so is every
+        // windowed figure.
+        let calendar = match &window {
+            Some(window) => calendar(&metas, window),
+            None => calendar_of(&[]),
         }
+        .map_err(table_error)?;
+        context.register("calendar", calendar.lazy());
         for table in Table::public() {
             let mut stacked: Option<DataFrame> = None;
             for repo in &names {

@@ -10,6 +10,17 @@
 //! (xen, moby, git, runc, firecracker) name their releases; a tag it misreads is a data point,
 //! never a failure.
 //!
+//! **Release lines.** A tag with a path prefix (`api/v1.2.3`, `client/v0.1.0`: Go's tags of a
+//! module in a subdirectory) is a release of its own line, named by the prefix; the others are
+//! the root line. The project's releases are its root line ([`Release::main_line`]), or the line
+//! with the most final releases when the root has none. Within a line, a release's previous
+//! release is a lower version of the same line that is its ancestor (a previous release the
+//! release's commit does not reach would give an empty range): for an `x.y.0` release the
+//! highest lower feature release, for a maintenance release the highest lower release of its
+//! feature. Feature releases are `x.y.0` (or `x.y`), except in a major version whose tags use
+//! four numbers (git 1.x: `1.7.1` a feature release, `1.7.1.2` its maintenance), where they are
+//! `x.y.z` (or `x.y.z.0`).
+//!
 //! A project that names its releases otherwise gives its own rule ([`ReleaseRule::new`],
 //! `analyze --release-pattern`): a regular expression a tag's whole name must match. Its named
 //! group `version` is the version (its runs of digits joined by dots, so `2024_05` is `2024.05`;
@@ -45,9 +56,14 @@ pub struct Release {
     pub month: Month,
     /// Whether the tag's commit is reachable from the analysed ref.
     pub on_ref: bool,
-    /// The release before it on its line (see [`previous_on_line`]); none for pre-releases.
+    /// Its release line: the tag name's path prefix (`api` for `api/v1.2.3`), empty for the root.
+    pub line: String,
+    /// Whether its line is the project's (the root, or the largest line when the root has none).
+    pub main_line: bool,
+    /// The release before it on its line, an ancestor of it (see [`previous_candidates`]);
+    /// none for pre-releases.
     pub previous: Option<String>,
-    /// The latest final release dated before it.
+    /// The latest final release of its line dated before it.
     pub previous_by_date: Option<String>,
     /// Days from `previous_by_date` to it.
     pub days_since_previous: Option<f64>,
@@ -69,36 +85,69 @@ fn numbers(version: &str) -> Vec<u64> {
     version.split('.').filter_map(|n| n.parse().ok()).collect()
 }
 
-/// The release before `index` on its line: for an `x.y.0` (or `x.y`) release, the highest
-/// lower `x'.y'.0` (4.9.0 before 4.10.0, as projects' release notes compare); for a maintenance
-/// release `x.y.z`, the highest lower release of `x.y` (4.9.0 before 4.9.1). Pre-releases have
-/// none and are never one; among tags of one version the plain one is taken.
-pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
+/// The release line of a tag name: its path prefix (`api` for `api/v1.2.3`), empty for none.
+pub fn line_of(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(prefix, _)| prefix)
+}
+
+/// How many leading numbers name a feature release in `releases`' line and major version of
+/// `r`: 3 where that major version has four-number tags (git 1.x), else 2.
+fn feature_depth(releases: &[Release], r: &Release) -> usize {
+    let major = numbers(&r.version).first().copied();
+    let four = releases.iter().any(|o| {
+        let w = numbers(&o.version);
+        o.line == r.line && w.first().copied() == major && w.len() >= 4
+    });
+    if four {
+        3
+    } else {
+        2
+    }
+}
+
+/// Whether numbers `v` name a feature release at `depth` (every number after it is 0).
+fn is_feature(v: &[u64], depth: usize) -> bool {
+    v.iter().skip(depth).all(|n| *n == 0)
+}
+
+/// The candidates for the release before `index` on its line, best first: for a feature release
+/// the lower feature releases, highest first; for a maintenance release the lower releases of
+/// its feature; then every other lower release of the line, highest first. Pre-releases have none and are never one; among tags of one version the plain
+/// one comes first, then the earliest. [`count_ranges`] takes the first that is an ancestor.
+pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
     let me = &releases[index];
     if me.prerelease {
-        return None;
+        return Vec::new();
     }
     let v = numbers(&me.version);
-    let main = v.get(2).is_none_or(|p| *p == 0);
-    releases
+    let depth = feature_depth(releases, me);
+    let feature = is_feature(&v, depth);
+    // The rule's releases first; then, for a line that has none (Go module lines often tag only
+    // patch versions), any lower release of the line.
+    let mut out: Vec<(bool, Vec<u64>, bool, std::cmp::Reverse<i64>, usize)> = releases
         .iter()
         .enumerate()
-        .filter(|(_, r)| !r.prerelease)
-        .filter(|(_, r)| {
+        .filter(|(_, r)| !r.prerelease && r.line == me.line)
+        .filter_map(|(i, r)| {
             let w = numbers(&r.version);
-            let same_line = match main {
-                true => w.get(2).is_none_or(|p| *p == 0),
-                false => w.get(..2) == v.get(..2),
+            let by_rule = match feature {
+                true => is_feature(&w, feature_depth(releases, r)),
+                false => w.get(..depth) == v.get(..depth),
             };
-            same_line && w < v
-        })
-        // Among equal versions, the plain one (`RELEASE-4.10.0` over `4.10.0-shim-comet-3`),
-        // then the earliest.
-        .max_by_key(|(_, r)| {
+            // Among equal versions, the plain one (`RELEASE-4.10.0` over
+            // `4.10.0-shim-comet-3`), then the earliest.
             let plain = r.tag.name.ends_with(&r.version);
-            (numbers(&r.version), plain, std::cmp::Reverse(r.tag.time))
+            (w < v).then_some((by_rule, w, plain, std::cmp::Reverse(r.tag.time), i))
         })
-        .map(|(i, _)| i)
+        .collect();
+    out.sort_by(|a, b| b.cmp(a));
+    out.into_iter().map(|(.., i)| i).collect()
+}
+
+/// The release before `index` on its line, before ancestry is known (see
+/// [`previous_candidates`]).
+pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
+    previous_candidates(releases, index).first().copied()
 }
 
 /// The version of a tag name and whether it is a pre-release, if the name is a version.
@@ -204,6 +253,8 @@ fn releases_by(
                 own_lines_removed: None,
                 month: Month::from_unix(tag.time)?,
                 on_ref: reachable(&tag.commit),
+                line: line_of(&tag.name).to_string(),
+                main_line: false,
                 tag: tag.clone(),
                 version,
                 prerelease,
@@ -211,16 +262,31 @@ fn releases_by(
         })
         .collect();
     out.sort_by(|a, b| (a.tag.time, &a.tag.name).cmp(&(b.tag.time, &b.tag.name)));
-    let mut last_final: Option<usize> = None;
+    let mut last_final: std::collections::HashMap<String, usize> = Default::default();
     for i in 0..out.len() {
-        if let Some(p) = last_final {
+        if let Some(&p) = last_final.get(&out[i].line) {
             out[i].previous_by_date = Some(out[p].tag.name.clone());
             out[i].days_since_previous =
                 Some((out[i].tag.time - out[p].tag.time) as f64 / 86_400.0);
         }
         if !out[i].prerelease {
-            last_final = Some(i);
+            last_final.insert(out[i].line.clone(), i);
         }
+    }
+    // The project's line: the root when it has a final release, else the line with the most.
+    let mut finals: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in out.iter().filter(|r| !r.prerelease) {
+        *finals.entry(r.line.as_str()).or_default() += 1;
+    }
+    let main = match finals.contains_key("") {
+        true => String::new(),
+        false => finals
+            .iter()
+            .max_by_key(|(line, n)| (**n, std::cmp::Reverse(*line)))
+            .map_or(String::new(), |(line, _)| line.to_string()),
+    };
+    for r in &mut out {
+        r.main_line = r.line == main;
     }
     for i in 0..out.len() {
         out[i].previous = previous_on_line(&out, i).map(|p| out[p].tag.name.clone());
@@ -259,15 +325,23 @@ pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]
         seen
     };
     let none = vec![false; nodes.len()];
-    let by_name: std::collections::HashMap<String, gix::ObjectId> = releases
-        .iter()
-        .map(|r| (r.tag.name.clone(), r.tag.commit))
+    let candidates: Vec<Vec<usize>> = (0..releases.len())
+        .map(|i| previous_candidates(releases, i))
         .collect();
-    for r in releases.iter_mut() {
-        let (Some(&tip), Some(base)) = (
-            index.get(&r.tag.commit),
-            r.previous.as_ref().and_then(|p| index.get(by_name.get(p)?)),
-        ) else {
+    let commits_of: Vec<gix::ObjectId> = releases.iter().map(|r| r.tag.commit).collect();
+    let names: Vec<String> = releases.iter().map(|r| r.tag.name.clone()).collect();
+    for (i, r) in releases.iter_mut().enumerate() {
+        let Some(&tip) = index.get(&r.tag.commit) else {
+            continue;
+        };
+        // The previous release is the best candidate the release's commit reaches.
+        let ancestors = reach(tip, &none);
+        let chosen = candidates[i]
+            .iter()
+            .copied()
+            .find(|&c| index.get(&commits_of[c]).is_some_and(|&n| ancestors[n]));
+        r.previous = chosen.map(|c| names[c].clone());
+        let Some(base) = chosen.and_then(|c| index.get(&commits_of[c])) else {
             continue;
         };
         let excluded = reach(*base, &none);
@@ -358,6 +432,70 @@ mod tests {
             ),
         ];
         assert_eq!(previous, want);
+    }
+
+    #[test]
+    fn module_tags_are_lines_of_their_own_and_old_schemes_keep_features() {
+        let tag = |name: &str, time: i64| Tag {
+            name: name.to_string(),
+            commit: gix::ObjectId::null(gix::hash::Kind::Sha1),
+            time,
+            annotated: true,
+            signed: false,
+        };
+        // A Go repository with module tags beside its own: v2.0.0 follows v1.9.0, never
+        // api/v1.9.5, and the project's line is the root.
+        let tags = [
+            tag("v1.9.0", 100),
+            tag("api/v1.9.5", 150),
+            tag("client/v0.1.0", 160),
+            tag("v2.0.0", 200),
+            tag("api/v1.10.0", 250),
+        ];
+        let r = releases(&tags, |_| true);
+        let of = |name: &str| r.iter().find(|x| x.tag.name == name).unwrap();
+        assert_eq!(of("v2.0.0").previous.as_deref(), Some("v1.9.0"));
+        assert_eq!(of("v2.0.0").previous_by_date.as_deref(), Some("v1.9.0"));
+        assert_eq!(of("api/v1.10.0").previous.as_deref(), Some("api/v1.9.5"));
+        assert_eq!(of("client/v0.1.0").previous, None);
+        assert_eq!(
+            r.iter()
+                .filter(|x| x.main_line)
+                .map(|x| x.tag.name.as_str())
+                .collect::<Vec<_>>(),
+            ["v1.9.0", "v2.0.0"]
+        );
+        assert_eq!(of("api/v1.9.5").line, "api");
+        // git 1.x: 1.7.1 was a feature release and 1.7.1.2 its maintenance; 2.x went back to
+        // x.y.0 features.
+        let tags = [
+            tag("v1.7.0", 100),
+            tag("v1.7.1", 200),
+            tag("v1.7.1.1", 250),
+            tag("v1.7.1.2", 260),
+            tag("v1.7.2", 300),
+            tag("v2.0.0", 400),
+            tag("v2.0.1", 450),
+            tag("v2.1.0", 500),
+        ];
+        let r = releases(&tags, |_| true);
+        let previous: Vec<(&str, Option<&str>)> = r
+            .iter()
+            .map(|x| (x.tag.name.as_str(), x.previous.as_deref()))
+            .collect();
+        assert_eq!(
+            previous,
+            [
+                ("v1.7.0", None),
+                ("v1.7.1", Some("v1.7.0")),
+                ("v1.7.1.1", Some("v1.7.1")),
+                ("v1.7.1.2", Some("v1.7.1.1")),
+                ("v1.7.2", Some("v1.7.1")),
+                ("v2.0.0", Some("v1.7.2")),
+                ("v2.0.1", Some("v2.0.0")),
+                ("v2.1.0", Some("v2.0.0")),
+            ]
+        );
     }
 
     #[test]

@@ -22,9 +22,14 @@ pub const RELEASES: TableDef = TableDef {
         // An in-body signature is present; it is not verified.
         required(col::SIGNED, Kind::Bool),
         required(col::ON_REF, Kind::Bool),
-        // The release before it on its line (4.9.0 before 4.10.0, 4.9.0 before 4.9.1).
+        // Its release line (a tag's path prefix, `api` for `api/v1.2.3`; empty for the root),
+        // and whether that is the project's line (the root, or the largest when the root has
+        // none): the report counts the project's releases on it.
+        required("line", Kind::Str),
+        required("main_line", Kind::Bool),
+        // The release before it on its line, an ancestor (4.9.0 before 4.10.0, 4.9.0 before 4.9.1).
         optional("previous", Kind::Str),
-        // The latest final release dated before it, and the days since.
+        // The latest final release of its line dated before it, and the days since.
         optional("previous_by_date", Kind::Str),
         optional("days_since_previous", Kind::F64),
         // Non-merge commits and distinct authors in previous..tag.
@@ -54,6 +59,8 @@ pub fn releases_frame(repo: &str, releases: &[Release]) -> Result<DataFrame, Tab
         Column::new(col::ANNOTATED.into(), flag(|r| r.tag.annotated)),
         Column::new(col::SIGNED.into(), flag(|r| r.tag.signed)),
         Column::new(col::ON_REF.into(), flag(|r| r.on_ref)),
+        Column::new("line".into(), text(|r| r.line.clone())),
+        Column::new("main_line".into(), flag(|r| r.main_line)),
         Column::new(
             "previous".into(),
             releases
