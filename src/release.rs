@@ -110,6 +110,10 @@ fn is_feature(v: &[u64], depth: usize) -> bool {
     v.iter().skip(depth).all(|n| *n == 0)
 }
 
+/// A candidate previous release, in preference order: by the rule, version, plain tag, earliest,
+/// then its index.
+type Candidate = (bool, Vec<u64>, bool, std::cmp::Reverse<i64>, usize);
+
 /// The candidates for the release before `index` on its line, best first: for a feature release
 /// the lower feature releases, highest first; for a maintenance release the lower releases of
 /// its feature; then every other lower release of the line, highest first. Pre-releases have none and are never one; among tags of one version the plain
@@ -124,7 +128,7 @@ pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
     let feature = is_feature(&v, depth);
     // The rule's releases first; then, for a line that has none (Go module lines often tag only
     // patch versions), any lower release of the line.
-    let mut out: Vec<(bool, Vec<u64>, bool, std::cmp::Reverse<i64>, usize)> = releases
+    let mut out: Vec<Candidate> = releases
         .iter()
         .enumerate()
         .filter(|(_, r)| !r.prerelease && r.line == me.line)

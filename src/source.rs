@@ -77,23 +77,31 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The pull-request refs a project may ask for (`pull_refs = true`): GitHub's pull requests and
+/// GitLab's merge requests, their heads only (not GitHub's test merges).
+const PULL_REFSPECS: [&str; 2] = [
+    "+refs/pull/*/head:refs/pull/*/head",
+    "+refs/merge-requests/*/head:refs/merge-requests/*/head",
+];
+
 /// Brings the bare clone of `url` at `clone` up to date: fetched when it exists and was cloned
-/// from `url`, cloned afresh otherwise (first run, or the configured source changed).
-pub fn update(url: &str, clone: &Path) -> Result<(), SourceError> {
+/// from `url`, cloned afresh otherwise (first run, or the configured source changed). With
+/// `pull_refs`, the remote's pull-request heads come too (see [`crate::git::pulls`]).
+pub fn update(url: &str, clone: &Path, pull_refs: bool) -> Result<(), SourceError> {
     let scheme = url.split("://").next().unwrap_or_default();
     if !ALLOWED_PROTOCOLS.split(':').any(|p| p == scheme) {
         return Err(SourceError::Protocol { url: redact(url) });
     }
     if clone.join("HEAD").exists() {
         if origin_url(clone).as_deref() == Some(url) {
-            return fetch(url, clone);
+            return fetch(url, clone, pull_refs);
         }
         std::fs::remove_dir_all(clone).map_err(|source| SourceError::Io {
             path: clone.to_path_buf(),
             source,
         })?;
     }
-    clone_bare(url, clone)
+    clone_bare(url, clone, pull_refs)
 }
 
 /// Removes the staging directories of clones that a killed run left in `cache` (the caller
@@ -126,7 +134,7 @@ fn origin_url(clone: &Path) -> Option<String> {
 }
 
 /// Clones `url` bare into `path`, through a staging directory beside it.
-fn clone_bare(url: &str, path: &Path) -> Result<(), SourceError> {
+fn clone_bare(url: &str, path: &Path, pull_refs: bool) -> Result<(), SourceError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     let io = |p: &Path| {
         let path = p.to_path_buf();
@@ -147,14 +155,14 @@ fn clone_bare(url: &str, path: &Path) -> Result<(), SourceError> {
         "config",
         git(staging.path()).args(["config", "--file", "config", "remote.origin.url", url]),
     )?;
-    fetch(url, staging.path())?;
+    fetch(url, staging.path(), pull_refs)?;
     let staged = staging.keep();
     std::fs::rename(&staged, path).map_err(io(path))
 }
 
-/// Fetches the remote's branches and tags into the bare clone at `clone`; the remote's default
-/// branch becomes the clone's HEAD.
-fn fetch(url: &str, clone: &Path) -> Result<(), SourceError> {
+/// Fetches the remote's branches and tags (and with `pull_refs` its pull-request heads) into the
+/// bare clone at `clone`; the remote's default branch becomes the clone's HEAD.
+fn fetch(url: &str, clone: &Path, pull_refs: bool) -> Result<(), SourceError> {
     let mut fetch = git(clone);
     fetch.args([
         "fetch",
@@ -167,6 +175,9 @@ fn fetch(url: &str, clone: &Path) -> Result<(), SourceError> {
         url,
     ]);
     fetch.args(MIRROR_REFSPECS);
+    if pull_refs {
+        fetch.args(PULL_REFSPECS);
+    }
     run(url, "fetch", &mut fetch)?;
     // The remote's HEAD: `ls-remote --symref` names the branch it points at.
     let mut head = git(clone);

@@ -384,3 +384,40 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         "{s3}"
     );
 }
+
+/// `pull_refs = true` fetches the origin's pull-request heads, so review by "rebase and merge"
+/// shows; without it the same project has none of them (tests/fixtures/make_review.sh: two
+/// main-line commits are copies of refs/pull/1/head's).
+#[test]
+fn pull_refs_are_fetched_when_a_project_asks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let fixture = build_fixture("make_review.sh", dir, "review");
+    git(dir, &["clone", "-q", "--mirror", "review", "origin.git"]);
+    assert!(git(&fixture, &["for-each-ref", "refs/pull/"]).contains("refs/pull/1/head"));
+    let copies = |pull_refs: bool| -> u64 {
+        let name = format!("with-{pull_refs}");
+        let config = dir.join(format!("{name}.toml"));
+        std::fs::write(
+            &config,
+            format!(
+                "store = \"{name}-store\"\nout = \"{name}-reports\"\n\n[[project]]\nname = \"review\"\nsource = \"file://{}\"\npull_refs = {pull_refs}\n",
+                dir.join("origin.git").display()
+            ),
+        )
+        .unwrap();
+        let out = run(&config, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows = export_csv(&dir.join(format!("{name}-store")), "evidence", None);
+        column(&rows, "review_pr_ref")
+            .iter()
+            .map(|v| v.parse::<u64>().unwrap())
+            .sum()
+    };
+    assert_eq!(copies(true), 2);
+    assert_eq!(copies(false), 0);
+}
