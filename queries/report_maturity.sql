@@ -1,4 +1,4 @@
--- Per repository: the hardening-maturity score, 0 to 100, from fourteen factors. Each row is one
+-- Per repository: the hardening-maturity score, 0 to 100, from fifteen factors. Each row is one
 -- factor with its raw value, what that value means, its rule, the points it gives, whether git
 -- can measure it for this project, and the published definition it follows where one exists;
 -- the last row per repository ("score") is the score, with the verdict, its coverage and a
@@ -31,6 +31,10 @@
 --   tests          6 x min(test_to_code / 0.6, 1)             test code lines per own code line now
 --   code_age       4 x min(median_age_years / 6, 1)           own code that has survived
 --   vendored       4 x (1 - vendored_share)                   less code from elsewhere to trust
+--   concentration  5 x clamp((0.9 - top_org_share) / 0.6, 0, 1)  the largest organisation's share of
+--                 the human commits of 24 months (CHAOSS Organizational Diversity): full marks
+--                 at 30 % or less, none at 90 %; organisations, not e-mail domains (see
+--                 `organisations`); individuals are people, not an organisation
 --   data_quality   4 - 1 per kind of problem in the history (implausible dates, history
 --                 recommitted in bulk), at least 0; what a clone lacks (missing or corrupt
 --                 objects, a shallow boundary) is a caveat on the figures, not the project's
@@ -116,6 +120,20 @@ pr AS (
     WHERE s.first_month <= b.last_month AND s.last_month >= b.last_month
     GROUP BY s.repo
 ),
+conc AS (
+    -- The largest organisation's share of the human commits of the 24 months ending with the
+    -- last commit (individuals are people, not an organisation); 0 when only individuals.
+    SELECT repo,
+           MAX(CASE WHEN organisation NOT IN ('(individuals)', '(other organisations)')
+                    THEN share ELSE 0.0 END) AS top_org_share
+    FROM organisations GROUP BY repo
+),
+top_org AS (
+    SELECT o.repo, MIN(o.organisation) AS top_org
+    FROM organisations o JOIN conc c ON o.repo = c.repo AND o.share = c.top_org_share
+    WHERE o.organisation NOT IN ('(individuals)', '(other organisations)')
+    GROUP BY o.repo
+),
 problems AS (
     -- The project's own history only: what a clone lacks (missing, corrupt objects, a shallow
     -- boundary) is a caveat on the figures, printed with the data-quality notes.
@@ -142,7 +160,8 @@ f AS (
            CASE WHEN code.own > 0 THEN CAST(code.test AS DOUBLE) / code.own END AS test_to_code,
            CASE WHEN code.all_code > 0 THEN CAST(code.vendored AS DOUBLE) / code.all_code END
                AS vendored_share,
-           COALESCE(problems.kinds, 0) AS problem_kinds
+           COALESCE(problems.kinds, 0) AS problem_kinds,
+           conc.top_org_share, top_org.top_org
     FROM b
     JOIN last ON b.repo = last.repo
     LEFT JOIN code ON b.repo = code.repo
@@ -151,6 +170,8 @@ f AS (
     LEFT JOIN pr ON b.repo = pr.repo
     LEFT JOIN adv_years ON b.repo = adv_years.repo
     LEFT JOIN problems ON b.repo = problems.repo
+    LEFT JOIN conc ON b.repo = conc.repo
+    LEFT JOIN top_org ON b.repo = top_org.repo
 ),
 r AS (
     SELECT *,
@@ -360,6 +381,22 @@ factors AS (
            CAST(GREATEST(4 - problem_kinds, 0) AS DOUBLE) AS points,
            '' AS definition,
            TRUE AS measured
+    FROM r
+
+    UNION ALL
+    SELECT repo AS repo,
+           15 AS ord,
+           'concentration' AS factor,
+           top_org_share AS value,
+           CASE WHEN top_org_share IS NULL THEN 'no human commits in 24 months: not measured'
+                WHEN top_org IS NULL THEN 'no organisation: every commit is an individual''s'
+                ELSE 'largest organisation ' || top_org || ' ' || CAST(CAST(ROUND(100 * top_org_share, 0) AS INT) AS VARCHAR)
+                     || ' % of human commits (24 months)' END AS shown,
+           '5 x clamp((0.9 - top_org_share) / 0.6, 0, 1)' AS rule,
+           5.0 AS max_points,
+           5 * GREATEST(LEAST((0.9 - COALESCE(top_org_share, 0.0)) / 0.6, 1.0), 0.0) AS points,
+           'CHAOSS Organizational Diversity; Elephant Factor' AS definition,
+           top_org_share IS NOT NULL AS measured
     FROM r
 ),
 keyed AS (

@@ -7,10 +7,13 @@
 -- without commits count as 0; a project younger than a year, the months since its first);
 -- commits_trend_yoy compares them with the 12 before (-0.13 is 13 %
 -- fewer); bot_share_12m is the share of those commits made by bots (the bot rule of `analyze`).
--- contributors_12m, pony, elephant (e-mail domains) and bus factors are activity's figures at
--- the last month with commits (contributors: 0 when that month is before the window);
--- top_domains_24m names the three e-mail domains with most human commits in those 24 months, with
--- their shares (see `domains`: a domain of a single author is never named).
+-- contributors_12m, pony, elephant (organisations, an individual counting as one) and bus
+-- factors are activity's figures at the last month with commits (contributors: 0 when that month
+-- is before the window); top_organisations_24m names the three organisations with most human
+-- commits in the 24 months ending with the last commit (of at least 0.5 %), with their shares, and
+-- the share of the
+-- individuals (people on personal mail or alone on their domain: see `organisations`, never
+-- hidden).
 -- Red flags, each with its rule: one author makes half the commits (of the last 24
 -- months), dormant (no commit for 12 months), declining (commits fell by more than a third year
 -- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
@@ -79,25 +82,36 @@ imports AS (
     WHERE v.added + v.removed >= 5000 AND v.added > 2 * v.removed AND c.in_12m
     GROUP BY v.repo
 ),
-dom AS (
-    SELECT repo, domain, share, 0 - commits AS fewer
-    FROM domains WHERE SUBSTR(domain, 1, 1) <> '('
+org AS (
+    -- Named organisations first, most commits first; the individuals last, always shown.
+    SELECT repo, organisation, share,
+           CASE WHEN organisation = '(individuals)' THEN 1 ELSE 0 END AS individuals,
+           0 - commits AS fewer
+    FROM organisations WHERE organisation <> '(other organisations)'
 ),
-dom_ranked AS (
-    SELECT repo, domain, share,
-           ROW_NUMBER() OVER (PARTITION BY repo ORDER BY fewer, domain) AS rn
-    FROM dom
+org_ranked AS (
+    SELECT repo, organisation, share,
+           ROW_NUMBER() OVER (PARTITION BY repo ORDER BY individuals, fewer, organisation) AS rn
+    FROM org WHERE individuals = 0 AND share >= 0.005
 ),
-top_domains AS (
-    SELECT d1.repo,
-           CONCAT_WS(', ',
-               d1.domain || ' ' || CAST(CAST(ROUND(100 * d1.share, 0) AS INT) AS VARCHAR) || ' %',
-               d2.domain || ' ' || CAST(CAST(ROUND(100 * d2.share, 0) AS INT) AS VARCHAR) || ' %',
-               d3.domain || ' ' || CAST(CAST(ROUND(100 * d3.share, 0) AS INT) AS VARCHAR) || ' %')
-               AS top_domains_24m
-    FROM (SELECT * FROM dom_ranked WHERE rn = 1) d1
-    LEFT JOIN (SELECT * FROM dom_ranked WHERE rn = 2) d2 ON d1.repo = d2.repo
-    LEFT JOIN (SELECT * FROM dom_ranked WHERE rn = 3) d3 ON d1.repo = d3.repo
+org_text AS (
+    SELECT repo, organisation || ' ' || CAST(CAST(ROUND(100 * share, 0) AS INT) AS VARCHAR) || ' %'
+               AS shown, rn
+    FROM org_ranked
+),
+people AS (
+    SELECT repo, 'individuals ' || CAST(CAST(ROUND(100 * share, 0) AS INT) AS VARCHAR) || ' %'
+               AS shown
+    FROM org WHERE individuals = 1
+),
+top_orgs AS (
+    SELECT r.repo,
+           CONCAT_WS(', ', o1.shown, o2.shown, o3.shown, p.shown) AS top_organisations_24m
+    FROM (SELECT DISTINCT repo FROM organisations) r
+    LEFT JOIN (SELECT * FROM org_text WHERE rn = 1) o1 ON r.repo = o1.repo
+    LEFT JOIN (SELECT * FROM org_text WHERE rn = 2) o2 ON r.repo = o2.repo
+    LEFT JOIN (SELECT * FROM org_text WHERE rn = 3) o3 ON r.repo = o3.repo
+    LEFT JOIN people p ON r.repo = p.repo
 ),
 dq AS (
     SELECT repo, SUM(CASE WHEN kind IN ('missing_object', 'corrupt_object') THEN count ELSE 0 END)
@@ -127,7 +141,7 @@ s AS (
            CASE WHEN b.commits_prior_12m > 0
                 THEN CAST(b.commits_12m AS DOUBLE) / b.commits_prior_12m - 1 END AS commits_trend_yoy,
            last.contributors_12m, last.bus_factor, last.pony_factor_24m, last.elephant_factor_24m,
-           top_domains.top_domains_24m,
+           top_orgs.top_organisations_24m,
            COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
            COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
            COALESCE(imports.recent_imports, 0) AS recent_imports,
@@ -141,13 +155,13 @@ s AS (
     LEFT JOIN adv ON b.repo = adv.repo
     LEFT JOIN imports ON b.repo = imports.repo
     LEFT JOIN dq ON b.repo = dq.repo
-    LEFT JOIN top_domains ON b.repo = top_domains.repo
+    LEFT JOIN top_orgs ON b.repo = top_orgs.repo
 )
 SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        months_since_last_release, own_code, main_language, main_language_share, vendored_share,
        test_to_code, comment_share, commits_per_month_12m, commits_trend_yoy, bot_share_12m,
        contributors_12m, bus_factor,
-       pony_factor_24m, elephant_factor_24m, top_domains_24m, own_advisory_commits, dependency_advisory_commits,
+       pony_factor_24m, elephant_factor_24m, top_organisations_24m, own_advisory_commits, dependency_advisory_commits,
        unreadable_objects,
        CONCAT_WS(', ',
            CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,

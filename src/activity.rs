@@ -43,7 +43,9 @@ pub struct ActivityRow {
     /// The fewest people whose commits make at least half of the human (non-bot) commits of the
     /// 24 months ending with this one (0 without such commits).
     pub pony_factor_24m: u32,
-    /// The same for e-mail domains (the part of the identity after `@`).
+    /// The fewest organisations whose people make at least half of those commits, an individual
+    /// (personal mail, or a domain of one author) counting as an organisation of one (see
+    /// [`crate::organisations`]).
     pub elephant_factor_24m: u32,
     /// Line age at the month's snapshot (`None` when line age was not mined or there are no
     /// counted lines).
@@ -201,12 +203,32 @@ fn month_buckets(history: &History, now: i64) -> (BTreeMap<Month, Bucket>, HashM
     (buckets, newcomers)
 }
 
+/// Who a commit counts for in the elephant factor: an organisation, or one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Unit<'a> {
+    Org(&'a str),
+    Person(u32),
+}
+
+/// The elephant factor's unit of each identity (by index): its organisation, or itself.
+fn units<'a>(
+    history: &History,
+    affiliations: &'a [crate::organisations::Affiliation],
+) -> Vec<Unit<'a>> {
+    (0..history.identities.len())
+        .map(|i| match affiliations.get(i) {
+            Some(crate::organisations::Affiliation::Org { name, .. }) => Unit::Org(name.as_str()),
+            _ => Unit::Person(i as u32),
+        })
+        .collect()
+}
+
 /// The trailing team figures at `month`: distinct identities of its 12 months, and the pony and
 /// elephant factors of its 24 months' human commits.
 fn trailing_figures(
     buckets: &BTreeMap<Month, Bucket>,
     month: Month,
-    domain_of: &[&str],
+    units: &[Unit<'_>],
 ) -> (u32, u32, u32) {
     let window = |months: i32| {
         buckets
@@ -215,23 +237,31 @@ fn trailing_figures(
     };
     let people: HashSet<u32> = window(12).flat_map(|b| b.people.iter().copied()).collect();
     let mut by_person: HashMap<u32, u64> = HashMap::new();
-    let mut by_domain: HashMap<&str, u64> = HashMap::new();
+    let mut by_unit: HashMap<Unit<'_>, u64> = HashMap::new();
     for b in window(24) {
         for (&author, &n) in &b.human_commits {
             *by_person.entry(author).or_default() += u64::from(n);
-            let domain = domain_of.get(author as usize).copied().unwrap_or("");
-            *by_domain.entry(domain).or_default() += u64::from(n);
+            let unit = units
+                .get(author as usize)
+                .copied()
+                .unwrap_or(Unit::Person(author));
+            *by_unit.entry(unit).or_default() += u64::from(n);
         }
     }
     (
         people.len() as u32,
         half_makers(by_person.into_values().collect()),
-        half_makers(by_domain.into_values().collect()),
+        half_makers(by_unit.into_values().collect()),
     )
 }
 
 /// The monthly activity rows, first to last plausible month, no gaps.
-pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<ActivityRow> {
+pub fn monthly_activity(
+    history: &History,
+    now: i64,
+    with_churn: bool,
+    organisations: &crate::organisations::Organisations,
+) -> Vec<ActivityRow> {
     let (buckets, newcomers) = month_buckets(history, now);
     let (Some(first), Some(last)) = (
         buckets.keys().next().copied(),
@@ -239,15 +269,16 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
     ) else {
         return Vec::new();
     };
-    let domain_of: Vec<&str> = history
+    let affiliations: Vec<_> = history
         .identities
         .iter()
-        .map(|id| id.rsplit_once('@').map_or("", |(_, d)| d))
+        .map(|id| organisations.affiliation(id))
         .collect();
+    let units = units(history, &affiliations);
     Month::range_inclusive(first, last)
         .map(|month| {
             let b = buckets.get(&month);
-            let (contributors_12m, pony, elephant) = trailing_figures(&buckets, month, &domain_of);
+            let (contributors_12m, pony, elephant) = trailing_figures(&buckets, month, &units);
             ActivityRow {
                 contributors_12m,
                 pony_factor_24m: pony,
@@ -270,78 +301,86 @@ pub fn monthly_activity(history: &History, now: i64, with_churn: bool) -> Vec<Ac
         .collect()
 }
 
-/// One e-mail domain's part of the human commits of the 24 months ending with the last month:
+/// One organisation's part of the human commits of the 24 months ending with the last month:
 /// what stands behind the elephant factor.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DomainShare {
-    /// The domain, or `(single-author domains)` for the domains of one author each (shown
-    /// together: a domain of one person would name that person), or `(no domain)`.
-    pub domain: String,
+pub struct OrgShare {
+    /// The organisation (a mapped name, or an unmapped domain of two or more authors), or
+    /// `(individuals)` for the people on personal mail, without a domain, or alone on their
+    /// domain (shown together: a domain of one person would name that person).
+    pub organisation: String,
     pub authors: u32,
     pub commits: u64,
 }
 
-/// Domains shown one by one at most; the rest are summed as `(other domains)`.
-pub const DOMAINS_SHOWN: usize = 15;
+/// The row of the individuals.
+pub const INDIVIDUALS: &str = "(individuals)";
 
-/// The e-mail domains of the human commits of the 24 months ending with the last plausible
-/// month, most commits first (see [`DomainShare`]).
-pub fn domains(history: &History, now: i64) -> Vec<DomainShare> {
+/// Organisations shown one by one at most; the rest are summed as `(other organisations)`.
+pub const ORGANISATIONS_SHOWN: usize = 15;
+
+/// The organisations of the human commits of the 24 months ending with the last plausible
+/// month, most commits first, the individuals last (see [`OrgShare`]).
+pub fn organisations(
+    history: &History,
+    now: i64,
+    organisations: &crate::organisations::Organisations,
+) -> Vec<OrgShare> {
+    use crate::organisations::Affiliation;
     let (buckets, _) = month_buckets(history, now);
     let Some(last) = buckets.keys().next_back().copied() else {
         return Vec::new();
     };
-    let mut by_domain: BTreeMap<&str, (HashSet<u32>, u64)> = BTreeMap::new();
+    let mut by_org: BTreeMap<Option<(String, bool)>, (HashSet<u32>, u64)> = BTreeMap::new();
     for (_, b) in buckets.range(last.minus(23)..=last) {
         for (&author, &n) in &b.human_commits {
             let identity = history
                 .identities
                 .get(author as usize)
                 .map_or("", String::as_str);
-            let domain = identity.rsplit_once('@').map_or("", |(_, d)| d);
-            let entry = by_domain.entry(domain).or_default();
+            let key = match organisations.affiliation(identity) {
+                Affiliation::Org { name, mapped } => Some((name, mapped)),
+                Affiliation::Individual => None,
+            };
+            let entry = by_org.entry(key).or_default();
             entry.0.insert(author);
             entry.1 += u64::from(n);
         }
     }
-    let mut shown: Vec<DomainShare> = Vec::new();
-    let mut single = DomainShare {
-        domain: "(single-author domains)".into(),
+    let mut shown: Vec<OrgShare> = Vec::new();
+    let mut individuals = OrgShare {
+        organisation: INDIVIDUALS.into(),
         authors: 0,
         commits: 0,
     };
-    for (domain, (authors, commits)) in by_domain {
-        let row = DomainShare {
-            domain: match domain.is_empty() {
-                true => "(no domain)".into(),
-                false => domain.to_string(),
-            },
-            authors: authors.len() as u32,
-            commits,
-        };
-        match row.authors > 1 || domain.is_empty() {
-            true => shown.push(row),
-            false => {
-                single.authors += 1;
-                single.commits += commits;
+    for (key, (authors, commits)) in by_org {
+        match key {
+            Some((name, mapped)) if mapped || authors.len() > 1 => shown.push(OrgShare {
+                organisation: name,
+                authors: authors.len() as u32,
+                commits,
+            }),
+            _ => {
+                individuals.authors += authors.len() as u32;
+                individuals.commits += commits;
             }
         }
     }
     shown.sort_by(|a, b| {
         b.commits
             .cmp(&a.commits)
-            .then_with(|| a.domain.cmp(&b.domain))
+            .then_with(|| a.organisation.cmp(&b.organisation))
     });
-    if shown.len() > DOMAINS_SHOWN {
-        let rest = shown.split_off(DOMAINS_SHOWN);
-        shown.push(DomainShare {
-            domain: "(other domains)".into(),
+    if shown.len() > ORGANISATIONS_SHOWN {
+        let rest = shown.split_off(ORGANISATIONS_SHOWN);
+        shown.push(OrgShare {
+            organisation: "(other organisations)".into(),
             authors: rest.iter().map(|r| r.authors).sum(),
             commits: rest.iter().map(|r| r.commits).sum(),
         });
     }
-    if single.authors > 0 {
-        shown.push(single);
+    if individuals.authors > 0 {
+        shown.push(individuals);
     }
     shown
 }
@@ -613,7 +652,7 @@ mod tests {
             identities: (0..5).map(|i| format!("p{i}")).collect(),
             ..History::default()
         };
-        let rows = monthly_activity(&history, now, true);
+        let rows = monthly_activity(&history, now, true, &Default::default());
         let months: Vec<String> = rows.iter().map(|r| r.month.to_string()).collect();
         assert_eq!(months, ["2020-01", "2020-02", "2020-03"]);
         assert_eq!(

@@ -364,6 +364,11 @@ pub struct AnalyzeArgs {
     /// version, e.g. 'release_(?P<version>\d+_\d+)' [default: version-like names].
     #[arg(long, value_name = "REGEX")]
     pub release_pattern: Option<String>,
+    /// A TOML file grouping e-mail domains into organisations and naming personal mail services,
+    /// read before the built-in mapping (its entries win), e.g. '[organisations] "Acme" =
+    /// ["acme.com", "acme.*"]'.
+    #[arg(long, value_name = "FILE")]
+    pub organisations: Option<PathBuf>,
 }
 
 /// How CSV is shaped for a spreadsheet.
@@ -655,6 +660,8 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         })?,
         None => Default::default(),
     };
+    let organisations = crate::organisations::Organisations::with_file(a.organisations.as_deref())
+        .map_err(|e| usage(ErrorKind::ValueValidation, format!("--organisations {e}")))?;
     Ok(AnalyzeOptions {
         repos,
         store,
@@ -665,6 +672,7 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         classes,
         advisories,
         releases,
+        organisations,
         now: chrono::Utc::now().timestamp(),
         fetched_at: None,
         lock: true,

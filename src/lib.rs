@@ -18,6 +18,7 @@ pub mod export;
 pub mod git;
 pub mod loc;
 pub mod month;
+pub mod organisations;
 pub mod practices;
 pub mod progress;
 pub mod query;

@@ -43,6 +43,9 @@ pub struct Config {
     /// --advisory-pattern`).
     #[serde(default)]
     pub advisory_pattern: Vec<String>,
+    /// A file grouping e-mail domains into organisations, read before the built-in mapping (as
+    /// `analyze --organisations`); relative to the config file.
+    pub organisations: Option<PathBuf>,
     #[serde(rename = "project", default)]
     pub projects: Vec<Project>,
 }
@@ -99,6 +102,7 @@ pub struct RunOptions {
     pub projects: Vec<ProjectRules>,
     pub bots: BotRule,
     pub advisories: crate::git::evidence::AdvisoryRule,
+    pub organisations: crate::organisations::Organisations,
     /// The config file's directory: relative paths in it are relative to this.
     pub base: PathBuf,
     pub store: PathBuf,
@@ -186,6 +190,14 @@ pub fn options(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let organisations = crate::organisations::Organisations::with_file(
+        config
+            .organisations
+            .as_ref()
+            .map(|f| base.join(f))
+            .as_deref(),
+    )
+    .map_err(|e| bad(format!("organisations: {e}")))?;
     let store = store
         .or_else(|| config.store.as_ref().map(|s| base.join(s)))
         .or_else(Store::default_location)
@@ -206,6 +218,7 @@ pub fn options(
         projects,
         bots,
         advisories,
+        organisations,
         base,
         store,
         out,
@@ -458,6 +471,7 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
                 scope: rules.scope.clone(),
                 classes: rules.classes.clone(),
                 advisories: options.advisories.clone(),
+                organisations: options.organisations.clone(),
                 releases: rules.releases.clone(),
                 now: options.now,
                 fetched_at,

@@ -728,7 +728,7 @@ fn a_history_recommitted_in_bulk_is_a_data_quality_finding() {
 }
 
 #[test]
-fn domains_are_the_authors_e_mail_domains_of_24_months() {
+fn organisations_are_the_authors_e_mail_domains_of_24_months() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_age.sh", tmp.path(), "age");
     let store = tmp.path().join("store");
@@ -758,9 +758,11 @@ fn domains_are_the_authors_e_mail_domains_of_24_months() {
         entry.0.insert(email.clone());
         entry.1 += 1;
     }
-    let got = export_csv(&store, "domains", None);
+    // No domain of this fixture is mapped or personal (src/organisations.toml): each domain of
+    // two or more authors is an organisation, the others are individuals.
+    let got = export_csv(&store, "organisations", None);
     let (domain, authors, commits) = (
-        column(&got, "domain"),
+        column(&got, "organisation"),
         column(&got, "authors"),
         column(&got, "commits"),
     );
@@ -776,7 +778,7 @@ fn domains_are_the_authors_e_mail_domains_of_24_months() {
     let mut want: Vec<(String, String, String)> = named;
     if single.0 > 0 {
         want.push((
-            "(single-author domains)".into(),
+            "(individuals)".into(),
             single.0.to_string(),
             single.1.to_string(),
         ));
@@ -793,7 +795,73 @@ fn domains_are_the_authors_e_mail_domains_of_24_months() {
     assert_eq!(have, want);
     // The fixture's hand count: example.org (Age and Bo) by name, Cy's example.net summed.
     assert_eq!(have[0].0, "example.org");
-    assert_eq!(have[1].0, "(single-author domains)");
+    assert_eq!(have[1].0, "(individuals)");
+}
+
+/// Organisations, not domains (tests/fixtures/make_orgs.sh, whose hand count names the mapping):
+/// the `organisations` table and the elephant factor against `git log --format=%aE`, grouped by
+/// the hand mapping written here.
+#[test]
+fn domains_group_into_organisations_and_individuals_are_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_orgs.sh", tmp.path(), "orgs");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let org_of = |email: &str| -> Option<&'static str> {
+        match email.rsplit_once('@').unwrap().1 {
+            "amazon.com" | "amazon.co.uk" | "amazon.de" => Some("Amazon"),
+            "bar.io" => Some("bar.io"),
+            _ => None,
+        }
+    };
+    let mut orgs: std::collections::BTreeMap<&str, (std::collections::BTreeSet<String>, u64)> =
+        Default::default();
+    let mut units: std::collections::BTreeMap<String, u64> = Default::default();
+    for email in git_log(&repo, "HEAD", "%aE") {
+        let org = org_of(&email);
+        let entry = orgs.entry(org.unwrap_or("(individuals)")).or_default();
+        entry.0.insert(email.clone());
+        entry.1 += 1;
+        *units
+            .entry(org.map_or(email.clone(), str::to_string))
+            .or_default() += 1;
+    }
+    let got = export_csv(&store, "organisations", None);
+    let have: Vec<(String, String, String)> = (0..got.len() - 1)
+        .map(|i| {
+            (
+                column(&got, "organisation")[i].to_string(),
+                column(&got, "authors")[i].to_string(),
+                column(&got, "commits")[i].to_string(),
+            )
+        })
+        .collect();
+    let row = |name: &str| {
+        let (people, n) = &orgs[name];
+        (name.to_string(), people.len().to_string(), n.to_string())
+    };
+    assert_eq!(have, [row("Amazon"), row("bar.io"), row("(individuals)")]);
+    assert_eq!(have[0], ("Amazon".into(), "3".into(), "7".into()));
+    // The elephant factor: the fewest units (organisations, and individuals one by one) whose
+    // commits make half.
+    let mut counts: Vec<u64> = units.into_values().collect();
+    counts.sort_by(|a, b| b.cmp(a));
+    let total: u64 = counts.iter().sum();
+    let elephant = counts
+        .iter()
+        .scan(0, |sum, n| {
+            *sum += n;
+            Some(*sum)
+        })
+        .position(|sum| 2 * sum >= total)
+        .unwrap()
+        + 1;
+    assert_eq!(elephant, 1);
+    let activity = export_csv(&store, "activity", None);
+    assert_eq!(
+        column(&activity, "elephant_factor_24m").last().copied(),
+        Some(elephant.to_string().as_str())
+    );
 }
 
 /// `--path` on a kernel-shaped history gives what a history that only ever held those paths

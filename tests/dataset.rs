@@ -240,7 +240,14 @@ fn a_hive_layout_dataset_is_read_by_duckdb_polars_and_report() {
     assert!(hive.join("_SUCCESS").is_file());
     assert!(hive.join("activity/repo=age/part-0.parquet").is_file());
     // Every shared table's rows, per repository, as `temper export` counts them from the store.
-    let tables = ["activity", "loc", "age", "releases", "evidence", "domains"];
+    let tables = [
+        "activity",
+        "loc",
+        "age",
+        "releases",
+        "evidence",
+        "organisations",
+    ];
     let mut want: Vec<String> = Vec::new();
     for table in tables {
         for repo in ["age", "jump"] {

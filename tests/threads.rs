@@ -20,6 +20,7 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
         classes: temper::class::Classifier::default(),
         advisories: Default::default(),
         releases: Default::default(),
+        organisations: Default::default(),
         now: 1_800_000_000,
         fetched_at: None,
         lock: true,

@@ -47,6 +47,9 @@ pub struct AnalyzeOptions {
     pub advisories: git::evidence::AdvisoryRule,
     /// Which tags are releases (`--release-pattern`, else the built-in version rule).
     pub releases: crate::release::ReleaseRule,
+    /// Which e-mail domains are one organisation (`--organisations FILE`, then the built-in
+    /// mapping).
+    pub organisations: crate::organisations::Organisations,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
     /// When the caller fetched the clone (Unix seconds; `run` sets it), else `None` and git's
@@ -91,7 +94,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-pub const TABLES_REVISION: u32 = 19;
+pub const TABLES_REVISION: u32 = 20;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
 /// co-authors, 5: pull-request subjects and copies, fuzzer credits): a stored walk of another revision is walked
@@ -186,8 +189,12 @@ fn analyze_one(
         });
     }
     let walked = walk_stage(&job, progress, &mut clock)?;
-    let mut activity_rows =
-        activity::monthly_activity(&walked.history, options.now, options.count_lines);
+    let mut activity_rows = activity::monthly_activity(
+        &walked.history,
+        options.now,
+        options.count_lines,
+        &options.organisations,
+    );
     let months: Vec<Month> = match options.count_lines {
         true => activity_rows.iter().map(|r| r.month).collect(),
         false => Vec::new(),
@@ -689,8 +696,11 @@ fn frames_of(
         ),
         (Table::Evidence, tables::evidence_frame(name, &evidence)?),
         (
-            Table::Domains,
-            tables::domains_frame(name, &crate::activity::domains(history, now))?,
+            Table::Organisations,
+            tables::organisations_frame(
+                name,
+                &crate::activity::organisations(history, now, &job.options.organisations),
+            )?,
         ),
     ];
     if !job.options.count_lines {
@@ -815,12 +825,13 @@ impl Keys {
         let lines = options.count_lines;
         Keys {
             inputs: format!(
-                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} mailmap={mailmap:016x} tags={:016x} pulls={pulls:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
+                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} organisations={} mailmap={mailmap:016x} tags={:016x} pulls={pulls:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
                 repo.tip,
                 repo.reference,
                 options.classes.key(),
                 options.advisories.key(),
                 options.releases.key(),
+                options.organisations.key(),
                 tags.fingerprint(),
                 counter_id(),
                 age_key(),

@@ -176,7 +176,7 @@ struct Section {
 pub struct Verdict {
     pub verdict: String,
     pub score: Option<f64>,
-    /// How many factors git could measure ("scored on 12 of 14 factors ...").
+    /// How many factors git could measure ("13 of 15 factors measured").
     pub coverage: String,
     pub why: String,
 }

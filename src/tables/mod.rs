@@ -28,11 +28,11 @@ mod age;
 mod class_churn;
 mod commits;
 mod data_quality;
-mod domains;
 mod evidence;
 pub mod hive;
 mod loc;
 mod missing_files;
+mod organisations;
 mod practices;
 mod releases;
 pub mod schema;
@@ -48,12 +48,12 @@ pub use age::{
 pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
 pub use commits::{commits_frame, walk_frame, walk_from_frame};
 pub use data_quality::data_quality_frame;
-pub use domains::domains_frame;
 pub use evidence::evidence_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
 pub use missing_files::{missing_files_frame, missing_files_from_frame};
+pub use organisations::organisations_frame;
 pub use practices::{practices_frame, practices_from_frame};
 pub use releases::releases_frame;
 pub use sheet::{wide_loc, write_csv, CsvStyle};
@@ -63,7 +63,7 @@ pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, Vendored
 /// Column names shared by several tables.
 pub mod col {
     pub const REPO: &str = "repo";
-    pub const DOMAIN: &str = "domain";
+    pub const ORGANISATION: &str = "organisation";
     pub const AUTHORS: &str = "authors";
     pub const SHARE: &str = "share";
     pub const MONTH: &str = "month";
@@ -176,8 +176,8 @@ pub enum Table {
     Evidence,
     /// Security policy, continuous integration and fuzzing: the months the snapshots show them.
     Practices,
-    /// The e-mail domains behind the elephant factor (24 months; single-author domains summed).
-    Domains,
+    /// The organisations behind the elephant factor (24 months; individuals summed).
+    Organisations,
 }
 
 /// What the registry knows of a table.
@@ -206,7 +206,7 @@ impl Table {
         Table::VendoredChanges,
         Table::Evidence,
         Table::Practices,
-        Table::Domains,
+        Table::Organisations,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -228,7 +228,7 @@ impl Table {
             Table::VendoredChanges => vendored::VENDORED_CHANGES,
             Table::Evidence => evidence::EVIDENCE,
             Table::Practices => practices::PRACTICES,
-            Table::Domains => domains::DOMAINS,
+            Table::Organisations => organisations::ORGANISATIONS,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,

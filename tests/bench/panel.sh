@@ -38,3 +38,39 @@ print('group,project,verdict,score,coverage')
 for r in rows:
     print(f"{groups[r['repo']]},{r['repo']},{r['shown']},{float(r['points']):.1f},{r['coverage']}")
 PY
+# The chart for the README: each project's score as a dot on a 0-100 axis, one row per group,
+# the verdict thresholds (55, 75) as lines. SVG, no dependencies.
+python3 - "$here/tests/bench/panel.txt" "$out/report/tables/report_maturity.csv" "$out/panel.svg" <<'PY'
+import csv, sys, html
+groups = {}
+for line in open(sys.argv[1]):
+    if line.strip() and not line.startswith('#'):
+        name, group = line.split()[:2]
+        groups[name] = group
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r['factor'] == 'score']
+order = ['established', 'young', 'abandoned']
+colour = {'battle-hardened': '#1a7f37', 'maturing': '#9a6700', 'young or at risk': '#cf222e', 'dormant': '#6e7781'}
+W, H, left, right, top, row = 900, 300, 130, 30, 40, 70
+x = lambda v: left + (W - left - right) * v / 100
+out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="13">',
+       f'<rect width="{W}" height="{H}" fill="white"/>',
+       f'<text x="{left}" y="22" font-size="15" font-weight="bold">Maturity score by known standing (calibration panel)</text>']
+for t in (55, 75):
+    out.append(f'<line x1="{x(t)}" y1="{top}" x2="{x(t)}" y2="{top + row * 3}" stroke="#999" stroke-dasharray="4 3"/>')
+    out.append(f'<text x="{x(t) + 3}" y="{top + 12}" fill="#666">{t}</text>')
+for v in range(0, 101, 20):
+    out.append(f'<text x="{x(v)}" y="{top + row * 3 + 18}" text-anchor="middle" fill="#444">{v}</text>')
+for gi, g in enumerate(order):
+    y = top + row * gi + row / 2
+    out.append(f'<text x="10" y="{y + 4}">{g}</text>')
+    out.append(f'<line x1="{left}" y1="{y}" x2="{W - right}" y2="{y}" stroke="#eee"/>')
+    mine = sorted((r for r in rows if groups.get(r['repo']) == g), key=lambda r: float(r['points']))
+    for i, r in enumerate(mine):
+        v = float(r['points'])
+        dy = -10 if i % 2 else 10
+        out.append(f'<circle cx="{x(v):.1f}" cy="{y:.1f}" r="6" fill="{colour.get(r["shown"], "#000")}"><title>{html.escape(r["repo"])}: {v:.1f} {html.escape(r["shown"])}</title></circle>')
+        out.append(f'<text x="{x(v):.1f}" y="{y + dy + (4 if dy > 0 else 0):.1f}" text-anchor="middle" font-size="10" fill="#333">{html.escape(r["repo"])}</text>')
+out.append(f'<text x="{left}" y="{H - 8}" fill="#444" font-size="11">green battle-hardened, amber maturing, red young or at risk, grey dormant; dashed: the verdict thresholds</text>')
+out.append('</svg>')
+open(sys.argv[3], 'w').write('\n'.join(out))
+PY

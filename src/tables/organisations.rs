@@ -1,34 +1,38 @@
-//! `domains`: the e-mail domains behind the elephant factor, over the human commits of the 24
-//! months ending with the last month (see [`crate::activity::domains`]). A domain of a single
-//! author is never shown by name: such domains are summed in one row.
+//! `organisations`: the organisations behind the elephant factor, over the human commits of the
+//! 24 months ending with the last month (see [`crate::activity::organisations`] and
+//! [`crate::organisations`]). People on personal mail, without a domain or alone on their domain
+//! are one row, `(individuals)`: never named, never hidden.
 
 use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{col, repo_column, required, Table, TableDef, TableError};
-use crate::activity::DomainShare;
+use crate::activity::OrgShare;
 
-pub const DOMAINS: TableDef = TableDef {
-    name: "domains",
+pub const ORGANISATIONS: TableDef = TableDef {
+    name: "organisations",
     public: true,
     schema: &[
         required(col::REPO, Kind::Str),
-        required(col::DOMAIN, Kind::Str),
+        required(col::ORGANISATION, Kind::Str),
         required(col::AUTHORS, Kind::U32),
         required(col::COMMITS, Kind::U64),
         required(col::SHARE, Kind::F64),
     ],
 };
 
-/// One row per domain shown, most commits first; `share` is of all human commits counted.
-pub fn domains_frame(repo: &str, rows: &[DomainShare]) -> Result<DataFrame, TableError> {
+/// One row per organisation shown, most commits first, the individuals last; `share` is of all
+/// human commits counted.
+pub fn organisations_frame(repo: &str, rows: &[OrgShare]) -> Result<DataFrame, TableError> {
     let n = rows.len();
     let total: u64 = rows.iter().map(|r| r.commits).sum();
     let columns = vec![
         repo_column(repo, n),
         Column::new(
-            col::DOMAIN.into(),
-            rows.iter().map(|r| r.domain.clone()).collect::<Vec<_>>(),
+            col::ORGANISATION.into(),
+            rows.iter()
+                .map(|r| r.organisation.clone())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             col::AUTHORS.into(),
@@ -45,5 +49,5 @@ pub fn domains_frame(repo: &str, rows: &[DomainShare]) -> Result<DataFrame, Tabl
                 .collect::<Vec<_>>(),
         ),
     ];
-    schema::frame(Table::Domains, n, columns)
+    schema::frame(Table::Organisations, n, columns)
 }
