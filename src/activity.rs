@@ -331,18 +331,16 @@ pub fn organisations(
     let Some(last) = buckets.keys().next_back().copied() else {
         return Vec::new();
     };
-    let mut by_org: BTreeMap<Option<(String, bool)>, (HashSet<u32>, u64)> = BTreeMap::new();
+    let mut by_org: BTreeMap<Affiliation, (HashSet<u32>, u64)> = BTreeMap::new();
     for (_, b) in buckets.range(last.minus(23)..=last) {
         for (&author, &n) in &b.human_commits {
             let identity = history
                 .identities
                 .get(author as usize)
                 .map_or("", String::as_str);
-            let key = match organisations.affiliation(identity) {
-                Affiliation::Org { name, mapped } => Some((name, mapped)),
-                Affiliation::Individual => None,
-            };
-            let entry = by_org.entry(key).or_default();
+            let entry = by_org
+                .entry(organisations.affiliation(identity))
+                .or_default();
             entry.0.insert(author);
             entry.1 += u64::from(n);
         }
@@ -355,11 +353,13 @@ pub fn organisations(
     };
     for (key, (authors, commits)) in by_org {
         match key {
-            Some((name, mapped)) if mapped || authors.len() > 1 => shown.push(OrgShare {
-                organisation: name,
-                authors: authors.len() as u32,
-                commits,
-            }),
+            Affiliation::Org { name, mapped } if mapped || authors.len() > 1 => {
+                shown.push(OrgShare {
+                    organisation: name,
+                    authors: authors.len() as u32,
+                    commits,
+                })
+            }
             _ => {
                 individuals.authors += authors.len() as u32;
                 individuals.commits += commits;
