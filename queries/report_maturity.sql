@@ -47,7 +47,9 @@
 -- denominator: score = 100 x the measured factors' points / the most they can give, and the
 -- coverage says how many factors that is; the weakest factor named is always a measured one.
 -- Verdict: "dormant" when the last commit is 12 or more months before now, whatever the score;
--- else >= 75 "battle-hardened", >= 55 "maturing", below "young or at risk". contributors_12m is
+-- else >= 75 and at least 5 years of history "battle-hardened" (years in production are what the
+-- word means; the calibration panel's 2.9-year-old uv scored 81), >= 55 "maturing", below
+-- "young or at risk". contributors_12m is
 -- activity's trailing count at the last month with commits when that month is in the window (it
 -- may then count people up to 11 months earlier), and 0 otherwise.
 WITH m AS (
@@ -418,11 +420,13 @@ totals AS (
            SUM(CASE WHEN fa.measured THEN fa.max_points ELSE 0.0 END) AS possible,
            SUM(CASE WHEN fa.measured THEN 1 ELSE 0 END) AS measured_factors,
            COUNT(*) AS factors,
-           MAX(r.months_since_last_commit) AS silent
+           MAX(r.months_since_last_commit) AS silent,
+           MAX(r.age_years) AS age_years
     FROM factors fa JOIN r ON fa.repo = r.repo GROUP BY fa.repo
 ),
 score AS (
-    SELECT repo, 100 * got / possible AS total, possible, measured_factors, factors, silent
+    SELECT repo, 100 * got / possible AS total, possible, measured_factors, factors, silent,
+           age_years
     FROM totals
 ),
 why AS (
@@ -439,10 +443,10 @@ scored AS (
     UNION ALL
     SELECT t.repo AS repo, 99 AS ord, 'score' AS factor, t.total AS value,
            CASE WHEN t.silent >= 12 THEN 'dormant'
-                WHEN t.total >= 75 THEN 'battle-hardened'
+                WHEN t.total >= 75 AND t.age_years >= 5 THEN 'battle-hardened'
                 WHEN t.total >= 55 THEN 'maturing'
                 ELSE 'young or at risk' END AS shown,
-           '100 x points / the most the measured factors can give; dormant when silent for 12 months' AS rule,
+           '100 x points / the most the measured factors can give; dormant when silent for 12 months; battle-hardened needs 5 years' AS rule,
            t.total AS points, 100.0 AS max_points, TRUE AS measured, '' AS definition,
            CAST(t.measured_factors AS VARCHAR) || ' of ' || CAST(t.factors AS VARCHAR)
                || ' factors measured' AS coverage,

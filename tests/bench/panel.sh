@@ -15,12 +15,14 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 temper=${TEMPER:-$here/target/release/temper}
 mkdir -p "$out"
 store="$out/store"
-grep -v '^#' "$here/tests/bench/panel.txt" | while read -r name group source _; do
+grep -v '^#' "$here/tests/bench/panel.txt" | while read -r name group source pattern _; do
   [ -n "$name" ] || continue
   dir="$mirrors/${source/\//+}/repo"
   [ -d "$dir" ] || dir="$mirrors/${source/\//+}.git"
+  rule=()
+  [ "$pattern" = "-" ] || rule=(--release-pattern "$pattern")
   start=$(date +%s)
-  "$temper" analyze "$dir" --name "$name" --store "$store" --quiet >/dev/null
+  "$temper" analyze "$dir" --name "$name" --store "$store" --quiet "${rule[@]}" >/dev/null
   echo "$name mined in $(( $(date +%s) - start )) s" >&2
 done
 "$temper" report --store "$store" --out "$out/report" >/dev/null
@@ -50,7 +52,7 @@ for line in open(sys.argv[1]):
 rows = [r for r in csv.DictReader(open(sys.argv[2])) if r['factor'] == 'score']
 order = ['established', 'young', 'abandoned']
 colour = {'battle-hardened': '#1a7f37', 'maturing': '#9a6700', 'young or at risk': '#cf222e', 'dormant': '#6e7781'}
-W, H, left, right, top, row = 900, 300, 130, 30, 40, 70
+W, H, left, right, top, row = 900, 330, 130, 30, 40, 80
 x = lambda v: left + (W - left - right) * v / 100
 out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="13">',
        f'<rect width="{W}" height="{H}" fill="white"/>',
@@ -65,11 +67,15 @@ for gi, g in enumerate(order):
     out.append(f'<text x="10" y="{y + 4}">{g}</text>')
     out.append(f'<line x1="{left}" y1="{y}" x2="{W - right}" y2="{y}" stroke="#eee"/>')
     mine = sorted((r for r in rows if groups.get(r['repo']) == g), key=lambda r: float(r['points']))
-    for i, r in enumerate(mine):
+    placed = []
+    for r in mine:
         v = float(r['points'])
-        dy = -10 if i % 2 else 10
+        # The first label level free of neighbours within 6 points: below, above, further out.
+        level = next(l for l in range(8) if all(abs(v - pv) > 6 or pl != l for pv, pl in placed))
+        placed.append((v, level))
+        dy = [14, -10, 26, -22][level % 4]
         out.append(f'<circle cx="{x(v):.1f}" cy="{y:.1f}" r="6" fill="{colour.get(r["shown"], "#000")}"><title>{html.escape(r["repo"])}: {v:.1f} {html.escape(r["shown"])}</title></circle>')
-        out.append(f'<text x="{x(v):.1f}" y="{y + dy + (4 if dy > 0 else 0):.1f}" text-anchor="middle" font-size="10" fill="#333">{html.escape(r["repo"])}</text>')
+        out.append(f'<text x="{x(v):.1f}" y="{y + dy:.1f}" text-anchor="middle" font-size="10" fill="#333">{html.escape(r["repo"])}</text>')
 out.append(f'<text x="{left}" y="{H - 8}" fill="#444" font-size="11">green battle-hardened, amber maturing, red young or at risk, grey dormant; dashed: the verdict thresholds</text>')
 out.append('</svg>')
 open(sys.argv[3], 'w').write('\n'.join(out))
