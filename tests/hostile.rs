@@ -922,3 +922,53 @@ fn old_trees_diff_as_git_diffs_them() {
         numstat_paths(&repo, "main", &[])
     );
 }
+
+/// Findings are a function of the history, not of the run's path: a blob only churn reads (it
+/// lived between two month ends: tests/fixtures/make_midmonth.sh) is missing; a later commit that
+/// edits `.mailmap` makes the next run walk again and reuse the stored churn, and the missing
+/// blob stays a finding, as a fresh run of the same history reports it.
+#[test]
+fn a_missing_blob_stays_a_finding_when_churn_is_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_midmonth.sh", tmp.path(), "midmonth");
+    let blob = git(&repo, &["rev-parse", "main~1:a.c"]).trim().to_string();
+    let object = repo.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&object).unwrap();
+    assert!(!git_output(&repo, &["cat-file", "-e", &blob])
+        .status
+        .success());
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    assert_eq!(
+        finding(&store, "midmonth", "missing_object"),
+        (1, blob.clone())
+    );
+    std::fs::write(
+        repo.join(".mailmap"),
+        "Ann <ann@example.org> <ann@example.com>\n",
+    )
+    .unwrap();
+    git(&repo, &["add", ".mailmap"]);
+    let committed = std::process::Command::new("git")
+        .current_dir(&repo)
+        .args(["commit", "-q", "-m", "mailmap"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
+        .env("GIT_AUTHOR_DATE", "2024-02-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-02-01T10:00:00Z")
+        .output()
+        .unwrap();
+    assert!(committed.status.success());
+    analyze_bounded(&repo, &store, &[]);
+    assert_eq!(
+        finding(&store, "midmonth", "missing_object"),
+        (1, blob.clone())
+    );
+    let fresh = tmp.path().join("fresh");
+    analyze_bounded(&repo, &fresh, &[]);
+    assert_eq!(finding(&fresh, "midmonth", "missing_object"), (1, blob));
+}

@@ -952,9 +952,8 @@ fn walk_incrementally(
             history.commits.iter().map(|c| c.id).collect();
         let (new, reached) = git::walk::walk_new(&repo.repo, repo.tip, reader, &known, progress);
         if repo.tip == old_tip || reached.contains(&old_tip) {
-            history.missing = object_ids(&problems[0]);
-            history.corrupt = object_ids(&problems[1]);
             history.shallow = object_ids(&problems[2]);
+            carry_problems(&repo.repo, &mut history, problems);
             let walked = new.commits.len();
             history.extend(new);
             return Ok((history, flags, walked));
@@ -977,8 +976,29 @@ fn walk_incrementally(
         for c in &mut history.commits {
             c.churn = churn.get(&c.id).copied();
         }
+        // The reused churn's unreadable blobs are not met again: keep them (those still absent),
+        // so the findings do not depend on which way the run went.
+        if let Some(p) = &job.previous {
+            carry_problems(&repo.repo, &mut history, &p.walk_problems);
+        }
     }
     Ok((history, Vec::new(), walked))
+}
+
+/// Adds an earlier run's missing and corrupt objects (`problems`, as stored) to `history`'s: the
+/// missing ones the repository still lacks (a clone that got them since has none), the corrupt
+/// ones as they were. The problems of a walk are a function of the history, not of the run.
+fn carry_problems(repo: &gix::Repository, history: &mut git::History, problems: &[Vec<String>; 3]) {
+    history.missing.extend(
+        object_ids(&problems[0])
+            .into_iter()
+            .filter(|id| !repo.has_object(id)),
+    );
+    history.corrupt.extend(object_ids(&problems[1]));
+    for ids in [&mut history.missing, &mut history.corrupt] {
+        ids.sort();
+        ids.dedup();
+    }
 }
 
 /// The stored walk state (history and scope flags), if there is one.
