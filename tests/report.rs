@@ -526,9 +526,78 @@ fn figures_of(out: &std::path::Path) -> Vec<((String, String), String, String)> 
     seen
 }
 
+/// The figures of report.md as a reader sees them, as (project, figure name) -> (cell, where): the
+/// scorecard (a row per figure, a column per project) and every table with one row per project.
+fn markdown_figures(md: &str) -> Vec<((String, String), String, String)> {
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split(" | ")
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let mut seen = Vec::new();
+    let lines: Vec<&str> = md.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].starts_with('|') || !lines.get(i + 1).is_some_and(|l| l.starts_with("| ---")) {
+            i += 1;
+            continue;
+        }
+        let header = cells(lines[i]);
+        let mut rows = Vec::new();
+        let mut j = i + 2;
+        while j < lines.len() && lines[j].starts_with('|') {
+            rows.push(cells(lines[j]));
+            j += 1;
+        }
+        if header[0].is_empty() {
+            // The scorecard: the projects are the columns.
+            for row in &rows {
+                for (repo, value) in header.iter().zip(row).skip(1) {
+                    seen.push((
+                        (repo.clone(), row[0].clone()),
+                        value.clone(),
+                        "scorecard".into(),
+                    ));
+                }
+            }
+        } else if header[0] == "Repo" {
+            let mut repos: Vec<&String> = rows.iter().map(|r| &r[0]).collect();
+            repos.sort();
+            repos.dedup();
+            if repos.len() == rows.len() {
+                for row in &rows {
+                    for (name, value) in header.iter().zip(row).skip(1) {
+                        let key = (row[0].clone(), name.clone());
+                        seen.push((key, value.clone(), format!("table at line {}", i + 1)));
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    seen
+}
+
 /// Every figure shown under one name has one value across the report's sections and its chart
-/// (numbers compared at the chart's precision, one decimal).
+/// (numbers compared at the chart's precision, one decimal), and report.md shows it as one text.
 fn assert_one_value_per_figure(out: &std::path::Path) -> usize {
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let shown = markdown_figures(&md);
+    let mut compared_md = 0;
+    for (key, value, place) in &shown {
+        for (key2, value2, place2) in &shown {
+            if key == key2 && place < place2 {
+                compared_md += 1;
+                assert_eq!(value, value2, "{key:?} in {place} and {place2}");
+            }
+        }
+    }
+    assert!(
+        compared_md > 20,
+        "{compared_md} figures shown twice in report.md"
+    );
     let seen = figures_of(out);
     let mut compared = 0;
     for (key, value, table) in &seen {
