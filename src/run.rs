@@ -550,6 +550,11 @@ fn publish(
     let now = || chrono::Utc::now().timestamp();
     write_status(&staging.join(RUN_STATUS), &outcome.status(now()))?;
     let old = out.join(format!(".old-{day}-{}", std::process::id()));
+    // A folder of that name that is not a report (a user's own files) is never replaced.
+    if let Err(e) = report::report_folder_entries(&target) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e.into());
+    }
     if target.exists() {
         std::fs::rename(&target, &old).map_err(io(&target))?;
     }

@@ -305,6 +305,21 @@ impl Store {
         })
     }
 
+    /// The directory of repository `name`: its own ([`dir_name`]), or the one an earlier temper
+    /// named when that one holds this very name (a store made before the names became
+    /// one-to-one).
+    fn repo_dir(&self, name: &str) -> PathBuf {
+        let dir = self.repos_dir().join(dir_name(name));
+        if dir.exists() {
+            return dir;
+        }
+        let old = self.repos_dir().join(legacy_dir_name(name));
+        match old != dir && holds(&old, name) {
+            true => old,
+            false => dir,
+        }
+    }
+
     fn repos_dir(&self) -> PathBuf {
         self.root.join("repos")
     }
@@ -318,7 +333,7 @@ impl Store {
         tables: &mut [(Table, DataFrame)],
         carry: &[Table],
     ) -> Result<(), StoreError> {
-        let dir = self.repos_dir().join(dir_name(&meta.name));
+        let dir = self.repo_dir(&meta.name);
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let staging = dir.join(format!("tmp-{}", std::process::id()));
         if staging.exists() {
@@ -428,7 +443,7 @@ impl Store {
     /// One repository's table ([`StoreError::NotMined`] for a line table of a repository mined
     /// with `--activity-only`).
     pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
-        let dir = self.repos_dir().join(dir_name(repo));
+        let dir = self.repo_dir(repo);
         let generation = read_current(&dir)?.ok_or_else(|| self.not_here(repo))?;
         let path = dir.join(&generation).join(table.file_name());
         if !path.exists() {
@@ -446,7 +461,7 @@ impl Store {
     /// Checks that every file of `meta`'s generation is as it was written (size and
     /// fingerprint); the first that is not is returned as an error.
     pub fn verify(&self, meta: &RepoMeta) -> Result<(), StoreError> {
-        let dir = self.repos_dir().join(dir_name(&meta.name));
+        let dir = self.repo_dir(&meta.name);
         let generation =
             read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
         let found = fingerprints(&dir.join(&generation))?;
@@ -468,7 +483,7 @@ impl Store {
         fetched_at: Option<i64>,
         source: &str,
     ) -> Result<(), StoreError> {
-        let dir = self.repos_dir().join(dir_name(&meta.name));
+        let dir = self.repo_dir(&meta.name);
         let generation =
             read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
         let touched = RepoMeta {
@@ -500,7 +515,7 @@ impl Store {
                         second: source.clone(),
                     });
                 }
-                let from = store.repos_dir().join(dir_name(&meta.name));
+                let from = store.repo_dir(&meta.name);
                 let generation = read_current(&from)?
                     .ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
                 let to = merged.repos_dir().join(dir_name(&meta.name));
@@ -515,7 +530,7 @@ impl Store {
     /// way (one atomic step: readers see the repository or nothing), then deleted. The caller
     /// holds the lock.
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {
-        let dir = self.repos_dir().join(dir_name(name));
+        let dir = self.repo_dir(name);
         if read_current(&dir)?.is_none() {
             return Err(self.not_here(name));
         }
@@ -540,7 +555,7 @@ impl Store {
 
     /// A repository's stored metadata, if it is in the store.
     pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
-        let dir = self.repos_dir().join(dir_name(repo));
+        let dir = self.repo_dir(repo);
         let Some(generation) = read_current(&dir)? else {
             return Ok(None);
         };
@@ -557,7 +572,7 @@ impl Store {
         repo: &str,
         table: Table,
     ) -> Result<Option<(RepoMeta, DataFrame)>, StoreError> {
-        let dir = self.repos_dir().join(dir_name(repo));
+        let dir = self.repo_dir(repo);
         let Some(generation) = read_current(&dir)? else {
             return Ok(None);
         };
@@ -799,9 +814,44 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The directory name for a repository name: safe characters only, never `.`/`..`, and unique
-/// per name (a hash suffix whenever sanitising changed anything).
+/// The directory name for a repository name, one-to-one: ASCII letters, digits and `-` stand for
+/// themselves, as does `.` after the first character; every other byte (of the name's UTF-8,
+/// `_` included) is written `_XX` in hex. So no two names share a directory (`x y` is `x_20y`,
+/// the literal `x_20y` is `x_5f20y`), none is `.` or `..` or starts with `.`, and `moby` stays
+/// `moby`. A name whose form is longer than 120 bytes keeps its first 100 and a 128-bit hash of
+/// the whole name after a `~` (which no short form holds).
 pub fn dir_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, b) in name.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'-' || (b == b'.' && i > 0) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    if out.is_empty() {
+        // No other name gives `_` alone: `_` itself is `_5f`.
+        return "_".to_string();
+    }
+    if out.len() > 120 {
+        let reversed: Vec<u8> = name.bytes().rev().collect();
+        let mut cut = 100;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out = format!(
+            "{}~{:016x}{:016x}",
+            &out[..cut],
+            crate::text::fnv1a(name.as_bytes()),
+            crate::text::fnv1a(&reversed)
+        );
+    }
+    out
+}
+
+/// The directory name an earlier temper gave a repository name (safe characters kept, the rest
+/// `_`, a 32-bit hash suffix whenever that changed anything): stores made then are still read.
+fn legacy_dir_name(name: &str) -> String {
     let mut safe: String = name
         .chars()
         .map(|c| {
@@ -818,6 +868,17 @@ pub fn dir_name(name: &str) -> String {
         safe = format!("{safe}-{:08x}", crate::text::fnv1a(name.as_bytes()) as u32);
     }
     safe
+}
+
+/// Whether the repository directory `dir` holds repository `name` (its live metadata says so).
+fn holds(dir: &Path, name: &str) -> bool {
+    let Ok(Some(generation)) = read_current(dir) else {
+        return false;
+    };
+    fs::read(dir.join(generation).join(META))
+        .ok()
+        .and_then(|text| serde_json::from_slice::<RepoMeta>(&text).ok())
+        .is_some_and(|meta| meta.name == name)
 }
 
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {
@@ -1004,6 +1065,73 @@ mod tests {
             );
         }
         assert_ne!(dir_name("a/b"), dir_name("a_b"));
+        // One-to-one: the names that shared a directory before (`x y` became `x_y-7f2b3af4`)
+        // no longer do; a long name ends in a hash after `~`.
+        let legacy = legacy_dir_name("x y");
+        assert_eq!(legacy_dir_name(&legacy), legacy);
+        assert_ne!(dir_name("x y"), dir_name(&legacy));
+        assert_eq!(dir_name("x y"), "x_20y");
+        assert_eq!(dir_name("x_20y"), "x_5f20y");
+        assert_eq!(dir_name("..."), "_2e..");
+        assert_eq!(dir_name(""), "_");
+        let long = "n".repeat(300);
+        assert!(dir_name(&long).len() < 160 && dir_name(&long).contains('~'));
+        assert_ne!(dir_name(&long), dir_name(&"n".repeat(301)));
+        let names = ["Ωmega", "Ωmegb", "a b", "a_b", "a.b", ".a", "_2e", "a-b"];
+        let dirs: std::collections::BTreeSet<String> = names.iter().map(|n| dir_name(n)).collect();
+        assert_eq!(dirs.len(), names.len());
+    }
+
+    #[test]
+    fn a_store_made_under_the_old_names_is_still_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(&tmp.path().join("s")).unwrap();
+        let meta = RepoMeta {
+            name: "x y".into(),
+            source: String::new(),
+            reference: "HEAD".into(),
+            tip: String::new(),
+            analysed_at: 0,
+            fetched_at: None,
+            temper_version: String::new(),
+            format: FORMAT_VERSION,
+            counter: String::new(),
+            scope: String::new(),
+            classes: String::new(),
+            inputs: String::new(),
+            summary: None,
+            findings: Vec::new(),
+            walk_key: String::new(),
+            churn_key: String::new(),
+            walk_problems: Default::default(),
+            loc_problems: Default::default(),
+            age_key: String::new(),
+            age_tip: String::new(),
+            age_applied: 0,
+            files: Default::default(),
+        };
+        store.save_repo(&meta, &mut Vec::new(), &[]).unwrap();
+        // Move it where an earlier temper put it.
+        let repos = tmp.path().join("s").join("repos");
+        fs::rename(
+            repos.join(dir_name("x y")),
+            repos.join(legacy_dir_name("x y")),
+        )
+        .unwrap();
+        assert_eq!(
+            store.meta("x y").unwrap().map(|m| m.name),
+            Some("x y".into())
+        );
+        // The literal name of that old directory is another repository, with a directory of its
+        // own.
+        let other = RepoMeta {
+            name: legacy_dir_name("x y"),
+            ..meta.clone()
+        };
+        assert!(store.meta(&other.name).unwrap().is_none());
+        store.save_repo(&other, &mut Vec::new(), &[]).unwrap();
+        let names: Vec<String> = store.repos().unwrap().into_iter().map(|m| m.name).collect();
+        assert_eq!(names, ["x y".to_string(), other.name.clone()]);
     }
 
     #[test]

@@ -421,3 +421,52 @@ fn pull_refs_are_fetched_when_a_project_asks() {
     assert_eq!(copies(true), 2);
     assert_eq!(copies(false), 0);
 }
+
+/// `run` never replaces a folder of the user's that happens to bear the day's name (as `report
+/// --out` refuses one): it fails, says which file, and leaves the folder and no staging behind.
+#[test]
+fn run_never_replaces_a_users_folder_named_like_the_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    build_fixture("make_history.sh", dir, "history");
+    let config = dir.join("temper.toml");
+    std::fs::write(
+        &config,
+        "store = \"store\"\nout = \"reports\"\n\n[[project]]\nname = \"history\"\nsource = \"history\"\n",
+    )
+    .unwrap();
+    let first = temper()
+        .args(["run", "--status"])
+        .arg(dir.join("s1.json"))
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let s1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("s1.json")).unwrap()).unwrap();
+    let day_dir = PathBuf::from(s1["report"].as_str().unwrap());
+    std::fs::remove_dir_all(&day_dir).unwrap();
+    std::fs::create_dir_all(&day_dir).unwrap();
+    std::fs::write(day_dir.join("notes.txt"), "mine").unwrap();
+    let second = run(&config, &[]);
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("notes.txt"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(day_dir.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(dir.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -326,25 +326,35 @@ const REPORT_ENTRIES: [&str; 5] = ["report.md", "report.html", "charts", "tables
 /// folder replaces it with the rest).
 pub const RUN_STATUS: &str = "run.json";
 
-/// Removes an earlier report from `out`, refusing a folder that holds anything else.
-fn clear_previous(out: &Path) -> Result<(), ReportError> {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(());
-    };
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ReportError::Write { path, source }
+/// The entries of `dir` when it is a report folder (or absent: none), else the error naming the
+/// first entry a report does not write: a folder of the user's is never replaced.
+pub fn report_folder_entries(dir: &Path) -> Result<Vec<String>, ReportError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
     };
     let names: Vec<String> = entries
         .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect::<Result<_, _>>()
-        .map_err(io(out))?;
+        .map_err(|source| ReportError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     if let Some(name) = names.iter().find(|n| !REPORT_ENTRIES.contains(&n.as_str())) {
         return Err(ReportError::Foreign {
-            dir: out.to_path_buf(),
+            dir: dir.to_path_buf(),
             name: crate::text::terminal(name, crate::text::TERMINAL_CELL_CHARS),
         });
     }
+    Ok(names)
+}
+
+/// Removes an earlier report from `out`, refusing a folder that holds anything else.
+fn clear_previous(out: &Path) -> Result<(), ReportError> {
+    let names = report_folder_entries(out)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Write { path, source }
+    };
     for name in names {
         let path = out.join(&name);
         match path.is_dir() {
