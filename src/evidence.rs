@@ -8,7 +8,8 @@
 //! vendored or generated files (see [`crate::class`]), and the project's **own** otherwise. An
 //! advisory id is **new** in the month of the first commit that mentions it. A `Fixes:` id is
 //! resolved to the one walked commit whose id starts with it: that commit counts as **fixed
-//! later** in its own month, and the days from it to the fix go into the fix's month's median. These are commits
+//! later** in its own month, and the days from it to the fix go into the fix's month's median
+//! (a fix authored before the commit it names is left out of the median: no negative days). These are commits
 //! that mention advisories, not vulnerabilities: the report never calls them that.
 //!
 //! **Review** is counted per main-line change, as OpenSSF Scorecard's Code-Review check and
@@ -273,9 +274,13 @@ fn add_fixes(dated: &[(Month, i64, &CommitInfo)], months: &mut BTreeMap<Month, E
                     row.fixed_later += 1;
                 }
             }
-            days.entry(*month)
-                .or_default()
-                .push((time - target_time) as f64 / 86_400.0);
+            // A fix authored before what it fixes (a skewed clock, a rebased series) has no time
+            // to fix: it is left out of the median rather than counted as negative days.
+            if *time >= target_time {
+                days.entry(*month)
+                    .or_default()
+                    .push((time - target_time) as f64 / 86_400.0);
+            }
         }
     }
     for (month, mut d) in days {

@@ -21,6 +21,9 @@
 //! four numbers (git 1.x: `1.7.1` a feature release, `1.7.1.2` its maintenance), where they are
 //! `x.y.z` (or `x.y.z.0`).
 //!
+//! A tag dated at or before the Unix epoch or after the analysis (as implausible commit dates
+//! are) is not a release: `analyze` leaves it out.
+//!
 //! A project that names its releases otherwise gives its own rule ([`ReleaseRule::new`],
 //! `analyze --release-pattern`): a regular expression a tag's whole name must match. Its named
 //! group `version` is the version (its runs of digits joined by dots, so `2024_05` is `2024.05`;

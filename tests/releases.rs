@@ -279,3 +279,41 @@ fn a_new_tag_alone_makes_the_stored_run_stale() {
     let rows = export_csv(&store, "releases", None);
     assert!(column(&rows, "tag").contains(&"v3.0"), "{rows:?}");
 }
+
+/// Dates that cannot be taken at face value (tests/fixtures/make_oddtags.sh): a tag dated
+/// 9999-12-31 (as `git for-each-ref %(creatordate)` says) is no release, and a fix authored before
+/// the commit it names (as `git log %at` says) adds no negative days to the median time to fix.
+#[test]
+fn implausible_tag_dates_and_fixes_before_their_bug() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_oddtags.sh", tmp.path(), "odd");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let dates = git(
+        &repo,
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(creatordate:format:%Y)",
+            "refs/tags",
+        ],
+    );
+    assert!(dates.contains("v2.0 9999"), "{dates}");
+    let rows = export_csv(&store, "releases", None);
+    assert_eq!(column(&rows, "tag"), ["v1.0"]);
+    // The fix is authored before c2, which it names.
+    let times = git(&repo, &["log", "--format=%at %s"]);
+    let at = |subject: &str| -> i64 {
+        times
+            .lines()
+            .find(|l| l.ends_with(subject))
+            .and_then(|l| l.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(at("Fix the parser") < at("c2"));
+    let evidence = export_csv(&store, "evidence", None);
+    assert_eq!(column(&evidence, "fix_commits"), ["1"]);
+    assert_eq!(column(&evidence, "fixed_later"), ["1"]);
+    assert_eq!(column(&evidence, "median_days_to_fix"), [""]);
+}

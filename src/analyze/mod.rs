@@ -398,7 +398,9 @@ fn walk_stage(
     // Release ranges over every walked commit, as `git rev-list` counts them (no scope).
     let mut releases = options
         .releases
-        .releases(&job.tags.tags, |id| reachable.contains(id));
+        .releases(&plausible_tags(&job.tags.tags, options.now), |id| {
+            reachable.contains(id)
+        });
     let mut off_ref = walk_release_branches(job, &releases, &reachable, &reader);
     if options.count_lines && !off_ref.commits.is_empty() {
         let missing = churn_off_ref(
@@ -983,6 +985,15 @@ fn walk_incrementally(
         }
     }
     Ok((history, Vec::new(), walked))
+}
+
+/// The tags dated plausibly, as commits must be (after the Unix epoch, not after the analysis):
+/// a tag dated 9999 is no release of 9999-12.
+fn plausible_tags(tags: &[git::tags::Tag], now: i64) -> Vec<git::tags::Tag> {
+    tags.iter()
+        .filter(|t| activity::is_plausible(t.time, now))
+        .cloned()
+        .collect()
 }
 
 /// Adds an earlier run's missing and corrupt objects (`problems`, as stored) to `history`'s: the
