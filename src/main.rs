@@ -130,6 +130,12 @@ fn run(global: Global, command: Command) -> Result<()> {
         Command::List(dir) => {
             let store = temper::store::Store::open(&dir)?;
             emit(temper::store::listing(&store.repos()?).as_bytes())?;
+            for damaged in store.damaged() {
+                let damaged = temper::text::terminal(&damaged, temper::text::TERMINAL_CELL_CHARS);
+                note(format_args!(
+                    "temper: warning: repos/{damaged} is damaged (its live generation cannot be read) and is left out; `temper analyze` of that repository rebuilds it"
+                ));
+            }
         }
         Command::Rm { store, names } => {
             let store = temper::store::Store::open(&store)?;

@@ -406,17 +406,39 @@ impl Store {
             if entry.file_name().to_string_lossy().starts_with(".rm-") {
                 continue;
             }
-            let Some(generation) = read_current(&entry.path())? else {
-                continue;
-            };
-            let path = entry.path().join(generation).join(META);
-            let text = fs::read(&path).map_err(io_err(&path))?;
-            let meta: RepoMeta = serde_json::from_slice(&text)
-                .map_err(|source| StoreError::Meta { path, source })?;
-            out.push(meta);
+            // A repository whose live generation cannot be read is that repository's damage
+            // ([`Store::damaged`]), never the store's: the others stay readable, and its next
+            // `analyze` rebuilds it.
+            if let Some(meta) = live_meta(&entry.path()) {
+                out.push(meta);
+            }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        // A store of damaged repositories only says so (rather than that it is empty).
+        if out.is_empty() {
+            if let Some(dir) = self.damaged().first() {
+                return Err(StoreError::Damaged(
+                    self.repos_dir().join(dir).join(CURRENT),
+                ));
+            }
+        }
         Ok(out)
+    }
+
+    /// The repository directories whose live generation cannot be read (a `CURRENT` naming a
+    /// missing or foreign generation, unreadable metadata), by directory name.
+    pub fn damaged(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.repos_dir()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with(".rm-"))
+            .filter(|e| e.path().join(CURRENT).exists() && live_meta(&e.path()).is_none())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
     }
 
     /// The error for a repository `name` this store does not hold: it names the store, the
@@ -560,6 +582,10 @@ impl Store {
             return Ok(None);
         };
         let path = dir.join(generation).join(META);
+        // CURRENT naming a generation that is not there is damage, which `analyze` repairs.
+        if !path.exists() {
+            return Err(StoreError::Damaged(dir.join(CURRENT)));
+        }
         let text = fs::read(&path).map_err(io_err(&path))?;
         serde_json::from_slice(&text)
             .map(Some)
@@ -872,13 +898,14 @@ fn legacy_dir_name(name: &str) -> String {
 
 /// Whether the repository directory `dir` holds repository `name` (its live metadata says so).
 fn holds(dir: &Path, name: &str) -> bool {
-    let Ok(Some(generation)) = read_current(dir) else {
-        return false;
-    };
-    fs::read(dir.join(generation).join(META))
-        .ok()
-        .and_then(|text| serde_json::from_slice::<RepoMeta>(&text).ok())
-        .is_some_and(|meta| meta.name == name)
+    live_meta(dir).is_some_and(|meta| meta.name == name)
+}
+
+/// The live metadata of the repository directory `dir`, when it can be read.
+fn live_meta(dir: &Path) -> Option<RepoMeta> {
+    let generation = read_current(dir).ok().flatten()?;
+    let text = fs::read(dir.join(generation).join(META)).ok()?;
+    serde_json::from_slice(&text).ok()
 }
 
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {

@@ -972,3 +972,44 @@ fn a_missing_blob_stays_a_finding_when_churn_is_reused() {
     analyze_bounded(&repo, &fresh, &[]);
     assert_eq!(finding(&fresh, "midmonth", "missing_object"), (1, blob));
 }
+
+/// One damaged project does not brick the store: with one repository's `CURRENT` naming a
+/// generation that is not there, `list` shows the others and warns, a report of the others is
+/// made, and the next `analyze` of the damaged one rebuilds it (its activity equal to before).
+#[test]
+fn one_damaged_project_leaves_the_others_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    let history = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze_bounded(&age, &store, &[]);
+    analyze_bounded(&history, &store, &[]);
+    let expected = export_csv(&store, "activity", Some("age"));
+    std::fs::write(store.join("repos/age/CURRENT"), "g999999\n").unwrap();
+    let list = temper()
+        .args(["list", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(
+        list.status.success(),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listed.contains("history") && !listed.contains("\nage "),
+        "{listed}"
+    );
+    assert!(String::from_utf8_lossy(&list.stderr).contains("repos/age is damaged"));
+    report("--store", &store, &tmp.path().join("report"));
+    analyze_bounded(&age, &store, &[]);
+    assert_eq!(export_csv(&store, "activity", Some("age")), expected);
+    assert!(temper()
+        .args(["list", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap()
+        .stderr
+        .is_empty());
+}
