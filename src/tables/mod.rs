@@ -483,11 +483,14 @@ fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
         .columns()
         .iter()
         .map(|c| -> Result<Column, TableError> {
+            // Headers too: a wide table's columns are names from the data (languages), and a
+            // dataset is input like any other.
+            let name: PlSmallStr = neutralise_cell(c.name()).as_ref().into();
             if c.dtype() != &DataType::String {
-                return Ok(c.clone());
+                return Ok(c.clone().with_name(name));
             }
             let safe: StringChunked = c.str()?.iter().map(|v| v.map(neutralise_cell)).collect();
-            Ok(safe.with_name(c.name().clone()).into_column())
+            Ok(safe.with_name(name).into_column())
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(DataFrame::new(df.height(), columns)?)

@@ -184,4 +184,25 @@ mod tests {
             "\u{feff}month,repo,n\n\"=\"\"2020-01\"\"\",'=cmd,1\n\"=\"\"2020-02\"\"\",2020-03,2\n"
         );
     }
+
+    #[test]
+    fn headers_from_the_data_are_neutralised_too() {
+        // A wide table's columns are languages read from a store or a dataset: a forged one must
+        // not become a formula.
+        let df = DataFrame::new(
+            1,
+            vec![
+                Column::new("month".into(), ["2020-01"]),
+                Column::new("=HYPERLINK(\"x\")".into(), [3u64]),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_csv(&df, CsvStyle::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("month,\"'=HYPERLINK(\"\"x\"\")\"\n"),
+            "{text}"
+        );
+    }
 }
