@@ -426,7 +426,8 @@ impl Store {
     }
 
     /// The repository directories whose live generation cannot be read (a `CURRENT` naming a
-    /// missing or foreign generation, unreadable metadata), by directory name.
+    /// missing or foreign generation, unreadable metadata, a name that breaks the name rule), by
+    /// directory name.
     pub fn damaged(&self) -> Vec<String> {
         let Ok(entries) = fs::read_dir(self.repos_dir()) else {
             return Vec::new();
@@ -901,11 +902,15 @@ fn holds(dir: &Path, name: &str) -> bool {
     live_meta(dir).is_some_and(|meta| meta.name == name)
 }
 
-/// The live metadata of the repository directory `dir`, when it can be read.
+/// The live metadata of the repository directory `dir`, when it can be read and its name keeps
+/// the name rule ([`check_name`]: a store or dataset from elsewhere is input like any other, and a
+/// name with an escape sequence never reaches a terminal or a page).
 fn live_meta(dir: &Path) -> Option<RepoMeta> {
     let generation = read_current(dir).ok().flatten()?;
     let text = fs::read(dir.join(generation).join(META)).ok()?;
-    serde_json::from_slice(&text).ok()
+    serde_json::from_slice::<RepoMeta>(&text)
+        .ok()
+        .filter(|meta| check_name(&meta.name).is_ok())
 }
 
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {

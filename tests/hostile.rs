@@ -1013,3 +1013,45 @@ fn one_damaged_project_leaves_the_others_readable() {
         .stderr
         .is_empty());
 }
+
+/// A store (or dataset) from elsewhere is input too: a repository whose stored name breaks the
+/// name rule (here an escape sequence, which would colour a terminal and reach the page) is left
+/// out like a damaged one, and the others are listed and reported.
+#[test]
+fn a_stored_name_that_breaks_the_name_rule_is_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let age = build_fixture("make_age.sh", tmp.path(), "age");
+    let history = build_fixture("make_history.sh", tmp.path(), "history");
+    let store = tmp.path().join("store");
+    analyze_bounded(&age, &store, &[]);
+    analyze_bounded(&history, &store, &[]);
+    let dir = store.join("repos/age");
+    let live = std::fs::read_to_string(dir.join("CURRENT")).unwrap();
+    let meta = dir.join(live.trim()).join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replacen("\"name\": \"age\"", "\"name\": \"\\u001b[31mred\"", 1),
+    )
+    .unwrap();
+    let list = temper()
+        .args(["list", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(list.status.success());
+    let shown = [list.stdout.clone(), list.stderr.clone()].concat();
+    assert!(
+        !shown.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&shown)
+    );
+    assert!(String::from_utf8_lossy(&list.stdout).contains("history"));
+    assert!(String::from_utf8_lossy(&list.stderr).contains("repos/age is damaged"));
+    let out = tmp.path().join("report");
+    report("--store", &store, &out);
+    for page in ["report.md", "report.html"] {
+        let text = std::fs::read(out.join(page)).unwrap();
+        assert!(!text.contains(&0x1b), "{page}");
+    }
+}
