@@ -953,7 +953,17 @@ fn write_synced(
     path: &Path,
     write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
 ) -> Result<(), StoreError> {
-    let mut file = fs::File::create(path).map_err(io_err(path))?;
+    // A new file, never an existing path: a link planted at the temporary name (or a leftover
+    // of a process with the same id) is removed, not followed, and the file is created with
+    // O_EXCL, so no write lands outside the file named.
+    if fs::symlink_metadata(path).is_ok() {
+        fs::remove_file(path).map_err(io_err(path))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_err(path))?;
     write(&mut file).map_err(io_err(path))?;
     if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == "disk-full") {
         // A test hook: the disk fills up while tables are written.
@@ -1112,6 +1122,23 @@ mod tests {
         let names = ["Ωmega", "Ωmegb", "a b", "a_b", "a.b", ".a", "_2e", "a-b"];
         let dirs: std::collections::BTreeSet<String> = names.iter().map(|n| dir_name(n)).collect();
         assert_eq!(dirs.len(), names.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("config.toml");
+        fs::write(&victim, "mine").unwrap();
+        let path = tmp.path().join("status.json");
+        let planted = tmp
+            .path()
+            .join(format!(".status.json.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        atomic_write(&path, |f| f.write_all(b"{}")).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        assert!(fs::symlink_metadata(&planted).is_err());
     }
 
     #[test]
