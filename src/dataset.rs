@@ -256,6 +256,10 @@ pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>
         return Err(DatasetError::Incomplete(source.to_path_buf()));
     }
     let meta_dir = source.join(META_DIR);
+    // A complete dataset of a shard that drew no project has no metadata folder: it holds none.
+    if !meta_dir.exists() {
+        return Ok(Vec::new());
+    }
     let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&meta_dir)
         .map_err(io(&meta_dir))?
         .map(|e| e.map(|e| e.path()))

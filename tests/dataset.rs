@@ -342,3 +342,56 @@ fn a_hive_layout_dataset_is_read_by_duckdb_polars_and_report() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("_SUCCESS"));
 }
+
+/// A fleet shard that drew no project writes an empty dataset, in either layout; a report over
+/// every shard's dataset reads it as nothing (the README's promise), beside a dataset that holds
+/// a project.
+#[test]
+fn an_empty_shard_dataset_reads_as_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_history.sh", tmp.path(), "history");
+    let full = tmp.path().join("full");
+    let empty = tmp.path().join("empty");
+    analyze(&repo, &full, &[]);
+    analyze(&repo, &empty, &[]);
+    run_ok(temper().args(["rm", "history", "--store"]).arg(&empty));
+    for layout in ["hive", "store"] {
+        let write = |store: &std::path::Path, out: &std::path::Path| {
+            run_ok(
+                temper()
+                    .args(["dataset", "--layout", layout, "--store"])
+                    .arg(store)
+                    .arg("--out")
+                    .arg(out),
+            );
+        };
+        let (a, b) = (
+            tmp.path().join(format!("a-{layout}")),
+            tmp.path().join(format!("b-{layout}")),
+        );
+        write(&empty, &a);
+        write(&full, &b);
+        let out = tmp.path().join(format!("report-{layout}"));
+        run_ok(
+            temper()
+                .args(["report", "--dataset"])
+                .arg(&a)
+                .arg("--dataset")
+                .arg(&b)
+                .arg("--out")
+                .arg(&out),
+        );
+        let (h, rows) = {
+            let text = std::fs::read_to_string(out.join("tables/report_scorecard.csv")).unwrap();
+            let mut lines = text.lines().map(csv_cells);
+            (lines.next().unwrap(), lines.collect::<Vec<_>>())
+        };
+        let repo_col = h.iter().position(|c| c == "repo").unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| r[repo_col].as_str())
+                .collect::<Vec<_>>(),
+            ["history"]
+        );
+    }
+}
