@@ -661,7 +661,10 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
         None => Default::default(),
     };
     let organisations = crate::organisations::Organisations::with_file(a.organisations.as_deref())
-        .map_err(|e| usage(ErrorKind::ValueValidation, format!("--organisations {e}")))?;
+        .map_err(|e| {
+            let e = anyhow::Error::from(e);
+            usage(ErrorKind::ValueValidation, format!("--organisations {e:#}"))
+        })?;
     Ok(AnalyzeOptions {
         repos,
         store,

@@ -88,12 +88,12 @@ pub enum DatasetError {
     Overlap { out: PathBuf, reason: String },
     #[error("{}: a Hive-layout dataset without its _SUCCESS marker (still being written, or interrupted); write it again", .0.display())]
     Incomplete(PathBuf),
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Meta {
         path: PathBuf,
         source: serde_json::Error,

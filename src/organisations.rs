@@ -39,7 +39,7 @@ pub struct Organisations {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrganisationsError {
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Read {
         path: std::path::PathBuf,
         #[source]

@@ -197,7 +197,7 @@ pub fn options(
             .map(|f| base.join(f))
             .as_deref(),
     )
-    .map_err(|e| bad(format!("organisations: {e}")))?;
+    .map_err(|e| bad(format!("organisations: {:#}", anyhow::Error::from(e))))?;
     let store = store
         .or_else(|| config.store.as_ref().map(|s| base.join(s)))
         .or_else(Store::default_location)

@@ -42,7 +42,7 @@ pub enum SourceError {
         action: &'static str,
         message: String,
     },
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io {
         path: PathBuf,
         #[source]

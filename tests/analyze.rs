@@ -282,6 +282,7 @@ fn usage_errors_exit_2() {
         vec!["analyze", "a", "b", "--name", "x"],
         vec!["analyze", ".", "--threads", "0"],
         vec!["analyze", ".", "--bot-pattern", "("],
+        vec!["analyze", ".", "--organisations", "no-such-file.toml"],
         vec!["export", "--table", "nope", "--format", "csv"],
         vec!["frobnicate"],
     ] {
@@ -294,6 +295,26 @@ fn usage_errors_exit_2() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+    // The message names the file and its cause once.
+    let out = temper()
+        .current_dir(tmp.path())
+        .args([
+            "analyze",
+            ".",
+            "--organisations",
+            "no-such-file.toml",
+            "--store",
+        ])
+        .arg(tmp.path().join("s"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no-such-file.toml"), "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
     // `analyze` alone mines the current directory: here no repository, an error (exit 1).
     let here = temper()
         .current_dir(tmp.path())
