@@ -331,16 +331,18 @@ pub fn organisations(
     let Some(last) = buckets.keys().next_back().copied() else {
         return Vec::new();
     };
-    let mut by_org: BTreeMap<Affiliation, (HashSet<u32>, u64)> = BTreeMap::new();
+    // Each identity's affiliation once, not once per month it committed in.
+    let affiliations: Vec<Affiliation> = history
+        .identities
+        .iter()
+        .map(|id| organisations.affiliation(id))
+        .collect();
+    let individual = Affiliation::Individual;
+    let mut by_org: BTreeMap<&Affiliation, (HashSet<u32>, u64)> = BTreeMap::new();
     for (_, b) in buckets.range(last.minus(23)..=last) {
         for (&author, &n) in &b.human_commits {
-            let identity = history
-                .identities
-                .get(author as usize)
-                .map_or("", String::as_str);
-            let entry = by_org
-                .entry(organisations.affiliation(identity))
-                .or_default();
+            let affiliation = affiliations.get(author as usize).unwrap_or(&individual);
+            let entry = by_org.entry(affiliation).or_default();
             entry.0.insert(author);
             entry.1 += u64::from(n);
         }
@@ -353,9 +355,9 @@ pub fn organisations(
     };
     for (key, (authors, commits)) in by_org {
         match key {
-            Affiliation::Org { name, mapped } if mapped || authors.len() > 1 => {
+            Affiliation::Org { name, mapped } if *mapped || authors.len() > 1 => {
                 shown.push(OrgShare {
-                    organisation: name,
+                    organisation: name.clone(),
                     authors: authors.len() as u32,
                     commits,
                 })

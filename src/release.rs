@@ -93,19 +93,26 @@ pub fn line_of(name: &str) -> &str {
     name.rsplit_once('/').map_or("", |(prefix, _)| prefix)
 }
 
-/// How many leading numbers name a feature release in `releases`' line and major version of
-/// `r`: 3 where that major version has four-number tags (git 1.x), else 2.
-fn feature_depth(releases: &[Release], r: &Release) -> usize {
-    let major = numbers(&r.version).first().copied();
-    let four = releases.iter().any(|o| {
-        let w = numbers(&o.version);
-        o.line == r.line && w.first().copied() == major && w.len() >= 4
-    });
-    if four {
-        3
-    } else {
-        2
+/// How many leading numbers name a feature release, per line and major version: 3 where that
+/// major version has four-number tags (git 1.x), else 2. Computed once for all releases.
+fn feature_depths(releases: &[Release]) -> std::collections::HashMap<(&str, u64), usize> {
+    let mut depths = std::collections::HashMap::new();
+    for r in releases {
+        let v = numbers(&r.version);
+        let depth = depths
+            .entry((r.line.as_str(), v.first().copied().unwrap_or(0)))
+            .or_insert(2);
+        if v.len() >= 4 {
+            *depth = 3;
+        }
     }
+    depths
+}
+
+/// The feature depth of `r` (see [`feature_depths`]).
+fn depth_of(depths: &std::collections::HashMap<(&str, u64), usize>, r: &Release) -> usize {
+    let major = numbers(&r.version).first().copied().unwrap_or(0);
+    depths.get(&(r.line.as_str(), major)).copied().unwrap_or(2)
 }
 
 /// Whether numbers `v` name a feature release at `depth` (every number after it is 0).
@@ -122,12 +129,21 @@ type Candidate = (bool, Vec<u64>, bool, std::cmp::Reverse<i64>, usize);
 /// its feature; then every other lower release of the line, highest first. Pre-releases have none and are never one; among tags of one version the plain
 /// one comes first, then the earliest. [`count_ranges`] takes the first that is an ancestor.
 pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
+    previous_candidates_with(releases, &feature_depths(releases), index)
+}
+
+/// [`previous_candidates`] with the feature depths already known.
+fn previous_candidates_with(
+    releases: &[Release],
+    depths: &std::collections::HashMap<(&str, u64), usize>,
+    index: usize,
+) -> Vec<usize> {
     let me = &releases[index];
     if me.prerelease {
         return Vec::new();
     }
     let v = numbers(&me.version);
-    let depth = feature_depth(releases, me);
+    let depth = depth_of(depths, me);
     let feature = is_feature(&v, depth);
     // The rule's releases first; then, for a line that has none (Go module lines often tag only
     // patch versions), any lower release of the line.
@@ -138,7 +154,7 @@ pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
         .filter_map(|(i, r)| {
             let w = numbers(&r.version);
             let by_rule = match feature {
-                true => is_feature(&w, feature_depth(releases, r)),
+                true => is_feature(&w, depth_of(depths, r)),
                 false => w.get(..depth) == v.get(..depth),
             };
             // Among equal versions, the plain one (`RELEASE-4.10.0` over
@@ -149,12 +165,6 @@ pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
         .collect();
     out.sort_by(|a, b| b.cmp(a));
     out.into_iter().map(|(.., i)| i).collect()
-}
-
-/// The release before `index` on its line, before ancestry is known (see
-/// [`previous_candidates`]).
-pub fn previous_on_line(releases: &[Release], index: usize) -> Option<usize> {
-    previous_candidates(releases, index).first().copied()
 }
 
 /// The version of a tag name and whether it is a pre-release, if the name is a version.
@@ -295,8 +305,16 @@ fn releases_by(
     for r in &mut out {
         r.main_line = r.line == main;
     }
-    for i in 0..out.len() {
-        out[i].previous = previous_on_line(&out, i).map(|p| out[p].tag.name.clone());
+    let depths = feature_depths(&out);
+    let previous: Vec<Option<String>> = (0..out.len())
+        .map(|i| {
+            previous_candidates_with(&out, &depths, i)
+                .first()
+                .map(|&p| out[p].tag.name.clone())
+        })
+        .collect();
+    for (r, p) in out.iter_mut().zip(previous) {
+        r.previous = p;
     }
     out
 }
@@ -332,8 +350,9 @@ pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]
         seen
     };
     let none = vec![false; nodes.len()];
+    let depths = feature_depths(releases);
     let candidates: Vec<Vec<usize>> = (0..releases.len())
-        .map(|i| previous_candidates(releases, i))
+        .map(|i| previous_candidates_with(releases, &depths, i))
         .collect();
     let commits_of: Vec<gix::ObjectId> = releases.iter().map(|r| r.tag.commit).collect();
     let names: Vec<String> = releases.iter().map(|r| r.tag.name.clone()).collect();

@@ -949,20 +949,13 @@ fn a_missing_blob_stays_a_finding_when_churn_is_reused() {
     )
     .unwrap();
     git(&repo, &["add", ".mailmap"]);
-    let committed = std::process::Command::new("git")
-        .current_dir(&repo)
-        .args(["commit", "-q", "-m", "mailmap"])
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
-        .env("GIT_AUTHOR_DATE", "2024-02-01T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-02-01T10:00:00Z")
-        .output()
-        .unwrap();
-    assert!(committed.status.success());
+    commit_at(
+        &repo,
+        "Ann",
+        "ann@example.org",
+        "2024-02-01T10:00:00Z",
+        "mailmap",
+    );
     analyze_bounded(&repo, &store, &[]);
     assert_eq!(
         finding(&store, "midmonth", "missing_object"),
@@ -973,17 +966,24 @@ fn a_missing_blob_stays_a_finding_when_churn_is_reused() {
     assert_eq!(finding(&fresh, "midmonth", "missing_object"), (1, blob));
 }
 
+/// The age and history fixtures built in `dir` and analysed into `dir/store`: the age fixture's
+/// path and the store.
+fn store_of_age_and_history(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let age = build_fixture("make_age.sh", dir, "age");
+    let history = build_fixture("make_history.sh", dir, "history");
+    let store = dir.join("store");
+    analyze_bounded(&age, &store, &[]);
+    analyze_bounded(&history, &store, &[]);
+    (age, store)
+}
+
 /// One damaged project does not brick the store: with one repository's `CURRENT` naming a
 /// generation that is not there, `list` shows the others and warns, a report of the others is
 /// made, and the next `analyze` of the damaged one rebuilds it (its activity equal to before).
 #[test]
 fn one_damaged_project_leaves_the_others_readable() {
     let tmp = tempfile::tempdir().unwrap();
-    let age = build_fixture("make_age.sh", tmp.path(), "age");
-    let history = build_fixture("make_history.sh", tmp.path(), "history");
-    let store = tmp.path().join("store");
-    analyze_bounded(&age, &store, &[]);
-    analyze_bounded(&history, &store, &[]);
+    let (age, store) = store_of_age_and_history(tmp.path());
     let expected = export_csv(&store, "activity", Some("age"));
     std::fs::write(store.join("repos/age/CURRENT"), "g999999\n").unwrap();
     let list = temper()
@@ -1020,11 +1020,7 @@ fn one_damaged_project_leaves_the_others_readable() {
 #[test]
 fn a_stored_name_that_breaks_the_name_rule_is_left_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let age = build_fixture("make_age.sh", tmp.path(), "age");
-    let history = build_fixture("make_history.sh", tmp.path(), "history");
-    let store = tmp.path().join("store");
-    analyze_bounded(&age, &store, &[]);
-    analyze_bounded(&history, &store, &[]);
+    let (_, store) = store_of_age_and_history(tmp.path());
     let dir = store.join("repos/age");
     let live = std::fs::read_to_string(dir.join("CURRENT")).unwrap();
     let meta = dir.join(live.trim()).join("meta.json");
