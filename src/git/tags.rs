@@ -1,7 +1,8 @@
 //! Tags: every ref under `refs/tags/`, peeled to the commit it names.
 //!
 //! An annotated tag's date is its tagger line's time (read leniently, as commit identities are),
-//! a lightweight tag's is its commit's date (git's `%(creatordate)` does the same). A tag is
+//! a lightweight tag's is its commit's date (git's `%(creatordate)` does the same); a tag object
+//! without a tagger date takes its commit's date too (git shows none). A tag is
 //! *signed* when its object carries an in-body signature (OpenPGP, SSH or X.509, as git
 //! recognises them); the signature is not verified. Tags of trees or blobs, and tags whose
 //! objects cannot be read, are counted but not listed.
@@ -79,8 +80,11 @@ fn peel(repo: &gix::Repository, name: String, target: ObjectId) -> Option<Tag> {
         let object = repo.find_object(id).ok()?;
         match object.kind {
             gix::object::Kind::Commit => {
+                // A tag object without a tagger date (git's own v0.99 has none; git shows no
+                // date) is dated by its commit, as a lightweight tag is, not by the epoch.
                 let (time, signed) = match outer {
-                    Some(found) => found,
+                    Some((time, signed)) if time > 0 => (time, signed),
+                    Some((_, signed)) => (commit_time(&object.data, repo.object_hash()), signed),
                     None => (commit_time(&object.data, repo.object_hash()), false),
                 };
                 return Some(Tag {
