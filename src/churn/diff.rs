@@ -262,20 +262,54 @@ pub(crate) fn texts(change: &ChangeRef<'_>, objects: &Tolerant<'_>) -> Option<(V
 }
 
 /// The line diff git's numstat makes: lines keep their terminators (a last line that gains its
-/// newline is one line removed and one added), Myers as `diff.algorithm` defaults to.
+/// newline is one line removed and one added), git's Myers as `diff.algorithm` defaults to
+/// ([`super::xdiff`]).
 pub(crate) fn line_diff<'a>(
     old: &'a [u8],
     new: &'a [u8],
 ) -> (
-    gix::diff::blob::Diff,
+    super::xdiff::Marks,
     gix::diff::blob::InternedInput<&'a [u8]>,
 ) {
     let input = gix::diff::blob::InternedInput::new(
         gix::diff::blob::sources::byte_lines(old),
         gix::diff::blob::sources::byte_lines(new),
     );
-    let diff = gix::diff::blob::Diff::compute(gix::diff::blob::Algorithm::Myers, &input);
-    (diff, input)
+    let marks = super::xdiff::diff(&input.before, &input.after, input.interner.num_tokens());
+    (marks, input)
+}
+
+/// The hunks `git blame` takes from the diff of `old` and `new`, after git's slider heuristics:
+/// blame diffs without the common tail that [`super::xdiff::blame_tail_lines`] trims, which can
+/// decide a different diff than numstat's (`marks`) on huge files.
+fn blame_hunks(
+    old: &[u8],
+    new: &[u8],
+    input: &gix::diff::blob::InternedInput<&[u8]>,
+    marks: &super::xdiff::Marks,
+) -> Vec<(std::ops::Range<u32>, u32)> {
+    use gix::diff::blob::{IndentHeuristic, IndentLevel};
+    let tail = super::xdiff::blame_tail_lines(old, new);
+    let before = &input.before[..input.before.len() - tail];
+    let after = &input.after[..input.after.len() - tail];
+    let trimmed;
+    let marks = if tail == 0 {
+        marks
+    } else {
+        trimmed = super::xdiff::diff(before, after, input.interner.num_tokens());
+        &trimmed
+    };
+    let mut diff = marks.to_diff();
+    diff.postprocess_with(
+        before,
+        after,
+        IndentHeuristic::new(|token| {
+            IndentLevel::for_ascii_line(input.interner[token].iter().copied(), 8)
+        }),
+    );
+    diff.hunks()
+        .map(|h| (h.before.clone(), h.after.end - h.after.start))
+        .collect()
 }
 
 /// The line diff of one text change, kept for whichever stage reads it (churn counts it, line
@@ -330,18 +364,15 @@ pub(crate) fn deltas(
                 let head = new[..new.len().min(128)].to_vec();
                 let marked = if new.is_empty() { &old } else { &new };
                 let generated = crate::class::generated_marker(marked);
-                let (mut diff, input) = line_diff(&old, &new);
+                let (marks, input) = line_diff(&old, &new);
                 let hunks = if hunks {
-                    diff.postprocess_lines(&input);
-                    diff.hunks()
-                        .map(|h| (h.before.clone(), h.after.end - h.after.start))
-                        .collect()
+                    blame_hunks(&old, &new, &input, &marks)
                 } else {
                     Vec::new()
                 };
                 TextDiff {
-                    added: diff.count_additions(),
-                    removed: diff.count_removals(),
+                    added: marks.additions(),
+                    removed: marks.removals(),
                     hunks,
                     old_len: input.before.len() as u32,
                     new_len: input.after.len() as u32,

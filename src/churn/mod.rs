@@ -25,6 +25,7 @@ use crate::scope::Scope;
 
 pub mod age;
 pub(crate) mod diff;
+mod xdiff;
 pub(crate) use diff::Delta;
 mod renames;
 
@@ -271,10 +272,7 @@ fn churn_of(
             } else {
                 diff::texts(&scoped, objects).map(|(old, new)| {
                     let (lines, _) = diff::line_diff(&old, &new);
-                    (
-                        u64::from(lines.count_additions()),
-                        u64::from(lines.count_removals()),
-                    )
+                    (u64::from(lines.additions()), u64::from(lines.removals()))
                 })
             }
         } else if delta.absent {
