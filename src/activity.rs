@@ -65,11 +65,12 @@ pub enum FindingKind {
     OversizedBlob,
     ShallowBoundary,
     RecommittedHistory,
+    IgnoredAttributeLine,
 }
 
 impl FindingKind {
     /// Every kind, in the order they are reported.
-    pub const ALL: [FindingKind; 7] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::ImplausibleDate,
         FindingKind::MalformedIdentity,
         FindingKind::MissingObject,
@@ -77,6 +78,7 @@ impl FindingKind {
         FindingKind::OversizedBlob,
         FindingKind::ShallowBoundary,
         FindingKind::RecommittedHistory,
+        FindingKind::IgnoredAttributeLine,
     ];
 
     /// The name in the `data_quality` table.
@@ -89,6 +91,7 @@ impl FindingKind {
             FindingKind::OversizedBlob => "oversized_blob",
             FindingKind::ShallowBoundary => "shallow_boundary",
             FindingKind::RecommittedHistory => "recommitted_history",
+            FindingKind::IgnoredAttributeLine => "ignored_attribute_line",
         }
     }
 
@@ -115,6 +118,9 @@ impl FindingKind {
             FindingKind::RecommittedHistory => {
                 "commits recommitted in bulk long after they were written (an imported or rewritten history: line age and new code in their commit month measure the recommit)"
             }
+            FindingKind::IgnoredAttributeLine => {
+                ".gitattributes files with lines of 2,048 bytes or more, ignored as git ignores them"
+            }
         }
     }
 }
@@ -130,6 +136,8 @@ pub struct Problems {
     pub oversized: Vec<gix::ObjectId>,
     /// Shallow-clone boundary commits.
     pub shallow: Vec<gix::ObjectId>,
+    /// `.gitattributes` blobs with lines git ignores.
+    pub ignored_attributes: Vec<gix::ObjectId>,
 }
 
 /// One row of the `data_quality` table.
@@ -454,6 +462,7 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
                 FindingKind::OversizedBlob => &problems.oversized,
                 FindingKind::ShallowBoundary => &problems.shallow,
                 FindingKind::RecommittedHistory => &recommitted,
+                FindingKind::IgnoredAttributeLine => &problems.ignored_attributes,
             };
             let mut examples: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             examples.sort();

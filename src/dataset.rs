@@ -150,6 +150,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
             churn_key: String::new(),
             walk_problems: Default::default(),
             loc_problems: Default::default(),
+            loc_ignored_attributes: Default::default(),
             age_key: String::new(),
             age_tip: String::new(),
             age_applied: 0,

@@ -155,6 +155,9 @@ pub struct RepoMeta {
     /// the snapshots it reused) in earlier ones: a reused count must not lose its finding.
     #[serde(default)]
     pub loc_problems: [Vec<String>; 3],
+    /// The `.gitattributes` blobs with lines git ignores, met as `loc_problems` are.
+    #[serde(default)]
+    pub loc_ignored_attributes: Vec<String>,
     /// What the stored line-age state depends on (the line counter's rules), the first-parent
     /// commit it was advanced to, and how many chain links that is: a later run whose chain
     /// passes through that commit at that position follows only the new links.
@@ -1164,6 +1167,7 @@ mod tests {
             churn_key: String::new(),
             walk_problems: Default::default(),
             loc_problems: Default::default(),
+            loc_ignored_attributes: Default::default(),
             age_key: String::new(),
             age_tip: String::new(),
             age_applied: 0,

@@ -212,10 +212,14 @@ fn implausible_dates_are_findings_not_months() {
             "corrupt_object",
             "oversized_blob",
             "shallow_boundary",
-            "recommitted_history"
+            "recommitted_history",
+            "ignored_attribute_line"
         ]
     );
-    assert_eq!(column(&rows, "count"), ["1", "0", "0", "0", "0", "0", "0"]);
+    assert_eq!(
+        column(&rows, "count"),
+        ["1", "0", "0", "0", "0", "0", "0", "0"]
+    );
     assert_eq!(column(&rows, "examples")[0], root.trim());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(

@@ -316,3 +316,82 @@ fn vendored_changes_equal_git_numstat_of_each_vendored_package() {
         "four packages imported in 2021-01, extra in 2021-02"
     );
 }
+
+/// What `git check-attr` prints for a value, as temper reads it (`Some(true)` set,
+/// `Some(false)` forbidden, `None` unspecified).
+fn check_attr_value(value: &str) -> Option<bool> {
+    match value {
+        "unspecified" => None,
+        "unset" | "false" | "0" => Some(false),
+        _ => Some(true),
+    }
+}
+
+/// The linguist attributes of every file, at two commits of `make_attributes.sh`, against
+/// `git check-attr --source`: macros, quoted patterns, `!attr`, nested files, runs of stars,
+/// and the lines git ignores (too long, negative, a macro outside the root file).
+#[test]
+fn linguist_attributes_are_what_git_check_attr_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_attributes.sh", tmp.path(), "attributes");
+    for commit in ["HEAD~1", "HEAD"] {
+        let files: Vec<String> = git(&repo, &["ls-tree", "-r", "--name-only", commit])
+            .lines()
+            .map(String::from)
+            .collect();
+        let mut args = vec![
+            "check-attr".to_string(),
+            format!("--source={commit}"),
+            "linguist-vendored".into(),
+            "linguist-generated".into(),
+            "linguist-documentation".into(),
+            "--".into(),
+        ];
+        args.extend(files.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut expected: BTreeMap<String, [Option<bool>; 3]> = BTreeMap::new();
+        for line in git(&repo, &args).lines() {
+            // PATH: ATTRIBUTE: VALUE (paths here hold no ": ").
+            let parts: Vec<&str> = line.splitn(3, ": ").collect();
+            let slot = match parts[1] {
+                "linguist-vendored" => 0,
+                "linguist-generated" => 1,
+                _ => 2,
+            };
+            expected.entry(parts[0].to_string()).or_default()[slot] = check_attr_value(parts[2]);
+        }
+        let attributes_of = |dir: &str| {
+            let path = if dir.is_empty() {
+                ".gitattributes".to_string()
+            } else {
+                format!("{dir}/.gitattributes")
+            };
+            files
+                .contains(&path)
+                .then(|| git(&repo, &["show", &format!("{commit}:{path}")]))
+        };
+        let mut got: BTreeMap<String, [Option<bool>; 3]> = BTreeMap::new();
+        for file in &files {
+            let mut attrs = temper::class::Attributes::default();
+            let parts: Vec<&str> = file.split('/').collect();
+            for depth in 0..parts.len() {
+                let dir = parts[..depth].join("/");
+                if let Some(text) = attributes_of(&dir) {
+                    attrs = attrs
+                        .with_file(dir.as_bytes(), text.as_bytes())
+                        .unwrap_or(attrs);
+                }
+            }
+            let l = attrs.lookup(file.as_bytes());
+            got.insert(file.clone(), [l.vendored, l.generated, l.documentation]);
+        }
+        assert_eq!(got, expected, "at {commit}");
+    }
+    // Hand counts from make_attributes.sh: `a` + 2,000 stars is `a*`; the macro reaches third/.
+    let root = git(&repo, &["show", "HEAD~1:.gitattributes"]);
+    let (attrs, read) = temper::class::Attributes::default().with_file_read(b"", root.as_bytes());
+    assert_eq!(read.long_lines, 1);
+    let attrs = attrs.unwrap();
+    assert_eq!(attrs.lookup(b"src/abc.c").documentation, Some(true));
+    assert_eq!(attrs.lookup(b"third/x/y.c").vendored, Some(true));
+}

@@ -1051,3 +1051,86 @@ fn a_stored_name_that_breaks_the_name_rule_is_left_out() {
         assert!(!text.contains(&0x1b), "{page}");
     }
 }
+
+/// The loc rows of `store` as (class, language) -> (files, code).
+fn loc_by_class(store: &Path) -> BTreeSet<(String, String, String, String)> {
+    let rows = export_csv(store, "loc", None);
+    let (class, language, files, code) = (
+        column(&rows, "class"),
+        column(&rows, "language"),
+        column(&rows, "files"),
+        column(&rows, "code"),
+    );
+    (0..class.len())
+        .filter(|&i| code[i] != "0")
+        .map(|i| {
+            let s = |c: &[&str]| c[i].to_string();
+            (s(&class), s(&language), s(&files), s(&code))
+        })
+        .collect()
+}
+
+/// 20,000 lines of root `.gitattributes`, 200 directories with their own, and a line of 200,001
+/// bytes (`make_attr_flood.sh`): attribute sets are shared, not copied per directory (4.5 GB
+/// before), and the long line is ignored as git ignores it (it panicked in the glob compiler).
+#[test]
+fn gitattributes_at_scale_cost_what_their_rules_cost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_attr_flood.sh", tmp.path(), "flood");
+    let store = tmp.path().join("store");
+    let peak = peak_memory_kb(&[
+        "analyze".as_ref(),
+        repo.as_os_str(),
+        "--store".as_ref(),
+        store.as_os_str(),
+    ]);
+    // Measured: 41 MB in a release build.
+    assert!(peak < 400 * 1024, "peak {peak} kB");
+    // git says which files are generated; the hand count (make_attr_flood.sh) is 200.
+    let files = git(&repo, &["ls-files"]);
+    let mut args = vec!["check-attr", "linguist-generated", "--"];
+    args.extend(files.lines());
+    let generated = git(&repo, &args)
+        .lines()
+        .filter(|l| l.ends_with(".c: linguist-generated: set"))
+        .count();
+    assert_eq!(generated, 200);
+    let expected: BTreeSet<(String, String, String, String)> =
+        [("generated", "C", "200", "400"), ("code", "C", "1", "3")]
+            .iter()
+            .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+            .collect();
+    assert_eq!(loc_by_class(&store), expected);
+    let root = git(&repo, &["rev-parse", "HEAD:.gitattributes"]);
+    assert_eq!(
+        finding(&store, "flood", "ignored_attribute_line"),
+        (1, root.trim().to_string())
+    );
+}
+
+/// A file 20,000 directories deep (`make_deep.sh`): no stage recurses as deep as the tree, so
+/// nothing overflows the stack (it aborted at 5,000). git stops at 4,096 levels; the oracle is
+/// the hand count in the fixture.
+#[test]
+fn a_file_twenty_thousand_directories_deep_is_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_deep.sh", tmp.path(), "deep");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let churn: Vec<(u64, u64, u32)> = stored_churn(&store, "deep").into_values().collect();
+    let mut churn = churn;
+    churn.sort();
+    assert_eq!(churn, [(1, 0, 1), (2, 0, 2)]);
+    let rows = export_csv(&store, "loc", None);
+    assert_eq!(column(&rows, "month"), ["2022-01", "2022-02"]);
+    assert_eq!(column(&rows, "files"), ["2", "2"]);
+    assert_eq!(column(&rows, "code"), ["2", "3"]);
+    let age = export_csv(&store, "age", None);
+    let lines: u64 = column(&age, "lines")
+        .iter()
+        .zip(column(&age, "month"))
+        .filter(|(_, m)| *m == "2022-02")
+        .map(|(l, _)| l.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(lines, 3, "every line of February's tree has an age");
+}

@@ -618,6 +618,7 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
     meta.walk_problems = walked.walk_problems;
     meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
+    meta.loc_ignored_attributes = hex_ids(&problems.ignored_attributes);
     frames.push((Table::Walk, walked.walk_frame));
     job.store.save_repo(&meta, &mut frames, &carry)?;
     Ok(RepoOutcome {
@@ -752,6 +753,7 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         churn_key: job.keys.churn.clone(),
         walk_problems: Default::default(),
         loc_problems: Default::default(),
+        loc_ignored_attributes: Default::default(),
         age_key: String::new(),
         age_tip: String::new(),
         age_applied: 0,
@@ -898,11 +900,13 @@ fn gather_problems(
         ids.dedup();
         ids
     };
+    let earlier_ignored = earlier.map_or_else(Vec::new, |p| object_ids(&p.loc_ignored_attributes));
     let problems = Problems {
         missing: merged(&history.missing, &loc_problems[0]),
         corrupt: merged(&history.corrupt, &loc_problems[1]),
         oversized: loc_problems[2].clone(),
         shallow: history.shallow.clone(),
+        ignored_attributes: merged(&loc.ignored_attributes, &earlier_ignored),
     };
     (problems, loc_problems)
 }

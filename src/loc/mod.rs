@@ -126,6 +126,8 @@ pub struct LocResult {
     pub missing: Vec<ObjectId>,
     pub corrupt: Vec<ObjectId>,
     pub oversized: Vec<ObjectId>,
+    /// `.gitattributes` blobs with lines git ignores (see [`crate::class::MAX_ATTRIBUTES_LINE`]).
+    pub ignored_attributes: Vec<ObjectId>,
     /// The files of the counted snapshots whose blobs are missing, by path.
     pub missing_files: Vec<MissingFile>,
     /// The hardening practices each counted snapshot shows (see [`crate::practices`]).
@@ -182,6 +184,39 @@ enum Child {
     File(ObjectId, PathLanguage, PathClass, u32),
 }
 
+/// A value for the tree at `root` made from its children's (`combine` receives the tree, its
+/// children and the values of every subtree, all in `memo`), for every tree below it once:
+/// a post-order walk with a work list, as a repository controls how deep its trees go (git
+/// reads 4,096 levels; a recursion would overflow the stack first).
+fn fold_trees<T: Clone>(
+    root: NodeKey,
+    trees: &HashMap<NodeKey, Vec<Child>>,
+    memo: &mut HashMap<NodeKey, T>,
+    mut combine: impl FnMut(NodeKey, &[Child], &HashMap<NodeKey, T>) -> T,
+) -> T {
+    let children = |key: &NodeKey| trees.get(key).map(Vec::as_slice).unwrap_or_default();
+    let mut work = vec![(root, false)];
+    while let Some((key, expanded)) = work.pop() {
+        if memo.contains_key(&key) {
+            continue;
+        }
+        if expanded {
+            let value = combine(key, children(&key), memo);
+            memo.insert(key, value);
+            continue;
+        }
+        work.push((key, true));
+        for child in children(&key) {
+            if let Child::Tree(sub) = child {
+                if !memo.contains_key(sub) {
+                    work.push((*sub, false));
+                }
+            }
+        }
+    }
+    memo[&root].clone()
+}
+
 type Totals = BTreeMap<(Class, Option<LanguageType>), Counts>;
 
 enum Outcome {
@@ -215,6 +250,8 @@ pub fn count_snapshots(
     result.stats.blobs_time = started.elapsed();
     result.missing_files = trees.missing_files(snapshots, &result.missing);
     result.practices = trees.practices(snapshots);
+    result.ignored_attributes = trees.ignored_attributes.iter().copied().collect();
+    result.ignored_attributes.sort();
 
     let started = std::time::Instant::now();
     let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
@@ -251,6 +288,8 @@ struct TreeReader<'a> {
     /// directory under a set gives.
     attrs: Vec<Attributes>,
     attrs_index: HashMap<(u32, ObjectId, u32), u32>,
+    /// `.gitattributes` blobs with a line git ignores (too long), each once.
+    ignored_attributes: gix::hashtable::HashSet<ObjectId>,
     /// File names, interned: names repeat across a history. Each with its language and built-in
     /// class.
     names: Vec<Vec<u8>>,
@@ -275,6 +314,7 @@ impl<'a> TreeReader<'a> {
             dir_index: HashMap::new(),
             attrs: vec![Attributes::default()],
             attrs_index: HashMap::new(),
+            ignored_attributes: Default::default(),
             names: Vec::new(),
             name_index: HashMap::new(),
         }
@@ -407,33 +447,32 @@ impl<'a> TreeReader<'a> {
         fuzz_tests: &mut HashMap<ObjectId, bool>,
     ) -> crate::practices::Found {
         use crate::practices::{of_dir, of_file, Found};
-        if let Some(hit) = memo.get(&key) {
-            return hit.clone();
-        }
-        let mut found = Found::default();
-        let dir = String::from_utf8_lossy(&self.dirs[key.1 as usize].0).into_owned();
-        if let Some(p) = of_dir(&dir).filter(|_| !dir.is_empty()) {
-            found.add(p, &dir);
-        }
-        for child in self.trees.get(&key).map(Vec::as_slice).unwrap_or_default() {
-            match child {
-                Child::Tree(sub) => found.merge(&self.practices_in(*sub, memo, fuzz_tests)),
-                Child::File(blob, .., name) => {
-                    let name = String::from_utf8_lossy(&self.names[*name as usize]);
-                    let path = match dir.is_empty() {
-                        true => name.into_owned(),
-                        false => format!("{dir}/{name}"),
-                    };
-                    if let Some(p) = of_file(&path) {
-                        found.add(p, &path);
-                    } else if path.ends_with("_test.go") && self.go_fuzz_test(*blob, fuzz_tests) {
-                        found.add(crate::practices::Practice::Fuzzing, &path);
+        fold_trees(key, &self.trees, memo, |key, children, memo| {
+            let mut found = Found::default();
+            let dir = String::from_utf8_lossy(&self.dirs[key.1 as usize].0).into_owned();
+            if let Some(p) = of_dir(&dir).filter(|_| !dir.is_empty()) {
+                found.add(p, &dir);
+            }
+            for child in children {
+                match child {
+                    Child::Tree(sub) => found.merge(&memo[sub]),
+                    Child::File(blob, .., name) => {
+                        let name = String::from_utf8_lossy(&self.names[*name as usize]);
+                        let path = match dir.is_empty() {
+                            true => name.into_owned(),
+                            false => format!("{dir}/{name}"),
+                        };
+                        if let Some(p) = of_file(&path) {
+                            found.add(p, &path);
+                        } else if path.ends_with("_test.go") && self.go_fuzz_test(*blob, fuzz_tests)
+                        {
+                            found.add(crate::practices::Practice::Fuzzing, &path);
+                        }
                     }
                 }
             }
-        }
-        memo.insert(key, found.clone());
-        found
+            found
+        })
     }
 
     /// The files of `snapshots` whose blob is in `missing`, with the months they span.
@@ -490,16 +529,12 @@ impl<'a> TreeReader<'a> {
         missing: &std::collections::HashSet<&ObjectId>,
         holds: &mut HashMap<NodeKey, bool>,
     ) -> bool {
-        if let Some(&known) = holds.get(&key) {
-            return known;
-        }
-        let children = self.trees.get(&key).map(Vec::as_slice).unwrap_or_default();
-        let found = children.iter().any(|c| match c {
-            Child::Tree(sub) => self.holds_missing(*sub, missing, holds),
-            Child::File(blob, ..) => missing.contains(blob),
-        });
-        holds.insert(key, found);
-        found
+        fold_trees(key, &self.trees, holds, |_, children, holds| {
+            children.iter().any(|c| match c {
+                Child::Tree(sub) => holds[sub],
+                Child::File(blob, ..) => missing.contains(blob),
+            })
+        })
     }
 
     /// A file name's index, language and built-in class.
@@ -548,7 +583,11 @@ impl<'a> TreeReader<'a> {
             _ => &[],
         };
         let dir_path = &self.dirs[dir as usize].0;
-        let i = match self.attrs[parent as usize].with_file(dir_path, text) {
+        let (set, read) = self.attrs[parent as usize].with_file_read(dir_path, text);
+        if read.long_lines > 0 {
+            self.ignored_attributes.insert(blob);
+        }
+        let i = match set {
             Some(set) => {
                 self.attrs.push(set);
                 (self.attrs.len() - 1) as u32
@@ -682,34 +721,30 @@ fn tree_totals(
     cache: &BlobCache,
     memo: &mut HashMap<NodeKey, Rc<Totals>>,
 ) -> Rc<Totals> {
-    if let Some(hit) = memo.get(&id) {
-        return Rc::clone(hit);
-    }
-    let mut totals = Totals::new();
-    for child in trees.get(&id).map(Vec::as_slice).unwrap_or_default() {
-        match child {
-            Child::Tree(sub) => {
-                let sub = tree_totals(*sub, trees, cache, memo);
-                for (key, counts) in sub.iter() {
-                    *totals.entry(*key).or_default() += counts;
+    fold_trees(id, trees, memo, |_, children, memo| {
+        let mut totals = Totals::new();
+        for child in children {
+            match child {
+                Child::Tree(sub) => {
+                    for (key, counts) in memo[sub].iter() {
+                        *totals.entry(*key).or_default() += counts;
+                    }
                 }
-            }
-            Child::File(blob, lang, class, _) => {
-                // Unreadable blobs have no cache entry and are left out (reported elsewhere).
-                if let Some(c) = cache.get(&(*blob, *lang)) {
-                    let class = class.with_marker(c.generated);
-                    *totals.entry((class, c.language)).or_default() += &Counts {
-                        files: 1,
-                        code: c.lines.code,
-                        comments: c.lines.comments,
-                        blanks: c.lines.blanks,
-                        bytes: c.bytes,
-                    };
+                Child::File(blob, lang, class, _) => {
+                    // Unreadable blobs have no cache entry and are left out (reported elsewhere).
+                    if let Some(c) = cache.get(&(*blob, *lang)) {
+                        let class = class.with_marker(c.generated);
+                        *totals.entry((class, c.language)).or_default() += &Counts {
+                            files: 1,
+                            code: c.lines.code,
+                            comments: c.lines.comments,
+                            blanks: c.lines.blanks,
+                            bytes: c.bytes,
+                        };
+                    }
                 }
             }
         }
-    }
-    let totals = Rc::new(totals);
-    memo.insert(id, Rc::clone(&totals));
-    totals
+        Rc::new(totals)
+    })
 }
