@@ -120,51 +120,83 @@ fn is_feature(v: &[u64], depth: usize) -> bool {
     v.iter().skip(depth).all(|n| *n == 0)
 }
 
-/// A candidate previous release, in preference order: by the rule, version, plain tag, earliest,
-/// then its index.
-type Candidate = (bool, Vec<u64>, bool, std::cmp::Reverse<i64>, usize);
+/// The order candidates for a previous release are tried in, per line: final releases sorted by
+/// (version, plain tag, earliest, index), so that the best of any set is the last.
+struct CandidateOrder {
+    /// Each release's version numbers, parsed once.
+    numbers: Vec<Vec<u64>>,
+    /// Each release's feature depth (see [`feature_depths`]).
+    depth: Vec<usize>,
+    /// Per line, its final releases in ascending preference.
+    by_line: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl CandidateOrder {
+    fn new(releases: &[Release]) -> CandidateOrder {
+        let depths = feature_depths(releases);
+        let numbers: Vec<Vec<u64>> = releases.iter().map(|r| numbers(&r.version)).collect();
+        let depth = releases.iter().map(|r| depth_of(&depths, r)).collect();
+        let mut by_line: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, r) in releases.iter().enumerate().filter(|(_, r)| !r.prerelease) {
+            by_line.entry(r.line.clone()).or_default().push(i);
+        }
+        for list in by_line.values_mut() {
+            // Among equal versions, the plain one (`RELEASE-4.10.0` over
+            // `4.10.0-shim-comet-3`), then the earliest.
+            let key = |&i: &usize| {
+                let r = &releases[i];
+                (
+                    numbers[i].clone(),
+                    r.tag.name.ends_with(&r.version),
+                    std::cmp::Reverse(r.tag.time),
+                    i,
+                )
+            };
+            list.sort_by_cached_key(key);
+        }
+        CandidateOrder {
+            numbers,
+            depth,
+            by_line,
+        }
+    }
+
+    /// The candidates for the release before `index` on its line, best first (see
+    /// [`previous_candidates`]), made lazily: the caller usually takes the first.
+    fn candidates<'a>(
+        &'a self,
+        releases: &'a [Release],
+        index: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let me = &releases[index];
+        let list: &[usize] = match me.prerelease {
+            true => &[],
+            false => self.by_line.get(&me.line).map_or(&[], Vec::as_slice),
+        };
+        let v = &self.numbers[index];
+        let depth = self.depth[index];
+        let feature = is_feature(v, depth);
+        // The lower versions are a prefix of the line's order.
+        let lower = &list[..list.partition_point(|&i| self.numbers[i] < *v)];
+        let by_rule = move |i: usize| match feature {
+            true => is_feature(&self.numbers[i], self.depth[i]),
+            false => self.numbers[i].get(..depth) == v.get(..depth),
+        };
+        let first = lower.iter().rev().copied().filter(move |&i| by_rule(i));
+        let rest = lower.iter().rev().copied().filter(move |&i| !by_rule(i));
+        first.chain(rest)
+    }
+}
 
 /// The candidates for the release before `index` on its line, best first: for a feature release
 /// the lower feature releases, highest first; for a maintenance release the lower releases of
-/// its feature; then every other lower release of the line, highest first. Pre-releases have none and are never one; among tags of one version the plain
-/// one comes first, then the earliest. [`count_ranges`] takes the first that is an ancestor.
+/// its feature; then every other lower release of the line, highest first. Pre-releases have
+/// none and are never one; among tags of one version the plain one comes first, then the
+/// earliest. [`count_ranges`] takes the first that is an ancestor.
 pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
-    previous_candidates_with(releases, &feature_depths(releases), index)
-}
-
-/// [`previous_candidates`] with the feature depths already known.
-fn previous_candidates_with(
-    releases: &[Release],
-    depths: &std::collections::HashMap<(&str, u64), usize>,
-    index: usize,
-) -> Vec<usize> {
-    let me = &releases[index];
-    if me.prerelease {
-        return Vec::new();
-    }
-    let v = numbers(&me.version);
-    let depth = depth_of(depths, me);
-    let feature = is_feature(&v, depth);
-    // The rule's releases first; then, for a line that has none (Go module lines often tag only
-    // patch versions), any lower release of the line.
-    let mut out: Vec<Candidate> = releases
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.prerelease && r.line == me.line)
-        .filter_map(|(i, r)| {
-            let w = numbers(&r.version);
-            let by_rule = match feature {
-                true => is_feature(&w, depth_of(depths, r)),
-                false => w.get(..depth) == v.get(..depth),
-            };
-            // Among equal versions, the plain one (`RELEASE-4.10.0` over
-            // `4.10.0-shim-comet-3`), then the earliest.
-            let plain = r.tag.name.ends_with(&r.version);
-            (w < v).then_some((by_rule, w, plain, std::cmp::Reverse(r.tag.time), i))
-        })
-        .collect();
-    out.sort_by(|a, b| b.cmp(a));
-    out.into_iter().map(|(.., i)| i).collect()
+    CandidateOrder::new(releases)
+        .candidates(releases, index)
+        .collect()
 }
 
 /// The version of a tag name and whether it is a pre-release, if the name is a version.
@@ -305,12 +337,11 @@ fn releases_by(
     for r in &mut out {
         r.main_line = r.line == main;
     }
-    let depths = feature_depths(&out);
+    let order = CandidateOrder::new(&out);
     let previous: Vec<Option<String>> = (0..out.len())
         .map(|i| {
-            previous_candidates_with(&out, &depths, i)
-                .first()
-                .map(|&p| out[p].tag.name.clone())
+            let first = order.candidates(&out, i).next();
+            first.map(|p| out[p].tag.name.clone())
         })
         .collect();
     for (r, p) in out.iter_mut().zip(previous) {
@@ -319,78 +350,240 @@ fn releases_by(
     out
 }
 
-/// Fills each release's `commits` and `contributors`: the non-merge commits reachable from its
-/// commit but not from its previous release's (`git rev-list --no-merges PREVIOUS..TAG`), and
-/// their distinct authors. `histories` hold every commit the ranges can reach (the analysed
-/// ref's, and those walked from release tags off it).
-pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]) {
-    // (parents, is a merge, identity, own-code churn) of every commit, by index.
-    type Node<'a> = (&'a [gix::ObjectId], bool, &'a str, Option<(u64, u64)>);
-    let mut nodes: Vec<Node<'_>> = Vec::new();
-    let mut index: gix::hashtable::HashMap<gix::ObjectId, usize> = Default::default();
-    for h in histories {
-        for c in &h.commits {
-            if index.insert(c.id, nodes.len()).is_none() {
-                let identity = h.identities[c.author as usize].as_str();
-                let own = c.churn.map(|ch| ch.classes.get(crate::class::Class::Code));
-                nodes.push((&c.parents, c.parents.len() > 1, identity, own));
+/// Candidates tried per release before it is left without a previous one: in real histories
+/// the first or second is an ancestor; only unrelated tags by the thousand (a hostile repository)
+/// reach the cap, which keeps the choice linear in tags.
+const MAX_CANDIDATES_TRIED: usize = 1000;
+
+/// The commits the release ranges can reach, as a graph with generation numbers (1 for a root,
+/// else one more than the highest parent), so that ancestry questions walk only what lies
+/// between two commits, never the whole history.
+struct Graph {
+    /// Parents by index, whether a merge, author (interned), own-code churn.
+    parents: Vec<Vec<usize>>,
+    merge: Vec<bool>,
+    author: Vec<u32>,
+    own: Vec<Option<(u64, u64)>>,
+    generation: Vec<u32>,
+    index: gix::hashtable::HashMap<gix::ObjectId, usize>,
+}
+
+impl Graph {
+    fn new(histories: &[&crate::git::History]) -> Graph {
+        let mut index: gix::hashtable::HashMap<gix::ObjectId, usize> = Default::default();
+        let mut commits = Vec::new();
+        for h in histories {
+            for c in &h.commits {
+                if index.insert(c.id, commits.len()).is_none() {
+                    commits.push((h, c));
+                }
             }
         }
+        let mut authors: std::collections::HashMap<&str, u32> = Default::default();
+        let mut g = Graph {
+            parents: Vec::with_capacity(commits.len()),
+            merge: Vec::with_capacity(commits.len()),
+            author: Vec::with_capacity(commits.len()),
+            own: Vec::with_capacity(commits.len()),
+            generation: vec![0; commits.len()],
+            index,
+        };
+        for (h, c) in &commits {
+            let identity = h.identities[c.author as usize].as_str();
+            let next = authors.len() as u32;
+            g.author.push(*authors.entry(identity).or_insert(next));
+            g.parents.push(
+                c.parents
+                    .iter()
+                    .filter_map(|p| g.index.get(p).copied())
+                    .collect(),
+            );
+            g.merge.push(c.parents.len() > 1);
+            g.own
+                .push(c.churn.map(|ch| ch.classes.get(crate::class::Class::Code)));
+        }
+        // Generations in post order, with a work list (histories are deep).
+        for start in 0..g.parents.len() {
+            let mut work = vec![(start, false)];
+            while let Some((n, expanded)) = work.pop() {
+                if g.generation[n] > 0 {
+                    continue;
+                }
+                if expanded {
+                    let highest = g.parents[n].iter().map(|&p| g.generation[p]).max();
+                    g.generation[n] = highest.unwrap_or(0) + 1;
+                    continue;
+                }
+                work.push((n, true));
+                work.extend(
+                    g.parents[n]
+                        .iter()
+                        .filter(|&&p| g.generation[p] == 0)
+                        .map(|&p| (p, false)),
+                );
+            }
+        }
+        g
     }
-    let reach = |from: usize, stop: &[bool]| -> Vec<bool> {
-        let mut seen = vec![false; nodes.len()];
-        let mut stack = vec![from];
-        while let Some(i) = stack.pop() {
-            if seen[i] || stop[i] {
+
+    /// Whether `ancestor` is reachable from `tip` (or is it): a walk down to its generation.
+    fn reaches(&self, tip: usize, ancestor: usize) -> bool {
+        let floor = self.generation[ancestor];
+        let mut seen: std::collections::HashSet<usize> = Default::default();
+        let mut stack = vec![tip];
+        while let Some(n) = stack.pop() {
+            if n == ancestor {
+                return true;
+            }
+            if self.generation[n] <= floor || !seen.insert(n) {
                 continue;
             }
-            seen[i] = true;
-            stack.extend(nodes[i].0.iter().filter_map(|p| index.get(p).copied()));
+            stack.extend(self.parents[n].iter().copied());
         }
-        seen
-    };
-    let none = vec![false; nodes.len()];
-    let depths = feature_depths(releases);
-    let candidates: Vec<Vec<usize>> = (0..releases.len())
-        .map(|i| previous_candidates_with(releases, &depths, i))
-        .collect();
-    let commits_of: Vec<gix::ObjectId> = releases.iter().map(|r| r.tag.commit).collect();
-    let names: Vec<String> = releases.iter().map(|r| r.tag.name.clone()).collect();
-    for (i, r) in releases.iter_mut().enumerate() {
-        let Some(&tip) = index.get(&r.tag.commit) else {
-            continue;
+        false
+    }
+
+    /// The commits reachable from `tip` but not from `base` (`git rev-list base..tip`), newest
+    /// generation first: both sides painted down in generation order until every commit still
+    /// queued is reachable from `base`, as git's own walk does.
+    fn range(&self, tip: usize, base: usize) -> Vec<usize> {
+        const TIP: u8 = 1;
+        const BASE: u8 = 2;
+        let mut flags: std::collections::HashMap<usize, u8> = Default::default();
+        let mut queue = std::collections::BinaryHeap::new();
+        // Queued commits painted by the tip only: the walk ends when there are none.
+        let mut pending = 0usize;
+        let paint = |n: usize,
+                     flag: u8,
+                     flags: &mut std::collections::HashMap<usize, u8>,
+                     queue: &mut std::collections::BinaryHeap<(u32, usize)>,
+                     pending: &mut usize| {
+            match flags.get_mut(&n) {
+                None => {
+                    flags.insert(n, flag);
+                    queue.push((self.generation[n], n));
+                    if flag == TIP {
+                        *pending += 1;
+                    }
+                }
+                Some(f) if flag == BASE && *f & BASE == 0 => {
+                    *f |= BASE;
+                    *pending -= 1;
+                }
+                Some(_) => {}
+            }
         };
-        // The previous release is the best candidate the release's commit reaches.
-        let ancestors = reach(tip, &none);
-        let chosen = candidates[i]
-            .iter()
-            .copied()
-            .find(|&c| index.get(&commits_of[c]).is_some_and(|&n| ancestors[n]));
-        r.previous = chosen.map(|c| names[c].clone());
-        let Some(base) = chosen.and_then(|c| index.get(&commits_of[c])) else {
-            continue;
-        };
-        let excluded = reach(*base, &none);
-        let range = reach(tip, &excluded);
-        let mut authors = std::collections::HashSet::new();
-        let mut commits = 0u32;
-        let mut own = Some((0u64, 0u64));
-        for (i, (_, merge, author, lines)) in nodes.iter().enumerate() {
-            if range[i] && !merge {
-                commits += 1;
-                authors.insert(*author);
-                own = own.zip(*lines).map(|(a, b)| (a.0 + b.0, a.1 + b.1));
+        paint(base, BASE, &mut flags, &mut queue, &mut pending);
+        paint(tip, TIP, &mut flags, &mut queue, &mut pending);
+        let mut out = Vec::new();
+        while pending > 0 {
+            let Some((_, n)) = queue.pop() else { break };
+            let flag = flags[&n];
+            let down = if flag & BASE != 0 {
+                BASE
+            } else {
+                pending -= 1;
+                out.push(n);
+                TIP
+            };
+            for &p in &self.parents[n] {
+                paint(p, down, &mut flags, &mut queue, &mut pending);
             }
         }
-        let before: std::collections::HashSet<&str> = (0..nodes.len())
-            .filter(|&i| excluded[i] && !nodes[i].1)
-            .map(|i| nodes[i].2)
-            .collect();
+        out
+    }
+
+    /// The authors of every non-merge commit reachable from `tip`, sorted.
+    fn authors_below(&self, tip: usize) -> Vec<u32> {
+        let mut seen = vec![false; self.parents.len()];
+        let mut stack = vec![tip];
+        let mut authors = Vec::new();
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            if !self.merge[n] {
+                authors.push(self.author[n]);
+            }
+            stack.extend(self.parents[n].iter().copied());
+        }
+        authors.sort_unstable();
+        authors.dedup();
+        authors
+    }
+}
+
+/// Fills each release's `previous`, `commits` and `contributors`: the non-merge commits
+/// reachable from its commit but not from its previous release's (`git rev-list --no-merges
+/// PREVIOUS..TAG`), and their distinct authors. `histories` hold every commit the ranges can
+/// reach (the analysed ref's, and those walked from release tags off it).
+///
+/// The cost follows the ranges, not tags times history: ancestry and ranges walk generations
+/// between the two commits only, and the authors reachable from a release (for new
+/// contributors) are its previous release's plus its range's, one full walk per line at most.
+pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]) {
+    let g = Graph::new(histories);
+    let order = CandidateOrder::new(releases);
+    let node = |r: &Release| g.index.get(&r.tag.commit).copied();
+    let chosen: Vec<Option<usize>> = (0..releases.len())
+        .map(|i| {
+            let tip = node(&releases[i])?;
+            order
+                .candidates(releases, i)
+                .take(MAX_CANDIDATES_TRIED)
+                .find(|&c| node(&releases[c]).is_some_and(|n| g.reaches(tip, n)))
+        })
+        .collect();
+    // Oldest first, so that a release's previous has its authors known when it is reached.
+    let mut todo: Vec<usize> = (0..releases.len()).collect();
+    todo.sort_by_key(|&i| node(&releases[i]).map(|n| (g.generation[n], n)));
+    let mut authors_below: std::collections::HashMap<usize, std::rc::Rc<Vec<u32>>> =
+        Default::default();
+    for i in todo {
+        // A release whose commit the histories lack keeps its first candidate.
+        let Some(tip) = node(&releases[i]) else {
+            continue;
+        };
+        releases[i].previous = chosen[i].map(|c| releases[c].tag.name.clone());
+        let Some(base) = chosen[i].and_then(|c| node(&releases[c])) else {
+            continue;
+        };
+        let r = &mut releases[i];
+        let before = match authors_below.get(&base) {
+            Some(known) => std::rc::Rc::clone(known),
+            None => {
+                let all = std::rc::Rc::new(g.authors_below(base));
+                authors_below.insert(base, std::rc::Rc::clone(&all));
+                all
+            }
+        };
+        let range = g.range(tip, base);
+        let mut authors = Vec::new();
+        let mut commits = 0u32;
+        let mut own = Some((0u64, 0u64));
+        for &n in range.iter().filter(|&&n| !g.merge[n]) {
+            commits += 1;
+            authors.push(g.author[n]);
+            own = own.zip(g.own[n]).map(|(a, b)| (a.0 + b.0, a.1 + b.1));
+        }
+        authors.sort_unstable();
+        authors.dedup();
         r.commits = Some(commits);
         r.contributors = Some(authors.len() as u32);
-        r.new_contributors = Some(authors.iter().filter(|a| !before.contains(*a)).count() as u32);
+        r.new_contributors = Some(
+            authors
+                .iter()
+                .filter(|a| before.binary_search(a).is_err())
+                .count() as u32,
+        );
         r.own_lines_added = own.map(|o| o.0);
         r.own_lines_removed = own.map(|o| o.1);
+        authors_below.entry(tip).or_insert_with(|| {
+            let mut all = [before.as_slice(), &authors].concat();
+            all.sort_unstable();
+            all.dedup();
+            std::rc::Rc::new(all)
+        });
     }
 }
 

@@ -1134,3 +1134,53 @@ fn a_file_twenty_thousand_directories_deep_is_counted() {
         .sum();
     assert_eq!(lines, 3, "every line of February's tree has an age");
 }
+
+/// 10,000 release tags and a tag 20,000 tag objects deep (`make_many_tags.sh`): release work
+/// grows with the ranges, not tags times history (10,000 tags took 41 s), and a deep chain is
+/// peeled as git peels it (chains over 16 were dropped). Ranges against `git rev-list`.
+#[test]
+fn ten_thousand_tags_and_a_deep_tag_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_many_tags.sh", tmp.path(), "tags");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &["--activity-only"]);
+    let rows = export_csv(&store, "releases", None);
+    let (tags, previous, commits, contributors) = (
+        column(&rows, "tag"),
+        column(&rows, "previous"),
+        column(&rows, "commits"),
+        column(&rows, "contributors"),
+    );
+    assert_eq!(tags.len(), 10_001);
+    let at = |tag: &str| tags.iter().position(|t| *t == tag).unwrap();
+    let deep = at("v2.0.0");
+    let peeled = git(&repo, &["rev-parse", "v2.0.0^{commit}"]);
+    assert_eq!(column(&rows, "commit")[deep], peeled.trim());
+    assert_eq!((previous[deep], commits[deep]), ("v1.100.0", "0"));
+    // The rule (src/release.rs): a maintenance release follows the one before it in its
+    // feature, a feature release the feature before it; v1.1.0 has no lower feature release
+    // and takes the highest lower release; v1.0.1 has none at all.
+    let rule = |n: u32, m: u32| match (n, m) {
+        (0, 1) => String::new(),
+        (1, 0) => "v1.0.99".to_string(),
+        (n, 0) => format!("v1.{}.0", n - 1),
+        (n, m) => format!("v1.{n}.{}", m - 1),
+    };
+    for k in (1..=10_000u32)
+        .step_by(499)
+        .chain([100, 101, 200, 9_999, 10_000])
+    {
+        let tag = format!("v1.{}.{}", k / 100, k % 100);
+        let i = at(&tag);
+        assert_eq!(previous[i], rule(k / 100, k % 100), "{tag}");
+        if previous[i].is_empty() {
+            continue;
+        }
+        let range = format!("{}..{tag}", previous[i]);
+        let count = git(&repo, &["rev-list", "--count", "--no-merges", &range]);
+        assert_eq!(commits[i], count.trim(), "{tag}");
+        let authors = git(&repo, &["log", "--format=%aE", &range]);
+        let authors: BTreeSet<&str> = authors.lines().collect();
+        assert_eq!(contributors[i], authors.len().to_string(), "{tag}");
+    }
+}

@@ -71,12 +71,16 @@ pub fn read_tags(repo: &gix::Repository) -> Tags {
     out
 }
 
+/// How many tag objects a tag may nest before it is unusable: far beyond any real chain.
+const MAX_TAG_CHAIN: usize = 1_000_000;
+
 /// Follows tag objects to a commit; the outermost tag object gives the date and signature.
 fn peel(repo: &gix::Repository, name: String, target: ObjectId) -> Option<Tag> {
     let mut id = target;
     let mut outer: Option<(i64, bool)> = None;
-    // Tags of tags are rare; a cycle cannot be built (ids are content hashes), the cap is a guard.
-    for _ in 0..16 {
+    // Tags of tags are rare but may nest deeply (git peels any depth); a cycle cannot be built
+    // (ids are content hashes), so the loop ends; the cap only guards against a hash collision.
+    for _ in 0..MAX_TAG_CHAIN {
         let object = repo.find_object(id).ok()?;
         match object.kind {
             gix::object::Kind::Commit => {
