@@ -67,6 +67,33 @@ pub enum CommandArgs {
     Completions(CompletionsArgs),
     /// Print the man page temper(1), or write it and one page per command into a directory.
     Man(ManArgs),
+    /// Internal: mine one project of a `run` configuration and print the outcome as JSON. `run`
+    /// starts one per project, so a crash or an out-of-memory kill costs only that project.
+    #[command(hide = true)]
+    MineProject(MineProjectArgs),
+}
+
+/// `mine-project`: what `run` passes its child (see [`crate::run`]).
+#[derive(Debug, clap::Args)]
+pub struct MineProjectArgs {
+    #[arg(value_name = "CONFIG.toml")]
+    pub config: PathBuf,
+    #[arg(long)]
+    pub project: String,
+    #[arg(long)]
+    pub store: PathBuf,
+    #[arg(long)]
+    pub threads: std::num::NonZeroUsize,
+    /// The run's time, Unix seconds.
+    #[arg(long, allow_hyphen_values = true)]
+    pub now: i64,
+    /// The local repository (the project's path, or the run's clone of its URL).
+    #[arg(long)]
+    pub path: PathBuf,
+    #[arg(long = "ref")]
+    pub reference: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub fetched_at: Option<i64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -453,6 +480,8 @@ pub enum Command {
     Completions(clap_complete::Shell),
     /// Where to write every page, or `None` for temper(1) on stdout.
     Man(Option<PathBuf>),
+    /// One project of a run, mined by a child process.
+    MineProject(AnalyzeOptions),
 }
 
 /// Why the command line could not be resolved: a usage error (exit 2), or a `run` configuration
@@ -586,6 +615,29 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         }),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),
+        CommandArgs::MineProject(m) => {
+            let options =
+                crate::run::options(&m.config, Some(m.store), None, m.threads.get(), m.now)
+                    .map_err(|error| ResolveError::Config {
+                        error: Box::new(error),
+                        status: None,
+                    })?;
+            let rules = options
+                .projects
+                .iter()
+                .find(|r| r.project.name == m.project)
+                .ok_or_else(|| {
+                    usage(
+                        ErrorKind::ValueValidation,
+                        format!("no project '{}' in the configuration", m.project),
+                    )
+                })?;
+            Command::MineProject(crate::run::project_options(
+                &options,
+                rules,
+                (m.path, m.reference, m.fetched_at),
+            ))
+        }
         CommandArgs::Man(m) => Command::Man(m.out),
         CommandArgs::Query(q) => {
             let format = match q.format {
@@ -893,7 +945,10 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
         Ok(())
     };
     page("temper".to_string(), command.clone())?;
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+    for sub in command
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+    {
         let name = format!("temper-{}", sub.get_name());
         page(
             name.clone(),

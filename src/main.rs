@@ -150,6 +150,13 @@ fn run(global: Global, command: Command) -> Result<()> {
             run_job(&options, status.as_deref(), &progress, global)?
         }
         Command::Completions(shell) => emit(&cli::completions(shell))?,
+        Command::MineProject(options) => {
+            if let Some(name) = options.repos.first().and_then(|r| r.name.as_deref()) {
+                temper::store::fault_point(&format!("mine:{name}"));
+            }
+            let report = temper::run::mine_here(&options, &progress);
+            emit(&serde_json::to_vec(&report).context("encoding the outcome")?)?;
+        }
         Command::Man(out) => man(out.as_deref())?,
         Command::Chart(options) => {
             temper::chart::render(&options)

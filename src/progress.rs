@@ -21,6 +21,11 @@ impl Progress {
         }
     }
 
+    /// Whether bars are drawn.
+    pub fn is_visible(&self) -> bool {
+        self.visible
+    }
+
     /// Draws nothing, whatever the terminal.
     pub fn hidden() -> Progress {
         Progress { visible: false }

@@ -98,6 +98,8 @@ pub struct ProjectRules {
 /// Resolved options for `run`.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// The configuration file, as given (each project is mined by a child process that reads it).
+    pub config: PathBuf,
     /// The configured projects, in order, each with its resolved rules.
     pub projects: Vec<ProjectRules>,
     pub bots: BotRule,
@@ -215,6 +217,7 @@ pub fn options(
         .as_ref()
         .map_or_else(|| store.join("sources"), |c| base.join(c));
     Ok(RunOptions {
+        config: config_path.to_path_buf(),
         projects,
         bots,
         advisories,
@@ -457,38 +460,139 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
     let fetch_seconds = started.elapsed().as_secs_f64();
     let status = match source {
         Err(e) => ProjectStatus::Failed(e.to_string()),
-        Ok((path, reference, fetched_at)) => {
-            let analyze_options = AnalyzeOptions {
-                repos: vec![RepoSpec {
-                    path,
-                    reference,
-                    name: Some(project.name.clone()),
-                }],
-                store: options.store.clone(),
-                threads: options.threads,
-                bots: options.bots.clone(),
-                count_lines: !project.activity_only,
-                scope: rules.scope.clone(),
-                classes: rules.classes.clone(),
-                advisories: options.advisories.clone(),
-                organisations: options.organisations.clone(),
-                releases: rules.releases.clone(),
-                now: options.now,
-                fetched_at,
-                lock: false,
-            };
-            match analyze::analyze(&analyze_options, progress).map(|mut o| o.pop()) {
-                Ok(Some(outcome)) => ProjectStatus::Mined(Box::new(outcome)),
-                Ok(None) => ProjectStatus::Failed("nothing was analysed".to_string()),
-                Err(e) => ProjectStatus::Failed(format!("{:#}", anyhow::Error::from(e))),
-            }
-        }
+        Ok(source) => mine_in_child(options, project, &source, progress),
     };
     ProjectRun {
         name: project.name.clone(),
         status,
         fetch_seconds,
         mine_seconds: started.elapsed().as_secs_f64() - fetch_seconds,
+    }
+}
+
+/// Where a project's clone is, its ref, and when this run fetched it (see [`source_path`]).
+pub type Source = (PathBuf, Option<String>, Option<i64>);
+
+/// What `analyze` is asked to do for one configured project: the same options whether the run
+/// mines it itself or in a child process.
+pub fn project_options(
+    options: &RunOptions,
+    rules: &ProjectRules,
+    (path, reference, fetched_at): Source,
+) -> AnalyzeOptions {
+    AnalyzeOptions {
+        repos: vec![RepoSpec {
+            path,
+            reference,
+            name: Some(rules.project.name.clone()),
+        }],
+        store: options.store.clone(),
+        threads: options.threads,
+        bots: options.bots.clone(),
+        count_lines: !rules.project.activity_only,
+        scope: rules.scope.clone(),
+        classes: rules.classes.clone(),
+        advisories: options.advisories.clone(),
+        organisations: options.organisations.clone(),
+        releases: rules.releases.clone(),
+        now: options.now,
+        fetched_at,
+        // The run holds the store's lock for its children.
+        lock: false,
+    }
+}
+
+/// What the child process that mines one project prints on stdout: its outcome or its error.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub enum ChildReport {
+    Mined(Box<RepoOutcome>),
+    Failed(String),
+}
+
+/// Mines one project in this process and says how it went (the child's side of
+/// [`mine_in_child`]).
+pub fn mine_here(options: &AnalyzeOptions, progress: &Progress) -> ChildReport {
+    match analyze::analyze(options, progress).map(|mut o| o.pop()) {
+        Ok(Some(outcome)) => ChildReport::Mined(Box::new(outcome)),
+        Ok(None) => ChildReport::Failed("nothing was analysed".to_string()),
+        Err(e) => ChildReport::Failed(format!("{:#}", anyhow::Error::from(e))),
+    }
+}
+
+/// Mines `project` in a child process (`temper mine-project`), so that a crash, an abort or an
+/// out-of-memory kill is that project's failure, with its reason, and the run goes on to the
+/// next project, the report and the status file. The child reads the same configuration, writes
+/// the store under this run's lock and inherits stderr (its progress and panic messages).
+fn mine_in_child(
+    options: &RunOptions,
+    project: &Project,
+    (path, reference, fetched_at): &Source,
+    progress: &Progress,
+) -> ProjectStatus {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return ProjectStatus::Failed(format!("cannot find temper's own binary: {e}")),
+    };
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("mine-project")
+        .arg(&options.config)
+        .arg("--project")
+        .arg(&project.name)
+        .arg("--store")
+        .arg(&options.store)
+        .arg("--threads")
+        .arg(options.threads.to_string())
+        .arg("--now")
+        .arg(options.now.to_string())
+        .arg("--path")
+        .arg(path);
+    if let Some(reference) = reference {
+        command.arg("--ref").arg(reference);
+    }
+    if let Some(at) = fetched_at {
+        command.arg("--fetched-at").arg(at.to_string());
+    }
+    if !progress.is_visible() {
+        command.arg("--quiet");
+    }
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit());
+    let output = match command.output() {
+        Ok(output) => output,
+        Err(e) => return ProjectStatus::Failed(format!("cannot start the miner: {e}")),
+    };
+    match serde_json::from_slice::<ChildReport>(&output.stdout) {
+        Ok(ChildReport::Mined(outcome)) if output.status.success() => ProjectStatus::Mined(outcome),
+        Ok(ChildReport::Failed(why)) => ProjectStatus::Failed(why),
+        _ => ProjectStatus::Failed(crash_reason(&output.status)),
+    }
+}
+
+/// Why a child that left no report ended: a signal (an abort, a crash, an out-of-memory kill)
+/// or an exit code (101 is a Rust panic, whose message the log shows above).
+fn crash_reason(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let what = match signal {
+                6 => "aborted (SIGABRT)",
+                9 => "killed (SIGKILL: the system may have run out of memory)",
+                11 => "crashed (SIGSEGV)",
+                _ => "killed by a signal",
+            };
+            return format!(
+                "the miner {what}, signal {signal}; the store keeps the project's earlier run"
+            );
+        }
+    }
+    match status.code() {
+        Some(101) => "the miner panicked (exit code 101; its message is in the log); the store keeps the project's earlier run".to_string(),
+        Some(code) => format!("the miner ended with exit code {code} and no report; the store keeps the project's earlier run"),
+        None => "the miner ended without a report".to_string(),
     }
 }
 

@@ -122,9 +122,15 @@ fn a_run_killed_while_writing_leaves_the_store_as_it_was_and_the_next_run_comple
     let before = tables(&store, "age");
     let tip = git(&s.fixture, &["rev-parse", "main"]);
     git(&s.origin, &["update-ref", "refs/heads/main", tip.trim()]);
-    // Killed (abort, as SIGKILL) after writing the new generation, before making it current.
+    // Killed (abort, as SIGKILL) after writing the new generation, before making it current:
+    // the project's miner dies, the run goes on and says so, the store is as it was.
     let killed = run(&s.config, &[("TEMPER_FAULT", "before-current")]);
-    assert!(killed.status.code().is_none(), "the process was killed");
+    let log = String::from_utf8_lossy(&killed.stdout);
+    assert!(
+        log.contains("age: FAILED: the miner aborted (SIGABRT)"),
+        "{log}"
+    );
+    assert!(!killed.status.success());
     assert_eq!(tables(&store, "age"), before);
     let again = run(&s.config, &[]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("age: mined"));
@@ -469,4 +475,45 @@ fn run_never_replaces_a_users_folder_named_like_the_day() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// One project whose miner crashes (an abort, as a stack overflow or an out-of-memory kill ends
+/// a process) is that project's failure with its reason: the run mines the others, writes its
+/// report and its status file, and exits 1.
+#[test]
+fn a_crashing_project_is_its_own_failure_and_the_run_goes_on() {
+    let s = setup();
+    let out = temper()
+        .args(["run", "--status"])
+        .arg(s.dir.join("status.json"))
+        .arg(&s.config)
+        .env("TEMPER_FAULT", "mine:age")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.contains("age: FAILED: the miner aborted (SIGABRT)"),
+        "{log}"
+    );
+    assert!(log.contains("history: mined"), "{log}");
+    assert!(log.contains("report: "), "{log}");
+    let status: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.dir.join("status.json")).unwrap()).unwrap();
+    let projects = status["projects"].as_array().unwrap();
+    let by_name = |n: &str| projects.iter().find(|p| p["name"] == n).unwrap().clone();
+    assert_eq!(by_name("age")["status"], "failed");
+    assert!(by_name("age")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("SIGABRT"));
+    assert_eq!(by_name("history")["status"], "mined");
+    assert!(status["report"].is_string());
+    // The store never held age: the report covers history alone.
+    let listed = run_ok(temper().arg("list").arg("--store").arg(s.dir.join("store"))).stdout;
+    let listed = String::from_utf8_lossy(&listed);
+    assert!(
+        listed.contains("history") && !listed.contains("age "),
+        "{listed}"
+    );
 }

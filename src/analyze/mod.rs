@@ -74,14 +74,15 @@ pub enum AnalyzeError {
     Threads(String),
 }
 
-/// What one repository's analysis produced.
-#[derive(Debug, Clone)]
+/// What one repository's analysis produced (serialisable: `run` receives it from the child
+/// process that mined the project).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RepoOutcome {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub loc_stats: LocStats,
     /// Wall time per stage, in order.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<(String, std::time::Duration)>,
     /// Nothing had changed since the stored run: nothing was mined or written.
     pub up_to_date: bool,
     /// First-parent commits whose line changes this run followed (line age).
@@ -221,7 +222,7 @@ fn analyze_one(
     let outcome = save_stage(&job, mined)?;
     clock.lap("tables + store");
     Ok(RepoOutcome {
-        timings: clock.laps,
+        timings: clock.laps(),
         ..outcome
     })
 }
@@ -328,7 +329,7 @@ impl<'a> Job<'a> {
             summary,
             findings: prev.findings.clone(),
             loc_stats: LocStats::default(),
-            timings: clock.laps.clone(),
+            timings: clock.laps(),
             up_to_date: true,
             age_links: 0,
             changes: Vec::new(),
@@ -1364,6 +1365,11 @@ struct Stopwatch {
 }
 
 impl Stopwatch {
+    /// The laps so far, named.
+    fn laps(&self) -> Vec<(String, std::time::Duration)> {
+        self.laps.iter().map(|(s, d)| (s.to_string(), *d)).collect()
+    }
+
     fn start() -> Stopwatch {
         Stopwatch {
             last: std::time::Instant::now(),

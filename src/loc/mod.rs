@@ -97,7 +97,7 @@ impl LocRow {
 }
 
 /// How much work a run did, for benchmarks and the closing summary.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct LocStats {
     /// Wall time reading trees, counting new blobs, and summing.
     pub trees_time: std::time::Duration,
