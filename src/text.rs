@@ -32,12 +32,23 @@ pub fn html(text: &str) -> String {
 /// `text` escaped for Markdown inline text (a paragraph or a table cell): the characters that
 /// can open a link, an image, inline HTML, an entity, code, emphasis, strikethrough or a table
 /// cell are backslash-escaped; `_` only at a word's edge, so `snake_case` stays readable.
+///
+/// GitHub's renderer also makes links of bare text (the GFM autolink extension): `www.` and
+/// `scheme://` lose their trigger to a backslash (`www\.`, `https\://`), but an e-mail address
+/// is linked even with its characters escaped, so a word joiner (U+2060, invisible) follows each
+/// `@`. Checked against cmark-gfm, GitHub's own renderer (tests/hostile.rs).
 pub fn markdown(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &ch) in chars.iter().enumerate() {
         let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+        let after_www = i >= 3
+            && chars[i - 3..i].iter().all(|c| c.eq_ignore_ascii_case(&'w'))
+            && !word(i.checked_sub(4).and_then(|j| chars.get(j)));
         match ch {
+            '.' if after_www => out.push_str("\\."),
+            ':' if chars.get(i + 1) == Some(&'/') => out.push_str("\\:"),
+            '@' => out.push_str("@\u{2060}"),
             '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
                 out.push('\\');
                 out.push(ch);
@@ -198,6 +209,11 @@ mod tests {
         assert_eq!(markdown("<script>|a\nb"), "\\<script\\>\\|a b");
         assert_eq!(markdown("cloud-hypervisor 1.5"), "cloud-hypervisor 1.5");
         assert_eq!(markdown("last_month _x_ &lt;"), "last_month \\_x\\_ \\&lt;");
+        // No GFM autolink trigger survives: www., scheme://, an address's @.
+        assert_eq!(
+            markdown("WWW.evil.com https://x.io a@b.co awww.x"),
+            "WWW\\.evil.com https\\://x.io a@\u{2060}b.co awww.x"
+        );
     }
 
     #[test]

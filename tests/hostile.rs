@@ -1184,3 +1184,39 @@ fn ten_thousand_tags_and_a_deep_tag_chain() {
         assert_eq!(contributors[i], authors.len().to_string(), "{tag}");
     }
 }
+
+/// Names that GitHub's Markdown would turn into links (`www.`, `https://`, an e-mail address)
+/// stay text in report.md: rendered by cmark-gfm, GitHub's own renderer (Python's cmarkgfm,
+/// which .ci/run installs), report.md holds no link to them.
+#[test]
+fn names_are_never_autolinked_in_report_md() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_midmonth.sh", tmp.path(), "repo");
+    let store = tmp.path().join("store");
+    for name in ["www.evil.com", "ops@evil.com", "https://evil.com/login"] {
+        analyze_bounded(&repo, &store, &["--name", name]);
+    }
+    let out = tmp.path().join("report");
+    report("--store", &store, &out);
+    let md = out.join("report.md");
+    let script = "import sys, cmarkgfm\n\
+                  print(cmarkgfm.github_flavored_markdown_to_html(open(sys.argv[1]).read()))";
+    let rendered = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&md)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        rendered.status.success(),
+        "cmark-gfm (pip install cmarkgfm): {}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let html = String::from_utf8(rendered.stdout).unwrap();
+    assert!(html.contains("evil.com"), "the names are in the report");
+    let links: Vec<&str> = html
+        .match_indices("<a href=")
+        .map(|(i, _)| &html[i..(i + 80).min(html.len())])
+        .filter(|l| l.contains("evil"))
+        .collect();
+    assert!(links.is_empty(), "{links:?}");
+}
