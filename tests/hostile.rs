@@ -963,7 +963,29 @@ fn a_missing_blob_stays_a_finding_when_churn_is_reused() {
     );
     let fresh = tmp.path().join("fresh");
     analyze_bounded(&repo, &fresh, &[]);
-    assert_eq!(finding(&fresh, "midmonth", "missing_object"), (1, blob));
+    assert_eq!(
+        finding(&fresh, "midmonth", "missing_object"),
+        (1, blob.clone())
+    );
+    // No month-end snapshot holds v2, yet missing_files names it with its path, class, language
+    // and the commits that add and replace it (c2, c3: `git log --format=%H -- a.c` lists them),
+    // on the re-run as on a fresh run.
+    let c2 = git(&repo, &["rev-parse", "main~2"]);
+    let c3 = git(&repo, &["rev-parse", "main~1"]);
+    let expected = vec![vec![
+        "midmonth".to_string(),
+        "a.c".to_string(),
+        blob,
+        "code".to_string(),
+        "C".to_string(),
+        "2024-01".to_string(),
+        "2024-01".to_string(),
+        format!("{} {}", c2.trim(), c3.trim()),
+    ]];
+    for s in [&store, &fresh] {
+        let rows = export_csv(s, "missing_files", None);
+        assert_eq!(rows[1..].to_vec(), expected);
+    }
 }
 
 /// The age and history fixtures built in `dir` and analysed into `dir/store`: the age fixture's

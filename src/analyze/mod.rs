@@ -95,7 +95,7 @@ pub struct RepoOutcome {
 
 /// Bumped when a table gains or changes a column: a store made before is then re-mined (its
 /// walk, blob counts and line-age state still reused) instead of being reported up to date.
-pub const TABLES_REVISION: u32 = 20;
+pub const TABLES_REVISION: u32 = 21;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
 /// co-authors, 5: pull-request subjects and copies, fuzzer credits): a stored walk of another revision is walked
@@ -189,7 +189,7 @@ fn analyze_one(
             ..outcome
         });
     }
-    let walked = walk_stage(&job, progress, &mut clock)?;
+    let mut walked = walk_stage(&job, progress, &mut clock)?;
     let mut activity_rows = activity::monthly_activity(
         &walked.history,
         options.now,
@@ -202,7 +202,16 @@ fn analyze_one(
     };
     let snapshots = snapshot::month_end_snapshots(&walked.chain, &months);
     clock.lap("activity");
-    let counted = loc_stage(&job, &snapshots, walked.walked_new, progress)?;
+    let mut counted = loc_stage(&job, &snapshots, walked.walked_new, progress)?;
+    if options.count_lines {
+        let refs = std::mem::take(&mut walked.missing_refs);
+        add_missing_refs(
+            &job,
+            &walked.history,
+            refs,
+            &mut counted.result.missing_files,
+        )?;
+    }
     clock.lap("loc");
     let age = match options.count_lines {
         true => Some(age_stage(&job, &walked, &snapshots, progress)?),
@@ -344,6 +353,8 @@ struct Walked {
     chain: Vec<snapshot::ChainLink>,
     /// The first-parent commits' changes, diffed once by churn, for line age.
     chain_deltas: gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
+    /// Absent blobs and the paths and commits that name them, as this run's churn met them.
+    missing_refs: Vec<churn::MissingRef>,
     /// The `walk` table: every walked commit, in scope or not.
     walk_frame: polars::prelude::DataFrame,
     /// The walk's missing, corrupt and shallow-boundary objects, as stored.
@@ -381,13 +392,15 @@ fn walk_stage(
         from,
     ));
     let mut chain_deltas = Default::default();
+    let mut missing_refs = Vec::new();
     if options.count_lines {
         let total = (history.commits.len() - from) as u64;
         let bar = progress.bar(format!("{}: diffing commits", job.name), total);
         let rules = (&options.scope, &options.classes);
-        chain_deltas = churn_stage(repo, &mut history, &chain, rules, from, &in_scope, &|| {
-            bar.inc(1)
-        });
+        (chain_deltas, missing_refs) =
+            churn_stage(repo, &mut history, &chain, rules, from, &in_scope, &|| {
+                bar.inc(1)
+            });
         bar.finish_and_clear();
         clock.lap("churn");
     }
@@ -425,6 +438,7 @@ fn walk_stage(
         history,
         chain,
         chain_deltas,
+        missing_refs,
         walk_frame,
         walk_problems,
         walked_new,
@@ -924,7 +938,10 @@ fn churn_stage(
     from: usize,
     in_scope: &[bool],
     on_commit: &(dyn Fn() + Sync),
-) -> gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>> {
+) -> (
+    gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
+    Vec<churn::MissingRef>,
+) {
     let on_chain: gix::hashtable::HashSet<gix::ObjectId> = chain.iter().map(|l| l.commit).collect();
     let churn = churn::churn(
         &repo.repo, history, scope, classes, from, &on_chain, in_scope, on_commit,
@@ -935,7 +952,53 @@ fn churn_stage(
     history.missing.extend(churn.missing);
     history.missing.sort();
     history.missing.dedup();
-    churn.deltas
+    (churn.deltas, churn.missing_refs)
+}
+
+/// Adds to `files` (the missing files the snapshots hold) every absent blob a change names, with
+/// its path and commits: this run's churn's, and for the commits whose churn was reused the
+/// stored ones that still hold (the blob still absent, the path in scope), so the table is the
+/// same whichever way the run went.
+fn add_missing_refs(
+    job: &Job<'_>,
+    history: &git::History,
+    mut refs: Vec<churn::MissingRef>,
+    files: &mut Vec<loc::MissingFile>,
+) -> Result<(), AnalyzeError> {
+    let position: gix::hashtable::HashMap<gix::ObjectId, usize> = history
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    if job.reusable().is_some() {
+        if let Some((_, df)) = job.store.load_optional(job.name, Table::MissingFiles)? {
+            for f in tables::missing_files_from_frame(&df)? {
+                let absent = !gix::objs::Exists::exists(&job.repo.repo.objects, &f.blob);
+                if !absent || !job.options.scope.includes_file(f.path.as_bytes()) {
+                    continue;
+                }
+                refs.extend(f.commits.iter().filter(|c| position.contains_key(*c)).map(
+                    |&commit| churn::MissingRef {
+                        path: f.path.clone(),
+                        blob: f.blob,
+                        commit,
+                    },
+                ));
+            }
+        }
+    }
+    let month_of = |id: &gix::ObjectId| {
+        let c = &history.commits[*position.get(id)?];
+        Month::from_unix(c.author_time).or_else(|| Month::from_unix(c.committer_time))
+    };
+    let order = |id: &gix::ObjectId| {
+        position.get(id).map_or((i64::MAX, usize::MAX), |&i| {
+            (history.commits[i].author_time, i)
+        })
+    };
+    loc::add_references(files, &refs, month_of, order, &job.options.classes);
+    Ok(())
 }
 
 /// The commits reachable from the tip, and the scope flags of those an earlier run stored. When

@@ -93,6 +93,28 @@ impl FindHeader for Tolerant<'_> {
     }
 }
 
+/// The absent blobs `change` names, each with the path it has on that side (a rename's source
+/// path for its old side).
+pub(crate) fn absent_blobs(
+    change: &ChangeRef<'_>,
+    objects: &Tolerant<'_>,
+) -> Vec<(ObjectId, gix::bstr::BString)> {
+    let (old, new) = sides(change);
+    let old_path = match change {
+        ChangeRef::Rewrite {
+            source_location, ..
+        } => *source_location,
+        _ => change.location(),
+    };
+    [(old, old_path), (new, change.location())]
+        .into_iter()
+        .filter_map(|(side, path)| {
+            let (mode, id) = side?;
+            (mode.is_blob() && objects.absent(&id)).then(|| (id, path.to_owned()))
+        })
+        .collect()
+}
+
 /// The old and new (mode, id) of a change.
 type Side = Option<(gix::objs::tree::EntryMode, ObjectId)>;
 

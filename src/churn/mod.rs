@@ -123,12 +123,22 @@ impl ClassMemo {
 
 pub use crate::git::Churn;
 
+/// A blob the repository lacks, named by a commit's change at a path (inside the scope).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MissingRef {
+    pub path: String,
+    pub blob: ObjectId,
+    pub commit: ObjectId,
+}
+
 /// What the churn stage found.
 pub struct ChurnOutcome {
     /// Churn of each commit asked for, in order.
     pub commits: Vec<Option<Churn>>,
     /// Blobs the diffs needed but could not read, each once.
     pub missing: Vec<ObjectId>,
+    /// Where and by which commit each of those was named.
+    pub missing_refs: Vec<MissingRef>,
     /// The changes of the commits asked to be kept, by commit.
     pub(crate) deltas: gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
 }
@@ -169,6 +179,7 @@ pub fn churn(
                 return Some(CommitChurn {
                     churn: kept,
                     missing: Vec::new(),
+                    missing_refs: Vec::new(),
                     deltas: None,
                 });
             }
@@ -179,6 +190,7 @@ pub fn churn(
                 return Some(CommitChurn {
                     churn: Churn::default(),
                     missing: Vec::new(),
+                    missing_refs: Vec::new(),
                     deltas: None,
                 });
             }
@@ -198,9 +210,21 @@ pub fn churn(
                         memo.class(local, classes, attributes, path)
                             .with_marker(generated)
                     };
+                    let missing_refs = deltas
+                        .iter()
+                        .filter(|d| d.absent)
+                        .flat_map(|d| diff::absent_blobs(&d.change.to_ref(), &objects))
+                        .filter(|(_, path)| scope.includes_file(path))
+                        .map(|(blob, path)| MissingRef {
+                            path: path.to_string(),
+                            blob,
+                            commit: c.id,
+                        })
+                        .collect();
                     Some(CommitChurn {
                         churn: churn_of(&deltas, scope, &objects, &mut class_of),
                         missing: objects.into_missing(),
+                        missing_refs,
                         deltas: kept.then_some(deltas),
                     })
                 },
@@ -208,6 +232,7 @@ pub fn churn(
         })
         .collect();
     let mut missing: Vec<ObjectId> = Vec::new();
+    let mut missing_refs = Vec::new();
     let mut deltas = gix::hashtable::HashMap::default();
     let commits = results
         .into_iter()
@@ -215,6 +240,7 @@ pub fn churn(
         .map(|(r, c)| {
             r.map(|one| {
                 missing.extend(one.missing);
+                missing_refs.extend(one.missing_refs);
                 if let Some(d) = one.deltas {
                     deltas.insert(c.id, d);
                 }
@@ -224,9 +250,12 @@ pub fn churn(
         .collect();
     missing.sort();
     missing.dedup();
+    missing_refs.sort();
+    missing_refs.dedup();
     ChurnOutcome {
         commits,
         missing,
+        missing_refs,
         deltas,
     }
 }
@@ -235,6 +264,7 @@ pub fn churn(
 struct CommitChurn {
     churn: Churn,
     missing: Vec<ObjectId>,
+    missing_refs: Vec<MissingRef>,
     deltas: Option<Vec<diff::Delta>>,
 }
 

@@ -152,6 +152,8 @@ pub fn merge_missing(
             .and_modify(|f| {
                 f.first_month = f.first_month.min(file.first_month);
                 f.last_month = f.last_month.max(file.last_month);
+                f.commits.extend(file.commits.iter().copied());
+                f.commits.dedup();
             })
             .or_insert(file);
     }
@@ -170,6 +172,62 @@ pub struct MissingFile {
     pub language: String,
     pub first_month: Month,
     pub last_month: Month,
+    /// The commits whose changes name it at this path (adding, changing or removing it), oldest
+    /// first; empty when only a snapshot held it (its commit's churn was not diffed).
+    pub commits: Vec<ObjectId>,
+}
+
+/// Adds to `files` every absent blob that `refs` name at a path, and the naming commits to each
+/// row: a file no snapshot holds (it lived between two month ends) gets a row of its own,
+/// spanning the months of those commits (`month_of`: their churn lacks its lines), with its
+/// class by path and its language by name; a row a snapshot holds keeps its snapshots' months.
+/// `order` sorts a row's commits oldest first.
+pub fn add_references(
+    files: &mut Vec<MissingFile>,
+    refs: &[crate::churn::MissingRef],
+    month_of: impl Fn(&ObjectId) -> Option<Month>,
+    order: impl Fn(&ObjectId) -> (i64, usize),
+    classes: &Classifier,
+) {
+    let held: std::collections::HashSet<(String, ObjectId)> =
+        files.iter().map(|f| (f.path.clone(), f.blob)).collect();
+    let detector = Detector::default();
+    let mut rows: BTreeMap<(String, ObjectId), MissingFile> = files
+        .drain(..)
+        .map(|f| ((f.path.clone(), f.blob), f))
+        .collect();
+    for r in refs {
+        let month = month_of(&r.commit);
+        let row = rows.entry((r.path.clone(), r.blob)).or_insert_with(|| {
+            let name = r.path.rsplit('/').next().unwrap_or(&r.path);
+            let fallback =
+                month.unwrap_or_else(|| Month::from_unix(0).expect("the epoch is a month"));
+            MissingFile {
+                path: r.path.clone(),
+                blob: r.blob,
+                class: classes
+                    .path_class(r.path.as_bytes(), &Attributes::default())
+                    .class,
+                language: match detector.from_file_name(name.as_bytes()) {
+                    PathLanguage::Known(l) => l.name().to_string(),
+                    _ => String::new(),
+                },
+                first_month: fallback,
+                last_month: fallback,
+                commits: Vec::new(),
+            }
+        });
+        if let Some(m) = month.filter(|_| !held.contains(&(r.path.clone(), r.blob))) {
+            row.first_month = row.first_month.min(m);
+            row.last_month = row.last_month.max(m);
+        }
+        row.commits.push(r.commit);
+    }
+    for row in rows.values_mut() {
+        row.commits.sort_by_key(|c| (order(c), *c));
+        row.commits.dedup();
+    }
+    files.extend(rows.into_values());
 }
 
 /// A tree as visited: its id, the interned directory path it was found at (what counts and
@@ -512,6 +570,7 @@ impl<'a> TreeReader<'a> {
                                     },
                                     first_month: snapshot.month,
                                     last_month: snapshot.month,
+                                    commits: Vec::new(),
                                 });
                         }
                         Child::File(..) => {}

@@ -22,6 +22,8 @@ pub const MISSING_FILES: TableDef = TableDef {
         required(col::LANGUAGE, Kind::Str),
         required(col::FIRST_MONTH, Kind::Month),
         required(col::LAST_MONTH, Kind::Month),
+        // The commits whose changes name it, oldest first, space-separated.
+        required(col::COMMITS, Kind::Str),
     ],
 };
 
@@ -37,6 +39,13 @@ pub fn missing_files_frame(repo: &str, files: &[MissingFile]) -> Result<DataFram
         Column::new(col::LANGUAGE.into(), text(|f| f.language.clone())),
         Column::new(col::FIRST_MONTH.into(), text(|f| f.first_month.to_string())),
         Column::new(col::LAST_MONTH.into(), text(|f| f.last_month.to_string())),
+        Column::new(
+            col::COMMITS.into(),
+            text(|f| {
+                let ids: Vec<String> = f.commits.iter().map(|c| c.to_string()).collect();
+                ids.join(" ")
+            }),
+        ),
     ];
     schema::frame(Table::MissingFiles, n, columns)
 }
@@ -54,6 +63,7 @@ pub fn missing_files_from_frame(df: &DataFrame) -> Result<Vec<MissingFile>, Tabl
         str_col(df, col::FIRST_MONTH)?,
         str_col(df, col::LAST_MONTH)?,
     );
+    let commits = str_col(df, col::COMMITS)?;
     (0..df.height())
         .map(|i| {
             Ok(MissingFile {
@@ -63,6 +73,10 @@ pub fn missing_files_from_frame(df: &DataFrame) -> Result<Vec<MissingFile>, Tabl
                 language: need(t, col::LANGUAGE, i, language.get(i))?.to_string(),
                 first_month: month_at(t, col::FIRST_MONTH, i, first.get(i))?,
                 last_month: month_at(t, col::LAST_MONTH, i, last.get(i))?,
+                commits: need(t, col::COMMITS, i, commits.get(i))?
+                    .split_ascii_whitespace()
+                    .map(|hex| oid_at(t, col::COMMITS, i, Some(hex)))
+                    .collect::<Result<_, _>>()?,
             })
         })
         .collect()
