@@ -1242,3 +1242,37 @@ fn names_are_never_autolinked_in_report_md() {
         .collect();
     assert!(links.is_empty(), "{links:?}");
 }
+
+/// `report --out` killed half-way (an abort where a SIGKILL would stop it) leaves the earlier
+/// report whole; the next report replaces it and removes the killed one's staging folder.
+#[test]
+fn a_killed_report_leaves_the_earlier_report_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_midmonth.sh", tmp.path(), "repo");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let out = tmp.path().join("out");
+    report("--store", &store, &out);
+    let before = std::fs::read(out.join("report.md")).unwrap();
+    let killed = temper()
+        .args(["report", "--store"])
+        .arg(&store)
+        .arg("--out")
+        .arg(&out)
+        .env("TEMPER_FAULT", "report-half-written")
+        .output()
+        .unwrap();
+    assert!(killed.status.code().is_none(), "the process was killed");
+    assert_eq!(std::fs::read(out.join("report.md")).unwrap(), before);
+    let staging = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".out."))
+            .collect()
+    };
+    assert_eq!(staging(tmp.path()).len(), 1, "the killed report's staging");
+    report("--store", &store, &out);
+    assert!(staging(tmp.path()).is_empty());
+    assert!(out.join("report.html").exists());
+}

@@ -4,7 +4,7 @@
 //! is formatted by the same rules: `…share…` is a percentage, `…trend…` a signed percentage,
 //! `…years…` one decimal, `…per_month…`, points and scores one decimal, `test_to_code` two
 //! decimals, other fractional numbers two decimals (whole ones above 100 none), integers with
-//! thousands separators.
+//! thousands separators, except years (`year`, `cohort`, `…_year`), which read as written.
 
 use polars::prelude::AnyValue;
 
@@ -18,11 +18,17 @@ pub fn cell(column: &str, value: &AnyValue<'_>) -> Option<String> {
         AnyValue::Float64(v) => *v,
         AnyValue::Float32(v) => f64::from(*v),
         other => match integer(other) {
+            Some(i) if is_year(column) => return Some(i.to_string()),
             Some(i) => return Some(thousands(i)),
             None => return Some(other.to_string()),
         },
     };
     Some(number(column, float))
+}
+
+/// Whether `column` holds a calendar year (`2014`, never `2,014`).
+fn is_year(column: &str) -> bool {
+    matches!(column, "year" | "cohort") || column.ends_with("_year")
 }
 
 /// Whether a cell of this value is a number (right-aligned in HTML).
@@ -147,6 +153,14 @@ mod tests {
         assert_eq!(thousands(147_744), "147,744");
         assert_eq!(thousands(-1_000), "\u{2212}1,000");
         assert_eq!(thousands(999), "999");
+        assert_eq!(
+            cell("cohort", &AnyValue::Int32(2014)).as_deref(),
+            Some("2014")
+        );
+        assert_eq!(
+            cell("lines", &AnyValue::Int32(2014)).as_deref(),
+            Some("2,014")
+        );
         assert_eq!(number("vendored_share", 0.95), "95 %");
         assert_eq!(number("vendored_share", 0.0323), "3.2 %");
         assert_eq!(number("commits_trend_yoy", -0.1301), "\u{2212}13 %");

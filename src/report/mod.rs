@@ -206,14 +206,91 @@ fn section_of(stem: &str) -> &'static str {
 }
 
 /// Writes `report.md`, `report.html`, `charts/*.png` and `tables/*.csv` into `options.out`.
+///
+/// The report is built in a folder beside `out` and put in its place only when complete, so a
+/// run killed or failing half-way leaves the earlier report whole (and its staging folder, which
+/// the next report removes once the process that made it is gone).
 pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
+    // A folder of the user's is refused before any work.
+    report_folder_entries(&options.out)?;
+    let (Some(parent), Some(name)) = (options.out.parent(), options.out.file_name()) else {
+        return write_sources(options);
+    };
+    let parent = match parent.as_os_str().is_empty() {
+        true => Path::new("."),
+        false => parent,
+    };
+    let name = name.to_string_lossy().into_owned();
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Write { path, source }
+    };
+    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    let pid = std::process::id();
+    remove_leftovers(parent, &format!(".{name}.tmp-"));
+    remove_leftovers(parent, &format!(".{name}.old-"));
+    let staging = parent.join(format!(".{name}.tmp-{pid}"));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(write_err(&staging))?;
+    }
+    let staged = ReportOptions {
+        out: staging.clone(),
+        ..options.clone()
+    };
+    let mut outcome = match write_sources(&staged) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    if options.out.exists() {
+        std::fs::rename(&options.out, &old).map_err(write_err(&options.out))?;
+    }
+    std::fs::rename(&staging, &options.out).map_err(write_err(&options.out))?;
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    for file in &mut outcome.files {
+        if let Ok(inside) = file.strip_prefix(&staging) {
+            *file = options.out.join(inside);
+        }
+    }
+    Ok(outcome)
+}
+
+/// Removes the entries of `dir` named `PREFIX<pid>...` whose process has ended (a killed report's
+/// staging folder or temporary store). Where that cannot be known (no `/proc`), nothing goes.
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let proc = Path::new("/proc");
+        if pid.is_empty() || !proc.is_dir() || proc.join(&pid).exists() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
+/// [`write`] without the staging: straight into `options.out`.
+fn write_sources(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     match options.sources.as_slice() {
         [one] if !crate::dataset::is_hive(one) => write_from(options, one),
         sources => {
             // Several sources, or a Hive-layout dataset: one store of them all, for the report's
-            // lifetime.
+            // lifetime (named by the process, so a killed report's is collected by the next).
+            let prefix = "temper-report-";
+            remove_leftovers(&std::env::temp_dir(), prefix);
             let merged = tempfile::Builder::new()
-                .prefix("temper-report-")
+                .prefix(&format!("{prefix}{}-", std::process::id()))
                 .tempdir()
                 .map_err(|source| ReportError::Write {
                     path: std::env::temp_dir(),
@@ -287,6 +364,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         files.push(png);
     }
 
+    crate::store::fault_point("report-half-written");
     let md = options.out.join("report.md");
     let page = Page {
         order: match options.repos.is_empty() {
