@@ -270,7 +270,7 @@ pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>
     let mut names = Vec::new();
     for dir in entries {
         let path = dir.join("meta.json");
-        let text = std::fs::read(&path).map_err(io(&path))?;
+        let text = crate::store::read_regular(&path).map_err(io(&path))?;
         let meta: RepoMeta =
             serde_json::from_slice(&text).map_err(|source| DatasetError::Meta {
                 path: path.clone(),

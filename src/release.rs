@@ -402,25 +402,28 @@ impl Graph {
             g.own
                 .push(c.churn.map(|ch| ch.classes.get(crate::class::Class::Code)));
         }
-        // Generations in post order, with a work list (histories are deep).
+        // Generations in post order, with a work list (histories are deep). A parent still being
+        // expanded closes a cycle (replace refs can make one): that edge is not followed.
+        const OPEN: u32 = u32::MAX;
         for start in 0..g.parents.len() {
             let mut work = vec![(start, false)];
             while let Some((n, expanded)) = work.pop() {
-                if g.generation[n] > 0 {
-                    continue;
-                }
                 if expanded {
-                    let highest = g.parents[n].iter().map(|&p| g.generation[p]).max();
+                    let highest = g.parents[n]
+                        .iter()
+                        .map(|&p| g.generation[p])
+                        .filter(|&gen| gen != OPEN)
+                        .max();
                     g.generation[n] = highest.unwrap_or(0) + 1;
                     continue;
                 }
+                if g.generation[n] > 0 {
+                    continue;
+                }
+                g.generation[n] = OPEN;
                 work.push((n, true));
-                work.extend(
-                    g.parents[n]
-                        .iter()
-                        .filter(|&&p| g.generation[p] == 0)
-                        .map(|&p| (p, false)),
-                );
+                let unseen = g.parents[n].iter().filter(|&&p| g.generation[p] == 0);
+                work.extend(unseen.map(|&p| (p, false)));
             }
         }
         g

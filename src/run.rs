@@ -620,7 +620,10 @@ fn publish(
     std::fs::create_dir_all(&options.out).map_err(io(&options.out))?;
     // Absolute, so the status and the log say where the report is from anywhere.
     let out = std::fs::canonicalize(&options.out).map_err(io(&options.out))?;
-    let staging = out.join(format!(".tmp-{day}-{}", std::process::id()));
+    // A killed run's staging and set-aside folders are collected once its process is gone.
+    crate::report::remove_leftovers(&out, ".tmp-");
+    crate::report::remove_leftovers(&out, ".old-");
+    let staging = out.join(format!(".tmp-{}-{day}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
@@ -653,7 +656,7 @@ fn publish(
     outcome.report = Some(target.clone());
     let now = || chrono::Utc::now().timestamp();
     write_status(&staging.join(RUN_STATUS), &outcome.status(now()))?;
-    let old = out.join(format!(".old-{day}-{}", std::process::id()));
+    let old = out.join(format!(".old-{}-{day}", std::process::id()));
     // A folder of that name that is not a report (a user's own files) is never replaced.
     if let Err(e) = report::report_folder_entries(&target) {
         let _ = std::fs::remove_dir_all(&staging);

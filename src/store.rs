@@ -286,7 +286,7 @@ impl Store {
     /// Opens an existing store.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
         let marker = root.join(MARKER);
-        let text = match fs::read(&marker) {
+        let text = match read_regular(&marker) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(StoreError::NotAStore(root.to_owned()))
@@ -378,6 +378,10 @@ impl Store {
     /// when its holder exits, however it exits: a killed run never leaves a stale lock.
     pub fn lock(&self) -> Result<StoreLock, StoreError> {
         let path = self.root.join(LOCK);
+        // A FIFO planted as the lock would block the open below.
+        if path.exists() {
+            check_regular(&path).map_err(io_err(&path))?;
+        }
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -590,7 +594,7 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Damaged(dir.join(CURRENT)));
         }
-        let text = fs::read(&path).map_err(io_err(&path))?;
+        let text = read_regular(&path).map_err(io_err(&path))?;
         serde_json::from_slice(&text)
             .map(Some)
             .map_err(|source| StoreError::Meta { path, source })
@@ -611,7 +615,7 @@ impl Store {
             return Ok(None);
         }
         let meta_path = dir.join(generation).join(META);
-        let text = fs::read(&meta_path).map_err(io_err(&meta_path))?;
+        let text = read_regular(&meta_path).map_err(io_err(&meta_path))?;
         let meta: RepoMeta = serde_json::from_slice(&text).map_err(|source| StoreError::Meta {
             path: meta_path,
             source,
@@ -774,7 +778,7 @@ fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>
             continue;
         }
         let path = entry.path();
-        let bytes = fs::read(&path).map_err(io_err(&path))?;
+        let bytes = read_regular(&path).map_err(io_err(&path))?;
         out.insert(
             name,
             format!("{}:{:016x}", bytes.len(), crate::text::fnv1a(&bytes)),
@@ -905,12 +909,31 @@ fn holds(dir: &Path, name: &str) -> bool {
     live_meta(dir).is_some_and(|meta| meta.name == name)
 }
 
+/// The bytes of the regular file at `path`. A store or dataset is input like any other: a FIFO,
+/// a socket or a device planted where a table or a metadata file belongs is refused (opening a
+/// FIFO would wait for a writer forever), as is a directory.
+pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    check_regular(path)?;
+    fs::read(path)
+}
+
+/// [`read_regular`]'s check alone, for readers that open the file themselves.
+pub(crate) fn check_regular(path: &Path) -> std::io::Result<()> {
+    match fs::metadata(path)?.is_file() {
+        true => Ok(()),
+        false => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, a device or a directory)",
+        )),
+    }
+}
+
 /// The live metadata of the repository directory `dir`, when it can be read and its name keeps
 /// the name rule ([`check_name`]: a store or dataset from elsewhere is input like any other, and a
 /// name with an escape sequence never reaches a terminal or a page).
 fn live_meta(dir: &Path) -> Option<RepoMeta> {
     let generation = read_current(dir).ok().flatten()?;
-    let text = fs::read(dir.join(generation).join(META)).ok()?;
+    let text = read_regular(&dir.join(generation).join(META)).ok()?;
     serde_json::from_slice::<RepoMeta>(&text)
         .ok()
         .filter(|meta| check_name(&meta.name).is_ok())
@@ -918,7 +941,7 @@ fn live_meta(dir: &Path) -> Option<RepoMeta> {
 
 fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {
     let path = dir.join(CURRENT);
-    match fs::read_to_string(&path) {
+    match read_regular(&path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
         // Only a generation name temper writes (`g` and digits) is followed: a tampered CURRENT
         // cannot point reads outside the repository's directory.
         Ok(text) => {

@@ -1276,3 +1276,75 @@ fn a_killed_report_leaves_the_earlier_report_whole() {
     assert!(staging(tmp.path()).is_empty());
     assert!(out.join("report.html").exists());
 }
+
+/// A FIFO where a store's or a dataset's file belongs (a table, a metadata file, CURRENT, the
+/// marker, the lock) is refused with the file's name, never waited on.
+#[test]
+fn fifos_in_a_store_are_refused_not_waited_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_midmonth.sh", tmp.path(), "repo");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &["--name", "repo"]);
+    let generation = std::fs::read_to_string(store.join("repos/repo/CURRENT")).unwrap();
+    let generation = store.join("repos/repo").join(generation.trim());
+    let victims = [
+        generation.join("loc.parquet"),
+        generation.join("meta.json"),
+        store.join("repos/repo/CURRENT"),
+        store.join("temper.lock"),
+    ];
+    for victim in &victims {
+        let copy = tmp.path().join("copy");
+        let _ = std::fs::remove_dir_all(&copy);
+        run_ok(
+            std::process::Command::new("cp")
+                .arg("-r")
+                .arg(&store)
+                .arg(&copy),
+        );
+        let planted = copy.join(victim.strip_prefix(&store).unwrap());
+        let _ = std::fs::remove_file(&planted);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&planted)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let args: [&std::ffi::OsStr; 6] = [
+            "export".as_ref(),
+            "--table".as_ref(),
+            "loc".as_ref(),
+            "--format".as_ref(),
+            "csv".as_ref(),
+            "--store".as_ref(),
+        ];
+        let mut args = args.to_vec();
+        args.push(copy.as_os_str());
+        let out = bounded(&args, Duration::from_secs(30));
+        let analyzed = bounded(
+            &[
+                "analyze".as_ref(),
+                repo.as_os_str(),
+                "--name".as_ref(),
+                "repo".as_ref(),
+                "--quiet".as_ref(),
+                "--store".as_ref(),
+                copy.as_os_str(),
+            ],
+            Duration::from_secs(30),
+        );
+        if victim.ends_with("loc.parquet") {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("not a regular file"), "{stderr}");
+        }
+        // Either command may still succeed where it does not read that file; neither waits.
+        for o in [&out, &analyzed] {
+            if !o.status.success() {
+                let stderr = String::from_utf8_lossy(&o.stderr);
+                assert!(
+                    stderr.contains("not a regular file") || stderr.contains("damaged"),
+                    "{stderr}"
+                );
+            }
+        }
+    }
+}

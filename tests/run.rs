@@ -517,3 +517,42 @@ fn a_crashing_project_is_its_own_failure_and_the_run_goes_on() {
         "{listed}"
     );
 }
+
+/// A run killed mid-publish leaves `OUT/.tmp-PID-DAY` (and maybe `.old-PID-DAY`): the next run
+/// removes them once that process is gone, and succeeds.
+#[test]
+fn a_killed_runs_staging_is_collected_by_the_next_run() {
+    let s = setup();
+    let good = s.dir.join("good.toml");
+    let text = std::fs::read_to_string(&s.config).unwrap();
+    let without_gone: String = text
+        .split("\n\n")
+        .filter(|block| !block.contains("name = \"gone\""))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    std::fs::write(&good, without_gone).unwrap();
+    // The id of a process that has ended.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let reports = s.dir.join("reports");
+    for name in [
+        format!(".tmp-{dead}-2026-01-01"),
+        format!(".old-{dead}-2026-01-01"),
+    ] {
+        std::fs::create_dir_all(reports.join(&name).join("charts")).unwrap();
+        std::fs::write(reports.join(&name).join("report.md"), "half").unwrap();
+    }
+    let out = run(&good, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

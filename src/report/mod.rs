@@ -261,8 +261,9 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
 }
 
 /// Removes the entries of `dir` named `PREFIX<pid>...` whose process has ended (a killed report's
-/// staging folder or temporary store). Where that cannot be known (no `/proc`), nothing goes.
-fn remove_leftovers(dir: &Path, prefix: &str) {
+/// or run's staging folder, or a report's temporary store). Where that cannot be known (no
+/// `/proc`), nothing goes.
+pub(crate) fn remove_leftovers(dir: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -438,10 +438,12 @@ pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
 
 /// The Parquet file at `path` as a frame, unchecked; a file polars cannot read is damaged.
 pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
-    let file = std::fs::File::open(path).map_err(|source| TableError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let file = crate::store::check_regular(path)
+        .and_then(|()| std::fs::File::open(path))
+        .map_err(|source| TableError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
     ParquetReader::new(file)
         .finish()
         .map_err(|e| TableError::Damaged {
