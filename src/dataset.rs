@@ -88,6 +88,8 @@ pub enum DatasetError {
     Overlap { out: PathBuf, reason: String },
     #[error("{}: a Hive-layout dataset without its _SUCCESS marker (still being written, or interrupted); write it again", .0.display())]
     Incomplete(PathBuf),
+    #[error("{}: another `temper dataset` is writing into this folder; wait for it, or write to a folder of its own", .0.display())]
+    Busy(PathBuf),
     #[error("{}", .path.display())]
     Io {
         path: PathBuf,
@@ -144,8 +146,13 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
                 .get(&meta.name)
                 .cloned()
                 .unwrap_or_else(|| "(not recorded)".to_string()),
-            // The inputs fingerprint and the resumable state describe the miner's store only.
-            inputs: String::new(),
+            // The inputs fingerprint and the resumable state describe the miner's store only;
+            // of the inputs, a dataset keeps whether lines were counted (an `--activity-only`
+            // project has no line tables, which its readers must know).
+            inputs: match meta.inputs.contains(" loc=false ") {
+                true => " loc=false ".to_string(),
+                false => String::new(),
+            },
             walk_key: String::new(),
             churn_key: String::new(),
             walk_problems: Default::default(),
@@ -159,15 +166,24 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
         repos.push((shared, frames));
     }
     let names: Vec<String> = repos.iter().map(|(m, _)| m.name.clone()).collect();
+    // One writer at a time per folder: two at once would mix their partitions and markers.
+    let _lock;
     let metas: Vec<RepoMeta> = match options.layout {
         Layout::Store => {
             let dataset = Store::create(&options.out)?;
+            _lock = DatasetLock::Store(dataset.lock().map_err(|e| match e {
+                StoreError::Locked(dir) => DatasetError::Busy(dir),
+                other => other.into(),
+            })?);
             for (meta, mut frames) in repos {
                 dataset.save_repo(&meta, &mut frames, &[])?;
             }
             dataset.repos()?
         }
-        Layout::Hive => write_hive(&options.out, repos)?,
+        Layout::Hive => {
+            _lock = DatasetLock::Hive(lock_hive(&options.out)?);
+            write_hive(&options.out, repos)?
+        }
     };
     let provenance = provenance(&metas, &options.command);
     crate::store::atomic_write(&options.out.join("PROVENANCE.md"), |w| {
@@ -185,6 +201,32 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
         })?;
     }
     Ok(names)
+}
+
+/// What keeps a second writer out of a dataset folder while this one writes.
+enum DatasetLock {
+    Store(#[allow(dead_code)] crate::store::StoreLock),
+    Hive(#[allow(dead_code)] std::fs::File),
+}
+
+/// The lock of a Hive-layout dataset folder (`.temper-dataset.lock`, beside the partitions).
+fn lock_hive(out: &std::path::Path) -> Result<std::fs::File, DatasetError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let path = out.join(".temper-dataset.lock");
+    if path.exists() {
+        crate::store::check_regular(&path).map_err(io(&path))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(DatasetError::Busy(out.to_path_buf())),
+        Err(std::fs::TryLockError::Error(source)) => Err(DatasetError::Io { path, source }),
+    }
 }
 
 /// An I/O error at `path`.

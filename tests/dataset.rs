@@ -395,3 +395,53 @@ fn an_empty_shard_dataset_reads_as_nothing() {
         );
     }
 }
+
+/// Two `temper dataset` writers into one folder at once would mix their partitions: while one
+/// holds the folder (here the test holds its lock, in either layout), the other is refused.
+#[test]
+fn one_dataset_writer_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_of_age_and_jump(tmp.path());
+    for (layout, lock) in [("hive", ".temper-dataset.lock"), ("store", "temper.lock")] {
+        let out = tmp.path().join(format!("busy-{layout}"));
+        std::fs::create_dir_all(&out).unwrap();
+        if layout == "store" {
+            // A store-layout dataset is a store: made first, then held.
+            run_ok(
+                temper()
+                    .args(["dataset", "--layout", layout, "--store"])
+                    .arg(&store)
+                    .arg("--out")
+                    .arg(&out),
+            );
+        }
+        let held = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(out.join(lock))
+            .unwrap();
+        held.try_lock().unwrap();
+        let refused = temper()
+            .args(["dataset", "--layout", layout, "--store"])
+            .arg(&store)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(1), "{layout}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("another `temper dataset` is writing"),
+            "{stderr}"
+        );
+        drop(held);
+        run_ok(
+            temper()
+                .args(["dataset", "--layout", layout, "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out),
+        );
+    }
+}

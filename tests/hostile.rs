@@ -397,6 +397,24 @@ fn activity_only_repositories_are_reported_with_what_they_have() {
         "{md}"
     );
     assert!(!md.contains("vendored was mined with --activity-only"));
+    // A dataset of it, in either layout, is reported the same way.
+    for layout in ["store", "hive"] {
+        let dataset = tmp.path().join(format!("dataset-{layout}"));
+        run_ok(
+            temper()
+                .args(["dataset", "--layout", layout, "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&dataset),
+        );
+        let out = tmp.path().join(format!("report-{layout}"));
+        report("--dataset", &dataset, &out);
+        let from_dataset = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(
+            from_dataset.contains("replaced was mined with --activity-only"),
+            "{layout}"
+        );
+    }
     let chart = temper()
         .args(["chart", "age", "--repo", "replaced", "--store"])
         .arg(&store)
