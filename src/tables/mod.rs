@@ -436,7 +436,14 @@ pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
     Ok(df)
 }
 
-/// The Parquet file at `path` as a frame, unchecked; a file polars cannot read is damaged.
+/// The most rows one stored table file (one project's table) may hold. The largest real table
+/// is a project's `commits` or `walk` (the Linux kernel: about 1.4 million rows); a file that
+/// claims far more is not read, as it would exhaust memory (a few megabytes of Parquet can
+/// encode tens of millions of equal rows).
+pub const MAX_TABLE_ROWS: usize = 20_000_000;
+
+/// The Parquet file at `path` as a frame, unchecked; a file polars cannot read, or one of more
+/// than [`MAX_TABLE_ROWS`] rows, is damaged.
 pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
     let file = crate::store::check_regular(path)
         .and_then(|()| std::fs::File::open(path))
@@ -444,12 +451,20 @@ pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
             path: path.to_owned(),
             source,
         })?;
-    ParquetReader::new(file)
-        .finish()
-        .map_err(|e| TableError::Damaged {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })
+    let damaged = |message: String| TableError::Damaged {
+        path: path.to_owned(),
+        message,
+    };
+    let mut reader = ParquetReader::new(file);
+    let rows = reader.num_rows().map_err(|e| damaged(e.to_string()))?;
+    if rows > MAX_TABLE_ROWS {
+        return Err(damaged(format!(
+            "it claims {} rows, more than the {} a table file may hold",
+            crate::text::thousands(rows as u64),
+            crate::text::thousands(MAX_TABLE_ROWS as u64)
+        )));
+    }
+    reader.finish().map_err(|e| damaged(e.to_string()))
 }
 
 /// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets, and CSV is written
@@ -500,6 +515,22 @@ fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_table_file_of_too_many_rows_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.parquet");
+        let n = MAX_TABLE_ROWS + 1;
+        let mut df = DataFrame::new(n, vec![Column::new("a".into(), vec![false; n])]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        drop(df);
+        // A few hundred kilobytes of Parquet for twenty million rows.
+        assert!(std::fs::metadata(&path).unwrap().len() < 10 << 20);
+        let err = read_parquet(&path).unwrap_err().to_string();
+        assert!(err.contains("20,000,001 rows"), "{err}");
+    }
+
     use super::*;
 
     #[test]
