@@ -423,3 +423,45 @@ fn a_huge_generated_file_is_credited_as_git_blame_credits_it() {
     let origins = temper::churn::age::line_origins(&opened);
     assert_eq!(origins["api/braces.txt"].1[10].to_string(), c1.trim());
 }
+
+/// One deleted file feeding two new ones (`make_blame_renames.sh`): `git log -M` pairs a.c with
+/// b.c only, but `git blame` looks for each new file's rename on its own and credits both b.c's
+/// and c.c's lines to a.c's commit. Line by line against `git blame --first-parent` at every
+/// commit; the per-language line changes stay numstat's.
+#[test]
+fn a_deleted_file_feeding_two_new_ones_is_blamed_as_git_blames_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_blame_renames.sh", tmp.path(), "renames");
+    let chain = git(&repo, &["rev-list", "--first-parent", "main"]);
+    for commit in chain.lines() {
+        let opened = temper::git::open(&repo, Some(commit)).unwrap();
+        let origins = temper::churn::age::line_origins(&opened);
+        for path in files_at(&repo, commit) {
+            let expected: Vec<String> = blame(&repo, commit, &path)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect();
+            let got: Vec<String> = origins[&path].1.iter().map(|id| id.to_string()).collect();
+            assert_eq!(got, expected, "{path} at {commit}");
+        }
+    }
+    // Hand count: at c2, c.c's first 18 lines are c1's.
+    let c1 = git(&repo, &["rev-list", "--max-parents=0", "main"]);
+    let opened =
+        temper::git::open(&repo, Some(git(&repo, &["rev-parse", "main~1"]).trim())).unwrap();
+    let origins = temper::churn::age::line_origins(&opened);
+    let from_c1 = origins["c.c"]
+        .1
+        .iter()
+        .filter(|id| id.to_string() == c1.trim())
+        .count();
+    assert_eq!(from_c1, 18);
+    // numstat: c2 adds b.c's 1 line (a rename) and c.c's 19, removes none; c3 adds 1.
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let rows = export_csv(&store, "language_commits", None);
+    let added: Vec<&str> = column(&rows, "lines_added");
+    let removed: Vec<&str> = column(&rows, "lines_removed");
+    assert_eq!(added, ["23", "20", "1"], "{rows:?}");
+    assert_eq!(removed, ["0", "0", "0"], "{rows:?}");
+}

@@ -97,6 +97,10 @@ enum FileChange {
     Put {
         /// The old path of a rename.
         from: Option<BString>,
+        /// Whether `from` stays (blame's own rename for an added file whose source another
+        /// change of the commit also uses or deletes): its lines are copied, and the commit's
+        /// line changes are numstat's for an added file (`added` lines, none removed).
+        copy: Option<u64>,
         path: BString,
         /// The blob the old content must have for `edit` to apply.
         previous: Option<ObjectId>,
@@ -408,6 +412,7 @@ fn apply(
         }
         FileChange::Put {
             from,
+            copy,
             path,
             previous,
             blob,
@@ -416,7 +421,10 @@ fn apply(
             language,
             edit,
         } => {
-            let old = state.files.remove(from.as_ref().unwrap_or(&path));
+            let old = match (copy, &from) {
+                (Some(_), Some(from)) => state.files.get(from).cloned(),
+                _ => state.files.remove(from.as_ref().unwrap_or(&path)),
+            };
             let old_counted_lines = old
                 .as_ref()
                 .filter(|o| o.counted)
@@ -442,13 +450,14 @@ fn apply(
             };
             // Lines the commit wrote, and the old lines it dropped (a file that was not counted
             // before, such as one renamed into a known extension, brings all its lines anew).
-            let (added, removed) = match old_counted_lines {
-                Some(old_len) => {
+            let (added, removed) = match (copy, old_counted_lines) {
+                (Some(added), _) => (added, 0),
+                (None, Some(old_len)) => {
                     let added = lines.iter().filter(|&&p| p == position).count() as u64;
                     let kept = lines.len() as u64 - added;
                     (added, old_len.saturating_sub(kept))
                 }
-                None => (lines.len() as u64, 0),
+                (None, None) => (lines.len() as u64, 0),
             };
             let change = language.map(|l| (l, generated, added, removed));
             state.files.insert(
@@ -510,7 +519,108 @@ fn link_changes(
             &computed
         }
     };
-    Some(deltas.iter().filter_map(|d| file_change(ctx, d)).collect())
+    Some(with_blame_renames(ctx, deltas))
+}
+
+/// The file changes of `deltas`, with `git blame`'s own renames: an added file whose content
+/// came from a file the commit deletes or renames away (one deleted file feeding two new ones)
+/// takes that file's lines, as blame's one-path rename search finds them, while the commit's
+/// line changes stay numstat's (an added file). These come first, before their source goes.
+fn with_blame_renames(ctx: &Ctx<'_>, deltas: &[Delta]) -> Vec<FileChange> {
+    use gix::diff::tree_with_rewrites::Change;
+    let mut sources: Vec<(&BStr, gix::objs::tree::EntryMode, ObjectId)> = deltas
+        .iter()
+        .filter_map(|d| match &d.change {
+            Change::Deletion {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => Some((location.as_ref(), *entry_mode, *id)),
+            Change::Rewrite {
+                source_location,
+                source_entry_mode,
+                source_id,
+                copy: false,
+                ..
+            } => Some((source_location.as_ref(), *source_entry_mode, *source_id)),
+            _ => None,
+        })
+        .collect();
+    // git's candidates come in diff order: by path.
+    sources.sort_by(|a, b| a.0.cmp(b.0));
+    let objects = super::diff::Tolerant::new(ctx.repo);
+    let mut copies = Vec::new();
+    let mut rest = Vec::new();
+    for d in deltas {
+        if let Change::Addition {
+            location,
+            entry_mode,
+            id,
+            ..
+        } = &d.change
+        {
+            let followed = (!sources.is_empty() && entry_mode.is_blob() && !d.absent)
+                .then(|| {
+                    let source = super::renames::follow_source(
+                        (location.as_ref(), *entry_mode, *id),
+                        &sources,
+                        &objects,
+                    )?;
+                    blame_copy(ctx, &objects, d, sources[source], (location.as_ref(), *id))
+                })
+                .flatten();
+            if let Some(change) = followed {
+                copies.push(change);
+                continue;
+            }
+        }
+        rest.extend(file_change(ctx, d));
+    }
+    copies.extend(rest);
+    copies
+}
+
+/// The added file at `path` (blob `id`, change `delta`) taking its lines from `source`, as blame
+/// does; `None` when either side is binary to git.
+fn blame_copy(
+    ctx: &Ctx<'_>,
+    objects: &super::diff::Tolerant<'_>,
+    delta: &Delta,
+    (from, _, from_blob): (&BStr, gix::objs::tree::EntryMode, ObjectId),
+    (path, id): (&BStr, ObjectId),
+) -> Option<FileChange> {
+    let added = delta.text.as_ref()?.added;
+    let old = super::diff::text(objects, &from_blob)?;
+    let new = super::diff::text(objects, &id)?;
+    let (hunks, old_len, new_len) = super::diff::blame_diff(&old, &new);
+    match put(ctx, delta, Some(from), path, Some(from_blob), id) {
+        FileChange::Put {
+            from,
+            path,
+            previous,
+            blob,
+            counted,
+            generated,
+            language,
+            ..
+        } => Some(FileChange::Put {
+            from,
+            copy: Some(u64::from(added)),
+            path,
+            previous,
+            blob,
+            counted,
+            generated,
+            language,
+            edit: Edit::Hunks {
+                hunks,
+                old_len,
+                new_len,
+            },
+        }),
+        FileChange::Delete(..) => None,
+    }
 }
 
 /// What one change does to the tracked files (nothing for trees, gitlinks and symlinks).
@@ -591,6 +701,7 @@ fn put(
         // An absent blob: the file's lines are unknown, so it holds none from here on.
         return FileChange::Put {
             from: from.map(ToOwned::to_owned),
+            copy: None,
             path: path.to_owned(),
             previous,
             blob,
@@ -640,6 +751,7 @@ fn put(
     };
     FileChange::Put {
         from: from.map(ToOwned::to_owned),
+        copy: None,
         path: path.to_owned(),
         previous,
         blob,

@@ -301,6 +301,13 @@ pub(crate) fn line_diff<'a>(
     (marks, input)
 }
 
+/// Blame's hunks of `old` to `new` (see [`blame_hunks`]) with both line counts.
+pub(crate) fn blame_diff(old: &[u8], new: &[u8]) -> (Vec<(std::ops::Range<u32>, u32)>, u32, u32) {
+    let (marks, input) = line_diff(old, new);
+    let hunks = blame_hunks(old, new, &input, &marks);
+    (hunks, input.before.len() as u32, input.after.len() as u32)
+}
+
 /// The hunks `git blame` takes from the diff of `old` and `new`, after git's slider heuristics:
 /// blame diffs without the common tail that [`super::xdiff::blame_tail_lines`] trims, which can
 /// decide a different diff than numstat's (`marks`) on huge files.

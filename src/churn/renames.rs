@@ -108,6 +108,38 @@ pub(crate) fn pair(changes: Vec<Change>, objects: &Tolerant<'_>) -> Vec<Change> 
     rewrite(changes, &sources, &destinations, &pairs)
 }
 
+/// The source `git blame` takes an added file from: blame looks for the rename of one path at a
+/// time (`find_rename`, a diff whose only destination is that path), so every deleted file of
+/// the commit is a candidate, also one that the whole-tree pairing gave to another destination
+/// (one deleted file can feed two new ones). Returns the index in `sources` (deleted entries:
+/// path, mode, blob) that the single-destination pairing picks, if any.
+pub(crate) fn follow_source(
+    destination: (&BStr, gix::objs::tree::EntryMode, ObjectId),
+    sources: &[(&BStr, gix::objs::tree::EntryMode, ObjectId)],
+    objects: &Tolerant<'_>,
+) -> Option<usize> {
+    let entry = |i: usize, (path, mode, id): (&BStr, gix::objs::tree::EntryMode, ObjectId)| Entry {
+        change: i,
+        path: path.to_vec(),
+        mode,
+        id,
+        used: false,
+    };
+    let mut sources: Vec<Entry> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.1.is_tree())
+        .map(|(i, s)| entry(i, *s))
+        .collect();
+    let mut destinations = vec![entry(0, destination)];
+    let mut similarity = Similarity::new(objects);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    exact(&mut sources, &mut destinations, &mut pairs);
+    by_name(&mut sources, &mut destinations, &mut pairs, &mut similarity);
+    inexact(&mut sources, &mut destinations, &mut pairs, &mut similarity);
+    pairs.first().map(|&(s, _)| sources[s].change)
+}
+
 /// Step 2: identical content.
 fn exact(sources: &mut [Entry], destinations: &mut [Entry], pairs: &mut Vec<(usize, usize)>) {
     let mut by_id: HashMap<ObjectId, Vec<usize>> = HashMap::new();
