@@ -453,7 +453,8 @@ fn a_deleted_file_feeding_two_new_ones_is_blamed_as_git_blames_it() {
     let from_c1 = origins["c.c"]
         .1
         .iter()
-        .filter(|id| id.to_string() == c1.trim())
+        .map(|id| id.to_string())
+        .filter(|id| id == c1.trim())
         .count();
     assert_eq!(from_c1, 18);
     // numstat: c2 adds b.c's 1 line (a rename) and c.c's 19, removes none; c3 adds 1.

@@ -241,7 +241,17 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         Ok(outcome) => outcome,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+            // The user asked for `out`: an error names where the file was to go, not the
+            // staging folder it was written in.
+            return Err(match e {
+                ReportError::Write { path, source } => ReportError::Write {
+                    path: path
+                        .strip_prefix(&staging)
+                        .map_or(path.clone(), |inside| options.out.join(inside)),
+                    source,
+                },
+                other => other,
+            });
         }
     };
     let old = parent.join(format!(".{name}.old-{pid}"));
