@@ -612,6 +612,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             out: r.out,
             as_of: r.as_of,
             queries: r.queries,
+            failed: Vec::new(),
         }),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),

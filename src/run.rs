@@ -433,7 +433,14 @@ pub fn run(
     };
     if !repos.is_empty() {
         let started = std::time::Instant::now();
+        // The scores of the report `latest` points at, read before this run moves it.
+        let previous = previous_scores(&options.out);
         publish(options, &repos, &mut outcome)?;
+        for name in &repos {
+            if let Some(line) = score_line(name, outcome.stored.get(name), &previous) {
+                log(&line, false);
+            }
+        }
         outcome.report_seconds = started.elapsed().as_secs_f64();
         if let Some(dir) = &outcome.report {
             let kept = match (outcome.latest, &outcome.latest_error) {
@@ -634,6 +641,14 @@ fn publish(
         // The data's own now (the fetches this run recorded among it), not the run's date.
         as_of: None,
         queries: None,
+        failed: outcome
+            .projects
+            .iter()
+            .filter_map(|p| match &p.status {
+                ProjectStatus::Failed(why) => Some((p.name.clone(), why.clone())),
+                ProjectStatus::Mined(_) => None,
+            })
+            .collect(),
     })?;
     for (name, v) in written.verdicts {
         if let Some(project) = outcome.stored.get_mut(&name) {
@@ -692,6 +707,51 @@ pub fn write_status(file: &Path, status: &serde_json::Value) -> Result<(), Store
         let bytes = serde_json::to_vec_pretty(status).map_err(std::io::Error::other)?;
         w.write_all(&bytes)
     })
+}
+
+/// Each project's verdict and score in the run status of the report `<out>/latest` points at, and
+/// that report's folder name (its day): what the log compares this run's scores with.
+fn previous_scores(
+    out: &Path,
+) -> Option<(String, std::collections::BTreeMap<String, (String, f64)>)> {
+    let dir = std::fs::canonicalize(out.join("latest")).ok()?;
+    let day = dir.file_name()?.to_string_lossy().into_owned();
+    let bytes = crate::store::read_regular(&dir.join(RUN_STATUS)).ok()?;
+    let status: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let scores = status["projects"]
+        .as_array()?
+        .iter()
+        .filter_map(|p| {
+            let name = p["name"].as_str()?.to_string();
+            let verdict = p["verdict"].as_str().unwrap_or_default().to_string();
+            Some((name, (verdict, p["score"].as_f64()?)))
+        })
+        .collect();
+    Some((day, scores))
+}
+
+/// The log line of one reported project's verdict and score, with the change since the report
+/// `latest` pointed at before this run: `moby: battle-hardened, score 87.7 (+0.4 since
+/// 2026-11-01)`.
+fn score_line(
+    name: &str,
+    stored: Option<&StoredProject>,
+    previous: &Option<(String, std::collections::BTreeMap<String, (String, f64)>)>,
+) -> Option<String> {
+    let stored = stored?;
+    let score = stored.score?;
+    let verdict = stored.verdict.as_deref().unwrap_or("no verdict");
+    let change = match previous {
+        Some((day, scores)) => match scores.get(name) {
+            Some((was, before)) if was != verdict => {
+                format!(" ({:+.1} since {day}, when it was {was})", score - before)
+            }
+            Some((_, before)) => format!(" ({:+.1} since {day})", score - before),
+            None => format!(" (not in the report of {day})"),
+        },
+        None => String::new(),
+    };
+    Some(format!("{name}: {verdict}, score {score:.1}{change}"))
 }
 
 /// Points `<out>/latest` at `target` (a relative symbolic link, replaced atomically by a rename;

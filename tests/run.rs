@@ -286,7 +286,8 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         String::from_utf8_lossy(&first.stderr)
     );
     let stdout = String::from_utf8(first.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    // A line per project mined, one per project scored, one for the report.
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
     assert!(stdout.lines().all(stamped), "{stdout}");
     let s1 = status(&s.dir.join("s1.json"));
     assert_eq!(s1["ok"], true);
@@ -320,6 +321,24 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         assert_eq!(
             project["verdict"].as_str(),
             Some(score_row[at("shown")].as_str())
+        );
+    }
+    // The log gives each project's verdict and score, as the status does.
+    let scored: Vec<String> = projects
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}, score {:.1}",
+                p["name"].as_str().unwrap(),
+                p["verdict"].as_str().unwrap(),
+                p["score"].as_f64().unwrap()
+            )
+        })
+        .collect();
+    for line in &scored {
+        assert!(
+            stdout.lines().any(|l| l.ends_with(line.as_str())),
+            "{line}\n{stdout}"
         );
     }
     let latest = s.dir.join("reports/latest");
@@ -361,6 +380,15 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         true,
         "the good report stands"
     );
+    // The partial report says which project this run could not mine, and why.
+    let partial =
+        std::fs::read_to_string(PathBuf::from(s2["report"].as_str().unwrap()).join("report.md"))
+            .unwrap();
+    assert!(
+        partial.contains("**Note:** gone could not be mined in this run (")
+            && partial.contains("nowhere.git"),
+        "{partial}"
+    );
 
     // Quiet and all well: nothing at all; the good run's report supersedes the partial one.
     let third = temper()
@@ -374,6 +402,17 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
         "{third:?}"
     );
     assert!(!s.dir.join(format!("reports/{day}-partial")).exists());
+
+    // Another run: each score with its change since the report latest pointed at.
+    let fourth = run(&good, &[]);
+    let log = String::from_utf8_lossy(&fourth.stdout);
+    for line in &scored {
+        let with_change = format!("{line} (+0.0 since {day})");
+        assert!(
+            log.lines().any(|l| l.ends_with(&with_change)),
+            "{with_change}\n{log}"
+        );
+    }
 
     // A config that cannot be read: exit 1, and the status file says why.
     let missing = temper()

@@ -116,6 +116,8 @@ pub struct ReportOptions {
     pub as_of: Option<Month>,
     /// A directory whose `*.sql` files replace the compiled-in queries of the same name.
     pub queries: Option<PathBuf>,
+    /// Projects the `run` that writes this report could not mine, with why: each gets a note.
+    pub failed: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -357,14 +359,21 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         })?;
         files.push(file);
     }
-    let notes = notes(&store, &repos)?;
+    let mut notes = notes(&store, &repos)?;
+    for (name, why) in &options.failed {
+        let note = match repos.contains(name) {
+            true => format!("could not be mined in this run ({why}); its figures are from its previous run."),
+            false => format!("could not be mined in this run ({why}) and has no earlier run: it is not in this report."),
+        };
+        notes.insert(0, (name.clone(), note));
+    }
     // Charts need plausible months; projects without any are named in a note instead.
     let dated: Vec<String> = repos
         .iter()
         .filter(|r| {
             !notes
                 .iter()
-                .any(|(repo, note)| repo == *r && *note == NO_PLAUSIBLE_MONTH)
+                .any(|(repo, note)| repo == *r && note == NO_PLAUSIBLE_MONTH)
         })
         .cloned()
         .collect();
@@ -667,14 +676,14 @@ fn draw_figure(
 
 /// What the report cannot show of each project, said where a reader looks first: projects with
 /// no plausible month, and projects mined with `--activity-only`.
-fn notes(store: &Store, repos: &[String]) -> Result<Vec<(String, &'static str)>, ReportError> {
+fn notes(store: &Store, repos: &[String]) -> Result<Vec<(String, String)>, ReportError> {
     let mut notes = Vec::new();
     for repo in repos {
         if store.load(repo, tables::Table::Activity)?.height() == 0 {
-            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH));
+            notes.push((repo.clone(), NO_PLAUSIBLE_MONTH.to_string()));
         }
         if store.load_optional(repo, tables::Table::Age)?.is_none() {
-            notes.push((repo.clone(), ACTIVITY_ONLY));
+            notes.push((repo.clone(), ACTIVITY_ONLY.to_string()));
         }
     }
     Ok(notes)
@@ -738,7 +747,7 @@ struct Page<'a> {
     /// How the projects are ordered, said in the report's first line.
     order: &'static str,
     repos: &'a [String],
-    notes: &'a [(String, &'static str)],
+    notes: &'a [(String, String)],
     sections: &'a [Section],
     figures: &'a [Figure],
     verdicts: &'a std::collections::HashMap<String, Verdict>,
@@ -1017,8 +1026,9 @@ fn markdown(page: &Page<'_>) -> String {
     for (repo, note) in page.notes {
         let _ = write!(
             notes,
-            "\n**Note:** {} {note}\n",
-            crate::text::markdown(repo)
+            "\n**Note:** {} {}\n",
+            crate::text::markdown(repo),
+            crate::text::markdown(note)
         );
     }
     let mut scorecard = scorecard(page)
@@ -1120,8 +1130,9 @@ fn html(page: &Page<'_>) -> String {
     for (repo, note) in page.notes {
         let _ = writeln!(
             notes,
-            "<p class=\"note\"><strong>Note:</strong> {} {note}</p>",
-            crate::text::html(repo)
+            "<p class=\"note\"><strong>Note:</strong> {} {}</p>",
+            crate::text::html(repo),
+            crate::text::html(note)
         );
     }
     let mut scorecard = scorecard(page)
