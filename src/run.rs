@@ -437,7 +437,7 @@ pub fn run(
         let previous = previous_scores(&options.out);
         publish(options, &repos, &mut outcome)?;
         for name in &repos {
-            if let Some(line) = score_line(name, outcome.stored.get(name), &previous) {
+            if let Some(line) = score_line(name, outcome.stored.get(name), previous.as_ref()) {
                 log(&line, false);
             }
         }
@@ -709,11 +709,16 @@ pub fn write_status(file: &Path, status: &serde_json::Value) -> Result<(), Store
     })
 }
 
+/// The report a run compares its scores with: its folder name (the day), and per project its
+/// verdict and score.
+struct PreviousScores {
+    day: String,
+    scores: std::collections::BTreeMap<String, (String, f64)>,
+}
+
 /// Each project's verdict and score in the run status of the report `<out>/latest` points at, and
 /// that report's folder name (its day): what the log compares this run's scores with.
-fn previous_scores(
-    out: &Path,
-) -> Option<(String, std::collections::BTreeMap<String, (String, f64)>)> {
+fn previous_scores(out: &Path) -> Option<PreviousScores> {
     let dir = std::fs::canonicalize(out.join("latest")).ok()?;
     let day = dir.file_name()?.to_string_lossy().into_owned();
     let bytes = crate::store::read_regular(&dir.join(RUN_STATUS)).ok()?;
@@ -727,7 +732,7 @@ fn previous_scores(
             Some((name, (verdict, p["score"].as_f64()?)))
         })
         .collect();
-    Some((day, scores))
+    Some(PreviousScores { day, scores })
 }
 
 /// The log line of one reported project's verdict and score, with the change since the report
@@ -736,13 +741,13 @@ fn previous_scores(
 fn score_line(
     name: &str,
     stored: Option<&StoredProject>,
-    previous: &Option<(String, std::collections::BTreeMap<String, (String, f64)>)>,
+    previous: Option<&PreviousScores>,
 ) -> Option<String> {
     let stored = stored?;
     let score = stored.score?;
     let verdict = stored.verdict.as_deref().unwrap_or("no verdict");
     let change = match previous {
-        Some((day, scores)) => match scores.get(name) {
+        Some(PreviousScores { day, scores }) => match scores.get(name) {
             Some((was, before)) if was != verdict => {
                 format!(" ({:+.1} since {day}, when it was {was})", score - before)
             }
