@@ -236,6 +236,21 @@ fn names_from_paths_and_name_equals_path() {
     run_ok(&mut analyze);
     assert_eq!(listed_names(&store), ["kvm", "moby", "tags", "xen"]);
 
+    // A mirror reached through a link is named by the link, as given: `mirrors/docker.git`
+    // pointing at `moby/repo` is `docker`.
+    let mirrors = tmp.path().join("mirrors");
+    std::fs::create_dir_all(&mirrors).expect("mkdir");
+    std::os::unix::fs::symlink(tmp.path().join("moby/repo"), mirrors.join("docker.git"))
+        .expect("symlink");
+    let linked = tmp.path().join("linked");
+    run_ok(
+        temper()
+            .args(["analyze", "--quiet", "--activity-only", "--store"])
+            .arg(&linked)
+            .arg(mirrors.join("docker.git")),
+    );
+    assert_eq!(listed_names(&linked), ["docker"]);
+
     // NAME=PATH names each; the same path twice without names is refused with that advice.
     let moby = tmp.path().join("moby/repo");
     run_ok(

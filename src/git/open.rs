@@ -229,13 +229,23 @@ const GENERIC_NAMES: &[&str] = &[
 ];
 
 /// The name a repository takes when none is given: its work tree's directory name, else its git
-/// directory's without `.git`, skipping generic names upwards ([`GENERIC_NAMES`]).
+/// directory's without `.git`, skipping generic names upwards ([`GENERIC_NAMES`]). The path is
+/// taken as the user gave it (made absolute, `.` resolved): a mirror reached through a link
+/// `mirrors/moby.git` is `moby`, whatever the link points at; only a path with `..` is resolved.
 fn default_name(workdir: Option<&Path>, git_dir: &Path) -> String {
+    let given = |dir: &Path| {
+        let climbs = dir
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
+        match climbs {
+            true => dir.canonicalize().ok(),
+            false => std::path::absolute(dir).ok(),
+        }
+        .unwrap_or_else(|| dir.to_owned())
+    };
     let base = match workdir {
-        Some(dir) => dir.canonicalize().unwrap_or_else(|_| dir.to_owned()),
-        None => git_dir
-            .canonicalize()
-            .unwrap_or_else(|_| git_dir.to_owned()),
+        Some(dir) => given(dir),
+        None => given(git_dir),
     };
     base.ancestors()
         .filter_map(|dir| dir.file_name())
