@@ -293,8 +293,12 @@ fn write_hive(
 }
 
 /// Copies every repository of the complete Hive-layout dataset at `source` into `target` (as a
-/// report reads it); returns their names.
-pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>, DatasetError> {
+/// report reads it), or with `only` non-empty just those; returns their names.
+pub fn hive_into(
+    source: &std::path::Path,
+    target: &Store,
+    only: &[String],
+) -> Result<Vec<String>, DatasetError> {
     if !source.join(SUCCESS).is_file() {
         return Err(DatasetError::Incomplete(source.to_path_buf()));
     }
@@ -318,6 +322,9 @@ pub fn hive_into(source: &std::path::Path, target: &Store) -> Result<Vec<String>
                 path: path.clone(),
                 source,
             })?;
+        if !only.is_empty() && !only.contains(&meta.name) {
+            continue;
+        }
         if target.meta(&meta.name)?.is_some() {
             return Err(StoreError::NameInTwo {
                 name: meta.name,

@@ -531,13 +531,15 @@ impl Store {
     /// A store at `target` (new or empty) holding the live generation of every repository of
     /// the stores or datasets at `sources`, so one report can compare projects from several
     /// (the shipped dataset beside one's own analysis). Files are hard-linked where possible;
-    /// a name in two sources is an error.
-    pub fn union(sources: &[PathBuf], target: &Path) -> Result<Store, StoreError> {
+    /// a name in two sources is an error. With `only` non-empty, just those repositories are
+    /// taken, so names outside it may be in several sources.
+    pub fn union(sources: &[PathBuf], target: &Path, only: &[String]) -> Result<Store, StoreError> {
         let merged = Store::create(target)?;
         let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
         for source in sources {
             let store = Store::open(source)?;
-            for meta in store.repos()? {
+            let wanted = store.repos()?.into_iter();
+            for meta in wanted.filter(|m| only.is_empty() || only.contains(&m.name)) {
                 if let Some(first) = seen.insert(meta.name.clone(), source.clone()) {
                     return Err(StoreError::NameInTwo {
                         name: meta.name,

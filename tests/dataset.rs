@@ -206,6 +206,23 @@ fn a_report_compares_a_dataset_beside_a_store() {
         .unwrap();
     assert_eq!(twice.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("'jump' is in both"));
+    // Naming only projects that do not clash is no clash: `both` and the dataset both hold
+    // jump, but a report of age alone takes age from `both` and nothing else.
+    let named = tmp.path().join("named");
+    run_ok(
+        temper()
+            .args(["report", "age", "--as-of", "2022-03", "--store"])
+            .arg(&both)
+            .arg("--dataset")
+            .arg(&dataset)
+            .arg("--out")
+            .arg(&named),
+    );
+    let scorecard = std::fs::read_to_string(named.join("tables/report_scorecard.csv")).unwrap();
+    assert!(
+        scorecard.contains("age") && !scorecard.contains("jump"),
+        "{scorecard}"
+    );
 }
 
 /// The Python engines of the Hive test, or why they are missing.

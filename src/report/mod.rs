@@ -313,9 +313,9 @@ fn write_sources(options: &ReportOptions) -> Result<ReportOutcome, ReportError> 
                 .iter()
                 .cloned()
                 .partition(|s| crate::dataset::is_hive(s));
-            let store = Store::union(&stores, merged.path())?;
+            let store = Store::union(&stores, merged.path(), &options.repos)?;
             for source in &hive {
-                crate::dataset::hive_into(source, &store)?;
+                crate::dataset::hive_into(source, &store, &options.repos)?;
             }
             write_from(options, merged.path())
         }
