@@ -160,10 +160,11 @@ fn month_name(x: &XAxis, i: usize) -> String {
     }
 }
 
-/// A value in a tooltip: a percentage on percent charts, else a whole number.
+/// A value in a tooltip: a percentage on percent charts (whose values are percentages already),
+/// else a whole number.
 fn tip_value(v: f64, percent: bool) -> String {
     match percent {
-        true => format!("{:.1} %", v * 100.0),
+        true => format!("{v:.1} %"),
         false if v.fract() == 0.0 => crate::text::thousands(v.abs() as u64),
         false => format!("{v:.1}"),
     }
@@ -201,7 +202,9 @@ fn month_texts(spec: &ChartSpec, plot: &Plot) -> Vec<String> {
             for i in 0..n {
                 add(i, "added", added.get(i).copied().flatten(), false);
                 add(i, "removed", removed.get(i).copied().flatten(), false);
-                add(i, "new code", share.get(i).copied().flatten(), true);
+                // The share is a fraction; the tooltip says it in percent.
+                let share = share.get(i).copied().flatten().map(|s| s * 100.0);
+                add(i, "new code", share, true);
             }
         }
         Plot::Bars { .. } => {}
