@@ -1246,9 +1246,13 @@ fn names_are_never_autolinked_in_report_md() {
         .arg(&md)
         .output()
         .expect("python3 runs");
+    if !rendered.status.success() && std::env::var_os("TEMPER_SKIP_PYTHON").is_some() {
+        eprintln!("TEMPER_SKIP_PYTHON is set: report.md not rendered with cmark-gfm");
+        return;
+    }
     assert!(
         rendered.status.success(),
-        "cmark-gfm (pip install cmarkgfm): {}",
+        "cmark-gfm (pip install cmarkgfm, or set TEMPER_SKIP_PYTHON=1): {}",
         String::from_utf8_lossy(&rendered.stderr)
     );
     let html = String::from_utf8(rendered.stdout).unwrap();
