@@ -1370,3 +1370,22 @@ fn fifos_in_a_store_are_refused_not_waited_on() {
         }
     }
 }
+
+/// `report --out LINK` writes where the link points, and the link stays a link (the report is
+/// staged beside the target and swapped in there).
+#[test]
+fn a_report_through_a_link_writes_where_it_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_midmonth.sh", tmp.path(), "repo");
+    let store = tmp.path().join("store");
+    analyze_bounded(&repo, &store, &[]);
+    let target = tmp.path().join("reports/today");
+    std::fs::create_dir_all(&target).unwrap();
+    let link = tmp.path().join("current");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for _ in 0..2 {
+        report("--store", &store, &link);
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert!(target.join("report.md").is_file());
+    }
+}

@@ -215,7 +215,14 @@ fn section_of(stem: &str) -> &'static str {
 pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
     // A folder of the user's is refused before any work.
     report_folder_entries(&options.out)?;
-    let (Some(parent), Some(name)) = (options.out.parent(), options.out.file_name()) else {
+    // `--out` through a link writes where the link points, as it always did; the link stays.
+    let out = match std::fs::symlink_metadata(&options.out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(&options.out).unwrap_or_else(|_| options.out.clone())
+        }
+        _ => options.out.clone(),
+    };
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return write_sources(options);
     };
     let parent = match parent.as_os_str().is_empty() {
@@ -257,10 +264,10 @@ pub fn write(options: &ReportOptions) -> Result<ReportOutcome, ReportError> {
         }
     };
     let old = parent.join(format!(".{name}.old-{pid}"));
-    if options.out.exists() {
-        std::fs::rename(&options.out, &old).map_err(write_err(&options.out))?;
+    if out.exists() {
+        std::fs::rename(&out, &old).map_err(write_err(&options.out))?;
     }
-    std::fs::rename(&staging, &options.out).map_err(write_err(&options.out))?;
+    std::fs::rename(&staging, &out).map_err(write_err(&options.out))?;
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);
     }
