@@ -63,6 +63,20 @@ const TABLES: [&str; 6] = [
     "data_quality",
 ];
 
+/// The setup's config without the project whose URL does not exist (`gone`): every project of
+/// it can be mined.
+fn good_config(s: &Setup) -> PathBuf {
+    let good = s.dir.join("good.toml");
+    let text = std::fs::read_to_string(&s.config).unwrap();
+    let without_gone: String = text
+        .split("\n\n")
+        .filter(|block| !block.contains("name = \"gone\""))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    std::fs::write(&good, without_gone).unwrap();
+    good
+}
+
 /// The tables of `name` in `store`.
 fn tables(store: &Path, name: &str) -> Vec<Vec<Vec<String>>> {
     TABLES
@@ -262,14 +276,7 @@ fn stamped(line: &str) -> bool {
 #[test]
 fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
     let s = setup();
-    let good = s.dir.join("good.toml");
-    let text = std::fs::read_to_string(&s.config).unwrap();
-    let without_gone: String = text
-        .split("\n\n")
-        .filter(|block| !block.contains("\"gone\""))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    std::fs::write(&good, without_gone).unwrap();
+    let good = good_config(&s);
     let status = |file: &Path| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
     };
@@ -562,14 +569,7 @@ fn a_crashing_project_is_its_own_failure_and_the_run_goes_on() {
 #[test]
 fn a_killed_runs_staging_is_collected_by_the_next_run() {
     let s = setup();
-    let good = s.dir.join("good.toml");
-    let text = std::fs::read_to_string(&s.config).unwrap();
-    let without_gone: String = text
-        .split("\n\n")
-        .filter(|block| !block.contains("name = \"gone\""))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    std::fs::write(&good, without_gone).unwrap();
+    let good = good_config(&s);
     // The id of a process that has ended.
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let dead = child.id();
