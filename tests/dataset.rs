@@ -422,15 +422,18 @@ fn one_dataset_writer_at_a_time() {
     for (layout, lock) in [("hive", ".temper-dataset.lock"), ("store", "temper.lock")] {
         let out = tmp.path().join(format!("busy-{layout}"));
         std::fs::create_dir_all(&out).unwrap();
+        let write = || {
+            temper()
+                .args(["dataset", "--layout", layout, "--store"])
+                .arg(&store)
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap()
+        };
         if layout == "store" {
             // A store-layout dataset is a store: made first, then held.
-            run_ok(
-                temper()
-                    .args(["dataset", "--layout", layout, "--store"])
-                    .arg(&store)
-                    .arg("--out")
-                    .arg(&out),
-            );
+            assert!(write().status.success());
         }
         let held = std::fs::OpenOptions::new()
             .create(true)
@@ -439,13 +442,7 @@ fn one_dataset_writer_at_a_time() {
             .open(out.join(lock))
             .unwrap();
         held.try_lock().unwrap();
-        let refused = temper()
-            .args(["dataset", "--layout", layout, "--store"])
-            .arg(&store)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let refused = write();
         assert_eq!(refused.status.code(), Some(1), "{layout}");
         let stderr = String::from_utf8_lossy(&refused.stderr);
         assert!(
@@ -453,12 +450,6 @@ fn one_dataset_writer_at_a_time() {
             "{stderr}"
         );
         drop(held);
-        run_ok(
-            temper()
-                .args(["dataset", "--layout", layout, "--store"])
-                .arg(&store)
-                .arg("--out")
-                .arg(&out),
-        );
+        assert!(write().status.success());
     }
 }

@@ -202,15 +202,22 @@ fn analyze_one(
     };
     let snapshots = snapshot::month_end_snapshots(&walked.chain, &months);
     clock.lap("activity");
-    let mut counted = loc_stage(&job, &snapshots, walked.walked_new, progress)?;
+    // The stored missing files, read once: the months and the churn this run reuses keep theirs.
+    let stored_missing = match job.reusable() {
+        Some(_) => job
+            .store
+            .load_optional(job.name, Table::MissingFiles)?
+            .map(|(_, df)| tables::missing_files_from_frame(&df))
+            .transpose()?
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let walked_new = walked.walked_new;
+    let mut counted = loc_stage(&job, &snapshots, walked_new, &stored_missing, progress)?;
     if options.count_lines {
         let refs = std::mem::take(&mut walked.missing_refs);
-        add_missing_refs(
-            &job,
-            &walked.history,
-            refs,
-            &mut counted.result.missing_files,
-        )?;
+        let files = &mut counted.result.missing_files;
+        add_missing_refs(&job, &walked.history, refs, &stored_missing, files);
     }
     clock.lap("loc");
     let age = match options.count_lines {
@@ -519,6 +526,7 @@ fn loc_stage(
     job: &Job<'_>,
     snapshots: &[snapshot::Snapshot],
     walked_new: usize,
+    stored_missing: &[loc::MissingFile],
     progress: &Progress,
 ) -> Result<Counted, AnalyzeError> {
     let (mut rows, fresh) = match job.reusable() {
@@ -543,11 +551,9 @@ fn loc_stage(
         if let Some((_, df)) = job.store.load_optional(job.name, Table::Practices)? {
             earlier_practices = tables::practices_from_frame(&df)?;
         }
-        let stored = job.store.load_optional(job.name, Table::MissingFiles)?;
-        let stored = stored.map(|(_, df)| tables::missing_files_from_frame(&df));
         let months: std::collections::HashSet<Month> = snapshots.iter().map(|s| s.month).collect();
         result.missing_files = loc::merge_missing(
-            stored.transpose()?.unwrap_or_default(),
+            stored_missing.to_vec(),
             std::mem::take(&mut result.missing_files),
             &months,
         );
@@ -963,30 +969,30 @@ fn add_missing_refs(
     job: &Job<'_>,
     history: &git::History,
     mut refs: Vec<churn::MissingRef>,
+    stored: &[loc::MissingFile],
     files: &mut Vec<loc::MissingFile>,
-) -> Result<(), AnalyzeError> {
+) {
     let position: gix::hashtable::HashMap<gix::ObjectId, usize> = history
         .commits
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
-    if job.reusable().is_some() {
-        if let Some((_, df)) = job.store.load_optional(job.name, Table::MissingFiles)? {
-            for f in tables::missing_files_from_frame(&df)? {
-                let absent = !gix::objs::Exists::exists(&job.repo.repo.objects, &f.blob);
-                if !absent || !job.options.scope.includes_file(f.path.as_bytes()) {
-                    continue;
-                }
-                refs.extend(f.commits.iter().filter(|c| position.contains_key(*c)).map(
-                    |&commit| churn::MissingRef {
-                        path: f.path.clone(),
-                        blob: f.blob,
-                        commit,
-                    },
-                ));
-            }
+    for f in stored {
+        let absent = !gix::objs::Exists::exists(&job.repo.repo.objects, &f.blob);
+        if !absent || !job.options.scope.includes_file(f.path.as_bytes()) {
+            continue;
         }
+        refs.extend(
+            f.commits
+                .iter()
+                .filter(|c| position.contains_key(*c))
+                .map(|&commit| churn::MissingRef {
+                    path: f.path.clone(),
+                    blob: f.blob,
+                    commit,
+                }),
+        );
     }
     let month_of = |id: &gix::ObjectId| {
         let c = &history.commits[*position.get(id)?];
@@ -998,7 +1004,6 @@ fn add_missing_refs(
         })
     };
     loc::add_references(files, &refs, month_of, order, &job.options.classes);
-    Ok(())
 }
 
 /// The commits reachable from the tip, and the scope flags of those an earlier run stored. When

@@ -528,7 +528,7 @@ fn link_changes(
 /// line changes stay numstat's (an added file). These come first, before their source goes.
 fn with_blame_renames(ctx: &Ctx<'_>, deltas: &[Delta]) -> Vec<FileChange> {
     use gix::diff::tree_with_rewrites::Change;
-    let mut sources: Vec<(&BStr, gix::objs::tree::EntryMode, ObjectId)> = deltas
+    let mut sources: Vec<super::renames::Side<'_>> = deltas
         .iter()
         .filter_map(|d| match &d.change {
             Change::Deletion {
@@ -550,6 +550,7 @@ fn with_blame_renames(ctx: &Ctx<'_>, deltas: &[Delta]) -> Vec<FileChange> {
     // git's candidates come in diff order: by path.
     sources.sort_by(|a, b| a.0.cmp(b.0));
     let objects = super::diff::Tolerant::new(ctx.repo);
+    let mut renames = super::renames::BlameRenames::new(&sources, &objects);
     let mut copies = Vec::new();
     let mut rest = Vec::new();
     for d in deltas {
@@ -562,11 +563,7 @@ fn with_blame_renames(ctx: &Ctx<'_>, deltas: &[Delta]) -> Vec<FileChange> {
         {
             let followed = (!sources.is_empty() && entry_mode.is_blob() && !d.absent)
                 .then(|| {
-                    let source = super::renames::follow_source(
-                        (location.as_ref(), *entry_mode, *id),
-                        &sources,
-                        &objects,
-                    )?;
+                    let source = renames.source_of((location.as_ref(), *entry_mode, *id))?;
                     blame_copy(ctx, &objects, d, sources[source], (location.as_ref(), *id))
                 })
                 .flatten();
@@ -587,40 +584,24 @@ fn blame_copy(
     ctx: &Ctx<'_>,
     objects: &super::diff::Tolerant<'_>,
     delta: &Delta,
-    (from, _, from_blob): (&BStr, gix::objs::tree::EntryMode, ObjectId),
+    (from, _, from_blob): super::renames::Side<'_>,
     (path, id): (&BStr, ObjectId),
 ) -> Option<FileChange> {
     let added = delta.text.as_ref()?.added;
     let old = super::diff::text(objects, &from_blob)?;
     let new = super::diff::text(objects, &id)?;
     let (hunks, old_len, new_len) = super::diff::blame_diff(&old, &new);
-    match put(ctx, delta, Some(from), path, Some(from_blob), id) {
-        FileChange::Put {
-            from,
-            path,
-            previous,
-            blob,
-            counted,
-            generated,
-            language,
-            ..
-        } => Some(FileChange::Put {
-            from,
-            copy: Some(u64::from(added)),
-            path,
-            previous,
-            blob,
-            counted,
-            generated,
-            language,
-            edit: Edit::Hunks {
-                hunks,
-                old_len,
-                new_len,
-            },
-        }),
-        FileChange::Delete(..) => None,
-    }
+    let mut change = put(ctx, delta, Some(from), path, Some(from_blob), id);
+    let FileChange::Put { copy, edit, .. } = &mut change else {
+        return None;
+    };
+    *copy = Some(u64::from(added));
+    *edit = Edit::Hunks {
+        hunks,
+        old_len,
+        new_len,
+    };
+    Some(change)
 }
 
 /// What one change does to the tracked files (nothing for trees, gitlinks and symlinks).

@@ -176,23 +176,13 @@ pub fn churn(
         .map(|(i, c)| {
             on_commit();
             if let Some(kept) = c.churn {
-                return Some(CommitChurn {
-                    churn: kept,
-                    missing: Vec::new(),
-                    missing_refs: Vec::new(),
-                    deltas: None,
-                });
+                return Some(CommitChurn::undiffed(kept));
             }
             if c.parents.len() > 1 {
                 return None;
             }
             if in_scope.get(from + i) == Some(&false) && !keep.contains(&c.id) {
-                return Some(CommitChurn {
-                    churn: Churn::default(),
-                    missing: Vec::new(),
-                    missing_refs: Vec::new(),
-                    deltas: None,
-                });
+                return Some(CommitChurn::undiffed(Churn::default()));
             }
             let parent_tree = match c.parents.first() {
                 Some(p) => Some(*trees.get(p)?),
@@ -201,32 +191,10 @@ pub fn churn(
             workers.with(
                 || (diff_worker(&shared), ClassMemo::default()),
                 |((local, renames), memo)| {
-                    let objects = diff::Tolerant::new(local);
+                    let renames = renames.as_mut()?;
                     let kept = keep.contains(&c.id);
-                    let trees = (parent_tree, c.tree);
-                    let deltas = diff::deltas(local, &objects, renames.as_mut()?, trees, kept)?;
-                    let attributes = ClassMemo::attributes_of(local, c.tree);
-                    let mut class_of = |path: &[u8], generated: bool| {
-                        memo.class(local, classes, attributes, path)
-                            .with_marker(generated)
-                    };
-                    let missing_refs = deltas
-                        .iter()
-                        .filter(|d| d.absent)
-                        .flat_map(|d| diff::absent_blobs(&d.change.to_ref(), &objects))
-                        .filter(|(_, path)| scope.includes_file(path))
-                        .map(|(blob, path)| MissingRef {
-                            path: path.to_string(),
-                            blob,
-                            commit: c.id,
-                        })
-                        .collect();
-                    Some(CommitChurn {
-                        churn: churn_of(&deltas, scope, &objects, &mut class_of),
-                        missing: objects.into_missing(),
-                        missing_refs,
-                        deltas: kept.then_some(deltas),
-                    })
+                    let rules = (scope, classes);
+                    diff_commit(local, renames, memo, rules, (c, parent_tree), kept)
                 },
             )
         })
@@ -260,12 +228,61 @@ pub fn churn(
     }
 }
 
+/// Diffs commit `c` against its parent's tree (`None` for a root commit): its churn under the
+/// scope, the absent blobs it named (and where), and its changes when `kept` (for line age).
+fn diff_commit(
+    repo: &gix::Repository,
+    renames: &mut gix::diff::blob::Platform,
+    memo: &mut ClassMemo,
+    (scope, classes): (&Scope, &Classifier),
+    (c, parent_tree): (&crate::git::walk::CommitInfo, Option<ObjectId>),
+    kept: bool,
+) -> Option<CommitChurn> {
+    let objects = diff::Tolerant::new(repo);
+    let deltas = diff::deltas(repo, &objects, renames, (parent_tree, c.tree), kept)?;
+    let attributes = ClassMemo::attributes_of(repo, c.tree);
+    let mut class_of = |path: &[u8], generated: bool| {
+        memo.class(repo, classes, attributes, path)
+            .with_marker(generated)
+    };
+    let missing_refs = deltas
+        .iter()
+        .filter(|d| d.absent)
+        .flat_map(|d| diff::absent_blobs(&d.change.to_ref(), &objects))
+        .filter(|(_, path)| scope.includes_file(path))
+        .map(|(blob, path)| MissingRef {
+            path: path.to_string(),
+            blob,
+            commit: c.id,
+        })
+        .collect();
+    Some(CommitChurn {
+        churn: churn_of(&deltas, scope, &objects, &mut class_of),
+        missing: objects.into_missing(),
+        missing_refs,
+        deltas: kept.then_some(deltas),
+    })
+}
+
 /// What diffing one commit gave.
 struct CommitChurn {
     churn: Churn,
     missing: Vec<ObjectId>,
     missing_refs: Vec<MissingRef>,
     deltas: Option<Vec<diff::Delta>>,
+}
+
+impl CommitChurn {
+    /// A commit's churn known without a diff (kept from an earlier run, or zero outside the
+    /// scope).
+    fn undiffed(churn: Churn) -> CommitChurn {
+        CommitChurn {
+            churn,
+            missing: Vec::new(),
+            missing_refs: Vec::new(),
+            deltas: None,
+        }
+    }
 }
 
 /// One commit's churn from its changes, under `scope`; `class_of` gives a changed file's class

@@ -108,36 +108,53 @@ pub(crate) fn pair(changes: Vec<Change>, objects: &Tolerant<'_>) -> Vec<Change> 
     rewrite(changes, &sources, &destinations, &pairs)
 }
 
-/// The source `git blame` takes an added file from: blame looks for the rename of one path at a
+/// The sources `git blame` takes added files from: blame looks for the rename of one path at a
 /// time (`find_rename`, a diff whose only destination is that path), so every deleted file of
-/// the commit is a candidate, also one that the whole-tree pairing gave to another destination
-/// (one deleted file can feed two new ones). Returns the index in `sources` (deleted entries:
-/// path, mode, blob) that the single-destination pairing picks, if any.
-pub(crate) fn follow_source(
-    destination: (&BStr, gix::objs::tree::EntryMode, ObjectId),
-    sources: &[(&BStr, gix::objs::tree::EntryMode, ObjectId)],
-    objects: &Tolerant<'_>,
-) -> Option<usize> {
-    let entry = |i: usize, (path, mode, id): (&BStr, gix::objs::tree::EntryMode, ObjectId)| Entry {
-        change: i,
+/// the commit is a candidate for each added one, also a file that the whole-tree pairing gave
+/// to another destination (one deleted file can feed two new ones). The similarity memo is
+/// shared by the commit's destinations, so each blob is read and fingerprinted once.
+pub(crate) struct BlameRenames<'o, 'r> {
+    sources: Vec<Entry>,
+    similarity: Similarity<'o, 'r>,
+}
+
+/// A side of a possible rename: its path, mode and blob.
+pub(crate) type Side<'a> = (&'a BStr, gix::objs::tree::EntryMode, ObjectId);
+
+fn side_entry(change: usize, (path, mode, id): Side<'_>) -> Entry {
+    Entry {
+        change,
         path: path.to_vec(),
         mode,
         id,
         used: false,
-    };
-    let mut sources: Vec<Entry> = sources
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.1.is_tree())
-        .map(|(i, s)| entry(i, *s))
-        .collect();
-    let mut destinations = vec![entry(0, destination)];
-    let mut similarity = Similarity::new(objects);
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    exact(&mut sources, &mut destinations, &mut pairs);
-    by_name(&mut sources, &mut destinations, &mut pairs, &mut similarity);
-    inexact(&mut sources, &mut destinations, &mut pairs, &mut similarity);
-    pairs.first().map(|&(s, _)| sources[s].change)
+    }
+}
+
+impl<'o, 'r> BlameRenames<'o, 'r> {
+    /// The commit's deleted entries (in diff order) as candidate sources.
+    pub(crate) fn new(sources: &[Side<'_>], objects: &'o Tolerant<'r>) -> BlameRenames<'o, 'r> {
+        BlameRenames {
+            sources: (sources.iter().enumerate())
+                .filter(|(_, s)| !s.1.is_tree())
+                .map(|(i, s)| side_entry(i, *s))
+                .collect(),
+            similarity: Similarity::new(objects),
+        }
+    }
+
+    /// The index (in the sources given to [`BlameRenames::new`]) that the pairing with
+    /// `destination` alone picks, if any.
+    pub(crate) fn source_of(&mut self, destination: Side<'_>) -> Option<usize> {
+        self.sources.iter_mut().for_each(|s| s.used = false);
+        let mut destinations = vec![side_entry(0, destination)];
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let (sources, similarity) = (&mut self.sources, &mut self.similarity);
+        exact(sources, &mut destinations, &mut pairs);
+        by_name(sources, &mut destinations, &mut pairs, similarity);
+        inexact(sources, &mut destinations, &mut pairs, similarity);
+        pairs.first().map(|&(s, _)| sources[s].change)
+    }
 }
 
 /// Step 2: identical content.

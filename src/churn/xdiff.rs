@@ -208,7 +208,7 @@ enum Side {
 }
 
 /// One box of `xdl_recs_cmp`: lines `off1..lim1` against `off2..lim2`.
-struct Box {
+struct Area {
     off1: isize,
     lim1: isize,
     off2: isize,
@@ -222,6 +222,49 @@ struct Split {
     i2: isize,
     min_lo: bool,
     min_hi: bool,
+}
+
+impl Split {
+    /// Where the two searches met: both halves are minimal.
+    fn minimal(i1: isize, i2: isize) -> Split {
+        Split {
+            i1,
+            i2,
+            min_lo: true,
+            min_hi: true,
+        }
+    }
+}
+
+/// The diagonals one direction of `xdl_split` covers, and the one it started on.
+struct Front {
+    min: isize,
+    max: isize,
+    mid: isize,
+}
+
+impl Front {
+    /// Extends the covered diagonals by one each way, or pulls them in where they would leave
+    /// the box (`reach`: the lowest and highest diagonal); `seal` marks the new outer neighbours
+    /// unreachable (git's `-1` and `XDL_LINE_MAX`).
+    fn widen(&mut self, (dmin, dmax): (isize, isize), mut seal: impl FnMut(isize)) {
+        if self.min > dmin {
+            self.min -= 1;
+            seal(self.min - 1);
+        } else {
+            self.min += 1;
+        }
+        if self.max < dmax {
+            self.max += 1;
+            seal(self.max + 1);
+        } else {
+            self.max -= 1;
+        }
+    }
+
+    fn holds(&self, d: isize) -> bool {
+        self.min <= d && d <= self.max
+    }
 }
 
 /// The state of git's divide-and-conquer search over the set-aside-free sequences.
@@ -268,14 +311,14 @@ impl<'a> Search<'a> {
     /// `xdl_recs_cmp` over the whole of both sequences, with a work list for git's recursion;
     /// `mark` receives every changed line (by its index in the searched sequence).
     fn compare(&mut self, mark: &mut impl FnMut(Side, usize)) {
-        let mut boxes = vec![Box {
+        let mut boxes = vec![Area {
             off1: 0,
             lim1: self.h1.len() as isize,
             off2: 0,
             lim2: self.h2.len() as isize,
             need_min: false,
         }];
-        while let Some(Box {
+        while let Some(Area {
             mut off1,
             mut lim1,
             mut off2,
@@ -296,15 +339,21 @@ impl<'a> Search<'a> {
             } else if off2 == lim2 {
                 (off1..lim1).for_each(|i| mark(Side::Before, i as usize));
             } else {
-                let spl = self.split(off1, lim1, off2, lim2, need_min);
-                boxes.push(Box {
+                let spl = self.split(&Area {
+                    off1,
+                    lim1,
+                    off2,
+                    lim2,
+                    need_min,
+                });
+                boxes.push(Area {
                     off1: spl.i1,
                     lim1,
                     off2: spl.i2,
                     lim2,
                     need_min: spl.min_hi,
                 });
-                boxes.push(Box {
+                boxes.push(Area {
                     off1,
                     lim1: spl.i1,
                     off2,
@@ -316,219 +365,227 @@ impl<'a> Search<'a> {
     }
 
     /// `xdl_split`: the middle snake of a box, or, when the search grows too costly, a point
-    /// that git's heuristics accept instead.
-    fn split(
-        &mut self,
-        off1: isize,
-        lim1: isize,
-        off2: isize,
-        lim2: isize,
-        need_min: bool,
-    ) -> Split {
-        let (dmin, dmax) = (off1 - lim2, lim1 - off2);
-        let (fmid, bmid) = (off1 - off2, lim1 - lim2);
+    /// that git's heuristics accept instead. Each round extends both searches by one edit.
+    fn split(&mut self, area: &Area) -> Split {
+        let reach = (area.off1 - area.lim2, area.lim1 - area.off2);
+        let fmid = area.off1 - area.off2;
+        let bmid = area.lim1 - area.lim2;
+        let mut forward = Front {
+            min: fmid,
+            max: fmid,
+            mid: fmid,
+        };
+        let mut backward = Front {
+            min: bmid,
+            max: bmid,
+            mid: bmid,
+        };
         let odd = (fmid - bmid) & 1 != 0;
-        let (mut fmin, mut fmax) = (fmid, fmid);
-        let (mut bmin, mut bmax) = (bmid, bmid);
-        self.set_f(fmid, off1);
-        self.set_b(bmid, lim1);
+        self.set_f(fmid, area.off1);
+        self.set_b(bmid, area.lim1);
         let mut ec: isize = 0;
         loop {
             ec += 1;
-            let mut got_snake = false;
-
-            if fmin > dmin {
-                fmin -= 1;
-                self.set_f(fmin - 1, -1);
-            } else {
-                fmin += 1;
+            forward.widen(reach, |d| self.set_f(d, -1));
+            let (met, forward_snake) = self.forward_round(area, &forward, odd.then_some(&backward));
+            if let Some(split) = met {
+                return split;
             }
-            if fmax < dmax {
-                fmax += 1;
-                self.set_f(fmax + 1, -1);
-            } else {
-                fmax -= 1;
+            backward.widen(reach, |d| self.set_b(d, isize::MAX));
+            let (met, backward_snake) =
+                self.backward_round(area, &backward, (!odd).then_some(&forward));
+            if let Some(split) = met {
+                return split;
             }
-            let mut d = fmax;
-            while d >= fmin {
-                let mut i1 = if self.f(d - 1) >= self.f(d + 1) {
-                    self.f(d - 1) + 1
-                } else {
-                    self.f(d + 1)
-                };
-                let prev1 = i1;
-                let mut i2 = i1 - d;
-                while i1 < lim1 && i2 < lim2 && self.eq(i1, i2) {
-                    i1 += 1;
-                    i2 += 1;
-                }
-                if i1 - prev1 > SNAKE_CNT {
-                    got_snake = true;
-                }
-                self.set_f(d, i1);
-                if odd && bmin <= d && d <= bmax && self.b(d) <= i1 {
-                    return Split {
-                        i1,
-                        i2,
-                        min_lo: true,
-                        min_hi: true,
-                    };
-                }
-                d -= 2;
-            }
-
-            if bmin > dmin {
-                bmin -= 1;
-                self.set_b(bmin - 1, isize::MAX);
-            } else {
-                bmin += 1;
-            }
-            if bmax < dmax {
-                bmax += 1;
-                self.set_b(bmax + 1, isize::MAX);
-            } else {
-                bmax -= 1;
-            }
-            let mut d = bmax;
-            while d >= bmin {
-                let mut i1 = if self.b(d - 1) < self.b(d + 1) {
-                    self.b(d - 1)
-                } else {
-                    self.b(d + 1) - 1
-                };
-                let prev1 = i1;
-                let mut i2 = i1 - d;
-                while i1 > off1 && i2 > off2 && self.eq(i1 - 1, i2 - 1) {
-                    i1 -= 1;
-                    i2 -= 1;
-                }
-                if prev1 - i1 > SNAKE_CNT {
-                    got_snake = true;
-                }
-                self.set_b(d, i1);
-                if !odd && fmin <= d && d <= fmax && i1 <= self.f(d) {
-                    return Split {
-                        i1,
-                        i2,
-                        min_lo: true,
-                        min_hi: true,
-                    };
-                }
-                d -= 2;
-            }
-
-            if need_min {
+            if area.need_min {
                 continue;
             }
-
-            // A diagonal far from both corners, reached with a snake of SNAKE_CNT lines, is
-            // good enough once the cost passes HEUR_MIN_COST.
-            if got_snake && ec > HEUR_MIN_COST {
-                let (mut best, mut at) = (0, (0, 0));
-                let mut d = fmax;
-                while d >= fmin {
-                    let dd = (d - fmid).abs();
-                    let i1 = self.f(d);
-                    let i2 = i1 - d;
-                    let v = (i1 - off1) + (i2 - off2) - dd;
-                    if v > K_HEUR * ec
-                        && v > best
-                        && off1 + SNAKE_CNT <= i1
-                        && i1 < lim1
-                        && off2 + SNAKE_CNT <= i2
-                        && i2 < lim2
-                        && (1..=SNAKE_CNT).all(|k| self.eq(i1 - k, i2 - k))
-                    {
-                        best = v;
-                        at = (i1, i2);
-                    }
-                    d -= 2;
-                }
-                if best > 0 {
-                    return Split {
-                        i1: at.0,
-                        i2: at.1,
-                        min_lo: true,
-                        min_hi: false,
-                    };
-                }
-                let mut d = bmax;
-                while d >= bmin {
-                    let dd = (d - bmid).abs();
-                    let i1 = self.b(d);
-                    let i2 = i1 - d;
-                    let v = (lim1 - i1) + (lim2 - i2) - dd;
-                    if v > K_HEUR * ec
-                        && v > best
-                        && off1 < i1
-                        && i1 <= lim1 - SNAKE_CNT
-                        && off2 < i2
-                        && i2 <= lim2 - SNAKE_CNT
-                        && (0..SNAKE_CNT).all(|k| self.eq(i1 + k, i2 + k))
-                    {
-                        best = v;
-                        at = (i1, i2);
-                    }
-                    d -= 2;
-                }
-                if best > 0 {
-                    return Split {
-                        i1: at.0,
-                        i2: at.1,
-                        min_lo: false,
-                        min_hi: true,
-                    };
+            if (forward_snake || backward_snake) && ec > HEUR_MIN_COST {
+                if let Some(split) = self.snake_split(area, &forward, &backward, ec) {
+                    return split;
                 }
             }
-
             // Enough is enough: the furthest-reaching path, by i1 + i2.
             if ec >= self.mxcost {
-                let (mut fbest, mut fbest1) = (-1, -1);
-                let mut d = fmax;
-                while d >= fmin {
-                    let mut i1 = self.f(d).min(lim1);
-                    let mut i2 = i1 - d;
-                    if lim2 < i2 {
-                        i1 = lim2 + d;
-                        i2 = lim2;
-                    }
-                    if fbest < i1 + i2 {
-                        fbest = i1 + i2;
-                        fbest1 = i1;
-                    }
-                    d -= 2;
-                }
-                let (mut bbest, mut bbest1) = (isize::MAX, isize::MAX);
-                let mut d = bmax;
-                while d >= bmin {
-                    let mut i1 = self.b(d).max(off1);
-                    let mut i2 = i1 - d;
-                    if i2 < off2 {
-                        i1 = off2 + d;
-                        i2 = off2;
-                    }
-                    if i1 + i2 < bbest {
-                        bbest = i1 + i2;
-                        bbest1 = i1;
-                    }
-                    d -= 2;
-                }
-                return if (lim1 + lim2) - bbest < fbest - (off1 + off2) {
-                    Split {
-                        i1: fbest1,
-                        i2: fbest - fbest1,
-                        min_lo: true,
-                        min_hi: false,
-                    }
-                } else {
-                    Split {
-                        i1: bbest1,
-                        i2: bbest - bbest1,
-                        min_lo: false,
-                        min_hi: true,
-                    }
-                };
+                return self.furthest_split(area, &forward, &backward);
             }
+        }
+    }
+
+    /// One forward round over the diagonals of `front`, from the top: each reaches as far as
+    /// it can, then follows its snake. Returns the split where it meets the backward search
+    /// (only checked in `backward` when the delta is odd), and whether a snake longer than
+    /// [`SNAKE_CNT`] was followed.
+    fn forward_round(
+        &mut self,
+        area: &Area,
+        front: &Front,
+        backward: Option<&Front>,
+    ) -> (Option<Split>, bool) {
+        let mut got_snake = false;
+        let mut d = front.max;
+        while d >= front.min {
+            let mut i1 = match self.f(d - 1) >= self.f(d + 1) {
+                true => self.f(d - 1) + 1,
+                false => self.f(d + 1),
+            };
+            let prev1 = i1;
+            let mut i2 = i1 - d;
+            while i1 < area.lim1 && i2 < area.lim2 && self.eq(i1, i2) {
+                i1 += 1;
+                i2 += 1;
+            }
+            got_snake |= i1 - prev1 > SNAKE_CNT;
+            self.set_f(d, i1);
+            if backward.is_some_and(|b| b.holds(d) && self.b(d) <= i1) {
+                return (Some(Split::minimal(i1, i2)), got_snake);
+            }
+            d -= 2;
+        }
+        (None, got_snake)
+    }
+
+    /// The backward round, mirroring [`Search::forward_round`] from the box's end.
+    fn backward_round(
+        &mut self,
+        area: &Area,
+        front: &Front,
+        forward: Option<&Front>,
+    ) -> (Option<Split>, bool) {
+        let mut got_snake = false;
+        let mut d = front.max;
+        while d >= front.min {
+            let mut i1 = match self.b(d - 1) < self.b(d + 1) {
+                true => self.b(d - 1),
+                false => self.b(d + 1) - 1,
+            };
+            let prev1 = i1;
+            let mut i2 = i1 - d;
+            while i1 > area.off1 && i2 > area.off2 && self.eq(i1 - 1, i2 - 1) {
+                i1 -= 1;
+                i2 -= 1;
+            }
+            got_snake |= prev1 - i1 > SNAKE_CNT;
+            self.set_b(d, i1);
+            if forward.is_some_and(|f| f.holds(d) && i1 <= self.f(d)) {
+                return (Some(Split::minimal(i1, i2)), got_snake);
+            }
+            d -= 2;
+        }
+        (None, got_snake)
+    }
+
+    /// git's heuristic once the cost passes [`HEUR_MIN_COST`]: a diagonal far from both corners
+    /// (and from its middle), reached with a snake of [`SNAKE_CNT`] lines, is good enough;
+    /// forward first, then backward.
+    fn snake_split(
+        &self,
+        area: &Area,
+        forward: &Front,
+        backward: &Front,
+        ec: isize,
+    ) -> Option<Split> {
+        let mut best = (0, (0, 0));
+        let mut d = forward.max;
+        while d >= forward.min {
+            let i1 = self.f(d);
+            let i2 = i1 - d;
+            let v = (i1 - area.off1) + (i2 - area.off2) - (d - forward.mid).abs();
+            if v > K_HEUR * ec
+                && v > best.0
+                && area.off1 + SNAKE_CNT <= i1
+                && i1 < area.lim1
+                && area.off2 + SNAKE_CNT <= i2
+                && i2 < area.lim2
+                && (1..=SNAKE_CNT).all(|k| self.eq(i1 - k, i2 - k))
+            {
+                best = (v, (i1, i2));
+            }
+            d -= 2;
+        }
+        if best.0 > 0 {
+            let (i1, i2) = best.1;
+            return Some(Split {
+                i1,
+                i2,
+                min_lo: true,
+                min_hi: false,
+            });
+        }
+        let mut d = backward.max;
+        while d >= backward.min {
+            let i1 = self.b(d);
+            let i2 = i1 - d;
+            let v = (area.lim1 - i1) + (area.lim2 - i2) - (d - backward.mid).abs();
+            if v > K_HEUR * ec
+                && v > best.0
+                && area.off1 < i1
+                && i1 <= area.lim1 - SNAKE_CNT
+                && area.off2 < i2
+                && i2 <= area.lim2 - SNAKE_CNT
+                && (0..SNAKE_CNT).all(|k| self.eq(i1 + k, i2 + k))
+            {
+                best = (v, (i1, i2));
+            }
+            d -= 2;
+        }
+        (best.0 > 0).then(|| {
+            let (i1, i2) = best.1;
+            Split {
+                i1,
+                i2,
+                min_lo: false,
+                min_hi: true,
+            }
+        })
+    }
+
+    /// The split at the furthest point either search reached (by i1 + i2), the forward one's
+    /// when it went further.
+    fn furthest_split(&self, area: &Area, forward: &Front, backward: &Front) -> Split {
+        let (mut fbest, mut fbest1) = (-1, -1);
+        let mut d = forward.max;
+        while d >= forward.min {
+            let mut i1 = self.f(d).min(area.lim1);
+            let mut i2 = i1 - d;
+            if area.lim2 < i2 {
+                i1 = area.lim2 + d;
+                i2 = area.lim2;
+            }
+            if fbest < i1 + i2 {
+                fbest = i1 + i2;
+                fbest1 = i1;
+            }
+            d -= 2;
+        }
+        let (mut bbest, mut bbest1) = (isize::MAX, isize::MAX);
+        let mut d = backward.max;
+        while d >= backward.min {
+            let mut i1 = self.b(d).max(area.off1);
+            let mut i2 = i1 - d;
+            if i2 < area.off2 {
+                i1 = area.off2 + d;
+                i2 = area.off2;
+            }
+            if i1 + i2 < bbest {
+                bbest = i1 + i2;
+                bbest1 = i1;
+            }
+            d -= 2;
+        }
+        match (area.lim1 + area.lim2) - bbest < fbest - (area.off1 + area.off2) {
+            true => Split {
+                i1: fbest1,
+                i2: fbest - fbest1,
+                min_lo: true,
+                min_hi: false,
+            },
+            false => Split {
+                i1: bbest1,
+                i2: bbest - bbest1,
+                min_lo: false,
+                min_hi: true,
+            },
         }
     }
 }
