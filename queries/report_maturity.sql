@@ -256,7 +256,8 @@ factors AS (
            6 AS ord,
            'pony_factor' AS factor,
            CAST(pony_factor_24m AS DOUBLE) AS value,
-           'pony factor ' || CAST(pony_factor_24m AS VARCHAR) || ' (authors of half the commits, 24 months)' AS shown,
+           CAST(pony_factor_24m AS VARCHAR) || CASE WHEN pony_factor_24m = 1 THEN ' person makes' ELSE ' people make' END
+                || ' half the commits of 24 months' AS shown,
            '5 x min(pony_factor_24m / 10, 1)' AS rule,
            5.0 AS max_points,
            CASE WHEN pony_factor_24m IS NULL THEN 0.0
@@ -270,7 +271,8 @@ factors AS (
            'bus_factor' AS factor,
            CAST(bus_factor AS DOUBLE) AS value,
            CASE WHEN bus_factor IS NULL THEN 'line age not mined'
-                ELSE 'bus factor ' || CAST(bus_factor AS VARCHAR) || ' (authors of half the own lines now)' END AS shown,
+                ELSE CAST(bus_factor AS VARCHAR) || CASE WHEN bus_factor = 1 THEN ' person wrote' ELSE ' people wrote' END
+                     || ' half the own lines now' END AS shown,
            '5 x min(bus_factor / 10, 1)' AS rule,
            5.0 AS max_points,
            CASE WHEN bus_factor IS NULL THEN 0.0
@@ -300,8 +302,8 @@ factors AS (
                 WHEN review_evidence_ever = 0 THEN 'no trace of review in git: not measured'
                 WHEN reviewed_12m = 0 THEN 'none in the last 12 months'
                 ELSE CAST(CAST(ROUND(100 * review_share, 0) AS INT) AS VARCHAR)
-                     || ' % of main-line changes show review (' || CAST(reviewed_12m AS VARCHAR)
-                     || ' of ' || CAST(changes_12m AS VARCHAR) || ', mostly ' || review_by || ')' END AS shown,
+                     || ' % of main-line changes show review, ' || CAST(reviewed_12m AS VARCHAR)
+                     || ' of ' || CAST(changes_12m AS VARCHAR) || ', mostly ' || review_by END AS shown,
            '10 x reviewed / main-line changes, last 12 months' AS rule,
            10.0 AS max_points,
            10 * review_share AS points,
@@ -393,7 +395,7 @@ factors AS (
            CASE WHEN top_org_share IS NULL THEN 'no human commits in 24 months: not measured'
                 WHEN top_org IS NULL THEN 'no organisation: every commit is an individual''s'
                 ELSE 'largest organisation ' || top_org || ' ' || CAST(CAST(ROUND(100 * top_org_share, 0) AS INT) AS VARCHAR)
-                     || ' % of human commits (24 months)' END AS shown,
+                     || ' % of human commits in 24 months' END AS shown,
            '5 x clamp((0.9 - top_org_share) / 0.6, 0, 1)' AS rule,
            5.0 AS max_points,
            5 * GREATEST(LEAST((0.9 - COALESCE(top_org_share, 0.0)) / 0.6, 1.0), 0.0) AS points,
@@ -410,6 +412,23 @@ keyed AS (
 ),
 ranked AS (
     SELECT repo, factor, shown,
+           -- The factor in words, for the why-sentence.
+           CASE factor WHEN 'history' THEN 'history'
+                       WHEN 'recency' THEN 'recent commits'
+                       WHEN 'activity' THEN 'activity'
+                       WHEN 'trend' THEN 'trend'
+                       WHEN 'team' THEN 'team size'
+                       WHEN 'pony_factor' THEN 'spread of commits'
+                       WHEN 'bus_factor' THEN 'spread of code ownership'
+                       WHEN 'releases' THEN 'releases'
+                       WHEN 'review' THEN 'review'
+                       WHEN 'security' THEN 'security'
+                       WHEN 'tests' THEN 'tests'
+                       WHEN 'code_age' THEN 'code age'
+                       WHEN 'vendored' THEN 'vendored code'
+                       WHEN 'data_quality' THEN 'data quality'
+                       WHEN 'concentration' THEN 'organisations'
+                       ELSE factor END AS label,
            ROW_NUMBER() OVER (PARTITION BY repo ORDER BY best_key, ord) AS best,
            ROW_NUMBER() OVER (PARTITION BY repo ORDER BY worst_key, ord) AS worst
     FROM keyed
@@ -430,8 +449,8 @@ score AS (
     FROM totals
 ),
 why AS (
-    SELECT s.repo, 'strongest: ' || s.factor || ' (' || s.shown || '); weakest: ' || w.factor
-           || ' (' || w.shown || ')' AS why
+    SELECT s.repo, 'Strongest: ' || s.label || ', ' || s.shown || '. Weakest: ' || w.label
+           || ', ' || w.shown || '.' AS why
     FROM ranked s JOIN ranked w ON s.repo = w.repo
     WHERE s.best = 1 AND w.worst = 1
 ),

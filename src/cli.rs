@@ -227,6 +227,11 @@ pub struct ReportArgs {
     /// changed report_maturity.sql: the score's formula).
     #[arg(long, value_name = "DIR")]
     pub queries: Option<PathBuf>,
+    /// An earlier report's folder: the new report opens with what changed since it (verdicts,
+    /// scores, red flags raised and cleared, new releases). `temper run` compares each dated
+    /// report with the one `latest` pointed at.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -336,8 +341,13 @@ pub struct ChartArgs {
     pub ymax: Option<f64>,
     /// A logarithmic y axis, for line charts (commits, contributors, loc of several
     /// repositories): projects of very different sizes on one slide.
-    #[arg(long, conflicts_with = "ymax")]
+    #[arg(long, conflicts_with_all = ["ymax", "linear"])]
     pub log: bool,
+    /// A linear y axis for line charts of several projects [default: linear, or logarithmic
+    /// when the smallest project would be lost at the foot of the largest one's axis; the
+    /// subtitle says which].
+    #[arg(long)]
+    pub linear: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -615,6 +625,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             as_of: r.as_of,
             queries: r.queries,
             failed: Vec::new(),
+            previous: r.previous,
         }),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),
@@ -819,14 +830,14 @@ fn check_series_flags(c: &ChartArgs) -> Result<(), clap::Error> {
             c.kind.name()
         )));
     }
-    if c.log
+    if (c.log || c.linear)
         && !matches!(
             c.kind,
             ChartKind::Commits | ChartKind::Contributors | ChartKind::Loc
         )
     {
         return Err(invalid(format!(
-            "--log applies to line charts (commits, contributors, loc of several repositories), not {}",
+            "--log and --linear apply to line charts (commits, contributors, loc of several repositories), not {}",
             c.kind.name()
         )));
     }
@@ -911,7 +922,7 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
     Ok(ChartOptions {
         kind: c.kind,
         store: c.tables.resolve()?,
-        repos: c.repos,
+        repos: c.repos.clone(),
         out: c.out,
         format,
         size,
@@ -924,7 +935,12 @@ fn resolve_chart(c: ChartArgs) -> Result<ChartOptions, clap::Error> {
         by: c.by,
         rolling: c.rolling,
         ymax: c.ymax,
-        log: c.log,
+        log: match (c.log, c.linear) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        palette: c.repos,
     })
 }
 

@@ -641,6 +641,8 @@ fn publish(
         // The data's own now (the fetches this run recorded among it), not the run's date.
         as_of: None,
         queries: None,
+        // What changed since the report `latest` points at (the previous run's).
+        previous: std::fs::canonicalize(out.join("latest")).ok(),
         failed: outcome
             .projects
             .iter()

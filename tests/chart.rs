@@ -41,7 +41,8 @@ pub fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> Cha
         by: temper::chart::Period::Month,
         rolling: None,
         ymax: None,
-        log: false,
+        log: None,
+        palette: Vec::new(),
     }
 }
 

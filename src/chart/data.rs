@@ -64,13 +64,51 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
     if let Some(n) = options.rolling.filter(|&n| n > 1) {
         smooth(&mut spec, n as usize);
     }
-    if options.log && !matches!(spec.plot, Plot::Lines { .. }) {
+    pick_axis(&mut spec, options.log);
+    if options.log == Some(true) && !matches!(spec.plot, Plot::Lines { .. }) {
         return Err(ChartError::NotLines(format!(
             "the {} chart of one repository is a stack (name several with --repo for lines)",
             options.kind.name()
         )));
     }
     Ok(spec)
+}
+
+/// How many times the largest project's peak may exceed the smallest's on a linear axis: beyond
+/// it the smallest would fill less than a twentieth of the chart's height, a flat line at its
+/// foot, and a chart of several projects (`log` left to temper) draws a logarithmic axis.
+pub const LOG_AXIS_RATIO: f64 = 20.0;
+
+/// Chooses the y axis of a line chart of several projects when the user did not (`asked` is
+/// `None`): logarithmic when the peaks differ [`LOG_AXIS_RATIO`]-fold or more, linear otherwise.
+/// Either way the subtitle says which axis it is, and why when it is logarithmic.
+pub fn pick_axis(spec: &mut ChartSpec, asked: Option<bool>) {
+    let Plot::Lines { series } = &spec.plot else {
+        return;
+    };
+    let peaks: Vec<f64> = series
+        .iter()
+        .map(|s| s.values.iter().flatten().copied().fold(0.0f64, f64::max))
+        .filter(|&p| p > 0.0)
+        .collect();
+    if peaks.len() < 2 {
+        return;
+    }
+    let (lo, hi) = peaks
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), &p| (lo.min(p), hi.max(p)));
+    let ratio = hi / lo;
+    let log = asked.unwrap_or(spec.ymax.is_none() && ratio >= LOG_AXIS_RATIO);
+    spec.log = log;
+    let said = match (log, asked.is_some()) {
+        (true, false) => format!(
+            " · log axis: the largest peak is {:.0} times the smallest",
+            ratio
+        ),
+        (true, true) => " · log axis".to_string(),
+        (false, _) => " · linear axis".to_string(),
+    };
+    spec.subtitle.push_str(&said);
 }
 
 /// What every chart kind reads: the store, the options, the repositories and their activity.
@@ -84,6 +122,17 @@ struct Request<'a> {
 }
 
 impl Request<'_> {
+    /// The colour of `repo`, drawn `i`-th: that of its place in the palette, if it has one.
+    fn color(&self, repo: &str, i: usize) -> super::theme::Rgb {
+        repo_color(
+            self.options
+                .palette
+                .iter()
+                .position(|p| p == repo)
+                .unwrap_or(i),
+        )
+    }
+
     /// The one repository a single-repository chart draws.
     fn single(&self) -> Result<String, ChartError> {
         match self.repos.as_slice() {
@@ -132,7 +181,7 @@ fn activity_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             };
             Series {
                 name: repo.clone(),
-                color: repo_color(i),
+                color: r.color(repo, i),
                 values,
             }
         })
@@ -174,7 +223,7 @@ fn total_code_lines(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             }
             Series {
                 name: repo.clone(),
-                color: repo_color(i),
+                color: r.color(repo, i),
                 values: frame.place(repo, totals.into_iter()),
             }
         })
@@ -297,15 +346,23 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             "{repo} has no code age (was it mined with --activity-only?)"
         )));
     };
-    let series = years
+    let bands = age_bands(first, last);
+    let series = bands
         .iter()
-        .map(|&y| Series {
-            name: y.to_string(),
-            color: cohort_color(y, first, last),
-            values: frame.place(
-                &repo,
-                rows.iter().filter(|r| r.1 == y).map(|r| (r.0, r.2 as f64)),
-            ),
+        .enumerate()
+        .map(|(i, &(from, to))| {
+            let mut lines: BTreeMap<Month, f64> = BTreeMap::new();
+            for r in rows.iter().filter(|r| (from..=to).contains(&r.1)) {
+                *lines.entry(r.0).or_default() += r.2 as f64;
+            }
+            Series {
+                name: match from == to {
+                    true => from.to_string(),
+                    false => format!("{from}\u{2013}{to}"),
+                },
+                color: cohort_color(i as i32, 0, bands.len() as i32 - 1),
+                values: frame.place(&repo, lines.into_iter()),
+            }
         })
         .filter(|s| s.values.iter().any(|v| v.is_some_and(|v| v > 0.0)))
         .collect();
@@ -324,6 +381,26 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
             percent: false,
         },
     ))
+}
+
+/// The most bands the code-age chart draws: more shades of one scale than this cannot be told
+/// apart on a projector or in greyscale.
+pub const AGE_BANDS: usize = 8;
+
+/// The cohort years `first..=last` grouped into at most [`AGE_BANDS`] bands of equal length,
+/// oldest first; the newest band ends with `last` (so the recent years keep their own band when
+/// each band is one year) and the oldest may be shorter.
+pub fn age_bands(first: i32, last: i32) -> Vec<(i32, i32)> {
+    let years = (last - first + 1).max(1);
+    let step = (years + AGE_BANDS as i32 - 1) / AGE_BANDS as i32;
+    let mut bands = Vec::new();
+    let mut to = last;
+    while to >= first {
+        bands.push(((to - step + 1).max(first), to));
+        to -= step;
+    }
+    bands.reverse();
+    bands
 }
 
 /// Each repository's last 12 months, in the one window of [`crate::window`]: ending with
@@ -367,7 +444,7 @@ fn last_year_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
         let team = last
             .filter(|p| window.in_12m(p.month))
             .map_or(0, |p| p.contributors_12m);
-        categories.push((repo.clone(), repo_color(i)));
+        categories.push((repo.clone(), r.color(repo, i)));
         commits.push(in_window as f64 / f64::from(window.months_12m(first).max(1)));
         people.push(f64::from(team));
     }
@@ -744,7 +821,7 @@ impl Frame {
             x: self.axis(),
             plot,
             ymax: options.ymax,
-            log: options.log,
+            log: options.log == Some(true),
         }
     }
 }

@@ -11,6 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::glyphs;
 use super::theme::{self, Rgb, Theme, FONT_FAMILY};
 use super::{ChartError, ChartOptions, ChartSpec, ImageFormat, Plot, Series, XAxis};
 use crate::text::thousands;
@@ -817,7 +818,7 @@ fn label_clipped<DB: DrawingBackend>(
     s: &Scale,
 ) -> Result<(), ChartError> {
     let base = area.get_base_pixel();
-    let style = s.font(20.0, theme.text);
+    let style = s.font(24.0, theme.text);
     let (left, _) = chart.backend_coord(&(-0.5, y_min));
     let (right, _) = chart.backend_coord(&(chart.x_range().end, y_min));
     let line = s.px(24.0) as i32;
@@ -929,6 +930,9 @@ fn runs(present: &[bool]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Side-by-side panels of horizontal bars, one row per category: the names stand left of their
+/// bars, one per row, so they cannot overlap however long they are (a name wider than the
+/// panel's name column is shortened with an ellipsis), and each bar ends with its value.
 fn draw_bars<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
     categories: &[(String, Rgb)],
@@ -937,52 +941,63 @@ fn draw_bars<DB: DrawingBackend>(
     s: &Scale,
 ) -> Result<(), ChartError> {
     let areas = body.split_evenly((1, panels.len().max(1)));
-    let n = categories.len();
+    let n = categories.len().max(1);
     for (area, (title, values)) in areas.iter().zip(panels) {
-        let top = values.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.15;
-        let names: Vec<String> = categories.iter().map(|c| c.0.clone()).collect();
-        let x_range = -0.5f64..(n as f64 - 0.5);
+        let (w, h) = area.dim_in_pixel();
+        // Rows share what the caption and the value axis leave; a name's text fits its row.
+        let row = f64::from(h.saturating_sub(s.px(170.0))) / n as f64;
+        let name_size = (26.0 * s.0).min(row * 0.7 * 1.24) / s.0;
+        let name_px = name_size * s.0 / 1.24;
+        let column = f64::from(w) * 0.42;
+        let names: Vec<String> = categories
+            .iter()
+            .map(|c| fit_text(&c.0, name_px, column))
+            .collect();
+        let widest = names
+            .iter()
+            .map(|t| glyphs::text_width(name_px, t))
+            .fold(0.0, f64::max);
+        let top = values.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.3;
+        let y_range = -0.5f64..(n as f64 - 0.5);
         let mut chart = ChartBuilder::on(area)
             .caption(title.clone(), s.font(30.0, theme.text))
             .margin(s.px(30.0))
-            .x_label_area_size(s.px(60.0))
-            .y_label_area_size(s.px(110.0))
-            .build_cartesian_2d(x_range, 0f64..top)
+            .x_label_area_size(s.px(50.0))
+            .y_label_area_size((widest + f64::from(s.px(24.0))).ceil() as u32)
+            .build_cartesian_2d(0f64..top, y_range)
             .map_err(draw_error)?;
-        let name_of = |v: &f64| {
-            names
-                .get(v.round().max(0.0) as usize)
-                .cloned()
-                .unwrap_or_default()
-        };
-        let y_fmt = |v: &f64| y_label(*v, false);
+        let x_fmt = |v: &f64| y_label(*v, false);
         chart
             .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_label_formatter(&y_fmt)
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(5)
+            .x_label_formatter(&x_fmt)
             .label_style(s.font(24.0, theme.text))
             .max_light_lines(0)
             .bold_line_style(color(theme.grid).stroke_width(1))
             .axis_style(color(theme.axis).stroke_width(s.px(2.0)))
             .draw()
             .map_err(draw_error)?;
-        for i in 0..n {
-            label_below(
-                area,
-                &chart,
-                (i as f64, 0.0),
-                name_of(&(i as f64)),
-                s.font(26.0, theme.text),
-                None,
-                s,
-            )?;
+        // The first category on top.
+        let y_of = |i: usize| (n - 1 - i) as f64;
+        let base = area.get_base_pixel();
+        for (i, name) in names.into_iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(0.0, y_of(i)));
+            area.draw(&Text::new(
+                name,
+                (px - base.0 - s.px(12.0) as i32, py - base.1),
+                s.font(name_size, theme.text)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(draw_error)?;
         }
         for (i, v) in values.iter().enumerate() {
             let c = categories.get(i).map_or(theme.text, |c| c.1);
+            let y = y_of(i);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(i as f64 - 0.3, 0.0), (i as f64 + 0.3, *v)],
+                    [(0.0, y - 0.3), (*v, y + 0.3)],
                     color(c).filled(),
                 )))
                 .map_err(draw_error)?;
@@ -991,15 +1006,28 @@ fn draw_bars<DB: DrawingBackend>(
             } else {
                 format!("{v:.1}")
             };
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label,
-                    (i as f64, *v + top * 0.02),
-                    s.font(28.0, theme.text)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(draw_error)?;
+            let (px, py) = chart.backend_coord(&(*v, y));
+            area.draw(&Text::new(
+                label,
+                (px - base.0 + s.px(10.0) as i32, py - base.1),
+                s.font(name_size, theme.text)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(draw_error)?;
         }
     }
     Ok(())
+}
+
+/// `text` as it fits `width` pixels at `px`: whole, or cut with an ellipsis.
+fn fit_text(text: &str, px: f64, width: f64) -> String {
+    if glyphs::text_width(px, text) <= width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    (1..chars.len())
+        .rev()
+        .map(|k| format!("{}\u{2026}", chars[..k].iter().collect::<String>()))
+        .find(|t| glyphs::text_width(px, t) <= width)
+        .unwrap_or_else(|| "\u{2026}".to_string())
 }

@@ -45,6 +45,14 @@ fn pen_positions(font: &FontRef<'static>, size: f32, text: &str) -> (Vec<f32>, f
     (pens, x)
 }
 
+/// The advance width of `text` set in the shipped font at `px` pixels: what a viewer with
+/// DejaVu Sans lays out (the SVG names it first), for fitting labels before they are drawn.
+pub fn text_width(px: f64, text: &str) -> f64 {
+    font().map_or(px * 0.62 * text.chars().count() as f64, |f| {
+        f64::from(pen_positions(f, px as f32, text).1)
+    })
+}
+
 /// The text box plotters lays out around: the advance width by `size / 1.24`.
 fn layout_box(size: f64, text: &str) -> (i32, i32) {
     let width = font().map_or(0.0, |f| pen_positions(f, size as f32, text).1);

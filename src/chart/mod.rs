@@ -99,8 +99,13 @@ pub struct ChartOptions {
     pub rolling: Option<u32>,
     /// The top of the y axis (`--ymax`): what lies above is clipped and labelled with its value.
     pub ymax: Option<f64>,
-    /// A logarithmic y axis (`--log`), for line charts.
-    pub log: bool,
+    /// The y axis of line charts: logarithmic (`--log`), linear (`--linear`), or, when `None`,
+    /// chosen so the smallest of several projects stays visible ([`data::pick_axis`]).
+    pub log: Option<bool>,
+    /// The projects in the order that gives them their colours: a project keeps the colour of
+    /// its place here in every chart (the report passes its own order; `chart` the projects as
+    /// named). Projects not in it take colours by their place among those drawn.
+    pub palette: Vec<String>,
 }
 
 /// What one position of a series chart's x axis holds. Flows (commits, churn) are summed over
@@ -243,7 +248,8 @@ pub struct ChartSpec {
     pub plot: Plot,
     /// The top of the y axis the user set (`--ymax`).
     pub ymax: Option<f64>,
-    /// A logarithmic y axis (`--log`; line charts only).
+    /// A logarithmic y axis (`--log`, or chosen for projects of very different sizes; line
+    /// charts only).
     pub log: bool,
 }
 

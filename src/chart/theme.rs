@@ -157,17 +157,21 @@ pub fn spare_colors() -> impl Iterator<Item = Rgb> {
     OKABE_ITO.into_iter().chain(TOL_MUTED)
 }
 
-/// The colour of the i-th repository drawn.
+/// The colour of the i-th repository of a chart's palette: Okabe-Ito's seven, then Paul Tol's
+/// muted ones, so eight projects (the report's decision view) have eight colours.
 pub fn repo_color(i: usize) -> Rgb {
-    OKABE_ITO[i % OKABE_ITO.len()]
+    let all: Vec<Rgb> = spare_colors().collect();
+    all[i % all.len()]
 }
 
-/// The colour of cohort `year` among `first..=last`: viridis from dark (old) to yellow (new).
-pub fn cohort_color(year: i32, first: i32, last: i32) -> Rgb {
+/// The colour of cohort band `band` among `first..=last`: viridis from dark (old) to yellow
+/// (new). Its lightness rises steadily, so at most eight bands stay apart in greyscale (a test
+/// checks it).
+pub fn cohort_color(band: i32, first: i32, last: i32) -> Rgb {
     use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
     let span = (last - first).max(1) as f32;
-    // Skip viridis's darkest fifth so the oldest cohort still shows on the dark theme.
-    let t = 0.2 + 0.8 * (year - first) as f32 / span;
+    // Skip viridis's darkest tenth so the oldest band still shows on a dark page.
+    let t = 0.1 + 0.9 * (band - first) as f32 / span;
     let c = ViridisRGB.get_color_normalized(t, 0.0, 1.0);
     Rgb(c.0, c.1, c.2)
 }
@@ -207,6 +211,17 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Eight code-age bands, as greys: each at least 7 CIELAB lightness units from its
+    /// neighbours (a just-noticeable difference is about 1; 7 holds on a projector).
+    #[test]
+    fn age_bands_stay_apart_in_greyscale() {
+        let l = |c: Rgb| lab(c).0;
+        let bands: Vec<f64> = (0..8).map(|i| l(cohort_color(i, 0, 7))).collect();
+        for pair in bands.windows(2) {
+            assert!(pair[1] - pair[0] >= 7.0, "{bands:?}");
+        }
+    }
 
     #[test]
     fn a_language_keeps_its_colour() {

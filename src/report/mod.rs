@@ -23,10 +23,12 @@ use crate::tables::{self, Format};
 use crate::window::Window;
 
 pub mod format;
+mod changes;
+mod glance;
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL. The
 /// first is the scorecard (shown transposed, one column per project) and the last the appendix.
-const SECTIONS: [(&str, &str, &str); 13] = [
+const SECTIONS: [(&str, &str, &str); 14] = [
     (
         "Scorecard",
         "queries/report_scorecard.sql",
@@ -88,6 +90,11 @@ const SECTIONS: [(&str, &str, &str); 13] = [
         include_str!("../../queries/code_age_now.sql"),
     ),
     (
+        "Trends",
+        TRENDS,
+        include_str!("../../queries/report_trends.sql"),
+    ),
+    (
         "Provenance",
         "queries/report_provenance.sql",
         include_str!("../../queries/report_provenance.sql"),
@@ -97,6 +104,22 @@ const SECTIONS: [(&str, &str, &str); 13] = [
 /// The maturity query's file name: its `score` rows order the projects and fill the scorecard's
 /// verdict, score and why.
 const MATURITY: &str = "queries/report_maturity.sql";
+
+/// The monthly series the decision view's sparklines draw (not a section of its own).
+const TRENDS: &str = "queries/report_trends.sql";
+
+/// The sections shown as reference: folded (`<details>`) in the HTML, so the page stays short
+/// enough to read while everything remains a click away.
+const FOLDED: [&str; 8] = [
+    "queries/findings_language_jumps.sql",
+    "queries/findings_vendored.sql",
+    "queries/findings_new_code.sql",
+    "queries/data_quality.sql",
+    "queries/findings_missing_files.sql",
+    "queries/language_mix_now.sql",
+    "queries/code_age_now.sql",
+    "queries/report_factoids.sql",
+];
 
 /// The frames of the two reports, with `{{projects}}`, `{{version}}`, `{{sections}}` and
 /// `{{charts}}` to fill (see `reports/templates/README.md`).
@@ -118,6 +141,9 @@ pub struct ReportOptions {
     pub queries: Option<PathBuf>,
     /// Projects the `run` that writes this report could not mine, with why: each gets a note.
     pub failed: Vec<(String, String)>,
+    /// An earlier report's folder (`report --previous DIR`; `run` passes the report `latest`
+    /// pointed at): the report opens with what changed since it.
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +213,8 @@ struct Figure {
     title: String,
     png: String,
     svg: String,
+    /// A second view of a chart shown open (the calendar-month versions): folded in the HTML.
+    extra: bool,
     /// The query of the section the chart illustrates (shown under that section's table).
     section: &'static str,
 }
@@ -386,14 +414,31 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         .collect();
     let mut figures = Vec::new();
     let now = window.as_ref().map(|w| w.now);
-    for (figure, png) in draw_figures(source, &charts_dir, repos.len(), &dated, now)? {
+    for (figure, png) in draw_figures(source, &charts_dir, &repos, &dated, now)? {
         figures.push(figure);
         files.push(png);
     }
 
     crate::store::fault_point("report-half-written");
     let md = options.out.join("report.md");
+    let changes = match &options.previous {
+        Some(dir) => changes::since(
+            dir,
+            &repos,
+            &verdicts,
+            sections
+                .iter()
+                .find(|s| s.query == "queries/report_scorecard.sql")
+                .map(|s| &s.frame),
+        )
+        .unwrap_or_else(|note| {
+            notes.push(("--previous".to_string(), note));
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     let page = Page {
+        changes: &changes,
         order: match options.repos.is_empty() {
             true => "in order of score",
             false => "in the order given",
@@ -576,13 +621,21 @@ fn by_score(
 fn draw_figures(
     store: &Path,
     charts_dir: &Path,
-    compared: usize,
+    compared: &[String],
     dated: &[String],
     now: Option<Month>,
 ) -> Result<Vec<(Figure, PathBuf)>, ReportError> {
+    // Each project keeps the colour of its place in the report, as on its decision card.
     let draw = |kind, chosen: &[String], align, stem: &str, class| {
-        draw_figure(store, charts_dir, kind, chosen, align, stem, class, now)
+        let at = Place {
+            stem,
+            class,
+            now,
+            palette: compared,
+        };
+        draw_figure(store, charts_dir, kind, chosen, align, &at)
     };
+    let compared = compared.len();
     let mut out = Vec::new();
     if dated.is_empty() {
         return Ok(out);
@@ -607,6 +660,7 @@ fn draw_figures(
         ] {
             let (mut figure, png) = draw(kind, dated, Align::Calendar, stem, None)?;
             figure.title = format!("{}, in calendar months", figure.title);
+            figure.extra = true;
             out.push((figure, png));
         }
     }
@@ -634,19 +688,28 @@ fn draw_figures(
     Ok(out)
 }
 
+/// Where a report's chart goes and what it shares with the others.
+struct Place<'a> {
+    /// Its file name without extension.
+    stem: &'a str,
+    class: Option<crate::class::Class>,
+    /// The report's as-of month: the chart's last.
+    now: Option<Month>,
+    /// The report's projects, whose order gives their colours.
+    palette: &'a [String],
+}
+
 /// One chart as a PNG in `charts_dir` and as SVG for the HTML, its months ending with the
 /// report's now.
-#[allow(clippy::too_many_arguments)]
 fn draw_figure(
     store: &Path,
     charts_dir: &Path,
     kind: ChartKind,
     chosen: &[String],
     align: Align,
-    stem: &str,
-    class: Option<crate::class::Class>,
-    now: Option<Month>,
+    at: &Place<'_>,
 ) -> Result<(Figure, PathBuf), ReportError> {
+    let (stem, class, now) = (at.stem, at.class, at.now);
     let png = charts_dir.join(format!("{}.png", crate::store::dir_name(stem)));
     let options = ChartOptions {
         kind,
@@ -664,7 +727,8 @@ fn draw_figure(
         by: chart::Period::Month,
         rolling: None,
         ymax: None,
-        log: false,
+        log: None,
+        palette: at.palette.to_vec(),
     };
     let spec = chart::render(&options)?;
     let svg = chart::draw::svg(&spec, &options)?;
@@ -676,6 +740,7 @@ fn draw_figure(
         title: spec.title,
         png: format!("charts/{name}"),
         svg,
+        extra: false,
         section: section_of(stem),
     };
     Ok((figure, png))
@@ -759,6 +824,8 @@ struct Page<'a> {
     figures: &'a [Figure],
     verdicts: &'a std::collections::HashMap<String, Verdict>,
     window: Option<&'a Window>,
+    /// What changed since the previous report, per project, in words.
+    changes: &'a [(String, String)],
 }
 
 impl Page<'_> {
@@ -780,7 +847,12 @@ impl Page<'_> {
     /// The sections of the body: all but the scorecard (on top) and the provenance (appendix).
     fn body(&self) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(|s| {
-            s.query != "queries/report_scorecard.sql" && s.query != "queries/report_provenance.sql"
+            ![
+                "queries/report_scorecard.sql",
+                "queries/report_provenance.sql",
+                TRENDS,
+            ]
+            .contains(&s.query)
         })
     }
 }
@@ -821,7 +893,7 @@ fn grid(frame: &DataFrame) -> Grid {
 }
 
 /// The scorecard: one column per project, a row per figure, led by verdict, score and why.
-fn scorecard(page: &Page<'_>) -> Option<Grid> {
+fn scorecard_grid(page: &Page<'_>) -> Option<Grid> {
     let section = page.section("queries/report_scorecard.sql")?;
     let frame = &section.frame;
     let repo_of_row: Vec<String> = (0..frame.height())
@@ -848,9 +920,6 @@ fn scorecard(page: &Page<'_>) -> Option<Grid> {
             .collect(),
         std::iter::once(("Coverage".to_string(), false))
             .chain(repo_of_row.iter().map(|r| (verdict(r).coverage, false)))
-            .collect(),
-        std::iter::once(("Why".to_string(), false))
-            .chain(repo_of_row.iter().map(|r| (verdict(r).why, false)))
             .collect(),
     ];
     for (c, name) in frame.columns().iter().zip(frame.get_column_names()) {
@@ -1008,24 +1077,207 @@ fn markdown_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
     out
 }
 
-/// The charts `keep` selects, as inline SVG figures.
+/// The narrowest a chart is shown, in CSS pixels: where its smallest text is 9 px. On a narrower
+/// screen the chart scrolls sideways in its frame and the page does not.
+fn chart_min_width(svg: &str) -> u32 {
+    let number_after = |key: &str, from: usize| -> Option<(f64, usize)> {
+        let start = svg[from..].find(key)? + from + key.len();
+        let end = svg[start..].find('"')? + start;
+        Some((svg[start..end].parse().ok()?, end))
+    };
+    let key = "viewBox=\"0 0 ";
+    let width = svg
+        .find(key)
+        .and_then(|i| {
+            let rest = &svg[i + key.len()..];
+            rest.split_whitespace().next()?.parse::<f64>().ok()
+        })
+        .unwrap_or(1600.0);
+    let mut smallest = f64::MAX;
+    let mut at = 0;
+    while let Some((size, end)) = number_after("font-size=\"", at) {
+        smallest = smallest.min(size);
+        at = end;
+    }
+    match smallest == f64::MAX {
+        true => 0,
+        // One pixel over, so rounding in the browser never lands below 9.
+        false => (9.0 * width / smallest).ceil() as u32 + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_chart_is_no_narrower_than_keeps_its_smallest_text_at_9_px() {
+        let svg = "<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\"><text \
+                   font-size=\"35.5\">A</text><text font-size=\"19.2\">b</text></svg>";
+        // 9 px at 19.2 of 1600: 750 px, and one more.
+        assert_eq!(super::chart_min_width(svg), 751);
+        assert_eq!(super::chart_min_width("<svg viewBox=\"0 0 800 450\"></svg>"), 0);
+    }
+}
+
+/// One chart as an inline SVG figure: scaled to the page, no narrower than keeps its text
+/// legible ([`chart_min_width`]), its theme colours following the reader's light or dark mode
+/// through the page's style sheet.
+fn html_figure(f: &Figure) -> String {
+    // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
+    // nothing else.
+    let svg = f
+        .svg
+        .trim_start_matches(|c| c != '<')
+        .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    format!(
+        "<figure class=\"chart\"><div class=\"frame\"><div style=\"min-width:{}px\">{}</div></div>\
+         <figcaption>{}</figcaption></figure>\n",
+        chart_min_width(svg),
+        svg,
+        crate::text::html(&f.title)
+    )
+}
+
+/// The charts `keep` selects, as inline SVG figures; the extra views folded.
 fn html_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
     let mut out = String::new();
+    let mut extra = String::new();
     for f in page.figures.iter().filter(|f| keep(f)) {
-        // The SVG comes from plotters, which escapes its text; it is inlined so the file needs
-        // nothing else.
-        let svg = f
-            .svg
-            .trim_start_matches(|c| c != '<')
-            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        let _ = writeln!(
+        match f.extra {
+            true => extra.push_str(&html_figure(f)),
+            false => out.push_str(&html_figure(f)),
+        }
+    }
+    if !extra.is_empty() {
+        let _ = write!(
             out,
-            "<figure>{}<figcaption>{}</figcaption></figure>",
-            svg,
-            crate::text::html(&f.title)
+            "<details><summary>The same in calendar months</summary>{extra}</details>\n"
         );
     }
     out
+}
+
+/// The maturity factors as a matrix: a row per factor, a column per project, the points in the
+/// cells (shaded by the share of the factor's most), what was measured in each cell's tooltip.
+struct Matrix {
+    repos: Vec<String>,
+    /// Factor name, its most points, then per project: points (`None`: not measured) and what
+    /// was measured.
+    rows: Vec<(String, f64, Vec<(Option<f64>, String)>)>,
+}
+
+fn matrix(page: &Page<'_>) -> Option<Matrix> {
+    let frame = &page.section(MATURITY)?.frame;
+    let text = |column: &str, i: usize| -> String {
+        frame
+            .column(column)
+            .ok()
+            .and_then(|c| format::cell(column, &c.get(i).ok()?))
+            .unwrap_or_default()
+    };
+    let float = |column: &str, i: usize| -> Option<f64> {
+        frame.column(column).ok()?.get(i).ok()?.extract::<f64>()
+    };
+    let mut rows: Vec<(String, f64, Vec<(Option<f64>, String)>)> = Vec::new();
+    for i in 0..frame.height() {
+        let (factor, repo) = (text("factor", i), text("repo", i));
+        let Some(col) = page.repos.iter().position(|r| *r == repo) else {
+            continue;
+        };
+        let name = match factor.as_str() {
+            "score" => "Score".to_string(),
+            f => format::header(f),
+        };
+        let row = match rows.iter().position(|r| r.0 == name) {
+            Some(k) => k,
+            None => {
+                let most = float("max_points", i).unwrap_or_default();
+                rows.push((name, most, vec![(None, String::new()); page.repos.len()]));
+                rows.len() - 1
+            }
+        };
+        let measured = text("measured", i) != "false";
+        rows[row].2[col] = (
+            float("points", i).filter(|_| measured),
+            text("shown", i),
+        );
+    }
+    Some(Matrix {
+        repos: page.repos.to_vec(),
+        rows,
+    })
+}
+
+fn html_matrix(m: &Matrix) -> String {
+    let h = |c: &str| crate::text::html(c);
+    let mut out = String::from(
+        "<div class=\"wide\"><table class=\"matrix\"><thead><tr><th>Factor</th><th class=\"num\">Most</th>",
+    );
+    for r in &m.repos {
+        let _ = write!(out, "<th>{}</th>", h(r));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for (name, most, cells) in &m.rows {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>",
+            h(name),
+            format::number("points", *most)
+        );
+        for (points, shown) in cells {
+            match points {
+                Some(p) => {
+                    let share = if *most > 0.0 { p / most } else { 0.0 };
+                    let _ = write!(
+                        out,
+                        "<td class=\"num\" style=\"--p:{:.0}%\" title=\"{}\">{}</td>",
+                        share * 100.0,
+                        h(shown),
+                        h(&format!("{p:.1}"))
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"num na\" title=\"{}\">not measured</td>",
+                        h(shown)
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    out
+}
+
+fn markdown_matrix(m: &Matrix) -> String {
+    let mut grid = Grid {
+        header: vec!["Factor".to_string(), "Most".to_string()],
+        rows: Vec::new(),
+    };
+    grid.header.extend(m.repos.iter().cloned());
+    for (name, most, cells) in &m.rows {
+        let mut row = vec![
+            (name.clone(), false),
+            (format::number("points", *most), true),
+        ];
+        row.extend(cells.iter().map(|(p, _)| match p {
+            Some(p) => (format!("{p:.1}"), true),
+            None => ("not measured".to_string(), false),
+        }));
+        grid.rows.push(row);
+    }
+    markdown_grid(&grid)
+}
+
+/// The decision view's cards, built from the page's scorecard and trends.
+fn glances(page: &Page<'_>) -> Vec<glance::Glance> {
+    glance::glances(
+        page.repos,
+        page.verdicts,
+        page.section("queries/report_scorecard.sql").map(|s| &s.frame),
+        page.section(TRENDS).map(|s| &s.frame),
+    )
 }
 
 fn markdown(page: &Page<'_>) -> String {
@@ -1038,9 +1290,24 @@ fn markdown(page: &Page<'_>) -> String {
             crate::text::markdown(note)
         );
     }
-    let mut scorecard = scorecard(page)
-        .map(|g| markdown_grid(&g))
-        .unwrap_or_default();
+    let mut scorecard = glance::markdown(&glances(page));
+    if !page.changes.is_empty() {
+        scorecard.push_str("\n### Since the previous report\n\n");
+        for (repo, change) in page.changes {
+            let _ = writeln!(
+                scorecard,
+                "- **{}**: {}",
+                crate::text::markdown(repo),
+                crate::text::markdown(change)
+            );
+        }
+    }
+    scorecard.push_str("\n### The figures\n\n");
+    scorecard.push_str(
+        &scorecard_grid(page)
+            .map(|g| markdown_grid(&g))
+            .unwrap_or_default(),
+    );
     scorecard.push_str("\n### In brief\n\n");
     for (repo, text) in narratives(page) {
         let _ = writeln!(
@@ -1055,6 +1322,12 @@ fn markdown(page: &Page<'_>) -> String {
     for s in page.body() {
         let _ = writeln!(toc, "- {}", s.title);
         let _ = write!(out, "\n## {}\n\n", s.title);
+        if s.query == MATURITY {
+            if let Some(m) = matrix(page) {
+                out.push_str(&markdown_matrix(&m));
+                out.push_str("\nEach factor's value, rule and source:\n\n");
+            }
+        }
         let grid = grid(&s.frame);
         if grid.rows.is_empty() {
             out.push_str("Nothing to report.\n");
@@ -1133,52 +1406,82 @@ fn html_grid(grid: &Grid, class: &str) -> String {
 }
 
 fn html(page: &Page<'_>) -> String {
+    let h = |c: &str| crate::text::html(c);
     let mut notes = String::new();
     for (repo, note) in page.notes {
         let _ = writeln!(
             notes,
             "<p class=\"note\"><strong>Note:</strong> {} {}</p>",
-            crate::text::html(repo),
-            crate::text::html(note)
+            h(repo),
+            h(note)
         );
     }
-    let mut scorecard = scorecard(page)
+    let mut decision = glance::html(&glances(page));
+    if !page.changes.is_empty() {
+        decision.push_str("<h3>Since the previous report</h3>\n<ul class=\"changes\">\n");
+        for (repo, change) in page.changes {
+            let _ = writeln!(decision, "<li><strong>{}</strong>: {}</li>", h(repo), h(change));
+        }
+        decision.push_str("</ul>\n");
+    }
+    let mut scorecard = scorecard_grid(page)
         .map(|g| html_grid(&g, "scorecard"))
         .unwrap_or_default();
-    scorecard.push_str("<h3>In brief</h3>\n<ul class=\"brief\">\n");
+    scorecard.push_str("<details><summary>In brief: a paragraph per project</summary>\n<ul class=\"brief\">\n");
     for (repo, text) in narratives(page) {
-        let _ = writeln!(
-            scorecard,
-            "<li><strong>{}</strong>: {}</li>",
-            crate::text::html(&repo),
-            crate::text::html(&text)
-        );
+        let _ = writeln!(scorecard, "<li><strong>{}</strong>: {}</li>", h(&repo), h(&text));
     }
-    scorecard.push_str("</ul>\n");
+    scorecard.push_str("</ul></details>\n");
     let mut toc = String::from("<nav><h2>Contents</h2><ol>");
     let mut out = String::new();
     for s in page.body() {
         let id = anchor(s.title);
-        let title = crate::text::html(s.title);
+        let title = h(s.title);
         let _ = write!(toc, "<li><a href=\"#{id}\">{title}</a></li>");
         let _ = writeln!(out, "<section id=\"{id}\"><h2>{title}</h2>");
         let grid = grid(&s.frame);
+        let figures = html_figures(page, |f| f.section == s.query);
+        let mut body = String::new();
         if grid.rows.is_empty() {
-            out.push_str("<p>Nothing to report.</p>\n");
+            body.push_str("<p>Nothing to report.</p>\n");
+        } else if s.query == MATURITY {
+            if let Some(m) = matrix(page) {
+                out.push_str(&html_matrix(&m));
+            }
+            let _ = write!(
+                body,
+                "<details><summary>Each factor's value, rule and source</summary>{}</details>",
+                html_grid(&grid, "data")
+            );
         } else {
-            out.push_str(&html_grid(&grid, "data"));
+            body.push_str(&html_grid(&grid, "data"));
         }
-        out.push_str(&html_figures(page, |f| f.section == s.query));
-        let _ = writeln!(
-            out,
-            "<details><summary>How: <code>{}</code></summary>",
-            crate::text::html(s.query)
-        );
+        body.push_str(&figures);
+        match FOLDED.contains(&s.query) {
+            true => {
+                let charts = page.figures.iter().filter(|f| f.section == s.query).count();
+                let mut what = format!(
+                    "{} {}",
+                    grid.rows.len(),
+                    if grid.rows.len() == 1 { "row" } else { "rows" }
+                );
+                if charts > 0 {
+                    let _ = write!(
+                        what,
+                        ", {charts} {}",
+                        if charts == 1 { "chart" } else { "charts" }
+                    );
+                }
+                let _ = writeln!(out, "<details class=\"fold\"><summary>Show: {what}</summary>{body}</details>");
+            }
+            false => out.push_str(&body),
+        }
+        let _ = writeln!(out, "<details><summary>How: <code>{}</code></summary>", h(s.query));
         for (literal, block) in header_blocks(&s.sql) {
             if literal {
-                let _ = writeln!(out, "<pre>{}</pre>", crate::text::html(&block));
+                let _ = writeln!(out, "<pre>{}</pre>", h(&block));
             } else {
-                let _ = writeln!(out, "<p class=\"query\">{}</p>", crate::text::html(&block));
+                let _ = writeln!(out, "<p class=\"query\">{}</p>", h(&block));
             }
         }
         out.push_str("</details></section>\n");
@@ -1192,16 +1495,22 @@ fn html(page: &Page<'_>) -> String {
     toc.push_str("<li><a href=\"#provenance\">Appendix: provenance</a></li></ol></nav>");
     let appendix = page
         .section("queries/report_provenance.sql")
-        .map(|s| html_grid(&grid(&s.frame), "data"))
+        .map(|s| {
+            format!(
+                "<details class=\"fold\"><summary>Show: where each project's data comes from</summary>{}</details>",
+                html_grid(&grid(&s.frame), "data")
+            )
+        })
         .unwrap_or_default();
-    let projects: Vec<String> = page.repos.iter().map(|r| crate::text::html(r)).collect();
+    let projects: Vec<String> = page.repos.iter().map(|r| h(r)).collect();
     fill(
         HTML_TEMPLATE,
         page,
         &[
             ("projects", &projects.join(", ")),
-            ("as_of_basis", &crate::text::html(&page.as_of_basis())),
+            ("as_of_basis", &h(&page.as_of_basis())),
             ("notes", &notes),
+            ("decision", &decision),
             ("scorecard", &scorecard),
             ("toc", &toc),
             ("sections", &out),

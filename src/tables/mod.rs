@@ -467,6 +467,21 @@ pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
     reader.finish().map_err(|e| damaged(e.to_string()))
 }
 
+/// A CSV table a report wrote (`tables/*.csv`, a header row, values as polars writes them),
+/// every column read as text: what `report --previous` compares with.
+pub fn read_report_csv(path: &Path) -> Result<DataFrame, TableError> {
+    crate::store::check_regular(path).map_err(|source| TableError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let frame = polars_io::csv::read::CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()?;
+    Ok(frame)
+}
+
 /// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets, and CSV is written
 /// in `csv`'s style.
 pub fn write_as(
