@@ -47,6 +47,9 @@ pub enum CommandArgs {
     List(ListArgs),
     /// Remove repositories (all their tables) from a store.
     Rm(RmArgs),
+    /// Rename a stored repository (its tables keep everything; reports and charts then show the
+    /// new name). Datasets are read-only: rename in the store that made them.
+    Mv(MvArgs),
     /// Write a stored table as CSV, Parquet or JSON.
     Export(ExportArgs),
     /// Draw a chart from the stored tables as PNG or SVG.
@@ -121,6 +124,19 @@ pub struct RmArgs {
     /// The repositories to remove.
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
+    /// The store directory [default: as for analyze].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MvArgs {
+    /// The repository's name in the store.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// Its new name (the rule of `analyze --name`; not already in the store).
+    #[arg(value_name = "NEW")]
+    pub new: String,
     /// The store directory [default: as for analyze].
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
@@ -479,6 +495,11 @@ pub enum Command {
         store: PathBuf,
         names: Vec<String>,
     },
+    Mv {
+        store: PathBuf,
+        old: String,
+        new: String,
+    },
     Export(ExportOptions),
     Chart(ChartOptions),
     Query(QueryOptions),
@@ -589,6 +610,11 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         CommandArgs::Rm(r) => Command::Rm {
             store: store_or_default(r.store)?,
             names: r.names,
+        },
+        CommandArgs::Mv(m) => Command::Mv {
+            store: store_or_default(m.store)?,
+            old: m.old,
+            new: m.new,
         },
         CommandArgs::Run(r) => {
             let shard = crate::shard::Shard::resolve(r.shard.as_deref(), r.shards, |k| {

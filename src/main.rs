@@ -146,6 +146,17 @@ fn run(global: Global, command: Command) -> Result<()> {
                 note(format_args!("temper: removed {name}"));
             }
         }
+        Command::Mv { store, old, new } => {
+            let store = temper::store::Store::open(&store)?;
+            let _lock = store.lock()?;
+            store.rename(&old, &new)?;
+            let cell = |n: &str| temper::text::terminal(n, temper::text::TERMINAL_CELL_CHARS);
+            note(format_args!(
+                "temper: renamed {} to {}",
+                cell(&old),
+                cell(&new)
+            ));
+        }
         Command::Run { options, status } => {
             run_job(&options, status.as_deref(), &progress, global)?
         }

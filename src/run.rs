@@ -306,6 +306,11 @@ pub struct StoredProject {
     pub tip: String,
     pub verdict: Option<String>,
     pub score: Option<f64>,
+    /// The verdict and score in the report `latest` pointed at before this run, and that
+    /// report's folder name (its day).
+    pub previous: Option<(String, String, f64)>,
+    /// What changed since that report, in the words the report uses.
+    pub changes: Option<String>,
 }
 
 impl RunOutcome {
@@ -319,7 +324,8 @@ impl RunOutcome {
     /// The run's status for scripts and cron (`run --status FILE`, and `run.json` in the report
     /// folder): `ok` when every project was mined or unchanged, then per project its status
     /// (`mined`, `unchanged` or `failed`), the reason of a failure, the tip now stored, seconds,
-    /// verdict and score.
+    /// verdict and score, and against the report `latest` pointed at before the run: its verdict
+    /// and score (`previous`), the score's change, and what changed in words (`changes`).
     pub fn status(&self, finished: i64) -> serde_json::Value {
         let projects: Vec<serde_json::Value> = self
             .projects
@@ -339,6 +345,14 @@ impl RunOutcome {
                     "seconds": round1(p.fetch_seconds + p.mine_seconds),
                     "verdict": stored.verdict,
                     "score": stored.score,
+                    "previous": stored.previous.as_ref().map(|(day, verdict, score)| {
+                        serde_json::json!({ "report": day, "verdict": verdict, "score": score })
+                    }),
+                    "score_change": stored
+                        .score
+                        .zip(stored.previous.as_ref())
+                        .map(|(now, (_, _, before))| round1(now - before)),
+                    "changes": stored.changes,
                 })
             })
             .collect();
@@ -435,6 +449,13 @@ pub fn run(
         let started = std::time::Instant::now();
         // The scores of the report `latest` points at, read before this run moves it.
         let previous = previous_scores(&options.out);
+        if let Some(p) = &previous {
+            for (name, (verdict, score)) in &p.scores {
+                if let Some(project) = outcome.stored.get_mut(name) {
+                    project.previous = Some((p.day.clone(), verdict.clone(), *score));
+                }
+            }
+        }
         publish(options, &repos, &mut outcome)?;
         for name in &repos {
             if let Some(line) = score_line(name, outcome.stored.get(name), previous.as_ref()) {
@@ -656,6 +677,11 @@ fn publish(
         if let Some(project) = outcome.stored.get_mut(&name) {
             project.verdict = Some(v.verdict).filter(|v| !v.is_empty());
             project.score = v.score;
+        }
+    }
+    for (name, change) in written.changes {
+        if let Some(project) = outcome.stored.get_mut(&name) {
+            project.changes = Some(change);
         }
     }
     let good_today = |dir: &Path| {

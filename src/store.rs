@@ -65,9 +65,12 @@ pub enum StoreError {
         known: Vec<String>,
     },
     #[error(
-        "'{}' is in both {} and {}; report them separately",
+        "'{}' is in both {} and {}; name only the projects to compare (`temper report NAME...`), \
+         or rename one: `temper mv '{}' NEW --store {}`",
         crate::text::terminal(.name, 60),
         .first.display(),
+        .second.display(),
+        crate::text::terminal(.name, 60),
         .second.display()
     )]
     NameInTwo {
@@ -77,6 +80,12 @@ pub enum StoreError {
     },
     #[error("{}: damaged (not as temper wrote it); run `temper analyze` again to rebuild it", .0.display())]
     Damaged(PathBuf),
+    #[error(
+        "'{}' is already in {}; pick another name, or `temper rm` that one first",
+        crate::text::terminal(.name, 60),
+        .store.display()
+    )]
+    NameTaken { name: String, store: PathBuf },
     #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
     BadName { name: String, reason: &'static str },
     #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
@@ -572,6 +581,36 @@ impl Store {
         fs::rename(&dir, &gone).map_err(io_err(&dir))?;
         sync_dir(&self.repos_dir());
         fs::remove_dir_all(&gone).map_err(io_err(&gone))
+    }
+
+    /// Renames repository `old` to `new`: every table is rewritten with the new name in its
+    /// `repo` column into `new`'s own directory (a complete generation, as `analyze` writes one),
+    /// and only then is `old` removed. An interruption leaves `old` whole (and perhaps `new`
+    /// complete beside it); nothing is lost. `new` must follow the name rule and not be in the
+    /// store. The caller holds the lock.
+    pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
+        check_name(new)?;
+        let Some(mut meta) = self.meta(old)? else {
+            return Err(self.not_here(old));
+        };
+        if self.meta(new)?.is_some() {
+            return Err(StoreError::NameTaken {
+                name: new.to_string(),
+                store: self.root.clone(),
+            });
+        }
+        self.verify(&meta)?;
+        let mut renamed = Vec::new();
+        for table in Table::ALL {
+            let Some((_, frame)) = self.load_optional(old, table)? else {
+                continue;
+            };
+            renamed.push((table, tables::with_repo(frame, new)?));
+        }
+        meta.name = new.to_string();
+        self.save_repo(&meta, &mut renamed, &[])?;
+        fault_point("renamed-before-removal");
+        self.remove(old)
     }
 
     /// Removes every repository of `names`, or none when one is not in the store (the error

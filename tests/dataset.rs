@@ -131,7 +131,7 @@ fn a_report_from_a_dataset_equals_the_report_from_its_store() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 13, "one CSV per report section");
+    assert_eq!(names.len(), 14, "one CSV per report section and the trends");
     for name in names {
         // A dataset records the origin its maker named, not the miner's local path.
         if name == "report_provenance.csv" {
@@ -205,7 +205,54 @@ fn a_report_compares_a_dataset_beside_a_store() {
         .output()
         .unwrap();
     assert_eq!(twice.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&twice.stderr).contains("'jump' is in both"));
+    let clash = String::from_utf8_lossy(&twice.stderr);
+    assert!(clash.contains("'jump' is in both"), "{clash}");
+    // The message says how to resolve it: rename the store's copy.
+    assert!(clash.contains("temper mv 'jump' NEW --store"), "{clash}");
+    // `temper mv`: the store's jump becomes jump-mine, every table's rows kept under the new
+    // name (the export equals the old one but for the repo column); then both compare.
+    let before = export_csv(&theirs, "activity", Some("jump"));
+    run_ok(
+        temper()
+            .args(["mv", "jump", "jump-mine", "--store"])
+            .arg(&theirs),
+    );
+    let after = export_csv(&theirs, "activity", Some("jump-mine"));
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after).skip(1) {
+        assert_eq!((&b[1..], a[0].as_str()), (&a[1..], "jump-mine"));
+    }
+    let listed = run_ok(temper().args(["list", "--store"]).arg(&theirs));
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("jump-mine") && !listed.contains("jump "),
+        "{listed}"
+    );
+    run_ok(
+        temper()
+            .args(["report", "--store"])
+            .arg(&theirs)
+            .arg("--dataset")
+            .arg(&dataset)
+            .arg("--out")
+            .arg(tmp.path().join("renamed")),
+    );
+    // Renaming onto a name the store holds, or a name it does not hold, is refused.
+    let mv = |old: &str, new: &str| {
+        temper()
+            .args(["mv", old, new, "--store"])
+            .arg(&theirs)
+            .output()
+            .unwrap()
+    };
+    analyze(&jump, &theirs, &[]);
+    let taken = mv("jump", "jump-mine");
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("'jump-mine' is already in"));
+    assert_eq!(mv("nowhere", "elsewhere").status.code(), Some(1));
+    let bad = mv("jump", "a=b");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot hold '='"));
     // Naming only projects that do not clash is no clash: `both` and the dataset both hold
     // jump, but a report of age alone takes age from `both` and nothing else.
     let named = tmp.path().join("named");

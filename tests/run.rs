@@ -410,8 +410,14 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
     );
     assert!(!s.dir.join(format!("reports/{day}-partial")).exists());
 
-    // Another run: each score with its change since the report latest pointed at.
-    let fourth = run(&good, &[]);
+    // Another run: each score with its change since the report latest pointed at, in the log,
+    // the status and the report's own "since the previous report" list.
+    let fourth = temper()
+        .args(["run", "--status"])
+        .arg(s.dir.join("s4.json"))
+        .arg(&good)
+        .output()
+        .unwrap();
     let log = String::from_utf8_lossy(&fourth.stdout);
     for line in &scored {
         let with_change = format!("{line} (+0.0 since {day})");
@@ -419,6 +425,23 @@ fn status_file_latest_and_a_failed_run_keeps_the_days_good_report() {
             log.lines().any(|l| l.ends_with(&with_change)),
             "{with_change}\n{log}"
         );
+    }
+    let s4 = status(&s.dir.join("s4.json"));
+    let report_md =
+        std::fs::read_to_string(PathBuf::from(s4["report"].as_str().unwrap()).join("report.md"))
+            .unwrap();
+    assert!(
+        report_md.contains("### Since the previous report"),
+        "{report_md}"
+    );
+    for (p, before) in s4["projects"].as_array().unwrap().iter().zip(projects) {
+        assert_eq!(p["previous"]["report"].as_str(), Some(day.as_str()), "{p}");
+        assert_eq!(p["previous"]["score"], before["score"], "{p}");
+        assert_eq!(p["score_change"].as_f64(), Some(0.0), "{p}");
+        let said = format!("score {:.1}, +0.0", p["score"].as_f64().unwrap());
+        assert_eq!(p["changes"].as_str(), Some(said.as_str()), "{p}");
+        let line = format!("- **{}**: {said}", p["name"].as_str().unwrap());
+        assert!(report_md.contains(&line), "{line}\n{report_md}");
     }
 
     // A config that cannot be read: exit 1, and the status file says why.
@@ -594,4 +617,50 @@ fn a_killed_runs_staging_is_collected_by_the_next_run() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// The README's cron line runs under cron's environment: `env -i PATH=/usr/bin:/bin sh -c LINE`
+/// (no HOME, no TEMPER_STORE, the working directory `/`), with this build, a config and a
+/// status file put where the line names `/usr/local/bin/temper`, `/etc/temper/temper.toml` and
+/// `/var/lib/temper/status.json`. The line in the monthly job's page is the same line.
+#[test]
+fn the_readmes_cron_line_runs_under_crons_minimal_environment() {
+    let s = setup();
+    let good = good_config(&s);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cron_line = |file: &str| -> String {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let start = text
+            .find("```cron\n")
+            .unwrap_or_else(|| panic!("no cron block in {file}"));
+        let block = &text[start + "```cron\n".len()..];
+        block[..block.find("\n```").unwrap()].trim().to_string()
+    };
+    let line = cron_line("README.md");
+    assert_eq!(line, cron_line("docs/monthly-job.md"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&fields[..5], ["30", "2", "1", "*", "*"], "{line}");
+    let status = s.dir.join("cron-status.json");
+    let command = fields[5..]
+        .join(" ")
+        .replace("/usr/local/bin/temper", env!("CARGO_BIN_EXE_temper"))
+        .replace("/etc/temper/temper.toml", &good.display().to_string())
+        .replace("/var/lib/temper/status.json", &status.display().to_string());
+    assert!(command.starts_with(env!("CARGO_BIN_EXE_temper")), "{line}");
+    let out = std::process::Command::new("env")
+        .args(["-i", "PATH=/usr/bin:/bin", "sh", "-c", &command])
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // --quiet: cron mails nothing when all is well.
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&status).unwrap()).unwrap();
+    assert_eq!(written["ok"], true, "{written}");
+    assert!(s.dir.join("reports/latest/report.html").is_file());
 }

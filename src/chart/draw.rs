@@ -354,17 +354,10 @@ fn draw_legend<DB: DrawingBackend>(
     let top = s.px(30.0) as i32;
     let row = (s.px(38.0) as i32).min((height as i32 - top) / entries.len().max(1) as i32);
     let (width, _) = area.dim_in_pixel();
-    let longest = entries
-        .iter()
-        .map(|e| e.name.chars().count())
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    // DejaVu Sans averages about 0.6 em per character; leave room for the swatch.
-    let fits = (f64::from(width) - 60.0 * s.0) / (0.6 * longest) / s.0;
-    let text_size = (f64::from(row.max(1) as u32) * 0.65 / s.0)
-        .min(24.0)
-        .min(fits);
+    // The text keeps its size (legible on a slide and a phone); a name longer than the legend
+    // is shortened with an ellipsis, never shrunk.
+    let text_size = (f64::from(row.max(1) as u32) * 0.65 / s.0).min(24.0);
+    let room = f64::from(width) - 60.0 * s.0;
     for (i, e) in entries.iter().enumerate() {
         let y = top + i as i32 * row;
         let x = s.px(10.0) as i32;
@@ -384,7 +377,7 @@ fn draw_legend<DB: DrawingBackend>(
             .map_err(draw_error)?;
         }
         area.draw(&Text::new(
-            e.name.clone(),
+            fit_text(&e.name, text_size * s.0 / 1.24, room),
             (
                 x + swatch + s.px(10.0) as i32,
                 mid - (text_size * s.0 * 0.55) as i32,

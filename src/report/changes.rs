@@ -170,7 +170,12 @@ mod tests {
     #[test]
     fn changes_are_said_in_words() {
         let before = p("maturing", 70.0, &["declining", "no release tags"], None);
-        let now = p("battle-hardened", 75.3, &["declining", "dormant"], Some("2026-09"));
+        let now = p(
+            "battle-hardened",
+            75.3,
+            &["declining", "dormant"],
+            Some("2026-09"),
+        );
         assert_eq!(
             describe(&now, &before),
             "now battle-hardened, was maturing; score 75.3, +5.3; new red flags: dormant; \

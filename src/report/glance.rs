@@ -48,7 +48,8 @@ pub(super) fn glances(
             let flags = card("red_flags")
                 .map(|f| f.split(", ").map(str::to_string).collect())
                 .unwrap_or_default();
-            let series = |column: &str| trends.map(|f| monthly(f, repo, column)).unwrap_or_default();
+            let series =
+                |column: &str| trends.map(|f| monthly(f, repo, column)).unwrap_or_default();
             let sparks = vec![
                 Spark {
                     label: "commits a month",
@@ -156,7 +157,10 @@ pub(super) fn html(glances: &[Glance]) -> String {
     let mut out = String::from("<div class=\"glance\">\n");
     for g in glances {
         let v = &g.verdict;
-        let score = v.score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "–".into());
+        let score = v
+            .score
+            .map(|s| format!("{s:.1}"))
+            .unwrap_or_else(|| "–".into());
         let _ = write!(
             out,
             "<article class=\"card\" style=\"--project:{}\"><h3><span class=\"swatch\"></span>{}</h3>\
@@ -193,10 +197,9 @@ pub(super) fn html(glances: &[Glance]) -> String {
         }
         out.push_str("</article>\n");
     }
-    out.push_str(
-        "</div>\n<p class=\"legend\">Lines: each project's whole history, month by month \
-         (contributors: distinct authors of the month). Figures: commits a month and contributors \
-         over the last 12 months, own code lines now, as in the scorecard.</p>\n<ul class=\"why\">\n",
+    let _ = write!(
+        out,
+        "</div>\n<p class=\"legend\">{LEGEND}</p>\n<ul class=\"why\">\n"
     );
     for g in glances.iter().filter(|g| !g.verdict.why.is_empty()) {
         let _ = writeln!(
@@ -211,6 +214,18 @@ pub(super) fn html(glances: &[Glance]) -> String {
     out
 }
 
+/// What the sparklines and their figures are.
+const LEGEND: &str = "Lines: each project's whole history, month by month (contributors: \
+    distinct authors of the month). Figures: commits a month and contributors over the last 12 \
+    months, own code lines now, as in the scorecard.";
+
+/// The legend under the Markdown table (the sparklines are 24 blocks, each a share of the
+/// history).
+const LEGEND_MD: &str = "\nLines: each project's whole history in 24 blocks, each the mean \
+    of its share of the months (contributors: distinct authors of the month). Figures: commits \
+    a month and contributors over the last 12 months, own code lines now, as in the figures \
+    below.\n\n";
+
 /// Eight heights of a text sparkline.
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -222,7 +237,10 @@ fn spark_text(values: &[f64]) -> String {
     let n = values.len().min(24);
     let means: Vec<f64> = (0..n)
         .map(|k| {
-            let (a, b) = (k * values.len() / n, ((k + 1) * values.len() / n).max(k * values.len() / n + 1));
+            let (a, b) = (
+                k * values.len() / n,
+                ((k + 1) * values.len() / n).max(k * values.len() / n + 1),
+            );
             values[a..b].iter().sum::<f64>() / (b - a) as f64
         })
         .collect();
@@ -239,7 +257,7 @@ fn spark_text(values: &[f64]) -> String {
 /// The cards as a Markdown table with text sparklines, then the why of each.
 pub(super) fn markdown(glances: &[Glance]) -> String {
     let mut out = String::from(
-        "| Project | Verdict | Score | Commits a month | Contributors a month | Own code lines | Red flags |\n\
+        "| Project | Verdict | Score | Commits a month | Contributors | Own code lines | Red flags |\n\
          | --- | --- | ---: | --- | --- | --- | --- |\n",
     );
     for g in glances {
@@ -263,7 +281,7 @@ pub(super) fn markdown(glances: &[Glance]) -> String {
             sparks.join(" | "),
         );
     }
-    out.push('\n');
+    out.push_str(LEGEND_MD);
     for g in glances.iter().filter(|g| !g.verdict.why.is_empty()) {
         let _ = writeln!(
             out,

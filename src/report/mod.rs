@@ -22,8 +22,8 @@ use crate::store::{Store, StoreError};
 use crate::tables::{self, Format};
 use crate::window::Window;
 
-pub mod format;
 mod changes;
+pub mod format;
 mod glance;
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL. The
@@ -184,6 +184,8 @@ pub struct ReportOutcome {
     pub files: Vec<PathBuf>,
     /// Per project, in the report's order: its verdict, score and why.
     pub verdicts: Vec<(String, Verdict)>,
+    /// Per project, what changed since `--previous`, in words (empty without one).
+    pub changes: Vec<(String, String)>,
 }
 
 /// Said of each project mined with `--activity-only` (after its name).
@@ -465,6 +467,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         repos,
         files,
         verdicts,
+        changes,
     })
 }
 
@@ -1106,18 +1109,6 @@ fn chart_min_width(svg: &str) -> u32 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_chart_is_no_narrower_than_keeps_its_smallest_text_at_9_px() {
-        let svg = "<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\"><text \
-                   font-size=\"35.5\">A</text><text font-size=\"19.2\">b</text></svg>";
-        // 9 px at 19.2 of 1600: 750 px, and one more.
-        assert_eq!(super::chart_min_width(svg), 751);
-        assert_eq!(super::chart_min_width("<svg viewBox=\"0 0 800 450\"></svg>"), 0);
-    }
-}
-
 /// One chart as an inline SVG figure: scaled to the page, no narrower than keeps its text
 /// legible ([`chart_min_width`]), its theme colours following the reader's light or dark mode
 /// through the page's style sheet.
@@ -1148,9 +1139,9 @@ fn html_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
         }
     }
     if !extra.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<details><summary>The same in calendar months</summary>{extra}</details>\n"
+            "<details><summary>The same in calendar months</summary>{extra}</details>"
         );
     }
     out
@@ -1160,9 +1151,17 @@ fn html_figures(page: &Page<'_>, keep: impl Fn(&Figure) -> bool) -> String {
 /// cells (shaded by the share of the factor's most), what was measured in each cell's tooltip.
 struct Matrix {
     repos: Vec<String>,
-    /// Factor name, its most points, then per project: points (`None`: not measured) and what
-    /// was measured.
-    rows: Vec<(String, f64, Vec<(Option<f64>, String)>)>,
+    rows: Vec<FactorRow>,
+}
+
+/// One factor of the matrix.
+struct FactorRow {
+    name: String,
+    /// The most points the factor gives.
+    most: f64,
+    /// Per project, in the report's order: its points (`None`: not measured) and what was
+    /// measured, in words.
+    cells: Vec<(Option<f64>, String)>,
 }
 
 fn matrix(page: &Page<'_>) -> Option<Matrix> {
@@ -1177,7 +1176,7 @@ fn matrix(page: &Page<'_>) -> Option<Matrix> {
     let float = |column: &str, i: usize| -> Option<f64> {
         frame.column(column).ok()?.get(i).ok()?.extract::<f64>()
     };
-    let mut rows: Vec<(String, f64, Vec<(Option<f64>, String)>)> = Vec::new();
+    let mut rows: Vec<FactorRow> = Vec::new();
     for i in 0..frame.height() {
         let (factor, repo) = (text("factor", i), text("repo", i));
         let Some(col) = page.repos.iter().position(|r| *r == repo) else {
@@ -1187,19 +1186,19 @@ fn matrix(page: &Page<'_>) -> Option<Matrix> {
             "score" => "Score".to_string(),
             f => format::header(f),
         };
-        let row = match rows.iter().position(|r| r.0 == name) {
+        let row = match rows.iter().position(|r| r.name == name) {
             Some(k) => k,
             None => {
-                let most = float("max_points", i).unwrap_or_default();
-                rows.push((name, most, vec![(None, String::new()); page.repos.len()]));
+                rows.push(FactorRow {
+                    name,
+                    most: float("max_points", i).unwrap_or_default(),
+                    cells: vec![(None, String::new()); page.repos.len()],
+                });
                 rows.len() - 1
             }
         };
         let measured = text("measured", i) != "false";
-        rows[row].2[col] = (
-            float("points", i).filter(|_| measured),
-            text("shown", i),
-        );
+        rows[row].cells[col] = (float("points", i).filter(|_| measured), text("shown", i));
     }
     Some(Matrix {
         repos: page.repos.to_vec(),
@@ -1216,7 +1215,7 @@ fn html_matrix(m: &Matrix) -> String {
         let _ = write!(out, "<th>{}</th>", h(r));
     }
     out.push_str("</tr></thead><tbody>\n");
-    for (name, most, cells) in &m.rows {
+    for FactorRow { name, most, cells } in &m.rows {
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>",
@@ -1256,7 +1255,7 @@ fn markdown_matrix(m: &Matrix) -> String {
         rows: Vec::new(),
     };
     grid.header.extend(m.repos.iter().cloned());
-    for (name, most, cells) in &m.rows {
+    for FactorRow { name, most, cells } in &m.rows {
         let mut row = vec![
             (name.clone(), false),
             (format::number("points", *most), true),
@@ -1275,7 +1274,8 @@ fn glances(page: &Page<'_>) -> Vec<glance::Glance> {
     glance::glances(
         page.repos,
         page.verdicts,
-        page.section("queries/report_scorecard.sql").map(|s| &s.frame),
+        page.section("queries/report_scorecard.sql")
+            .map(|s| &s.frame),
         page.section(TRENDS).map(|s| &s.frame),
     )
 }
@@ -1420,16 +1420,28 @@ fn html(page: &Page<'_>) -> String {
     if !page.changes.is_empty() {
         decision.push_str("<h3>Since the previous report</h3>\n<ul class=\"changes\">\n");
         for (repo, change) in page.changes {
-            let _ = writeln!(decision, "<li><strong>{}</strong>: {}</li>", h(repo), h(change));
+            let _ = writeln!(
+                decision,
+                "<li><strong>{}</strong>: {}</li>",
+                h(repo),
+                h(change)
+            );
         }
         decision.push_str("</ul>\n");
     }
     let mut scorecard = scorecard_grid(page)
         .map(|g| html_grid(&g, "scorecard"))
         .unwrap_or_default();
-    scorecard.push_str("<details><summary>In brief: a paragraph per project</summary>\n<ul class=\"brief\">\n");
+    scorecard.push_str(
+        "<details><summary>In brief: a paragraph per project</summary>\n<ul class=\"brief\">\n",
+    );
     for (repo, text) in narratives(page) {
-        let _ = writeln!(scorecard, "<li><strong>{}</strong>: {}</li>", h(&repo), h(&text));
+        let _ = writeln!(
+            scorecard,
+            "<li><strong>{}</strong>: {}</li>",
+            h(&repo),
+            h(&text)
+        );
     }
     scorecard.push_str("</ul></details>\n");
     let mut toc = String::from("<nav><h2>Contents</h2><ol>");
@@ -1472,11 +1484,18 @@ fn html(page: &Page<'_>) -> String {
                         if charts == 1 { "chart" } else { "charts" }
                     );
                 }
-                let _ = writeln!(out, "<details class=\"fold\"><summary>Show: {what}</summary>{body}</details>");
+                let _ = writeln!(
+                    out,
+                    "<details class=\"fold\"><summary>Show: {what}</summary>{body}</details>"
+                );
             }
             false => out.push_str(&body),
         }
-        let _ = writeln!(out, "<details><summary>How: <code>{}</code></summary>", h(s.query));
+        let _ = writeln!(
+            out,
+            "<details><summary>How: <code>{}</code></summary>",
+            h(s.query)
+        );
         for (literal, block) in header_blocks(&s.sql) {
             if literal {
                 let _ = writeln!(out, "<pre>{}</pre>", h(&block));
@@ -1518,4 +1537,19 @@ fn html(page: &Page<'_>) -> String {
             ("appendix", &appendix),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_chart_is_no_narrower_than_keeps_its_smallest_text_at_9_px() {
+        let svg = "<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\"><text \
+                   font-size=\"35.5\">A</text><text font-size=\"19.2\">b</text></svg>";
+        // 9 px at 19.2 of 1600: 750 px, and one more.
+        assert_eq!(super::chart_min_width(svg), 751);
+        assert_eq!(
+            super::chart_min_width("<svg viewBox=\"0 0 800 450\"></svg>"),
+            0
+        );
+    }
 }

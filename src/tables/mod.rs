@@ -328,6 +328,16 @@ where
     Column::new(name.into(), rows.iter().map(f).collect::<Vec<V>>())
 }
 
+/// `frame` with every row's `repo` replaced by `repo` (a table without the column is unchanged):
+/// what renaming a stored project rewrites.
+pub fn with_repo(mut frame: DataFrame, repo: &str) -> Result<DataFrame, TableError> {
+    if frame.column(col::REPO).is_ok() {
+        let height = frame.height();
+        frame.with_column(repo_column(repo, height))?;
+    }
+    Ok(frame)
+}
+
 fn repo_column(repo: &str, height: usize) -> Column {
     Column::new(col::REPO.into(), vec![repo; height])
 }
