@@ -119,6 +119,7 @@ fn man_pages_render_in_groff() {
         "export",
         "list",
         "man",
+        "mv",
         "query",
         "report",
         "rm",
@@ -333,4 +334,33 @@ fn analyze_prints_json_for_scripts() {
     assert_eq!(row["contributors"].as_u64(), Some(distinct.len() as u64));
     assert_eq!(row["up_to_date"], false);
     assert_eq!(json(&[])[0]["up_to_date"], true);
+}
+
+/// The README's first 120 lines hold a newcomer's path: what temper answers, the picture of the
+/// decision view (the file is there), Install, the two commands exactly as `.ci/run` and the
+/// main job run them, and "your own repositories in three commands".
+#[test]
+fn the_readme_opens_with_the_newcomer_path() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let top: Vec<&str> = readme.lines().take(120).collect();
+    let top = top.join("\n");
+    for needed in [
+        "battle-hardened",
+        "](docs/screenshots/decision-1280.png)",
+        "## Install",
+        "## Two commands",
+        "cargo run --release -- report --dataset datasets --out reports/example",
+        "\ncargo test\n",
+        "## Your own repositories in three commands",
+        "temper analyze ",
+        "temper report --out ",
+        "temper chart ",
+    ] {
+        assert!(
+            top.contains(needed),
+            "the README's first 120 lines lack {needed:?}"
+        );
+    }
+    assert!(root.join("docs/screenshots/decision-1280.png").is_file());
 }

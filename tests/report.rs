@@ -692,3 +692,50 @@ fn one_value_per_figure_on_the_shipped_datasets_now_and_in_the_past() {
         std::fs::read(again.join("report.md")).unwrap()
     );
 }
+
+/// The README's own figures are the shipped report's: the sentence on moby's own and vendored
+/// code is built from the report's scorecard (`report --dataset datasets`, the README's main
+/// job), so a changed dataset or rule that changes them fails here until the README says so.
+#[test]
+fn the_readmes_figures_are_the_shipped_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    report("--dataset", &root.join("datasets"), &out);
+    let scorecard = std::fs::read_to_string(out.join("tables/report_scorecard.csv")).unwrap();
+    let header = csv_cells(scorecard.lines().next().unwrap());
+    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let moby = csv_cells(scorecard.lines().find(|l| l.starts_with("moby,")).unwrap());
+    let own: u64 = moby[at("own_code")].parse().unwrap();
+    let vendored: f64 = moby[at("vendored_share")].parse().unwrap();
+    // All code lines of every class at moby's last snapshot, as `temper query` sums them.
+    let summed = run_ok(
+        temper()
+            .args([
+                "query",
+                "--format",
+                "csv",
+                "-e",
+                "SELECT SUM(code) AS code FROM loc WHERE repo = 'moby' AND month IN \
+                 (SELECT MAX(month) FROM loc WHERE repo = 'moby')",
+                "--dataset",
+            ])
+            .arg(root.join("datasets")),
+    );
+    let summed = String::from_utf8(summed.stdout).unwrap();
+    let all: f64 = summed.lines().nth(1).unwrap().trim().parse().unwrap();
+    // The vendored share is vendored lines over all code lines: it leaves own code below a
+    // third of the whole.
+    assert!((own as f64) < all * (1.0 - vendored));
+    let sentence = format!(
+        "(moby: {} own lines among {:.1} million, {:.0} % vendored)",
+        temper::text::thousands(own),
+        all / 1e6,
+        vendored * 100.0
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.replace('\n', " ").contains(&sentence),
+        "the README should say {sentence}"
+    );
+}
