@@ -739,3 +739,39 @@ fn the_readmes_figures_are_the_shipped_reports() {
         "the README should say {sentence}"
     );
 }
+
+/// The why of each verdict reads as plain words: on the shipped report, no identifier (no `_`)
+/// and no parenthesis inside another, two sentences naming the strongest and weakest factor.
+#[test]
+fn the_why_of_each_verdict_is_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    report("--dataset", &root.join("datasets"), &out);
+    let maturity = std::fs::read_to_string(out.join("tables/report_maturity.csv")).unwrap();
+    let header = csv_cells(maturity.lines().next().unwrap());
+    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let mut seen = 0;
+    for row in maturity.lines().skip(1).map(csv_cells) {
+        if row[at("factor")] != "score" {
+            continue;
+        }
+        let why = &row[at("why")];
+        seen += 1;
+        assert!(
+            why.starts_with("Strongest: ") && why.contains(". Weakest: "),
+            "{why}"
+        );
+        assert!(!why.contains('_'), "an identifier in {why}");
+        let mut depth = 0i32;
+        for c in why.chars() {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            assert!((0..=1).contains(&depth), "nested parentheses in {why}");
+        }
+    }
+    assert_eq!(seen, 6);
+}
