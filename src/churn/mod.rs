@@ -64,8 +64,7 @@ pub(crate) const WORKER_OBJECT_CACHE_BYTES: usize = 64 << 20;
 pub(crate) type DiffWorker = (gix::Repository, Option<gix::diff::blob::Platform>);
 
 pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
-    let mut local = shared.to_thread_local();
-    local.object_cache_size(WORKER_OBJECT_CACHE_BYTES);
+    let local = crate::git::local_handle(shared, WORKER_OBJECT_CACHE_BYTES);
     let cache = local.diff_resource_cache_for_tree_diff().ok();
     (local, cache)
 }

@@ -98,6 +98,7 @@ pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
         }
     })?;
     repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+    super::with_pack_cache(&mut repo);
     let reference_text = reference.unwrap_or("HEAD").to_string();
     let tip = match reference {
         Some(spec) => resolve_spec(&repo, path, spec)?,

@@ -123,8 +123,7 @@ pub fn commits_in_scope(
         .par_iter()
         .map_init(
             || {
-                let mut local = shared.to_thread_local();
-                local.object_cache_size_if_unset(16 << 20);
+                let local = super::local_handle(&shared, 16 << 20);
                 local
             },
             |local, c| {

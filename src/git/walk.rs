@@ -309,7 +309,7 @@ fn fetch_all(
     let done = AtomicU64::new(0);
     let shared = repo.clone().into_sync();
     let work = |report: Option<&dyn Fn(u64)>| {
-        let repo = shared.to_thread_local();
+        let repo = super::local_handle(&shared, 0);
         let (mut buf, mut authors) = (Vec::new(), std::collections::HashMap::new());
         let mut out: Vec<(ObjectId, Fetched)> = Vec::new();
         let mut next: Option<ObjectId> = None;

@@ -683,8 +683,7 @@ fn count_new_blobs(
         .par_iter()
         .map_init(
             || {
-                let mut local = shared.to_thread_local();
-                local.object_cache_size(WORKER_OBJECT_CACHE_BYTES);
+                let local = crate::git::local_handle(&shared, WORKER_OBJECT_CACHE_BYTES);
                 (local, Vec::new())
             },
             |(local, buf), key| {
