@@ -122,10 +122,7 @@ pub fn commits_in_scope(
     pending
         .par_iter()
         .map_init(
-            || {
-                let local = super::local_handle(&shared, 16 << 20);
-                local
-            },
+            || super::local_handle(&shared, 16 << 20),
             |local, c| {
                 let parents: Vec<Option<ObjectId>> = if c.parents.is_empty() {
                     vec![None]
