@@ -693,19 +693,28 @@ fn one_value_per_figure_on_the_shipped_datasets_now_and_in_the_past() {
     );
 }
 
+/// The shipped datasets' report (the README's main job) in a new folder, and one of its CSV
+/// tables as a header and rows of cells.
+fn shipped_table(table: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    report("--dataset", &root.join("datasets"), &out);
+    let text = std::fs::read_to_string(out.join("tables").join(table)).unwrap();
+    let mut rows = text.lines().map(csv_cells);
+    let header = rows.next().unwrap();
+    (header, rows.collect())
+}
+
 /// The README's own figures are the shipped report's: the sentence on moby's own and vendored
 /// code is built from the report's scorecard (`report --dataset datasets`, the README's main
 /// job), so a changed dataset or rule that changes them fails here until the README says so.
 #[test]
 fn the_readmes_figures_are_the_shipped_reports() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("report");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    report("--dataset", &root.join("datasets"), &out);
-    let scorecard = std::fs::read_to_string(out.join("tables/report_scorecard.csv")).unwrap();
-    let header = csv_cells(scorecard.lines().next().unwrap());
+    let (header, rows) = shipped_table("report_scorecard.csv");
     let at = |c: &str| header.iter().position(|h| h == c).unwrap();
-    let moby = csv_cells(scorecard.lines().find(|l| l.starts_with("moby,")).unwrap());
+    let moby = rows.iter().find(|r| r[0] == "moby").unwrap();
     let own: u64 = moby[at("own_code")].parse().unwrap();
     let vendored: f64 = moby[at("vendored_share")].parse().unwrap();
     // All code lines of every class at moby's last snapshot, as `temper query` sums them.
@@ -744,15 +753,10 @@ fn the_readmes_figures_are_the_shipped_reports() {
 /// and no parenthesis inside another, two sentences naming the strongest and weakest factor.
 #[test]
 fn the_why_of_each_verdict_is_plain_words() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("report");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    report("--dataset", &root.join("datasets"), &out);
-    let maturity = std::fs::read_to_string(out.join("tables/report_maturity.csv")).unwrap();
-    let header = csv_cells(maturity.lines().next().unwrap());
+    let (header, rows) = shipped_table("report_maturity.csv");
     let at = |c: &str| header.iter().position(|h| h == c).unwrap();
     let mut seen = 0;
-    for row in maturity.lines().skip(1).map(csv_cells) {
+    for row in rows {
         if row[at("factor")] != "score" {
             continue;
         }
