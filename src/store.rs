@@ -66,11 +66,9 @@ pub enum StoreError {
     },
     #[error(
         "'{}' is in both {} and {}; name only the projects to compare (`temper report NAME...`), \
-         or rename one: `temper mv '{}' NEW --store {}`",
+         or rename the project in the store that holds it (`temper mv OLD NEW --store DIR`)",
         crate::text::terminal(.name, 60),
         .first.display(),
-        .second.display(),
-        crate::text::terminal(.name, 60),
         .second.display()
     )]
     NameInTwo {
@@ -608,6 +606,9 @@ impl Store {
             renamed.push((table, tables::with_repo(frame, new)?));
         }
         meta.name = new.to_string();
+        if let Some(summary) = meta.summary.as_mut() {
+            summary.name = new.to_string();
+        }
         self.save_repo(&meta, &mut renamed, &[])?;
         fault_point("renamed-before-removal");
         self.remove(old)

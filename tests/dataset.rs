@@ -208,7 +208,7 @@ fn a_report_compares_a_dataset_beside_a_store() {
     let clash = String::from_utf8_lossy(&twice.stderr);
     assert!(clash.contains("'jump' is in both"), "{clash}");
     // The message says how to resolve it: rename the store's copy.
-    assert!(clash.contains("temper mv 'jump' NEW --store"), "{clash}");
+    assert!(clash.contains("temper mv OLD NEW --store DIR"), "{clash}");
     // `temper mv`: the store's jump becomes jump-mine, every table's rows kept under the new
     // name (the export equals the old one but for the repo column); then both compare.
     let before = export_csv(&theirs, "activity", Some("jump"));
@@ -222,6 +222,15 @@ fn a_report_compares_a_dataset_beside_a_store() {
     for (b, a) in before.iter().zip(&after).skip(1) {
         assert_eq!((&b[1..], a[0].as_str()), (&a[1..], "jump-mine"));
     }
+    // The renamed project is that project to `analyze`: its summary says the new name.
+    let again = run_ok(
+        temper()
+            .args(["analyze", "--name", "jump-mine", "--store"])
+            .arg(&theirs)
+            .arg(&jump),
+    );
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(said.contains("jump-mine") && !said.contains("jump "), "{said}");
     let listed = run_ok(temper().args(["list", "--store"]).arg(&theirs));
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(

@@ -158,10 +158,21 @@ pub fn spare_colors() -> impl Iterator<Item = Rgb> {
 }
 
 /// The colour of the i-th repository of a chart's palette: Okabe-Ito's seven, then Paul Tol's
-/// muted ones, so eight projects (the report's decision view) have eight colours.
+/// olive (the muted colour farthest from all seven: CIE76 36.7), so the eight projects of a
+/// decision view have eight colours at least [`MIN_DELTA_E`] apart (a test checks it); more
+/// projects repeat them.
 pub fn repo_color(i: usize) -> Rgb {
-    let all: Vec<Rgb> = spare_colors().collect();
-    all[i % all.len()]
+    const REPOS: [Rgb; 8] = [
+        OKABE_ITO[0],
+        OKABE_ITO[1],
+        OKABE_ITO[2],
+        OKABE_ITO[3],
+        OKABE_ITO[4],
+        OKABE_ITO[5],
+        OKABE_ITO[6],
+        Rgb(0x99, 0x99, 0x33),
+    ];
+    REPOS[i % REPOS.len()]
 }
 
 /// The colour of cohort band `band` among `first..=last`: viridis from dark (old) to yellow
@@ -220,6 +231,16 @@ mod tests {
         let bands: Vec<f64> = (0..8).map(|i| l(cohort_color(i, 0, 7))).collect();
         for pair in bands.windows(2) {
             assert!(pair[1] - pair[0] >= 7.0, "{bands:?}");
+        }
+    }
+
+    #[test]
+    fn eight_projects_have_eight_distinct_colours() {
+        for i in 0..8 {
+            for j in 0..i {
+                let d = delta_e(repo_color(i), repo_color(j));
+                assert!(d >= MIN_DELTA_E, "projects {i} and {j}: {d:.1}");
+            }
         }
     }
 

@@ -21,14 +21,20 @@ struct Published {
     last_release: Option<String>,
 }
 
-/// Text cell `column` of row `i` (`None` when empty or absent).
+/// Text cell `column` of row `i` (`None` when empty or absent), as it was before the report's
+/// CSV neutralised it for spreadsheets (`'@scope/x` is the project `@scope/x`).
 fn text(frame: &DataFrame, column: &str, i: usize) -> Option<String> {
-    match frame.column(column).ok()?.get(i).ok()? {
-        AnyValue::String(s) if !s.is_empty() => Some(s.to_string()),
-        AnyValue::StringOwned(s) if !s.is_empty() => Some(s.to_string()),
-        AnyValue::Null => None,
-        v => Some(v.to_string()).filter(|s| !s.is_empty()),
-    }
+    let cell = match frame.column(column).ok()?.get(i).ok()? {
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Null => return None,
+        v => v.to_string(),
+    };
+    let plain = match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => cell,
+    };
+    Some(plain).filter(|s| !s.is_empty())
 }
 
 fn flags(text: Option<String>) -> Vec<String> {
@@ -165,6 +171,14 @@ mod tests {
             flags: flags.iter().map(|f| f.to_string()).collect(),
             last_release: release.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn a_neutralised_cell_reads_as_itself() {
+        let frame = polars::prelude::df!("repo" => ["'@scope/x", "'plain", ""]).unwrap();
+        assert_eq!(text(&frame, "repo", 0).as_deref(), Some("@scope/x"));
+        assert_eq!(text(&frame, "repo", 1).as_deref(), Some("'plain"));
+        assert_eq!(text(&frame, "repo", 2), None);
     }
 
     #[test]

@@ -1099,13 +1099,15 @@ fn chart_min_width(svg: &str) -> u32 {
     let mut smallest = f64::MAX;
     let mut at = 0;
     while let Some((size, end)) = number_after("font-size=\"", at) {
-        smallest = smallest.min(size);
+        if size > 0.0 {
+            smallest = smallest.min(size);
+        }
         at = end;
     }
     match smallest == f64::MAX {
         true => 0,
         // One pixel over, so rounding in the browser never lands below 9.
-        false => (9.0 * width / smallest).ceil() as u32 + 1,
+        false => ((9.0 * width / smallest).ceil() as u32).saturating_add(1),
     }
 }
 
@@ -1197,7 +1199,8 @@ fn matrix(page: &Page<'_>) -> Option<Matrix> {
                 rows.len() - 1
             }
         };
-        let measured = text("measured", i) != "false";
+        // `format::cell` says "no" of a factor git could not measure.
+        let measured = text("measured", i) != "no";
         rows[row].cells[col] = (float("points", i).filter(|_| measured), text("shown", i));
     }
     Some(Matrix {
