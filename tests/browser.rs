@@ -64,8 +64,15 @@ window.addEventListener('load', () => {
   }
   const luminance = c => { const m = c.match(/\d+/g).map(Number); return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
   const backgrounds = charts.map(s => luminance(getComputedStyle(s.querySelector('rect')).fill));
+  // Elements and attributes the report never writes itself: any of them came from repository
+  // text. The report's own style attributes are a project colour, a share or a chart's width.
+  const own = /^(--project:#[0-9a-f]{6}|--p:\d+%|min-width:\d+px)$/;
   const foreign = [...document.querySelectorAll('*')].filter(el =>
-    el.id !== 'temper-probe' && (['IMG', 'SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'A'].includes(el.tagName) && !(el.tagName === 'A' && (el.getAttribute('href') || '').startsWith('#'))
+    el.id !== 'temper-probe' && (
+      ['IMG', 'SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'LINK', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'VIDEO', 'AUDIO'].includes(el.tagName)
+      || (el.tagName === 'A' && !(el.getAttribute('href') || '').startsWith('#'))
+      || ((el.tagName === 'STYLE' || el.tagName === 'META') && el.closest('body'))
+      || (el.hasAttribute('style') && !own.test(el.getAttribute('style')))
       || [...el.attributes].some(a => a.name.startsWith('on'))));
   const top = window.parent !== window ? parent.document.body : document.body;
   top.setAttribute('data-probe', JSON.stringify({
@@ -300,6 +307,12 @@ fn the_shipped_report_reads_on_one_screen_in_light_dark_and_on_a_phone() {
             p.errors,
             Vec::<String>::new(),
             "{}: script errors",
+            view.name
+        );
+        assert_eq!(
+            p.foreign,
+            Vec::<String>::new(),
+            "{}: foreign elements",
             view.name
         );
     }

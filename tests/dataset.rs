@@ -230,7 +230,10 @@ fn a_report_compares_a_dataset_beside_a_store() {
             .arg(&jump),
     );
     let said = String::from_utf8_lossy(&again.stdout);
-    assert!(said.contains("jump-mine") && !said.contains("jump "), "{said}");
+    assert!(
+        said.contains("jump-mine") && !said.contains("jump "),
+        "{said}"
+    );
     let listed = run_ok(temper().args(["list", "--store"]).arg(&theirs));
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(
