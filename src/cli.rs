@@ -641,18 +641,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         }
         CommandArgs::Export(e) => Command::Export(resolve_export(e)?),
         CommandArgs::Chart(c) => Command::Chart(resolve_chart(c)?),
-        CommandArgs::Report(r) => Command::Report(ReportOptions {
-            sources: match (r.store.is_empty(), r.dataset.is_empty()) {
-                (true, true) => vec![store_or_default(None)?],
-                _ => r.store.into_iter().chain(r.dataset).collect(),
-            },
-            repos: r.repos,
-            out: r.out,
-            as_of: r.as_of,
-            queries: r.queries,
-            failed: Vec::new(),
-            previous: r.previous,
-        }),
+        CommandArgs::Report(r) => Command::Report(resolve_report(r)?),
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),
         CommandArgs::MineProject(m) => {
@@ -815,6 +804,22 @@ fn resolve_export(e: ExportArgs) -> Result<ExportOptions, clap::Error> {
         out: e.out,
         csv,
         wide: e.wide.then(|| e.class.class()),
+    })
+}
+
+/// `report`'s options: the stores and datasets named (the default store when none is).
+fn resolve_report(r: ReportArgs) -> Result<ReportOptions, clap::Error> {
+    Ok(ReportOptions {
+        sources: match (r.store.is_empty(), r.dataset.is_empty()) {
+            (true, true) => vec![store_or_default(None)?],
+            _ => r.store.into_iter().chain(r.dataset).collect(),
+        },
+        repos: r.repos,
+        out: r.out,
+        as_of: r.as_of,
+        queries: r.queries,
+        failed: Vec::new(),
+        previous: r.previous,
     })
 }
 

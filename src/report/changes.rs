@@ -131,23 +131,17 @@ fn describe(now: &Published, before: &Published) -> String {
         (Some(n), None) => parts.push(format!("score {n:.1}, none before")),
         _ => {}
     }
-    let raised: Vec<&str> = now
-        .flags
-        .iter()
-        .filter(|f| !before.flags.contains(f))
-        .map(String::as_str)
-        .collect();
-    if !raised.is_empty() {
-        parts.push(format!("new red flags: {}", raised.join(", ")));
-    }
-    let cleared: Vec<&str> = before
-        .flags
-        .iter()
-        .filter(|f| !now.flags.contains(f))
-        .map(String::as_str)
-        .collect();
-    if !cleared.is_empty() {
-        parts.push(format!("red flags cleared: {}", cleared.join(", ")));
+    // The flags of `a` that `b` lacks.
+    let without = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|f| !b.contains(f)).cloned().collect()
+    };
+    for (said, flags) in [
+        ("new red flags", without(&now.flags, &before.flags)),
+        ("red flags cleared", without(&before.flags, &now.flags)),
+    ] {
+        if !flags.is_empty() {
+            parts.push(format!("{said}: {}", flags.join(", ")));
+        }
     }
     if let Some(release) = &now.last_release {
         if before.last_release.as_ref() < Some(release) {

@@ -397,13 +397,7 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
         files.push(file);
     }
     let mut notes = notes(&store, &repos)?;
-    for (name, why) in &options.failed {
-        let note = match repos.contains(name) {
-            true => format!("could not be mined in this run ({why}); its figures are from its previous run."),
-            false => format!("could not be mined in this run ({why}) and has no earlier run: it is not in this report."),
-        };
-        notes.insert(0, (name.clone(), note));
-    }
+    add_failed(&mut notes, &options.failed, &repos);
     // Charts need plausible months; projects without any are named in a note instead.
     let dated: Vec<String> = repos
         .iter()
@@ -423,17 +417,12 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
 
     crate::store::fault_point("report-half-written");
     let md = options.out.join("report.md");
+    let scorecard = sections
+        .iter()
+        .find(|s| s.query == "queries/report_scorecard.sql")
+        .map(|s| &s.frame);
     let changes = match &options.previous {
-        Some(dir) => changes::since(
-            dir,
-            &repos,
-            &verdicts,
-            sections
-                .iter()
-                .find(|s| s.query == "queries/report_scorecard.sql")
-                .map(|s| &s.frame),
-        )
-        .unwrap_or_else(|note| {
+        Some(dir) => changes::since(dir, &repos, &verdicts, scorecard).unwrap_or_else(|note| {
             notes.push(("--previous".to_string(), note));
             Vec::new()
         }),
@@ -747,6 +736,17 @@ fn draw_figure(
         section: section_of(stem),
     };
     Ok((figure, png))
+}
+
+/// A note, first, for each project the `run` writing this report could not mine, with why.
+fn add_failed(notes: &mut Vec<(String, String)>, failed: &[(String, String)], repos: &[String]) {
+    for (name, why) in failed {
+        let note = match repos.contains(name) {
+            true => format!("could not be mined in this run ({why}); its figures are from its previous run."),
+            false => format!("could not be mined in this run ({why}) and has no earlier run: it is not in this report."),
+        };
+        notes.insert(0, (name.clone(), note));
+    }
 }
 
 /// What the report cannot show of each project, said where a reader looks first: projects with
@@ -1408,7 +1408,8 @@ fn html_grid(grid: &Grid, class: &str) -> String {
     out
 }
 
-fn html(page: &Page<'_>) -> String {
+/// The notes on what the report cannot show, in HTML.
+fn html_notes(page: &Page<'_>) -> String {
     let h = |c: &str| crate::text::html(c);
     let mut notes = String::new();
     for (repo, note) in page.notes {
@@ -1419,6 +1420,12 @@ fn html(page: &Page<'_>) -> String {
             h(note)
         );
     }
+    notes
+}
+
+/// The decision view and, with `--previous`, what changed since that report, in HTML.
+fn html_decision(page: &Page<'_>) -> String {
+    let h = |c: &str| crate::text::html(c);
     let mut decision = glance::html(&glances(page));
     if !page.changes.is_empty() {
         decision.push_str("<h3>Since the previous report</h3>\n<ul class=\"changes\">\n");
@@ -1432,6 +1439,12 @@ fn html(page: &Page<'_>) -> String {
         }
         decision.push_str("</ul>\n");
     }
+    decision
+}
+
+/// The scorecard and the paragraph of each project (folded), in HTML.
+fn html_scorecard(page: &Page<'_>) -> String {
+    let h = |c: &str| crate::text::html(c);
     let mut scorecard = scorecard_grid(page)
         .map(|g| html_grid(&g, "scorecard"))
         .unwrap_or_default();
@@ -1447,66 +1460,88 @@ fn html(page: &Page<'_>) -> String {
         );
     }
     scorecard.push_str("</ul></details>\n");
+    scorecard
+}
+
+/// One body section in HTML: its table (the maturity factors as a matrix, the full table
+/// folded), its charts, folded whole when it is reference, and how it was computed.
+fn html_section(page: &Page<'_>, s: &Section) -> String {
+    let h = |c: &str| crate::text::html(c);
+    let mut out = String::new();
+    let id = anchor(s.title);
+    let title = h(s.title);
+    let _ = writeln!(out, "<section id=\"{id}\"><h2>{title}</h2>");
+    let grid = grid(&s.frame);
+    let figures = html_figures(page, |f| f.section == s.query);
+    let mut body = String::new();
+    if grid.rows.is_empty() {
+        body.push_str("<p>Nothing to report.</p>\n");
+    } else if s.query == MATURITY {
+        if let Some(m) = matrix(page) {
+            out.push_str(&html_matrix(&m));
+        }
+        let _ = write!(
+            body,
+            "<details><summary>Each factor's value, rule and source</summary>{}</details>",
+            html_grid(&grid, "data")
+        );
+    } else {
+        body.push_str(&html_grid(&grid, "data"));
+    }
+    body.push_str(&figures);
+    match FOLDED.contains(&s.query) {
+        true => {
+            let charts = page.figures.iter().filter(|f| f.section == s.query).count();
+            let mut what = format!(
+                "{} {}",
+                grid.rows.len(),
+                if grid.rows.len() == 1 { "row" } else { "rows" }
+            );
+            if charts > 0 {
+                let _ = write!(
+                    what,
+                    ", {charts} {}",
+                    if charts == 1 { "chart" } else { "charts" }
+                );
+            }
+            let _ = writeln!(
+                out,
+                "<details class=\"fold\"><summary>Show: {what}</summary>{body}</details>"
+            );
+        }
+        false => out.push_str(&body),
+    }
+    let _ = writeln!(
+        out,
+        "<details><summary>How: <code>{}</code></summary>",
+        h(s.query)
+    );
+    for (literal, block) in header_blocks(&s.sql) {
+        if literal {
+            let _ = writeln!(out, "<pre>{}</pre>", h(&block));
+        } else {
+            let _ = writeln!(out, "<p class=\"query\">{}</p>", h(&block));
+        }
+    }
+    out.push_str("</details></section>\n");
+    out
+}
+
+fn html(page: &Page<'_>) -> String {
+    let h = |c: &str| crate::text::html(c);
+    let notes = html_notes(page);
+    let decision = html_decision(page);
+    let scorecard = html_scorecard(page);
     let mut toc = String::from("<nav><h2>Contents</h2><ol>");
     let mut out = String::new();
     for s in page.body() {
-        let id = anchor(s.title);
-        let title = h(s.title);
-        let _ = write!(toc, "<li><a href=\"#{id}\">{title}</a></li>");
-        let _ = writeln!(out, "<section id=\"{id}\"><h2>{title}</h2>");
-        let grid = grid(&s.frame);
-        let figures = html_figures(page, |f| f.section == s.query);
-        let mut body = String::new();
-        if grid.rows.is_empty() {
-            body.push_str("<p>Nothing to report.</p>\n");
-        } else if s.query == MATURITY {
-            if let Some(m) = matrix(page) {
-                out.push_str(&html_matrix(&m));
-            }
-            let _ = write!(
-                body,
-                "<details><summary>Each factor's value, rule and source</summary>{}</details>",
-                html_grid(&grid, "data")
-            );
-        } else {
-            body.push_str(&html_grid(&grid, "data"));
-        }
-        body.push_str(&figures);
-        match FOLDED.contains(&s.query) {
-            true => {
-                let charts = page.figures.iter().filter(|f| f.section == s.query).count();
-                let mut what = format!(
-                    "{} {}",
-                    grid.rows.len(),
-                    if grid.rows.len() == 1 { "row" } else { "rows" }
-                );
-                if charts > 0 {
-                    let _ = write!(
-                        what,
-                        ", {charts} {}",
-                        if charts == 1 { "chart" } else { "charts" }
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "<details class=\"fold\"><summary>Show: {what}</summary>{body}</details>"
-                );
-            }
-            false => out.push_str(&body),
-        }
-        let _ = writeln!(
-            out,
-            "<details><summary>How: <code>{}</code></summary>",
-            h(s.query)
+        let _ = write!(
+            toc,
+            "<li><a href=\"#{}\">{}</a></li>",
+            anchor(s.title),
+            h(s.title)
         );
-        for (literal, block) in header_blocks(&s.sql) {
-            if literal {
-                let _ = writeln!(out, "<pre>{}</pre>", h(&block));
-            } else {
-                let _ = writeln!(out, "<p class=\"query\">{}</p>", h(&block));
-            }
-        }
-        out.push_str("</details></section>\n");
+        out.push_str(&html_section(page, s));
     }
     let shown = |f: &Figure| page.body().any(|s| s.query == f.section);
     let mut charts = html_figures(page, |f| !shown(f));
