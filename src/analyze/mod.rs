@@ -358,8 +358,9 @@ impl<'a> Job<'a> {
 struct Walked {
     history: git::History,
     chain: Vec<snapshot::ChainLink>,
-    /// The first-parent commits' changes, diffed once by churn, for line age.
-    chain_deltas: gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
+    /// The diffs churn made (the first-parent commits' changes and line diffs by blob pair), for
+    /// line age.
+    diffs: churn::Diffs,
     /// Absent blobs and the paths and commits that name them, as this run's churn met them.
     missing_refs: Vec<churn::MissingRef>,
     /// The `walk` table: every walked commit, in scope or not.
@@ -398,16 +399,23 @@ fn walk_stage(
         &options.scope,
         from,
     ));
-    let mut chain_deltas = Default::default();
+    let mut diffs = churn::Diffs::default();
     let mut missing_refs = Vec::new();
     if options.count_lines {
         let total = (history.commits.len() - from) as u64;
         let bar = progress.bar(format!("{}: diffing commits", job.name), total);
         let rules = (&options.scope, &options.classes);
-        (chain_deltas, missing_refs) =
-            churn_stage(repo, &mut history, &chain, rules, from, &in_scope, &|| {
-                bar.inc(1)
-            });
+        let pairs = &diffs.pairs;
+        (diffs.commits, missing_refs) = churn_stage(
+            repo,
+            &mut history,
+            &chain,
+            rules,
+            from,
+            &in_scope,
+            pairs,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         clock.lap("churn");
     }
@@ -429,6 +437,7 @@ fn walk_stage(
             &history,
             &mut off_ref,
             (&options.scope, &options.classes),
+            &diffs.pairs,
         );
         history.missing.extend(missing);
         history.missing.sort();
@@ -444,7 +453,7 @@ fn walk_stage(
     Ok(Walked {
         history,
         chain,
-        chain_deltas,
+        diffs,
         missing_refs,
         walk_frame,
         walk_problems,
@@ -482,6 +491,7 @@ fn churn_off_ref(
     history: &git::History,
     off_ref: &mut git::History,
     (scope, classes): (&Scope, &crate::class::Classifier),
+    pairs: &churn::PairMemo,
 ) -> Vec<gix::ObjectId> {
     let off: gix::hashtable::HashSet<gix::ObjectId> =
         off_ref.commits.iter().map(|c| c.id).collect();
@@ -504,7 +514,17 @@ fn churn_off_ref(
     let from = both.commits.len();
     both.commits.extend(off_ref.commits.iter().cloned());
     let none = Default::default();
-    let churn = churn::churn(&repo.repo, &both, scope, classes, from, &none, &[], &|| {});
+    let churn = churn::churn(
+        &repo.repo,
+        &both,
+        scope,
+        classes,
+        from,
+        &none,
+        &[],
+        pairs,
+        &|| {},
+    );
     for (c, commit) in off_ref.commits.iter_mut().zip(churn.commits) {
         c.churn = commit;
     }
@@ -592,7 +612,7 @@ fn age_stage(
         start: &|resumed: usize| bar.set_position(resumed as u64),
         link: &on_link,
     };
-    let outcome = line_age(job, &walked.chain, snapshots, &walked.chain_deltas, &ticks)?;
+    let outcome = line_age(job, &walked.chain, snapshots, &walked.diffs, &ticks)?;
     bar.finish_and_clear();
     Ok(outcome)
 }
@@ -943,6 +963,7 @@ fn churn_stage(
     (scope, classes): (&Scope, &crate::class::Classifier),
     from: usize,
     in_scope: &[bool],
+    pairs: &churn::PairMemo,
     on_commit: &(dyn Fn() + Sync),
 ) -> (
     gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
@@ -950,7 +971,7 @@ fn churn_stage(
 ) {
     let on_chain: gix::hashtable::HashSet<gix::ObjectId> = chain.iter().map(|l| l.commit).collect();
     let churn = churn::churn(
-        &repo.repo, history, scope, classes, from, &on_chain, in_scope, on_commit,
+        &repo.repo, history, scope, classes, from, &on_chain, in_scope, pairs, on_commit,
     );
     for (c, commit) in history.commits[from..].iter_mut().zip(churn.commits) {
         c.churn = commit;
@@ -1157,7 +1178,7 @@ fn line_age(
     job: &Job<'_>,
     chain_tip_first: &[snapshot::ChainLink],
     snapshots: &[snapshot::Snapshot],
-    cached: &gix::hashtable::HashMap<gix::ObjectId, Vec<churn::Delta>>,
+    cached: &churn::Diffs,
     ticks: &AgeTicks<'_>,
 ) -> Result<LineAgeOutcome, AnalyzeError> {
     let chain: Vec<snapshot::ChainLink> = chain_tip_first.iter().rev().copied().collect();

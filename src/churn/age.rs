@@ -159,7 +159,7 @@ pub(crate) fn track(
     state: &mut LineAges,
     wanted: &[(Month, usize)],
     (scope, classes): (&Scope, &Classifier),
-    cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
+    cached: &super::Diffs,
     on_link: &(dyn Fn() + Sync),
 ) -> Tracked {
     let mut tracker = Tracker {
@@ -207,12 +207,13 @@ struct LinkDiffs {
 
 impl LinkDiffs {
     /// The changes of the chain links in `links`, diffed in parallel (or taken from `cached`,
-    /// the diffs churn made), in chain order; `None` for a link whose trees cannot be read.
+    /// the diffs churn made, whose line diffs by blob pair also serve the merges), in chain
+    /// order; `None` for a link whose trees cannot be read.
     fn batch(
         &self,
         chain: &[ChainLink],
         links: std::ops::Range<usize>,
-        cached: &gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
+        cached: &super::Diffs,
         on_link: &(dyn Fn() + Sync),
     ) -> Vec<Option<Vec<FileChange>>> {
         // Contiguous runs of links per task, so a worker's object cache sees consecutive trees.
@@ -231,8 +232,9 @@ impl LinkDiffs {
                             detector: &self.detector,
                             config: &self.config,
                         };
-                        let cached = cached.get(&chain[i].commit).map(Vec::as_slice);
-                        link_changes(&ctx, renames, parent, chain[i].tree, cached)
+                        let known = cached.commits.get(&chain[i].commit).map(Vec::as_slice);
+                        let trees = (parent, chain[i].tree);
+                        link_changes(&ctx, renames, trees, known, &cached.pairs)
                     },
                 )
             })
@@ -503,19 +505,21 @@ struct Ctx<'a> {
     config: &'a Config,
 }
 
+/// The file changes of one chain link: its commit's changes as churn made them (`known`), or
+/// the diff of its trees (a merge's, against its first parent) through the blob-pair memo.
 fn link_changes(
     ctx: &Ctx<'_>,
     renames: &mut gix::diff::blob::Platform,
-    parent_tree: Option<ObjectId>,
-    tree: ObjectId,
-    cached: Option<&[Delta]>,
+    trees: (Option<ObjectId>, ObjectId),
+    known: Option<&[Delta]>,
+    pairs: &super::PairMemo,
 ) -> Option<Vec<FileChange>> {
     let computed;
-    let deltas = match cached {
+    let deltas = match known {
         Some(deltas) => deltas,
         None => {
             let objects = super::diff::Tolerant::new(ctx.repo);
-            computed = super::diff::deltas(ctx.repo, &objects, renames, (parent_tree, tree), true)?;
+            computed = super::diff::deltas(ctx.repo, &objects, renames, trees, pairs)?;
             &computed
         }
     };

@@ -348,12 +348,12 @@ pub(crate) struct TextDiff {
     /// Lines added and removed, as numstat counts them.
     pub added: u32,
     pub removed: u32,
-    /// (old line range, new line count) per hunk, after git's slider heuristics; empty unless
-    /// asked for (only line age reads them).
+    /// (old line range, new line count) per hunk, after git's slider heuristics (line age
+    /// applies them).
     pub hunks: Vec<(std::ops::Range<u32>, u32)>,
     pub old_len: u32,
     pub new_len: u32,
-    /// The new content's first bytes (for a shebang).
+    /// The new content's first bytes when they open a shebang (`#!`), else empty.
     pub head: Vec<u8>,
     /// A generator's marker at the top of the new content (the old one for a deletion).
     pub generated: bool,
@@ -369,15 +369,118 @@ pub(crate) struct Delta {
     pub text: Option<TextDiff>,
 }
 
+/// Line diffs by blob pair, made once per run and shared by every stage that diffs: churn of
+/// the ref's commits fills it, and the diffs that follow ask it first, so a first-parent merge
+/// that brings in a topic branch's change of a file (the pair of blobs that branch's commit
+/// diffed) and a release branch's backport that left the file as the ref's commit did are not
+/// inflated and diffed again. A pair's diff depends on the two blobs alone (never on the path or
+/// the commit), so a hit gives exactly what a fresh diff would; the memo stops taking entries
+/// at [`PAIR_MEMO_BYTES`], which costs only speed.
+pub(crate) struct PairMemo {
+    shards: Vec<std::sync::Mutex<std::collections::HashMap<Pair, Option<TextDiff>>>>,
+    bytes: std::sync::atomic::AtomicUsize,
+    budget: usize,
+}
+
+/// The old and new blob of a text diff (the null id for a side that is missing, a tree or a
+/// gitlink, which reads as empty).
+type Pair = (ObjectId, ObjectId);
+
+/// How much the blob-pair memo may hold: on moby (142,000 distinct pairs of the ref's non-merge
+/// commits) it takes some 40 MiB; the budget matters only for kernel-sized histories.
+pub(crate) const PAIR_MEMO_BYTES: usize = 512 << 20;
+
+const PAIR_SHARDS: usize = 32;
+
+impl Default for PairMemo {
+    fn default() -> PairMemo {
+        PairMemo::with_budget(PAIR_MEMO_BYTES)
+    }
+}
+
+impl PairMemo {
+    pub(crate) fn with_budget(budget: usize) -> PairMemo {
+        PairMemo {
+            shards: (0..PAIR_SHARDS).map(|_| Default::default()).collect(),
+            bytes: Default::default(),
+            budget,
+        }
+    }
+
+    fn shard(
+        &self,
+        pair: &Pair,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Pair, Option<TextDiff>>> {
+        let i = usize::from(pair.1.as_bytes()[0] ^ pair.0.as_bytes()[1]) % PAIR_SHARDS;
+        self.shards[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The diff of `pair` if memoised (`Some(None)`: binary to git).
+    fn get(&self, pair: &Pair) -> Option<Option<TextDiff>> {
+        self.shard(pair).get(pair).cloned()
+    }
+
+    /// Keeps `diff` for `pair` while the budget allows.
+    fn put(&self, pair: Pair, diff: &Option<TextDiff>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let size = 96
+            + diff
+                .as_ref()
+                .map_or(0, |d| d.hunks.len() * 12 + d.head.len());
+        if self.bytes.fetch_add(size, Relaxed) + size > self.budget {
+            return;
+        }
+        self.shard(&pair).insert(pair, diff.clone());
+    }
+}
+
+/// The pair of blobs whose line diff `change` needs.
+fn pair_of(change: &ChangeRef<'_>) -> Pair {
+    let null = ObjectId::null(gix::hash::Kind::Sha1);
+    let id = |side: Side| match side {
+        Some((mode, id)) if !mode.is_tree() && !mode.is_commit() => id,
+        _ => null,
+    };
+    let (old, new) = sides(change);
+    (id(old), id(new))
+}
+
+/// The line diff of a change whose sides are readable: numstat's counts, blame's hunks, and
+/// the new content's shebang and generator's marker; `None` when either side is binary to git.
+fn text_diff(change: &ChangeRef<'_>, objects: &Tolerant<'_>) -> Option<TextDiff> {
+    texts(change, objects).map(|(old, new)| {
+        let head = if new.starts_with(b"#!") {
+            new[..new.len().min(128)].to_vec()
+        } else {
+            Vec::new()
+        };
+        let marked = if new.is_empty() { &old } else { &new };
+        let generated = crate::class::generated_marker(marked);
+        let (marks, input) = line_diff(&old, &new);
+        let hunks = blame_hunks(&old, &new, &input, &marks);
+        TextDiff {
+            added: marks.additions(),
+            removed: marks.removals(),
+            hunks,
+            old_len: input.before.len() as u32,
+            new_len: input.after.len() as u32,
+            head,
+            generated,
+        }
+    })
+}
+
 /// Every change between `old` (the empty tree for `None`) and `new`, renames paired as git
-/// pairs them, each with its line counts (and hunks when `hunks`); `None` when a tree cannot be
-/// read.
+/// pairs them, each with its line counts and hunks (from `memo` when it holds the pair, and kept
+/// there otherwise); `None` when a tree cannot be read.
 pub(crate) fn deltas(
     repo: &gix::Repository,
     objects: &Tolerant<'_>,
     renames: &mut gix::diff::blob::Platform,
     (old, new): (Option<ObjectId>, ObjectId),
-    hunks: bool,
+    memo: &PairMemo,
 ) -> Option<Vec<Delta>> {
     let mut out = Vec::new();
     for_each_change(repo, objects, renames, old, new, |change| {
@@ -389,26 +492,15 @@ pub(crate) fn deltas(
         let text = if absent || gitlink_lines(&change).is_some() {
             None
         } else {
-            texts(&change, objects).map(|(old, new)| {
-                let head = new[..new.len().min(128)].to_vec();
-                let marked = if new.is_empty() { &old } else { &new };
-                let generated = crate::class::generated_marker(marked);
-                let (marks, input) = line_diff(&old, &new);
-                let hunks = if hunks {
-                    blame_hunks(&old, &new, &input, &marks)
-                } else {
-                    Vec::new()
-                };
-                TextDiff {
-                    added: marks.additions(),
-                    removed: marks.removals(),
-                    hunks,
-                    old_len: input.before.len() as u32,
-                    new_len: input.after.len() as u32,
-                    head,
-                    generated,
+            let pair = pair_of(&change);
+            match memo.get(&pair) {
+                Some(hit) => hit,
+                None => {
+                    let made = text_diff(&change, objects);
+                    memo.put(pair, &made);
+                    made
                 }
-            })
+            }
         };
         out.push(Delta {
             change: change.into_owned(),

@@ -26,7 +26,16 @@ use crate::scope::Scope;
 pub mod age;
 pub(crate) mod diff;
 mod xdiff;
-pub(crate) use diff::Delta;
+pub(crate) use diff::{Delta, PairMemo};
+
+/// The diffs a run has made, for the stages after churn: the first-parent commits' changes (line
+/// age follows them) and line diffs by blob pair (for the merges and release branches diffed
+/// later).
+#[derive(Default)]
+pub struct Diffs {
+    pub(crate) commits: gix::hashtable::HashMap<ObjectId, Vec<Delta>>,
+    pub(crate) pairs: PairMemo,
+}
 mod renames;
 
 /// Per-thread diff state, made at most once per pool thread for a whole run: making one is not
@@ -153,9 +162,10 @@ pub struct ChurnOutcome {
 /// `in_scope` (indexed like `history.commits`; empty for "all") marks the commits that touch the
 /// `--path`/`--exclude` scope: a commit outside it changes no in-scope line, so its churn is zero
 /// without a diff, unless its changes are to be kept (line age follows every file, in scope or
-/// not, so a file renamed into the scope keeps its history).
+/// not, so a file renamed into the scope keeps its history). Line diffs go through `pairs`
+/// (asked first, filled with what is diffed here) for the stages that diff after this one.
 #[allow(clippy::too_many_arguments)]
-pub fn churn(
+pub(crate) fn churn(
     repo: &gix::Repository,
     history: &History,
     scope: &Scope,
@@ -163,6 +173,7 @@ pub fn churn(
     from: usize,
     keep: &gix::hashtable::HashSet<ObjectId>,
     in_scope: &[bool],
+    pairs: &diff::PairMemo,
     on_commit: &(dyn Fn() + Sync),
 ) -> ChurnOutcome {
     let trees: gix::hashtable::HashMap<ObjectId, ObjectId> =
@@ -195,7 +206,7 @@ pub fn churn(
                     let renames = renames.as_mut()?;
                     let kept = keep.contains(&c.id);
                     let rules = (scope, classes);
-                    diff_commit(local, renames, memo, rules, (c, parent_tree), kept)
+                    diff_commit(local, renames, memo, rules, (c, parent_tree), kept, pairs)
                 },
             )
         })
@@ -238,9 +249,10 @@ fn diff_commit(
     (scope, classes): (&Scope, &Classifier),
     (c, parent_tree): (&crate::git::walk::CommitInfo, Option<ObjectId>),
     kept: bool,
+    pairs: &diff::PairMemo,
 ) -> Option<CommitChurn> {
     let objects = diff::Tolerant::new(repo);
-    let deltas = diff::deltas(repo, &objects, renames, (parent_tree, c.tree), kept)?;
+    let deltas = diff::deltas(repo, &objects, renames, (parent_tree, c.tree), pairs)?;
     let attributes = ClassMemo::attributes_of(repo, c.tree);
     let mut class_of = |path: &[u8], generated: bool| {
         memo.class(repo, classes, attributes, path)
