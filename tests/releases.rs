@@ -242,6 +242,47 @@ fn maintenance_lines_with_three_number_versions() {
     assert_eq!(off, ["v1.0.1", "v1.0.2"]);
 }
 
+/// A monthly run reuses the churn it stored for the release branches' commits and diffs only
+/// their new ones: after a new maintenance release (v1.0.3, one commit on release-1.0) the
+/// ranges are still git's, and the releases table is byte for byte a cold run's.
+#[test]
+fn release_branch_churn_is_kept_between_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_release_lines.sh", tmp.path(), "lines");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &["--ref", "main"]);
+    git(&repo, &["checkout", "-q", "release-1.0"]);
+    std::fs::write(repo.join("core.c"), "a\nB\nc\nd\ne\n").unwrap();
+    git(&repo, &["add", "core.c"]);
+    commit_at(
+        &repo,
+        "Bob",
+        "bob@example.com",
+        "2021-10-01T10:00:00Z",
+        "fix e",
+    );
+    git(&repo, &["tag", "v1.0.3"]);
+    git(&repo, &["checkout", "-q", "main"]);
+    analyze(&repo, &store, &["--ref", "main"]);
+    let rows = export_csv(&store, "releases", None);
+    let previous: BTreeMap<&str, &str> = [
+        ("v1.0.1", "v1.0.0"),
+        ("v1.0.2", "v1.0.1"),
+        ("v1.0.3", "v1.0.2"),
+        ("v1.1.0", "v1.0.0"),
+        ("v1.1.1", "v1.1.0"),
+        ("v2.0.0", "v1.1.0"),
+    ]
+    .into();
+    assert_ranges_equal_git(&repo, &rows, &previous);
+    let v103 = column(&rows, "tag").iter().position(|t| *t == "v1.0.3");
+    let added = column(&rows, "own_lines_added")[v103.expect("v1.0.3 is a release")];
+    assert_eq!(added, "1", "core.c gained the line e");
+    let cold = tmp.path().join("cold");
+    analyze(&repo, &cold, &["--ref", "main"]);
+    assert_eq!(rows, export_csv(&cold, "releases", None));
+}
+
 #[test]
 fn a_release_pattern_replaces_the_version_rule() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,5 +1,7 @@
-//! `commits` (every reachable commit with its identity, dates and churn) and the internal `walk`
-//! state (the walked commit graph, which lets a later run walk only new commits).
+//! `commits` (every reachable commit with its identity, dates and churn), the internal `walk`
+//! state (the walked commit graph, which lets a later run walk only new commits) and the
+//! internal `release_churn` (the churn of release branches' commits off the analysed ref, which
+//! lets a later run diff only their new commits).
 
 use polars::prelude::*;
 
@@ -69,6 +71,81 @@ pub const WALK: TableDef = TableDef {
         required(col::CO_AUTHORS, Kind::Str),
     ],
 };
+
+pub const RELEASE_CHURN: TableDef = TableDef {
+    name: "release_churn",
+    public: false,
+    schema: &[
+        required(col::COMMIT, Kind::Oid),
+        required(col::LINES_ADDED, Kind::U64),
+        required(col::LINES_REMOVED, Kind::U64),
+        required(col::FILES_CHANGED, Kind::U32),
+        required(col::CLASS_LINES, Kind::Str),
+    ],
+};
+
+/// The churn of the commits of `off_ref` (release branches off the analysed ref) that have one.
+pub fn release_churn_frame(off_ref: &History) -> Result<DataFrame, TableError> {
+    let rows: Vec<(String, crate::churn::Churn)> = off_ref
+        .commits
+        .iter()
+        .filter_map(|c| Some((c.id.to_string(), c.churn?)))
+        .collect();
+    let columns = vec![
+        Column::new(
+            col::COMMIT.into(),
+            rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LINES_ADDED.into(),
+            rows.iter().map(|r| r.1.lines_added).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::LINES_REMOVED.into(),
+            rows.iter().map(|r| r.1.lines_removed).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::FILES_CHANGED.into(),
+            rows.iter().map(|r| r.1.files_changed).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::CLASS_LINES.into(),
+            rows.iter()
+                .map(|r| r.1.classes.to_text())
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    schema::frame(Table::ReleaseChurn, rows.len(), columns)
+}
+
+/// The stored churn of release branches' commits, by commit.
+pub fn release_churn_from_frame(
+    df: &DataFrame,
+) -> Result<gix::hashtable::HashMap<gix::ObjectId, crate::churn::Churn>, TableError> {
+    let t = Table::ReleaseChurn;
+    let commit = str_col(df, col::COMMIT)?;
+    let lines_added = df.column(col::LINES_ADDED)?.u64()?;
+    let lines_removed = df.column(col::LINES_REMOVED)?.u64()?;
+    let files_changed = df.column(col::FILES_CHANGED)?.u32()?;
+    let class_lines = str_col(df, col::CLASS_LINES)?;
+    let mut out = gix::hashtable::HashMap::default();
+    for i in 0..df.height() {
+        let classes = need(t, col::CLASS_LINES, i, class_lines.get(i))?;
+        let churn = crate::churn::Churn {
+            lines_added: need(t, col::LINES_ADDED, i, lines_added.get(i))?,
+            lines_removed: need(t, col::LINES_REMOVED, i, lines_removed.get(i))?,
+            files_changed: need(t, col::FILES_CHANGED, i, files_changed.get(i))?,
+            classes: need(
+                t,
+                col::CLASS_LINES,
+                i,
+                crate::class::ClassLines::from_text(classes),
+            )?,
+        };
+        out.insert(oid_at(t, col::COMMIT, i, commit.get(i))?, churn);
+    }
+    Ok(out)
+}
 
 /// A nullable churn count per commit (null for merges).
 fn churn_column<'a>(

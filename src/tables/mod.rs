@@ -46,7 +46,9 @@ pub use age::{
     line_ages_from_frame, month_ages_from_frames, AgePoint, LanguageCommit,
 };
 pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
-pub use commits::{commits_frame, walk_frame, walk_from_frame};
+pub use commits::{
+    commits_frame, release_churn_frame, release_churn_from_frame, walk_frame, walk_from_frame,
+};
 pub use data_quality::data_quality_frame;
 pub use evidence::evidence_frame;
 pub use loc::{
@@ -153,6 +155,10 @@ pub enum Table {
     /// The blob-count cache: internal, kept so a later run counts only new blobs.
     #[value(skip)]
     BlobCounts,
+    /// The churn of release branches' commits off the analysed ref (internal): lets a later run
+    /// diff only their new commits.
+    #[value(skip)]
+    ReleaseChurn,
     /// Lines by the year they were last written, per month.
     Age,
     /// The line-age state at the tip (internal): lets a later run follow only new commits.
@@ -192,7 +198,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 17] = [
+    pub const ALL: [Table; 18] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -210,6 +216,7 @@ impl Table {
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
+        Table::ReleaseChurn,
     ];
 
     /// The registry: each table's name, schema and visibility, declared by its module.
@@ -232,6 +239,7 @@ impl Table {
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
+            Table::ReleaseChurn => commits::RELEASE_CHURN,
         }
     }
 
