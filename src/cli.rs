@@ -746,20 +746,18 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
             let e = anyhow::Error::from(e);
             usage(ErrorKind::ValueValidation, format!("--organisations {e:#}"))
         })?;
-    Ok(AnalyzeOptions {
-        repos,
-        store,
-        threads,
-        bots,
+    let rules = crate::analyze::MineRules {
         count_lines: !a.activity_only,
         scope,
         classes,
+        bots,
         advisories,
         releases,
         organisations,
-        now: chrono::Utc::now().timestamp(),
-        fetched_at: None,
-        lock: true,
+    };
+    Ok(AnalyzeOptions {
+        threads,
+        ..AnalyzeOptions::new(repos, store, rules)
     })
 }
 

@@ -147,12 +147,10 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
                 .cloned()
                 .unwrap_or_else(|| "(not recorded)".to_string()),
             // The inputs fingerprint and the resumable state describe the miner's store only;
-            // of the inputs, a dataset keeps whether lines were counted (an `--activity-only`
-            // project has no line tables, which its readers must know).
-            inputs: match meta.inputs.contains(" loc=false ") {
-                true => " loc=false ".to_string(),
-                false => String::new(),
-            },
+            // a dataset keeps whether lines were counted (an `--activity-only` project has no
+            // line tables, which its readers must know).
+            inputs: String::new(),
+            activity_only: meta.mined_activity_only(),
             walk_key: String::new(),
             churn_key: String::new(),
             walk_problems: Default::default(),
@@ -193,7 +191,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
         // Last: readers take the folder as complete once this exists.
         let done = serde_json::json!({
             "format": crate::store::FORMAT_VERSION,
-            "schema_version": crate::analyze::TABLES_REVISION,
+            "schema_version": tables::REVISION,
             "repos": names,
         });
         crate::store::atomic_write(&options.out.join(SUCCESS), |w| {
@@ -269,7 +267,7 @@ fn write_hive(
             match frames.iter().find(|(t, _)| *t == table) {
                 Some((_, df)) => {
                     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-                    let mut file = tables::hive::to_partition(df, crate::analyze::TABLES_REVISION)?;
+                    let mut file = tables::hive::to_partition(df, tables::REVISION)?;
                     crate::store::atomic_write(&dir.join("part-0.parquet"), |w| {
                         tables::write_as(&mut file, tables::Format::Parquet, Default::default(), w)
                             .map_err(std::io::Error::other)
@@ -338,12 +336,7 @@ pub fn hive_into(
         for table in Table::public().filter(|t| is_shared(*t)) {
             let file = source.join(table.name()).join(&part).join("part-0.parquet");
             if file.is_file() {
-                let df = tables::hive::from_partition(
-                    table,
-                    &meta.name,
-                    &file,
-                    crate::analyze::TABLES_REVISION,
-                )?;
+                let df = tables::hive::from_partition(table, &meta.name, &file, tables::REVISION)?;
                 frames.push((table, df));
             }
         }

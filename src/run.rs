@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::analyze::{self, AnalyzeOptions, RepoOutcome, RepoSpec};
+use crate::analyze::{self, AnalyzeOptions, MineRules, RepoOutcome, RepoSpec};
 use crate::git::BotRule;
 use crate::progress::Progress;
 use crate::report::{self, ReportOptions};
@@ -508,25 +508,27 @@ pub fn project_options(
     rules: &ProjectRules,
     (path, reference, fetched_at): Source,
 ) -> AnalyzeOptions {
-    AnalyzeOptions {
-        repos: vec![RepoSpec {
-            path,
-            reference,
-            name: Some(rules.project.name.clone()),
-        }],
-        store: options.store.clone(),
-        threads: options.threads,
-        bots: options.bots.clone(),
+    let repos = vec![RepoSpec {
+        path,
+        reference,
+        name: Some(rules.project.name.clone()),
+    }];
+    let mine = MineRules {
         count_lines: !rules.project.activity_only,
         scope: rules.scope.clone(),
         classes: rules.classes.clone(),
+        bots: options.bots.clone(),
         advisories: options.advisories.clone(),
-        organisations: options.organisations.clone(),
         releases: rules.releases.clone(),
+        organisations: options.organisations.clone(),
+    };
+    AnalyzeOptions {
+        threads: options.threads,
         now: options.now,
         fetched_at,
         // The run holds the store's lock for its children.
         lock: false,
+        ..AnalyzeOptions::new(repos, options.store.clone(), mine)
     }
 }
 

@@ -142,6 +142,9 @@ pub struct RepoMeta {
     /// counter): a run with the same fingerprint has nothing to mine.
     #[serde(default)]
     pub inputs: String,
+    /// Mined with `--activity-only`: the line tables were not made (a query of one says so).
+    #[serde(default)]
+    pub activity_only: bool,
     /// The summary and findings as of this generation, so an up-to-date run can print them.
     #[serde(default)]
     pub summary: Option<crate::activity::Summary>,
@@ -181,6 +184,12 @@ pub struct RepoMeta {
 }
 
 impl RepoMeta {
+    /// Mined with `--activity-only`, as this metadata says (or, written before it had the
+    /// field, as its inputs fingerprint said).
+    pub fn mined_activity_only(&self) -> bool {
+        self.activity_only || self.inputs.contains(" loc=false ")
+    }
+
     /// How new this project's data is: its last commit's month and its last fetch's.
     pub fn newest(&self) -> crate::window::Newest {
         crate::window::Newest {
@@ -485,7 +494,7 @@ impl Store {
         let path = dir.join(&generation).join(table.file_name());
         if !path.exists() {
             let meta = self.meta(repo)?;
-            let activity_only = meta.is_some_and(|m| m.inputs.contains(" loc=false "));
+            let activity_only = meta.is_some_and(|m| m.mined_activity_only());
             let (repo, table) = (repo.to_string(), table.name());
             return Err(match activity_only {
                 true => StoreError::NotMined { repo, table },
@@ -1226,6 +1235,7 @@ mod tests {
             scope: String::new(),
             classes: String::new(),
             inputs: String::new(),
+            activity_only: false,
             summary: None,
             findings: Vec::new(),
             walk_key: String::new(),

@@ -6,24 +6,16 @@ use temper::analyze::{AnalyzeOptions, RepoSpec};
 use temper::tables::{Format, Table};
 
 fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize) {
+    let repos = vec![RepoSpec {
+        path: repo.to_path_buf(),
+        reference: None,
+        name: Some("fixture".into()),
+    }];
+    let rules = temper::analyze::MineRules::default();
     let options = AnalyzeOptions {
-        repos: vec![RepoSpec {
-            path: repo.to_path_buf(),
-            reference: None,
-            name: Some("fixture".into()),
-        }],
-        store: store.to_path_buf(),
         threads,
-        bots: temper::git::BotRule::default(),
-        count_lines: true,
-        scope: temper::scope::Scope::everything(),
-        classes: temper::class::Classifier::default(),
-        advisories: Default::default(),
-        releases: Default::default(),
-        organisations: Default::default(),
         now: 1_800_000_000,
-        fetched_at: None,
-        lock: true,
+        ..AnalyzeOptions::new(repos, store.to_path_buf(), rules)
     };
     temper::analyze::analyze(&options, &temper::progress::Progress::hidden()).unwrap();
 }

@@ -6,7 +6,10 @@
 
 use std::path::PathBuf;
 
+mod keys;
 mod render;
+pub use keys::counter_id;
+use keys::{age_key, Keys};
 pub use render::{finding_notes, render_json, render_summaries, render_timings};
 
 use crate::activity::{self, Finding, Problems, Summary};
@@ -29,13 +32,11 @@ pub struct RepoSpec {
     pub name: Option<String>,
 }
 
-/// Resolved options for `analyze`.
+/// How to mine a repository: whether lines count, which part of the tree, and the rules that
+/// read and classify commits, files and tags. Resolved once, from the flags (`cli`) or from a
+/// project's configuration (`run`), and fingerprinted by the stored keys (`keys.rs`).
 #[derive(Debug, Clone)]
-pub struct AnalyzeOptions {
-    pub repos: Vec<RepoSpec>,
-    pub store: PathBuf,
-    pub threads: usize,
-    pub bots: BotRule,
+pub struct MineRules {
     /// Count lines of code (`loc`) and churn; without it only commit activity is mined, and a
     /// stored blob cache is kept for a later full run.
     pub count_lines: bool,
@@ -43,6 +44,7 @@ pub struct AnalyzeOptions {
     pub scope: Scope,
     /// The code classes' rules (`--class`, then the built-in ones).
     pub classes: crate::class::Classifier,
+    pub bots: BotRule,
     /// The advisory ids looked for in messages (`--advisory-pattern`, then the built-in ones).
     pub advisories: git::evidence::AdvisoryRule,
     /// Which tags are releases (`--release-pattern`, else the built-in version rule).
@@ -50,6 +52,30 @@ pub struct AnalyzeOptions {
     /// Which e-mail domains are one organisation (`--organisations FILE`, then the built-in
     /// mapping).
     pub organisations: crate::organisations::Organisations,
+}
+
+impl Default for MineRules {
+    /// Everything counted, over the whole tree, under the built-in rules.
+    fn default() -> MineRules {
+        MineRules {
+            count_lines: true,
+            scope: Scope::everything(),
+            classes: Default::default(),
+            bots: Default::default(),
+            advisories: Default::default(),
+            releases: Default::default(),
+            organisations: Default::default(),
+        }
+    }
+}
+
+/// Resolved options for `analyze`.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub repos: Vec<RepoSpec>,
+    pub store: PathBuf,
+    pub threads: usize,
+    pub rules: MineRules,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
     /// When the caller fetched the clone (Unix seconds; `run` sets it), else `None` and git's
@@ -58,6 +84,23 @@ pub struct AnalyzeOptions {
     /// Take the store's lock for the analysis (`false` when the caller already holds it, as
     /// `run` does for its whole duration).
     pub lock: bool,
+}
+
+impl AnalyzeOptions {
+    /// Mining `repos` into `store` under `rules`, now, on every core, with the store locked
+    /// for the call; the caller changes what differs (`run` holds the lock itself and knows
+    /// when it fetched).
+    pub fn new(repos: Vec<RepoSpec>, store: PathBuf, rules: MineRules) -> AnalyzeOptions {
+        AnalyzeOptions {
+            repos,
+            store,
+            threads: rayon::current_num_threads().max(1),
+            rules,
+            now: chrono::Utc::now().timestamp(),
+            fetched_at: None,
+            lock: true,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,20 +134,6 @@ pub struct RepoOutcome {
     /// class rules), one sentence each: the tables now follow the new choice (what the stored
     /// run left is reused only where it still holds).
     pub changes: Vec<String>,
-}
-
-/// Bumped when a table gains or changes a column: a store made before is then re-mined (its
-/// walk, blob counts and line-age state still reused) instead of being reported up to date.
-pub const TABLES_REVISION: u32 = 21;
-
-/// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
-/// co-authors, 5: pull-request subjects and copies, fuzzer credits): a stored walk of another revision is walked
-/// afresh instead of being read.
-const WALK_REVISION: u32 = 5;
-
-/// Identifies the line counter: a cache written by another one is not reused.
-pub fn counter_id() -> String {
-    format!("tokei-15.0.0/temper-loc-3/max-{}", loc::MAX_BLOB_BYTES)
 }
 
 /// The stored blob-count cache of `name`, if one exists and was written by this counter.
@@ -193,10 +222,10 @@ fn analyze_one(
     let mut activity_rows = activity::monthly_activity(
         &walked.history,
         options.now,
-        options.count_lines,
-        &options.organisations,
+        options.rules.count_lines,
+        &options.rules.organisations,
     );
-    let months: Vec<Month> = match options.count_lines {
+    let months: Vec<Month> = match options.rules.count_lines {
         true => activity_rows.iter().map(|r| r.month).collect(),
         false => Vec::new(),
     };
@@ -214,13 +243,13 @@ fn analyze_one(
     };
     let walked_new = walked.walked_new;
     let mut counted = loc_stage(&job, &snapshots, walked_new, &stored_missing, progress)?;
-    if options.count_lines {
+    if options.rules.count_lines {
         let refs = std::mem::take(&mut walked.missing_refs);
         let files = &mut counted.result.missing_files;
         add_missing_refs(&job, &walked.history, refs, &stored_missing, files);
     }
     clock.lap("loc");
-    let age = match options.count_lines {
+    let age = match options.rules.count_lines {
         true => Some(age_stage(&job, &walked, &snapshots, progress)?),
         false => None,
     };
@@ -284,8 +313,8 @@ impl<'a> Job<'a> {
         let previous = sound_previous(store, name)?;
         let reusable = previous.as_ref().is_some_and(|p| {
             p.counter == counter_id()
-                && p.scope == options.scope.description()
-                && p.classes == options.classes.key()
+                && p.scope == options.rules.scope.description()
+                && p.classes == options.rules.classes.key()
         });
         Ok(Job {
             store,
@@ -307,8 +336,8 @@ impl<'a> Job<'a> {
         let Some(p) = &self.previous else {
             return Vec::new();
         };
-        let scope = self.options.scope.description();
-        let classes = self.options.classes.key();
+        let scope = self.options.rules.scope.description();
+        let classes = self.options.rules.classes.key();
         let differ = |what: &str, was: &str, now: &str| {
             let shown = |v: &str| match (v.is_empty(), what) {
                 (true, "scope") => "the whole tree".to_string(),
@@ -384,13 +413,16 @@ fn walk_stage(
 ) -> Result<Walked, AnalyzeError> {
     let (repo, options) = (job.repo, job.options);
     let reader = git::walk::CommitReader {
-        people: Resolver::new(&job.mailmap, options.bots.clone()),
-        advisories: options.advisories.clone(),
+        people: Resolver::new(&job.mailmap, options.rules.bots.clone()),
+        advisories: options.rules.advisories.clone(),
         pull_keys: git::pulls::pull_keys(&repo.repo, &job.pulls, repo.tip),
     };
     let bar = progress.counter(format!("{}: walking commits", job.name));
-    let (mut history, mut in_scope, walked_new) =
-        walk_incrementally(job, &reader, &|n| bar.set_position(n))?;
+    let WalkedHistory {
+        mut history,
+        mut in_scope,
+        walked_new,
+    } = walk_incrementally(job, &reader, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     clock.lap("walk");
     let chain = snapshot::first_parent_chain(&history, repo.tip);
@@ -398,15 +430,15 @@ fn walk_stage(
     in_scope.extend(touch::commits_in_scope(
         &repo.repo,
         &history,
-        &options.scope,
+        &options.rules.scope,
         from,
     ));
     let mut diffs = churn::Diffs::default();
     let mut missing_refs = Vec::new();
-    if options.count_lines {
+    if options.rules.count_lines {
         let total = (history.commits.len() - from) as u64;
         let bar = progress.bar(format!("{}: diffing commits", job.name), total);
-        let rules = (&options.scope, &options.classes);
+        let rules = (&options.rules.scope, &options.rules.classes);
         let pairs = &diffs.pairs;
         (diffs.commits, missing_refs) = churn_stage(
             repo,
@@ -428,30 +460,31 @@ fn walk_stage(
         history.commits.iter().map(|c| c.id).collect();
     // Release ranges over every walked commit, as `git rev-list` counts them (no scope).
     let mut releases = options
+        .rules
         .releases
         .releases(&plausible_tags(&job.tags.tags, options.now), |id| {
             reachable.contains(id)
         });
     let mut off_ref = walk_release_branches(job, &releases, &reachable, &reader);
     let mut release_churn = None;
-    if options.count_lines && !off_ref.commits.is_empty() {
+    if options.rules.count_lines && !off_ref.commits.is_empty() {
         reuse_release_churn(job, &mut off_ref)?;
         let missing = churn_off_ref(
             repo,
             &history,
             &mut off_ref,
-            (&options.scope, &options.classes),
+            (&options.rules.scope, &options.rules.classes),
             &diffs.pairs,
         );
         history.missing.extend(missing);
         history.missing.sort();
         history.missing.dedup();
     }
-    if options.count_lines {
+    if options.rules.count_lines {
         release_churn = Some(tables::release_churn_frame(&off_ref)?);
     }
     crate::release::count_ranges(&mut releases, &[&history, &off_ref]);
-    if !options.scope.is_everything() {
+    if !options.rules.scope.is_everything() {
         let mut keep = in_scope.iter();
         history
             .commits
@@ -583,14 +616,14 @@ fn loc_stage(
         Some(_) => reusable_rows(job.store, job.name, snapshots)?,
         None => (Vec::new(), snapshots.to_vec()),
     };
-    let cache = match job.options.count_lines && job.previous.is_some() {
+    let cache = match job.options.rules.count_lines && job.previous.is_some() {
         true => load_blob_cache(job.store, job.name)?,
         false => BlobCache::default(),
     };
     // How many blobs are new is known only as the snapshots are read: a running count.
     let bar = progress.counter(format!("{}: new blobs counted", job.name));
-    let scope = &job.options.scope;
-    let classes = &job.options.classes;
+    let scope = &job.options.rules.scope;
+    let classes = &job.options.rules.classes;
     let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| {
         bar.inc(1)
     });
@@ -774,11 +807,11 @@ fn frames_of(
             Table::Organisations,
             tables::organisations_frame(
                 name,
-                &crate::activity::organisations(history, now, &job.options.organisations),
+                &crate::activity::organisations(history, now, &job.options.rules.organisations),
             )?,
         ),
     ];
-    if !job.options.count_lines {
+    if !job.options.rules.count_lines {
         let carry = vec![
             Table::BlobCounts,
             Table::LineAges,
@@ -817,9 +850,10 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         temper_version: env!("CARGO_PKG_VERSION").to_string(),
         format: FORMAT_VERSION,
         counter: counter_id(),
-        scope: job.options.scope.description().to_string(),
-        classes: job.options.classes.key(),
+        scope: job.options.rules.scope.description().to_string(),
+        classes: job.options.rules.classes.key(),
         inputs: job.keys.inputs.clone(),
+        activity_only: !job.options.rules.count_lines,
         summary: Some(summary.clone()),
         findings: findings.to_vec(),
         walk_key: job.keys.walk.clone(),
@@ -876,55 +910,6 @@ fn age_resume(
         None => previous.map_or((String::new(), String::new(), 0), |p| {
             (p.age_key.clone(), p.age_tip.clone(), p.age_applied)
         }),
-    }
-}
-
-/// What the stored state depends on: everything the tables depend on (`inputs`: equal means
-/// nothing to mine), what the walk depends on, and what churn depends on.
-struct Keys {
-    inputs: String,
-    walk: String,
-    churn: String,
-}
-
-impl Keys {
-    fn new(
-        repo: &git::Opened,
-        options: &AnalyzeOptions,
-        mailmap: &[u8],
-        tags: &git::tags::Tags,
-        pulls: &git::pulls::PullHeads,
-    ) -> Keys {
-        let pulls = pulls.fingerprint();
-        let scope = options.scope.description();
-        let bots = options.bots.pattern();
-        let mailmap = crate::text::fnv1a(mailmap);
-        let lines = options.count_lines;
-        Keys {
-            inputs: format!(
-                "tip={} ref={} scope={scope} classes={} bots={bots} advisories={} releases={} organisations={} mailmap={mailmap:016x} tags={:016x} pulls={pulls:016x} counter={} age={} loc={lines} format={FORMAT_VERSION} tables={TABLES_REVISION}",
-                repo.tip,
-                repo.reference,
-                options.classes.key(),
-                options.advisories.key(),
-                options.releases.key(),
-                options.organisations.key(),
-                tags.fingerprint(),
-                counter_id(),
-                age_key(),
-            ),
-            walk: format!(
-                "scope={scope} classes={} bots={bots} advisories={} mailmap={mailmap:016x} pulls={pulls:016x} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
-                options.classes.key(),
-                options.advisories.key(),
-            ),
-            // Churn depends on the scope, not on identities: it survives a walk made again
-            // because the `.mailmap` or the bot rule changed.
-            churn: format!(
-                "scope={scope} classes={} churn={lines} format={FORMAT_VERSION} walk={WALK_REVISION}",
-                options.classes.key()
-            ),
-        }
     }
 }
 
@@ -1033,7 +1018,7 @@ fn add_missing_refs(
         .collect();
     for f in stored {
         let absent = !gix::objs::Exists::exists(&job.repo.repo.objects, &f.blob);
-        if !absent || !job.options.scope.includes_file(f.path.as_bytes()) {
+        if !absent || !job.options.rules.scope.includes_file(f.path.as_bytes()) {
             continue;
         }
         refs.extend(
@@ -1056,18 +1041,17 @@ fn add_missing_refs(
             (history.commits[i].author_time, i)
         })
     };
-    loc::add_references(files, &refs, month_of, order, &job.options.classes);
+    loc::add_references(files, &refs, month_of, order, &job.options.rules.classes);
 }
 
 /// The commits reachable from the tip, and the scope flags of those an earlier run stored. When
 /// the stored walk was made under the same key and its tip is an ancestor of the new tip, only new
 /// commits are read; otherwise (first run, rewritten history, changed mailmap) everything is.
-/// Returns the history, the stored flags (for its first commits), and how many commits were read.
 fn walk_incrementally(
     job: &Job<'_>,
     reader: &git::walk::CommitReader,
     progress: &dyn Fn(u64),
-) -> Result<(git::History, Vec<bool>, usize), AnalyzeError> {
+) -> Result<WalkedHistory, AnalyzeError> {
     let repo = job.repo;
     let stored = match &job.previous {
         Some(p) if p.walk_key == job.keys.walk => stored_walk(job)?
@@ -1082,9 +1066,13 @@ fn walk_incrementally(
         if repo.tip == old_tip || reached.contains(&old_tip) {
             history.shallow = object_ids(&problems[2]);
             carry_problems(&repo.repo, &mut history, problems);
-            let walked = new.commits.len();
+            let walked_new = new.commits.len();
             history.extend(new);
-            return Ok((history, flags, walked));
+            return Ok(WalkedHistory {
+                history,
+                in_scope: flags,
+                walked_new,
+            });
         }
     }
     let mut history = git::walk(&repo.repo, repo.tip, reader, progress);
@@ -1110,7 +1098,19 @@ fn walk_incrementally(
             carry_problems(&repo.repo, &mut history, &p.walk_problems);
         }
     }
-    Ok((history, Vec::new(), walked))
+    Ok(WalkedHistory {
+        history,
+        in_scope: Vec::new(),
+        walked_new: walked,
+    })
+}
+
+/// What [`walk_incrementally`] found: the history, the stored scope flags of its first commits
+/// (the stored walk's), and how many commits were read from the repository.
+struct WalkedHistory {
+    history: git::History,
+    in_scope: Vec<bool>,
+    walked_new: usize,
 }
 
 /// The tags dated plausibly, as commits must be (after the Unix epoch, not after the analysis):
@@ -1197,11 +1197,6 @@ fn object_ids(hex: &[String]) -> Vec<gix::ObjectId> {
         .collect()
 }
 
-/// What the stored line-age state depends on besides the chain.
-fn age_key() -> String {
-    format!("temper-age-3/{}", counter_id())
-}
-
 /// Month figures of line age for every snapshot, following only the new first-parent links
 /// when the stored state was made on the same chain (and under the same scope and counter), and
 /// keeping the stored figures of months whose snapshot commit is unchanged. Returns the figures
@@ -1228,7 +1223,7 @@ fn line_age(
     } = resumed;
     let start = state.applied;
     (ticks.start)(start);
-    let scope = (&job.options.scope, &job.options.classes);
+    let scope = (&job.options.rules.scope, &job.options.rules.classes);
     let tracked = age::track(
         &job.repo.repo,
         &chain,
@@ -1241,22 +1236,19 @@ fn line_age(
     for a in tracked.months {
         kept.insert(a.month, a);
     }
-    changes.extend(tracked.languages.into_iter().map(|c| {
-        let commit = chain[c.position].commit;
-        (
-            commit,
-            c.language.name().to_string(),
-            c.class,
-            c.added,
-            c.removed,
-        )
+    changes.extend(tracked.languages.into_iter().map(|c| LanguageChange {
+        commit: chain[c.position].commit,
+        language: c.language.name().to_string(),
+        class: c.class,
+        added: c.added,
+        removed: c.removed,
     }));
-    vendored.extend(
-        tracked
-            .vendored
-            .into_iter()
-            .map(|c| (chain[c.position].commit, c.package, c.added, c.removed)),
-    );
+    vendored.extend(tracked.vendored.into_iter().map(|c| VendorLink {
+        commit: chain[c.position].commit,
+        package: c.package,
+        added: c.added,
+        removed: c.removed,
+    }));
     let month_of = MonthOfLink::new(&position, snapshots);
     Ok(LineAgeOutcome {
         months: kept.into_values().collect(),
@@ -1274,13 +1266,13 @@ fn vendored_by_month(
 ) -> Vec<tables::VendoredChange> {
     vendored
         .into_iter()
-        .filter_map(|(commit, package, added, removed)| {
+        .filter_map(|v| {
             Some(tables::VendoredChange {
-                month: month_of.get(&commit)?,
-                commit: commit.to_string(),
-                package,
-                lines_added: added,
-                lines_removed: removed,
+                month: month_of.get(&v.commit)?,
+                commit: v.commit.to_string(),
+                package: v.package,
+                lines_added: v.added,
+                lines_removed: v.removed,
             })
         })
         .collect()
@@ -1314,8 +1306,13 @@ fn resume_or_restart(
     Ok((resumed, wanted))
 }
 
-/// A link's vendored-package changes: (commit, package, lines added, lines removed).
-type VendorLink = (gix::ObjectId, String, u64, u64);
+/// One followed link's lines changed in one vendored package, before its month is known.
+struct VendorLink {
+    commit: gix::ObjectId,
+    package: String,
+    added: u64,
+    removed: u64,
+}
 
 /// The month a first-parent link leads up to: the first month whose snapshot is at or after it.
 struct MonthOfLink<'a> {
@@ -1342,8 +1339,14 @@ impl<'a> MonthOfLink<'a> {
     }
 }
 
-/// A link's language changes: (commit, language, class, lines added, lines removed).
-type LanguageChange = (gix::ObjectId, String, crate::class::Class, u64, u64);
+/// One followed link's lines changed in one language and class, before its month is known.
+struct LanguageChange {
+    commit: gix::ObjectId,
+    language: String,
+    class: crate::class::Class,
+    added: u64,
+    removed: u64,
+}
 
 /// The stored line-age state, the month figures it still stands for, and the language changes
 /// of the links it followed.
@@ -1425,13 +1428,25 @@ fn stored_links(
     let changes = tables::language_commits_from_frame(languages)?
         .into_iter()
         .filter_map(|r| {
-            let c = id(&r.commit)?;
-            Some((c, r.language, r.class, r.lines_added, r.lines_removed))
+            Some(LanguageChange {
+                commit: id(&r.commit)?,
+                language: r.language,
+                class: r.class,
+                added: r.lines_added,
+                removed: r.lines_removed,
+            })
         })
         .collect();
     let vendored = tables::vendored_changes_from_frame(vendored_changes)?
         .into_iter()
-        .filter_map(|r| Some((id(&r.commit)?, r.package, r.lines_added, r.lines_removed)))
+        .filter_map(|r| {
+            Some(VendorLink {
+                commit: id(&r.commit)?,
+                package: r.package,
+                added: r.lines_added,
+                removed: r.lines_removed,
+            })
+        })
         .collect();
     Ok((changes, vendored))
 }
@@ -1443,14 +1458,14 @@ fn languages_by_month(
 ) -> Vec<tables::LanguageCommit> {
     changes
         .into_iter()
-        .filter_map(|(commit, language, class, added, removed)| {
+        .filter_map(|c| {
             Some(tables::LanguageCommit {
-                month: month_of.get(&commit)?,
-                commit: commit.to_string(),
-                language,
-                class,
-                lines_added: added,
-                lines_removed: removed,
+                month: month_of.get(&c.commit)?,
+                commit: c.commit.to_string(),
+                language: c.language,
+                class: c.class,
+                lines_added: c.added,
+                lines_removed: c.removed,
             })
         })
         .collect()

@@ -23,6 +23,11 @@ use polars_io::prelude::{
 };
 use schema::{optional, required};
 
+/// The tables' schema revision, bumped when a table gains or changes a column: a store made
+/// before is then re-mined (its walk, blob counts and line-age state still reused) instead of
+/// being reported up to date, and a dataset says which revision its files follow.
+pub const REVISION: u32 = 21;
+
 mod activity;
 mod age;
 mod class_churn;
