@@ -117,6 +117,11 @@ pub struct ManArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub tables: TablesArgs,
+    /// How to print the list: an aligned table, or JSON for scripts (an array of objects: name,
+    /// source, ref, tip, scope, classes, first_month, last_month, analysed_at, fetched_at,
+    /// activity_only, temper_version).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SummaryFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -490,7 +495,7 @@ pub enum Command {
         format: SummaryFormat,
     },
     /// The store or dataset to list.
-    List(PathBuf),
+    List(PathBuf, SummaryFormat),
     Rm {
         store: PathBuf,
         names: Vec<String>,
@@ -606,7 +611,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             format: a.format,
             options: resolve_analyze(a)?,
         },
-        CommandArgs::List(l) => Command::List(l.tables.resolve()?),
+        CommandArgs::List(l) => Command::List(l.tables.resolve()?, l.format),
         CommandArgs::Rm(r) => Command::Rm {
             store: store_or_default(r.store)?,
             names: r.names,

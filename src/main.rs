@@ -127,9 +127,20 @@ fn run(global: Global, command: Command) -> Result<()> {
             ));
         }
         Command::Query(options) => query(&options)?,
-        Command::List(dir) => {
+        Command::List(dir, format) => {
             let store = temper::store::Store::open(&dir)?;
-            emit(temper::store::listing(&store.repos()?).as_bytes())?;
+            let repos = store.repos()?;
+            match format {
+                cli::SummaryFormat::Table => emit(temper::store::listing(&repos).as_bytes())?,
+                cli::SummaryFormat::Json => {
+                    let listed: Vec<temper::store::Listed> =
+                        repos.iter().map(temper::store::Listed::of).collect();
+                    let mut text =
+                        serde_json::to_vec_pretty(&listed).context("encoding the list")?;
+                    text.push(b'\n');
+                    emit(&text)?;
+                }
+            }
             for damaged in store.damaged() {
                 let damaged = temper::text::terminal(&damaged, temper::text::TERMINAL_CELL_CHARS);
                 note(format_args!(
@@ -294,6 +305,6 @@ fn run_job(
 }
 
 /// Writes a run's status file, naming it in any error.
-fn write_status(file: &std::path::Path, status: &serde_json::Value) -> Result<()> {
+fn write_status(file: &std::path::Path, status: &temper::run::RunStatus) -> Result<()> {
     temper::run::write_status(file, status).with_context(|| format!("writing {}", file.display()))
 }

@@ -322,12 +322,9 @@ impl RunOutcome {
     }
 
     /// The run's status for scripts and cron (`run --status FILE`, and `run.json` in the report
-    /// folder): `ok` when every project was mined or unchanged, then per project its status
-    /// (`mined`, `unchanged` or `failed`), the reason of a failure, the tip now stored, seconds,
-    /// verdict and score, and against the report `latest` pointed at before the run: its verdict
-    /// and score (`previous`), the score's change, and what changed in words (`changes`).
-    pub fn status(&self, finished: i64) -> serde_json::Value {
-        let projects: Vec<serde_json::Value> = self
+    /// folder): see [`RunStatus`].
+    pub fn status(&self, finished: i64) -> RunStatus {
+        let projects = self
             .projects
             .iter()
             .map(|p| {
@@ -335,49 +332,114 @@ impl RunOutcome {
                 let (status, reason) = match &p.status {
                     ProjectStatus::Mined(o) if o.up_to_date => ("unchanged", None),
                     ProjectStatus::Mined(_) => ("mined", None),
-                    ProjectStatus::Failed(why) => ("failed", Some(why.as_str())),
+                    ProjectStatus::Failed(why) => ("failed", Some(why.clone())),
                 };
-                serde_json::json!({
-                    "name": p.name,
-                    "status": status,
-                    "reason": reason,
-                    "tip": (!stored.tip.is_empty()).then_some(stored.tip),
-                    "seconds": round1(p.fetch_seconds + p.mine_seconds),
-                    "verdict": stored.verdict,
-                    "score": stored.score,
-                    "previous": stored.previous.as_ref().map(|(day, verdict, score)| {
-                        serde_json::json!({ "report": day, "verdict": verdict, "score": score })
-                    }),
-                    "score_change": stored
+                ProjectLine {
+                    name: p.name.clone(),
+                    status: status.to_string(),
+                    reason,
+                    tip: (!stored.tip.is_empty()).then_some(stored.tip),
+                    seconds: round1(p.fetch_seconds + p.mine_seconds),
+                    verdict: stored.verdict,
+                    score: stored.score,
+                    score_change: stored
                         .score
                         .zip(stored.previous.as_ref())
                         .map(|(now, (_, _, before))| round1(now - before)),
-                    "changes": stored.changes,
-                })
+                    previous: stored.previous.map(|(report, verdict, score)| Previous {
+                        report,
+                        verdict,
+                        score,
+                    }),
+                    changes: stored.changes,
+                }
             })
             .collect();
-        serde_json::json!({
-            "ok": self.failures() == 0,
-            "started": timestamp(self.started),
-            "finished": timestamp(finished),
-            "failed": self.failures(),
-            "report": self.report.as_ref().map(|p| p.display().to_string()),
-            "latest": self.latest,
-            "latest_error": self.latest_error,
-            "projects": projects,
-        })
+        RunStatus {
+            ok: self.failures() == 0,
+            started: timestamp(self.started),
+            finished: timestamp(finished),
+            failed: self.failures(),
+            report: self.report.as_ref().map(|p| p.display().to_string()),
+            latest: self.latest,
+            latest_error: self.latest_error.clone(),
+            error: None,
+            projects,
+        }
     }
 }
 
+/// A run's status file (`run --status FILE`, and `run.json` in each report folder), a contract
+/// for scripts and cron; its fields are listed in the README ("The monthly job").
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunStatus {
+    /// Every project was mined or unchanged, and the run did not stop early.
+    pub ok: bool,
+    /// RFC 3339 UTC.
+    pub started: String,
+    pub finished: String,
+    /// Projects that failed.
+    #[serde(default)]
+    pub failed: usize,
+    /// The report folder written, if any.
+    #[serde(default)]
+    pub report: Option<String>,
+    /// `<out>/latest` now points at that report.
+    #[serde(default)]
+    pub latest: bool,
+    /// Why `latest` could not be moved.
+    #[serde(default)]
+    pub latest_error: Option<String>,
+    /// Why the run stopped before mining (a held lock, an unreadable store); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub projects: Vec<ProjectLine>,
+}
+
+/// One project's line in [`RunStatus`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectLine {
+    pub name: String,
+    /// `mined`, `unchanged` or `failed`.
+    pub status: String,
+    /// Why it failed.
+    pub reason: Option<String>,
+    /// The commit now stored.
+    pub tip: Option<String>,
+    /// Fetching and mining, to a tenth.
+    pub seconds: f64,
+    pub verdict: Option<String>,
+    pub score: Option<f64>,
+    /// The verdict and score in the report `latest` pointed at before this run.
+    pub previous: Option<Previous>,
+    /// The score's change since that report.
+    pub score_change: Option<f64>,
+    /// What changed since that report, in the words the report uses.
+    pub changes: Option<String>,
+}
+
+/// A project's verdict and score in an earlier report (`report`: its folder name, the day).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Previous {
+    pub report: String,
+    pub verdict: String,
+    pub score: f64,
+}
+
 /// The status of a run that stopped before mining (a held lock, an unreadable store).
-pub fn failed_status(started: i64, finished: i64, error: &str) -> serde_json::Value {
-    serde_json::json!({
-        "ok": false,
-        "started": timestamp(started),
-        "finished": timestamp(finished),
-        "error": error,
-        "projects": [],
-    })
+pub fn failed_status(started: i64, finished: i64, error: &str) -> RunStatus {
+    RunStatus {
+        ok: false,
+        started: timestamp(started),
+        finished: timestamp(finished),
+        failed: 0,
+        report: None,
+        latest: false,
+        latest_error: None,
+        error: Some(error.to_string()),
+        projects: Vec::new(),
+    }
 }
 
 /// `seconds` to one decimal, as the log lines show them.
@@ -689,8 +751,8 @@ fn publish(
     let good_today = |dir: &Path| {
         std::fs::read(dir.join(RUN_STATUS))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .is_some_and(|status| status["ok"] == serde_json::Value::Bool(true))
+            .and_then(|bytes| serde_json::from_slice::<RunStatus>(&bytes).ok())
+            .is_some_and(|status| status.ok)
     };
     let mut target = out.join(&day);
     outcome.latest = true;
@@ -732,7 +794,7 @@ fn publish(
 
 /// Writes a run's status as JSON to `file`, atomically (`run --status FILE`, and `run.json` in
 /// each report folder).
-pub fn write_status(file: &Path, status: &serde_json::Value) -> Result<(), StoreError> {
+pub fn write_status(file: &Path, status: &RunStatus) -> Result<(), StoreError> {
     crate::store::write_output(file, |w| {
         let bytes = serde_json::to_vec_pretty(status).map_err(std::io::Error::other)?;
         w.write_all(&bytes)
@@ -752,15 +814,11 @@ fn previous_scores(out: &Path) -> Option<PreviousScores> {
     let dir = std::fs::canonicalize(out.join("latest")).ok()?;
     let day = dir.file_name()?.to_string_lossy().into_owned();
     let bytes = crate::store::read_regular(&dir.join(RUN_STATUS)).ok()?;
-    let status: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let scores = status["projects"]
-        .as_array()?
-        .iter()
-        .filter_map(|p| {
-            let name = p["name"].as_str()?.to_string();
-            let verdict = p["verdict"].as_str().unwrap_or_default().to_string();
-            Some((name, (verdict, p["score"].as_f64()?)))
-        })
+    let status: RunStatus = serde_json::from_slice(&bytes).ok()?;
+    let scores = status
+        .projects
+        .into_iter()
+        .filter_map(|p| Some((p.name, (p.verdict.unwrap_or_default(), p.score?))))
         .collect();
     Some(PreviousScores { day, scores })
 }

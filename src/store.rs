@@ -200,6 +200,59 @@ impl RepoMeta {
     }
 }
 
+/// One stored repository as `temper list --format json` prints it: a contract for scripts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Listed {
+    pub name: String,
+    /// Where the repository was, as `analyze` resolved it.
+    pub source: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The commit mined, in full.
+    pub tip: String,
+    /// The `--path`/`--exclude` scope; empty for the whole tree.
+    pub scope: String,
+    /// The class rules' fingerprint (`--class`, then the built-in ones).
+    pub classes: String,
+    /// `YYYY-MM` of the first and last commit month, when known.
+    pub first_month: Option<String>,
+    pub last_month: Option<String>,
+    /// When it was mined and its clone fetched, RFC 3339 UTC.
+    pub analysed_at: String,
+    pub fetched_at: Option<String>,
+    /// Mined with `--activity-only` (no line tables).
+    pub activity_only: bool,
+    pub temper_version: String,
+}
+
+impl Listed {
+    pub fn of(m: &RepoMeta) -> Listed {
+        let rfc3339 = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0).map_or_else(
+                || t.to_string(),
+                |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            )
+        };
+        let month = |f: fn(&crate::activity::Summary) -> Option<crate::month::Month>| {
+            m.summary.as_ref().and_then(f).map(|m| m.to_string())
+        };
+        Listed {
+            name: m.name.clone(),
+            source: m.source.clone(),
+            reference: m.reference.clone(),
+            tip: m.tip.clone(),
+            scope: m.scope.clone(),
+            classes: m.classes.clone(),
+            first_month: month(|s| s.first_month),
+            last_month: month(|s| s.last_month),
+            analysed_at: rfc3339(m.analysed_at),
+            fetched_at: m.fetched_at.map(rfc3339),
+            activity_only: m.mined_activity_only(),
+            temper_version: m.temper_version.clone(),
+        }
+    }
+}
+
 /// The `temper list` table of a store's repositories: name, source, ref, tip (12 digits),
 /// scope, months (first to last) and the time of the last analysis (UTC), one line each,
 /// aligned; text from a repository made safe for a terminal.

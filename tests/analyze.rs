@@ -1013,6 +1013,25 @@ fn list_rm_and_the_current_directory() {
     // The source is where the repository is, absolute.
     let git_dir = std::fs::canonicalize(repo.join(".git")).unwrap();
     assert!(lines[2].contains(&git_dir.display().to_string()), "{text}");
+    // The same for scripts: full tip, months and source as git gives them.
+    let json = run_ok(
+        temper()
+            .args(["list", "--format", "json", "--store"])
+            .arg(&store),
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let tags = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "tags")
+        .unwrap();
+    assert_eq!(tags["tip"], tip.trim());
+    assert_eq!(tags["first_month"], first.lines().next().unwrap());
+    assert_eq!(tags["last_month"], last.trim());
+    assert_eq!(tags["source"], git_dir.display().to_string());
+    assert_eq!(tags["ref"], "HEAD");
+    assert_eq!(tags["activity_only"], false);
     // All or nothing.
     let refused = temper()
         .args(["rm", "tags", "nope", "--store"])

@@ -62,22 +62,30 @@ pub fn finding_notes(outcome: &RepoOutcome) -> Vec<String> {
 /// (the table's figures, unrounded), whether it was unchanged, what changed since the stored run,
 /// and its data-quality findings.
 pub fn render_json(outcomes: &[RepoOutcome]) -> String {
-    let rows: Vec<serde_json::Value> = outcomes
+    let rows: Vec<SummaryLine<'_>> = outcomes
         .iter()
-        .map(|o| {
-            let mut row = serde_json::to_value(&o.summary).unwrap_or_default();
-            if let Some(map) = row.as_object_mut() {
-                map.insert("up_to_date".into(), o.up_to_date.into());
-                map.insert("changes".into(), o.changes.clone().into());
-                let findings = serde_json::to_value(&o.findings).unwrap_or_default();
-                map.insert("findings".into(), findings);
-            }
-            row
+        .map(|o| SummaryLine {
+            summary: &o.summary,
+            up_to_date: o.up_to_date,
+            changes: &o.changes,
+            findings: &o.findings,
         })
         .collect();
     let mut text = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_string());
     text.push('\n');
     text
+}
+
+/// One repository in `analyze --format json`, a contract for scripts: the summary's fields
+/// ([`Summary`]), then whether nothing had changed since the stored run, what the user chose
+/// differently from it, and the findings.
+#[derive(serde::Serialize)]
+struct SummaryLine<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    up_to_date: bool,
+    changes: &'a [String],
+    findings: &'a [crate::activity::Finding],
 }
 
 /// The summary rows as an aligned text table.
