@@ -429,23 +429,6 @@ impl Graph {
         g
     }
 
-    /// Whether `ancestor` is reachable from `tip` (or is it): a walk down to its generation.
-    fn reaches(&self, tip: usize, ancestor: usize) -> bool {
-        let floor = self.generation[ancestor];
-        let mut seen: std::collections::HashSet<usize> = Default::default();
-        let mut stack = vec![tip];
-        while let Some(n) = stack.pop() {
-            if n == ancestor {
-                return true;
-            }
-            if self.generation[n] <= floor || !seen.insert(n) {
-                continue;
-            }
-            stack.extend(self.parents[n].iter().copied());
-        }
-        false
-    }
-
     /// The commits reachable from `tip` but not from `base` (`git rev-list base..tip`), newest
     /// generation first: both sides painted down in generation order until every commit still
     /// queued is reachable from `base`, as git's own walk does.
@@ -516,6 +499,45 @@ impl Graph {
     }
 }
 
+/// The commits below one tip, found as far down as the questions asked of them need: a walk in
+/// generation order that goes on where the last question left it, so trying a release's
+/// candidates one after another costs at most one walk down to the oldest of them (asking each
+/// afresh cost kubernetes/api, 1,562 releases on branches that share no history, 6.4 s).
+struct Below<'g> {
+    g: &'g Graph,
+    seen: std::collections::HashSet<usize>,
+    /// Commits seen but not expanded yet, highest generation first.
+    frontier: std::collections::BinaryHeap<(u32, usize)>,
+}
+
+impl<'g> Below<'g> {
+    fn new(g: &'g Graph, tip: usize) -> Below<'g> {
+        Below {
+            g,
+            seen: std::iter::once(tip).collect(),
+            frontier: std::iter::once((g.generation[tip], tip)).collect(),
+        }
+    }
+
+    /// Whether `ancestor` is reachable from the tip (or is it). Every path down to it passes
+    /// only commits of a higher generation, so expanding those finds it if anything does.
+    fn reaches(&mut self, ancestor: usize) -> bool {
+        let floor = self.g.generation[ancestor];
+        while let Some(&(generation, n)) = self.frontier.peek() {
+            if generation <= floor {
+                break;
+            }
+            self.frontier.pop();
+            for &p in &self.g.parents[n] {
+                if self.seen.insert(p) {
+                    self.frontier.push((self.g.generation[p], p));
+                }
+            }
+        }
+        self.seen.contains(&ancestor)
+    }
+}
+
 /// Fills each release's `previous`, `commits` and `contributors`: the non-merge commits
 /// reachable from its commit but not from its previous release's (`git rev-list --no-merges
 /// PREVIOUS..TAG`), and their distinct authors. `histories` hold every commit the ranges can
@@ -530,11 +552,11 @@ pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]
     let node = |r: &Release| g.index.get(&r.tag.commit).copied();
     let chosen: Vec<Option<usize>> = (0..releases.len())
         .map(|i| {
-            let tip = node(&releases[i])?;
+            let mut below = Below::new(&g, node(&releases[i])?);
             order
                 .candidates(releases, i)
                 .take(MAX_CANDIDATES_TRIED)
-                .find(|&c| node(&releases[c]).is_some_and(|n| g.reaches(tip, n)))
+                .find(|&c| node(&releases[c]).is_some_and(|n| below.reaches(n)))
         })
         .collect();
     // Oldest first, so that a release's previous has its authors known when it is reached.
