@@ -245,20 +245,33 @@ pub fn monthly_evidence(history: &History, chain: &[ObjectId], now: i64) -> Vec<
         .collect()
 }
 
+/// The smallest object id whose hex starts with `prefix` (lowercase hex, at most 40 digits, as
+/// [`crate::git::evidence`] keeps a `Fixes:` id).
+fn lowest_with_prefix(prefix: &str) -> ObjectId {
+    let mut bytes = [0u8; 20];
+    for (i, digit) in prefix.bytes().take(40).enumerate() {
+        let value = (digit as char).to_digit(16).unwrap_or(0) as u8;
+        bytes[i / 2] |= if i % 2 == 0 { value << 4 } else { value };
+    }
+    ObjectId::Sha1(bytes)
+}
+
 /// Resolves `Fixes:` ids to the commits they name (an id naming no walked commit, or several,
 /// is left out) and adds, per month, the commits later named by a fix and the median days to
 /// their fixes.
 fn add_fixes(dated: &[(Month, i64, &CommitInfo)], months: &mut BTreeMap<Month, EvidenceRow>) {
-    let mut ids: Vec<(String, Month, i64)> = dated
-        .iter()
-        .map(|(m, t, c)| (c.id.to_string(), *m, *t))
-        .collect();
-    ids.sort();
+    if dated.iter().all(|(_, _, c)| c.evidence.fixes.is_empty()) {
+        return;
+    }
+    // Sorted as bytes, which is the order of their hex: a prefix's matches are one run.
+    let mut ids: Vec<(ObjectId, Month, i64)> =
+        dated.iter().map(|(m, t, c)| (c.id, *m, *t)).collect();
+    ids.sort_unstable_by_key(|(id, ..)| *id);
     let resolve = |prefix: &str| -> Option<(Month, i64, usize)> {
-        let start = ids.partition_point(|(id, ..)| id.as_str() < prefix);
+        let start = ids.partition_point(|(id, ..)| id < &lowest_with_prefix(prefix));
         let mut hits = ids[start..]
             .iter()
-            .take_while(|(id, ..)| id.starts_with(prefix));
+            .take_while(|(id, ..)| id.to_hex().to_string().starts_with(prefix));
         let (_, month, time) = hits.next()?;
         hits.next().is_none().then_some((*month, *time, start))
     };
@@ -289,5 +302,39 @@ fn add_fixes(dated: &[(Month, i64, &CommitInfo)], months: &mut BTreeMap<Month, E
             // The lower median, as for line age.
             row.median_days_to_fix = d.get((d.len() - 1) / 2).copied();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_starts_the_run_of_ids_that_bear_it() {
+        let prefix = "0123abc";
+        let low = lowest_with_prefix(prefix);
+        assert_eq!(low.to_hex().to_string(), format!("{prefix:0<40}"));
+        // Bytes and hex sort alike, so the ids bearing the prefix follow its lowest one.
+        let hex = [
+            "0123abbfffffffffffffffffffffffffffffffff",
+            "0123abc000000000000000000000000000000001",
+            "0123abcfffffffffffffffffffffffffffffffff",
+            "0123abd000000000000000000000000000000000",
+            "f000000000000000000000000000000000000000",
+        ];
+        let mut ids: Vec<ObjectId> = hex
+            .iter()
+            .map(|h| ObjectId::from_hex(h.as_bytes()).expect("hex"))
+            .collect();
+        ids.reverse();
+        ids.sort();
+        let sorted: Vec<String> = ids.iter().map(|i| i.to_hex().to_string()).collect();
+        assert_eq!(sorted, hex);
+        let start = ids.partition_point(|id| id < &low);
+        let bearing: Vec<&String> = sorted[start..]
+            .iter()
+            .take_while(|h| h.starts_with(prefix))
+            .collect();
+        assert_eq!(bearing, [hex[1], hex[2]]);
     }
 }

@@ -547,6 +547,10 @@ impl<'g> Below<'g> {
 /// between the two commits only, and the authors reachable from a release (for new
 /// contributors) are its previous release's plus its range's, one full walk per line at most.
 pub fn count_ranges(releases: &mut [Release], histories: &[&crate::git::History]) {
+    if releases.is_empty() {
+        // No graph to build (a million-commit history without tags saves half a second).
+        return;
+    }
     let g = Graph::new(histories);
     let order = CandidateOrder::new(releases);
     let node = |r: &Release| g.index.get(&r.tag.commit).copied();

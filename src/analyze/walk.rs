@@ -133,8 +133,12 @@ pub(super) fn walk_release_branches(
     reachable: &gix::hashtable::HashSet<gix::ObjectId>,
     reader: &git::walk::CommitReader,
 ) -> git::History {
-    let mut known = reachable.clone();
     let mut off_ref = git::History::default();
+    if releases.iter().all(|r| reachable.contains(&r.tag.commit)) {
+        // Every release is on the ref (or there are none): nothing to walk, nothing to copy.
+        return off_ref;
+    }
+    let mut known = reachable.clone();
     for r in releases {
         if known.contains(&r.tag.commit) {
             continue;
