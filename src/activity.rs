@@ -231,36 +231,62 @@ fn units<'a>(
         .collect()
 }
 
-/// The trailing team figures at `month`: distinct identities of its 12 months, and the pony and
-/// elephant factors of its 24 months' human commits.
+/// The trailing team figures of every month from `first` to `last`, in order: distinct
+/// identities of its 12 months, and the pony and elephant factors of its 24 months' human
+/// commits. Both windows slide a month at a time (the month entering added, the one leaving
+/// taken away), so a long history costs one pass over its months, not 24 per month.
 fn trailing_figures(
     buckets: &BTreeMap<Month, Bucket>,
-    month: Month,
+    (first, last): (Month, Month),
     units: &[Unit<'_>],
-) -> (u32, u32, u32) {
-    let window = |months: i32| {
-        buckets
-            .range(month.minus(months - 1)..=month)
-            .map(|(_, b)| b)
-    };
-    let people: HashSet<u32> = window(12).flat_map(|b| b.people.iter().copied()).collect();
-    let mut by_person: HashMap<u32, u64> = HashMap::new();
-    let mut by_unit: HashMap<Unit<'_>, u64> = HashMap::new();
-    for b in window(24) {
-        for (&author, &n) in &b.human_commits {
-            *by_person.entry(author).or_default() += u64::from(n);
-            let unit = units
-                .get(author as usize)
-                .copied()
-                .unwrap_or(Unit::Person(author));
-            *by_unit.entry(unit).or_default() += u64::from(n);
+) -> Vec<(u32, u32, u32)> {
+    fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u64>, key: K, n: u64) {
+        if let Some(v) = map.get_mut(&key) {
+            *v = v.saturating_sub(n);
+            if *v == 0 {
+                map.remove(&key);
+            }
         }
     }
-    (
-        people.len() as u32,
-        half_makers(by_person.into_values().collect()),
-        half_makers(by_unit.into_values().collect()),
-    )
+    let unit_of = |author: u32| {
+        units
+            .get(author as usize)
+            .copied()
+            .unwrap_or(Unit::Person(author))
+    };
+    // Months of the 12-month window each identity appears in; commits of the 24-month one.
+    let mut people: HashMap<u32, u64> = HashMap::new();
+    let mut by_person: HashMap<u32, u64> = HashMap::new();
+    let mut by_unit: HashMap<Unit<'_>, u64> = HashMap::new();
+    Month::range_inclusive(first, last)
+        .map(|month| {
+            if let Some(b) = buckets.get(&month) {
+                for &p in &b.people {
+                    *people.entry(p).or_default() += 1;
+                }
+                for (&author, &n) in &b.human_commits {
+                    *by_person.entry(author).or_default() += u64::from(n);
+                    *by_unit.entry(unit_of(author)).or_default() += u64::from(n);
+                }
+            }
+            if let Some(gone) = buckets.get(&month.minus(12)) {
+                for &p in &gone.people {
+                    take(&mut people, p, 1);
+                }
+            }
+            if let Some(gone) = buckets.get(&month.minus(24)) {
+                for (&author, &n) in &gone.human_commits {
+                    take(&mut by_person, author, u64::from(n));
+                    take(&mut by_unit, unit_of(author), u64::from(n));
+                }
+            }
+            (
+                people.len() as u32,
+                half_makers(by_person.values().copied().collect()),
+                half_makers(by_unit.values().copied().collect()),
+            )
+        })
+        .collect()
 }
 
 /// The monthly activity rows, first to last plausible month, no gaps.
@@ -283,10 +309,11 @@ pub fn monthly_activity(
         .map(|id| organisations.affiliation(id))
         .collect();
     let units = units(history, &affiliations);
+    let trailing = trailing_figures(&buckets, (first, last), &units);
     Month::range_inclusive(first, last)
-        .map(|month| {
+        .zip(trailing)
+        .map(|(month, (contributors_12m, pony, elephant))| {
             let b = buckets.get(&month);
-            let (contributors_12m, pony, elephant) = trailing_figures(&buckets, month, &units);
             ActivityRow {
                 contributors_12m,
                 pony_factor_24m: pony,
