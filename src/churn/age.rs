@@ -172,6 +172,7 @@ pub(crate) fn track(
         next: 0,
         memo: super::ClassMemo::default(),
         attributes: None,
+        histogram: None,
         out: Tracked::default(),
     };
     if state.applied > 0 {
@@ -257,6 +258,11 @@ struct Tracker<'a> {
     /// The root `.gitattributes` blob of the tree the state stands at (outer `None`: not read
     /// yet). It is read again only when a link changes that file, not once per link.
     attributes: Option<Option<ObjectId>>,
+    /// The line histogram of the state as it stands (see [`Figures::histogram`]), kept up to
+    /// date link by link (the files a link touches taken out before it and put back after), so
+    /// a month's figures cost its cohorts, not a pass over every tracked line; `None` until
+    /// first needed and after a link that changes `.gitattributes` (every class may change).
+    histogram: Option<[Vec<u64>; 5]>,
     out: Tracked,
 }
 
@@ -278,19 +284,64 @@ impl Tracker<'_> {
         if self.next == start {
             return;
         }
-        let (repo, classes) = (self.repo, self.classes);
-        let attributes = self.attributes_at(position);
-        let memo = &mut self.memo;
-        let mut class_of = |path: &[u8], generated: bool| {
-            memo.class(repo, classes, attributes, path)
-                .with_marker(generated)
+        if self.histogram.is_none() {
+            let (repo, classes) = (self.repo, self.classes);
+            let attributes = self.attributes_at(position);
+            let memo = &mut self.memo;
+            let mut class_of = |path: &[u8], generated: bool| {
+                memo.class(repo, classes, attributes, path)
+                    .with_marker(generated)
+            };
+            self.histogram = Some(self.figures.histogram(state, self.scope, &mut class_of));
+        }
+        let Some(histogram) = &self.histogram else {
+            return;
         };
-        let histogram = self.figures.histogram(state, self.scope, &mut class_of);
         let months = self.wanted[start..self.next].iter();
         let figures = &self.figures;
         self.out
             .months
-            .extend(months.map(|(month, _)| figures.month(&histogram, *month)));
+            .extend(months.map(|(month, _)| figures.month(histogram, *month)));
+    }
+
+    /// Takes the lines of the files at `paths` out of the kept histogram (`add` false) or puts
+    /// them back (`add` true), under the root `.gitattributes` blob `attributes`; a path named
+    /// twice counts once.
+    fn recount(
+        &mut self,
+        state: &LineAges,
+        paths: &[BString],
+        attributes: Option<ObjectId>,
+        add: bool,
+    ) {
+        let Some(histogram) = self.histogram.as_mut() else {
+            return;
+        };
+        let everything = self.scope.is_everything();
+        let mut done: std::collections::HashSet<&[u8]> = Default::default();
+        for path in paths {
+            let Some(file) = state.files.get(path.as_bstr()) else {
+                continue;
+            };
+            if !done.insert(path.as_slice()) {
+                continue;
+            }
+            if !file.counted || !(everything || self.scope.includes_file(path)) {
+                continue;
+            }
+            let class = self
+                .memo
+                .class(self.repo, self.classes, attributes, path)
+                .with_marker(file.generated);
+            let of_class = &mut histogram[class.index()];
+            if of_class.is_empty() {
+                of_class.resize(self.figures.times.len(), 0);
+            }
+            for &p in &file.lines {
+                let n = &mut of_class[p as usize];
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        }
     }
 
     /// Applies one link's changes to `state` and notes its line changes by language and class,
@@ -299,8 +350,21 @@ impl Tracker<'_> {
         let position = state.applied;
         if changes.iter().any(|c| c.touches(b".gitattributes")) {
             self.attributes = None;
+            self.histogram = None;
         }
         let attributes = self.attributes_at(position);
+        // The files this link may change: each change's path and the path it renames from.
+        let touched: Vec<BString> = changes
+            .iter()
+            .flat_map(|c| {
+                let from = match c {
+                    FileChange::Put { from, .. } => from.clone(),
+                    FileChange::Delete(..) => None,
+                };
+                std::iter::once(c.path().to_owned()).chain(from)
+            })
+            .collect();
+        self.recount(state, &touched, attributes, false);
         let mut by_language: BTreeMap<(&'static str, Class), LanguageChange> = BTreeMap::new();
         let mut by_package: BTreeMap<String, VendorChange> = BTreeMap::new();
         for change in changes {
@@ -337,6 +401,7 @@ impl Tracker<'_> {
             entry.added += added;
             entry.removed += removed;
         }
+        self.recount(state, &touched, attributes, true);
         let changed = |added: u64, removed: u64| added + removed > 0;
         let languages = by_language
             .into_values()

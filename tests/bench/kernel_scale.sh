@@ -32,9 +32,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 measure() { # label, command...
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err"; exit 1; }
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" &
+  local pid=$! own=0 a c
+  # The resident peak counts the pack's pages that reads map; the process's own memory
+  # (RssAnon) is sampled beside it.
+  while kill -0 "$pid" 2> /dev/null; do
+    for c in $(pgrep -P "$pid" || true); do
+      a=$(awk '/^RssAnon/ {print $2}' "/proc/$c/status" 2> /dev/null || true)
+      if [ -n "$a" ] && [ "$a" -gt "$own" ]; then own=$a; fi
+    done
+    sleep 0.2
+  done
+  wait "$pid" || { cat "$work/err"; exit 1; }
   read -r wall peak < "$work/time"
-  printf '%-40s %8.1f s  peak %6d MiB\n' "$label" "$wall" "$((peak / 1024))"
+  printf '%-48s %8.1f s  peak %6d MiB resident, %6d MiB own\n' "$label" "$wall" "$((peak / 1024))" "$((own / 1024))"
 }
 echo "repository: $repo ($(git -C "$repo" rev-list --count main) commits, $(nproc) cores)"
 measure "git log --format='%aE %at'" git -C "$repo" log --format='%aE %at' main
