@@ -144,15 +144,18 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let dirs = files.div_ceil(100).max(1) as u64;
     let mut next_line: u32 = 0;
-    let mut content: Vec<Vec<u32>> = (0..files)
-        .map(|_| {
-            (0..lines)
-                .map(|_| {
-                    next_line += 1;
-                    next_line
-                })
-                .collect()
-        })
+    // Each line is a fresh number, so every line of the history is told apart.
+    let mut fresh = |n: usize| -> Vec<u32> {
+        (0..n)
+            .map(|_| {
+                next_line += 1;
+                next_line
+            })
+            .collect()
+    };
+    let mut content: Vec<Vec<u32>> = (0..files).map(|_| fresh(lines)).collect();
+    let mut generated: Vec<Vec<u32>> = (0..GENERATED_FILES)
+        .map(|_| fresh(GENERATED_LINES))
         .collect();
     // 2005-04 to 2025-04, evenly.
     let (start, span) = (1_112_313_600i64, 20 * 365 * 86_400i64);
@@ -171,16 +174,6 @@ fn main() -> anyhow::Result<()> {
     for (f, c) in content.iter().enumerate() {
         initial.push((paths[f].clone(), s.blob(&render(c))?));
     }
-    let mut generated: Vec<Vec<u32>> = (0..GENERATED_FILES)
-        .map(|_| {
-            (0..GENERATED_LINES)
-                .map(|_| {
-                    next_line += 1;
-                    next_line
-                })
-                .collect()
-        })
-        .collect();
     for (g, c) in generated.iter().enumerate() {
         initial.push((generated_path(g), s.blob(&render_generated(c))?));
     }

@@ -263,7 +263,7 @@ fn run_job(
     let mut log = |line: &str, failed: bool| {
         let stamped = format!(
             "{} {line}\n",
-            temper::run::timestamp(chrono::Utc::now().timestamp())
+            temper::text::rfc3339(chrono::Utc::now().timestamp())
         );
         match (global.quiet, failed) {
             (false, _) => {

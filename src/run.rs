@@ -357,8 +357,8 @@ impl RunOutcome {
             .collect();
         RunStatus {
             ok: self.failures() == 0,
-            started: timestamp(self.started),
-            finished: timestamp(finished),
+            started: crate::text::rfc3339(self.started),
+            finished: crate::text::rfc3339(finished),
             failed: self.failures(),
             report: self.report.as_ref().map(|p| p.display().to_string()),
             latest: self.latest,
@@ -431,8 +431,8 @@ pub struct Previous {
 pub fn failed_status(started: i64, finished: i64, error: &str) -> RunStatus {
     RunStatus {
         ok: false,
-        started: timestamp(started),
-        finished: timestamp(finished),
+        started: crate::text::rfc3339(started),
+        finished: crate::text::rfc3339(finished),
         failed: 0,
         report: None,
         latest: false,
@@ -445,14 +445,6 @@ pub fn failed_status(started: i64, finished: i64, error: &str) -> RunStatus {
 /// `seconds` to one decimal, as the log lines show them.
 fn round1(seconds: f64) -> f64 {
     (seconds * 10.0).round() / 10.0
-}
-
-/// Unix seconds as RFC 3339 UTC (`2026-11-30T03:40:00Z`).
-pub fn timestamp(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
-        || unix.to_string(),
-        |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
 }
 
 /// Runs the job: every project's source brought up to date and mined, then the report. `log`

@@ -227,12 +227,7 @@ pub struct Listed {
 
 impl Listed {
     pub fn of(m: &RepoMeta) -> Listed {
-        let rfc3339 = |t: i64| {
-            chrono::DateTime::from_timestamp(t, 0).map_or_else(
-                || t.to_string(),
-                |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            )
-        };
+        let rfc3339 = crate::text::rfc3339;
         let month = |f: fn(&crate::activity::Summary) -> Option<crate::month::Month>| {
             m.summary.as_ref().and_then(f).map(|m| m.to_string())
         };

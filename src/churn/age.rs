@@ -353,9 +353,11 @@ impl Tracker<'_> {
             self.histogram = None;
         }
         let attributes = self.attributes_at(position);
-        // The files this link may change: each change's path and the path it renames from.
+        // The files this link may change: each change's path and the path it renames from
+        // (only while a histogram is kept: before the first month, nothing needs them).
         let touched: Vec<BString> = changes
             .iter()
+            .filter(|_| self.histogram.is_some())
             .flat_map(|c| {
                 let from = match c {
                     FileChange::Put { from, .. } => from.clone(),
