@@ -395,3 +395,41 @@ fn linguist_attributes_are_what_git_check_attr_says() {
     assert_eq!(attrs.lookup(b"src/abc.c").documentation, Some(true));
     assert_eq!(attrs.lookup(b"third/x/y.c").vendored, Some(true));
 }
+
+/// Churn and line age class a file as the line counter does under nested `.gitattributes`
+/// files too (`make_attributes.sh`): in 2022-01 one commit adds every file, so the lines it adds
+/// per class are that month's lines per class in `loc` (checked against tokei above, and whose
+/// attributes `git check-attr` confirms in the test before); `age` holds them in every month.
+/// By hand: `lib/deep/c.pb.go` is vendored (`*.go linguist-vendored` in `lib/deep/`, deeper
+/// than the root's `*.pb.go linguist-generated`), which the root file alone would call generated.
+#[test]
+fn churn_and_line_age_read_nested_gitattributes_as_the_line_counter_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_attributes.sh", tmp.path(), "attributes");
+    let store = tmp.path().join("store");
+    analyze(&repo, &store, &[]);
+    let sum = |table: &str, fields: &[&str]| {
+        let rows = export_csv(&store, table, None);
+        let (m, c) = (column(&rows, "month"), column(&rows, "class"));
+        let values: Vec<Vec<&str>> = fields.iter().map(|f| column(&rows, f)).collect();
+        let mut out: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for i in 0..m.len() {
+            let n: u64 = values.iter().map(|v| v[i].parse::<u64>().unwrap()).sum();
+            if n > 0 {
+                *out.entry((m[i].to_string(), c[i].to_string())).or_default() += n;
+            }
+        }
+        out
+    };
+    let loc = sum("loc", &["code", "comments", "blanks"]);
+    let mut first_month = loc.clone();
+    first_month.retain(|(month, _), _| month == "2022-01");
+    let mut added = sum("language_commits", &["lines_added"]);
+    added.retain(|(month, _), _| month == "2022-01");
+    assert_eq!(added, first_month);
+    assert_eq!(sum("age", &["lines"]), loc);
+    let vendored = &("2022-01".to_string(), "vendored".to_string());
+    // Hand count (as `git check-attr linguist-vendored` says): third/x/a.c (the root's macro),
+    // keep.c, lib/deep/c.pb.go and src/notes.txt (tokei's Plain Text). One line each.
+    assert_eq!(added.get(vendored), Some(&4));
+}

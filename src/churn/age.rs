@@ -12,7 +12,7 @@
 //!
 //! At each month's snapshot the lines of the files the `loc` table counts (a language claims the
 //! file and it is not oversized; inside the `--path`/`--exclude` scope) are summed by class (as
-//! the line counter classes the file, under the snapshot's root `.gitattributes`) and cohort, the
+//! the line counter classes the file, under the snapshot's `.gitattributes` files, nested ones too) and cohort, the
 //! UTC year of the committer time of the commit that wrote them; median age, new-code share and
 //! bus factor are those of the project's own code (class `code`). A file git would diff as binary
 //! (such as UTF-16 text) but that tokei counts cannot be followed line by line: when it changes,
@@ -255,9 +255,12 @@ struct Tracker<'a> {
     /// The first month of `wanted` not emitted yet.
     next: usize,
     memo: super::ClassMemo,
-    /// The root `.gitattributes` blob of the tree the state stands at (outer `None`: not read
-    /// yet). It is read again only when a link changes that file, not once per link.
-    attributes: Option<Option<ObjectId>>,
+    /// The tree whose `.gitattributes` files classify the state's paths: the tree of the first
+    /// position after the last link that changed a `.gitattributes` file (`None`: not chosen
+    /// yet). A later tree has the same `.gitattributes` files where it has the same paths (a
+    /// directory it adds has none, or the link adding it would have changed one), so classes
+    /// memoised under it stay right until a link changes one.
+    attributes: Option<ObjectId>,
     /// The line histogram of the state as it stands (see [`Figures::histogram`]), kept up to
     /// date link by link (the files a link touches taken out before it and put back after), so
     /// a month's figures cost its cohorts, not a pass over every tracked line; `None` until
@@ -267,12 +270,9 @@ struct Tracker<'a> {
 }
 
 impl Tracker<'_> {
-    /// The root `.gitattributes` blob of the tree at `position` (read when not known yet).
-    fn attributes_at(&mut self, position: usize) -> Option<ObjectId> {
-        let (repo, tree) = (self.repo, self.chain[position].tree);
-        *self
-            .attributes
-            .get_or_insert_with(|| super::ClassMemo::attributes_of(repo, tree))
+    /// The tree whose `.gitattributes` files apply at `position` (see [`Tracker::attributes`]).
+    fn attributes_at(&mut self, position: usize) -> ObjectId {
+        *self.attributes.get_or_insert(self.chain[position].tree)
     }
 
     /// The figures of the wanted months whose snapshot is the state at `position`.
@@ -305,15 +305,9 @@ impl Tracker<'_> {
     }
 
     /// Takes the lines of the files at `paths` out of the kept histogram (`add` false) or puts
-    /// them back (`add` true), under the root `.gitattributes` blob `attributes`; a path named
+    /// them back (`add` true), under the `.gitattributes` files of tree `attributes`; a path named
     /// twice counts once.
-    fn recount(
-        &mut self,
-        state: &LineAges,
-        paths: &[BString],
-        attributes: Option<ObjectId>,
-        add: bool,
-    ) {
+    fn recount(&mut self, state: &LineAges, paths: &[BString], attributes: ObjectId, add: bool) {
         let Some(histogram) = self.histogram.as_mut() else {
             return;
         };
@@ -348,7 +342,7 @@ impl Tracker<'_> {
     /// and by vendored package, for the in-scope files.
     fn apply_link(&mut self, state: &mut LineAges, changes: Vec<FileChange>) {
         let position = state.applied;
-        if changes.iter().any(|c| c.touches(b".gitattributes")) {
+        if changes.iter().any(FileChange::touches_attributes) {
             self.attributes = None;
             self.histogram = None;
         }
@@ -449,13 +443,17 @@ pub fn line_origins(opened: &crate::git::Opened) -> BTreeMap<String, (bool, Vec<
 }
 
 impl FileChange {
-    /// Whether the change adds, changes, removes or renames from the file at `path`.
-    fn touches(&self, path: &[u8]) -> bool {
+    /// Whether the change adds, changes, removes or renames a `.gitattributes` file (at any
+    /// depth).
+    fn touches_attributes(&self) -> bool {
+        let is_attributes = |p: &BStr| p == ".gitattributes" || p.ends_with(b"/.gitattributes");
         let from = match self {
-            FileChange::Put { from, .. } => from.as_ref().is_some_and(|f| f == path),
+            FileChange::Put { from, .. } => {
+                from.as_ref().is_some_and(|f| is_attributes(f.as_ref()))
+            }
             FileChange::Delete(..) => false,
         };
-        from || self.path() == path
+        from || is_attributes(self.path())
     }
 
     /// The path the change leaves (or, for a deletion, removes).

@@ -17,13 +17,13 @@
 use gix::ObjectId;
 use rayon::prelude::*;
 
-use gix::objs::Find;
-
-use crate::class::{Attributes, Class, Classifier, PathClass};
+use crate::class::{Class, Classifier};
 use crate::git::History;
 use crate::scope::Scope;
 
 pub mod age;
+mod classes;
+pub(crate) use classes::ClassMemo;
 pub(crate) mod diff;
 mod xdiff;
 pub(crate) use diff::{Delta, PairMemo};
@@ -78,57 +78,6 @@ pub(crate) fn diff_worker(shared: &gix::ThreadSafeRepository) -> DiffWorker {
     let local = crate::git::local_handle(shared, WORKER_OBJECT_CACHE_BYTES);
     let cache = local.diff_resource_cache_for_tree_diff().ok();
     (local, cache)
-}
-
-/// The classes of changed files, as the line counter gives them: by path under the root
-/// `.gitattributes` of the commit's tree (nested `.gitattributes` files are honoured by the line
-/// counter only), memoised per worker.
-#[derive(Default)]
-pub(crate) struct ClassMemo {
-    attributes: gix::hashtable::HashMap<ObjectId, Attributes>,
-    paths: std::collections::HashMap<(Option<ObjectId>, Vec<u8>), PathClass>,
-}
-
-impl ClassMemo {
-    /// The root `.gitattributes` blob of `tree`, if it has one.
-    pub(crate) fn attributes_of(repo: &gix::Repository, tree: ObjectId) -> Option<ObjectId> {
-        let mut buf = Vec::new();
-        let data = repo.objects.try_find(&tree, &mut buf).ok()??;
-        gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
-            .filter_map(Result::ok)
-            .find(|e| e.filename == ".gitattributes" && e.mode.is_blob())
-            .map(|e| e.oid.to_owned())
-    }
-
-    /// The class by path of `path` under the attributes in blob `attributes`.
-    pub(crate) fn class(
-        &mut self,
-        repo: &gix::Repository,
-        classes: &Classifier,
-        attributes: Option<ObjectId>,
-        path: &[u8],
-    ) -> PathClass {
-        if let Some(hit) = self.paths.get(&(attributes, path.to_vec())) {
-            return *hit;
-        }
-        let none = Attributes::default();
-        let attrs = match attributes {
-            None => &none,
-            Some(blob) => self.attributes.entry(blob).or_insert_with(|| {
-                let mut buf = Vec::new();
-                let text = match repo.objects.try_find(&blob, &mut buf) {
-                    Ok(Some(d)) if d.kind == gix::object::Kind::Blob => d.data,
-                    _ => &[],
-                };
-                Attributes::default()
-                    .with_file(b"", text)
-                    .unwrap_or_default()
-            }),
-        };
-        let class = classes.path_class(path, attrs);
-        self.paths.insert((attributes, path.to_vec()), class);
-        class
-    }
 }
 
 pub use crate::git::Churn;
@@ -253,9 +202,8 @@ fn diff_commit(
 ) -> Option<CommitChurn> {
     let objects = diff::Tolerant::new(repo);
     let deltas = diff::deltas(repo, &objects, renames, (parent_tree, c.tree), pairs)?;
-    let attributes = ClassMemo::attributes_of(repo, c.tree);
     let mut class_of = |path: &[u8], generated: bool| {
-        memo.class(repo, classes, attributes, path)
+        memo.class(repo, classes, c.tree, path)
             .with_marker(generated)
     };
     let missing_refs = deltas
