@@ -13,9 +13,9 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| ".".into());
     let files: Vec<String> = args.collect();
-    let opened = temper::git::open(std::path::Path::new(&path), None)?;
+    let opened = temper::mine::git::open(std::path::Path::new(&path), None)?;
     let started = std::time::Instant::now();
-    let origins = temper::churn::age::line_origins(&opened);
+    let origins = temper::mine::churn::age::line_origins(&opened);
     let lines: usize = origins.values().map(|(_, l)| l.len()).sum();
     eprintln!(
         "{} files, {} lines followed in {:.2}s",

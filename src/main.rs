@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 
 use temper::cli::{self, Command, Global};
 use temper::progress::Progress;
-use temper::tables::{self, Format};
+use temper::store::tables::{self, Format};
 
 fn main() -> ExitCode {
     let resolved = cli::parse().map_err(|failure| {
@@ -58,7 +58,7 @@ fn emit(bytes: &[u8]) -> Result<()> {
 }
 
 /// The notes `analyze` leaves on stderr: unchanged repositories, timings, data-quality findings.
-fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
+fn note_outcomes(outcomes: &[temper::mine::analyze::RepoOutcome], timings: bool) {
     for outcome in outcomes {
         for change in &outcome.changes {
             // Paths and globs are the user's or the file system's text: no escapes reach the terminal.
@@ -81,10 +81,10 @@ fn note_outcomes(outcomes: &[temper::analyze::RepoOutcome], timings: bool) {
         if timings {
             note(format_args!(
                 "temper: timings: {}",
-                temper::analyze::render_timings(outcome)
+                temper::mine::analyze::render_timings(outcome)
             ));
         }
-        for line in temper::analyze::finding_notes(outcome) {
+        for line in temper::mine::analyze::finding_notes(outcome) {
             note(format_args!("temper: note: {line}"));
         }
     }
@@ -94,20 +94,20 @@ fn run(global: Global, command: Command) -> Result<()> {
     let progress = Progress::new(global.quiet);
     match command {
         Command::Analyze { options, format } => {
-            let outcomes = temper::analyze::analyze(&options, &progress)?;
+            let outcomes = temper::mine::analyze::analyze(&options, &progress)?;
             note_outcomes(&outcomes, global.timings);
             let text = match format {
-                cli::SummaryFormat::Json => temper::analyze::render_json(&outcomes),
+                cli::SummaryFormat::Json => temper::mine::analyze::render_json(&outcomes),
                 cli::SummaryFormat::Table => {
                     let summaries: Vec<_> = outcomes.into_iter().map(|o| o.summary).collect();
-                    temper::analyze::render_summaries(&summaries)
+                    temper::mine::analyze::render_summaries(&summaries)
                 }
             };
             emit(text.as_bytes())?;
         }
         Command::Export(options) => export(&options)?,
         Command::Report(options) => {
-            let outcome = temper::report::write(&options)?;
+            let outcome = temper::read::report::write(&options)?;
             note(format_args!(
                 "temper: report on {} written to {} ({} files)",
                 outcome.repos.join(", "),
@@ -116,7 +116,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             ));
         }
         Command::Dataset(options) => {
-            let names = temper::dataset::write(&options)?;
+            let names = temper::store::dataset::write(&options)?;
             let what = match names.is_empty() {
                 true => "no repository (the store holds none)".to_string(),
                 false => names.join(", "),
@@ -181,7 +181,7 @@ fn run(global: Global, command: Command) -> Result<()> {
         }
         Command::Man(out) => man(out.as_deref())?,
         Command::Chart(options) => {
-            temper::chart::render(&options)
+            temper::read::chart::render(&options)
                 .with_context(|| format!("chart {}", options.kind.name()))?;
         }
     }
@@ -208,8 +208,8 @@ fn man(out: Option<&std::path::Path>) -> Result<()> {
 }
 
 /// `export`: the table to `--out` (written atomically) or stdout (never Parquet to a terminal).
-fn export(options: &temper::export::ExportOptions) -> Result<()> {
-    let mut df = temper::export::export_frame(options)?;
+fn export(options: &temper::read::export::ExportOptions) -> Result<()> {
+    let mut df = temper::read::export::export_frame(options)?;
     match &options.out {
         Some(path) => {
             temper::store::write_output(path, |w| {
@@ -235,8 +235,8 @@ fn export(options: &temper::export::ExportOptions) -> Result<()> {
 /// `query`: the SQL of a file or of `-e`, its result printed as a table, CSV or JSON.
 fn query(options: &temper::cli::QueryOptions) -> Result<()> {
     let mut df = match (&options.file, &options.sql) {
-        (Some(file), _) => temper::query::run_file(&options.store, file)?,
-        (None, sql) => temper::query::run_sql(
+        (Some(file), _) => temper::read::query::run_file(&options.store, file)?,
+        (None, sql) => temper::read::query::run_sql(
             &options.store,
             std::path::Path::new("-e"),
             sql.as_deref().unwrap_or_default(),
@@ -289,7 +289,7 @@ fn run_job(
         if let (true, temper::run::ProjectStatus::Mined(o)) = (global.timings, &project.status) {
             note(format_args!(
                 "temper: timings: {}",
-                temper::analyze::render_timings(o)
+                temper::mine::analyze::render_timings(o)
             ));
         }
     }

@@ -88,8 +88,8 @@ fn every_line_at_every_first_parent_commit_equals_git_blame_first_parent() {
     let chain: Vec<&str> = chain.lines().collect();
     assert_eq!(chain.len(), 8, "c1..c9 but c6 (side branch)");
     for &commit in &chain {
-        let opened = temper::git::open(&repo, Some(commit)).unwrap();
-        let origins = temper::churn::age::line_origins(&opened);
+        let opened = temper::mine::git::open(&repo, Some(commit)).unwrap();
+        let origins = temper::mine::churn::age::line_origins(&opened);
         for path in files_at(&repo, commit) {
             if path == "logo.bin" {
                 // Binary to git: blame splits it at newlines, temper does not follow it.
@@ -402,8 +402,8 @@ fn a_huge_generated_file_is_credited_as_git_blame_credits_it() {
         ("HEAD~1", "api/braces.txt"),
     ] {
         let id = git(&repo, &["rev-parse", commit]);
-        let opened = temper::git::open(&repo, Some(id.trim())).unwrap();
-        let origins = temper::churn::age::line_origins(&opened);
+        let opened = temper::mine::git::open(&repo, Some(id.trim())).unwrap();
+        let origins = temper::mine::churn::age::line_origins(&opened);
         let expected: Vec<String> = blame(&repo, id.trim(), path)
             .into_iter()
             .map(|(c, _)| c)
@@ -419,8 +419,8 @@ fn a_huge_generated_file_is_credited_as_git_blame_credits_it() {
     // Hand count (make_generated.sh): braces.txt's line 11 is still c1's after c2.
     let c1 = git(&repo, &["rev-list", "--max-parents=0", "HEAD"]);
     let opened =
-        temper::git::open(&repo, Some(git(&repo, &["rev-parse", "HEAD~1"]).trim())).unwrap();
-    let origins = temper::churn::age::line_origins(&opened);
+        temper::mine::git::open(&repo, Some(git(&repo, &["rev-parse", "HEAD~1"]).trim())).unwrap();
+    let origins = temper::mine::churn::age::line_origins(&opened);
     assert_eq!(origins["api/braces.txt"].1[10].to_string(), c1.trim());
 }
 
@@ -434,8 +434,8 @@ fn a_deleted_file_feeding_two_new_ones_is_blamed_as_git_blames_it() {
     let repo = build_fixture("make_blame_renames.sh", tmp.path(), "renames");
     let chain = git(&repo, &["rev-list", "--first-parent", "main"]);
     for commit in chain.lines() {
-        let opened = temper::git::open(&repo, Some(commit)).unwrap();
-        let origins = temper::churn::age::line_origins(&opened);
+        let opened = temper::mine::git::open(&repo, Some(commit)).unwrap();
+        let origins = temper::mine::churn::age::line_origins(&opened);
         for path in files_at(&repo, commit) {
             let expected: Vec<String> = blame(&repo, commit, &path)
                 .into_iter()
@@ -448,8 +448,8 @@ fn a_deleted_file_feeding_two_new_ones_is_blamed_as_git_blames_it() {
     // Hand count: at c2, c.c's first 18 lines are c1's.
     let c1 = git(&repo, &["rev-list", "--max-parents=0", "main"]);
     let opened =
-        temper::git::open(&repo, Some(git(&repo, &["rev-parse", "main~1"]).trim())).unwrap();
-    let origins = temper::churn::age::line_origins(&opened);
+        temper::mine::git::open(&repo, Some(git(&repo, &["rev-parse", "main~1"]).trim())).unwrap();
+    let origins = temper::mine::churn::age::line_origins(&opened);
     let from_c1 = origins["c.c"]
         .1
         .iter()

@@ -783,7 +783,7 @@ fn organisations_are_the_authors_e_mail_domains_of_24_months() {
         entry.0.insert(email.clone());
         entry.1 += 1;
     }
-    // No domain of this fixture is mapped or personal (src/organisations.toml): each domain of
+    // No domain of this fixture is mapped or personal (src/mine/organisations.toml): each domain of
     // two or more authors is an organisation, the others are individuals.
     let got = export_csv(&store, "organisations", None);
     let (domain, authors, commits) = (

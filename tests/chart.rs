@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
-use temper::chart::{Align, ChartKind, ChartOptions, ImageFormat, Plot, Series, ThemeName, XAxis};
+use temper::read::chart::{
+    Align, ChartKind, ChartOptions, ImageFormat, Plot, Series, ThemeName, XAxis,
+};
 
 /// A store holding the age fixture (as `age`) and the history fixture (as `history`).
 fn store_with_two(tmp: &Path) -> PathBuf {
@@ -38,7 +40,7 @@ pub fn options(store: &Path, kind: ChartKind, repos: &[&str], out: &Path) -> Cha
         until: None,
         align: Align::Calendar,
         class: None,
-        by: temper::chart::Period::Month,
+        by: temper::read::chart::Period::Month,
         rolling: None,
         ymax: None,
         log: None,
@@ -80,7 +82,7 @@ fn the_numbers_drawn_are_the_stored_tables() {
     let out = tmp.path().join("x.png");
 
     // commits: one line per repository, equal to activity.commits month by month.
-    let spec = temper::chart::spec(&options(&store, ChartKind::Commits, &[], &out)).unwrap();
+    let spec = temper::read::chart::spec(&options(&store, ChartKind::Commits, &[], &out)).unwrap();
     let Plot::Lines { series } = &spec.plot else {
         panic!("lines expected")
     };
@@ -98,7 +100,7 @@ fn the_numbers_drawn_are_the_stored_tables() {
     }
 
     // loc of one repository: the stack adds up to each month's code in the loc table.
-    let spec = temper::chart::spec(&options(&store, ChartKind::Loc, &["age"], &out)).unwrap();
+    let spec = temper::read::chart::spec(&options(&store, ChartKind::Loc, &["age"], &out)).unwrap();
     let Plot::Stacked { series, percent } = &spec.plot else {
         panic!("stack expected")
     };
@@ -131,7 +133,8 @@ fn the_numbers_drawn_are_the_stored_tables() {
 
     // language-share: every month with code adds up to 100 %.
     let spec =
-        temper::chart::spec(&options(&store, ChartKind::LanguageShare, &["age"], &out)).unwrap();
+        temper::read::chart::spec(&options(&store, ChartKind::LanguageShare, &["age"], &out))
+            .unwrap();
     let Plot::Stacked { series, percent } = &spec.plot else {
         panic!("stack expected")
     };
@@ -142,7 +145,8 @@ fn the_numbers_drawn_are_the_stored_tables() {
     }
 
     // churn: added and removed are activity's lines_added and lines_removed.
-    let spec = temper::chart::spec(&options(&store, ChartKind::Churn, &["age"], &out)).unwrap();
+    let spec =
+        temper::read::chart::spec(&options(&store, ChartKind::Churn, &["age"], &out)).unwrap();
     let Plot::Churn { added, removed, .. } = &spec.plot else {
         panic!("churn expected")
     };
@@ -164,7 +168,7 @@ fn the_numbers_drawn_are_the_stored_tables() {
     assert_eq!(as_map(removed), table("lines_removed"));
 
     // age: one series per cohort, equal to the age table.
-    let spec = temper::chart::spec(&options(&store, ChartKind::Age, &["age"], &out)).unwrap();
+    let spec = temper::read::chart::spec(&options(&store, ChartKind::Age, &["age"], &out)).unwrap();
     let Plot::Stacked { series, .. } = &spec.plot else {
         panic!("stack expected")
     };
@@ -192,12 +196,12 @@ fn the_numbers_drawn_are_the_stored_tables() {
     let mut o = options(&store, ChartKind::Commits, &["age"], &out);
     o.since = temper::month::Month::parse("2020-01");
     o.until = temper::month::Month::parse("2020-12");
-    let spec = temper::chart::spec(&o).unwrap();
+    let spec = temper::read::chart::spec(&o).unwrap();
     let months = months_of(&spec.x);
     assert_eq!((months[0].as_str(), months.len()), ("2020-01", 12));
     let mut o = options(&store, ChartKind::Commits, &[], &out);
     o.align = Align::Age;
-    let spec = temper::chart::spec(&o).unwrap();
+    let spec = temper::read::chart::spec(&o).unwrap();
     let Plot::Lines { series } = &spec.plot else {
         panic!("lines expected")
     };
@@ -389,8 +393,8 @@ fn svg_tooltips_name_each_months_values() {
     analyze(&age, &store, &[]);
     let out = tmp.path().join("commits.svg");
     let options = options(&store, ChartKind::Commits, &["age"], &out);
-    let spec = temper::chart::render(&options).unwrap();
-    temper::chart::draw::write(&spec, &options).unwrap();
+    let spec = temper::read::chart::render(&options).unwrap();
+    temper::read::chart::draw::write(&spec, &options).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     let tips: BTreeMap<String, String> = doc
@@ -462,8 +466,8 @@ fn quarters_years_and_rolling_means_follow_git() {
     let monthly = git_commits_by_month(&age);
 
     let mut o = options(&store, ChartKind::Commits, &["age"], &out);
-    o.by = temper::chart::Period::Quarter;
-    let spec = temper::chart::spec(&o).unwrap();
+    o.by = temper::read::chart::Period::Quarter;
+    let spec = temper::read::chart::spec(&o).unwrap();
     let XAxis::Months { first, count, .. } = spec.x else {
         panic!("calendar axis expected")
     };
@@ -508,7 +512,7 @@ fn quarters_years_and_rolling_means_follow_git() {
 
     let mut o = options(&store, ChartKind::Commits, &["age"], &out);
     o.rolling = Some(3);
-    let spec = temper::chart::spec(&o).unwrap();
+    let spec = temper::read::chart::spec(&o).unwrap();
     let months = months_of(&spec.x);
     let Plot::Lines { series } = &spec.plot else {
         panic!("lines expected")
@@ -527,8 +531,8 @@ fn quarters_years_and_rolling_means_follow_git() {
 
     // Lines of code by year: each year's last month's snapshot, as tokei counts it.
     let mut o = options(&store, ChartKind::Loc, &["age"], &out);
-    o.by = temper::chart::Period::Year;
-    let spec = temper::chart::spec(&o).unwrap();
+    o.by = temper::read::chart::Period::Year;
+    let spec = temper::read::chart::spec(&o).unwrap();
     let XAxis::Months { first, .. } = spec.x else {
         panic!("calendar axis expected")
     };

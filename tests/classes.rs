@@ -1,6 +1,6 @@
 //! Code classes against tokei's CLI: for every month and class, the `loc` rows of that class
 //! equal `tokei` over `git archive` of the month's snapshot restricted to that class's paths,
-//! which are written out below by hand from the rules (src/class_rules.toml, the fixture's
+//! which are written out below by hand from the rules (src/mine/class_rules.toml, the fixture's
 //! .gitattributes of that month, and `--class vendored=src/bundled`).
 
 use std::collections::BTreeMap;
@@ -141,14 +141,14 @@ fn the_summary_counts_own_code_and_the_query_names_the_shares() {
 
 #[test]
 fn the_classes_chart_draws_each_class_of_the_loc_table() {
-    use temper::chart::{ChartKind, Plot, XAxis};
+    use temper::read::chart::{ChartKind, Plot, XAxis};
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
     let store = tmp.path().join("store");
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
     let out = tmp.path().join("c.svg");
     let options = crate::chart::options(&store, ChartKind::Classes, &["classes"], &out);
-    let spec = temper::chart::spec(&options).unwrap();
+    let spec = temper::read::chart::spec(&options).unwrap();
     let Plot::Stacked { series, .. } = &spec.plot else {
         panic!("a stack")
     };
@@ -174,7 +174,7 @@ fn the_classes_chart_draws_each_class_of_the_loc_table() {
     }
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["code", "test", "docs", "vendored", "generated"]);
-    temper::chart::render(&options).unwrap();
+    temper::read::chart::render(&options).unwrap();
     assert!(std::fs::read_to_string(&options.out)
         .unwrap()
         .contains("<svg"));
@@ -274,7 +274,7 @@ fn vendored_changes_equal_git_numstat_of_each_vendored_package() {
     let repo = build_fixture("make_classes.sh", tmp.path(), "classes");
     let store = tmp.path().join("store");
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
-    // The packages, by hand from the rule (src/class.rs, `vendored_package`).
+    // The packages, by hand from the rule (src/mine/class.rs, `vendored_package`).
     let package = |path: &str| match path {
         "vendor/lib/lib.c" | "vendor/lib/lib_test.c" => "vendor/lib",
         "vendor/ours/o.c" => "vendor/ours",
@@ -372,7 +372,7 @@ fn linguist_attributes_are_what_git_check_attr_says() {
         };
         let mut got: BTreeMap<String, [Option<bool>; 3]> = BTreeMap::new();
         for file in &files {
-            let mut attrs = temper::class::Attributes::default();
+            let mut attrs = temper::mine::class::Attributes::default();
             let parts: Vec<&str> = file.split('/').collect();
             for depth in 0..parts.len() {
                 let dir = parts[..depth].join("/");
@@ -389,7 +389,8 @@ fn linguist_attributes_are_what_git_check_attr_says() {
     }
     // Hand counts from make_attributes.sh: `a` + 2,000 stars is `a*`; the macro reaches third/.
     let root = git(&repo, &["show", "HEAD~1:.gitattributes"]);
-    let (attrs, read) = temper::class::Attributes::default().with_file_read(b"", root.as_bytes());
+    let (attrs, read) =
+        temper::mine::class::Attributes::default().with_file_read(b"", root.as_bytes());
     assert_eq!(read.long_lines, 1);
     let attrs = attrs.unwrap();
     assert_eq!(attrs.lookup(b"src/abc.c").documentation, Some(true));

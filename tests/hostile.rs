@@ -1197,7 +1197,7 @@ fn ten_thousand_tags_and_a_deep_tag_chain() {
     let peeled = git(&repo, &["rev-parse", "v2.0.0^{commit}"]);
     assert_eq!(column(&rows, "commit")[deep], peeled.trim());
     assert_eq!((previous[deep], commits[deep]), ("v1.100.0", "0"));
-    // The rule (src/release.rs): a maintenance release follows the one before it in its
+    // The rule (src/mine/release.rs): a maintenance release follows the one before it in its
     // feature, a feature release the feature before it; v1.1.0 has no lower feature release
     // and takes the highest lower release; v1.0.1 has none at all.
     let rule = |n: u32, m: u32| match (n, m) {

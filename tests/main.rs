@@ -15,6 +15,7 @@ mod cli;
 mod dataset;
 mod evidence;
 mod hostile;
+mod layout;
 mod loc;
 mod query;
 mod releases;

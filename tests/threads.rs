@@ -2,8 +2,8 @@
 //! with 4 threads (in either order) give byte-identical public tables.
 
 use crate::common::*;
-use temper::analyze::{AnalyzeOptions, RepoSpec};
-use temper::tables::{Format, Table};
+use temper::mine::analyze::{AnalyzeOptions, RepoSpec};
+use temper::store::tables::{Format, Table};
 
 fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize) {
     let repos = vec![RepoSpec {
@@ -11,13 +11,13 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
         reference: None,
         name: Some("fixture".into()),
     }];
-    let rules = temper::analyze::MineRules::default();
+    let rules = temper::mine::analyze::MineRules::default();
     let options = AnalyzeOptions {
         threads,
         now: 1_800_000_000,
         ..AnalyzeOptions::new(repos, store.to_path_buf(), rules)
     };
-    temper::analyze::analyze(&options, &temper::progress::Progress::hidden()).unwrap();
+    temper::mine::analyze::analyze(&options, &temper::progress::Progress::hidden()).unwrap();
 }
 
 fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
@@ -26,7 +26,8 @@ fn tables(store: &std::path::Path) -> Vec<(Table, Vec<u8>)> {
         .map(|table| {
             let mut df = store.load("fixture", table).unwrap();
             let mut csv = Vec::new();
-            temper::tables::write_as(&mut df, Format::Csv, Default::default(), &mut csv).unwrap();
+            temper::store::tables::write_as(&mut df, Format::Csv, Default::default(), &mut csv)
+                .unwrap();
             (table, csv)
         })
         .collect()

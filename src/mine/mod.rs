@@ -1,0 +1,21 @@
+//! Mining: history in, rows out. Everything that reads a repository lives here: the commit walk
+//! and its identities ([`git`]), churn and line age ([`churn`]), lines of code of month-end
+//! snapshots ([`loc`]), code classes ([`class`]), the monthly team figures ([`activity`]),
+//! evidence of review, fixes and security work ([`evidence`], [`practices`]), releases
+//! ([`release`]), organisations ([`organisations`]), and the driver that runs them as typed
+//! stages and hands their results to the store ([`analyze`]).
+//!
+//! May import: the leaves (`month`, `scope`, `text`, `progress`, `window`) and, from
+//! [`analyze`] only, [`crate::store`] to keep and reuse what an earlier run mined. Never
+//! [`crate::read`], [`crate::run`] or [`crate::cli`].
+
+pub mod activity;
+pub mod analyze;
+pub mod churn;
+pub mod class;
+pub mod evidence;
+pub mod git;
+pub mod loc;
+pub mod organisations;
+pub mod practices;
+pub mod release;

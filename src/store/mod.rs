@@ -1,0 +1,1347 @@
+//! The on-disk store: versioned, written atomically, shared by every command.
+//!
+//! Layout:
+//!
+//! ```text
+//! STORE/temper-store.json          {"format": 1}: refuses stores of another format
+//! STORE/repos/<dir>/CURRENT        name of the live generation, replaced by rename
+//! STORE/repos/<dir>/g000007/       meta.json + one Parquet file per table
+//! ```
+//!
+//! A repository's tables are written into a fresh generation directory, flushed, and only then
+//! made live by atomically replacing `CURRENT`. A run interrupted at any point leaves the previous
+//! generation live and complete; leftovers are removed by the next successful write. `<dir>` is
+//! the repository name reduced to `[A-Za-z0-9._-]` (plus a hash of the real name when that changed
+//! it), so no name can reach outside the store.
+//!
+//! This folder owns the tables ([`tables`]: one module per table, its schema beside its writer
+//! and reader, and the schema version [`tables::REVISION`]), the generations above, and shareable
+//! datasets ([`dataset`]). It may import the leaves (`month`, `text`, `window`); its table
+//! modules still read the row types the miner produces ([`crate::mine`]'s stage results), the one
+//! edge that runs upward (see `docs/design.md`, "Layout").
+
+pub mod dataset;
+pub mod tables;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+
+use tables::{Table, TableError};
+
+/// Bumped whenever a stored table's columns or meaning change.
+pub const FORMAT_VERSION: u32 = 1;
+const MARKER: &str = "temper-store.json";
+const CURRENT: &str = "CURRENT";
+const META: &str = "meta.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not a temper store (no {MARKER}); run `temper analyze` first or pass --store", .0.display())]
+    NotAStore(PathBuf),
+    #[error("{}: refusing to use a non-empty directory that is not a temper store", .0.display())]
+    ForeignDirectory(PathBuf),
+    #[error("{}: store format {found}, this temper reads format {FORMAT_VERSION}; re-run `temper analyze` into a new store", .path.display())]
+    Version { path: PathBuf, found: u32 },
+    #[error("{}: damaged store metadata", .path.display())]
+    Meta {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("no repository named '{0}' in the store")]
+    UnknownRepo(String),
+    #[error(
+        "no repository named '{}' in {}{}; it holds: {}",
+        crate::text::terminal(.name, 60),
+        .store.display(),
+        .suggestion.as_ref().map_or(String::new(), |s| format!(" (did you mean '{}'?)", crate::text::terminal(s, 60))),
+        if .known.is_empty() { "nothing".to_string() } else { .known.iter().map(|k| crate::text::terminal(k, 60)).collect::<Vec<_>>().join(", ") }
+    )]
+    NotInStore {
+        name: String,
+        store: PathBuf,
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
+    #[error(
+        "'{}' is in both {} and {}; name only the projects to compare (`temper report NAME...`), \
+         or rename the project in the store that holds it (`temper mv OLD NEW --store DIR`)",
+        crate::text::terminal(.name, 60),
+        .first.display(),
+        .second.display()
+    )]
+    NameInTwo {
+        name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{}: damaged (not as temper wrote it); run `temper analyze` again to rebuild it", .0.display())]
+    Damaged(PathBuf),
+    #[error(
+        "'{}' is already in {}; pick another name, or `temper rm` that one first",
+        crate::text::terminal(.name, 60),
+        .store.display()
+    )]
+    NameTaken { name: String, store: PathBuf },
+    #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
+    BadName { name: String, reason: &'static str },
+    #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
+    NotMined { repo: String, table: &'static str },
+    #[error("'{repo}' was mined by an earlier temper, which did not write the {table} table; run `temper analyze` on it again")]
+    OlderGeneration { repo: String, table: &'static str },
+    #[error("the store holds no repositories yet")]
+    Empty,
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error("the store {} is in use by another temper run (it holds {}); try again when it has finished", .0.display(), LOCK)]
+    Locked(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    format: u32,
+}
+
+/// What was analysed, stored beside a repository's tables.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RepoMeta {
+    pub name: String,
+    /// The git directory analysed.
+    pub source: String,
+    pub reference: String,
+    pub tip: String,
+    /// Unix seconds.
+    pub analysed_at: i64,
+    /// When the clone was last fetched, Unix seconds, where that is known: `run` records its own
+    /// fetch, and a local clone's `FETCH_HEAD` says when git last fetched into it. Part of the
+    /// data's "now" ([`crate::window`]), never the time of the analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<i64>,
+    pub temper_version: String,
+    pub format: u32,
+    /// What counted the lines (tokei version and temper's counting rules); the blob cache is
+    /// reused only by the same counter.
+    #[serde(default)]
+    pub counter: String,
+    /// `--path`/`--exclude` as given; empty for the whole tree.
+    #[serde(default)]
+    pub scope: String,
+    /// The code classes' rules ([`crate::mine::class::Classifier::key`]): months are reused only
+    /// under the same rules.
+    #[serde(default)]
+    pub classes: String,
+    /// A fingerprint of everything the tables depend on (tip, ref, scope, bot rule, mailmap,
+    /// counter): a run with the same fingerprint has nothing to mine.
+    #[serde(default)]
+    pub inputs: String,
+    /// Mined with `--activity-only`: the line tables were not made (a query of one says so).
+    #[serde(default)]
+    pub activity_only: bool,
+    /// The summary and findings as of this generation, so an up-to-date run can print them.
+    #[serde(default)]
+    pub summary: Option<crate::mine::activity::Summary>,
+    #[serde(default)]
+    pub findings: Vec<crate::mine::activity::Finding>,
+    /// What the stored walk depends on besides the tip (scope, bot rule, mailmap); a later run
+    /// with the same key walks only new commits.
+    #[serde(default)]
+    pub walk_key: String,
+    /// What the stored churn depends on (scope): kept when a walk is made again for another
+    /// reason (a changed `.mailmap` or bot rule).
+    #[serde(default)]
+    pub churn_key: String,
+    /// The stored walk's missing, unreadable and shallow-boundary commits.
+    #[serde(default)]
+    pub walk_problems: [Vec<String>; 3],
+    /// The missing, unreadable and oversized blobs met while counting lines, in this run or (for
+    /// the snapshots it reused) in earlier ones: a reused count must not lose its finding.
+    #[serde(default)]
+    pub loc_problems: [Vec<String>; 3],
+    /// The `.gitattributes` blobs with lines git ignores, met as `loc_problems` are.
+    #[serde(default)]
+    pub loc_ignored_attributes: Vec<String>,
+    /// What the stored line-age state depends on (the line counter's rules), the first-parent
+    /// commit it was advanced to, and how many chain links that is: a later run whose chain
+    /// passes through that commit at that position follows only the new links.
+    #[serde(default)]
+    pub age_key: String,
+    #[serde(default)]
+    pub age_tip: String,
+    #[serde(default)]
+    pub age_applied: usize,
+    /// Each file of the generation with its size and FNV-1a fingerprint, `SIZE:HEX`, so a
+    /// damaged table is noticed even when nothing else changed (see [`Store::verify`]).
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl RepoMeta {
+    /// Mined with `--activity-only`, as this metadata says (or, written before it had the
+    /// field, as its inputs fingerprint said).
+    pub fn mined_activity_only(&self) -> bool {
+        self.activity_only || self.inputs.contains(" loc=false ")
+    }
+
+    /// How new this project's data is: its last commit's month and its last fetch's.
+    pub fn newest(&self) -> crate::window::Newest {
+        crate::window::Newest {
+            repo: self.name.clone(),
+            last_commit: self.summary.as_ref().and_then(|s| s.last_month),
+            fetched: self.fetched_at.and_then(crate::month::Month::from_unix),
+        }
+    }
+}
+
+/// One stored repository as `temper list --format json` prints it: a contract for scripts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Listed {
+    pub name: String,
+    /// Where the repository was, as `analyze` resolved it.
+    pub source: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The commit mined, in full.
+    pub tip: String,
+    /// The `--path`/`--exclude` scope; empty for the whole tree.
+    pub scope: String,
+    /// The class rules' fingerprint (`--class`, then the built-in ones).
+    pub classes: String,
+    /// `YYYY-MM` of the first and last commit month, when known.
+    pub first_month: Option<String>,
+    pub last_month: Option<String>,
+    /// When it was mined and its clone fetched, RFC 3339 UTC.
+    pub analysed_at: String,
+    pub fetched_at: Option<String>,
+    /// Mined with `--activity-only` (no line tables).
+    pub activity_only: bool,
+    pub temper_version: String,
+}
+
+impl Listed {
+    pub fn of(m: &RepoMeta) -> Listed {
+        let rfc3339 = crate::text::rfc3339;
+        let month = |f: fn(&crate::mine::activity::Summary) -> Option<crate::month::Month>| {
+            m.summary.as_ref().and_then(f).map(|m| m.to_string())
+        };
+        Listed {
+            name: m.name.clone(),
+            source: m.source.clone(),
+            reference: m.reference.clone(),
+            tip: m.tip.clone(),
+            scope: m.scope.clone(),
+            classes: m.classes.clone(),
+            first_month: month(|s| s.first_month),
+            last_month: month(|s| s.last_month),
+            analysed_at: rfc3339(m.analysed_at),
+            fetched_at: m.fetched_at.map(rfc3339),
+            activity_only: m.mined_activity_only(),
+            temper_version: m.temper_version.clone(),
+        }
+    }
+}
+
+/// The `temper list` table of a store's repositories: name, source, ref, tip (12 digits),
+/// scope, months (first to last) and the time of the last analysis (UTC), one line each,
+/// aligned; text from a repository made safe for a terminal.
+pub fn listing(metas: &[RepoMeta]) -> String {
+    let rows: Vec<[String; 7]> = metas
+        .iter()
+        .map(|m| {
+            let months =
+                m.summary
+                    .as_ref()
+                    .map_or(String::new(), |s| match (s.first_month, s.last_month) {
+                        (Some(a), Some(b)) => format!("{a}..{b}"),
+                        _ => String::new(),
+                    });
+            let when = chrono::DateTime::from_timestamp(m.analysed_at, 0)
+                .map_or(String::new(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+            let cell = |t: &str| crate::text::terminal(t, 60);
+            [
+                cell(&m.name),
+                cell(&m.source),
+                cell(&m.reference),
+                m.tip.chars().take(12).collect(),
+                cell(if m.scope.is_empty() {
+                    "(whole tree)"
+                } else {
+                    &m.scope
+                }),
+                months,
+                when,
+            ]
+        })
+        .collect();
+    let header = [
+        "name",
+        "source",
+        "ref",
+        "tip",
+        "scope",
+        "months",
+        "analysed (UTC)",
+    ]
+    .map(String::from);
+    let all: Vec<[String; 7]> = std::iter::once(header).chain(rows).collect();
+    let mut out = crate::text::aligned(&all, &[]).join("\n");
+    out.push('\n');
+    out
+}
+
+/// An opened store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// `$TEMPER_STORE`, else `$XDG_DATA_HOME/temper`, else `~/.local/share/temper`.
+    pub fn default_location() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("TEMPER_STORE").filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(dir).join("temper"));
+        }
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share/temper"))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Opens the store at `root`, creating it if the directory is absent or empty.
+    pub fn create(root: &Path) -> Result<Store, StoreError> {
+        let marker = root.join(MARKER);
+        if !marker.exists() {
+            if root.exists() {
+                // The lock file and another process's half-written marker (two runs creating
+                // the same store at once) do not make a directory foreign.
+                let mut entries = fs::read_dir(root).map_err(io_err(root))?;
+                let foreign = entries.any(|e| {
+                    e.map_or(true, |e| {
+                        let name = e.file_name();
+                        let name = name.to_string_lossy();
+                        name != LOCK && !name.contains(".tmp-")
+                    })
+                });
+                if foreign {
+                    return Err(StoreError::ForeignDirectory(root.to_owned()));
+                }
+            }
+            fs::create_dir_all(root).map_err(io_err(root))?;
+            let text = serde_json::to_vec(&Marker {
+                format: FORMAT_VERSION,
+            })
+            .expect("a two-field struct serialises");
+            atomic_write(&marker, |w| w.write_all(&text))?;
+        }
+        Store::open(root)
+    }
+
+    /// Opens an existing store.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let marker = root.join(MARKER);
+        let text = match read_regular(&marker) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotAStore(root.to_owned()))
+            }
+            Err(e) => return Err(io_err(&marker)(e)),
+        };
+        let found: Marker = serde_json::from_slice(&text).map_err(|source| StoreError::Meta {
+            path: marker.clone(),
+            source,
+        })?;
+        if found.format != FORMAT_VERSION {
+            return Err(StoreError::Version {
+                path: root.to_owned(),
+                found: found.format,
+            });
+        }
+        Ok(Store {
+            root: root.to_owned(),
+        })
+    }
+
+    /// The directory of repository `name`: its own ([`dir_name`]), or the one an earlier temper
+    /// named when that one holds this very name (a store made before the names became
+    /// one-to-one).
+    fn repo_dir(&self, name: &str) -> PathBuf {
+        let dir = self.repos_dir().join(dir_name(name));
+        if dir.exists() {
+            return dir;
+        }
+        let old = self.repos_dir().join(legacy_dir_name(name));
+        match old != dir && holds(&old, name) {
+            true => old,
+            false => dir,
+        }
+    }
+
+    fn repos_dir(&self) -> PathBuf {
+        self.root.join("repos")
+    }
+
+    /// Replaces a repository's tables in one atomic step.
+    /// Tables in `carry` are taken unchanged from the live generation (hard-linked, or copied
+    /// where links are not possible) when it has them.
+    pub fn save_repo(
+        &self,
+        meta: &RepoMeta,
+        tables: &mut [(Table, DataFrame)],
+        carry: &[Table],
+    ) -> Result<(), StoreError> {
+        let dir = self.repo_dir(&meta.name);
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let staging = dir.join(format!("tmp-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        fs::create_dir(&staging).map_err(io_err(&staging))?;
+        // A damaged CURRENT is replaced (nothing is carried from it).
+        let live = read_current(&dir).ok().flatten();
+        if let Err(e) = stage(&dir, &staging, live.as_deref(), meta, tables, carry) {
+            // A failed write (a full disk) must not leave its partial copy to fill the disk.
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        fault_point("in-staging");
+
+        let next = next_generation(&dir, live.as_deref())?;
+        let generation = dir.join(&next);
+        fs::rename(&staging, &generation).map_err(io_err(&generation))?;
+        sync_dir(&dir);
+        fault_point("before-current");
+        atomic_write(&dir.join(CURRENT), |w| w.write_all(next.as_bytes()))?;
+        // The new generation is live; anything else in the directory is garbage now.
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale =
+                    (name.starts_with('g') && name != next.as_str()) || name.starts_with("tmp-");
+                if stale && entry.path().is_dir() {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the store's lock, or fails at once with [`StoreError::Locked`] when another process
+    /// holds it. The lock is an advisory `flock` on `temper.lock`, which the system releases
+    /// when its holder exits, however it exits: a killed run never leaves a stale lock.
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.root.join(LOCK);
+        // A FIFO planted as the lock would block the open below.
+        if path.exists() {
+            check_regular(&path).map_err(io_err(&path))?;
+        }
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => {
+                collect_garbage(&self.root);
+                Ok(StoreLock { _file: file })
+            }
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(self.root.clone())),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+        }
+    }
+
+    /// Every repository in the store, sorted by name.
+    pub fn repos(&self) -> Result<Vec<RepoMeta>, StoreError> {
+        let dir = self.repos_dir();
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(io_err(&dir)(e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io_err(&dir))?;
+            // A repository being removed (or whose removal was interrupted) is gone.
+            if entry.file_name().to_string_lossy().starts_with(".rm-") {
+                continue;
+            }
+            // A repository whose live generation cannot be read is that repository's damage
+            // ([`Store::damaged`]), never the store's: the others stay readable, and its next
+            // `analyze` rebuilds it.
+            if let Some(meta) = live_meta(&entry.path()) {
+                out.push(meta);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        // A store of damaged repositories only says so (rather than that it is empty).
+        if out.is_empty() {
+            if let Some(dir) = self.damaged().first() {
+                return Err(StoreError::Damaged(
+                    self.repos_dir().join(dir).join(CURRENT),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The repository directories whose live generation cannot be read (a `CURRENT` naming a
+    /// missing or foreign generation, unreadable metadata, a name that breaks the name rule), by
+    /// directory name.
+    pub fn damaged(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.repos_dir()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with(".rm-"))
+            .filter(|e| e.path().join(CURRENT).exists() && live_meta(&e.path()).is_none())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The error for a repository `name` this store does not hold: it names the store, the
+    /// repositories it holds, and the closest of them when one is close (a typo).
+    pub fn not_here(&self, name: &str) -> StoreError {
+        let known: Vec<String> = self
+            .repos()
+            .map(|m| m.into_iter().map(|m| m.name).collect())
+            .unwrap_or_default();
+        let suggestion = known
+            .iter()
+            .map(|k| (crate::text::edit_distance(name, k), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+            .min()
+            .map(|(_, k)| k.clone());
+        StoreError::NotInStore {
+            name: name.to_string(),
+            store: self.root.clone(),
+            suggestion,
+            known,
+        }
+    }
+
+    /// One repository's table ([`StoreError::NotMined`] for a line table of a repository mined
+    /// with `--activity-only`).
+    pub fn load(&self, repo: &str, table: Table) -> Result<DataFrame, StoreError> {
+        let dir = self.repo_dir(repo);
+        let generation = read_current(&dir)?.ok_or_else(|| self.not_here(repo))?;
+        let path = dir.join(&generation).join(table.file_name());
+        if !path.exists() {
+            let meta = self.meta(repo)?;
+            let activity_only = meta.is_some_and(|m| m.mined_activity_only());
+            let (repo, table) = (repo.to_string(), table.name());
+            return Err(match activity_only {
+                true => StoreError::NotMined { repo, table },
+                false => StoreError::OlderGeneration { repo, table },
+            });
+        }
+        Ok(tables::read(table, &path)?)
+    }
+
+    /// Checks that every file of `meta`'s generation is as it was written (size and
+    /// fingerprint); the first that is not is returned as an error.
+    pub fn verify(&self, meta: &RepoMeta) -> Result<(), StoreError> {
+        let dir = self.repo_dir(&meta.name);
+        let generation =
+            read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+        let found = fingerprints(&dir.join(&generation))?;
+        for (name, expected) in &meta.files {
+            if found.get(name) != Some(expected) {
+                return Err(StoreError::Damaged(dir.join(&generation).join(name)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Records that `meta`'s repository was analysed again at `analysed_at`, found at `source`,
+    /// with nothing to mine (its tables stand): the live generation's metadata is replaced atomically, so "now" in a
+    /// report follows the last analysis, not the last change.
+    pub fn touch(
+        &self,
+        meta: &RepoMeta,
+        analysed_at: i64,
+        fetched_at: Option<i64>,
+        source: &str,
+    ) -> Result<(), StoreError> {
+        let dir = self.repo_dir(&meta.name);
+        let generation =
+            read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+        let touched = RepoMeta {
+            analysed_at,
+            fetched_at: fetched_at.or(meta.fetched_at),
+            source: source.to_string(),
+            ..meta.clone()
+        };
+        let text = serde_json::to_vec_pretty(&touched).map_err(std::io::Error::other);
+        let path = dir.join(generation).join(META);
+        let text = text.map_err(io_err(&path))?;
+        atomic_write(&path, |w| w.write_all(&text))
+    }
+
+    /// A store at `target` (new or empty) holding the live generation of every repository of
+    /// the stores or datasets at `sources`, so one report can compare projects from several
+    /// (the shipped dataset beside one's own analysis). Files are hard-linked where possible;
+    /// a name in two sources is an error. With `only` non-empty, just those repositories are
+    /// taken, so names outside it may be in several sources.
+    pub fn union(sources: &[PathBuf], target: &Path, only: &[String]) -> Result<Store, StoreError> {
+        let merged = Store::create(target)?;
+        let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+        for source in sources {
+            let store = Store::open(source)?;
+            let wanted = store.repos()?.into_iter();
+            for meta in wanted.filter(|m| only.is_empty() || only.contains(&m.name)) {
+                if let Some(first) = seen.insert(meta.name.clone(), source.clone()) {
+                    return Err(StoreError::NameInTwo {
+                        name: meta.name,
+                        first,
+                        second: source.clone(),
+                    });
+                }
+                let from = store.repo_dir(&meta.name);
+                let generation = read_current(&from)?
+                    .ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
+                let to = merged.repos_dir().join(dir_name(&meta.name));
+                link_tree(&from.join(&generation), &to.join(&generation))?;
+                fs::copy(from.join(CURRENT), to.join(CURRENT)).map_err(io_err(&to))?;
+            }
+        }
+        Ok(merged)
+    }
+
+    /// Removes repository `name` and all its tables. The directory is first renamed out of the
+    /// way (one atomic step: readers see the repository or nothing), then deleted. The caller
+    /// holds the lock.
+    pub fn remove(&self, name: &str) -> Result<(), StoreError> {
+        let dir = self.repo_dir(name);
+        if read_current(&dir)?.is_none() {
+            return Err(self.not_here(name));
+        }
+        let gone = self
+            .repos_dir()
+            .join(format!(".rm-{}-{}", std::process::id(), dir_name(name)));
+        fs::rename(&dir, &gone).map_err(io_err(&dir))?;
+        sync_dir(&self.repos_dir());
+        fs::remove_dir_all(&gone).map_err(io_err(&gone))
+    }
+
+    /// Renames repository `old` to `new`: every table is rewritten with the new name in its
+    /// `repo` column into `new`'s own directory (a complete generation, as `analyze` writes one),
+    /// and only then is `old` removed. An interruption leaves `old` whole (and perhaps `new`
+    /// complete beside it); nothing is lost. `new` must follow the name rule and not be in the
+    /// store. The caller holds the lock.
+    pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
+        check_name(new)?;
+        let Some(mut meta) = self.meta(old)? else {
+            return Err(self.not_here(old));
+        };
+        if self.meta(new)?.is_some() {
+            return Err(StoreError::NameTaken {
+                name: new.to_string(),
+                store: self.root.clone(),
+            });
+        }
+        self.verify(&meta)?;
+        let mut renamed = Vec::new();
+        for table in Table::ALL {
+            let Some((_, frame)) = self.load_optional(old, table)? else {
+                continue;
+            };
+            renamed.push((table, tables::with_repo(frame, new)?));
+        }
+        meta.name = new.to_string();
+        if let Some(summary) = meta.summary.as_mut() {
+            summary.name = new.to_string();
+        }
+        self.save_repo(&meta, &mut renamed, &[])?;
+        fault_point("renamed-before-removal");
+        self.remove(old)
+    }
+
+    /// Removes every repository of `names`, or none when one is not in the store (the error
+    /// names it). The caller holds the lock.
+    pub fn remove_all(&self, names: &[String]) -> Result<(), StoreError> {
+        for name in names {
+            if self.meta(name)?.is_none() {
+                return Err(self.not_here(name));
+            }
+        }
+        names.iter().try_for_each(|n| self.remove(n))
+    }
+
+    /// A repository's stored metadata, if it is in the store.
+    pub fn meta(&self, repo: &str) -> Result<Option<RepoMeta>, StoreError> {
+        let dir = self.repo_dir(repo);
+        let Some(generation) = read_current(&dir)? else {
+            return Ok(None);
+        };
+        let path = dir.join(generation).join(META);
+        // CURRENT naming a generation that is not there is damage, which `analyze` repairs.
+        if !path.exists() {
+            return Err(StoreError::Damaged(dir.join(CURRENT)));
+        }
+        let text = read_regular(&path).map_err(io_err(&path))?;
+        serde_json::from_slice(&text)
+            .map(Some)
+            .map_err(|source| StoreError::Meta { path, source })
+    }
+
+    /// A repository's stored metadata and a table, if the repository and that table exist.
+    pub fn load_optional(
+        &self,
+        repo: &str,
+        table: Table,
+    ) -> Result<Option<(RepoMeta, DataFrame)>, StoreError> {
+        let dir = self.repo_dir(repo);
+        let Some(generation) = read_current(&dir)? else {
+            return Ok(None);
+        };
+        let path = dir.join(&generation).join(table.file_name());
+        if !path.exists() {
+            return Ok(None);
+        }
+        let meta_path = dir.join(generation).join(META);
+        let text = read_regular(&meta_path).map_err(io_err(&meta_path))?;
+        let meta: RepoMeta = serde_json::from_slice(&text).map_err(|source| StoreError::Meta {
+            path: meta_path,
+            source,
+        })?;
+        Ok(Some((meta, tables::read(table, &path)?)))
+    }
+
+    /// A table stacked over the given repositories (all when `repos` is empty).
+    pub fn load_stacked(&self, table: Table, repos: &[String]) -> Result<DataFrame, StoreError> {
+        let known = self.repos()?;
+        if known.is_empty() {
+            return Err(StoreError::Empty);
+        }
+        let names: Vec<String> = if repos.is_empty() {
+            known.into_iter().map(|m| m.name).collect()
+        } else {
+            for name in repos {
+                if !known.iter().any(|m| &m.name == name) {
+                    return Err(StoreError::UnknownRepo(name.clone()));
+                }
+            }
+            repos.to_vec()
+        };
+        let mut stacked: Option<DataFrame> = None;
+        let mut not_mined = None;
+        for name in &names {
+            // Repositories mined with --activity-only have no line tables: the others stack.
+            let df = match self.load(name, table) {
+                Err(e @ StoreError::NotMined { .. }) => {
+                    not_mined.get_or_insert(e);
+                    continue;
+                }
+                other => other?,
+            };
+            match stacked.as_mut() {
+                None => stacked = Some(df),
+                Some(acc) => {
+                    acc.vstack_mut_owned(df).map_err(TableError::from)?;
+                }
+            }
+        }
+        match (stacked, not_mined) {
+            (Some(df), _) => Ok(df),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(StoreError::Empty),
+        }
+    }
+}
+
+/// The longest repository name, in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// The one rule for repository names (given with `--name`, in a `run` config, or derived from a
+/// repository's directory): 1 to [`NAME_MAX_CHARS`] characters, no control characters, no `=`
+/// (it separates `NAME=URL` and `NAME=PATH`), not starting with `-` or a space (it would read as
+/// an option, or vanish), and not `.` or `..`. Anything else (`/`, spaces, quotes, Unicode) is
+/// allowed: names are escaped wherever they are written, and [`dir_name`] makes file names.
+pub fn check_name(name: &str) -> Result<(), StoreError> {
+    let bad = |reason| {
+        Err(StoreError::BadName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return bad("a name cannot be empty");
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return bad("a name has at most 200 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("a name cannot hold control characters");
+    }
+    if name.contains('=') {
+        return bad("a name cannot hold '='");
+    }
+    if name.starts_with('-') || name.starts_with(char::is_whitespace) {
+        return bad("a name cannot start with '-' or a space");
+    }
+    if name == "." || name == ".." {
+        return bad("a name cannot be '.' or '..'");
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with symlinks resolved as far as it exists (the rest appended as
+/// given), so two spellings of one place compare equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(found) = existing.canonicalize() {
+            return rest.iter().rev().fold(found, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// The store (or dataset) that `path` is or lies inside, if any.
+pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
+    resolved(path)
+        .ancestors()
+        .find(|dir| dir.join(MARKER).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Writes a generation's files into `staging`: the new tables, the carried ones (from the
+/// live generation `live`), and the metadata last.
+fn stage(
+    dir: &Path,
+    staging: &Path,
+    live: Option<&str>,
+    meta: &RepoMeta,
+    tables: &mut [(Table, DataFrame)],
+    carry: &[Table],
+) -> Result<(), StoreError> {
+    // Tables are independent files: encode and flush them in parallel.
+    use rayon::prelude::*;
+    tables
+        .par_iter_mut()
+        .map(|(table, df)| {
+            let path = staging.join(table.file_name());
+            write_synced(&path, |w| {
+                tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
+            })
+        })
+        .collect::<Result<Vec<()>, StoreError>>()?;
+    if let Some(live) = live {
+        for table in carry {
+            let from = dir.join(live).join(table.file_name());
+            let to = staging.join(table.file_name());
+            if from.exists() && fs::hard_link(&from, &to).is_err() {
+                fs::copy(&from, &to).map_err(io_err(&to))?;
+            }
+        }
+    }
+    let mut meta = meta.clone();
+    meta.files = fingerprints(staging)?;
+    let meta_text = serde_json::to_vec_pretty(&meta).expect("meta serialises");
+    write_synced(&staging.join(META), |w| w.write_all(&meta_text))
+}
+
+/// `SIZE:HEX` of every file in `dir` (the metadata file excepted).
+fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == META {
+            continue;
+        }
+        let path = entry.path();
+        let bytes = read_regular(&path).map_err(io_err(&path))?;
+        out.insert(
+            name,
+            format!("{}:{:016x}", bytes.len(), crate::text::fnv1a(&bytes)),
+        );
+    }
+    Ok(out)
+}
+
+/// Removes what killed runs left in the store: staging directories (`repos/*/tmp-*`) and
+/// temporary files of atomic writes (`.*.tmp-*`). Called with the lock held, when no other run
+/// can be writing.
+fn collect_garbage(root: &Path) {
+    let Ok(repos) = fs::read_dir(root.join("repos")) else {
+        return;
+    };
+    for repo in repos.flatten() {
+        // A repository whose removal was interrupted.
+        if repo.file_name().to_string_lossy().starts_with(".rm-") {
+            let _ = fs::remove_dir_all(repo.path());
+            continue;
+        }
+        let Ok(entries) = fs::read_dir(repo.path()) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("tmp-") {
+                let _ = fs::remove_dir_all(entry.path());
+            } else if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A test hook: with `TEMPER_FAULT=<name>` in the environment the process aborts at the point
+/// of that name, as a SIGKILL would stop it there (no destructor runs, nothing is cleaned up).
+/// The tests use it to check that a run killed mid-write leaves a store the next run completes.
+pub fn fault_point(name: &str) {
+    if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+/// The store's lock file: held by a run for its whole duration.
+pub const LOCK: &str = "temper.lock";
+
+/// An exclusive lock on a store, released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: fs::File,
+}
+
+/// Copies the directory tree `from` to `to`, hard-linking files where the file system allows.
+fn link_tree(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(to).map_err(io_err(to))?;
+    for entry in fs::read_dir(from).map_err(io_err(from))? {
+        let entry = entry.map_err(io_err(from))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().map_err(io_err(&src))?.is_dir() {
+            link_tree(&src, &dst)?;
+        } else if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst).map_err(io_err(&dst))?;
+        }
+    }
+    Ok(())
+}
+
+/// The directory name for a repository name, one-to-one: ASCII letters, digits and `-` stand for
+/// themselves, as does `.` after the first character; every other byte (of the name's UTF-8,
+/// `_` included) is written `_XX` in hex. So no two names share a directory (`x y` is `x_20y`,
+/// the literal `x_20y` is `x_5f20y`), none is `.` or `..` or starts with `.`, and `moby` stays
+/// `moby`. A name whose form is longer than 120 bytes keeps its first 100 and a 128-bit hash of
+/// the whole name after a `~` (which no short form holds).
+pub fn dir_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, b) in name.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'-' || (b == b'.' && i > 0) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    if out.is_empty() {
+        // No other name gives `_` alone: `_` itself is `_5f`.
+        return "_".to_string();
+    }
+    if out.len() > 120 {
+        let reversed: Vec<u8> = name.bytes().rev().collect();
+        let mut cut = 100;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out = format!(
+            "{}~{:016x}{:016x}",
+            &out[..cut],
+            crate::text::fnv1a(name.as_bytes()),
+            crate::text::fnv1a(&reversed)
+        );
+    }
+    out
+}
+
+/// The directory name an earlier temper gave a repository name (safe characters kept, the rest
+/// `_`, a 32-bit hash suffix whenever that changed anything): stores made then are still read.
+fn legacy_dir_name(name: &str) -> String {
+    let mut safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    safe = safe.trim_start_matches('.').to_string();
+    safe.truncate(64);
+    if safe != name || safe.is_empty() {
+        safe = format!("{safe}-{:08x}", crate::text::fnv1a(name.as_bytes()) as u32);
+    }
+    safe
+}
+
+/// Whether the repository directory `dir` holds repository `name` (its live metadata says so).
+fn holds(dir: &Path, name: &str) -> bool {
+    live_meta(dir).is_some_and(|meta| meta.name == name)
+}
+
+/// The bytes of the regular file at `path`. A store or dataset is input like any other: a FIFO,
+/// a socket or a device planted where a table or a metadata file belongs is refused (opening a
+/// FIFO would wait for a writer forever), as is a directory.
+pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    check_regular(path)?;
+    fs::read(path)
+}
+
+/// [`read_regular`]'s check alone, for readers that open the file themselves.
+pub(crate) fn check_regular(path: &Path) -> std::io::Result<()> {
+    match fs::metadata(path)?.is_file() {
+        true => Ok(()),
+        false => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, a device or a directory)",
+        )),
+    }
+}
+
+/// The live metadata of the repository directory `dir`, when it can be read and its name keeps
+/// the name rule ([`check_name`]: a store or dataset from elsewhere is input like any other, and a
+/// name with an escape sequence never reaches a terminal or a page).
+fn live_meta(dir: &Path) -> Option<RepoMeta> {
+    let generation = read_current(dir).ok().flatten()?;
+    let text = read_regular(&dir.join(generation).join(META)).ok()?;
+    serde_json::from_slice::<RepoMeta>(&text)
+        .ok()
+        .filter(|meta| check_name(&meta.name).is_ok())
+}
+
+fn read_current(dir: &Path) -> Result<Option<String>, StoreError> {
+    let path = dir.join(CURRENT);
+    match read_regular(&path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
+        // Only a generation name temper writes (`g` and digits) is followed: a tampered CURRENT
+        // cannot point reads outside the repository's directory.
+        Ok(text) => {
+            let name = text.trim();
+            let digits = name.strip_prefix('g').unwrap_or_default();
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(StoreError::Damaged(path));
+            }
+            Ok(Some(name.to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(&path)(e)),
+    }
+}
+
+fn next_generation(dir: &Path, live: Option<&str>) -> Result<String, StoreError> {
+    let mut highest = live
+        .and_then(|g| g.strip_prefix('g'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    for entry in fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let name = entry.file_name();
+        if let Some(n) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix('g'))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            highest = highest.max(n);
+        }
+    }
+    Ok(format!("g{:06}", highest + 1))
+}
+
+fn write_synced(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    // A new file, never an existing path: a link planted at the temporary name (or a leftover
+    // of a process with the same id) is removed, not followed, and the file is created with
+    // O_EXCL, so no write lands outside the file named.
+    if fs::symlink_metadata(path).is_ok() {
+        fs::remove_file(path).map_err(io_err(path))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_err(path))?;
+    write(&mut file).map_err(io_err(path))?;
+    if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == "disk-full") {
+        // A test hook: the disk fills up while tables are written.
+        return Err(io_err(path)(std::io::Error::from_raw_os_error(28)));
+    }
+    file.sync_all().map_err(io_err(path))
+}
+
+fn sync_dir(dir: &Path) {
+    // Best effort: not every platform lets a directory be opened for syncing.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Writes `path` through a temporary file in the same directory and a rename, so readers see
+/// the old content or the new, never a part.
+pub fn atomic_write(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = write_synced(&tmp, write).and_then(|()| {
+        fs::rename(&tmp, path).map_err(io_err(path))?;
+        sync_dir(parent);
+        Ok(())
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes a file the user named (`--out`): a regular file (or a new one) is replaced atomically
+/// as by [`atomic_write`]; a symlink is followed and its target written; anything else that
+/// exists there (a character device such as `/dev/stdout` or `/dev/null`, a FIFO) is written
+/// through, never replaced; a regular file in a directory temper cannot create files in is
+/// overwritten in place.
+pub fn write_output(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => target,
+            // A dangling link: its target is created.
+            Err(_) => {
+                let link = fs::read_link(path).map_err(io_err(path))?;
+                path.parent().unwrap_or(Path::new(".")).join(link)
+            }
+        },
+        _ => path.to_path_buf(),
+    };
+    let truncate = match fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(io_err(&target)(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            )))
+        }
+        Ok(m) if !m.is_file() => false,
+        Ok(_) if !dir_writable(&target) => true,
+        _ => return atomic_write(&target, write),
+    };
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(truncate)
+        .open(&target)
+        .map_err(io_err(&target))?;
+    write(&mut file).map_err(io_err(&target))
+}
+
+/// Whether files can be created beside `path`.
+fn dir_writable(path: &Path) -> bool {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::tempfile_in(parent).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_write_through_what_is_not_a_regular_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A FIFO at the path stays a FIFO; what is written reaches its reader.
+        let fifo = tmp.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        write_output(&fifo, |w| w.write_all(b"through")).unwrap();
+        assert_eq!(reader.join().unwrap(), "through");
+        assert!(!fs::symlink_metadata(&fifo).unwrap().is_file());
+        // A symlink stays a symlink; its target gets the content.
+        let target = tmp.path().join("target.csv");
+        fs::write(&target, "old").unwrap();
+        let link = tmp.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_output(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn names_cannot_escape_the_store() {
+        assert_eq!(dir_name("moby"), "moby");
+        for hostile in [
+            "../../x",
+            "..",
+            ".",
+            "/etc/passwd",
+            "a/b",
+            "",
+            "x\0y",
+            "\u{202e}evil",
+        ] {
+            let d = dir_name(hostile);
+            assert!(
+                !d.contains('/') && !d.starts_with('.') && !d.is_empty(),
+                "{hostile:?} -> {d}"
+            );
+        }
+        assert_ne!(dir_name("a/b"), dir_name("a_b"));
+        // One-to-one: the names that shared a directory before (`x y` became `x_y-7f2b3af4`)
+        // no longer do; a long name ends in a hash after `~`.
+        let legacy = legacy_dir_name("x y");
+        assert_eq!(legacy_dir_name(&legacy), legacy);
+        assert_ne!(dir_name("x y"), dir_name(&legacy));
+        assert_eq!(dir_name("x y"), "x_20y");
+        assert_eq!(dir_name("x_20y"), "x_5f20y");
+        assert_eq!(dir_name("..."), "_2e..");
+        assert_eq!(dir_name(""), "_");
+        let long = "n".repeat(300);
+        assert!(dir_name(&long).len() < 160 && dir_name(&long).contains('~'));
+        assert_ne!(dir_name(&long), dir_name(&"n".repeat(301)));
+        let names = ["Ωmega", "Ωmegb", "a b", "a_b", "a.b", ".a", "_2e", "a-b"];
+        let dirs: std::collections::BTreeSet<String> = names.iter().map(|n| dir_name(n)).collect();
+        assert_eq!(dirs.len(), names.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("config.toml");
+        fs::write(&victim, "mine").unwrap();
+        let path = tmp.path().join("status.json");
+        let planted = tmp
+            .path()
+            .join(format!(".status.json.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        atomic_write(&path, |f| f.write_all(b"{}")).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        assert!(fs::symlink_metadata(&planted).is_err());
+    }
+
+    #[test]
+    fn a_store_made_under_the_old_names_is_still_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(&tmp.path().join("s")).unwrap();
+        let meta = RepoMeta {
+            name: "x y".into(),
+            source: String::new(),
+            reference: "HEAD".into(),
+            tip: String::new(),
+            analysed_at: 0,
+            fetched_at: None,
+            temper_version: String::new(),
+            format: FORMAT_VERSION,
+            counter: String::new(),
+            scope: String::new(),
+            classes: String::new(),
+            inputs: String::new(),
+            activity_only: false,
+            summary: None,
+            findings: Vec::new(),
+            walk_key: String::new(),
+            churn_key: String::new(),
+            walk_problems: Default::default(),
+            loc_problems: Default::default(),
+            loc_ignored_attributes: Default::default(),
+            age_key: String::new(),
+            age_tip: String::new(),
+            age_applied: 0,
+            files: Default::default(),
+        };
+        store.save_repo(&meta, &mut Vec::new(), &[]).unwrap();
+        // Move it where an earlier temper put it.
+        let repos = tmp.path().join("s").join("repos");
+        fs::rename(
+            repos.join(dir_name("x y")),
+            repos.join(legacy_dir_name("x y")),
+        )
+        .unwrap();
+        assert_eq!(
+            store.meta("x y").unwrap().map(|m| m.name),
+            Some("x y".into())
+        );
+        // The literal name of that old directory is another repository, with a directory of its
+        // own.
+        let other = RepoMeta {
+            name: legacy_dir_name("x y"),
+            ..meta.clone()
+        };
+        assert!(store.meta(&other.name).unwrap().is_none());
+        store.save_repo(&other, &mut Vec::new(), &[]).unwrap();
+        let names: Vec<String> = store.repos().unwrap().into_iter().map(|m| m.name).collect();
+        assert_eq!(names, ["x y".to_string(), other.name.clone()]);
+    }
+
+    #[test]
+    fn refuses_foreign_directories_and_other_formats() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            Store::create(tmp.path()),
+            Err(StoreError::ForeignDirectory(_))
+        ));
+        let other = tempfile::tempdir().unwrap();
+        fs::write(other.path().join(MARKER), r#"{"format": 999}"#).unwrap();
+        assert!(matches!(
+            Store::open(other.path()),
+            Err(StoreError::Version { found: 999, .. })
+        ));
+    }
+}

@@ -1,0 +1,615 @@
+//! The registry of tables, and their conversion to and from files.
+//!
+//! Every table is long/tidy: one row per repository x month (x more keys), with a `repo` column so
+//! tables of several repositories stack. Each table (or family of tables built from one stage's
+//! result) has a module below that declares its schema once ([`schema::Schema`]) next to its
+//! writer and reader; [`Table`] is the one registry that the store, `export`, `query`, `dataset`
+//! and the CLI read. Adding a table is a module, a variant and its line in [`Table::def`]. This
+//! module and `store.rs` are the only ones that touch polars I/O, so a polars upgrade is contained
+//! here.
+//!
+//! CSV is written for spreadsheets: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return gets a leading `'` so a spreadsheet shows it as text instead of running it as
+//! a formula (repository text such as author names is data, never code).
+
+use std::io::Write;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::month::Month;
+use polars_io::prelude::{
+    JsonFormat, JsonWriter, ParquetCompression, ParquetReader, ParquetWriter, SerReader, SerWriter,
+};
+use schema::{optional, required};
+
+/// The tables' schema revision, bumped when a table gains or changes a column: a store made
+/// before is then re-mined (its walk, blob counts and line-age state still reused) instead of
+/// being reported up to date, and a dataset says which revision its files follow.
+pub const REVISION: u32 = 21;
+
+mod activity;
+mod age;
+mod class_churn;
+mod commits;
+mod data_quality;
+mod evidence;
+pub mod hive;
+mod loc;
+mod missing_files;
+mod organisations;
+mod practices;
+mod releases;
+pub mod schema;
+mod sheet;
+mod snapshots;
+mod vendored;
+
+pub use activity::{activity_frame, activity_points, ActivityPoint};
+pub use age::{
+    age_frame, age_points, language_commits_frame, language_commits_from_frame, line_ages_frame,
+    line_ages_from_frame, month_ages_from_frames, AgePoint, LanguageCommit,
+};
+pub use class_churn::{class_churn_frame, class_churn_points, ClassChurnPoint};
+pub use commits::{
+    commits_frame, release_churn_frame, release_churn_from_frame, walk_frame, walk_from_frame,
+};
+pub use data_quality::data_quality_frame;
+pub use evidence::evidence_frame;
+pub use loc::{
+    blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
+};
+pub use missing_files::{missing_files_frame, missing_files_from_frame};
+pub use organisations::organisations_frame;
+pub use practices::{practices_frame, practices_from_frame};
+pub use releases::releases_frame;
+pub use sheet::{wide_loc, write_csv, CsvStyle};
+pub use snapshots::{snapshots_frame, snapshots_from_frame};
+pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, VendoredChange};
+
+/// Column names shared by several tables.
+pub mod col {
+    pub const REPO: &str = "repo";
+    pub const ORGANISATION: &str = "organisation";
+    pub const AUTHORS: &str = "authors";
+    pub const SHARE: &str = "share";
+    pub const MONTH: &str = "month";
+    pub const COMMIT: &str = "commit";
+    pub const AUTHOR_TIME: &str = "author_time";
+    pub const COMMITTER_TIME: &str = "committer_time";
+    pub const AUTHOR: &str = "author";
+    pub const PARENTS: &str = "parents";
+    pub const IS_MERGE: &str = "is_merge";
+    pub const IS_BOT: &str = "is_bot";
+    pub const PLAUSIBLE_DATE: &str = "plausible_date";
+    pub const COMMITS: &str = "commits";
+    pub const MERGES: &str = "merges";
+    pub const CONTRIBUTORS: &str = "contributors";
+    pub const HUMAN_CONTRIBUTORS: &str = "human_contributors";
+    pub const NEW_CONTRIBUTORS: &str = "new_contributors";
+    pub const BOT_COMMITS: &str = "bot_commits";
+    pub const KIND: &str = "kind";
+    pub const COUNT: &str = "count";
+    pub const EXAMPLES: &str = "examples";
+    pub const LANGUAGE: &str = "language";
+    pub const FILES: &str = "files";
+    pub const CODE: &str = "code";
+    pub const COMMENTS: &str = "comments";
+    pub const BLANKS: &str = "blanks";
+    pub const BYTES: &str = "bytes";
+    pub const BLOB: &str = "blob";
+    pub const PATH_LANGUAGE: &str = "path_language";
+    pub const TREE: &str = "tree";
+    pub const PARENT_IDS: &str = "parent_ids";
+    pub const IN_SCOPE: &str = "in_scope";
+    pub const MALFORMED: &str = "malformed_fields";
+    pub const LINES_ADDED: &str = "lines_added";
+    pub const LINES_REMOVED: &str = "lines_removed";
+    pub const FILES_CHANGED: &str = "files_changed";
+    pub const CONTRIBUTORS_12M: &str = "contributors_12m";
+    pub const PONY_FACTOR_24M: &str = "pony_factor_24m";
+    pub const ELEPHANT_FACTOR_24M: &str = "elephant_factor_24m";
+    pub const MEDIAN_LINE_AGE_DAYS: &str = "median_line_age_days";
+    pub const NEW_CODE_SHARE: &str = "new_code_share";
+    pub const BUS_FACTOR: &str = "bus_factor";
+    pub const COHORT: &str = "cohort";
+    pub const LINES: &str = "lines";
+    pub const PATH: &str = "path";
+    pub const COUNTED: &str = "counted";
+    pub const POSITION: &str = "position";
+    pub const TAG: &str = "tag";
+    pub const DATE: &str = "date";
+    pub const VERSION: &str = "version";
+    pub const PRERELEASE: &str = "prerelease";
+    pub const ANNOTATED: &str = "annotated";
+    pub const SIGNED: &str = "signed";
+    pub const ON_REF: &str = "on_ref";
+    pub const CLASS: &str = "class";
+    pub const GENERATED: &str = "generated";
+    pub const CLASS_LINES: &str = "class_lines";
+    pub const FIRST_MONTH: &str = "first_month";
+    pub const PACKAGE: &str = "package";
+    pub const EVIDENCE: &str = "evidence";
+    pub const PRACTICE: &str = "practice";
+    pub const CO_AUTHORS: &str = "co_authors";
+    pub const EXAMPLE: &str = "example";
+    pub const ADVISORIES: &str = "advisories";
+    pub const FIXES: &str = "fixes";
+    pub const REVIEWED: &str = "reviewed";
+    pub const PR_MERGE: &str = "pr_merge";
+    pub const LAST_MONTH: &str = "last_month";
+}
+
+/// The stored tables (the public ones are also the values of `--table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Table {
+    /// Every reachable commit, with its identity, dates and churn.
+    Commits,
+    /// Commits, contributors, churn and code-age figures per month.
+    Activity,
+    /// Lines of code per month and language, from the month's snapshot.
+    Loc,
+    /// What could not be read or trusted, by kind.
+    #[value(name = "data_quality", alias = "data-quality")]
+    DataQuality,
+    /// Which commit and tree stood for each month.
+    Snapshots,
+    /// The walked commit graph (internal): lets a later run walk only new commits.
+    #[value(skip)]
+    Walk,
+    /// The blob-count cache: internal, kept so a later run counts only new blobs.
+    #[value(skip)]
+    BlobCounts,
+    /// The churn of release branches' commits off the analysed ref (internal): lets a later run
+    /// diff only their new commits.
+    #[value(skip)]
+    ReleaseChurn,
+    /// Lines by the year they were last written, per month.
+    Age,
+    /// The line-age state at the tip (internal): lets a later run follow only new commits.
+    #[value(skip)]
+    LineAges,
+    /// Lines each first-parent commit added and removed per language, with its month.
+    #[value(name = "language_commits", alias = "language-commits")]
+    LanguageCommits,
+    /// One row per release tag: version, date, annotated, signed, on the analysed ref.
+    Releases,
+    /// Lines added and removed per month and class of code.
+    #[value(name = "class_churn", alias = "class-churn")]
+    ClassChurn,
+    /// Files whose blobs the clone lacks, with the months (and series) they leave short.
+    #[value(name = "missing_files", alias = "missing-files")]
+    MissingFiles,
+    /// Lines each first-parent commit changed in each vendored package.
+    #[value(name = "vendored_changes", alias = "vendored-changes")]
+    VendoredChanges,
+    /// Hardening evidence per month: signing, review, pull-request merges, advisories, fixes.
+    Evidence,
+    /// Security policy, continuous integration and fuzzing: the months the snapshots show them.
+    Practices,
+    /// The organisations behind the elephant factor (24 months; individuals summed).
+    Organisations,
+}
+
+/// What the registry knows of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableDef {
+    /// The name users type (`--table`), SQL queries use, and the store's file is named after.
+    pub name: &'static str,
+    pub schema: schema::Schema,
+    /// Users query and export it; the others are the store's internal state.
+    pub public: bool,
+}
+
+impl Table {
+    /// Every table: the public ones in the order users see them, then the internal ones.
+    pub const ALL: [Table; 18] = [
+        Table::Commits,
+        Table::Activity,
+        Table::Loc,
+        Table::Age,
+        Table::DataQuality,
+        Table::Snapshots,
+        Table::LanguageCommits,
+        Table::Releases,
+        Table::ClassChurn,
+        Table::MissingFiles,
+        Table::VendoredChanges,
+        Table::Evidence,
+        Table::Practices,
+        Table::Organisations,
+        Table::Walk,
+        Table::BlobCounts,
+        Table::LineAges,
+        Table::ReleaseChurn,
+    ];
+
+    /// The registry: each table's name, schema and visibility, declared by its module.
+    pub fn def(self) -> TableDef {
+        match self {
+            Table::Commits => commits::COMMITS,
+            Table::Activity => activity::ACTIVITY,
+            Table::Loc => loc::LOC,
+            Table::Age => age::AGE,
+            Table::DataQuality => data_quality::DATA_QUALITY,
+            Table::Snapshots => snapshots::SNAPSHOTS,
+            Table::LanguageCommits => age::LANGUAGE_COMMITS,
+            Table::Releases => releases::RELEASES,
+            Table::ClassChurn => class_churn::CLASS_CHURN,
+            Table::MissingFiles => missing_files::MISSING_FILES,
+            Table::VendoredChanges => vendored::VENDORED_CHANGES,
+            Table::Evidence => evidence::EVIDENCE,
+            Table::Practices => practices::PRACTICES,
+            Table::Organisations => organisations::ORGANISATIONS,
+            Table::Walk => commits::WALK,
+            Table::BlobCounts => loc::BLOB_COUNTS,
+            Table::LineAges => age::LINE_AGES,
+            Table::ReleaseChurn => commits::RELEASE_CHURN,
+        }
+    }
+
+    /// The tables users query and export, in that order.
+    pub fn public() -> impl Iterator<Item = Table> {
+        Table::ALL.into_iter().filter(|t| t.def().public)
+    }
+
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    pub fn schema(self) -> schema::Schema {
+        self.def().schema
+    }
+
+    /// A line table, which a repository mined with `--activity-only` may lack.
+    pub fn optional_file(self) -> bool {
+        matches!(
+            self,
+            Table::Loc
+                | Table::Age
+                | Table::LanguageCommits
+                | Table::ClassChurn
+                | Table::MissingFiles
+                | Table::VendoredChanges
+                | Table::Practices
+        )
+    }
+
+    pub fn file_name(self) -> String {
+        format!("{}.parquet", self.name())
+    }
+
+    pub fn parse(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// Output formats for `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Parquet,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("table operation failed: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("{}", .path.display())]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A writer built columns its table's schema does not declare: a bug in temper.
+    #[error("internal error: the {table} table was built with columns [{found}], not its schema")]
+    Schema { table: &'static str, found: String },
+    /// A stored table that breaks its schema (the store's one bad-row policy).
+    #[error("{}: the {table} table is damaged: {}column '{column}': {problem}; run `temper analyze` again to rebuild it", .path.display(), .row.map_or(String::new(), |r| format!("row {r}, ")))]
+    BadRow {
+        table: &'static str,
+        path: std::path::PathBuf,
+        /// 1-based data row; `None` when the whole column is wrong.
+        row: Option<usize>,
+        column: String,
+        problem: String,
+    },
+    #[error("{}: damaged table ({message}); run `temper analyze` again to rebuild it", .path.display())]
+    Damaged {
+        path: std::path::PathBuf,
+        message: String,
+    },
+}
+
+/// Unix seconds as a UTC datetime column (milliseconds).
+fn datetime_column(name: &str, seconds: Vec<i64>) -> Column {
+    let millis: Vec<i64> = seconds
+        .into_iter()
+        .map(|s| s.saturating_mul(1000))
+        .collect();
+    Int64Chunked::from_vec(name.into(), millis)
+        .into_datetime(TimeUnit::Milliseconds, None)
+        .into_column()
+}
+
+/// The column `name` of `rows`, each row's value by `f`.
+fn column_of<'a, R, V, P: ?Sized>(name: &str, rows: &'a [R], f: impl Fn(&'a R) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, P>,
+{
+    Column::new(name.into(), rows.iter().map(f).collect::<Vec<V>>())
+}
+
+/// `frame` with every row's `repo` replaced by `repo` (a table without the column is unchanged):
+/// what renaming a stored project rewrites.
+pub fn with_repo(mut frame: DataFrame, repo: &str) -> Result<DataFrame, TableError> {
+    if frame.column(col::REPO).is_ok() {
+        let height = frame.height();
+        frame.with_column(repo_column(repo, height))?;
+    }
+    Ok(frame)
+}
+
+fn repo_column(repo: &str, height: usize) -> Column {
+    Column::new(col::REPO.into(), vec![repo; height])
+}
+
+fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked, TableError> {
+    Ok(df.column(name)?.str()?)
+}
+
+/// A cell of a frame that [`schema::validate`] checked: the error arm only fires on a frame that
+/// was not read through [`read`].
+fn need<T>(table: Table, column: &str, row: usize, value: Option<T>) -> Result<T, TableError> {
+    value.ok_or_else(|| TableError::BadRow {
+        table: table.name(),
+        path: "(a table in memory)".into(),
+        row: Some(row + 1),
+        column: column.to_string(),
+        problem: "the cell is empty or malformed".into(),
+    })
+}
+
+/// A month cell (see [`need`]).
+fn month_at(
+    table: Table,
+    column: &str,
+    row: usize,
+    text: Option<&str>,
+) -> Result<Month, TableError> {
+    need(table, column, row, text.and_then(Month::parse))
+}
+
+/// A class cell (see [`need`]).
+fn class_at(
+    table: Table,
+    column: &str,
+    row: usize,
+    text: Option<&str>,
+) -> Result<crate::mine::class::Class, TableError> {
+    need(
+        table,
+        column,
+        row,
+        text.and_then(crate::mine::class::Class::parse),
+    )
+}
+
+/// An object-id cell (see [`need`]).
+fn oid_at(
+    table: Table,
+    column: &str,
+    row: usize,
+    text: Option<&str>,
+) -> Result<gix::ObjectId, TableError> {
+    let id = text.and_then(|t| gix::ObjectId::from_hex(t.as_bytes()).ok());
+    need(table, column, row, id)
+}
+
+/// `df` as an aligned text table for a terminal: every row and column, no type line.
+pub fn render_text(df: &DataFrame) -> String {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let columns = df.columns();
+    let mut rows: Vec<Vec<String>> = vec![names];
+    for i in 0..df.height() {
+        rows.push(
+            columns
+                .iter()
+                .map(|c| match c.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => String::new(),
+                    // Repository text: escaped and cut for the terminal.
+                    Ok(AnyValue::String(s)) => {
+                        crate::text::terminal(s, crate::text::TERMINAL_CELL_CHARS)
+                    }
+                    // A string a query made (a join, a CASE): the same, never quoted.
+                    Ok(AnyValue::StringOwned(s)) => {
+                        crate::text::terminal(&s, crate::text::TERMINAL_CELL_CHARS)
+                    }
+                    Ok(v) => v.to_string(),
+                })
+                .collect(),
+        );
+    }
+    let numeric: Vec<bool> = columns
+        .iter()
+        .map(|c| c.dtype().is_primitive_numeric())
+        .collect();
+    crate::text::aligned(&rows, &numeric).join("\n")
+}
+
+/// Writes `df` as Parquet into `out`.
+/// LZ4: on moby's 57,533-commit tables it wrote in 0.12 s what zstd (polars' default) wrote in
+/// 0.17 s; the store is a working cache, size matters less than the monthly job's latency.
+pub fn write_parquet(df: &mut DataFrame, out: impl Write) -> Result<(), TableError> {
+    ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Lz4Raw)
+        .finish(df)?;
+    Ok(())
+}
+
+/// Reads the stored `table` at `path` and checks it against the table's schema.
+pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
+    let df = read_parquet(path)?;
+    schema::validate(table, path, &df)?;
+    Ok(df)
+}
+
+/// The most rows one stored table file (one project's table) may hold. The largest real table
+/// is a project's `commits` or `walk` (the Linux kernel: about 1.4 million rows); a file that
+/// claims far more is not read, as it would exhaust memory (a few megabytes of Parquet can
+/// encode tens of millions of equal rows).
+pub const MAX_TABLE_ROWS: usize = 20_000_000;
+
+/// The Parquet file at `path` as a frame, unchecked; a file polars cannot read, or one of more
+/// than [`MAX_TABLE_ROWS`] rows, is damaged.
+pub(crate) fn read_parquet(path: &Path) -> Result<DataFrame, TableError> {
+    let file = crate::store::check_regular(path)
+        .and_then(|()| std::fs::File::open(path))
+        .map_err(|source| TableError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    let damaged = |message: String| TableError::Damaged {
+        path: path.to_owned(),
+        message,
+    };
+    let mut reader = ParquetReader::new(file);
+    let rows = reader.num_rows().map_err(|e| damaged(e.to_string()))?;
+    if rows > MAX_TABLE_ROWS {
+        return Err(damaged(format!(
+            "it claims {} rows, more than the {} a table file may hold",
+            crate::text::thousands(rows as u64),
+            crate::text::thousands(MAX_TABLE_ROWS as u64)
+        )));
+    }
+    reader.finish().map_err(|e| damaged(e.to_string()))
+}
+
+/// A CSV table a report wrote (`tables/*.csv`, a header row, values as polars writes them),
+/// every column read as text: what `report --previous` compares with.
+pub fn read_report_csv(path: &Path) -> Result<DataFrame, TableError> {
+    crate::store::check_regular(path).map_err(|source| TableError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let frame = polars_io::csv::read::CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()?;
+    Ok(frame)
+}
+
+/// Writes `df` in `format`; CSV text cells are neutralised for spreadsheets, and CSV is written
+/// in `csv`'s style.
+pub fn write_as(
+    df: &mut DataFrame,
+    format: Format,
+    csv: CsvStyle,
+    out: impl Write,
+) -> Result<(), TableError> {
+    match format {
+        Format::Parquet => write_parquet(df, out),
+        Format::Csv => write_csv(df, csv, out),
+        Format::Json => {
+            JsonWriter::new(out)
+                .with_json_format(JsonFormat::Json)
+                .finish(df)?;
+            Ok(())
+        }
+    }
+}
+
+/// Prefixes `'` to text cells a spreadsheet would read as a formula.
+pub fn neutralise_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| -> Result<Column, TableError> {
+            // Headers too: a wide table's columns are names from the data (languages), and a
+            // dataset is input like any other.
+            let name: PlSmallStr = neutralise_cell(c.name()).as_ref().into();
+            if c.dtype() != &DataType::String {
+                return Ok(c.clone().with_name(name));
+            }
+            let safe: StringChunked = c.str()?.iter().map(|v| v.map(neutralise_cell)).collect();
+            Ok(safe.with_name(name).into_column())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DataFrame::new(df.height(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+
+    #[test]
+    fn a_table_file_of_too_many_rows_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.parquet");
+        let n = MAX_TABLE_ROWS + 1;
+        let mut df = DataFrame::new(n, vec![Column::new("a".into(), vec![false; n])]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        drop(df);
+        // A few hundred kilobytes of Parquet for twenty million rows.
+        assert!(std::fs::metadata(&path).unwrap().len() < 10 << 20);
+        let err = read_parquet(&path).unwrap_err().to_string();
+        assert!(err.contains("20,000,001 rows"), "{err}");
+    }
+
+    use super::*;
+
+    #[test]
+    fn text_tables_never_quote_strings() {
+        let df = DataFrame::new(
+            1,
+            vec![
+                Column::new("repo".into(), ["git"]),
+                Column::new("n".into(), [1u32]),
+            ],
+        )
+        .unwrap();
+        let mut sql = polars::sql::SQLContext::new();
+        sql.register("t", df.lazy());
+        let owned = sql
+            .execute("SELECT repo, CASE WHEN n > 0 THEN 'yes' ELSE 'no' END AS made FROM t")
+            .unwrap()
+            .collect()
+            .unwrap();
+        let text = render_text(&owned);
+        assert!(!text.contains('"'), "{text}");
+        assert!(text.lines().nth(1).unwrap().starts_with("git"), "{text}");
+    }
+
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        let mut df = DataFrame::new(
+            3,
+            vec![
+                Column::new("author".into(), ["=cmd|' /C calc'!A0", "@x", "plain"]),
+                Column::new("n".into(), [-1i64, 2, 3]),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_as(&mut df, Format::Csv, Default::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "author,n");
+        assert_eq!(lines[1], "'=cmd|' /C calc'!A0,-1");
+        assert_eq!(lines[2], "'@x,2");
+        assert_eq!(lines[3], "plain,3");
+    }
+}
