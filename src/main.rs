@@ -171,6 +171,25 @@ fn run(global: Global, command: Command) -> Result<()> {
         Command::Run { options, status } => {
             run_job(&options, status.as_deref(), &progress, global)?
         }
+        Command::Deps {
+            options,
+            format,
+            config_out,
+        } => {
+            let deps = temper::mine::deps::read(&options)?;
+            let listing = match format {
+                cli::QueryFormat::Table => temper::mine::deps::Listing::Table,
+                cli::QueryFormat::Csv => temper::mine::deps::Listing::Csv,
+                cli::QueryFormat::Json => temper::mine::deps::Listing::Json,
+            };
+            let text = temper::mine::deps::render(&deps, listing).context("encoding the list")?;
+            if let Some(path) = config_out {
+                let written_at = temper::text::rfc3339(chrono::Utc::now().timestamp());
+                let config = temper::mine::deps::run_config(&deps, &written_at);
+                temper::store::write_output(&path, |f| f.write_all(config.as_bytes()))?;
+            }
+            emit(text.as_bytes())?;
+        }
         Command::Completions(shell) => emit(&cli::completions(shell))?,
         Command::MineProject(options) => {
             if let Some(name) = options.repos.first().and_then(|r| r.name.as_deref()) {

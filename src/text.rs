@@ -9,9 +9,19 @@
 //! - The terminal: control characters (escape sequences, NUL, carriage returns) are shown
 //!   escaped (`\u{1b}`), and text longer than a screen is cut with an ellipsis ([`terminal`]).
 //! - XML (SVG): characters XML 1.0 cannot hold are replaced ([`xml_safe`]).
+//! - CSV: a cell a spreadsheet would read as a formula is prefixed with `'`
+//!   ([`neutralise_cell`]).
 //!
 //! Also the small text helpers every output shares: thousands separators, padding, one-pass
 //! template filling, and the FNV-1a fingerprint of stored keys and file names ([`fnv1a`]).
+
+/// Prefixes `'` to text cells a spreadsheet would read as a formula.
+pub fn neutralise_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
 
 /// `text` escaped for HTML element content and attribute values.
 pub fn html(text: &str) -> String {

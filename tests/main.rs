@@ -13,6 +13,7 @@ mod churn;
 mod classes;
 mod cli;
 mod dataset;
+mod deps;
 mod evidence;
 mod hostile;
 mod layout;

@@ -65,6 +65,10 @@ pub enum CommandArgs {
     /// The scheduled job: bring every project of a TOML config up to date (cloning or fetching
     /// remote sources), mine what is new, and write a dated report.
     Run(RunArgs),
+    /// List the dependencies a project declares (go.mod and vendor/modules.txt, Cargo.lock,
+    /// package-lock.json) with each one's pinned version and source repository, and write a
+    /// `run` configuration that mines them beside the project.
+    Deps(DepsArgs),
     /// Print a shell completion script: e.g. `temper completions bash >
     /// /etc/bash_completion.d/temper`.
     Completions(CompletionsArgs),
@@ -122,6 +126,29 @@ pub struct ListArgs {
     /// activity_only, temper_version).
     #[arg(long, value_enum, default_value = "table")]
     pub format: SummaryFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DepsArgs {
+    /// The project (a clone, bare or not).
+    #[arg(value_name = "PATH")]
+    pub repo: PathBuf,
+    /// The revision whose tree is read [default: HEAD].
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+    /// A TOML file of `"NAME" = "URL or path"` lines mapping modules, crates or packages to
+    /// repositories (a Go module path also matches a key that is its prefix at a `/`); read
+    /// before every built-in rule.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// How to print the list (CSV and JSON columns: ecosystem, name, version, direct, vendored,
+    /// replaced_by, repository, found, declared_in).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: QueryFormat,
+    /// Also write a `run` configuration: the project, then one project per distinct repository
+    /// of the mapped dependencies (unmapped ones listed in a comment).
+    #[arg(long, value_name = "FILE")]
+    pub config_out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -518,6 +545,11 @@ pub enum Command {
         /// `--status FILE`.
         status: Option<PathBuf>,
     },
+    Deps {
+        options: crate::mine::deps::DepsOptions,
+        format: QueryFormat,
+        config_out: Option<PathBuf>,
+    },
     Completions(clap_complete::Shell),
     /// Where to write every page, or `None` for temper(1) on stdout.
     Man(Option<PathBuf>),
@@ -615,6 +647,18 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             options: resolve_analyze(a)?,
         },
         CommandArgs::List(l) => Command::List(l.tables.resolve()?, l.format),
+        CommandArgs::Deps(d) => Command::Deps {
+            options: crate::mine::deps::DepsOptions {
+                repo: d.repo,
+                reference: d.reference,
+                map: d.map,
+                cargo_home: std::env::var_os("CARGO_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))),
+            },
+            format: d.format,
+            config_out: d.config_out,
+        },
         CommandArgs::Rm(r) => Command::Rm {
             store: store_or_default(r.store)?,
             names: r.names,

@@ -3,7 +3,8 @@
 //! snapshots ([`loc`]), code classes ([`class`]), the monthly team figures ([`activity`]),
 //! evidence of review, fixes and security work ([`evidence`], [`practices`]), releases
 //! ([`release`]), organisations ([`organisations`]), and the driver that runs them as typed
-//! stages and hands their results to the store ([`analyze`]).
+//! stages and hands their results to the store ([`analyze`]); and a project's declared
+//! dependencies with their source repositories ([`deps`]).
 //!
 //! May import: the leaves (`month`, `scope`, `text`, `progress`, `window`) and, from
 //! [`analyze`] only, [`crate::store`] to keep and reuse what an earlier run mined. Never
@@ -13,6 +14,7 @@ pub mod activity;
 pub mod analyze;
 pub mod churn;
 pub mod class;
+pub mod deps;
 pub mod evidence;
 pub mod git;
 pub mod loc;

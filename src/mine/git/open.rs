@@ -115,6 +115,13 @@ pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
     })
 }
 
+/// Where an opened repository is, as a later run would open it again: its work tree, else its
+/// git directory, made absolute.
+pub fn work_location(opened: &Opened) -> PathBuf {
+    let place = opened.repo.workdir().unwrap_or(&opened.git_dir);
+    std::fs::canonicalize(place).unwrap_or_else(|_| place.to_owned())
+}
+
 fn resolve_head(repo: &gix::Repository, path: &Path) -> Result<ObjectId, OpenError> {
     let head = repo.head().map_err(|e| OpenError::Open {
         path: path.to_owned(),

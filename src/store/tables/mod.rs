@@ -525,13 +525,7 @@ pub fn write_as(
     }
 }
 
-/// Prefixes `'` to text cells a spreadsheet would read as a formula.
-pub fn neutralise_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
+pub use crate::text::neutralise_cell;
 
 fn neutralise_for_spreadsheet(df: &DataFrame) -> Result<DataFrame, TableError> {
     let columns = df
