@@ -19,6 +19,14 @@
 -- over year), recent vendored import (an import of 5,000 lines or more in the last 12 months, as
 -- findings_vendored.sql), history recommitted in bulk (data_quality's recommitted_history: an imported or rewritten history,
 -- whose code age and new code in the recommit month measure the recommit), no release tags.
+-- licence is the licence of the root's licence files at now (`licences`: the latest period that
+-- began by then), with the month and commit of its last change and what it replaced when it
+-- replaced another licence (a relicensing is news; adding the first licence file is not); a
+-- licence file whose text matches no SPDX licence is "not recognised", never called a change.
+-- dependencies counts what the project declares at its tip (`dependencies`: go.mod, Cargo.lock,
+-- package-lock.json; direct ones apart) and, of the dependency repositories mined beside it
+-- (as report_dependencies.sql finds them), how many are dormant (no commit in the 12 months to
+-- now) and how many are pinned to a release a year or more older than their latest.
 -- unreadable_objects (objects the clone lacks or cannot read) is a caveat on the figures, not a
 -- flag on the project: the report prints it with the data-quality notes.
 WITH m AS (
@@ -113,6 +121,80 @@ top_orgs AS (
     LEFT JOIN (SELECT * FROM org_text WHERE rn = 3) o3 ON r.repo = o3.repo
     LEFT JOIN people p ON r.repo = p.repo
 ),
+lic AS (
+    SELECT l.repo, l.licence, l.first_month, l.commit,
+           ROW_NUMBER() OVER (PARTITION BY l.repo ORDER BY l.first_month DESC, l.date DESC) AS rn
+    FROM licences l JOIN calendar c ON l.first_month = c.month
+    WHERE c.months_before_now >= 0
+),
+lic_text AS (
+    SELECT n.repo,
+           CASE WHEN n.licence = 'unknown'
+                THEN 'not recognised since ' || n.first_month || ' (' || SUBSTR(n.commit, 1, 10)
+                     || COALESCE('; before: ' || p.licence, '') || ')'
+                WHEN p.licence IS NULL OR p.licence = 'none' THEN n.licence
+                ELSE n.licence || ' since ' || n.first_month || ' (' || SUBSTR(n.commit, 1, 10)
+                     || '; before: ' || p.licence || ')' END AS licence
+    FROM (SELECT * FROM lic WHERE rn = 1) n
+    LEFT JOIN (SELECT * FROM lic WHERE rn = 2) p ON n.repo = p.repo
+),
+declared AS (
+    SELECT repo, COUNT(*) AS declared, SUM(CASE WHEN direct THEN 1 ELSE 0 END) AS direct
+    FROM dependencies GROUP BY repo
+),
+dep AS (
+    SELECT d.repo, d.version, d.line, p.repo AS dependency
+    FROM dependencies d JOIN provenance p ON d.project = p.repo
+    WHERE d.repo <> p.repo
+    UNION
+    SELECT d.repo, d.version, d.line, p.repo AS dependency
+    FROM dependencies d JOIN provenance p ON d.repository = p.source
+    WHERE d.repo <> p.repo
+),
+dep_last AS (
+    SELECT a.repo, MIN(c.months_before_now) AS silent_months
+    FROM activity a JOIN calendar c ON a.month = c.month
+    WHERE a.commits > 0 AND c.months_before_now >= 0
+    GROUP BY a.repo
+),
+dep_pin AS (
+    SELECT dep.repo, dep.dependency, MAX(r.date) AS pinned_date, MIN(r.line) AS line
+    FROM dep JOIN releases r ON r.repo = dep.dependency AND r.line = dep.line
+    WHERE r.tag = dep.version OR r.tag = dep.line || '/' || dep.version
+    GROUP BY dep.repo, dep.dependency
+),
+dep_latest AS (
+    SELECT repo, line, MAX(date) AS latest_date FROM releases WHERE NOT prerelease
+    GROUP BY repo, line
+),
+dep_lag AS (
+    SELECT p.repo, p.dependency,
+           (CAST(l.latest_date AS BIGINT) - CAST(p.pinned_date AS BIGINT)) / 86400000 AS days
+    FROM dep_pin p JOIN dep_latest l ON l.repo = p.dependency AND l.line = p.line
+),
+deps AS (
+    SELECT x.repo, COUNT(*) AS mined,
+           SUM(CASE WHEN dl.silent_months IS NULL OR dl.silent_months >= 12 THEN 1 ELSE 0 END)
+               AS dormant,
+           SUM(CASE WHEN g.days >= 365 THEN 1 ELSE 0 END) AS lagging
+    FROM (SELECT DISTINCT repo, dependency FROM dep) x
+    LEFT JOIN dep_last dl ON dl.repo = x.dependency
+    LEFT JOIN (SELECT repo, dependency, MAX(days) AS days FROM dep_lag GROUP BY repo, dependency) g
+        ON g.repo = x.repo AND g.dependency = x.dependency
+    GROUP BY x.repo
+),
+deps_text AS (
+    SELECT d.repo,
+           CAST(d.declared AS VARCHAR) || ' declared (' || CAST(d.direct AS VARCHAR) || ' direct); '
+           || CASE WHEN dm.mined IS NULL THEN 'none mined beside it'
+                   ELSE CAST(dm.mined AS VARCHAR)
+                        || CASE WHEN dm.mined = 1 THEN ' repository' ELSE ' repositories' END
+                        || ' mined: '
+                        || CAST(dm.dormant AS VARCHAR) || ' dormant, '
+                        || CAST(COALESCE(dm.lagging, 0) AS VARCHAR) || ' pinned a year or more behind'
+              END AS dependencies
+    FROM declared d LEFT JOIN deps dm ON d.repo = dm.repo
+),
 dq AS (
     SELECT repo, SUM(CASE WHEN kind IN ('missing_object', 'corrupt_object') THEN count ELSE 0 END)
                AS unreadable,
@@ -142,6 +224,8 @@ s AS (
                 THEN CAST(b.commits_12m AS DOUBLE) / b.commits_prior_12m - 1 END AS commits_trend_yoy,
            last.contributors_12m, last.bus_factor, last.pony_factor_24m, last.elephant_factor_24m,
            top_orgs.top_organisations_24m,
+           lic_text.licence,
+           deps_text.dependencies,
            COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
            COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
            COALESCE(imports.recent_imports, 0) AS recent_imports,
@@ -156,12 +240,14 @@ s AS (
     LEFT JOIN imports ON b.repo = imports.repo
     LEFT JOIN dq ON b.repo = dq.repo
     LEFT JOIN top_orgs ON b.repo = top_orgs.repo
+    LEFT JOIN lic_text ON b.repo = lic_text.repo
+    LEFT JOIN deps_text ON b.repo = deps_text.repo
 )
 SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        months_since_last_release, own_code, main_language, main_language_share, vendored_share,
        test_to_code, comment_share, commits_per_month_12m, commits_trend_yoy, bot_share_12m,
        contributors_12m, bus_factor,
-       pony_factor_24m, elephant_factor_24m, top_organisations_24m, own_advisory_commits, dependency_advisory_commits,
+       pony_factor_24m, elephant_factor_24m, top_organisations_24m, licence, dependencies, own_advisory_commits, dependency_advisory_commits,
        unreadable_objects,
        CONCAT_WS(', ',
            CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,

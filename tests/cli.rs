@@ -116,6 +116,7 @@ fn man_pages_render_in_groff() {
         "chart",
         "completions",
         "dataset",
+        "deps",
         "export",
         "list",
         "man",

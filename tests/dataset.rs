@@ -131,7 +131,7 @@ fn a_report_from_a_dataset_equals_the_report_from_its_store() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 14, "one CSV per report section and the trends");
+    assert_eq!(names.len(), 15, "one CSV per report section and the trends");
     for name in names {
         // A dataset records the origin its maker named, not the miner's local path.
         if name == "report_provenance.csv" {

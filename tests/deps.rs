@@ -415,3 +415,109 @@ fn bad_manifests_name_the_file_and_line() {
         "package-lock.json:3:",
     );
 }
+
+/// The report's dependency section and scorecard row (`make_dep_pair.sh`): `temper deps
+/// --config-out` and `temper run` mine the project and its dependency; the pin's figures are
+/// `git tag` and `git log --grep` counts on the dependency.
+#[test]
+fn the_report_shows_each_dependency_against_its_own_releases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pair = build_fixture("make_dep_pair.sh", tmp.path(), "pair");
+    let (app, lib) = (pair.join("app"), pair.join("lib"));
+    let map = tmp.path().join("map.toml");
+    std::fs::write(
+        &map,
+        format!("\"github.com/fixture/lib\" = {:?}\n", lib.to_str().unwrap()),
+    )
+    .unwrap();
+    let config = tmp.path().join("deps.toml");
+    run_ok(temper().arg("deps").arg(&app).args([
+        "--map",
+        map.to_str().unwrap(),
+        "--config-out",
+        config.to_str().unwrap(),
+    ]));
+    let out = tmp.path().join("reports");
+    run_ok(
+        temper()
+            .args(["run", "--quiet"])
+            .arg(&config)
+            .arg("--store")
+            .arg(tmp.path().join("store"))
+            .arg("--out")
+            .arg(&out),
+    );
+    let latest = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("tables").is_dir())
+        .max()
+        .unwrap();
+    let text = std::fs::read_to_string(latest.join("tables/report_dependencies.csv")).unwrap();
+    let rows: Vec<Vec<String>> = text.lines().map(csv_cells).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let cell = |name: &str| column(&rows, name)[0].to_string();
+    // The oracle: git on the dependency.
+    let finals: Vec<String> = git(&lib, &["tag", "--sort=creatordate"])
+        .lines()
+        .filter(|t| !t.contains('-'))
+        .map(String::from)
+        .collect();
+    let after_pin = finals.iter().skip_while(|t| *t != "v1.0.0").skip(1).count();
+    let date = |tag: &str| -> i64 {
+        git(
+            &lib,
+            &[
+                "for-each-ref",
+                "--format=%(creatordate:unix)",
+                &format!("refs/tags/{tag}"),
+            ],
+        )
+        .trim()
+        .parse()
+        .unwrap()
+    };
+    let days = (date(finals.last().unwrap()) - date("v1.0.0")) / 86_400;
+    let advisories = git(
+        &lib,
+        &[
+            "log",
+            "--format=%H",
+            "-E",
+            "--grep=CVE-|GHSA-",
+            "v1.0.0..HEAD",
+        ],
+    )
+    .lines()
+    .count();
+    assert_eq!(cell("repo"), "app");
+    assert_eq!(cell("dependency"), "fixture-lib");
+    assert_eq!(cell("version"), "v1.0.0");
+    assert_eq!(cell("pinned_release"), "v1.0.0");
+    assert_eq!(cell("latest_release"), finals.last().unwrap().as_str());
+    assert_eq!(cell("releases_behind"), after_pin.to_string());
+    assert_eq!(cell("days_behind"), days.to_string());
+    assert_eq!(cell("advisory_commits_after_pin"), advisories.to_string());
+    // By hand (make_dep_pair.sh): 2 releases and 172 days behind, 2 advisory commits.
+    assert_eq!((after_pin, days, advisories), (2, 172, 2));
+    // The dependency's own verdict beside it, as the maturity table gives it.
+    let maturity = std::fs::read_to_string(latest.join("tables/report_maturity.csv")).unwrap();
+    let verdict = maturity
+        .lines()
+        .find(|l| l.starts_with("fixture-lib,score,"))
+        .map(|l| csv_cells(l)[3].clone())
+        .unwrap();
+    assert_eq!(cell("verdict"), verdict);
+    // The scorecard's row for the project. By hand: the lib's last commit (2023-09) is in the
+    // month of the newest data (the app's, 2023-09): not dormant; its pin is 172 days behind.
+    let scorecard = std::fs::read_to_string(latest.join("tables/report_scorecard.csv")).unwrap();
+    let rows: Vec<Vec<String>> = scorecard.lines().map(csv_cells).collect();
+    let repos = column(&rows, "repo");
+    let deps = column(&rows, "dependencies");
+    let app_row = repos.iter().position(|r| *r == "app").unwrap();
+    assert_eq!(
+        deps[app_row],
+        "2 declared (2 direct); 1 repository mined: 0 dormant, 0 pinned a year or more behind"
+    );
+}

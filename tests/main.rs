@@ -17,6 +17,7 @@ mod deps;
 mod evidence;
 mod hostile;
 mod layout;
+mod licences;
 mod loc;
 mod query;
 mod releases;

@@ -2,7 +2,7 @@
 //! and its identities ([`git`]), churn and line age ([`churn`]), lines of code of month-end
 //! snapshots ([`loc`]), code classes ([`class`]), the monthly team figures ([`activity`]),
 //! evidence of review, fixes and security work ([`evidence`], [`practices`]), releases
-//! ([`release`]), organisations ([`organisations`]), and the driver that runs them as typed
+//! ([`release`]), organisations ([`organisations`]), the licence over time ([`licence`]), and the driver that runs them as typed
 //! stages and hands their results to the store ([`analyze`]); and a project's declared
 //! dependencies with their source repositories ([`deps`]).
 //!
@@ -17,6 +17,7 @@ pub mod class;
 pub mod deps;
 pub mod evidence;
 pub mod git;
+pub mod licence;
 pub mod loc;
 pub mod organisations;
 pub mod practices;

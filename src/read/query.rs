@@ -201,12 +201,10 @@ impl Tables {
                     }
                 }
             }
-            // A store mined with --activity-only has no line tables: queries see them empty.
-            if let Some(df) =
-                stacked.or_else(|| table.optional_file().then(|| tables::schema::empty(table)))
-            {
-                context.register(table.name(), df.lazy());
-            }
+            // A store mined with --activity-only has no line tables, a dataset no `commits`, a
+            // store from an older temper no newer table: queries see them empty.
+            let df = stacked.unwrap_or_else(|| tables::schema::empty(table));
+            context.register(table.name(), df.lazy());
         }
         Ok(Tables { context, window })
     }

@@ -579,6 +579,13 @@ fn frames_of(
             )?,
         ),
     ];
+    let licences = crate::mine::licence::licence_periods(&job.repo.repo, &m.walked.chain, now);
+    frames.push((Table::Licences, tables::licences_frame(name, &licences)?));
+    let dependencies = declared_dependencies(job);
+    frames.push((
+        Table::Dependencies,
+        tables::dependencies_frame(name, &dependencies)?,
+    ));
     if !job.options.rules.count_lines {
         let carry = vec![
             Table::BlobCounts,
@@ -595,6 +602,26 @@ fn frames_of(
     frames.push((Table::ClassChurn, class_churn));
     frames.extend(age_frames(name, age)?);
     Ok((frames, Vec::new()))
+}
+
+/// The dependencies the tip declares, by temper's own rules only (no `--map`, nothing installed
+/// on this machine), so that every run stores the same rows; a manifest that cannot be read is
+/// a warning and no rows.
+fn declared_dependencies(job: &Job<'_>) -> Vec<crate::mine::deps::Dependency> {
+    let mapping = crate::mine::deps::Mapping::default();
+    let sources = crate::mine::deps::Sources {
+        mapping: &mapping,
+        cargo_home: None,
+        workdir: None,
+    };
+    let repo = job.repo;
+    match crate::mine::deps::of_commit(&repo.repo, repo.tip, &repo.reference, &sources) {
+        Ok(found) => found.unwrap_or_default(),
+        Err(e) => {
+            log::warn!("{}: dependencies not read: {e}", job.name);
+            Vec::new()
+        }
+    }
 }
 
 /// Where the repository is, absolute, so `temper list` and the report's provenance say where it

@@ -101,9 +101,7 @@ pub fn read(
     for p in packages.iter().filter(|p| p.source.is_some()) {
         let source = p.source.as_deref().unwrap_or("");
         let vendored = vendor.get(&(p.name.clone(), p.version.clone()));
-        let (repository, found) = if let Some(mapped) = mapping.get(&p.name, false) {
-            (Some(mapped.to_string()), Found::Map)
-        } else if let Some(git) = source.strip_prefix("git+") {
+        let auto = if let Some(git) = source.strip_prefix("git+") {
             (normalise_url(git), Found::Lock)
         } else if let Some(Some(repo)) = vendored {
             (normalise_url(repo), Found::VendoredManifest)
@@ -112,11 +110,11 @@ pub fn read(
         } else {
             (None, Found::Unmapped)
         };
-        let found = if repository.is_none() {
-            Found::Unmapped
-        } else {
-            found
+        let auto = match auto {
+            (None, _) => (None, Found::Unmapped),
+            found => found,
         };
+        let (repository, found, project) = super::choose(mapping.get(&p.name, false), auto);
         out.push(Dependency {
             ecosystem: Ecosystem::Cargo,
             name: p.name.clone(),
@@ -126,6 +124,8 @@ pub fn read(
             replaced_by: None,
             repository,
             found,
+            project,
+            line: String::new(),
             declared_in: "Cargo.lock".into(),
         });
     }

@@ -335,6 +335,44 @@ pub fn repository(path: &str) -> Option<String> {
     }
 }
 
+/// The directory of module `path` in its repository (by the same rules as [`repository`]),
+/// without a major-version suffix: the prefix of its release tags.
+pub fn module_line(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let below: Vec<&str> = match parts.as_slice() {
+        ["github.com" | "bitbucket.org", _, _, rest @ ..] => rest.to_vec(),
+        ["gopkg.in", ..] => Vec::new(),
+        _ => {
+            let Ok(hosts) = toml::from_str::<Hosts>(HOSTS_TEXT) else {
+                return String::new();
+            };
+            let best = hosts
+                .host
+                .iter()
+                .filter(|h| path == h.prefix || path.starts_with(&format!("{}/", h.prefix)))
+                .max_by_key(|h| h.prefix.len());
+            match best {
+                Some(h) => {
+                    let rest: Vec<&str> = path[h.prefix.len()..]
+                        .split('/')
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    let skip = usize::from(h.repo.contains("{1}"));
+                    rest.get(skip..).map(<[&str]>::to_vec).unwrap_or_default()
+                }
+                None => Vec::new(),
+            }
+        }
+    };
+    let mut below = below;
+    if below.last().is_some_and(|v| {
+        v.len() > 1 && v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit())
+    }) {
+        below.pop();
+    }
+    below.join("/")
+}
+
 /// The Go dependencies of the tree, if it has a `go.mod` (or `vendor.mod`).
 pub fn read(
     files: &TreeFiles<'_>,
@@ -372,15 +410,14 @@ pub fn read(
             Some(r) if r.new_version.is_some() => r.new.as_str(),
             _ => path,
         };
-        let (repository, found) = if replace.is_some_and(|r| r.new_version.is_none()) {
+        let auto = if replace.is_some_and(|r| r.new_version.is_none()) {
             (None, Found::InRepo)
-        } else if let Some(mapped) = mapping.get(target, true) {
-            (Some(mapped.to_string()), Found::Map)
         } else if let Some(repo) = repository(target) {
             (Some(repo), Found::GoPath)
         } else {
             (None, Found::Unmapped)
         };
+        let (repository, found, project) = super::choose(mapping.get(target, true), auto);
         out.push(Dependency {
             ecosystem: Ecosystem::Go,
             name: path.to_string(),
@@ -390,6 +427,8 @@ pub fn read(
             replaced_by,
             repository,
             found,
+            project,
+            line: module_line(target),
             declared_in: file.to_string(),
         });
     };
@@ -486,6 +525,16 @@ mod tests {
         );
         assert_eq!(r("example.com/unknown"), None);
         assert_eq!(r("github.com/owner"), None);
+    }
+
+    #[test]
+    fn module_lines_are_tag_prefixes() {
+        assert_eq!(module_line("github.com/moby/sys/mountinfo"), "mountinfo");
+        assert_eq!(module_line("github.com/urfave/cli/v3"), "");
+        assert_eq!(module_line("github.com/a/b/sub/dir/v2"), "sub/dir");
+        assert_eq!(module_line("go.etcd.io/etcd/client/v3"), "client");
+        assert_eq!(module_line("golang.org/x/sys"), "");
+        assert_eq!(module_line("go.opentelemetry.io/otel/sdk"), "sdk");
     }
 
     #[test]

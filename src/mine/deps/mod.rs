@@ -98,6 +98,13 @@ pub struct Dependency {
     /// The source repository: a URL, or a local path from the mapping file.
     pub repository: Option<String>,
     pub found: Found,
+    /// The project name `--config-out` gives its repository, from the repository temper's own
+    /// rules find (so a `--map` to a local mirror keeps the name): `cilium-ebpf`.
+    pub project: Option<String>,
+    /// Go: the module's directory in its repository, whose releases are tagged `LINE/vX.Y.Z`
+    /// (`mountinfo` for github.com/moby/sys/mountinfo; empty at the root, and for the other
+    /// ecosystems).
+    pub line: String,
     /// The file that declares it (`go.mod`, `Cargo.lock`, `package-lock.json`).
     pub declared_in: String,
 }
@@ -283,45 +290,81 @@ pub fn read(options: &DepsOptions) -> Result<Dependencies, DepsError> {
         Some(path) => Mapping::read(path)?,
         None => Mapping::default(),
     };
-    let commit = opened
-        .repo
-        .find_commit(opened.tip)
-        .map_err(|e| DepsError::Tree {
-            reference: opened.reference.clone(),
-            message: e.to_string(),
-        })?;
-    let tree = commit.tree_id().map_err(|e| DepsError::Tree {
-        reference: opened.reference.clone(),
-        message: e.to_string(),
-    })?;
-    let files = TreeFiles {
-        repo: &opened.repo,
-        tree: tree.detach(),
-        reference: opened.reference.clone(),
-    };
     // Installed manifests are read from the work tree only when it is what was asked for.
     let workdir = match options.reference {
         None => opened.repo.workdir().map(Path::to_owned),
         Some(_) => None,
     };
+    let found = of_commit(
+        &opened.repo,
+        opened.tip,
+        &opened.reference,
+        &Sources {
+            mapping: &mapping,
+            cargo_home: options.cargo_home.as_deref(),
+            workdir: workdir.as_deref(),
+        },
+    )?;
+    let Some(dependencies) = found else {
+        return Err(DepsError::NoManifest {
+            reference: opened.reference,
+        });
+    };
+    Ok(Dependencies {
+        project: opened.default_name.clone(),
+        commit: opened.tip.to_string(),
+        source: crate::mine::git::open::work_location(&opened),
+        dependencies,
+    })
+}
+
+/// Where repositories may be found besides the tree and the lock files.
+pub struct Sources<'a> {
+    pub mapping: &'a Mapping,
+    /// The cargo home whose registry cache is read (`None`: none).
+    pub cargo_home: Option<&'a Path>,
+    /// The work tree whose installed `node_modules` are read (`None`: none).
+    pub workdir: Option<&'a Path>,
+}
+
+/// The dependencies the tree of `commit` declares, one row per package and version, sorted;
+/// `None` when its root holds no manifest temper reads.
+pub fn of_commit(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    reference: &str,
+    sources: &Sources<'_>,
+) -> Result<Option<Vec<Dependency>>, DepsError> {
+    let tree_error = |e: &dyn std::fmt::Display| DepsError::Tree {
+        reference: reference.to_string(),
+        message: e.to_string(),
+    };
+    let tree = repo
+        .find_commit(commit)
+        .map_err(|e| tree_error(&e))?
+        .tree_id()
+        .map_err(|e| tree_error(&e))?;
+    let files = TreeFiles {
+        repo,
+        tree: tree.detach(),
+        reference: reference.to_string(),
+    };
     let mut found = Vec::new();
     let mut any = false;
-    if let Some(go) = go::read(&files, &mapping)? {
+    if let Some(go) = go::read(&files, sources.mapping)? {
         any = true;
         found.extend(go);
     }
-    if let Some(crates) = cargo::read(&files, &mapping, options.cargo_home.as_deref())? {
+    if let Some(crates) = cargo::read(&files, sources.mapping, sources.cargo_home)? {
         any = true;
         found.extend(crates);
     }
-    if let Some(packages) = npm::read(&files, &mapping, workdir.as_deref())? {
+    if let Some(packages) = npm::read(&files, sources.mapping, sources.workdir)? {
         any = true;
         found.extend(packages);
     }
     if !any {
-        return Err(DepsError::NoManifest {
-            reference: opened.reference,
-        });
+        return Ok(None);
     }
     found.sort_by(|a, b| {
         (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version))
@@ -337,13 +380,20 @@ pub fn read(options: &DepsOptions) -> Result<Dependencies, DepsError> {
         }
         same
     });
-    let source = crate::mine::git::open::work_location(&opened);
-    Ok(Dependencies {
-        project: opened.default_name.clone(),
-        commit: opened.tip.to_string(),
-        source,
-        dependencies: found,
-    })
+    Ok(Some(found))
+}
+
+/// A dependency's repository: the mapping's, else what temper's rules found (`auto`); and the
+/// project name, from the rules' repository when they found one.
+pub(crate) fn choose(
+    mapped: Option<&str>,
+    auto: (Option<String>, Found),
+) -> (Option<String>, Found, Option<String>) {
+    let project = auto.0.as_deref().or(mapped).map(repo_name);
+    match mapped {
+        Some(m) if auto.1 != Found::InRepo => (Some(m.to_string()), Found::Map, project),
+        _ => (auto.0, auto.1, project),
+    }
 }
 
 /// A repository URL as a clone takes it: `git+` and `.git` dropped, `git://`, `ssh://git@` and
@@ -441,7 +491,11 @@ pub fn run_config(deps: &Dependencies, written_at: &str) -> String {
                 )
             })
             .collect();
-        project(&repo_name(repo), repo, &pins.concat(), &mut out);
+        let name = of
+            .iter()
+            .find_map(|d| d.project.clone())
+            .unwrap_or_else(|| repo_name(repo));
+        project(&name, repo, &pins.concat(), &mut out);
     }
     if !unmapped.is_empty() {
         out.push_str("\n# Unmapped (add them to a --map file):\n");
@@ -554,8 +608,9 @@ fn csv_cell(text: &str) -> String {
     }
 }
 
-/// A project name from a repository URL or path: its last two parts (`cilium-ebpf`).
-fn repo_name(repo: &str) -> String {
+/// A project name from a repository URL or path: its last two parts (`cilium-ebpf`). The name
+/// `--config-out` gives a dependency's project, and by which the report finds it in the store.
+pub fn repo_name(repo: &str) -> String {
     let parts: Vec<&str> = repo
         .trim_end_matches('/')
         .rsplit(['/', ':'])

@@ -152,9 +152,7 @@ pub fn read(
             .resolved
             .as_deref()
             .filter(|r| r.starts_with("git") || p.version.starts_with("git"));
-        let (repository, found) = if let Some(mapped) = mapping.get(&p.name, false) {
-            (Some(mapped.to_string()), Found::Map)
-        } else if let Some(url) = git.and_then(normalise_url) {
+        let auto = if let Some(url) = git.and_then(normalise_url) {
             (Some(url), Found::Lock)
         } else if let Some(url) = committed.as_deref().and_then(repository_of) {
             (Some(url), Found::VendoredManifest)
@@ -163,6 +161,7 @@ pub fn read(
         } else {
             (None, Found::Unmapped)
         };
+        let (repository, found, project) = super::choose(mapping.get(&p.name, false), auto);
         out.push(Dependency {
             ecosystem: Ecosystem::Npm,
             direct: roots.contains(&p.name) && p.place == format!("node_modules/{}", p.name),
@@ -172,6 +171,8 @@ pub fn read(
             replaced_by: None,
             repository,
             found,
+            project,
+            line: String::new(),
             declared_in: FILE.into(),
         });
     }

@@ -28,7 +28,7 @@ mod glance;
 
 /// The report's tables, in order: title, query file (as shipped in `queries/`), its SQL. The
 /// first is the scorecard (shown transposed, one column per project) and the last the appendix.
-const SECTIONS: [(&str, &str, &str); 14] = [
+const SECTIONS: [(&str, &str, &str); 15] = [
     (
         "Scorecard",
         "queries/report_scorecard.sql",
@@ -48,6 +48,11 @@ const SECTIONS: [(&str, &str, &str); 14] = [
         "Hardening evidence",
         "queries/report_evidence.sql",
         include_str!("../../../queries/report_evidence.sql"),
+    ),
+    (
+        "Dependencies",
+        DEPENDENCIES,
+        include_str!("../../../queries/report_dependencies.sql"),
     ),
     (
         "Factoids",
@@ -104,6 +109,9 @@ const SECTIONS: [(&str, &str, &str); 14] = [
 /// The maturity query's file name: its `score` rows order the projects and fill the scorecard's
 /// verdict, score and why.
 const MATURITY: &str = "queries/report_maturity.sql";
+
+/// The dependencies query: its rows gain each dependency's own verdict and score.
+const DEPENDENCIES: &str = "queries/report_dependencies.sql";
 
 /// The monthly series the decision view's sparklines draw (not a section of its own).
 const TRENDS: &str = "queries/report_trends.sql";
@@ -384,6 +392,9 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
     };
     for s in &mut sections {
         s.frame = keep_repos(std::mem::take(&mut s.frame), &repos)?;
+        if s.query == DEPENDENCIES {
+            s.frame = with_verdicts(std::mem::take(&mut s.frame), &verdicts)?;
+        }
         let name = s
             .query
             .trim_start_matches("queries/")
@@ -591,6 +602,36 @@ fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> 
         );
     }
     out
+}
+
+/// `frame` with each row's `dependency`'s verdict and score (from the maturity query) after that
+/// column, so a dependency reads as the project it is.
+fn with_verdicts(
+    frame: DataFrame,
+    verdicts: &std::collections::HashMap<String, Verdict>,
+) -> Result<DataFrame, ReportError> {
+    use polars::prelude::*;
+    let Ok(dependency) = frame.column("dependency").and_then(|c| c.str().cloned()) else {
+        return Ok(frame);
+    };
+    let of = |d: Option<&str>| d.and_then(|d| verdicts.get(d));
+    let verdict: Vec<Option<String>> = dependency
+        .iter()
+        .map(|d| of(d).map(|v| v.verdict.clone()))
+        .collect();
+    let score: Vec<Option<f64>> = dependency
+        .iter()
+        .map(|d| of(d).and_then(|v| v.score))
+        .collect();
+    let mut out = frame;
+    let at = out
+        .get_column_index("dependency")
+        .map_or(out.width(), |i| i + 1);
+    out.insert_column(at, Column::new("verdict".into(), verdict))
+        .map_err(tables::TableError::from)?;
+    out.insert_column(at + 1, Column::new("score".into(), score))
+        .map_err(tables::TableError::from)?;
+    Ok(out)
 }
 
 /// `repos` by score, highest first (projects without one last), then by name.

@@ -26,15 +26,17 @@ use schema::{optional, required};
 /// The tables' schema revision, bumped when a table gains or changes a column: a store made
 /// before is then re-mined (its walk, blob counts and line-age state still reused) instead of
 /// being reported up to date, and a dataset says which revision its files follow.
-pub const REVISION: u32 = 21;
+pub const REVISION: u32 = 22;
 
 mod activity;
 mod age;
 mod class_churn;
 mod commits;
 mod data_quality;
+mod dependencies;
 mod evidence;
 pub mod hive;
+mod licences;
 mod loc;
 mod missing_files;
 mod organisations;
@@ -55,7 +57,9 @@ pub use commits::{
     commits_frame, release_churn_frame, release_churn_from_frame, walk_frame, walk_from_frame,
 };
 pub use data_quality::data_quality_frame;
+pub use dependencies::dependencies_frame;
 pub use evidence::evidence_frame;
+pub use licences::licences_frame;
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
@@ -189,6 +193,11 @@ pub enum Table {
     Practices,
     /// The organisations behind the elephant factor (24 months; individuals summed).
     Organisations,
+    /// The project's licence over its history: one row per period, named by the commit that
+    /// began it.
+    Licences,
+    /// What the project declares at the analysed tip (go.mod, Cargo.lock, package-lock.json).
+    Dependencies,
 }
 
 /// What the registry knows of a table.
@@ -203,7 +212,7 @@ pub struct TableDef {
 
 impl Table {
     /// Every table: the public ones in the order users see them, then the internal ones.
-    pub const ALL: [Table; 18] = [
+    pub const ALL: [Table; 20] = [
         Table::Commits,
         Table::Activity,
         Table::Loc,
@@ -218,6 +227,8 @@ impl Table {
         Table::Evidence,
         Table::Practices,
         Table::Organisations,
+        Table::Licences,
+        Table::Dependencies,
         Table::Walk,
         Table::BlobCounts,
         Table::LineAges,
@@ -241,6 +252,8 @@ impl Table {
             Table::Evidence => evidence::EVIDENCE,
             Table::Practices => practices::PRACTICES,
             Table::Organisations => organisations::ORGANISATIONS,
+            Table::Licences => licences::LICENCES,
+            Table::Dependencies => dependencies::DEPENDENCIES,
             Table::Walk => commits::WALK,
             Table::BlobCounts => loc::BLOB_COUNTS,
             Table::LineAges => age::LINE_AGES,
@@ -259,20 +272,6 @@ impl Table {
 
     pub fn schema(self) -> schema::Schema {
         self.def().schema
-    }
-
-    /// A line table, which a repository mined with `--activity-only` may lack.
-    pub fn optional_file(self) -> bool {
-        matches!(
-            self,
-            Table::Loc
-                | Table::Age
-                | Table::LanguageCommits
-                | Table::ClassChurn
-                | Table::MissingFiles
-                | Table::VendoredChanges
-                | Table::Practices
-        )
     }
 
     pub fn file_name(self) -> String {

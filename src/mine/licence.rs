@@ -1,0 +1,357 @@
+//! Licences over time: the licence of the project's root licence files at every commit of the
+//! first-parent chain, as periods named by the commit that began each.
+//!
+//! A licence file is a regular file at the root whose name (any case) is `LICENSE`, `LICENCE`,
+//! `COPYING` or `UNLICENSE`, alone or followed by `.`, `-` or `_` and more (`LICENSE.md`,
+//! `LICENSE-MIT`, `COPYING.LIB`). Each file's text is matched against the SPDX licence list by
+//! the `spdx` crate's detector (askalono's algorithm, with the list's texts built in): a file's
+//! own `SPDX-License-Identifier:` line first, else a match of the whole text scoring [`SURE`] or
+//! more, else the licences a top-down scan finds inside it (a preamble before the GPL). Below
+//! that, a few source-available
+//! licences whose texts carry per-project parameters (the Business Source License's licensor and
+//! change date, which lower the score) are named by their title; anything else is `unknown`.
+//! The GNU licences' `-only` and `-or-later` forms share one text, so a file names the family
+//! (`GPL-2.0`); which one applies is said in source headers, not in the licence file.
+//!
+//! A period's `licence` is the licences of its files, sorted and comma-separated (`Apache-2.0,
+//! MIT` for a project with `LICENSE-APACHE` and `LICENSE-MIT`); a root with no licence file but a
+//! REUSE `LICENSES/` folder has the identifiers that folder's files are named by (the licences
+//! the project's files are under); `none` before either. A root licence file no licence
+//! matches is `unknown` even beside such a folder (xen's `COPYING` since 2022 explains its
+//! exceptions and points to the folder, whose ten licences are not all the project's). A new period starts at the first commit whose files give another licence (a
+//! copyright year edited is not a change). Each distinct blob is matched once.
+
+use std::collections::HashMap;
+
+use gix::objs::Find;
+use gix::ObjectId;
+
+use crate::mine::git::snapshot::ChainLink;
+use crate::month::Month;
+
+/// The detector's score from which its best match names a file's licence.
+pub const SURE: f32 = 0.8;
+
+/// One period of the first-parent chain with one licence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicencePeriod {
+    /// The licences of the root's licence files, comma-separated; `none` without one.
+    pub licence: String,
+    /// The licence files (root paths), comma-separated.
+    pub files: String,
+    /// The lowest detector score among the files (1 for `none`).
+    pub score: f32,
+    /// The first commit of the period, and its committer time.
+    pub commit: ObjectId,
+    pub committed_at: i64,
+    pub first_month: Month,
+    /// The month before the next period's first (never before `first_month`), or the month of
+    /// the tip's commit for the current period: the licence at a month's end is that of the
+    /// latest period whose `first_month` is not after it.
+    pub last_month: Month,
+}
+
+/// Whether a root file name is a licence file.
+pub fn is_licence_file(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]
+        .iter()
+        .any(|stem| match upper.strip_prefix(stem) {
+            Some(rest) => rest.is_empty() || rest.starts_with(['.', '-', '_']),
+            None => false,
+        })
+}
+
+/// The licence periods of `chain` (tip first, as [`crate::mine::git::snapshot::first_parent_chain`]
+/// gives it), oldest first.
+pub fn licence_periods(
+    repo: &gix::Repository,
+    chain: &[ChainLink],
+    now: i64,
+) -> Vec<LicencePeriod> {
+    let mut detector = Detector::default();
+    let mut out: Vec<LicencePeriod> = Vec::new();
+    let mut files: Option<RootLicences> = None;
+    let mut buf = Vec::new();
+    for link in chain.iter().rev() {
+        // A commit that cannot be placed in a month (as activity leaves it out) begins nothing.
+        if !crate::mine::activity::is_plausible(link.committer_time, now) {
+            continue;
+        }
+        let Some(month) = Month::from_unix(link.committer_time) else {
+            continue;
+        };
+        let Some(now) = root_licence_files(repo, link.tree, &mut buf) else {
+            // An unreadable tree: the period goes on.
+            if let Some(last) = out.last_mut() {
+                last.last_month = last.last_month.max(month);
+            }
+            continue;
+        };
+        if files.as_ref() != Some(&now) {
+            let (licence, score) = detector.licence(repo, &now);
+            let same = out.last().is_some_and(|p| p.licence == licence);
+            if !same {
+                out.push(LicencePeriod {
+                    licence,
+                    files: now.names(),
+                    score,
+                    commit: link.commit,
+                    committed_at: link.committer_time,
+                    first_month: month,
+                    last_month: month,
+                });
+            }
+            files = Some(now);
+        }
+        if let Some(last) = out.last_mut() {
+            last.last_month = last.last_month.max(month);
+        }
+    }
+    // A period stands at every month's end until the next one begins.
+    for i in 1..out.len() {
+        let next = out[i].first_month;
+        let period = &mut out[i - 1];
+        period.last_month = period.first_month.max(next.minus(1));
+    }
+    out
+}
+
+/// What the root of a tree says of its licence: its licence files (sorted by name), and the
+/// identifiers of a REUSE `LICENSES/` folder (each file there is named by its SPDX identifier).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RootLicences {
+    files: Vec<(String, ObjectId)>,
+    reuse: Vec<String>,
+}
+
+impl RootLicences {
+    fn names(&self) -> String {
+        if self.files.is_empty() && !self.reuse.is_empty() {
+            return "LICENSES/".to_string();
+        }
+        let names: Vec<&str> = self.files.iter().map(|(n, _)| n.as_str()).collect();
+        names.join(", ")
+    }
+}
+
+/// The root's licence files of `tree` (`None`: the tree cannot be read).
+fn root_licence_files(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    buf: &mut Vec<u8>,
+) -> Option<RootLicences> {
+    let data = repo.objects.try_find(&tree, buf).ok()??;
+    let entries: Vec<(String, ObjectId, bool)> =
+        gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
+            .filter_map(Result::ok)
+            .filter(|e| e.mode.is_blob() || e.mode.is_tree())
+            .map(|e| (e.filename.to_string(), e.oid.to_owned(), e.mode.is_tree()))
+            .collect();
+    let mut files: Vec<(String, ObjectId)> = entries
+        .iter()
+        .filter(|(name, _, dir)| !dir && is_licence_file(name))
+        .map(|(name, id, _)| (name.clone(), *id))
+        .collect();
+    files.sort();
+    let mut reuse = Vec::new();
+    if let Some((_, folder, _)) = entries.iter().find(|(n, _, dir)| *dir && n == "LICENSES") {
+        if let Some(data) = repo.objects.try_find(folder, buf).ok().flatten() {
+            reuse = gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
+                .filter_map(Result::ok)
+                .filter(|e| e.mode.is_blob())
+                .map(|e| {
+                    let name = e.filename.to_string();
+                    match name.rsplit_once('.') {
+                        Some((stem, "txt" | "md")) => stem.to_string(),
+                        _ => name,
+                    }
+                })
+                .collect();
+            reuse.sort();
+        }
+    }
+    Some(RootLicences { files, reuse })
+}
+
+/// Licences by blob, matched once each.
+#[derive(Default)]
+struct Detector {
+    store: Option<Option<spdx::detection::Store>>,
+    by_blob: HashMap<ObjectId, (String, f32)>,
+}
+
+impl Detector {
+    /// The licence of a root's files and the lowest score among them; without licence files,
+    /// the identifiers its `LICENSES/` folder names.
+    fn licence(&mut self, repo: &gix::Repository, root: &RootLicences) -> (String, f32) {
+        let files = &root.files;
+        if files.is_empty() {
+            return match root.reuse.is_empty() {
+                true => ("none".to_string(), 1.0),
+                false => (root.reuse.join(", "), 1.0),
+            };
+        }
+        let mut ids = Vec::new();
+        let mut score = 1.0f32;
+        for (_, blob) in files {
+            let (id, s) = self.of_blob(repo, *blob);
+            score = score.min(s);
+            ids.push(id);
+        }
+        ids.sort();
+        ids.dedup();
+        (ids.join(", "), score)
+    }
+
+    fn of_blob(&mut self, repo: &gix::Repository, blob: ObjectId) -> (String, f32) {
+        if let Some(hit) = self.by_blob.get(&blob) {
+            return hit.clone();
+        }
+        let mut buf = Vec::new();
+        let text = match repo.objects.try_find(&blob, &mut buf) {
+            Ok(Some(d)) => String::from_utf8_lossy(d.data).into_owned(),
+            _ => String::new(),
+        };
+        let store = self
+            .store
+            .get_or_insert_with(|| spdx::detection::Store::load_inline().ok());
+        let found = match store {
+            Some(store) => identify(store, &text),
+            None => ("unknown".to_string(), 0.0),
+        };
+        self.by_blob.insert(blob, found.clone());
+        found
+    }
+}
+
+/// The licence of one text and the detector's score: the file's own `SPDX-License-Identifier:`
+/// line (the project's statement, as the Linux kernel's `COPYING` makes it), else the
+/// detector's best match of the whole text, else the licences the text contains (a preamble
+/// before a licence, as xen's `COPYING`), else a source-available licence by its title.
+fn identify(store: &spdx::detection::Store, text: &str) -> (String, f32) {
+    if let Some(id) = declared(text) {
+        return (id, 1.0);
+    }
+    let data = spdx::detection::TextData::new(text);
+    let found = store.analyze(&data);
+    if found.score >= SURE {
+        return (family(found.name), found.score);
+    }
+    let scanner = spdx::detection::scan::Scanner::with_scan_mode(
+        store,
+        spdx::detection::scan::ScanMode::top_down(),
+    )
+    .confidence_threshold(SURE)
+    .optimize(true);
+    let scanned = scanner.scan(&data);
+    let mut contained: Vec<(String, f32)> = scanned
+        .containing
+        .iter()
+        .filter(|c| c.score >= SURE)
+        .map(|c| (family(c.license.name), c.score))
+        .collect();
+    if !contained.is_empty() {
+        let score = contained.iter().map(|c| c.1).fold(1.0f32, f32::min);
+        contained.sort_by(|a, b| a.0.cmp(&b.0));
+        contained.dedup_by(|a, b| a.0 == b.0);
+        let ids: Vec<String> = contained.into_iter().map(|c| c.0).collect();
+        return (ids.join(", "), score);
+    }
+    match by_title(text) {
+        Some(id) => (id.to_string(), found.score),
+        None => ("unknown".to_string(), found.score),
+    }
+}
+
+/// The expression of the first `SPDX-License-Identifier:` line among the text's first 40
+/// lines.
+fn declared(text: &str) -> Option<String> {
+    text.lines().take(40).find_map(|line| {
+        let at = line.find("SPDX-License-Identifier:")?;
+        let expression = line[at + "SPDX-License-Identifier:".len()..]
+            .trim()
+            .trim_end_matches("*/")
+            .trim();
+        let clean: String = expression
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || " .-+()".contains(*c))
+            .take(120)
+            .collect();
+        (!clean.is_empty()).then(|| clean.trim().to_string())
+    })
+}
+
+/// A GNU licence's family: its `-only` and `-or-later` forms share one text.
+fn family(name: &str) -> String {
+    let gnu = ["GPL-", "LGPL-", "AGPL-", "GFDL-"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    let base = name
+        .strip_suffix("-or-later")
+        .or_else(|| name.strip_suffix("-only"))
+        .or_else(|| name.strip_suffix('+'));
+    match (gnu, base) {
+        (true, Some(base)) => base.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Source-available licences named by their title, for texts whose filled-in parameters keep
+/// the detector's score low.
+fn by_title(text: &str) -> Option<&'static str> {
+    let head: String = text.chars().take(400).collect();
+    if head.contains("Business Source License 1.1") {
+        Some("BUSL-1.1")
+    } else if head.contains("Server Side Public License") && head.contains("VERSION 1") {
+        Some("SSPL-1.0")
+    } else if head.contains("Elastic License 2.0") {
+        Some("Elastic-2.0")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licence_file_names() {
+        for yes in [
+            "LICENSE",
+            "license.md",
+            "LICENSE-MIT",
+            "COPYING.LIB",
+            "Licence.txt",
+            "UNLICENSE",
+        ] {
+            assert!(is_licence_file(yes), "{yes}");
+        }
+        for no in ["LICENSES", "licensed.go", "COPYINGX", "README"] {
+            assert!(!is_licence_file(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn declared_identifiers() {
+        let kernel = "SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note\n\nThe Linux Kernel is provided under:";
+        assert_eq!(
+            declared(kernel).as_deref(),
+            Some("GPL-2.0 WITH Linux-syscall-note")
+        );
+        assert_eq!(
+            declared("/* SPDX-License-Identifier: MIT */").as_deref(),
+            Some("MIT")
+        );
+        assert_eq!(declared("MIT License\n"), None);
+    }
+
+    #[test]
+    fn gnu_families() {
+        assert_eq!(family("GPL-2.0-or-later"), "GPL-2.0");
+        assert_eq!(family("GPL-2.0+"), "GPL-2.0");
+        assert_eq!(family("LGPL-2.1-only"), "LGPL-2.1");
+        assert_eq!(family("Apache-2.0"), "Apache-2.0");
+    }
+}
