@@ -26,7 +26,10 @@
 -- dependencies counts what the project declares at its tip (`dependencies`: go.mod, Cargo.lock,
 -- package-lock.json; direct ones apart) and, of the dependency repositories mined beside it
 -- (as report_dependencies.sql finds them), how many are dormant (no commit in the 12 months to
--- now) and how many are pinned to a release a year or more older than their latest.
+-- now) and how many are pinned to a release a year or more older than their latest; and the
+-- distinct repositories the vendored ones come from (a module without a known repository counts
+-- as its own), and how many of the dormant ones the project vendors: "72 % of moby's code is
+-- vendored from N repositories, K of them dormant" (the narrative says it).
 -- unreadable_objects (objects the clone lacks or cannot read) is a caveat on the figures, not a
 -- flag on the project: the report prints it with the data-quality notes.
 WITH m AS (
@@ -128,26 +131,27 @@ lic AS (
     WHERE c.months_before_now >= 0
 ),
 lic_text AS (
-    SELECT n.repo,
-           CASE WHEN n.licence = 'unknown'
-                THEN 'not recognised since ' || n.first_month || ' (' || SUBSTR(n.commit, 1, 10)
-                     || COALESCE('; before: ' || p.licence, '') || ')'
-                WHEN p.licence IS NULL OR p.licence = 'none' THEN n.licence
-                ELSE n.licence || ' since ' || n.first_month || ' (' || SUBSTR(n.commit, 1, 10)
-                     || '; before: ' || p.licence || ')' END AS licence
-    FROM (SELECT * FROM lic WHERE rn = 1) n
-    LEFT JOIN (SELECT * FROM lic WHERE rn = 2) p ON n.repo = p.repo
+    SELECT lic_now.repo,
+           CASE WHEN lic_now.licence = 'unknown'
+                THEN 'not recognised since ' || lic_now.first_month || ' (' || SUBSTR(lic_now.commit, 1, 10)
+                     || COALESCE('; before: ' || lic_before.licence, '') || ')'
+                WHEN lic_before.licence IS NULL OR lic_before.licence = 'none' THEN lic_now.licence
+                ELSE lic_now.licence || ' since ' || lic_now.first_month || ' (' || SUBSTR(lic_now.commit, 1, 10)
+                     || '; before: ' || lic_before.licence || ')' END AS licence
+    FROM (SELECT * FROM lic WHERE rn = 1) lic_now
+    LEFT JOIN (SELECT * FROM lic WHERE rn = 2) lic_before ON lic_now.repo = lic_before.repo
 ),
 declared AS (
-    SELECT repo, COUNT(*) AS declared, SUM(CASE WHEN direct THEN 1 ELSE 0 END) AS direct
+    SELECT repo, COUNT(*) AS declared, SUM(CASE WHEN direct THEN 1 ELSE 0 END) AS direct,
+           COUNT(DISTINCT CASE WHEN vendored THEN COALESCE(project, name) END) AS vendored_from
     FROM dependencies GROUP BY repo
 ),
 dep AS (
-    SELECT d.repo, d.version, d.line, p.repo AS dependency
+    SELECT d.repo, d.version, d.line, d.vendored, p.repo AS dependency
     FROM dependencies d JOIN provenance p ON d.project = p.repo
     WHERE d.repo <> p.repo
     UNION
-    SELECT d.repo, d.version, d.line, p.repo AS dependency
+    SELECT d.repo, d.version, d.line, d.vendored, p.repo AS dependency
     FROM dependencies d JOIN provenance p ON d.repository = p.source
     WHERE d.repo <> p.repo
 ),
@@ -173,24 +177,36 @@ dep_lag AS (
     FROM dep_pin p JOIN dep_latest l ON l.repo = p.dependency AND l.line = p.line
 ),
 deps AS (
-    SELECT x.repo, COUNT(*) AS mined,
+    SELECT dep_pairs.repo, COUNT(*) AS mined,
            SUM(CASE WHEN dl.silent_months IS NULL OR dl.silent_months >= 12 THEN 1 ELSE 0 END)
                AS dormant,
-           SUM(CASE WHEN g.days >= 365 THEN 1 ELSE 0 END) AS lagging
-    FROM (SELECT DISTINCT repo, dependency FROM dep) x
-    LEFT JOIN dep_last dl ON dl.repo = x.dependency
-    LEFT JOIN (SELECT repo, dependency, MAX(days) AS days FROM dep_lag GROUP BY repo, dependency) g
-        ON g.repo = x.repo AND g.dependency = x.dependency
-    GROUP BY x.repo
+           SUM(CASE WHEN dep_pairs.vendored = 1
+                         AND (dl.silent_months IS NULL OR dl.silent_months >= 12)
+                    THEN 1 ELSE 0 END) AS vendored_dormant,
+           SUM(CASE WHEN dep_days.days >= 365 THEN 1 ELSE 0 END) AS lagging
+    FROM (SELECT repo, dependency, MAX(CASE WHEN vendored THEN 1 ELSE 0 END) AS vendored
+          FROM dep GROUP BY repo, dependency) dep_pairs
+    LEFT JOIN dep_last dl ON dl.repo = dep_pairs.dependency
+    LEFT JOIN (SELECT repo, dependency, MAX(days) AS days FROM dep_lag GROUP BY repo, dependency)
+        dep_days ON dep_days.repo = dep_pairs.repo AND dep_days.dependency = dep_pairs.dependency
+    GROUP BY dep_pairs.repo
 ),
 deps_text AS (
     SELECT d.repo,
-           CAST(d.declared AS VARCHAR) || ' declared (' || CAST(d.direct AS VARCHAR) || ' direct); '
+           CAST(d.declared AS VARCHAR) || ' declared (' || CAST(d.direct AS VARCHAR) || ' direct'
+           || CASE WHEN d.vendored_from > 0
+                   THEN ', vendored from ' || CAST(d.vendored_from AS VARCHAR) || ' repositories'
+                   ELSE '' END
+           || '); '
            || CASE WHEN dm.mined IS NULL THEN 'none mined beside it'
                    ELSE CAST(dm.mined AS VARCHAR)
                         || CASE WHEN dm.mined = 1 THEN ' repository' ELSE ' repositories' END
                         || ' mined: '
-                        || CAST(dm.dormant AS VARCHAR) || ' dormant, '
+                        || CAST(dm.dormant AS VARCHAR) || ' dormant'
+                        || CASE WHEN dm.vendored_dormant > 0
+                                THEN ' (' || CAST(dm.vendored_dormant AS VARCHAR) || ' vendored)'
+                                ELSE '' END
+                        || ', '
                         || CAST(COALESCE(dm.lagging, 0) AS VARCHAR) || ' pinned a year or more behind'
               END AS dependencies
     FROM declared d LEFT JOIN deps dm ON d.repo = dm.repo
@@ -226,6 +242,8 @@ s AS (
            top_orgs.top_organisations_24m,
            lic_text.licence,
            deps_text.dependencies,
+           declared.vendored_from AS vendored_repositories,
+           deps.vendored_dormant AS vendored_repositories_dormant,
            COALESCE(adv.own_advisory_commits, 0) AS own_advisory_commits,
            COALESCE(adv.dependency_advisory_commits, 0) AS dependency_advisory_commits,
            COALESCE(imports.recent_imports, 0) AS recent_imports,
@@ -242,12 +260,16 @@ s AS (
     LEFT JOIN top_orgs ON b.repo = top_orgs.repo
     LEFT JOIN lic_text ON b.repo = lic_text.repo
     LEFT JOIN deps_text ON b.repo = deps_text.repo
+    LEFT JOIN declared ON b.repo = declared.repo
+    LEFT JOIN deps ON b.repo = deps.repo
 )
 SELECT repo, inception, age_years, months_since_last_commit, last_release_month,
        months_since_last_release, own_code, main_language, main_language_share, vendored_share,
        test_to_code, comment_share, commits_per_month_12m, commits_trend_yoy, bot_share_12m,
        contributors_12m, bus_factor,
-       pony_factor_24m, elephant_factor_24m, top_organisations_24m, licence, dependencies, own_advisory_commits, dependency_advisory_commits,
+       pony_factor_24m, elephant_factor_24m, top_organisations_24m, licence, dependencies, vendored_repositories,
+       vendored_repositories_dormant,
+       own_advisory_commits, dependency_advisory_commits,
        unreadable_objects,
        CONCAT_WS(', ',
            CASE WHEN pony_factor_24m <= 1 THEN 'one author makes half the commits' END,

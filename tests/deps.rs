@@ -499,6 +499,14 @@ fn the_report_shows_each_dependency_against_its_own_releases() {
     assert_eq!(cell("releases_behind"), after_pin.to_string());
     assert_eq!(cell("days_behind"), days.to_string());
     assert_eq!(cell("advisory_commits_after_pin"), advisories.to_string());
+    // The licence now and at the pin: `git log -- LICENSE` names two commits, the first before
+    // v1.0.0 and the second after it; by hand, Apache-2.0 then BUSL-1.1.
+    let licence_commits = git(&lib, &["log", "--format=%H", "--", "LICENSE"])
+        .lines()
+        .count();
+    assert_eq!(licence_commits, 2);
+    assert_eq!(cell("licence"), "BUSL-1.1");
+    assert_eq!(cell("licence_changed"), "Apache-2.0 at the pin");
     // By hand (make_dep_pair.sh): 2 releases and 172 days behind, 2 advisory commits.
     assert_eq!((after_pin, days, advisories), (2, 172, 2));
     // The dependency's own verdict beside it, as the maturity table gives it.

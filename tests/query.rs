@@ -224,3 +224,36 @@ fn inline_sql_and_formats_from_the_file_name() {
     };
     assert_eq!(export("--dataset", &dataset), export("--store", &store));
 }
+
+/// Queries run one after another over one load (as the report runs its sections) do not see
+/// each other's names: a derived table aliased `o` in one query once shadowed the table
+/// aliased `o` in the next ("no column named 'month' found in table 'o'").
+#[test]
+fn a_query_does_not_see_the_aliases_of_the_one_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let repo = build_fixture("make_age.sh", tmp.path(), "age");
+    analyze(&repo, &store, &[]);
+    let mut tables = temper::read::query::Tables::load(&store, None, &[]).unwrap();
+    let first = tables
+        .run(
+            Path::new("first.sql"),
+            "SELECT o.repo FROM (SELECT repo FROM provenance) o",
+        )
+        .unwrap();
+    assert_eq!(first.height(), 1);
+    let second = tables
+        .run(
+            Path::new("second.sql"),
+            "SELECT o.month FROM activity o ORDER BY o.month",
+        )
+        .unwrap();
+    // activity has a row for every month from the first commit's to the last's (`git log`).
+    let months: Vec<(i32, i32)> = git(&repo, &["log", "--date=format:%Y-%m", "--format=%cd"])
+        .lines()
+        .map(|m| (m[..4].parse().unwrap(), m[5..7].parse().unwrap()))
+        .collect();
+    let (first, last) = (months.iter().min().unwrap(), months.iter().max().unwrap());
+    let span = (last.0 - first.0) * 12 + (last.1 - first.1) + 1;
+    assert_eq!(second.height(), span as usize);
+}

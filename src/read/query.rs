@@ -149,7 +149,8 @@ fn calendar_of(rows: &[crate::window::CalendarRow]) -> Result<DataFrame, PolarsE
 
 /// A store's public tables, loaded and registered for SQL.
 pub struct Tables {
-    context: SQLContext,
+    /// Each table by the name queries use.
+    frames: Vec<(String, LazyFrame)>,
     window: Option<Window>,
 }
 
@@ -176,9 +177,8 @@ impl Tables {
             .collect();
         let window = Window::resolve(as_of, &newest);
         let table_error = |e: PolarsError| QueryError::from(StoreError::Table(e.into()));
-        let context = SQLContext::new();
         let provenance = provenance(&metas, window.as_ref()).map_err(table_error)?;
-        context.register("provenance", provenance.lazy());
+        let mut frames = vec![("provenance".to_string(), provenance.lazy())];
         // Without a dated commit there is no "now": the calendar is empty and so is every
         // windowed figure.
         let calendar = match &window {
@@ -186,7 +186,7 @@ impl Tables {
             None => calendar_of(&[]),
         }
         .map_err(table_error)?;
-        context.register("calendar", calendar.lazy());
+        frames.push(("calendar".to_string(), calendar.lazy()));
         for table in Table::public() {
             let mut stacked: Option<DataFrame> = None;
             for repo in &names {
@@ -204,9 +204,9 @@ impl Tables {
             // A store mined with --activity-only has no line tables, a dataset no `commits`, a
             // store from an older temper no newer table: queries see them empty.
             let df = stacked.unwrap_or_else(|| tables::schema::empty(table));
-            context.register(table.name(), df.lazy());
+            frames.push((table.name().to_string(), df.lazy()));
         }
-        Ok(Tables { context, window })
+        Ok(Tables { frames, window })
     }
 
     /// The window the queries read (`None` when no repository has a dated commit).
@@ -225,7 +225,14 @@ impl Tables {
             sql: body.trim().to_string(),
             message: e.to_string(),
         };
-        self.context
+        // Each query in a context of its own: polars keeps a query's derived-table aliases
+        // registered in its context (shared by its clones), so `(...) o` in one query would
+        // shadow `own o` in the next. The tables are lazy frames: registering costs pointers.
+        let mut context = SQLContext::new();
+        for (name, frame) in &self.frames {
+            context.register(name, frame.clone());
+        }
+        context
             .execute(body.trim().trim_end_matches(';'))
             .and_then(LazyFrame::collect)
             .map_err(failed)

@@ -604,8 +604,8 @@ fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> 
     out
 }
 
-/// `frame` with each row's `dependency`'s verdict and score (from the maturity query) after that
-/// column, so a dependency reads as the project it is.
+/// `frame` with each row's `dependency`'s verdict, score and coverage (from the maturity query)
+/// after that column, so a dependency reads as the project it is.
 fn with_verdicts(
     frame: DataFrame,
     verdicts: &std::collections::HashMap<String, Verdict>,
@@ -623,14 +623,23 @@ fn with_verdicts(
         .iter()
         .map(|d| of(d).and_then(|v| v.score))
         .collect();
+    let coverage: Vec<Option<String>> = dependency
+        .iter()
+        .map(|d| of(d).map(|v| v.coverage.clone()))
+        .collect();
     let mut out = frame;
     let at = out
         .get_column_index("dependency")
         .map_or(out.width(), |i| i + 1);
-    out.insert_column(at, Column::new("verdict".into(), verdict))
-        .map_err(tables::TableError::from)?;
-    out.insert_column(at + 1, Column::new("score".into(), score))
-        .map_err(tables::TableError::from)?;
+    let added = [
+        Column::new("verdict".into(), verdict),
+        Column::new("score".into(), score),
+        Column::new("coverage".into(), coverage),
+    ];
+    for (i, column) in added.into_iter().enumerate() {
+        out.insert_column(at + i, column)
+            .map_err(tables::TableError::from)?;
+    }
     Ok(out)
 }
 
@@ -1017,6 +1026,14 @@ fn narratives(page: &Page<'_>) -> Vec<(String, String)> {
                         text,
                         ", beside vendored code that makes {v} of all code lines"
                     );
+                    if let Some(n) = get("vendored_repositories", i).filter(|n| n != "0") {
+                        let _ = write!(text, " (from {n} repositories its manifests name");
+                        if let Some(k) = get("vendored_repositories_dormant", i) {
+                            let verb = if k == "1" { "is" } else { "are" };
+                            let _ = write!(text, "; {k} of those mined beside it {verb} dormant");
+                        }
+                        text.push(')');
+                    }
                 }
                 text.push_str(". ");
             }
