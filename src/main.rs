@@ -45,6 +45,45 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// A line on stderr; a stderr that cannot be written to is not worth failing for.
+/// `temper list`: the stored repositories as a table or JSON, and a warning per damaged one.
+fn list(dir: &std::path::Path, format: cli::SummaryFormat) -> Result<()> {
+    let store = temper::store::Store::open(dir)?;
+    let repos = store.repos()?;
+    match format {
+        cli::SummaryFormat::Table => emit(temper::store::listing(&repos).as_bytes())?,
+        cli::SummaryFormat::Json => {
+            let listed: Vec<temper::store::Listed> =
+                repos.iter().map(temper::store::Listed::of).collect();
+            let mut text = serde_json::to_vec_pretty(&listed).context("encoding the list")?;
+            text.push(b'\n');
+            emit(&text)?;
+        }
+    }
+    for damaged in store.damaged() {
+        let damaged = temper::text::terminal(&damaged, temper::text::TERMINAL_CELL_CHARS);
+        note(format_args!(
+            "temper: warning: repos/{damaged} is damaged (its live generation cannot be read) and is left out; `temper analyze` of that repository rebuilds it"
+        ));
+    }
+    Ok(())
+}
+
+/// `temper deps`: the list on stdout, and the `run` configuration where asked.
+fn deps(
+    options: &temper::mine::deps::DepsOptions,
+    listing: temper::mine::deps::Listing,
+    config_out: Option<&std::path::Path>,
+) -> Result<()> {
+    let deps = temper::mine::deps::read(options)?;
+    let text = temper::mine::deps::render(&deps, listing).context("encoding the list")?;
+    if let Some(path) = config_out {
+        let written_at = temper::text::rfc3339(chrono::Utc::now().timestamp());
+        let config = temper::mine::deps::run_config(&deps, &written_at);
+        temper::store::write_output(path, |f| f.write_all(config.as_bytes()))?;
+    }
+    emit(text.as_bytes())
+}
+
 fn note(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
@@ -127,27 +166,7 @@ fn run(global: Global, command: Command) -> Result<()> {
             ));
         }
         Command::Query(options) => query(&options)?,
-        Command::List(dir, format) => {
-            let store = temper::store::Store::open(&dir)?;
-            let repos = store.repos()?;
-            match format {
-                cli::SummaryFormat::Table => emit(temper::store::listing(&repos).as_bytes())?,
-                cli::SummaryFormat::Json => {
-                    let listed: Vec<temper::store::Listed> =
-                        repos.iter().map(temper::store::Listed::of).collect();
-                    let mut text =
-                        serde_json::to_vec_pretty(&listed).context("encoding the list")?;
-                    text.push(b'\n');
-                    emit(&text)?;
-                }
-            }
-            for damaged in store.damaged() {
-                let damaged = temper::text::terminal(&damaged, temper::text::TERMINAL_CELL_CHARS);
-                note(format_args!(
-                    "temper: warning: repos/{damaged} is damaged (its live generation cannot be read) and is left out; `temper analyze` of that repository rebuilds it"
-                ));
-            }
-        }
+        Command::List(dir, format) => list(&dir, format)?,
         Command::Rm { store, names } => {
             let store = temper::store::Store::open(&store)?;
             let _lock = store.lock()?;
@@ -173,23 +192,9 @@ fn run(global: Global, command: Command) -> Result<()> {
         }
         Command::Deps {
             options,
-            format,
+            listing,
             config_out,
-        } => {
-            let deps = temper::mine::deps::read(&options)?;
-            let listing = match format {
-                cli::QueryFormat::Table => temper::mine::deps::Listing::Table,
-                cli::QueryFormat::Csv => temper::mine::deps::Listing::Csv,
-                cli::QueryFormat::Json => temper::mine::deps::Listing::Json,
-            };
-            let text = temper::mine::deps::render(&deps, listing).context("encoding the list")?;
-            if let Some(path) = config_out {
-                let written_at = temper::text::rfc3339(chrono::Utc::now().timestamp());
-                let config = temper::mine::deps::run_config(&deps, &written_at);
-                temper::store::write_output(&path, |f| f.write_all(config.as_bytes()))?;
-            }
-            emit(text.as_bytes())?;
-        }
+        } => deps(&options, listing, config_out.as_deref())?,
         Command::Completions(shell) => emit(&cli::completions(shell))?,
         Command::MineProject(options) => {
             if let Some(name) = options.repos.first().and_then(|r| r.name.as_deref()) {

@@ -547,7 +547,7 @@ pub enum Command {
     },
     Deps {
         options: crate::mine::deps::DepsOptions,
-        format: QueryFormat,
+        listing: crate::mine::deps::Listing,
         config_out: Option<PathBuf>,
     },
     Completions(clap_complete::Shell),
@@ -630,6 +630,27 @@ fn store_or_default(store: Option<PathBuf>) -> Result<PathBuf, clap::Error> {
     })
 }
 
+/// `deps`: the options, the listing format, and where the `run` configuration goes; crates'
+/// repositories are looked up in `$CARGO_HOME` (else `~/.cargo`).
+fn resolve_deps(d: DepsArgs) -> Command {
+    Command::Deps {
+        options: crate::mine::deps::DepsOptions {
+            repo: d.repo,
+            reference: d.reference,
+            map: d.map,
+            cargo_home: std::env::var_os("CARGO_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))),
+        },
+        listing: match d.format {
+            QueryFormat::Table => crate::mine::deps::Listing::Table,
+            QueryFormat::Csv => crate::mine::deps::Listing::Csv,
+            QueryFormat::Json => crate::mine::deps::Listing::Json,
+        },
+        config_out: d.config_out,
+    }
+}
+
 /// Applies defaults and checks the rules clap cannot express.
 pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
     let timings = match &cli.command {
@@ -647,18 +668,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
             options: resolve_analyze(a)?,
         },
         CommandArgs::List(l) => Command::List(l.tables.resolve()?, l.format),
-        CommandArgs::Deps(d) => Command::Deps {
-            options: crate::mine::deps::DepsOptions {
-                repo: d.repo,
-                reference: d.reference,
-                map: d.map,
-                cargo_home: std::env::var_os("CARGO_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))),
-            },
-            format: d.format,
-            config_out: d.config_out,
-        },
+        CommandArgs::Deps(d) => resolve_deps(d),
         CommandArgs::Rm(r) => Command::Rm {
             store: store_or_default(r.store)?,
             names: r.names,

@@ -88,61 +88,10 @@ pub fn read(
             known: "package-lock.json lockfileVersion 1 to 3",
         });
     }
-    let mut installed = Vec::new();
-    let roots: BTreeSet<String>;
-    match &lock.packages {
-        Some(packages) if version != Some(1) => {
-            let root = packages.get("").map(|r| {
-                r.dependencies
-                    .keys()
-                    .chain(r.dev_dependencies.keys())
-                    .chain(r.optional_dependencies.keys())
-                    .cloned()
-                    .collect()
-            });
-            roots = root.unwrap_or_default();
-            for (place, entry) in packages {
-                let Some(at) = place.rfind("node_modules/") else {
-                    continue;
-                };
-                if entry.link {
-                    continue;
-                }
-                installed.push(Installed {
-                    place: place.clone(),
-                    name: place[at + "node_modules/".len()..].to_string(),
-                    version: entry.version.clone().unwrap_or_default(),
-                    resolved: entry.resolved.clone(),
-                });
-            }
-        }
-        _ => {
-            roots = match files.read("package.json")? {
-                Some(b) => root_names(&b).map_err(|e| DepsError::Parse {
-                    file: "package.json".into(),
-                    line: e.line(),
-                    message: e.to_string(),
-                })?,
-                None => BTreeSet::new(),
-            };
-            let mut stack: Vec<(String, &BTreeMap<String, V1Entry>)> = Vec::new();
-            if let Some(deps) = &lock.dependencies {
-                stack.push((String::new(), deps));
-            }
-            while let Some((prefix, deps)) = stack.pop() {
-                for (name, entry) in deps {
-                    let place = format!("{prefix}node_modules/{name}");
-                    installed.push(Installed {
-                        place: place.clone(),
-                        name: name.clone(),
-                        version: entry.version.clone().unwrap_or_default(),
-                        resolved: entry.resolved.clone(),
-                    });
-                    stack.push((format!("{place}/"), &entry.dependencies));
-                }
-            }
-        }
-    }
+    let (roots, installed) = match &lock.packages {
+        Some(packages) if version != Some(1) => installed_v2(packages),
+        _ => installed_v1(files, &lock)?,
+    };
     let mut out = Vec::new();
     for p in installed {
         let manifest_path = format!("{}/package.json", p.place);
@@ -177,6 +126,71 @@ pub fn read(
         });
     }
     Ok(Some(out))
+}
+
+/// Versions 2 and 3: the root entry's dependency names, and every installed package but links.
+fn installed_v2(packages: &BTreeMap<String, Entry>) -> (BTreeSet<String>, Vec<Installed>) {
+    let mut installed = Vec::new();
+    let roots: BTreeSet<String> = packages
+        .get("")
+        .map(|r| {
+            r.dependencies
+                .keys()
+                .chain(r.dev_dependencies.keys())
+                .chain(r.optional_dependencies.keys())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for (place, entry) in packages {
+        let Some(at) = place.rfind("node_modules/") else {
+            continue;
+        };
+        if entry.link {
+            continue;
+        }
+        installed.push(Installed {
+            place: place.clone(),
+            name: place[at + "node_modules/".len()..].to_string(),
+            version: entry.version.clone().unwrap_or_default(),
+            resolved: entry.resolved.clone(),
+        });
+    }
+    (roots, installed)
+}
+
+/// Version 1: the tree's `package.json` names the direct dependencies; the packages are the
+/// nested `dependencies` maps.
+fn installed_v1(
+    files: &TreeFiles<'_>,
+    lock: &Lock,
+) -> Result<(BTreeSet<String>, Vec<Installed>), DepsError> {
+    let mut installed = Vec::new();
+    let roots = match files.read("package.json")? {
+        Some(b) => root_names(&b).map_err(|e| DepsError::Parse {
+            file: "package.json".into(),
+            line: e.line(),
+            message: e.to_string(),
+        })?,
+        None => BTreeSet::new(),
+    };
+    let mut stack: Vec<(String, &BTreeMap<String, V1Entry>)> = Vec::new();
+    if let Some(deps) = &lock.dependencies {
+        stack.push((String::new(), deps));
+    }
+    while let Some((prefix, deps)) = stack.pop() {
+        for (name, entry) in deps {
+            let place = format!("{prefix}node_modules/{name}");
+            installed.push(Installed {
+                place: place.clone(),
+                name: name.clone(),
+                version: entry.version.clone().unwrap_or_default(),
+                resolved: entry.resolved.clone(),
+            });
+            stack.push((format!("{place}/"), &entry.dependencies));
+        }
+    }
+    Ok((roots, installed))
 }
 
 /// The names a `package.json` depends on itself.

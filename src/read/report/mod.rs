@@ -383,30 +383,13 @@ fn write_from(options: &ReportOptions, source: &Path) -> Result<ReportOutcome, R
     mkdir(&charts_dir)?;
 
     let (mut sections, window) = run_sections(options, source, &repos)?;
-    let mut files = Vec::new();
     let verdicts = verdicts(&sections);
     // Unless the user named them, projects go in order of score (then name).
     let repos = match options.repos.is_empty() {
         true => by_score(repos, &verdicts),
         false => repos,
     };
-    for s in &mut sections {
-        s.frame = keep_repos(std::mem::take(&mut s.frame), &repos)?;
-        if s.query == DEPENDENCIES {
-            s.frame = with_verdicts(std::mem::take(&mut s.frame), &verdicts)?;
-        }
-        let name = s
-            .query
-            .trim_start_matches("queries/")
-            .trim_end_matches(".sql");
-        let file = tables_dir.join(format!("{name}.csv"));
-        let mut df = s.frame.clone();
-        write_file(&file, |w| {
-            tables::write_as(&mut df, Format::Csv, Default::default(), w)
-                .map_err(std::io::Error::other)
-        })?;
-        files.push(file);
-    }
+    let mut files = section_tables(&mut sections, &repos, &verdicts, &tables_dir)?;
     let mut notes = notes(&store, &repos)?;
     add_failed(&mut notes, &options.failed, &repos);
     // Charts need plausible months; projects without any are named in a note instead.
@@ -602,6 +585,35 @@ fn verdicts(sections: &[Section]) -> std::collections::HashMap<String, Verdict> 
         );
     }
     out
+}
+
+/// Each section's rows kept to `repos` (the dependencies' with their verdicts), written as
+/// `tables/<query>.csv`; the files written.
+fn section_tables(
+    sections: &mut [Section],
+    repos: &[String],
+    verdicts: &std::collections::HashMap<String, Verdict>,
+    tables_dir: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let mut files = Vec::new();
+    for s in sections {
+        s.frame = keep_repos(std::mem::take(&mut s.frame), repos)?;
+        if s.query == DEPENDENCIES {
+            s.frame = with_verdicts(std::mem::take(&mut s.frame), verdicts)?;
+        }
+        let name = s
+            .query
+            .trim_start_matches("queries/")
+            .trim_end_matches(".sql");
+        let file = tables_dir.join(format!("{name}.csv"));
+        let mut df = s.frame.clone();
+        write_file(&file, |w| {
+            tables::write_as(&mut df, Format::Csv, Default::default(), w)
+                .map_err(std::io::Error::other)
+        })?;
+        files.push(file);
+    }
+    Ok(files)
 }
 
 /// `frame` with each row's `dependency`'s verdict, score and coverage (from the maturity query)
