@@ -523,6 +523,10 @@ mod tests {
             r("go.etcd.io/bbolt").as_deref(),
             Some("https://github.com/etcd-io/bbolt")
         );
+        assert_eq!(
+            r("resenje.org/singleflight").as_deref(),
+            Some("https://github.com/janos/singleflight")
+        );
         assert_eq!(r("example.com/unknown"), None);
         assert_eq!(r("github.com/owner"), None);
     }
