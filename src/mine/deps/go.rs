@@ -527,6 +527,11 @@ mod tests {
             r("resenje.org/singleflight").as_deref(),
             Some("https://github.com/janos/singleflight")
         );
+        assert_eq!(
+            r("go.opentelemetry.io/collector/pdata").as_deref(),
+            Some("https://github.com/open-telemetry/opentelemetry-collector")
+        );
+        assert_eq!(module_line("go.opentelemetry.io/collector/pdata"), "pdata");
         assert_eq!(r("example.com/unknown"), None);
         assert_eq!(r("github.com/owner"), None);
     }
