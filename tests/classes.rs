@@ -241,6 +241,26 @@ fn class_churn_equals_git_numstat_split_by_the_hand_listed_classes() {
     assert_eq!(by_class, with_language);
 }
 
+/// The sum of `fields` per (month, class) of a stored table, months and classes with none left
+/// out.
+fn by_month_and_class(
+    store: &std::path::Path,
+    table: &str,
+    fields: &[&str],
+) -> BTreeMap<(String, String), u64> {
+    let rows = export_csv(store, table, None);
+    let (m, c) = (column(&rows, "month"), column(&rows, "class"));
+    let values: Vec<Vec<&str>> = fields.iter().map(|f| column(&rows, f)).collect();
+    let mut out: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for i in 0..m.len() {
+        let n: u64 = values.iter().map(|v| v[i].parse::<u64>().unwrap()).sum();
+        if n > 0 {
+            *out.entry((m[i].to_string(), c[i].to_string())).or_default() += n;
+        }
+    }
+    out
+}
+
 #[test]
 fn line_age_classes_files_as_the_line_counter_does() {
     let tmp = tempfile::tempdir().unwrap();
@@ -249,19 +269,7 @@ fn line_age_classes_files_as_the_line_counter_does() {
     analyze(&repo, &store, &["--class", "vendored=src/bundled"]);
     // Each month's lines per class in `age` are the lines (code + comments + blanks) of the
     // files of that class that `loc` counts, which the first test checks against tokei.
-    let sum = |table: &str, fields: &[&str]| {
-        let rows = export_csv(&store, table, None);
-        let (m, c) = (column(&rows, "month"), column(&rows, "class"));
-        let values: Vec<Vec<&str>> = fields.iter().map(|f| column(&rows, f)).collect();
-        let mut out: BTreeMap<(String, String), u64> = BTreeMap::new();
-        for i in 0..m.len() {
-            let n: u64 = values.iter().map(|v| v[i].parse::<u64>().unwrap()).sum();
-            if n > 0 {
-                *out.entry((m[i].to_string(), c[i].to_string())).or_default() += n;
-            }
-        }
-        out
-    };
+    let sum = |table: &str, fields: &[&str]| by_month_and_class(&store, table, fields);
     let loc = sum("loc", &["code", "comments", "blanks"]);
     let age = sum("age", &["lines"]);
     assert_eq!(age, loc);
@@ -409,19 +417,7 @@ fn churn_and_line_age_read_nested_gitattributes_as_the_line_counter_does() {
     let repo = build_fixture("make_attributes.sh", tmp.path(), "attributes");
     let store = tmp.path().join("store");
     analyze(&repo, &store, &[]);
-    let sum = |table: &str, fields: &[&str]| {
-        let rows = export_csv(&store, table, None);
-        let (m, c) = (column(&rows, "month"), column(&rows, "class"));
-        let values: Vec<Vec<&str>> = fields.iter().map(|f| column(&rows, f)).collect();
-        let mut out: BTreeMap<(String, String), u64> = BTreeMap::new();
-        for i in 0..m.len() {
-            let n: u64 = values.iter().map(|v| v[i].parse::<u64>().unwrap()).sum();
-            if n > 0 {
-                *out.entry((m[i].to_string(), c[i].to_string())).or_default() += n;
-            }
-        }
-        out
-    };
+    let sum = |table: &str, fields: &[&str]| by_month_and_class(&store, table, fields);
     let loc = sum("loc", &["code", "comments", "blanks"]);
     let mut first_month = loc.clone();
     first_month.retain(|(month, _), _| month == "2022-01");
