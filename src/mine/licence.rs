@@ -69,32 +69,35 @@ pub fn licence_periods(
     chain: &[ChainLink],
     now: i64,
 ) -> Vec<LicencePeriod> {
-    let mut detector = Detector::default();
-    let mut out: Vec<LicencePeriod> = Vec::new();
+    // The root's licence files at each plausible link, read where they changed (`Some`): a
+    // commit that cannot be placed in a month (as activity leaves it out) begins nothing, and
+    // an unreadable tree lets the period go on.
+    let mut steps: Vec<(&ChainLink, Month, Option<RootLicences>)> = Vec::new();
     let mut files: Option<RootLicences> = None;
     let mut buf = Vec::new();
     for link in chain.iter().rev() {
-        // A commit that cannot be placed in a month (as activity leaves it out) begins nothing.
         if !crate::mine::activity::is_plausible(link.committer_time, now) {
             continue;
         }
         let Some(month) = Month::from_unix(link.committer_time) else {
             continue;
         };
-        let Some(now) = root_licence_files(repo, link.tree, &mut buf) else {
-            // An unreadable tree: the period goes on.
-            if let Some(last) = out.last_mut() {
-                last.last_month = last.last_month.max(month);
-            }
-            continue;
-        };
-        if files.as_ref() != Some(&now) {
-            let (licence, score) = detector.licence(repo, &now);
-            let same = out.last().is_some_and(|p| p.licence == licence);
-            if !same {
+        let changed = root_licence_files(repo, link.tree, &mut buf)
+            .filter(|root| files.as_ref() != Some(root));
+        if let Some(root) = &changed {
+            files = Some(root.clone());
+        }
+        steps.push((link, month, changed));
+    }
+    let detector = Detector::of(repo, steps.iter().filter_map(|s| s.2.as_ref()));
+    let mut out: Vec<LicencePeriod> = Vec::new();
+    for (link, month, changed) in steps {
+        if let Some(root) = changed {
+            let (licence, score) = detector.licence(&root);
+            if out.last().is_none_or(|p| p.licence != licence) {
                 out.push(LicencePeriod {
                     licence,
-                    files: now.names(),
+                    files: root.names(),
                     score,
                     commit: link.commit,
                     committed_at: link.committer_time,
@@ -102,7 +105,6 @@ pub fn licence_periods(
                     last_month: month,
                 });
             }
-            files = Some(now);
         }
         if let Some(last) = out.last_mut() {
             last.last_month = last.last_month.max(month);
@@ -175,16 +177,52 @@ fn root_licence_files(
 }
 
 /// Licences by blob, matched once each.
-#[derive(Default)]
 struct Detector {
-    store: Option<Option<spdx::detection::Store>>,
     by_blob: HashMap<ObjectId, (String, f32)>,
 }
 
 impl Detector {
+    /// The licences of every licence file of `roots`: the texts read once each, then matched in
+    /// parallel (a match costs tens of milliseconds; a top-down scan of a text no licence
+    /// matches, hundreds).
+    fn of<'a>(repo: &gix::Repository, roots: impl Iterator<Item = &'a RootLicences>) -> Detector {
+        use rayon::prelude::*;
+        let mut blobs: Vec<ObjectId> = roots.flat_map(|r| r.files.iter().map(|f| f.1)).collect();
+        blobs.sort();
+        blobs.dedup();
+        if blobs.is_empty() {
+            return Detector {
+                by_blob: HashMap::new(),
+            };
+        }
+        let mut buf = Vec::new();
+        let texts: Vec<(ObjectId, String)> = blobs
+            .into_iter()
+            .map(|blob| {
+                let text = match repo.objects.try_find(&blob, &mut buf) {
+                    Ok(Some(d)) => String::from_utf8_lossy(d.data).into_owned(),
+                    _ => String::new(),
+                };
+                (blob, text)
+            })
+            .collect();
+        let store = spdx::detection::Store::load_inline().ok();
+        let by_blob = texts
+            .par_iter()
+            .map(|(blob, text)| {
+                let found = match &store {
+                    Some(store) => identify(store, text),
+                    None => ("unknown".to_string(), 0.0),
+                };
+                (*blob, found)
+            })
+            .collect();
+        Detector { by_blob }
+    }
+
     /// The licence of a root's files and the lowest score among them; without licence files,
     /// the identifiers its `LICENSES/` folder names.
-    fn licence(&mut self, repo: &gix::Repository, root: &RootLicences) -> (String, f32) {
+    fn licence(&self, root: &RootLicences) -> (String, f32) {
         let files = &root.files;
         if files.is_empty() {
             return match root.reuse.is_empty() {
@@ -195,33 +233,17 @@ impl Detector {
         let mut ids = Vec::new();
         let mut score = 1.0f32;
         for (_, blob) in files {
-            let (id, s) = self.of_blob(repo, *blob);
+            let (id, s) = self
+                .by_blob
+                .get(blob)
+                .cloned()
+                .unwrap_or_else(|| ("unknown".to_string(), 0.0));
             score = score.min(s);
             ids.push(id);
         }
         ids.sort();
         ids.dedup();
         (ids.join(", "), score)
-    }
-
-    fn of_blob(&mut self, repo: &gix::Repository, blob: ObjectId) -> (String, f32) {
-        if let Some(hit) = self.by_blob.get(&blob) {
-            return hit.clone();
-        }
-        let mut buf = Vec::new();
-        let text = match repo.objects.try_find(&blob, &mut buf) {
-            Ok(Some(d)) => String::from_utf8_lossy(d.data).into_owned(),
-            _ => String::new(),
-        };
-        let store = self
-            .store
-            .get_or_insert_with(|| spdx::detection::Store::load_inline().ok());
-        let found = match store {
-            Some(store) => identify(store, &text),
-            None => ("unknown".to_string(), 0.0),
-        };
-        self.by_blob.insert(blob, found.clone());
-        found
     }
 }
 

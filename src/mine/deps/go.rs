@@ -298,6 +298,31 @@ struct Host {
 
 static HOSTS_TEXT: &str = include_str!("go_hosts.toml");
 
+/// The shipped hosts, read once (a file that does not parse is caught by the unit tests; it
+/// would read as no host).
+fn hosts() -> &'static [Host] {
+    static HOSTS: std::sync::OnceLock<Vec<Host>> = std::sync::OnceLock::new();
+    HOSTS.get_or_init(|| {
+        toml::from_str::<Hosts>(HOSTS_TEXT)
+            .map(|h| h.host)
+            .unwrap_or_default()
+    })
+}
+
+/// The shipped host whose prefix is the longest one `path` equals or lies below at a `/`, and
+/// the parts of `path` below its repository (past `{1}` when its repository names one).
+fn vanity(path: &str) -> Option<(&'static Host, Vec<&str>)> {
+    let host = hosts()
+        .iter()
+        .filter(|h| path == h.prefix || path.starts_with(&format!("{}/", h.prefix)))
+        .max_by_key(|h| h.prefix.len())?;
+    let rest: Vec<&str> = path[host.prefix.len()..]
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some((host, rest))
+}
+
 /// The repository of module `path` by the `go get` rules (`None` when no rule knows its host).
 pub fn repository(path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('/').collect();
@@ -315,23 +340,10 @@ pub fn repository(path: &str) -> Option<String> {
         }
         _ => {}
     }
-    let hosts: Hosts = toml::from_str(HOSTS_TEXT).ok()?;
-    let best = hosts
-        .host
-        .iter()
-        .filter(|h| path == h.prefix || path.starts_with(&format!("{}/", h.prefix)))
-        .max_by_key(|h| h.prefix.len())?;
-    if best.repo.contains("{1}") {
-        let next = path[best.prefix.len()..]
-            .trim_start_matches('/')
-            .split('/')
-            .next()?;
-        if next.is_empty() {
-            return None;
-        }
-        Some(best.repo.replace("{1}", next))
-    } else {
-        Some(best.repo.clone())
+    let (host, rest) = vanity(path)?;
+    match host.repo.contains("{1}") {
+        true => Some(host.repo.replace("{1}", rest.first()?)),
+        false => Some(host.repo.clone()),
     }
 }
 
@@ -339,32 +351,17 @@ pub fn repository(path: &str) -> Option<String> {
 /// without a major-version suffix: the prefix of its release tags.
 pub fn module_line(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
-    let below: Vec<&str> = match parts.as_slice() {
+    let mut below: Vec<&str> = match parts.as_slice() {
         ["github.com" | "bitbucket.org", _, _, rest @ ..] => rest.to_vec(),
         ["gopkg.in", ..] => Vec::new(),
-        _ => {
-            let Ok(hosts) = toml::from_str::<Hosts>(HOSTS_TEXT) else {
-                return String::new();
-            };
-            let best = hosts
-                .host
-                .iter()
-                .filter(|h| path == h.prefix || path.starts_with(&format!("{}/", h.prefix)))
-                .max_by_key(|h| h.prefix.len());
-            match best {
-                Some(h) => {
-                    let rest: Vec<&str> = path[h.prefix.len()..]
-                        .split('/')
-                        .filter(|p| !p.is_empty())
-                        .collect();
-                    let skip = usize::from(h.repo.contains("{1}"));
-                    rest.get(skip..).map(<[&str]>::to_vec).unwrap_or_default()
-                }
-                None => Vec::new(),
+        _ => match vanity(path) {
+            Some((host, rest)) => {
+                let skip = usize::from(host.repo.contains("{1}"));
+                rest.get(skip..).map(<[&str]>::to_vec).unwrap_or_default()
             }
-        }
+            None => Vec::new(),
+        },
     };
-    let mut below = below;
     if below.last().is_some_and(|v| {
         v.len() > 1 && v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit())
     }) {
@@ -534,6 +531,12 @@ mod tests {
         assert_eq!(module_line("go.opentelemetry.io/collector/pdata"), "pdata");
         assert_eq!(r("example.com/unknown"), None);
         assert_eq!(r("github.com/owner"), None);
+    }
+
+    #[test]
+    fn the_shipped_hosts_parse() {
+        assert!(toml::from_str::<Hosts>(HOSTS_TEXT).is_ok());
+        assert!(hosts().len() > 30);
     }
 
     #[test]
