@@ -80,3 +80,31 @@ fn licence_periods_are_named_by_the_commits_that_began_them() {
         .collect();
     assert_eq!(got, expected);
 }
+
+/// A run on top of a stored one reads only the new links' root trees and goes on from the
+/// stored periods: from every commit of the fixture (in each period, at its first commit and
+/// after it), the table equals a cold run's at HEAD (checked against `git log` above).
+#[test]
+fn a_later_run_goes_on_from_the_stored_periods() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = build_fixture("make_licence.sh", tmp.path(), "licence");
+    let cold = tmp.path().join("cold");
+    analyze(&repo, &cold, &[]);
+    let expected = export_csv(&cold, "licences", None);
+    let commits: Vec<String> = git(&repo, &["rev-list", "--reverse", "HEAD"])
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(commits.len(), 7);
+    for (i, commit) in commits.iter().enumerate() {
+        let store = tmp.path().join(format!("store-{i}"));
+        analyze(&repo, &store, &["--ref", commit]);
+        analyze(&repo, &store, &[]);
+        assert_eq!(
+            export_csv(&store, "licences", None),
+            expected,
+            "first run at c{}",
+            i + 1
+        );
+    }
+}

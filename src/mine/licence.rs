@@ -53,44 +53,70 @@ pub struct LicencePeriod {
 
 /// Whether a root file name is a licence file.
 pub fn is_licence_file(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]
+    is_licence_name(name.as_bytes())
+}
+
+/// [`is_licence_file`] on a tree entry's bytes, without allocating (it is asked of every root
+/// entry at every link of the chain).
+fn is_licence_name(name: &[u8]) -> bool {
+    [&b"LICENSE"[..], b"LICENCE", b"COPYING", b"UNLICENSE"]
         .iter()
-        .any(|stem| match upper.strip_prefix(stem) {
-            Some(rest) => rest.is_empty() || rest.starts_with(['.', '-', '_']),
-            None => false,
+        .any(|stem| {
+            name.len() >= stem.len()
+                && name[..stem.len()].eq_ignore_ascii_case(stem)
+                && matches!(name.get(stem.len()), None | Some(b'.' | b'-' | b'_'))
         })
 }
 
+/// What the stored periods depend on besides the chain: the detector (the `spdx` crate's
+/// version, whose licence list it carries) and the rules above. Periods stored under another key
+/// are found afresh.
+pub const LICENCE_KEY: &str = "temper-licence-1/spdx-0.13";
+
+/// A previous run's periods, to go on from.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub periods: Vec<LicencePeriod>,
+    /// The chain tip that run walked to.
+    pub tip: ObjectId,
+    /// Its time of analysis (which commits were plausible then).
+    pub now: i64,
+}
+
 /// The licence periods of `chain` (tip first, as [`crate::mine::git::snapshot::first_parent_chain`]
-/// gives it), oldest first.
+/// gives it), oldest first. With `resume`, only the links after its tip are read, when the tip is
+/// on the chain and no link up to it is plausible now but not then or the reverse (else the
+/// whole chain is).
 pub fn licence_periods(
     repo: &gix::Repository,
     chain: &[ChainLink],
     now: i64,
+    resume: Option<Resume>,
 ) -> Vec<LicencePeriod> {
-    // The root's licence files at each plausible link, read where they changed (`Some`): a
-    // commit that cannot be placed in a month (as activity leaves it out) begins nothing, and
-    // an unreadable tree lets the period go on.
+    let (mut out, mut files, new) = match resume.and_then(|r| resumed(repo, chain, now, r)) {
+        Some(resumed) => resumed,
+        None => (Vec::new(), None, chain.len()),
+    };
+    // The plausible links, oldest first: a commit that cannot be placed in a month (as activity
+    // leaves it out) begins nothing.
+    let links: Vec<(&ChainLink, Month)> = chain[..new]
+        .iter()
+        .rev()
+        .filter(|l| crate::mine::activity::is_plausible(l.committer_time, now))
+        .filter_map(|l| Some((l, Month::from_unix(l.committer_time)?)))
+        .collect();
+    let roots = read_roots(repo, &links);
+    // Each link's root licence files where they changed (`Some`); an unreadable tree lets the
+    // period go on.
     let mut steps: Vec<(&ChainLink, Month, Option<RootLicences>)> = Vec::new();
-    let mut files: Option<RootLicences> = None;
-    let mut buf = Vec::new();
-    for link in chain.iter().rev() {
-        if !crate::mine::activity::is_plausible(link.committer_time, now) {
-            continue;
-        }
-        let Some(month) = Month::from_unix(link.committer_time) else {
-            continue;
-        };
-        let changed = root_licence_files(repo, link.tree, &mut buf)
-            .filter(|root| files.as_ref() != Some(root));
+    for ((link, month), root) in links.into_iter().zip(roots) {
+        let changed = root.filter(|root| files.as_ref() != Some(root));
         if let Some(root) = &changed {
             files = Some(root.clone());
         }
         steps.push((link, month, changed));
     }
     let detector = Detector::of(repo, steps.iter().filter_map(|s| s.2.as_ref()));
-    let mut out: Vec<LicencePeriod> = Vec::new();
     for (link, month, changed) in steps {
         if let Some(root) = changed {
             let (licence, score) = detector.licence(&root);
@@ -119,6 +145,68 @@ pub fn licence_periods(
     out
 }
 
+/// The stored periods, the root's licence files at `resume`'s tip and how many links (tip
+/// first) come after it; `None` when the whole chain must be read: the tip is not on it, a link
+/// up to it is plausible at one time of analysis and not at the other (it would begin a period
+/// now that it did not then, or the reverse), or the tip's root no longer reads as the last
+/// period says.
+fn resumed(
+    repo: &gix::Repository,
+    chain: &[ChainLink],
+    now: i64,
+    resume: Resume,
+) -> Option<(Vec<LicencePeriod>, Option<RootLicences>, usize)> {
+    let at = chain.iter().position(|l| l.commit == resume.tip)?;
+    // A link's plausibility is the same at both times unless its date falls between them.
+    let (low, high) = (resume.now.min(now), resume.now.max(now));
+    let plausible = |l: &&ChainLink, t: i64| {
+        crate::mine::activity::is_plausible(l.committer_time, t)
+            && Month::from_unix(l.committer_time).is_some()
+    };
+    if !chain[at..]
+        .iter()
+        .all(|l| plausible(&l, low) == plausible(&l, high))
+    {
+        return None;
+    }
+    // The files stood as the newest link read then left them.
+    let newest = chain[at..].iter().find(|l| plausible(l, now))?;
+    let root = root_licence_files(repo, newest.tree, &mut Vec::new())?;
+    if resume.periods.last()?.files != root.names() {
+        return None;
+    }
+    Some((resume.periods, Some(root), at))
+}
+
+/// The root licence files of each link's tree (`None`: unreadable, or the same tree as the link
+/// before, which cannot change the licence), read in parallel in runs of consecutive links (a
+/// root tree is mostly a delta of the one before, so a run shares its delta bases).
+fn read_roots(repo: &gix::Repository, links: &[(&ChainLink, Month)]) -> Vec<Option<RootLicences>> {
+    use rayon::prelude::*;
+    let run = links
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(64);
+    let shared = repo.clone().into_sync();
+    let trees: Vec<Option<ObjectId>> = (0..links.len())
+        .map(|i| match i > 0 && links[i - 1].0.tree == links[i].0.tree {
+            true => None,
+            false => Some(links[i].0.tree),
+        })
+        .collect();
+    trees
+        .par_chunks(run)
+        .map_init(
+            || (crate::mine::git::local_handle(&shared, 0), Vec::new()),
+            |(local, buf), trees| {
+                let read = |tree: &Option<ObjectId>| root_licence_files(local, (*tree)?, buf);
+                trees.iter().map(read).collect::<Vec<_>>()
+            },
+        )
+        .flatten()
+        .collect()
+}
+
 /// What the root of a tree says of its licence: its licence files (sorted by name), and the
 /// identifiers of a REUSE `LICENSES/` folder (each file there is named by its SPDX identifier).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,21 +232,21 @@ fn root_licence_files(
     buf: &mut Vec<u8>,
 ) -> Option<RootLicences> {
     let data = repo.objects.try_find(&tree, buf).ok()??;
-    let entries: Vec<(String, ObjectId, bool)> =
-        gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
-            .filter_map(Result::ok)
-            .filter(|e| e.mode.is_blob() || e.mode.is_tree())
-            .map(|e| (e.filename.to_string(), e.oid.to_owned(), e.mode.is_tree()))
-            .collect();
-    let mut files: Vec<(String, ObjectId)> = entries
-        .iter()
-        .filter(|(name, _, dir)| !dir && is_licence_file(name))
-        .map(|(name, id, _)| (name.clone(), *id))
-        .collect();
+    // Only the few entries that matter are copied out: a root of hundreds of directories read at
+    // every link of a kernel-sized chain would otherwise make a string of every name each time.
+    let mut files: Vec<(String, ObjectId)> = Vec::new();
+    let mut folder: Option<ObjectId> = None;
+    for entry in gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash).flatten() {
+        if entry.mode.is_tree() && entry.filename == "LICENSES" {
+            folder = Some(entry.oid.to_owned());
+        } else if entry.mode.is_blob() && is_licence_name(entry.filename) {
+            files.push((entry.filename.to_string(), entry.oid.to_owned()));
+        }
+    }
     files.sort();
     let mut reuse = Vec::new();
-    if let Some((_, folder, _)) = entries.iter().find(|(n, _, dir)| *dir && n == "LICENSES") {
-        if let Some(data) = repo.objects.try_find(folder, buf).ok().flatten() {
+    if let Some(folder) = folder {
+        if let Some(data) = repo.objects.try_find(&folder, buf).ok().flatten() {
             reuse = gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash)
                 .filter_map(Result::ok)
                 .filter(|e| e.mode.is_blob())

@@ -157,6 +157,7 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
             loc_problems: Default::default(),
             loc_ignored_attributes: Default::default(),
             age_key: String::new(),
+            licence_key: String::new(),
             age_tip: String::new(),
             age_applied: 0,
             ..meta.clone()

@@ -186,6 +186,11 @@ pub struct RepoMeta {
     pub age_tip: String,
     #[serde(default)]
     pub age_applied: usize,
+    /// What the stored `licences` periods depend on besides the chain (the detector and
+    /// temper's rules, [`crate::mine::licence::LICENCE_KEY`]): a later run under the same key
+    /// whose chain passes through `tip` reads only the new links' root trees.
+    #[serde(default)]
+    pub licence_key: String,
     /// Each file of the generation with its size and FNV-1a fingerprint, `SIZE:HEX`, so a
     /// damaged table is noticed even when nothing else changed (see [`Store::verify`]).
     #[serde(default)]
@@ -1301,6 +1306,7 @@ mod tests {
             loc_problems: Default::default(),
             loc_ignored_attributes: Default::default(),
             age_key: String::new(),
+            licence_key: String::new(),
             age_tip: String::new(),
             age_applied: 0,
             files: Default::default(),

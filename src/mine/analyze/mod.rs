@@ -268,8 +268,8 @@ fn analyze_one(
         counted,
         age,
     };
-    let outcome = save_stage(&job, mined)?;
-    clock.lap("tables + store");
+    let outcome = save_stage(&job, mined, &mut clock)?;
+    clock.lap("store");
     Ok(RepoOutcome {
         timings: clock.laps(),
         ..outcome
@@ -454,7 +454,11 @@ struct Mined {
 }
 
 /// Builds every table and the metadata, and replaces the repository's generation in the store.
-fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> {
+fn save_stage(
+    job: &Job<'_>,
+    mined: Mined,
+    clock: &mut Stopwatch,
+) -> Result<RepoOutcome, AnalyzeError> {
     let (name, options) = (job.name, job.options);
     let Mined {
         walked,
@@ -480,7 +484,9 @@ fn save_stage(job: &Job<'_>, mined: Mined) -> Result<RepoOutcome, AnalyzeError> 
         &mined_tables(&walked, &activity_rows, &snapshots, &counted),
         &findings,
         age.as_ref(),
+        clock,
     )?;
+    clock.lap("tables");
     let mut meta = repo_meta(job, &summary, &findings);
     (meta.age_key, meta.age_tip, meta.age_applied) =
         age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
@@ -533,8 +539,14 @@ fn frames_of(
     m: &MinedTables<'_>,
     findings: &[Finding],
     age: Option<&LineAgeOutcome>,
+    clock: &mut Stopwatch,
 ) -> Result<(Frames, Vec<Table>), AnalyzeError> {
     let (name, now) = (job.name, job.options.now);
+    let resume = licence_resume(job)?;
+    let licences =
+        crate::mine::licence::licence_periods(&job.repo.repo, &m.walked.chain, now, resume);
+    let dependencies = declared_dependencies(job);
+    clock.lap("licences and dependencies");
     let history = &m.walked.history;
     let chain: Vec<gix::ObjectId> = m.walked.chain.iter().map(|l| l.commit).collect();
     let evidence = crate::mine::evidence::monthly_evidence(history, &chain, now);
@@ -579,9 +591,7 @@ fn frames_of(
             )?,
         ),
     ];
-    let licences = crate::mine::licence::licence_periods(&job.repo.repo, &m.walked.chain, now);
     frames.push((Table::Licences, tables::licences_frame(name, &licences)?));
-    let dependencies = declared_dependencies(job);
     frames.push((
         Table::Dependencies,
         tables::dependencies_frame(name, &dependencies)?,
@@ -602,6 +612,27 @@ fn frames_of(
     frames.push((Table::ClassChurn, class_churn));
     frames.extend(age_frames(name, age)?);
     Ok((frames, Vec::new()))
+}
+
+/// The stored licence periods to go on from: those of a sound generation made under the same
+/// licence rules (the walk decides whether its tip is still on the chain).
+fn licence_resume(job: &Job<'_>) -> Result<Option<crate::mine::licence::Resume>, AnalyzeError> {
+    let Some(previous) = job.previous.as_ref() else {
+        return Ok(None);
+    };
+    let tip = gix::ObjectId::from_hex(previous.tip.as_bytes()).ok();
+    let Some(tip) = tip.filter(|_| previous.licence_key == crate::mine::licence::LICENCE_KEY)
+    else {
+        return Ok(None);
+    };
+    let Some((_, frame)) = job.store.load_optional(job.name, Table::Licences)? else {
+        return Ok(None);
+    };
+    Ok(Some(crate::mine::licence::Resume {
+        periods: tables::licences_from_frame(&frame)?,
+        tip,
+        now: previous.analysed_at,
+    }))
 }
 
 /// The dependencies the tip declares, by temper's own rules only (no `--map`, nothing installed
@@ -657,6 +688,7 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         loc_problems: Default::default(),
         loc_ignored_attributes: Default::default(),
         age_key: String::new(),
+        licence_key: crate::mine::licence::LICENCE_KEY.to_string(),
         age_tip: String::new(),
         age_applied: 0,
         files: Default::default(),

@@ -6,7 +6,10 @@
 use polars::prelude::*;
 
 use super::schema::{self, Kind};
-use super::{col, datetime_column, repo_column, required, Table, TableDef, TableError};
+use super::{
+    col, datetime_column, month_at, need, oid_at, repo_column, required, str_col, Table, TableDef,
+    TableError,
+};
 use crate::mine::licence::LicencePeriod;
 
 pub const LICENCES: TableDef = TableDef {
@@ -48,4 +51,31 @@ pub fn licences_frame(repo: &str, periods: &[LicencePeriod]) -> Result<DataFrame
         Column::new(col::LAST_MONTH.into(), text(|p| p.last_month.to_string())),
     ];
     schema::frame(Table::Licences, n, columns)
+}
+
+/// Reads a stored `licences` table back (what a later run goes on from).
+pub fn licences_from_frame(df: &DataFrame) -> Result<Vec<LicencePeriod>, TableError> {
+    let t = Table::Licences;
+    let licence = str_col(df, "licence")?;
+    let files = str_col(df, col::FILES)?;
+    let score = df.column("score")?.f64()?;
+    let commit = str_col(df, col::COMMIT)?;
+    let date = df.column(col::DATE)?.cast(&DataType::Int64)?;
+    let date = date.i64()?;
+    let first = str_col(df, col::FIRST_MONTH)?;
+    let last = str_col(df, col::LAST_MONTH)?;
+    (0..df.height())
+        .map(|i| {
+            Ok(LicencePeriod {
+                licence: need(t, "licence", i, licence.get(i))?.to_string(),
+                files: need(t, col::FILES, i, files.get(i))?.to_string(),
+                // Stored from an f32, so the round trip is exact.
+                score: need(t, "score", i, score.get(i))? as f32,
+                commit: oid_at(t, col::COMMIT, i, commit.get(i))?,
+                committed_at: need(t, col::DATE, i, date.get(i))?.div_euclid(1000),
+                first_month: month_at(t, col::FIRST_MONTH, i, first.get(i))?,
+                last_month: month_at(t, col::LAST_MONTH, i, last.get(i))?,
+            })
+        })
+        .collect()
 }

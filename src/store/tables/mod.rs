@@ -59,7 +59,7 @@ pub use commits::{
 pub use data_quality::data_quality_frame;
 pub use dependencies::dependencies_frame;
 pub use evidence::evidence_frame;
-pub use licences::licences_frame;
+pub use licences::{licences_frame, licences_from_frame};
 pub use loc::{
     blob_cache_from_frame, blob_counts_frame, loc_frame, loc_points, loc_rows_from_frame, LocPoint,
 };
