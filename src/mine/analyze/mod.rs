@@ -6,10 +6,13 @@
 
 use std::path::PathBuf;
 
+mod clock;
 mod keys;
 mod line_age;
 mod render;
 mod walk;
+pub use clock::Lap;
+use clock::Stopwatch;
 pub use keys::counter_id;
 use keys::{age_key, Keys};
 use line_age::{age_frames, age_resume, age_stage, LineAgeOutcome};
@@ -128,8 +131,8 @@ pub struct RepoOutcome {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub loc_stats: LocStats,
-    /// Wall time per stage, in order.
-    pub timings: Vec<(String, std::time::Duration)>,
+    /// Wall time per stage, in order, with temper's own memory at its end.
+    pub timings: Vec<Lap>,
     /// Nothing had changed since the stored run: nothing was mined or written.
     pub up_to_date: bool,
     /// First-parent commits whose line changes this run followed (line age).
@@ -857,30 +860,4 @@ fn read_mailmap(repo: &git::Opened) -> Vec<u8> {
         .filter(|o| o.kind == gix::object::Kind::Blob)
         .map(|o| o.detach().data)
         .unwrap_or_default()
-}
-
-/// Wall time per stage of one repository's analysis.
-struct Stopwatch {
-    last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Stopwatch {
-    /// The laps so far, named.
-    fn laps(&self) -> Vec<(String, std::time::Duration)> {
-        self.laps.iter().map(|(s, d)| (s.to_string(), *d)).collect()
-    }
-
-    fn start() -> Stopwatch {
-        Stopwatch {
-            last: std::time::Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push((stage, now - self.last));
-        self.last = now;
-    }
 }

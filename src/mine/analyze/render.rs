@@ -9,12 +9,16 @@ use crate::text::thousands;
 pub fn render_timings(outcome: &RepoOutcome) -> String {
     let mut out = format!("{}:", outcome.summary.name);
     if outcome.up_to_date {
-        let t: std::time::Duration = outcome.timings.iter().map(|(_, t)| *t).sum();
+        let t: std::time::Duration = outcome.timings.iter().map(|lap| lap.time).sum();
         out.push_str(&format!(" up to date, {:.3}s", t.as_secs_f64()));
         return out;
     }
-    for (stage, t) in &outcome.timings {
-        out.push_str(&format!(" {stage} {:.2}s;", t.as_secs_f64()));
+    for lap in &outcome.timings {
+        out.push_str(&format!(" {} {:.2}s", lap.stage, lap.time.as_secs_f64()));
+        if let Some(bytes) = lap.memory {
+            out.push_str(&format!(" ({} MiB)", bytes >> 20));
+        }
+        out.push(';');
     }
     let s = &outcome.loc_stats;
     out.push_str(&format!(

@@ -235,24 +235,31 @@ pub fn add_references(
 /// `.gitattributes` files above it.
 type NodeKey = (ObjectId, u32, u32);
 
+/// A visited tree's index in [`TreeReader::nodes`].
+type Node = u32;
+
+/// An entry of a visited tree, in 16 bytes: a kernel-sized history's month-end trees hold 20
+/// million of them, so trees and blobs are indices rather than ids.
 enum Child {
-    Tree(NodeKey),
-    /// A file: its blob, what its name says of its language, its class by path, and its name
-    /// (an index into [`TreeReader::names`]).
-    File(ObjectId, PathLanguage, PathClass, u32),
+    Tree(Node),
+    /// A file: its blob (an index into [`TreeReader::blobs`]), what its name says of its
+    /// language, its class by path, and its name (an index into [`TreeReader::names`]).
+    File(u32, PathLanguage, PathClass, u32),
 }
+
+const _: () = assert!(std::mem::size_of::<Child>() <= 16);
 
 /// A value for the tree at `root` made from its children's (`combine` receives the tree, its
 /// children and the values of every subtree, all in `memo`), for every tree below it once:
 /// a post-order walk with a work list, as a repository controls how deep its trees go (git
 /// reads 4,096 levels; a recursion would overflow the stack first).
 fn fold_trees<T: Clone>(
-    root: NodeKey,
-    trees: &HashMap<NodeKey, Vec<Child>>,
-    memo: &mut HashMap<NodeKey, T>,
-    mut combine: impl FnMut(NodeKey, &[Child], &HashMap<NodeKey, T>) -> T,
+    root: Node,
+    trees: &HashMap<Node, Vec<Child>>,
+    memo: &mut HashMap<Node, T>,
+    mut combine: impl FnMut(Node, &[Child], &HashMap<Node, T>) -> T,
 ) -> T {
-    let children = |key: &NodeKey| trees.get(key).map(Vec::as_slice).unwrap_or_default();
+    let children = |key: &Node| trees.get(key).map(Vec::as_slice).unwrap_or_default();
     let mut work = vec![(root, false)];
     while let Some((key, expanded)) = work.pop() {
         if memo.contains_key(&key) {
@@ -312,9 +319,10 @@ pub fn count_snapshots(
     result.ignored_attributes.sort();
 
     let started = std::time::Instant::now();
-    let mut memo: HashMap<NodeKey, Rc<Totals>> = HashMap::new();
+    let mut memo: HashMap<Node, Rc<Totals>> = HashMap::new();
     for snapshot in snapshots {
-        let totals = tree_totals((snapshot.tree, 0, 0), &trees.trees, &cache, &mut memo);
+        let root = trees.root(snapshot.tree);
+        let totals = tree_totals(root, &trees.trees, &trees.blobs, &cache, &mut memo);
         for ((class, language), counts) in totals.iter() {
             result.rows.push(LocRow {
                 month: snapshot.month,
@@ -337,7 +345,14 @@ struct TreeReader<'a> {
     scope: &'a Scope,
     classes: &'a Classifier,
     detector: &'a Detector,
-    trees: HashMap<NodeKey, Vec<Child>>,
+    /// Each readable tree's entries that count, by node.
+    trees: HashMap<Node, Vec<Child>>,
+    /// Every tree met (readable or not), interned.
+    nodes: Vec<NodeKey>,
+    node_index: HashMap<NodeKey, Node>,
+    /// Every blob met, interned.
+    blobs: Vec<ObjectId>,
+    blob_index: gix::hashtable::HashMap<ObjectId, u32>,
     unreadable: gix::hashtable::HashSet<ObjectId>,
     /// Interned directory paths (index 0 is the root), and each one's built-in class bits.
     dirs: Vec<(Vec<u8>, u8)>,
@@ -367,6 +382,10 @@ impl<'a> TreeReader<'a> {
             classes,
             detector,
             trees: HashMap::new(),
+            nodes: Vec::new(),
+            node_index: HashMap::new(),
+            blobs: Vec::new(),
+            blob_index: Default::default(),
             unreadable: Default::default(),
             dirs: vec![(Vec::new(), 0)],
             dir_index: HashMap::new(),
@@ -378,15 +397,22 @@ impl<'a> TreeReader<'a> {
         }
     }
 
-    /// Reads every tree reachable from the snapshots; returns the files in the order first met.
+    /// Reads every tree reachable from the snapshots; returns the distinct files in the order
+    /// first met (each once: a blob sits in the trees of many months, and a kernel-sized history
+    /// has 20 million file entries in its month-end trees for 2.5 million distinct blobs).
     fn read(&mut self, snapshots: &[Snapshot], result: &mut LocResult) -> Vec<BlobKey> {
         // Newest snapshot first, so the first trees read are the ones most blobs are deltas
         // against.
-        let mut stack: Vec<NodeKey> = snapshots.iter().map(|s| (s.tree, 0, 0)).collect();
+        let mut stack: Vec<Node> = snapshots
+            .iter()
+            .map(|s| self.node((s.tree, 0, 0)))
+            .collect();
         let mut in_tree_order = Vec::new();
+        let mut met: std::collections::HashSet<(u32, PathLanguage)> = Default::default();
         let mut buf = Vec::new();
-        while let Some(key) = stack.pop() {
-            if self.trees.contains_key(&key) || self.unreadable.contains(&key.0) {
+        while let Some(node) = stack.pop() {
+            let key = self.nodes[node as usize];
+            if self.trees.contains_key(&node) || self.unreadable.contains(&key.0) {
                 continue;
             }
             let data = match self.repo.objects.try_find(&key.0, &mut buf) {
@@ -409,13 +435,50 @@ impl<'a> TreeReader<'a> {
             for child in &children {
                 match child {
                     Child::Tree(sub) if !self.trees.contains_key(sub) => stack.push(*sub),
-                    Child::File(blob, language, ..) => in_tree_order.push((*blob, *language)),
+                    Child::File(blob, language, ..) => {
+                        if met.insert((*blob, *language)) {
+                            in_tree_order.push((self.blobs[*blob as usize], *language));
+                        }
+                    }
                     Child::Tree(_) => {}
                 }
             }
-            self.trees.insert(key, children);
+            self.trees.insert(node, children);
         }
+        // Every blob is met by now; the index would only hold memory through the counting.
+        self.blob_index = Default::default();
         in_tree_order
+    }
+
+    /// The node of the tree at `key`, interned.
+    fn node(&mut self, key: NodeKey) -> Node {
+        if let Some(node) = self.node_index.get(&key) {
+            return *node;
+        }
+        self.nodes.push(key);
+        let node = (self.nodes.len() - 1) as Node;
+        self.node_index.insert(key, node);
+        node
+    }
+
+    /// The node of a snapshot's root tree (every one was interned by [`TreeReader::read`]; any
+    /// other tree is a node with no entries).
+    fn root(&self, tree: ObjectId) -> Node {
+        self.node_index
+            .get(&(tree, 0, 0))
+            .copied()
+            .unwrap_or(Node::MAX)
+    }
+
+    /// The index of blob `id`, interned.
+    fn blob(&mut self, id: ObjectId) -> u32 {
+        if let Some(i) = self.blob_index.get(&id) {
+            return *i;
+        }
+        self.blobs.push(id);
+        let i = (self.blobs.len() - 1) as u32;
+        self.blob_index.insert(id, i);
+        i
     }
 
     /// The entries of the tree at `key` that count: subtrees in scope and regular or executable
@@ -448,7 +511,8 @@ impl<'a> TreeReader<'a> {
                         continue;
                     }
                     let child_dir = self.intern_dir(dir, &path);
-                    children.push(Child::Tree((entry.oid.to_owned(), child_dir, attrs)));
+                    let node = self.node((entry.oid.to_owned(), child_dir, attrs));
+                    children.push(Child::Tree(node));
                 }
                 EntryKind::Blob | EntryKind::BlobExecutable => {
                     if scoped && !self.scope.includes_file(&path) {
@@ -462,7 +526,8 @@ impl<'a> TreeReader<'a> {
                     let full = if with_paths { path.as_slice() } else { b"" };
                     let dir_bits = self.dirs[dir as usize].1;
                     let class = self.classes.file_class(dir_bits, full, named, &linguist);
-                    children.push(Child::File(entry.oid.to_owned(), language, class, name));
+                    let blob = self.blob(entry.oid.to_owned());
+                    children.push(Child::File(blob, language, class, name));
                 }
                 EntryKind::Link | EntryKind::Commit => {}
             }
@@ -472,12 +537,12 @@ impl<'a> TreeReader<'a> {
 
     /// The practices each snapshot's tree shows.
     fn practices(&self, snapshots: &[Snapshot]) -> Vec<(Month, crate::mine::practices::Found)> {
-        let mut memo: HashMap<NodeKey, crate::mine::practices::Found> = HashMap::new();
+        let mut memo: HashMap<Node, crate::mine::practices::Found> = HashMap::new();
         let mut fuzz_tests = HashMap::new();
         snapshots
             .iter()
             .map(|s| {
-                let found = self.practices_in((s.tree, 0, 0), &mut memo, &mut fuzz_tests);
+                let found = self.practices_in(self.root(s.tree), &mut memo, &mut fuzz_tests);
                 (s.month, found)
             })
             .collect()
@@ -500,14 +565,18 @@ impl<'a> TreeReader<'a> {
     /// The practices the tree at `key` shows, at any depth (memoised in `memo`).
     fn practices_in(
         &self,
-        key: NodeKey,
-        memo: &mut HashMap<NodeKey, crate::mine::practices::Found>,
+        node: Node,
+        memo: &mut HashMap<Node, crate::mine::practices::Found>,
         fuzz_tests: &mut HashMap<ObjectId, bool>,
     ) -> crate::mine::practices::Found {
         use crate::mine::practices::{of_dir, of_file, Found};
-        fold_trees(key, &self.trees, memo, |key, children, memo| {
+        fold_trees(node, &self.trees, memo, |node, children, memo| {
             let mut found = Found::default();
-            let dir = String::from_utf8_lossy(&self.dirs[key.1 as usize].0).into_owned();
+            let dir = match self.nodes.get(node as usize) {
+                Some(key) => self.dirs[key.1 as usize].0.as_slice(),
+                None => &[],
+            };
+            let dir = String::from_utf8_lossy(dir).into_owned();
             if let Some(p) = of_dir(&dir).filter(|_| !dir.is_empty()) {
                 found.add(p, &dir);
             }
@@ -522,7 +591,8 @@ impl<'a> TreeReader<'a> {
                         };
                         if let Some(p) = of_file(&path) {
                             found.add(p, &path);
-                        } else if path.ends_with("_test.go") && self.go_fuzz_test(*blob, fuzz_tests)
+                        } else if path.ends_with("_test.go")
+                            && self.go_fuzz_test(self.blobs[*blob as usize], fuzz_tests)
                         {
                             found.add(crate::mine::practices::Practice::Fuzzing, &path);
                         }
@@ -539,59 +609,66 @@ impl<'a> TreeReader<'a> {
         if missing.is_empty() {
             return Vec::new();
         }
-        let mut holds: HashMap<NodeKey, bool> = HashMap::new();
+        let mut holds: HashMap<Node, bool> = HashMap::new();
         let mut found: BTreeMap<(String, ObjectId), MissingFile> = BTreeMap::new();
         for snapshot in snapshots {
-            let mut stack = vec![(snapshot.tree, 0, 0)];
-            while let Some(key) = stack.pop() {
-                if !self.holds_missing(key, &missing, &mut holds) {
+            let mut stack = vec![self.root(snapshot.tree)];
+            while let Some(node) = stack.pop() {
+                if !self.holds_missing(node, &missing, &mut holds) {
                     continue;
                 }
-                for child in self.trees.get(&key).map(Vec::as_slice).unwrap_or_default() {
-                    match child {
-                        Child::Tree(sub) => stack.push(*sub),
-                        Child::File(blob, language, class, name) if missing.contains(blob) => {
-                            let mut path = self.dirs[key.1 as usize].0.clone();
-                            if !path.is_empty() {
-                                path.push(b'/');
-                            }
-                            path.extend_from_slice(&self.names[*name as usize]);
-                            let path = String::from_utf8_lossy(&path).into_owned();
-                            found
-                                .entry((path.clone(), *blob))
-                                .and_modify(|f| f.last_month = snapshot.month)
-                                .or_insert(MissingFile {
-                                    path,
-                                    blob: *blob,
-                                    class: class.class,
-                                    language: match language {
-                                        PathLanguage::Known(l) => l.name().to_string(),
-                                        _ => String::new(),
-                                    },
-                                    first_month: snapshot.month,
-                                    last_month: snapshot.month,
-                                    commits: Vec::new(),
-                                });
+                for child in self.trees.get(&node).map(Vec::as_slice).unwrap_or_default() {
+                    let (blob, language, class, name) = match child {
+                        Child::Tree(sub) => {
+                            stack.push(*sub);
+                            continue;
                         }
-                        Child::File(..) => {}
+                        Child::File(blob, language, class, name) => {
+                            (&self.blobs[*blob as usize], language, class, name)
+                        }
+                    };
+                    if !missing.contains(blob) {
+                        continue;
                     }
+                    let dir = self.nodes.get(node as usize).map_or(0, |key| key.1);
+                    let mut path = self.dirs[dir as usize].0.clone();
+                    if !path.is_empty() {
+                        path.push(b'/');
+                    }
+                    path.extend_from_slice(&self.names[*name as usize]);
+                    let path = String::from_utf8_lossy(&path).into_owned();
+                    found
+                        .entry((path.clone(), *blob))
+                        .and_modify(|f| f.last_month = snapshot.month)
+                        .or_insert(MissingFile {
+                            path,
+                            blob: *blob,
+                            class: class.class,
+                            language: match language {
+                                PathLanguage::Known(l) => l.name().to_string(),
+                                _ => String::new(),
+                            },
+                            first_month: snapshot.month,
+                            last_month: snapshot.month,
+                            commits: Vec::new(),
+                        });
                 }
             }
         }
         found.into_values().collect()
     }
 
-    /// Whether the tree at `key` holds a missing blob at any depth (memoised in `holds`).
+    /// Whether the tree at `node` holds a missing blob at any depth (memoised in `holds`).
     fn holds_missing(
         &self,
-        key: NodeKey,
+        node: Node,
         missing: &std::collections::HashSet<&ObjectId>,
-        holds: &mut HashMap<NodeKey, bool>,
+        holds: &mut HashMap<Node, bool>,
     ) -> bool {
-        fold_trees(key, &self.trees, holds, |_, children, holds| {
+        fold_trees(node, &self.trees, holds, |_, children, holds| {
             children.iter().any(|c| match c {
                 Child::Tree(sub) => holds[sub],
-                Child::File(blob, ..) => missing.contains(blob),
+                Child::File(blob, ..) => missing.contains(&self.blobs[*blob as usize]),
             })
         })
     }
@@ -658,7 +735,8 @@ impl<'a> TreeReader<'a> {
     }
 }
 
-/// Counts the blobs of `wanted` that the cache lacks, in parallel; returns the cache with them.
+/// Counts the blobs of `wanted` (distinct, in the order the trees were read) that the cache
+/// lacks, in parallel; returns the cache with them.
 fn count_new_blobs(
     repo: &gix::Repository,
     mut wanted: Vec<BlobKey>,
@@ -667,10 +745,8 @@ fn count_new_blobs(
     result: &mut LocResult,
     on_blob: &(dyn Fn() + Sync),
 ) -> BlobCache {
-    // Keep first-seen (tree) order: versions of one file sit together, so delta chains in the
-    // pack are resolved from a warm delta-base cache instead of from scratch for every blob.
-    let mut seen: std::collections::HashSet<BlobKey> = std::collections::HashSet::new();
-    wanted.retain(|key| seen.insert(*key));
+    // Kept in first-seen (tree) order: versions of one file sit together, so delta chains in
+    // the pack are resolved from a warm delta-base cache instead of from scratch for every blob.
     let distinct = wanted.len();
     wanted.retain(|key| !cache.contains_key(key));
     result.stats.blobs_cached = distinct - wanted.len();
@@ -774,12 +850,13 @@ fn count_blob(
 }
 
 fn tree_totals(
-    id: NodeKey,
-    trees: &HashMap<NodeKey, Vec<Child>>,
+    node: Node,
+    trees: &HashMap<Node, Vec<Child>>,
+    blobs: &[ObjectId],
     cache: &BlobCache,
-    memo: &mut HashMap<NodeKey, Rc<Totals>>,
+    memo: &mut HashMap<Node, Rc<Totals>>,
 ) -> Rc<Totals> {
-    fold_trees(id, trees, memo, |_, children, memo| {
+    fold_trees(node, trees, memo, |_, children, memo| {
         let mut totals = Totals::new();
         for child in children {
             match child {
@@ -790,7 +867,7 @@ fn tree_totals(
                 }
                 Child::File(blob, lang, class, _) => {
                     // Unreadable blobs have no cache entry and are left out (reported elsewhere).
-                    if let Some(c) = cache.get(&(*blob, *lang)) {
+                    if let Some(c) = cache.get(&(blobs[*blob as usize], *lang)) {
                         let class = class.with_marker(c.generated);
                         *totals.entry((class, c.language)).or_default() += &Counts {
                             files: 1,
