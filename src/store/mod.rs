@@ -21,7 +21,9 @@
 //! edge that runs upward (see `docs/design.md`, "Layout").
 
 pub mod dataset;
+mod staged;
 pub mod tables;
+pub use staged::Staged;
 
 use std::fs;
 use std::io::Write;
@@ -414,41 +416,15 @@ impl Store {
         tables: &mut [(Table, DataFrame)],
         carry: &[Table],
     ) -> Result<(), StoreError> {
-        let dir = self.repo_dir(&meta.name);
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let staging = dir.join(format!("tmp-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-        }
-        fs::create_dir(&staging).map_err(io_err(&staging))?;
-        // A damaged CURRENT is replaced (nothing is carried from it).
-        let live = read_current(&dir).ok().flatten();
-        if let Err(e) = stage(&dir, &staging, live.as_deref(), meta, tables, carry) {
-            // A failed write (a full disk) must not leave its partial copy to fill the disk.
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        fault_point("in-staging");
+        let staged = self.stage_repo(&meta.name)?;
+        staged.write_all(tables)?;
+        staged.commit(meta, carry)
+    }
 
-        let next = next_generation(&dir, live.as_deref())?;
-        let generation = dir.join(&next);
-        fs::rename(&staging, &generation).map_err(io_err(&generation))?;
-        sync_dir(&dir);
-        fault_point("before-current");
-        atomic_write(&dir.join(CURRENT), |w| w.write_all(next.as_bytes()))?;
-        // The new generation is live; anything else in the directory is garbage now.
-        if let Ok(entries) = fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let stale =
-                    (name.starts_with('g') && name != next.as_str()) || name.starts_with("tmp-");
-                if stale && entry.path().is_dir() {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
-            }
-        }
-        Ok(())
+    /// Begins the next generation of repository `name`: its tables are written one at a time
+    /// (see [`Staged`]), and become live together or not at all.
+    pub fn stage_repo(&self, name: &str) -> Result<Staged, StoreError> {
+        Staged::begin(self.repo_dir(name))
     }
 
     /// Takes the store's lock, or fails at once with [`StoreError::Locked`] when another process
@@ -848,40 +824,6 @@ pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
 
 /// Writes a generation's files into `staging`: the new tables, the carried ones (from the
 /// live generation `live`), and the metadata last.
-fn stage(
-    dir: &Path,
-    staging: &Path,
-    live: Option<&str>,
-    meta: &RepoMeta,
-    tables: &mut [(Table, DataFrame)],
-    carry: &[Table],
-) -> Result<(), StoreError> {
-    // Tables are independent files: encode and flush them in parallel.
-    use rayon::prelude::*;
-    tables
-        .par_iter_mut()
-        .map(|(table, df)| {
-            let path = staging.join(table.file_name());
-            write_synced(&path, |w| {
-                tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
-            })
-        })
-        .collect::<Result<Vec<()>, StoreError>>()?;
-    if let Some(live) = live {
-        for table in carry {
-            let from = dir.join(live).join(table.file_name());
-            let to = staging.join(table.file_name());
-            if from.exists() && fs::hard_link(&from, &to).is_err() {
-                fs::copy(&from, &to).map_err(io_err(&to))?;
-            }
-        }
-    }
-    let mut meta = meta.clone();
-    meta.files = fingerprints(staging)?;
-    let meta_text = serde_json::to_vec_pretty(&meta).expect("meta serialises");
-    write_synced(&staging.join(META), |w| w.write_all(&meta_text))
-}
-
 /// `SIZE:HEX` of every file in `dir` (the metadata file excepted).
 fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
     let mut out = std::collections::BTreeMap::new();

@@ -226,6 +226,12 @@ fn analyze_one(
         });
     }
     let mut walked = walk_stage(&job, progress, &mut clock)?;
+    // The next generation is written as its tables are made, each dropped once written: at the
+    // kernel's size they would otherwise all be held at once (the walk state alone is hundreds
+    // of megabytes). A failure before the commit leaves the live generation as it was.
+    let staged = store.stage_repo(name)?;
+    staged.write(Table::Walk, &mut walked.walk_frame)?;
+    walked.walk_frame = polars::prelude::DataFrame::default();
     let mut activity_rows = activity::monthly_activity(
         &walked.history,
         options.now,
@@ -271,7 +277,7 @@ fn analyze_one(
         counted,
         age,
     };
-    let outcome = save_stage(&job, mined, &mut clock)?;
+    let outcome = save_stage(&job, mined, staged, &mut clock)?;
     clock.lap("store");
     Ok(RepoOutcome {
         timings: clock.laps(),
@@ -460,6 +466,7 @@ struct Mined {
 fn save_stage(
     job: &Job<'_>,
     mined: Mined,
+    staged: crate::store::Staged,
     clock: &mut Stopwatch,
 ) -> Result<RepoOutcome, AnalyzeError> {
     let (name, options) = (job.name, job.options);
@@ -482,12 +489,12 @@ fn save_stage(
         fetched,
         options.now,
     );
-    let (mut frames, carry) = frames_of(
+    let carry = write_tables(
         job,
         &mined_tables(&walked, &activity_rows, &snapshots, &counted),
         &findings,
         age.as_ref(),
-        clock,
+        (&staged, clock),
     )?;
     clock.lap("tables");
     let mut meta = repo_meta(job, &summary, &findings);
@@ -496,9 +503,10 @@ fn save_stage(
     meta.walk_problems = walked.walk_problems;
     meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
     meta.loc_ignored_attributes = hex_ids(&problems.ignored_attributes);
-    frames.push((Table::Walk, walked.walk_frame));
-    frames.extend(walked.release_churn.map(|f| (Table::ReleaseChurn, f)));
-    job.store.save_repo(&meta, &mut frames, &carry)?;
+    if let Some(mut frame) = walked.release_churn {
+        staged.write(Table::ReleaseChurn, &mut frame)?;
+    }
+    staged.commit(&meta, &carry)?;
     Ok(RepoOutcome {
         summary,
         findings,
@@ -532,18 +540,16 @@ fn mined_tables<'a>(
     }
 }
 
-/// Tables to write, with their frames.
-type Frames = Vec<(Table, polars::prelude::DataFrame)>;
-
-/// Every table of this run but the walk state, and the tables to carry over from the stored
+/// Writes every table of this run but the walk state into `staged`, a few at a time (each
+/// group encoded in parallel, then dropped); returns the tables to carry over from the stored
 /// generation (without counted lines, the stored line state is kept for a later full run).
-fn frames_of(
+fn write_tables(
     job: &Job<'_>,
     m: &MinedTables<'_>,
     findings: &[Finding],
     age: Option<&LineAgeOutcome>,
-    clock: &mut Stopwatch,
-) -> Result<(Frames, Vec<Table>), AnalyzeError> {
+    (staged, clock): (&crate::store::Staged, &mut Stopwatch),
+) -> Result<Vec<Table>, AnalyzeError> {
     let (name, now) = (job.name, job.options.now);
     let resume = licence_resume(job)?;
     let licences =
@@ -599,6 +605,8 @@ fn frames_of(
         Table::Dependencies,
         tables::dependencies_frame(name, &dependencies)?,
     ));
+    staged.write_all(&mut frames)?;
+    drop(frames);
     if !job.options.rules.count_lines {
         let carry = vec![
             Table::BlobCounts,
@@ -607,14 +615,16 @@ fn frames_of(
             Table::VendoredChanges,
             Table::ReleaseChurn,
         ];
-        return Ok((frames, carry));
+        return Ok(carry);
     }
     let cache = &m.counted.result.cache;
-    frames.push((Table::BlobCounts, tables::blob_counts_frame(cache)?));
     let class_churn = tables::class_churn_frame(name, m.activity_rows)?;
-    frames.push((Table::ClassChurn, class_churn));
-    frames.extend(age_frames(name, age)?);
-    Ok((frames, Vec::new()))
+    staged.write_all(&mut [
+        (Table::BlobCounts, tables::blob_counts_frame(cache)?),
+        (Table::ClassChurn, class_churn),
+    ])?;
+    staged.write_all(&mut age_frames(name, age)?)?;
+    Ok(Vec::new())
 }
 
 /// The stored licence periods to go on from: those of a sound generation made under the same
