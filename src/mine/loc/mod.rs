@@ -282,6 +282,18 @@ fn fold_trees<T: Clone>(
     memo[&root].clone()
 }
 
+/// The index of `key` in `list`, added at its end when `index` does not know it yet.
+fn intern<K, S>(list: &mut Vec<K>, index: &mut HashMap<K, u32, S>, key: K) -> u32
+where
+    K: std::hash::Hash + Eq + Copy,
+    S: std::hash::BuildHasher,
+{
+    *index.entry(key).or_insert_with(|| {
+        list.push(key);
+        (list.len() - 1) as u32
+    })
+}
+
 type Totals = BTreeMap<(Class, Option<LanguageType>), Counts>;
 
 enum Outcome {
@@ -352,7 +364,7 @@ struct TreeReader<'a> {
     node_index: HashMap<NodeKey, Node>,
     /// Every blob met, interned.
     blobs: Vec<ObjectId>,
-    blob_index: gix::hashtable::HashMap<ObjectId, u32>,
+    blob_index: HashMap<ObjectId, u32, gix::hashtable::hash::Builder>,
     unreadable: gix::hashtable::HashSet<ObjectId>,
     /// Interned directory paths (index 0 is the root), and each one's built-in class bits.
     dirs: Vec<(Vec<u8>, u8)>,
@@ -452,13 +464,7 @@ impl<'a> TreeReader<'a> {
 
     /// The node of the tree at `key`, interned.
     fn node(&mut self, key: NodeKey) -> Node {
-        if let Some(node) = self.node_index.get(&key) {
-            return *node;
-        }
-        self.nodes.push(key);
-        let node = (self.nodes.len() - 1) as Node;
-        self.node_index.insert(key, node);
-        node
+        intern(&mut self.nodes, &mut self.node_index, key)
     }
 
     /// The node of a snapshot's root tree (every one was interned by [`TreeReader::read`]; any
@@ -472,13 +478,7 @@ impl<'a> TreeReader<'a> {
 
     /// The index of blob `id`, interned.
     fn blob(&mut self, id: ObjectId) -> u32 {
-        if let Some(i) = self.blob_index.get(&id) {
-            return *i;
-        }
-        self.blobs.push(id);
-        let i = (self.blobs.len() - 1) as u32;
-        self.blob_index.insert(id, i);
-        i
+        intern(&mut self.blobs, &mut self.blob_index, id)
     }
 
     /// The entries of the tree at `key` that count: subtrees in scope and regular or executable
