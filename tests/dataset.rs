@@ -313,7 +313,26 @@ fn a_hive_layout_dataset_is_read_by_duckdb_polars_and_report() {
         run_ok(&mut cmd);
     };
     write(&[], &hive);
-    assert!(hive.join("_SUCCESS").is_file());
+    // The marker names the projects and the schema revision the partitions carry.
+    let done: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(hive.join("_SUCCESS")).unwrap()).unwrap();
+    assert_eq!(done["repos"], serde_json::json!(["age", "jump"]));
+    let carried = {
+        use polars::prelude::{DataType, ParquetReader, SerReader};
+        let part = std::fs::File::open(hive.join("activity/repo=age/part-0.parquet")).unwrap();
+        let frame = ParquetReader::new(part).finish().unwrap();
+        let column = frame.column("schema_version").unwrap();
+        column
+            .cast(&DataType::UInt64)
+            .unwrap()
+            .u64()
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(done["schema_version"].as_u64(), carried);
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(store.join("temper-store.json")).unwrap()).unwrap();
+    assert_eq!(done["format"], marker["format"]);
     assert!(hive.join("activity/repo=age/part-0.parquet").is_file());
     // Every shared table's rows, per repository, as `temper export` counts them from the store.
     let tables = [

@@ -190,16 +190,27 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
     })?;
     if options.layout == Layout::Hive {
         // Last: readers take the folder as complete once this exists.
-        let done = serde_json::json!({
-            "format": crate::store::FORMAT_VERSION,
-            "schema_version": tables::REVISION,
-            "repos": names,
-        });
-        crate::store::atomic_write(&options.out.join(SUCCESS), |w| {
-            w.write_all(done.to_string().as_bytes())
-        })?;
+        let done = HiveDone {
+            format: crate::store::FORMAT_VERSION,
+            schema_version: tables::REVISION,
+            repos: &names,
+        };
+        let text = serde_json::to_vec(&done).expect("plain fields serialise");
+        crate::store::atomic_write(&options.out.join(SUCCESS), |w| w.write_all(&text))?;
     }
     Ok(names)
+}
+
+/// The `_SUCCESS` marker of a Hive-layout dataset, written last: a contract for the scripts and
+/// engines that read the folder (see `docs/fleets.md`).
+#[derive(serde::Serialize)]
+struct HiveDone<'a> {
+    /// The store format the metadata files follow.
+    format: u32,
+    /// The tables' schema revision (each partition's `schema_version` column).
+    schema_version: u32,
+    /// The projects in the folder.
+    repos: &'a [String],
 }
 
 /// What keeps a second writer out of a dataset folder while this one writes.
