@@ -232,6 +232,7 @@ fn analyze_one(
     let staged = store.stage_repo(name)?;
     staged.write(Table::Walk, &mut walked.walk_frame)?;
     walked.walk_frame = polars::prelude::DataFrame::default();
+    clock.lap("walk stored");
     let mut activity_rows = activity::monthly_activity(
         &walked.history,
         options.now,

@@ -106,6 +106,7 @@ pub(super) fn walk_stage(
         release_churn = Some(tables::release_churn_frame(&off_ref)?);
     }
     crate::mine::release::count_ranges(&mut releases, &[&history, &off_ref]);
+    clock.lap("releases");
     if !options.rules.scope.is_everything() {
         let mut keep = in_scope.iter();
         history
