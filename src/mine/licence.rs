@@ -77,8 +77,10 @@ pub const LICENCE_KEY: &str = "temper-licence-1/spdx-0.13";
 #[derive(Debug, Clone)]
 pub struct Resume {
     pub periods: Vec<LicencePeriod>,
-    /// The chain tip that run walked to.
+    /// The chain tip that run walked to, and how many links the chain had from it to its root
+    /// (a history grown at its old end, a shallow clone made whole, is read afresh).
     pub tip: ObjectId,
+    pub links: usize,
     /// Its time of analysis (which commits were plausible then).
     pub now: i64,
 }
@@ -146,7 +148,8 @@ pub fn licence_periods(
 }
 
 /// The stored periods, the root's licence files at `resume`'s tip and how many links (tip
-/// first) come after it; `None` when the whole chain must be read: the tip is not on it, a link
+/// first) come after it; `None` when the whole chain must be read: the tip is not on it or the
+/// chain below it is not as long as it was, a link
 /// up to it is plausible at one time of analysis and not at the other (it would begin a period
 /// now that it did not then, or the reverse), or the tip's root no longer reads as the last
 /// period says.
@@ -157,6 +160,9 @@ fn resumed(
     resume: Resume,
 ) -> Option<(Vec<LicencePeriod>, Option<RootLicences>, usize)> {
     let at = chain.iter().position(|l| l.commit == resume.tip)?;
+    if chain.len() - at != resume.links {
+        return None;
+    }
     // A link's plausibility is the same at both times unless its date falls between them.
     let (low, high) = (resume.now.min(now), resume.now.max(now));
     let plausible = |l: &&ChainLink, t: i64| {

@@ -158,6 +158,9 @@ pub fn write(options: &DatasetOptions) -> Result<Vec<String>, DatasetError> {
             loc_ignored_attributes: Default::default(),
             age_key: String::new(),
             licence_key: String::new(),
+            licence_tip: String::new(),
+            licence_links: 0,
+            licence_now: 0,
             age_tip: String::new(),
             age_applied: 0,
             ..meta.clone()

@@ -189,10 +189,19 @@ pub struct RepoMeta {
     #[serde(default)]
     pub age_applied: usize,
     /// What the stored `licences` periods depend on besides the chain (the detector and
-    /// temper's rules, [`crate::mine::licence::LICENCE_KEY`]): a later run under the same key
-    /// whose chain passes through `tip` reads only the new links' root trees.
+    /// temper's rules, [`crate::mine::licence::LICENCE_KEY`]), and where they were found: the
+    /// chain's tip, its number of links, and the time of analysis then (which commits were
+    /// plausible; a run that finds nothing new moves `analysed_at`, never this). A later run
+    /// under the same key whose chain passes through that tip with as many links below it
+    /// reads only the new links' root trees.
     #[serde(default)]
     pub licence_key: String,
+    #[serde(default)]
+    pub licence_tip: String,
+    #[serde(default)]
+    pub licence_links: usize,
+    #[serde(default)]
+    pub licence_now: i64,
     /// Each file of the generation with its size and FNV-1a fingerprint, `SIZE:HEX`, so a
     /// damaged table is noticed even when nothing else changed (see [`Store::verify`]).
     #[serde(default)]
@@ -1249,6 +1258,9 @@ mod tests {
             loc_ignored_attributes: Default::default(),
             age_key: String::new(),
             licence_key: String::new(),
+            licence_tip: String::new(),
+            licence_links: 0,
+            licence_now: 0,
             age_tip: String::new(),
             age_applied: 0,
             files: Default::default(),

@@ -502,6 +502,8 @@ fn save_stage(
     (meta.age_key, meta.age_tip, meta.age_applied) =
         age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
     meta.walk_problems = walked.walk_problems;
+    meta.licence_tip = (walked.chain.first()).map_or(String::new(), |l| l.commit.to_string());
+    meta.licence_links = walked.chain.len();
     meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
     meta.loc_ignored_attributes = hex_ids(&problems.ignored_attributes);
     if let Some(mut frame) = walked.release_churn {
@@ -552,7 +554,7 @@ fn write_tables(
     (staged, clock): (&crate::store::Staged, &mut Stopwatch),
 ) -> Result<Vec<Table>, AnalyzeError> {
     let (name, now) = (job.name, job.options.now);
-    let resume = licence_resume(job)?;
+    let resume = licence_resume(job);
     let licences =
         crate::mine::licence::licence_periods(&job.repo.repo, &m.walked.chain, now, resume);
     let dependencies = declared_dependencies(job);
@@ -629,24 +631,31 @@ fn write_tables(
 }
 
 /// The stored licence periods to go on from: those of a sound generation made under the same
-/// licence rules (the walk decides whether its tip is still on the chain).
-fn licence_resume(job: &Job<'_>) -> Result<Option<crate::mine::licence::Resume>, AnalyzeError> {
-    let Some(previous) = job.previous.as_ref() else {
-        return Ok(None);
+/// licence rules ([`crate::mine::licence::licence_periods`] decides whether the chain still
+/// passes through where they were found). A stored table that cannot be read is found afresh.
+fn licence_resume(job: &Job<'_>) -> Option<crate::mine::licence::Resume> {
+    let previous = job.previous.as_ref()?;
+    if previous.licence_key != crate::mine::licence::LICENCE_KEY {
+        return None;
+    }
+    let tip = gix::ObjectId::from_hex(previous.licence_tip.as_bytes()).ok()?;
+    let periods = match job.store.load_optional(job.name, Table::Licences) {
+        Ok(Some((_, frame))) => tables::licences_from_frame(&frame).map_err(|e| e.to_string()),
+        Ok(None) => return None,
+        Err(e) => Err(e.to_string()),
     };
-    let tip = gix::ObjectId::from_hex(previous.tip.as_bytes()).ok();
-    let Some(tip) = tip.filter(|_| previous.licence_key == crate::mine::licence::LICENCE_KEY)
-    else {
-        return Ok(None);
-    };
-    let Some((_, frame)) = job.store.load_optional(job.name, Table::Licences)? else {
-        return Ok(None);
-    };
-    Ok(Some(crate::mine::licence::Resume {
-        periods: tables::licences_from_frame(&frame)?,
-        tip,
-        now: previous.analysed_at,
-    }))
+    match periods {
+        Ok(periods) => Some(crate::mine::licence::Resume {
+            periods,
+            tip,
+            links: previous.licence_links,
+            now: previous.licence_now,
+        }),
+        Err(e) => {
+            log::warn!("{}: stored licences not read ({e}); found afresh", job.name);
+            None
+        }
+    }
 }
 
 /// The dependencies the tip declares, by temper's own rules only (no `--map`, nothing installed
@@ -703,6 +712,9 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         loc_ignored_attributes: Default::default(),
         age_key: String::new(),
         licence_key: crate::mine::licence::LICENCE_KEY.to_string(),
+        licence_tip: String::new(),
+        licence_links: 0,
+        licence_now: job.options.now,
         age_tip: String::new(),
         age_applied: 0,
         files: Default::default(),
