@@ -502,8 +502,11 @@ fn save_stage(
     (meta.age_key, meta.age_tip, meta.age_applied) =
         age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
     meta.walk_problems = walked.walk_problems;
+    // Where this run's licence periods were found, for the next run to go on from.
+    meta.licence_key = crate::mine::licence::LICENCE_KEY.to_string();
     meta.licence_tip = (walked.chain.first()).map_or(String::new(), |l| l.commit.to_string());
     meta.licence_links = walked.chain.len();
+    meta.licence_now = options.now;
     meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
     meta.loc_ignored_attributes = hex_ids(&problems.ignored_attributes);
     if let Some(mut frame) = walked.release_churn {
@@ -711,10 +714,10 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         loc_problems: Default::default(),
         loc_ignored_attributes: Default::default(),
         age_key: String::new(),
-        licence_key: crate::mine::licence::LICENCE_KEY.to_string(),
+        licence_key: String::new(),
         licence_tip: String::new(),
         licence_links: 0,
-        licence_now: job.options.now,
+        licence_now: 0,
         age_tip: String::new(),
         age_applied: 0,
         files: Default::default(),
