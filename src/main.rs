@@ -10,7 +10,32 @@ use temper::cli::{self, Command, Global};
 use temper::progress::Progress;
 use temper::store::tables::{self, Format};
 
+/// What the library logs as a warning (`log::warn!`: a stored table read afresh, a manifest not
+/// read, a stage over the memory budget), on stderr as `temper: warning: ...`.
+struct Warnings;
+
+impl log::Log for Warnings {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn && metadata.target().starts_with("temper")
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            // Names and paths in the message may come from a repository.
+            let text = temper::text::terminal(&record.args().to_string(), 1000);
+            note(format_args!("temper: warning: {text}"));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static WARNINGS: Warnings = Warnings;
+
 fn main() -> ExitCode {
+    if log::set_logger(&WARNINGS).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
     let resolved = cli::parse().map_err(|failure| {
         // A run that could not start still tells its status file.
         let error = anyhow::Error::from(*failure.error);

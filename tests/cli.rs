@@ -365,3 +365,25 @@ fn the_readme_opens_with_the_newcomer_path() {
     }
     assert!(root.join("docs/screenshots/decision-1280.png").is_file());
 }
+
+/// `--memory` takes whole MiB from 256 up; a smaller or malformed budget is a usage error (exit
+/// 2) that says what is accepted, before anything is opened or written.
+#[test]
+fn a_memory_budget_below_the_smallest_is_a_usage_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    for (value, says) in [
+        ("255", "below the smallest budget, 256 MiB"),
+        ("2G", "whole number of MiB"),
+    ] {
+        let out = temper()
+            .args(["analyze", "no-such-repo", "--memory", value, "--store"])
+            .arg(&store)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{value}: {err}");
+        assert!(!store.exists(), "{value}: nothing written");
+    }
+}

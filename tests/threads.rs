@@ -1,11 +1,21 @@
 //! Threads are a parameter of each call, not process state: in one process, analyses with 1 and
-//! with 4 threads (in either order) give byte-identical public tables.
+//! with 4 threads (in either order) give byte-identical public tables. So does the memory
+//! budget: with no room for the blob-pair memo at all, every table is the default run's.
 
 use crate::common::*;
-use temper::mine::analyze::{AnalyzeOptions, RepoSpec};
+use temper::mine::analyze::{AnalyzeOptions, MemoryBudget, RepoSpec};
 use temper::store::tables::{Format, Table};
 
 fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize) {
+    analyze_within(repo, store, threads, MemoryBudget::default());
+}
+
+fn analyze_within(
+    repo: &std::path::Path,
+    store: &std::path::Path,
+    threads: usize,
+    memory: MemoryBudget,
+) {
     let repos = vec![RepoSpec {
         path: repo.to_path_buf(),
         reference: None,
@@ -14,6 +24,7 @@ fn analyze_with(repo: &std::path::Path, store: &std::path::Path, threads: usize)
     let rules = temper::mine::analyze::MineRules::default();
     let options = AnalyzeOptions {
         threads,
+        memory,
         now: 1_800_000_000,
         ..AnalyzeOptions::new(repos, store.to_path_buf(), rules)
     };
@@ -55,6 +66,26 @@ fn one_and_four_threads_give_identical_tables_in_one_process() {
         for ((table, x), (_, y)) in a.iter().zip(&b) {
             assert!(x.len() > 1, "{table:?} has rows");
             assert_eq!(x, y, "{}: {table:?}", repo.display());
+        }
+    }
+}
+
+/// The blob-pair memo serves release branches' churn and line age from churn's own diffs; a
+/// budget that leaves it no room (every pair diffed afresh) changes no table, only the time.
+#[test]
+fn a_memory_budget_too_small_for_the_memo_changes_no_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    for script in ["make_release_lines.sh", "make_age.sh"] {
+        let repo = build_fixture(script, tmp.path(), script.trim_end_matches(".sh"));
+        let default = tmp.path().join(format!("{script}-default"));
+        let starved = tmp.path().join(format!("{script}-starved"));
+        analyze_within(&repo, &default, 2, MemoryBudget::default());
+        analyze_within(&repo, &starved, 2, MemoryBudget::mib(0));
+        assert_eq!(MemoryBudget::mib(0).pair_memo_bytes(), 0);
+        let (a, b) = (tables(&default), tables(&starved));
+        assert!(a.iter().any(|(_, csv)| csv.len() > 1));
+        for ((table, x), (_, y)) in a.iter().zip(&b) {
+            assert_eq!(x, y, "{script}: {table:?}");
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::mine::analyze::{AnalyzeOptions, RepoSpec};
+use crate::mine::analyze::{AnalyzeOptions, MemoryBudget, RepoSpec};
 use crate::mine::git::{BotRule, DEFAULT_BOT_PATTERN};
 use crate::month::Month;
 use crate::read::chart::{Align, ChartKind, ChartOptions, ImageFormat, ThemeName};
@@ -91,6 +91,9 @@ pub struct MineProjectArgs {
     pub store: PathBuf,
     #[arg(long)]
     pub threads: std::num::NonZeroUsize,
+    /// The run's memory budget, MiB.
+    #[arg(long, default_value_t = MemoryBudget::DEFAULT_MIB)]
+    pub memory: u64,
     /// The run's time, Unix seconds.
     #[arg(long, allow_hyphen_values = true)]
     pub now: i64,
@@ -188,6 +191,10 @@ pub struct RunArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Memory budget of each project's mining, MiB (as `analyze --memory`).
+    #[arg(long, value_name = "MIB", default_value_t = MemoryBudget::DEFAULT_MIB,
+          value_parser = memory_mib)]
+    pub memory: u64,
     /// Print each project's time per mining stage on stderr.
     #[arg(long)]
     pub timings: bool,
@@ -417,6 +424,11 @@ pub struct AnalyzeArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Memory budget, MiB: the caches keep to it, and a stage that ends over it is reported
+    /// (what holds the history itself grows with it; see the README's Speed section).
+    #[arg(long, value_name = "MIB", default_value_t = MemoryBudget::DEFAULT_MIB,
+          value_parser = memory_mib)]
+    pub memory: u64,
     /// Analyse only this part of the tree (repeatable): a directory or file relative to the
     /// repository root. Applies to every table.
     #[arg(long = "path", value_name = "PATH")]
@@ -614,6 +626,20 @@ fn usage(kind: ErrorKind, message: impl std::fmt::Display) -> clap::Error {
     Cli::command().error(kind, message)
 }
 
+/// A `--memory` value: whole MiB, at least [`MemoryBudget::MIN_MIB`].
+fn memory_mib(text: &str) -> Result<u64, String> {
+    let mib: u64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of MiB (e.g. 2048)"))?;
+    match mib >= MemoryBudget::MIN_MIB {
+        true => Ok(mib),
+        false => Err(format!(
+            "{mib} MiB is below the smallest budget, {} MiB (the fixed caches alone need about that)",
+            MemoryBudget::MIN_MIB
+        )),
+    }
+}
+
 /// `--threads`, else one per core.
 fn threads_or_all(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(|| {
@@ -696,6 +722,7 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
                 status,
             })?;
             options.shard = shard;
+            options.memory = MemoryBudget::mib(r.memory);
             Command::Run {
                 options,
                 status: r.status,
@@ -707,12 +734,13 @@ pub fn resolve(cli: Cli) -> Result<(Global, Command), ResolveError> {
         CommandArgs::Dataset(d) => Command::Dataset(resolve_dataset(d)?),
         CommandArgs::Completions(c) => Command::Completions(c.shell),
         CommandArgs::MineProject(m) => {
-            let options =
+            let mut options =
                 crate::run::options(&m.config, Some(m.store), None, m.threads.get(), m.now)
                     .map_err(|error| ResolveError::Config {
                         error: Box::new(error),
                         status: None,
                     })?;
+            options.memory = MemoryBudget::mib(m.memory);
             let rules = options
                 .projects
                 .iter()
@@ -821,6 +849,7 @@ fn resolve_analyze(a: AnalyzeArgs) -> Result<AnalyzeOptions, clap::Error> {
     };
     Ok(AnalyzeOptions {
         threads,
+        memory: MemoryBudget::mib(a.memory),
         ..AnalyzeOptions::new(repos, store, rules)
     })
 }

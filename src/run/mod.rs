@@ -122,6 +122,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub cache: PathBuf,
     pub threads: usize,
+    /// The memory budget of each project's mining (`--memory`).
+    pub memory: crate::mine::analyze::MemoryBudget,
     /// The time of the run, Unix seconds: dates the report folder and bounds plausible dates.
     pub now: i64,
     /// Mine only this shard's projects (see [`crate::run::shard`]); `None` for all.
@@ -238,6 +240,7 @@ pub fn options(
         out,
         cache,
         threads,
+        memory: Default::default(),
         now,
         shard: None,
     })
@@ -455,6 +458,7 @@ pub fn project_options(
     };
     AnalyzeOptions {
         threads: options.threads,
+        memory: options.memory,
         now: options.now,
         fetched_at,
         // The run holds the store's lock for its children.
@@ -504,6 +508,8 @@ fn mine_in_child(
         .arg(&options.store)
         .arg("--threads")
         .arg(options.threads.to_string())
+        .arg("--memory")
+        .arg(options.memory.in_mib().to_string())
         .arg("--now")
         .arg(options.now.to_string())
         .arg("--path")

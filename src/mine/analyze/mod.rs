@@ -6,11 +6,13 @@
 
 use std::path::PathBuf;
 
+mod budget;
 mod clock;
 mod keys;
 mod line_age;
 mod render;
 mod walk;
+pub use budget::MemoryBudget;
 pub use clock::Lap;
 use clock::Stopwatch;
 pub use keys::counter_id;
@@ -91,6 +93,8 @@ pub struct AnalyzeOptions {
     /// Take the store's lock for the analysis (`false` when the caller already holds it, as
     /// `run` does for its whole duration).
     pub lock: bool,
+    /// What the caches may take (`--memory`), and the line past which a stage's end is reported.
+    pub memory: MemoryBudget,
 }
 
 impl AnalyzeOptions {
@@ -106,6 +110,7 @@ impl AnalyzeOptions {
             now: chrono::Utc::now().timestamp(),
             fetched_at: None,
             lock: true,
+            memory: MemoryBudget::default(),
         }
     }
 }
@@ -280,6 +285,9 @@ fn analyze_one(
     };
     let outcome = save_stage(&job, mined, staged, &mut clock)?;
     clock.lap("store");
+    if let Some(lap) = options.memory.overrun(&clock.laps()) {
+        log::warn!("{}", options.memory.overrun_message(name, lap));
+    }
     Ok(RepoOutcome {
         timings: clock.laps(),
         ..outcome

@@ -55,7 +55,10 @@ pub(super) fn walk_stage(
         &options.rules.scope,
         from,
     ));
-    let mut diffs = churn::Diffs::default();
+    let mut diffs = churn::Diffs {
+        pairs: churn::PairMemo::with_budget(options.memory.pair_memo_bytes()),
+        ..Default::default()
+    };
     let mut missing_refs = Vec::new();
     if options.rules.count_lines {
         let total = (history.commits.len() - from) as u64;

@@ -375,7 +375,8 @@ pub(crate) struct Delta {
 /// diffed) and a release branch's backport that left the file as the ref's commit did are not
 /// inflated and diffed again. A pair's diff depends on the two blobs alone (never on the path or
 /// the commit), so a hit gives exactly what a fresh diff would; the memo stops taking entries
-/// at [`PAIR_MEMO_BYTES`], which costs only speed.
+/// at its budget (an eighth of `--memory`, [`PAIR_MEMO_BYTES`] by default), which costs only
+/// speed.
 pub(crate) struct PairMemo {
     shards: Vec<std::sync::Mutex<std::collections::HashMap<Pair, Option<TextDiff>>>>,
     bytes: std::sync::atomic::AtomicUsize,
@@ -387,7 +388,8 @@ pub(crate) struct PairMemo {
 type Pair = (ObjectId, ObjectId);
 
 /// How much the blob-pair memo may hold: on moby (142,000 distinct pairs of the ref's non-merge
-/// commits) it takes some 40 MiB; the budget matters only for kernel-sized histories.
+/// commits) it takes some 40 MiB; the budget matters only for kernel-sized histories. The
+/// default; a run's own is an eighth of its memory budget (`MemoryBudget`).
 pub(crate) const PAIR_MEMO_BYTES: usize = 512 << 20;
 
 const PAIR_SHARDS: usize = 32;
