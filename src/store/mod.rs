@@ -21,8 +21,16 @@
 //! edge that runs upward (see `docs/design.md`, "Layout").
 
 pub mod dataset;
+mod files;
+mod names;
 mod staged;
 pub mod tables;
+
+pub use files::{atomic_write, write_output};
+pub(crate) use files::{check_regular, read_regular};
+use files::{link_tree, sync_dir, write_synced};
+use names::legacy_dir_name;
+pub use names::{check_name, dir_name, NAME_MAX_CHARS};
 pub use staged::Staged;
 
 use std::fs;
@@ -763,42 +771,6 @@ impl Store {
     }
 }
 
-/// The longest repository name, in characters.
-pub const NAME_MAX_CHARS: usize = 200;
-
-/// The one rule for repository names (given with `--name`, in a `run` config, or derived from a
-/// repository's directory): 1 to [`NAME_MAX_CHARS`] characters, no control characters, no `=`
-/// (it separates `NAME=URL` and `NAME=PATH`), not starting with `-` or a space (it would read as
-/// an option, or vanish), and not `.` or `..`. Anything else (`/`, spaces, quotes, Unicode) is
-/// allowed: names are escaped wherever they are written, and [`dir_name`] makes file names.
-pub fn check_name(name: &str) -> Result<(), StoreError> {
-    let bad = |reason| {
-        Err(StoreError::BadName {
-            name: name.to_string(),
-            reason,
-        })
-    };
-    if name.is_empty() {
-        return bad("a name cannot be empty");
-    }
-    if name.chars().count() > NAME_MAX_CHARS {
-        return bad("a name has at most 200 characters");
-    }
-    if name.chars().any(char::is_control) {
-        return bad("a name cannot hold control characters");
-    }
-    if name.contains('=') {
-        return bad("a name cannot hold '='");
-    }
-    if name.starts_with('-') || name.starts_with(char::is_whitespace) {
-        return bad("a name cannot start with '-' or a space");
-    }
-    if name == "." || name == ".." {
-        return bad("a name cannot be '.' or '..'");
-    }
-    Ok(())
-}
-
 /// `path` made absolute, with symlinks resolved as far as it exists (the rest appended as
 /// given), so two spellings of one place compare equal.
 pub fn resolved(path: &Path) -> PathBuf {
@@ -831,8 +803,6 @@ pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Writes a generation's files into `staging`: the new tables, the carried ones (from the
-/// live generation `live`), and the metadata last.
 /// `SIZE:HEX` of every file in `dir` (the metadata file excepted).
 fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
     let mut out = std::collections::BTreeMap::new();
@@ -897,99 +867,9 @@ pub struct StoreLock {
     _file: fs::File,
 }
 
-/// Copies the directory tree `from` to `to`, hard-linking files where the file system allows.
-fn link_tree(from: &Path, to: &Path) -> Result<(), StoreError> {
-    fs::create_dir_all(to).map_err(io_err(to))?;
-    for entry in fs::read_dir(from).map_err(io_err(from))? {
-        let entry = entry.map_err(io_err(from))?;
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type().map_err(io_err(&src))?.is_dir() {
-            link_tree(&src, &dst)?;
-        } else if fs::hard_link(&src, &dst).is_err() {
-            fs::copy(&src, &dst).map_err(io_err(&dst))?;
-        }
-    }
-    Ok(())
-}
-
-/// The directory name for a repository name, one-to-one: ASCII letters, digits and `-` stand for
-/// themselves, as does `.` after the first character; every other byte (of the name's UTF-8,
-/// `_` included) is written `_XX` in hex. So no two names share a directory (`x y` is `x_20y`,
-/// the literal `x_20y` is `x_5f20y`), none is `.` or `..` or starts with `.`, and `moby` stays
-/// `moby`. A name whose form is longer than 120 bytes keeps its first 100 and a 128-bit hash of
-/// the whole name after a `~` (which no short form holds).
-pub fn dir_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for (i, b) in name.bytes().enumerate() {
-        if b.is_ascii_alphanumeric() || b == b'-' || (b == b'.' && i > 0) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("_{b:02x}"));
-        }
-    }
-    if out.is_empty() {
-        // No other name gives `_` alone: `_` itself is `_5f`.
-        return "_".to_string();
-    }
-    if out.len() > 120 {
-        let reversed: Vec<u8> = name.bytes().rev().collect();
-        let mut cut = 100;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        out = format!(
-            "{}~{:016x}{:016x}",
-            &out[..cut],
-            crate::text::fnv1a(name.as_bytes()),
-            crate::text::fnv1a(&reversed)
-        );
-    }
-    out
-}
-
-/// The directory name an earlier temper gave a repository name (safe characters kept, the rest
-/// `_`, a 32-bit hash suffix whenever that changed anything): stores made then are still read.
-fn legacy_dir_name(name: &str) -> String {
-    let mut safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    safe = safe.trim_start_matches('.').to_string();
-    safe.truncate(64);
-    if safe != name || safe.is_empty() {
-        safe = format!("{safe}-{:08x}", crate::text::fnv1a(name.as_bytes()) as u32);
-    }
-    safe
-}
-
 /// Whether the repository directory `dir` holds repository `name` (its live metadata says so).
 fn holds(dir: &Path, name: &str) -> bool {
     live_meta(dir).is_some_and(|meta| meta.name == name)
-}
-
-/// The bytes of the regular file at `path`. A store or dataset is input like any other: a FIFO,
-/// a socket or a device planted where a table or a metadata file belongs is refused (opening a
-/// FIFO would wait for a writer forever), as is a directory.
-pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    check_regular(path)?;
-    fs::read(path)
-}
-
-/// [`read_regular`]'s check alone, for readers that open the file themselves.
-pub(crate) fn check_regular(path: &Path) -> std::io::Result<()> {
-    match fs::metadata(path)?.is_file() {
-        true => Ok(()),
-        false => Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, a device or a directory)",
-        )),
-    }
 }
 
 /// The live metadata of the repository directory `dir`, when it can be read and its name keeps
@@ -1037,110 +917,6 @@ fn next_generation(dir: &Path, live: Option<&str>) -> Result<String, StoreError>
         }
     }
     Ok(format!("g{:06}", highest + 1))
-}
-
-fn write_synced(
-    path: &Path,
-    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
-) -> Result<(), StoreError> {
-    // A new file, never an existing path: a link planted at the temporary name (or a leftover
-    // of a process with the same id) is removed, not followed, and the file is created with
-    // O_EXCL, so no write lands outside the file named.
-    if fs::symlink_metadata(path).is_ok() {
-        fs::remove_file(path).map_err(io_err(path))?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io_err(path))?;
-    write(&mut file).map_err(io_err(path))?;
-    if std::env::var_os("TEMPER_FAULT").is_some_and(|v| v == "disk-full") {
-        // A test hook: the disk fills up while tables are written.
-        return Err(io_err(path)(std::io::Error::from_raw_os_error(28)));
-    }
-    file.sync_all().map_err(io_err(path))
-}
-
-fn sync_dir(dir: &Path) {
-    // Best effort: not every platform lets a directory be opened for syncing.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-/// Writes `path` through a temporary file in the same directory and a rename, so readers see
-/// the old content or the new, never a part.
-pub fn atomic_write(
-    path: &Path,
-    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
-) -> Result<(), StoreError> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = write_synced(&tmp, write).and_then(|()| {
-        fs::rename(&tmp, path).map_err(io_err(path))?;
-        sync_dir(parent);
-        Ok(())
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Writes a file the user named (`--out`): a regular file (or a new one) is replaced atomically
-/// as by [`atomic_write`]; a symlink is followed and its target written; anything else that
-/// exists there (a character device such as `/dev/stdout` or `/dev/null`, a FIFO) is written
-/// through, never replaced; a regular file in a directory temper cannot create files in is
-/// overwritten in place.
-pub fn write_output(
-    path: &Path,
-    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
-) -> Result<(), StoreError> {
-    let target = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
-            Ok(target) => target,
-            // A dangling link: its target is created.
-            Err(_) => {
-                let link = fs::read_link(path).map_err(io_err(path))?;
-                path.parent().unwrap_or(Path::new(".")).join(link)
-            }
-        },
-        _ => path.to_path_buf(),
-    };
-    let truncate = match fs::metadata(&target) {
-        Ok(m) if m.is_dir() => {
-            return Err(io_err(&target)(std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "is a directory",
-            )))
-        }
-        Ok(m) if !m.is_file() => false,
-        Ok(_) if !dir_writable(&target) => true,
-        _ => return atomic_write(&target, write),
-    };
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .truncate(truncate)
-        .open(&target)
-        .map_err(io_err(&target))?;
-    write(&mut file).map_err(io_err(&target))
-}
-
-/// Whether files can be created beside `path`.
-fn dir_writable(path: &Path) -> bool {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    tempfile::tempfile_in(parent).is_ok()
 }
 
 #[cfg(test)]
