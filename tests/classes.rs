@@ -1,6 +1,6 @@
 //! Code classes against tokei's CLI: for every month and class, the `loc` rows of that class
 //! equal `tokei` over `git archive` of the month's snapshot restricted to that class's paths,
-//! which are written out below by hand from the rules (src/mine/class_rules.toml, the fixture's
+//! which are written out below by hand from the rules (src/mine/class/class_rules.toml, the fixture's
 //! .gitattributes of that month, and `--class vendored=src/bundled`).
 
 use std::collections::BTreeMap;

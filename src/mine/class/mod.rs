@@ -3,22 +3,28 @@
 //!
 //! A file's class is decided, in this order, by:
 //!
-//! 1. the linguist attributes of the snapshot's `.gitattributes` files ([`Attributes`]):
-//!    `linguist-vendored`, `linguist-generated` and `linguist-documentation` set a class;
+//! 1. the linguist attributes of the snapshot's `.gitattributes` files ([`Attributes`],
+//!    `attributes.rs`): `linguist-vendored`, `linguist-generated` and `linguist-documentation`
+//!    set a class;
 //!    `-linguist-vendored` (or `=false`) forbids one, so a project that marks a directory as its
 //!    own is believed. The attributes of *that* snapshot apply: a project that marks paths in
 //!    2020 is classified by its 2020 rules. As in git, a deeper `.gitattributes` overrides a
 //!    shallower one and a later line an earlier one;
 //! 2. the user's rules (`--class vendored=GLOB`, in the order given; globs as `--exclude`);
-//! 3. the built-in rules in `src/mine/class_rules.toml` (compiled in): directory names at any depth,
-//!    file-name globs, and for `generated` the markers generators write at the top of a file
+//! 3. the built-in rules in `src/mine/class/class_rules.toml` (compiled in, `rules.rs`):
+//!    directory names at any depth, file-name globs, and for `generated` the markers generators
+//!    write at the top of a file
 //!    ([`generated_marker`]). Among them the first class in the order vendored, generated, test,
 //!    docs wins, so `vendor/x/x_test.go` is vendored and `docs/x_test.go` is test.
 //!
 //! A file no rule claims is `code`.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+mod attributes;
+mod rules;
+
+pub use attributes::{Attributes, AttributesRead, Linguist, MAX_ATTRIBUTES_LINE};
+use rules::{dir_bits, name_class, RULES_TEXT};
+pub use rules::{generated_marker, vendored_package};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -162,101 +168,6 @@ pub enum ClassError {
     Syntax(String),
     #[error("--class '{rule}': {message}")]
     Glob { rule: String, message: String },
-}
-
-/// The built-in rules, as `src/mine/class_rules.toml` writes them.
-#[derive(Debug, serde::Deserialize)]
-struct RulesFile {
-    vendored: ClassRules,
-    generated: ClassRules,
-    test: ClassRules,
-    docs: ClassRules,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ClassRules {
-    dirs: Vec<String>,
-    files: Vec<String>,
-}
-
-/// The built-in rules, compiled.
-struct BuiltIn {
-    /// Single directory names, and runs of names (`Godeps/_workspace`), with their class.
-    dirs: HashMap<Vec<u8>, Class>,
-    runs: Vec<(Vec<u8>, Class)>,
-    files: GlobSet,
-    file_classes: Vec<Class>,
-}
-
-static RULES_TEXT: &str = include_str!("class_rules.toml");
-
-/// The built-in rules; a test checks that the file parses and compiles, so `None` is unreachable
-/// in a released binary (and would only mean "no built-in rules").
-static BUILT_IN: LazyLock<Option<BuiltIn>> = LazyLock::new(|| built_in(RULES_TEXT).ok());
-
-fn built_in(text: &str) -> Result<BuiltIn, String> {
-    let file: RulesFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    let mut dirs = HashMap::new();
-    let mut runs = Vec::new();
-    let mut files = GlobSetBuilder::new();
-    let mut file_classes = Vec::new();
-    for (class, rules) in [
-        (Class::Vendored, &file.vendored),
-        (Class::Generated, &file.generated),
-        (Class::Test, &file.test),
-        (Class::Docs, &file.docs),
-    ] {
-        for dir in &rules.dirs {
-            match dir.contains('/') {
-                true => runs.push((dir.as_bytes().to_vec(), class)),
-                false => {
-                    dirs.entry(dir.as_bytes().to_vec()).or_insert(class);
-                }
-            }
-        }
-        for glob in &rules.files {
-            let glob = GlobBuilder::new(glob)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("{glob}: {e}"))?;
-            files.add(glob);
-            file_classes.push(class);
-        }
-    }
-    Ok(BuiltIn {
-        dirs,
-        runs,
-        files: files.build().map_err(|e| e.to_string())?,
-        file_classes,
-    })
-}
-
-/// The classes the built-in rules give a directory (a bit per class), from its path.
-fn dir_bits(path: &[u8]) -> u8 {
-    let Some(rules) = BUILT_IN.as_ref() else {
-        return 0;
-    };
-    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    let mut bits = rules.dirs.get(name).map_or(0, |c| c.bit());
-    for (run, class) in &rules.runs {
-        let at_boundary = |p: &[u8]| p.len() == run.len() || p[p.len() - run.len() - 1] == b'/';
-        if path.ends_with(run) && at_boundary(path) {
-            bits |= class.bit();
-        }
-    }
-    bits
-}
-
-/// The first class (by precedence) the built-in file-name rules give `name`.
-fn name_class(name: &[u8]) -> Option<Class> {
-    let rules = BUILT_IN.as_ref()?;
-    let text = String::from_utf8_lossy(name);
-    rules
-        .files
-        .matches(text.as_ref())
-        .into_iter()
-        .map(|i| rules.file_classes[i])
-        .min()
 }
 
 /// A `--class` rule.
@@ -422,287 +333,9 @@ impl Classifier {
     }
 }
 
-/// The linguist attributes that apply to one file: `Some(true)` set, `Some(false)` unset
-/// (`-linguist-vendored`, `linguist-vendored=false`), `None` unspecified.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Linguist {
-    pub vendored: Option<bool>,
-    pub generated: Option<bool>,
-    pub documentation: Option<bool>,
-}
-
-/// git's `ATTR_MAX_LINE_LENGTH`: a longer `.gitattributes` line is ignored, with a warning.
-pub const MAX_ATTRIBUTES_LINE: usize = 2048;
-
-/// One attribute's assignment on a line: `None` when the line does not name it, `Some(None)`
-/// when it makes it unspecified again (`!attr`), `Some(Some(set))` otherwise.
-type Assign = Option<Option<bool>>;
-
-/// What one `.gitattributes` line (or macro) assigns to the three linguist attributes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Assigns {
-    vendored: Assign,
-    generated: Assign,
-    documentation: Assign,
-}
-
-impl Assigns {
-    fn is_empty(&self) -> bool {
-        *self == Assigns::default()
-    }
-
-    /// `later`'s assignments over these (later in a line wins, as in git).
-    fn then(self, later: Assigns) -> Assigns {
-        Assigns {
-            vendored: later.vendored.or(self.vendored),
-            generated: later.generated.or(self.generated),
-            documentation: later.documentation.or(self.documentation),
-        }
-    }
-
-    /// These assignments where `found` has none yet (the first found, deepest and last, wins).
-    fn fill(&self, found: &mut Assigns) {
-        found.vendored = found.vendored.or(self.vendored);
-        found.generated = found.generated.or(self.generated);
-        found.documentation = found.documentation.or(self.documentation);
-    }
-
-    fn complete(&self) -> bool {
-        self.vendored.is_some() && self.generated.is_some() && self.documentation.is_some()
-    }
-}
-
-/// One `.gitattributes` line that assigns a linguist attribute: git's pattern (gix's parser and
-/// wildmatch) and what it assigns.
-#[derive(Debug, Clone)]
-struct AttrLine {
-    pattern: gix::glob::Pattern,
-    assigns: Assigns,
-}
-
-/// The linguist lines of one `.gitattributes` file, below directory `base`.
-#[derive(Debug)]
-struct AttrFile {
-    /// The file's directory, with a trailing `/` unless it is the root.
-    base: Vec<u8>,
-    lines: Vec<AttrLine>,
-}
-
-/// The linguist attributes of the `.gitattributes` files on a path from the root, shallowest
-/// first: each file's lines apply to paths below its directory. Files are shared, never copied:
-/// a directory's set costs one pointer per file on its path, whatever the files hold.
-#[derive(Debug, Clone, Default)]
-pub struct Attributes {
-    files: Vec<std::sync::Arc<AttrFile>>,
-    /// Macros (`[attr]name ...`), which git reads from the root file only.
-    macros: std::sync::Arc<HashMap<String, Assigns>>,
-}
-
-/// What reading one `.gitattributes` file met that git also ignores.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AttributesRead {
-    /// Lines of [`MAX_ATTRIBUTES_LINE`] bytes or more, ignored as git ignores them.
-    pub long_lines: usize,
-}
-
-impl Attributes {
-    /// These attributes and those of the `.gitattributes` in directory `dir` (its `text`);
-    /// `None` when the file assigns no linguist attribute (nothing changes).
-    pub fn with_file(&self, dir: &[u8], text: &[u8]) -> Option<Attributes> {
-        self.with_file_read(dir, text).0
-    }
-
-    /// [`Attributes::with_file`], and what it ignored of `text`.
-    pub fn with_file_read(&self, dir: &[u8], text: &[u8]) -> (Option<Attributes>, AttributesRead) {
-        let root = dir.is_empty();
-        let (lines, macros, read) = parse_linguist_lines(text, root, &self.macros);
-        if lines.is_empty() && macros.is_empty() {
-            return (None, read);
-        }
-        let mut base = dir.to_vec();
-        if !root {
-            base.push(b'/');
-        }
-        let mut out = self.clone();
-        if !macros.is_empty() {
-            let mut all = (*self.macros).clone();
-            all.extend(macros);
-            out.macros = std::sync::Arc::new(all);
-        }
-        if !lines.is_empty() {
-            out.files
-                .push(std::sync::Arc::new(AttrFile { base, lines }));
-        }
-        (Some(out), read)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// The attributes that apply to the file at `path` (from the root): for each attribute, the
-    /// last matching line of the deepest file that names it (git's rule).
-    pub fn lookup(&self, path: &[u8]) -> Linguist {
-        use gix::bstr::ByteSlice;
-        let mut found = Assigns::default();
-        'files: for file in self.files.iter().rev() {
-            let Some(relative) = path.strip_prefix(file.base.as_slice()) else {
-                continue;
-            };
-            let basename = relative.rfind_byte(b'/').map(|p| p + 1);
-            for line in file.lines.iter().rev() {
-                let mut wanted = found;
-                line.assigns.fill(&mut wanted);
-                if wanted != found
-                    && line.pattern.matches_repo_relative_path(
-                        relative.as_bstr(),
-                        basename,
-                        Some(false),
-                        gix::glob::pattern::Case::Sensitive,
-                        gix::glob::wildmatch::Mode::NO_MATCH_SLASH_LITERAL,
-                    )
-                {
-                    found = wanted;
-                    if found.complete() {
-                        break 'files;
-                    }
-                }
-            }
-        }
-        Linguist {
-            vendored: found.vendored.flatten(),
-            generated: found.generated.flatten(),
-            documentation: found.documentation.flatten(),
-        }
-    }
-}
-
-/// The lines of a `.gitattributes` file that assign linguist attributes, parsed by gix as git
-/// parses them (quoted patterns, `\` escapes, a pattern with `/` relative to the file's
-/// directory, `**`, `dir/` matching no file), and the macros it defines (`root` only, as in
-/// git; a macro used on a line assigns what it stands for, the line's own assignments after).
-/// `-attr` and `attr=false` (or `0`) forbid, `!attr` makes unspecified again. Lines git
-/// ignores are ignored: too long, negative patterns, invalid names.
-fn parse_linguist_lines(
-    text: &[u8],
-    root: bool,
-    macros: &HashMap<String, Assigns>,
-) -> (Vec<AttrLine>, HashMap<String, Assigns>, AttributesRead) {
-    use gix::attrs::StateRef;
-    let mut read = AttributesRead::default();
-    // git refuses the whole line; blank it so gix's line numbers and parse are unaffected.
-    let mut kept = Vec::with_capacity(text.len());
-    for line in text.split_inclusive(|&b| b == b'\n') {
-        let body = line.strip_suffix(b"\n").unwrap_or(line);
-        if body.len() >= MAX_ATTRIBUTES_LINE {
-            read.long_lines += 1;
-            kept.push(b'\n');
-        } else {
-            kept.extend_from_slice(line);
-        }
-    }
-    let mut defined: HashMap<String, Assigns> = HashMap::new();
-    let mut lines = Vec::new();
-    for parsed in gix::attrs::parse(&kept) {
-        let Ok((kind, assignments, _)) = parsed else {
-            continue;
-        };
-        let mut assigns = Assigns::default();
-        for assignment in assignments.flatten() {
-            let state = match assignment.state {
-                StateRef::Set => Some(true),
-                StateRef::Unset => Some(false),
-                StateRef::Value(v) => Some(!matches!(&**v.as_bstr(), b"false" | b"0")),
-                StateRef::Unspecified => None,
-            };
-            let name = assignment.name.as_str();
-            let one = match name {
-                "linguist-vendored" => Assigns {
-                    vendored: Some(state),
-                    ..Assigns::default()
-                },
-                "linguist-generated" => Assigns {
-                    generated: Some(state),
-                    ..Assigns::default()
-                },
-                "linguist-documentation" => Assigns {
-                    documentation: Some(state),
-                    ..Assigns::default()
-                },
-                _ => match defined.get(name).or_else(|| macros.get(name)) {
-                    Some(m) if state == Some(true) => *m,
-                    _ => Assigns::default(),
-                },
-            };
-            assigns = assigns.then(one);
-        }
-        match kind {
-            gix::attrs::parse::Kind::Macro(name) if root => {
-                if !assigns.is_empty() {
-                    defined.insert(name.as_str().to_string(), assigns);
-                }
-            }
-            gix::attrs::parse::Kind::Macro(_) => {}
-            gix::attrs::parse::Kind::Pattern(pattern) => {
-                // `dir/` matches directories only, and only files are looked up.
-                let dirs_only = pattern.mode.contains(gix::glob::pattern::Mode::MUST_BE_DIR);
-                if !assigns.is_empty() && !dirs_only {
-                    lines.push(AttrLine { pattern, assigns });
-                }
-            }
-        }
-    }
-    (lines, defined, read)
-}
-
-/// The vendored package a vendored file belongs to, for findings: the directory that names it
-/// below a vendored directory (`vendor/github.com/mattn/go-sqlite3` for a Go import path, whose
-/// first part holds a dot; `third_party/zlib` otherwise; a GOPATH-style `src/` is skipped), or
-/// the file's directory when no vendored directory is on its path (a `.gitattributes` or
-/// `--class` rule made it vendored).
-pub fn vendored_package(path: &str) -> String {
-    let parts: Vec<&str> = path.split('/').collect();
-    let dirs = &parts[..parts.len().saturating_sub(1)];
-    let vendored = |i: usize| {
-        let one = dir_bits(dirs[i].as_bytes()) & Class::Vendored.bit() != 0;
-        let two =
-            i > 0 && dir_bits(dirs[i - 1..=i].join("/").as_bytes()) & Class::Vendored.bit() != 0;
-        one || two
-    };
-    let Some(at) = (0..dirs.len()).find(|&i| vendored(i)) else {
-        return dirs.join("/");
-    };
-    let mut start = at + 1;
-    if dirs.get(start) == Some(&"src") {
-        start += 1;
-    }
-    let take = match dirs.get(start) {
-        Some(first) if first.contains('.') => 3,
-        Some(_) => 1,
-        None => 0,
-    };
-    let end = (start + take).min(dirs.len());
-    dirs[..end].join("/")
-}
-
-/// Whether a blob's first 1,024 bytes carry a generator's marker: Go's `Code generated ... DO
-/// NOT EDIT.`, `@generated` (Facebook, Phabricator, rustfmt-ignored generated code), a line that
-/// says both "generated" and "do not edit" (in any case: protoc, flex, bison, swig, many
-/// others), or `Generated by GNU Autoconf` (committed `configure` scripts).
-pub fn generated_marker(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    let text = String::from_utf8_lossy(head);
-    text.lines().any(|line| {
-        let lower = line.to_ascii_lowercase();
-        (line.contains("Code generated") && line.contains("DO NOT EDIT"))
-            || line.contains("@generated")
-            || (lower.contains("generated") && lower.contains("do not edit"))
-            || line.contains("Generated by GNU Autoconf")
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::rules::{built_in, BUILT_IN};
     use super::*;
 
     fn class(c: &Classifier, path: &str) -> Class {

@@ -1,0 +1,151 @@
+//! The built-in class rules (`class_rules.toml`, compiled in): vendored, generated, test and
+//! docs directories at any depth and file-name globs; the generators' markers; and the vendored
+//! package a vendored file belongs to.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use super::Class;
+
+/// The built-in rules, as `src/mine/class/class_rules.toml` writes them.
+#[derive(Debug, serde::Deserialize)]
+struct RulesFile {
+    vendored: ClassRules,
+    generated: ClassRules,
+    test: ClassRules,
+    docs: ClassRules,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ClassRules {
+    dirs: Vec<String>,
+    files: Vec<String>,
+}
+
+/// The built-in rules, compiled.
+pub(super) struct BuiltIn {
+    /// Single directory names, and runs of names (`Godeps/_workspace`), with their class.
+    dirs: HashMap<Vec<u8>, Class>,
+    runs: Vec<(Vec<u8>, Class)>,
+    files: GlobSet,
+    file_classes: Vec<Class>,
+}
+
+pub(super) static RULES_TEXT: &str = include_str!("class_rules.toml");
+
+/// The built-in rules; a test checks that the file parses and compiles, so `None` is unreachable
+/// in a released binary (and would only mean "no built-in rules").
+pub(super) static BUILT_IN: LazyLock<Option<BuiltIn>> = LazyLock::new(|| built_in(RULES_TEXT).ok());
+
+pub(super) fn built_in(text: &str) -> Result<BuiltIn, String> {
+    let file: RulesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut dirs = HashMap::new();
+    let mut runs = Vec::new();
+    let mut files = GlobSetBuilder::new();
+    let mut file_classes = Vec::new();
+    for (class, rules) in [
+        (Class::Vendored, &file.vendored),
+        (Class::Generated, &file.generated),
+        (Class::Test, &file.test),
+        (Class::Docs, &file.docs),
+    ] {
+        for dir in &rules.dirs {
+            match dir.contains('/') {
+                true => runs.push((dir.as_bytes().to_vec(), class)),
+                false => {
+                    dirs.entry(dir.as_bytes().to_vec()).or_insert(class);
+                }
+            }
+        }
+        for glob in &rules.files {
+            let glob = GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("{glob}: {e}"))?;
+            files.add(glob);
+            file_classes.push(class);
+        }
+    }
+    Ok(BuiltIn {
+        dirs,
+        runs,
+        files: files.build().map_err(|e| e.to_string())?,
+        file_classes,
+    })
+}
+
+/// The classes the built-in rules give a directory (a bit per class), from its path.
+pub(super) fn dir_bits(path: &[u8]) -> u8 {
+    let Some(rules) = BUILT_IN.as_ref() else {
+        return 0;
+    };
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let mut bits = rules.dirs.get(name).map_or(0, |c| c.bit());
+    for (run, class) in &rules.runs {
+        let at_boundary = |p: &[u8]| p.len() == run.len() || p[p.len() - run.len() - 1] == b'/';
+        if path.ends_with(run) && at_boundary(path) {
+            bits |= class.bit();
+        }
+    }
+    bits
+}
+
+/// The first class (by precedence) the built-in file-name rules give `name`.
+pub(super) fn name_class(name: &[u8]) -> Option<Class> {
+    let rules = BUILT_IN.as_ref()?;
+    let text = String::from_utf8_lossy(name);
+    rules
+        .files
+        .matches(text.as_ref())
+        .into_iter()
+        .map(|i| rules.file_classes[i])
+        .min()
+}
+
+/// The vendored package a vendored file belongs to, for findings: the directory that names it
+/// below a vendored directory (`vendor/github.com/mattn/go-sqlite3` for a Go import path, whose
+/// first part holds a dot; `third_party/zlib` otherwise; a GOPATH-style `src/` is skipped), or
+/// the file's directory when no vendored directory is on its path (a `.gitattributes` or
+/// `--class` rule made it vendored).
+pub fn vendored_package(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    let vendored = |i: usize| {
+        let one = dir_bits(dirs[i].as_bytes()) & Class::Vendored.bit() != 0;
+        let two =
+            i > 0 && dir_bits(dirs[i - 1..=i].join("/").as_bytes()) & Class::Vendored.bit() != 0;
+        one || two
+    };
+    let Some(at) = (0..dirs.len()).find(|&i| vendored(i)) else {
+        return dirs.join("/");
+    };
+    let mut start = at + 1;
+    if dirs.get(start) == Some(&"src") {
+        start += 1;
+    }
+    let take = match dirs.get(start) {
+        Some(first) if first.contains('.') => 3,
+        Some(_) => 1,
+        None => 0,
+    };
+    let end = (start + take).min(dirs.len());
+    dirs[..end].join("/")
+}
+
+/// Whether a blob's first 1,024 bytes carry a generator's marker: Go's `Code generated ... DO
+/// NOT EDIT.`, `@generated` (Facebook, Phabricator, rustfmt-ignored generated code), a line that
+/// says both "generated" and "do not edit" (in any case: protoc, flex, bison, swig, many
+/// others), or `Generated by GNU Autoconf` (committed `configure` scripts).
+pub fn generated_marker(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = String::from_utf8_lossy(head);
+    text.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        (line.contains("Code generated") && line.contains("DO NOT EDIT"))
+            || line.contains("@generated")
+            || (lower.contains("generated") && lower.contains("do not edit"))
+            || line.contains("Generated by GNU Autoconf")
+    })
+}
