@@ -16,6 +16,8 @@
 //! Imports run cli → run → read / mine → store → leaves ([`month`], [`scope`], [`text`],
 //! [`progress`], [`window`]), which import nothing of temper's but each other.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod mine;
 pub mod month;

@@ -25,6 +25,7 @@ impl Month {
         Month::new(t.year(), t.month())
     }
 
+    /// The year, e.g. 2024 for `2024-06`.
     pub fn year(self) -> i32 {
         self.0.div_euclid(12)
     }
@@ -34,6 +35,7 @@ impl Month {
         self.0.rem_euclid(12) as u32 + 1
     }
 
+    /// The month after this one (December's is the next year's January).
     pub fn next(self) -> Month {
         Month(self.0 + 1)
     }

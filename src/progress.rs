@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Hands out progress bars: drawn on stderr, or hidden when it is not a terminal or with
+/// `--quiet`.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     visible: bool,

@@ -11,10 +11,18 @@
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+/// Why `--path` or `--exclude` entries do not make a scope.
 #[derive(Debug, thiserror::Error)]
 pub enum ScopeError {
+    /// An `--exclude` glob that does not parse.
     #[error("--exclude '{glob}': {message}")]
-    Glob { glob: String, message: String },
+    Glob {
+        /// The glob as given (all of them, space-separated, when the set failed to build).
+        glob: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A `--path` entry that is absolute or climbs out of the repository with `..`.
     #[error("--path '{0}': give a path relative to the repository root, without '..'")]
     Path(String),
 }
@@ -34,6 +42,8 @@ impl Scope {
         Scope::default()
     }
 
+    /// The scope of `--path` entries and `--exclude` globs; an error names a glob that does not
+    /// parse or a path that is absolute or climbs out with `..`.
     pub fn new(paths: &[String], excludes: &[String]) -> Result<Scope, ScopeError> {
         let mut normalised = Vec::new();
         for p in paths {
@@ -88,6 +98,8 @@ impl Scope {
         self.paths.is_empty() && self.excludes.is_none()
     }
 
+    /// The scope as given (`--path P --exclude G`, empty for the whole tree), for the store's
+    /// metadata.
     pub fn description(&self) -> &str {
         &self.description
     }

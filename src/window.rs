@@ -18,6 +18,7 @@ use crate::month::Month;
 /// How new one project's data is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Newest {
+    /// The project's name in the store.
     pub repo: String,
     /// The month of its last plausibly dated commit.
     pub last_commit: Option<Month>,
@@ -39,18 +40,24 @@ pub enum Basis {
 /// "Now" and the windows that end with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window {
+    /// The month "now" is: the last month of every window.
     pub now: Month,
+    /// Why now is the month it is.
     pub basis: Basis,
 }
 
 /// One month of the calendar queries read (see [`Window::calendar_rows`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CalendarRow {
+    /// The calendar month of this row.
     pub month: Month,
     /// Months from this month to now: 0 for now, negative after it.
     pub months_before_now: i32,
+    /// Whether the month is one of the last 12 months (now included).
     pub in_12m: bool,
+    /// Whether the month is one of the 12 months before the last 12.
     pub in_prior_12m: bool,
+    /// Whether the month is one of the 24 months (the last 12 or the 12 before them).
     pub in_24m: bool,
 }
 
@@ -90,10 +97,12 @@ impl Window {
         self.now.minus(23)
     }
 
+    /// Whether `m` is one of the last 12 months (now included).
     pub fn in_12m(&self, m: Month) -> bool {
         m >= self.start_12m() && m <= self.now
     }
 
+    /// Whether `m` is one of the 12 months before the last 12.
     pub fn in_prior_12m(&self, m: Month) -> bool {
         m >= self.start_24m() && m < self.start_12m()
     }

@@ -3,6 +3,14 @@
 //! Nothing past [`resolve`] sees a clap type: the engine takes plain options, resolved once, with
 //! defaults applied and cross-option rules checked here. Usage errors exit with code 2.
 
+// The doc comments of the clap structs are `--help` text, written for a terminal: brackets,
+// angle brackets and URLs in them are meant literally, not as rustdoc links or HTML.
+#![allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags
+)]
+
 use std::path::PathBuf;
 
 use clap::{error::ErrorKind, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -22,6 +30,8 @@ use crate::store::Store;
 /// `unknown` outside a git checkout (see build.rs).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TEMPER_COMMIT"), ")");
 
+/// The command line as clap parses it; [`resolve`] turns it into the [`Global`] settings and
+/// a [`Command`].
 #[derive(Debug, Parser)]
 #[command(
     name = "temper",
@@ -33,10 +43,12 @@ pub struct Cli {
     /// Show no progress bars; `run` then prints nothing when all went well, only failures.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The command to run.
     #[command(subcommand)]
     pub command: CommandArgs,
 }
 
+/// The commands as clap parses them, before [`resolve`] applies defaults and checks them.
 #[derive(Debug, Subcommand)]
 pub enum CommandArgs {
     /// Mine repositories into the store and print a summary row for each.
@@ -83,12 +95,16 @@ pub enum CommandArgs {
 /// `mine-project`: what `run` passes its child (see [`crate::run`]).
 #[derive(Debug, clap::Args)]
 pub struct MineProjectArgs {
+    /// The run's configuration file.
     #[arg(value_name = "CONFIG.toml")]
     pub config: PathBuf,
+    /// The project to mine, by its name in the configuration.
     #[arg(long)]
     pub project: String,
+    /// The run's store directory.
     #[arg(long)]
     pub store: PathBuf,
+    /// The run's worker threads.
     #[arg(long)]
     pub threads: std::num::NonZeroUsize,
     /// The run's memory budget, MiB.
@@ -100,12 +116,15 @@ pub struct MineProjectArgs {
     /// The local repository (the project's path, or the run's clone of its URL).
     #[arg(long)]
     pub path: PathBuf,
+    /// The ref to analyse (the project's `ref`) [default: HEAD].
     #[arg(long = "ref")]
     pub reference: Option<String>,
+    /// When the run fetched the clone, Unix seconds (not given for a local path).
     #[arg(long, allow_hyphen_values = true)]
     pub fetched_at: Option<i64>,
 }
 
+/// `completions`: the shell to write the script for.
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
     /// The shell to complete in.
@@ -113,6 +132,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `man`: where the pages go.
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {
     /// Write temper.1 and temper-COMMAND.1 for every command into this directory instead.
@@ -120,8 +140,10 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
+/// `list`: the store or dataset to list, and how to print it.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    /// The store or dataset to list.
     #[command(flatten)]
     pub tables: TablesArgs,
     /// How to print the list: an aligned table, or JSON for scripts (an array of objects: name,
@@ -131,6 +153,8 @@ pub struct ListArgs {
     pub format: SummaryFormat,
 }
 
+/// `deps`: the project, how its dependencies are mapped to repositories, and what is
+/// written.
 #[derive(Debug, clap::Args)]
 pub struct DepsArgs {
     /// The project (a clone, bare or not).
@@ -154,6 +178,7 @@ pub struct DepsArgs {
     pub config_out: Option<PathBuf>,
 }
 
+/// `rm`: the repositories to remove, and their store.
 #[derive(Debug, clap::Args)]
 pub struct RmArgs {
     /// The repositories to remove.
@@ -164,6 +189,7 @@ pub struct RmArgs {
     pub store: Option<PathBuf>,
 }
 
+/// `mv`: the stored repository, its new name, and the store.
 #[derive(Debug, clap::Args)]
 pub struct MvArgs {
     /// The repository's name in the store.
@@ -177,6 +203,7 @@ pub struct MvArgs {
     pub store: Option<PathBuf>,
 }
 
+/// `run`: the configuration file, and what the command line overrides or adds.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// The configuration file (see datasets/temper.toml for an example).
@@ -215,15 +242,22 @@ pub struct RunArgs {
 /// A class of code, or every class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ClassChoice {
+    /// Every class: own code, tests, docs, vendored and generated.
     All,
+    /// The project's own code: files no rule claims.
     Code,
+    /// Tests.
     Test,
+    /// Documentation.
     Docs,
+    /// Third-party code copied into the repository.
     Vendored,
+    /// Code a generator wrote.
     Generated,
 }
 
 impl ClassChoice {
+    /// The class chosen; `None` for `all`.
     pub fn class(self) -> Option<crate::mine::class::Class> {
         use crate::mine::class::Class;
         match self {
@@ -258,6 +292,8 @@ impl TablesArgs {
     }
 }
 
+/// `report`: the projects to compare, the stores and datasets holding them, and where
+/// the report goes.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// Projects to compare (names in the stores or datasets), in this order [default: all, by
@@ -289,6 +325,7 @@ pub struct ReportArgs {
     pub previous: Option<PathBuf>,
 }
 
+/// `dataset`: the store to copy from, what to copy, and the dataset to write.
 #[derive(Debug, clap::Args)]
 pub struct DatasetArgs {
     /// The store to copy from [default: as for analyze].
@@ -314,17 +351,24 @@ pub struct DatasetArgs {
 /// How `analyze` prints its summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SummaryFormat {
+    /// An aligned table.
     Table,
+    /// JSON, for scripts.
     Json,
 }
 
+/// How `query` prints its result and `deps` its list.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum QueryFormat {
+    /// An aligned table.
     Table,
+    /// CSV, a header row first.
     Csv,
+    /// JSON, for scripts.
     Json,
 }
 
+/// `query`: the SQL, the tables it reads, and how the result is printed.
 #[derive(Debug, clap::Args)]
 pub struct QueryArgs {
     /// The SQL file.
@@ -337,15 +381,18 @@ pub struct QueryArgs {
     /// The SQL itself instead of a file, e.g. -e 'SELECT repo, COUNT(*) FROM loc GROUP BY repo'.
     #[arg(short = 'e', long = "execute", value_name = "SQL")]
     pub execute: Option<String>,
+    /// The store or dataset the SQL reads.
     #[command(flatten)]
     pub tables: TablesArgs,
     /// How to print the result.
     #[arg(long, value_enum, default_value = "table")]
     pub format: QueryFormat,
+    /// How CSV is shaped (`--spreadsheet`, `--bom`).
     #[command(flatten)]
     pub csv: CsvArgs,
 }
 
+/// `chart`: what to draw, from which tables, and how.
 #[derive(Debug, clap::Args)]
 pub struct ChartArgs {
     /// What to draw.
@@ -354,6 +401,7 @@ pub struct ChartArgs {
     /// Repositories to draw (repeatable) [default: all in the store].
     #[arg(long = "repo", value_name = "NAME")]
     pub repos: Vec<String>,
+    /// The store or dataset to draw from.
     #[command(flatten)]
     pub tables: TablesArgs,
     /// The image to write: FILE.png or FILE.svg.
@@ -362,6 +410,7 @@ pub struct ChartArgs {
     /// Width x height in pixels.
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
     pub size: String,
+    /// The chart's colours: dark on white, or light on dark.
     #[arg(long, value_enum, default_value = "light")]
     pub theme: ThemeName,
     /// The chart's title [default: one naming the chart and repository].
@@ -405,10 +454,11 @@ pub struct ChartArgs {
     pub linear: bool,
 }
 
+/// `analyze`: the repositories, the store, and the rules they are mined by.
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
     /// Repositories: a work tree, any directory inside one, or a bare repository, each as PATH
-    /// or NAME=PATH to name it [default: .].
+    /// or NAME=PATH to name it.
     #[arg(value_name = "[NAME=]PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// The ref or revision to analyse in every repository [default: HEAD].
@@ -502,8 +552,10 @@ impl CsvArgs {
     }
 }
 
+/// `export`: the table, where it is read from, and how and where it is written.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
+    /// The store or dataset to export from.
     #[command(flatten)]
     pub tables: TablesArgs,
     /// The table to export.
@@ -518,6 +570,7 @@ pub struct ExportArgs {
     /// The output file [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// How CSV is shaped (`--spreadsheet`, `--bom`).
     #[command(flatten)]
     pub csv: CsvArgs,
     /// `loc` only: a row per repository and month, a column per language (largest first)
@@ -532,36 +585,59 @@ pub struct ExportArgs {
 /// A fully resolved command.
 #[derive(Debug)]
 pub enum Command {
+    /// Mine repositories into the store and print a summary of each.
     Analyze {
+        /// What to mine, into which store, and how.
         options: AnalyzeOptions,
+        /// How to print the summary (`--format`).
         format: SummaryFormat,
     },
     /// The store or dataset to list.
     List(PathBuf, SummaryFormat),
+    /// Remove repositories from a store.
     Rm {
+        /// The store to remove them from.
         store: PathBuf,
+        /// The repositories to remove, by name.
         names: Vec<String>,
     },
+    /// Rename a stored repository.
     Mv {
+        /// The store holding it.
         store: PathBuf,
+        /// Its name now.
         old: String,
+        /// The name it takes.
         new: String,
     },
+    /// Write a stored table to a file or stdout.
     Export(ExportOptions),
+    /// Draw a chart as PNG or SVG.
     Chart(ChartOptions),
+    /// Run SQL over the stored tables and print the result.
     Query(QueryOptions),
+    /// Copy a store's aggregate tables into a dataset.
     Dataset(DatasetOptions),
+    /// Write a report comparing projects.
     Report(ReportOptions),
+    /// The scheduled job over the projects of a configuration file.
     Run {
+        /// The configuration, resolved, with the command line's store, output, threads,
+        /// memory and shard applied.
         options: crate::run::RunOptions,
         /// `--status FILE`.
         status: Option<PathBuf>,
     },
+    /// List a project's dependencies and, if asked, write a `run` configuration.
     Deps {
+        /// The project, its ref, the name map, and where crates are looked up.
         options: crate::mine::deps::DepsOptions,
+        /// How to print the list (`--format`).
         listing: crate::mine::deps::Listing,
+        /// Where to write the `run` configuration (`--config-out`); `None` for none.
         config_out: Option<PathBuf>,
     },
+    /// The shell to print a completion script for.
     Completions(clap_complete::Shell),
     /// Where to write every page, or `None` for temper(1) on stdout.
     Man(Option<PathBuf>),
@@ -573,10 +649,13 @@ pub enum Command {
 /// file that cannot be read or is invalid (exit 1, like every other bad input).
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
+    /// A usage error, as clap words it (exit 2).
     #[error(transparent)]
     Usage(#[from] clap::Error),
+    /// A `run` configuration that cannot be read or is invalid (exit 1).
     #[error("{error}")]
     Config {
+        /// What is wrong with it.
         error: Box<crate::run::RunError>,
         /// `run --status FILE`, which hears of the failure too.
         status: Option<PathBuf>,
@@ -586,7 +665,9 @@ pub enum ResolveError {
 /// A `run` configuration that could not be used, and where the run's status goes.
 #[derive(Debug)]
 pub struct ConfigFailure {
+    /// What is wrong with it.
     pub error: Box<crate::run::RunError>,
+    /// `run --status FILE`, where the failure is written too; `None` without it.
     pub status: Option<PathBuf>,
 }
 
@@ -597,6 +678,7 @@ pub struct QueryOptions {
     pub file: Option<PathBuf>,
     /// The SQL given inline (`-e`).
     pub sql: Option<String>,
+    /// The store or dataset directory the SQL reads.
     pub store: PathBuf,
     /// `None`: an aligned text table.
     pub format: Option<Format>,
@@ -607,6 +689,7 @@ pub struct QueryOptions {
 /// Global settings that are not a command's.
 #[derive(Debug, Clone, Copy)]
 pub struct Global {
+    /// `--quiet`: no progress bars, and `run` prints only failures.
     pub quiet: bool,
     /// `analyze --timings`.
     pub timings: bool,

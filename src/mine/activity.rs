@@ -26,15 +26,24 @@ pub fn is_plausible(author_time: i64, now: i64) -> bool {
 /// One row of the `activity` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
+    /// The UTC calendar month, by author time.
     pub month: Month,
+    /// Plausibly dated commits authored in the month, merges included.
     pub commits: u32,
+    /// Those of them with two or more parents.
     pub merges: u32,
+    /// Distinct identities with a commit in the month: its authors and the people its
+    /// `Co-authored-by` trailers name.
     pub contributors: u32,
+    /// Those of them who are not bots (see [`crate::mine::git::BotRule`]).
     pub human_contributors: u32,
+    /// Identities whose first plausibly dated commit (authored or co-authored) falls in this month.
     pub new_contributors: u32,
+    /// Commits of the month whose author is a bot (counted in `commits` too).
     pub bot_commits: u32,
     /// Churn of the month's non-merge commits (`None` when churn was not mined).
     pub lines_added: Option<u64>,
+    /// Lines those commits removed (`None` when churn was not mined).
     pub lines_removed: Option<u64>,
     /// The same churn split by class (`None` when churn was not mined).
     pub class_lines: Option<ClassLines>,
@@ -50,6 +59,8 @@ pub struct ActivityRow {
     /// Line age at the month's snapshot (`None` when line age was not mined or there are no
     /// counted lines).
     pub median_line_age_days: Option<f64>,
+    /// Share (0 to 1) of the snapshot's own code (class `code`) last written in the 12 months
+    /// ending with this one (`None` as for `median_line_age_days`).
     pub new_code_share: Option<f64>,
     /// Bus factor at the month's snapshot, from line ownership (see [`crate::mine::churn::age`]).
     pub bus_factor: Option<u32>,
@@ -58,13 +69,23 @@ pub struct ActivityRow {
 /// A kind of data-quality finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingKind {
+    /// Author time at or before the Unix epoch, or more than a day after the time of analysis: left
+    /// out of every month.
     ImplausibleDate,
+    /// Author or committer lines git has to read leniently (`git fsck` warns about them).
     MalformedIdentity,
+    /// A referenced commit, tree or blob absent from the object database (a partial or damaged
+    /// clone).
     MissingObject,
+    /// An object present but unreadable or of the wrong kind.
     CorruptObject,
+    /// A blob over the size limit, counted as a file without lines.
     OversizedBlob,
+    /// A shallow clone's boundary commit: the history beyond it is absent.
     ShallowBoundary,
+    /// A commit of a bulk recommit: a history imported or rewritten long after it was written.
     RecommittedHistory,
+    /// A `.gitattributes` blob with a line of 2,048 bytes or more, which git ignores.
     IgnoredAttributeLine,
 }
 
@@ -143,7 +164,9 @@ pub struct Problems {
 /// One row of the `data_quality` table.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
+    /// The kind's name (see [`FindingKind::name`]).
     pub kind: String,
+    /// How many objects of that kind were found (commits for the commit kinds); 0 for none.
     pub count: u64,
     /// Up to [`FINDING_EXAMPLES`] object ids, smallest first so reruns agree.
     pub examples: Vec<String>,
@@ -346,7 +369,9 @@ pub struct OrgShare {
     /// `(individuals)` for the people on personal mail, without a domain, or alone on their
     /// domain (shown together: a domain of one person would name that person).
     pub organisation: String,
+    /// Distinct human authors with commits in the window.
     pub authors: u32,
+    /// Their human commits in the window.
     pub commits: u64,
 }
 
@@ -438,7 +463,6 @@ pub fn half_makers(mut counts: Vec<u64>) -> u32 {
     0
 }
 
-/// Data-quality findings; every kind has a row, with count 0 when nothing was found.
 /// Commits committed at least this long after they were authored are recommitted...
 const RECOMMIT_SECONDS: i64 = 180 * 86_400;
 /// ...and count as a bulk recommit when one committer month holds at least this many of them and
@@ -466,6 +490,8 @@ fn recommitted(history: &History) -> Vec<gix::ObjectId> {
         .collect()
 }
 
+/// The `data_quality` rows: one per kind, in [`FindingKind::ALL`] order, with count 0 when nothing
+/// was found. `now` (Unix seconds, the time of analysis) decides which dates are implausible.
 pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding> {
     let recommitted = recommitted(history);
     let implausible: Vec<gix::ObjectId> = history
@@ -508,8 +534,11 @@ pub fn findings(history: &History, problems: &Problems, now: i64) -> Vec<Finding
 /// The one-line summary `analyze` prints per repository.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
+    /// The repository's name in every table.
     pub name: String,
+    /// The first month with a plausibly dated commit (`None` without one).
     pub first_month: Option<Month>,
+    /// The last month with a plausibly dated commit (`None` without one).
     pub last_month: Option<Month>,
     /// Every reachable commit, whatever its date (what `git rev-list --count` gives).
     pub commits: u64,
@@ -532,11 +561,14 @@ pub struct Summary {
     /// last-12-month window (`None` when churn was not mined).
     #[serde(default)]
     pub lines_added_12m: Option<u64>,
+    /// Lines of own code those commits removed (`None` when churn was not mined).
     #[serde(default)]
     pub lines_removed_12m: Option<u64>,
     /// Share of the last snapshot's lines written in its last 12 months, and their median age.
     #[serde(default)]
     pub new_code_share_now: Option<f64>,
+    /// Median age in days of the last snapshot's own code (`None` when line age was not mined or
+    /// there is no own code).
     #[serde(default)]
     pub median_line_age_days_now: Option<f64>,
 }

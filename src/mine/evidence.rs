@@ -39,21 +39,28 @@ use crate::month::Month;
 /// One month of evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRow {
+    /// The month, by author time in UTC.
     pub month: Month,
     /// Non-merge commits.
     pub commits: u32,
+    /// Merge commits (two or more parents).
     pub merges: u32,
     /// Commits (merges included) with a `gpgsig` header.
     pub signed_commits: u32,
     /// Non-merge commits with review evidence (Reviewed-by, Acked-by, Reviewed-on, Differential
     /// Revision).
     pub reviewed_commits: u32,
+    /// Non-merge commits with a `Tested-by` trailer.
     pub tested_commits: u32,
+    /// Non-merge commits with a `Signed-off-by` trailer (the DCO sign-off).
     pub signed_off_commits: u32,
+    /// Non-merge commits with a `Co-authored-by` trailer.
     pub co_authored_commits: u32,
     /// Merges whose message is a GitHub or GitLab pull-request merge.
     pub pr_merges: u32,
+    /// Commits mentioning an advisory id that are not dependency updates: the project's own.
     pub own_advisory_commits: u32,
+    /// Commits mentioning an advisory id that update dependencies (see [`is_dependency_update`]).
     pub dependency_advisory_commits: u32,
     /// Advisory ids first mentioned this month.
     pub new_advisories: u32,
@@ -68,6 +75,7 @@ pub struct EvidenceRow {
     pub median_days_to_fix: Option<f64>,
     /// Main-line changes (first-parent commits) and those reviewed by any rule.
     pub mainline_changes: u32,
+    /// Main-line changes reviewed by at least one rule.
     pub reviewed_changes: u32,
     /// Main-line changes reviewed by each rule (see the module documentation).
     pub review: ReviewCounts,
@@ -76,10 +84,16 @@ pub struct EvidenceRow {
 /// Main-line changes per review rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReviewCounts {
+    /// Changes with a Reviewed-by, Acked-by or Reviewed-on trailer or a Differential Revision line
+    /// (`review_trailer`).
     pub trailer: u32,
+    /// Non-merge changes copied from a pull-request ref's commit (`review_pr_ref`).
     pub pr_ref: u32,
+    /// Non-merge changes whose subject ends in `(#N)` (`review_pr_subject`).
     pub pr_subject: u32,
+    /// Merges of a GitHub or GitLab pull request (`review_pr_merge`).
     pub pr_merge: u32,
+    /// Merges whose author wrote none of the commits they bring in (`review_other_merger`).
     pub other_merger: u32,
 }
 

@@ -43,7 +43,9 @@ pub struct LicencePeriod {
     pub score: f32,
     /// The first commit of the period, and its committer time.
     pub commit: ObjectId,
+    /// That commit's committer time, Unix seconds.
     pub committed_at: i64,
+    /// The UTC month of that committer time.
     pub first_month: Month,
     /// The month before the next period's first (never before `first_month`), or the month of
     /// the tip's commit for the current period: the licence at a month's end is that of the
@@ -76,10 +78,12 @@ pub const LICENCE_KEY: &str = "temper-licence-1/spdx-0.13";
 /// A previous run's periods, to go on from.
 #[derive(Debug, Clone)]
 pub struct Resume {
+    /// The periods it found, oldest first.
     pub periods: Vec<LicencePeriod>,
     /// The chain tip that run walked to, and how many links the chain had from it to its root
     /// (a history grown at its old end, a shallow clone made whole, is read afresh).
     pub tip: ObjectId,
+    /// How many links the chain had from that tip to its root.
     pub links: usize,
     /// Its time of analysis (which commits were plausible then).
     pub now: i64,

@@ -23,7 +23,12 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Affiliation {
     /// An organisation: a mapped name (`Amazon`), or an unmapped registrable domain.
-    Org { name: String, mapped: bool },
+    Org {
+        /// The mapped name (`Amazon`), else the registrable domain (`example.org`).
+        name: String,
+        /// The name comes from the mapping; false when it is the address's own domain.
+        mapped: bool,
+    },
     /// A person on a personal mail service, or without a domain.
     Individual,
 }
@@ -37,17 +42,25 @@ pub struct Organisations {
     key: String,
 }
 
+/// Why the user's organisations file (`--organisations`, or a run configuration's
+/// `organisations`) could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum OrganisationsError {
+    /// The file could not be read.
     #[error("{}", .path.display())]
     Read {
+        /// The user's file.
         path: std::path::PathBuf,
+        /// The reading error.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not TOML of the mapping's form (`personal`, `[organisations]`).
     #[error("{}: {message}", .path.display())]
     Parse {
+        /// The user's file.
         path: std::path::PathBuf,
+        /// What is wrong: the TOML error, or an unknown key.
         message: String,
     },
 }

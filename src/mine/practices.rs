@@ -18,14 +18,19 @@ use crate::month::Month;
 /// A practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Practice {
+    /// A security policy: `SECURITY.md` (or the like) at the root, in `.github/` or `docs/`.
     SecurityPolicy,
+    /// Continuous integration: a CI service's configuration at the root.
     Ci,
+    /// Fuzzing: fuzz directories, libFuzzer targets or Go native fuzz tests, at any depth.
     Fuzzing,
 }
 
 impl Practice {
+    /// Every practice, in declaration order.
     pub const ALL: [Practice; 3] = [Practice::SecurityPolicy, Practice::Ci, Practice::Fuzzing];
 
+    /// The name the `practices` table stores (`security_policy`, `ci`, `fuzzing`).
     pub fn as_str(self) -> &'static str {
         match self {
             Practice::SecurityPolicy => "security_policy",
@@ -34,6 +39,7 @@ impl Practice {
         }
     }
 
+    /// The practice of a stored name (`ci`); `None` for a name this temper does not know.
     pub fn parse(name: &str) -> Option<Practice> {
         Practice::ALL.into_iter().find(|p| p.as_str() == name)
     }
@@ -46,8 +52,11 @@ impl Practice {
 /// The months a practice is present in, with the first path that showed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PracticeSpan {
+    /// Which practice (stored by its name, [`Practice::as_str`]).
     pub practice: Practice,
+    /// The first month whose snapshot shows it.
     pub first_month: Month,
+    /// The last month whose snapshot shows it (it may be absent in months between).
     pub last_month: Month,
     /// A path that shows it in the first month.
     pub example: String,
@@ -113,6 +122,7 @@ pub struct Found {
 }
 
 impl Found {
+    /// Records `practice` as shown by `path`, unless it is already found (the first path stays).
     pub fn add(&mut self, practice: Practice, path: &str) {
         if self.bits & practice.bit() == 0 {
             self.bits |= practice.bit();
@@ -120,12 +130,14 @@ impl Found {
         }
     }
 
+    /// Adds `other`'s practices; one already found keeps its path.
     pub fn merge(&mut self, other: &Found) {
         for (p, path) in &other.examples {
             self.add(*p, path);
         }
     }
 
+    /// The practices found, each with the first path that showed it, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &(Practice, String)> {
         self.examples.iter()
     }

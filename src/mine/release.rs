@@ -51,9 +51,11 @@ static PRERELEASE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// One release tag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
+    /// The tag: its name, commit, date and kind.
     pub tag: Tag,
     /// The version numbers, e.g. `4.10.0`.
     pub version: String,
+    /// Whether the version's suffix marks a pre-release (`rc`, `alpha`, `beta`, ...).
     pub prerelease: bool,
     /// The UTC month of its date.
     pub month: Month,
@@ -74,12 +76,14 @@ pub struct Release {
     /// --no-merges` and `git log --format=%aE` list), when there is a previous release; the
     /// commits of releases off the analysed ref are walked for this (and only for this).
     pub commits: Option<u32>,
+    /// Distinct authors of those commits (`None` as for `commits`).
     pub contributors: Option<u32>,
     /// Of those authors, the ones with no commit reachable from the previous release.
     pub new_contributors: Option<u32>,
     /// Lines of own code (class `code`) the range's non-merge commits added and removed, when
     /// every one of them has churn (releases off the analysed ref are walked without it).
     pub own_lines_added: Option<u64>,
+    /// Lines of own code the same commits removed (`None` as for `own_lines_added`).
     pub own_lines_removed: Option<u64>,
 }
 
@@ -216,6 +220,7 @@ pub struct ReleaseRule {
     custom: Option<Regex>,
 }
 
+/// A `--release-pattern` that is not a valid regular expression.
 #[derive(Debug, thiserror::Error)]
 #[error("not a valid release pattern: {0}")]
 pub struct ReleaseRuleError(#[from] regex::Error);

@@ -10,8 +10,11 @@ use crate::store::{Store, StoreError};
 /// Resolved options for `export`.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
+    /// The store or dataset directory to read (`--store` or `--dataset`).
     pub store: PathBuf,
+    /// The table to export (`--table`), stacked over the chosen repositories.
     pub table: Table,
+    /// CSV, Parquet or JSON: `--format`, else from the extension of `--out`.
     pub format: Format,
     /// Repository names to include; all when empty.
     pub repos: Vec<String>,

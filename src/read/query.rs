@@ -28,22 +28,32 @@ use crate::store::tables::{self, Table};
 use crate::store::{RepoMeta, Store, StoreError};
 use crate::window::Window;
 
+/// Why a query could not be run.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
+    /// A SQL file could not be read.
     #[error("{}", .path.display())]
     Read {
+        /// The SQL file that could not be read.
         path: PathBuf,
+        /// Why reading failed.
         #[source]
         source: std::io::Error,
     },
+    /// The SQL (a file's, or `-e`'s) holds nothing but comments and blank space.
     #[error("{}: the file holds no SQL", .0.display())]
     Blank(PathBuf),
+    /// polars could not run the SQL; the message quotes it.
     #[error("{}: {message}\n  in the query:\n{}", .path.display(), indent(.sql))]
     Sql {
+        /// Where the SQL came from: its file, `queries/NAME.sql` for a shipped query, or `-e`.
         path: PathBuf,
+        /// The SQL that failed, without its comments.
         sql: String,
+        /// What polars said is wrong.
         message: String,
     },
+    /// The store could not be opened, or one of its tables not loaded.
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -57,6 +57,7 @@ pub struct Config {
     /// A file grouping e-mail domains into organisations, read before the built-in mapping (as
     /// `analyze --organisations`); relative to the config file.
     pub organisations: Option<PathBuf>,
+    /// The `[[project]]` tables, in order.
     #[serde(rename = "project", default)]
     pub projects: Vec<Project>,
 }
@@ -65,14 +66,17 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
+    /// The project's name in the store and the report (unique in the file).
     pub name: String,
     /// A local path or a URL.
     pub source: String,
     /// The revision to analyse [default: HEAD, for a URL the remote's default branch].
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// Analyse only these parts of the tree, as `analyze --path` [default: all of it].
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Leave out files matching these globs, as `analyze --exclude`.
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Class rules, `CLASS=GLOB`, as `analyze --class`.
@@ -100,9 +104,13 @@ fn yes() -> bool {
 /// A configured project with its rules resolved.
 #[derive(Debug, Clone)]
 pub struct ProjectRules {
+    /// The project as configured.
     pub project: Project,
+    /// Its `paths` and `exclude`, checked.
     pub scope: Scope,
+    /// Its `class` rules, checked.
     pub classes: crate::mine::class::Classifier,
+    /// Its `release_pattern`, checked (the version rule when it has none).
     pub releases: crate::mine::release::ReleaseRule,
 }
 
@@ -113,14 +121,25 @@ pub struct RunOptions {
     pub config: PathBuf,
     /// The configured projects, in order, each with its resolved rules.
     pub projects: Vec<ProjectRules>,
+    /// Who counts as a bot in every project (the config's `bot_pattern`, else temper's).
     pub bots: BotRule,
+    /// The advisory ids counted in every project: the built-in ones and the config's
+    /// `advisory_pattern`.
     pub advisories: crate::mine::git::evidence::AdvisoryRule,
+    /// The e-mail domains' organisations for every project: the config's
+    /// `organisations` file, then the built-in mapping.
     pub organisations: crate::mine::organisations::Organisations,
     /// The config file's directory: relative paths in it are relative to this.
     pub base: PathBuf,
+    /// The store (`--store`, else the config's `store`, else as for `analyze`).
     pub store: PathBuf,
+    /// Where the dated report folders go (`--out`, else the config's `out`, else
+    /// `reports` beside the config file).
     pub out: PathBuf,
+    /// Where remote sources are cloned (the config's `cache`, else `sources` inside the
+    /// store).
     pub cache: PathBuf,
+    /// Worker threads of each project's mining (`--threads`, else one per core).
     pub threads: usize,
     /// The memory budget of each project's mining (`--memory`).
     pub memory: crate::mine::analyze::MemoryBudget,
@@ -137,23 +156,39 @@ impl RunOptions {
     }
 }
 
+/// Why a run, or reading its configuration, failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// The configuration file could not be read.
     #[error("{}", .path.display())]
     Read {
+        /// The configuration file.
         path: PathBuf,
+        /// Why it could not be read.
         #[source]
         source: std::io::Error,
     },
+    /// The configuration cannot be used: bad TOML, a missing or repeated name, a bad rule, no
+    /// store.
     #[error("{}: {message}", .path.display())]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The store could not be opened, locked or read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The report could not be written.
     #[error("writing the report")]
     Report(#[from] report::ReportError),
+    /// A file or folder under the report directory could not be written, renamed or removed.
     #[error("{}", .path.display())]
     Write {
+        /// The file or folder.
         path: PathBuf,
+        /// Why the operation failed.
         #[source]
         source: std::io::Error,
     },
@@ -286,10 +321,13 @@ pub enum ProjectStatus {
 /// One configured project's part in a run.
 #[derive(Debug)]
 pub struct ProjectRun {
+    /// The project's name in the configuration.
     pub name: String,
+    /// Whether it was mined, or why it failed.
     pub status: ProjectStatus,
     /// Seconds spent getting the source (clone or fetch), then mining it.
     pub fetch_seconds: f64,
+    /// Seconds spent mining it, once the source was ready.
     pub mine_seconds: f64,
 }
 
@@ -317,8 +355,13 @@ pub struct RunOutcome {
 /// A project as the store and the report hold it after a run.
 #[derive(Debug, Clone, Default)]
 pub struct StoredProject {
+    /// The commit the store last analysed.
     pub tip: String,
+    /// The report's verdict (e.g. `battle-hardened`); `None` when the project was not
+    /// reported or has none.
     pub verdict: Option<String>,
+    /// The report's score, 0 to 100; `None` when the project was not reported or has
+    /// none.
     pub score: Option<f64>,
     /// The verdict and score in the report `latest` pointed at before this run, and that
     /// report's folder name (its day).
@@ -432,7 +475,7 @@ fn mine_project(options: &RunOptions, rules: &ProjectRules, progress: &Progress)
     }
 }
 
-/// Where a project's clone is, its ref, and when this run fetched it (see [`source_path`]).
+/// Where a project's clone is, its ref, and when this run fetched it (see `source_path`).
 pub type Source = (PathBuf, Option<String>, Option<i64>);
 
 /// What `analyze` is asked to do for one configured project: the same options whether the run
@@ -470,12 +513,14 @@ pub fn project_options(
 /// What the child process that mines one project prints on stdout: its outcome or its error.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum ChildReport {
+    /// Mined: what `analyze` reports for the project.
     Mined(Box<RepoOutcome>),
+    /// Failed, and why.
     Failed(String),
 }
 
 /// Mines one project in this process and says how it went (the child's side of
-/// [`mine_in_child`]).
+/// `mine_in_child`).
 pub fn mine_here(options: &AnalyzeOptions, progress: &Progress) -> ChildReport {
     match analyze::analyze(options, progress).map(|mut o| o.pop()) {
         Ok(Some(outcome)) => ChildReport::Mined(Box::new(outcome)),

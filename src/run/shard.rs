@@ -11,20 +11,32 @@
 /// One shard of N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// K: this shard, counting from 0 (below `count`).
     pub index: u64,
+    /// N: how many shards the list is split into (at least 1).
     pub count: u64,
 }
 
+/// Why this machine's shard cannot be told (a usage error).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ShardError {
+    /// A `--shard` or `TEMPER_SHARD` value (as given) that is not `K/N` with K below N.
     #[error("'{0}' is not a shard: expected K/N with 0 <= K < N, e.g. 0/4")]
     Malformed(String),
+    /// `--shards N` on a machine with no index: no `--shard`, `TEMPER_SHARD` or scheduler variable.
     #[error("--shards {count} needs this machine's index: pass --shard K/{count}, or set TEMPER_SHARD, JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)")]
-    NoIndex { count: u64 },
+    NoIndex {
+        /// N, from `--shards`.
+        count: u64,
+    },
+    /// The scheduler's index is not a whole number below N.
     #[error("{variable}={value} is not an index below {count}")]
     BadIndex {
+        /// The variable read: `JOB_COMPLETION_INDEX` or `SLURM_ARRAY_TASK_ID`.
         variable: &'static str,
+        /// Its value, as read.
         value: String,
+        /// N, from `--shards`.
         count: u64,
     },
 }

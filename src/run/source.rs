@@ -26,30 +26,45 @@ const MIRROR_REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:
 /// Prefix of the staging directories of clones under way.
 const STAGING_PREFIX: &str = ".clone-";
 
+/// Why a remote source could not be cloned or fetched; URLs in it have passwords redacted.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
+    /// `git` could not be started (not installed, or not on the `PATH`).
     #[error(
         "{url}: cannot run git ({source}); temper fetches remote sources with the system's git"
     )]
     NoGit {
+        /// The source's URL.
         url: String,
+        /// Why it could not be started.
         #[source]
         source: std::io::Error,
     },
+    /// A git command failed: an unreachable remote, a refused credential, a missing repository.
     #[error("{url}: git {action} failed: {message}")]
     Git {
+        /// The source's URL.
         url: String,
+        /// The git command that failed: `init`, `config`, `fetch`, `ls-remote` or `symbolic-ref`.
         action: &'static str,
+        /// What git said on stderr, its lines joined by `; ` and control characters escaped.
         message: String,
     },
+    /// A directory of the cache could not be made, renamed or removed.
     #[error("{}", .path.display())]
     Io {
+        /// The directory in question.
         path: PathBuf,
+        /// Why the operation failed.
         #[source]
         source: std::io::Error,
     },
+    /// A URL whose scheme is not one of [`ALLOWED_PROTOCOLS`]; git is not run.
     #[error("{url}: only {protocols} URLs are fetched", protocols = ALLOWED_PROTOCOLS.replace(':', ", "))]
-    Protocol { url: String },
+    Protocol {
+        /// The source's URL.
+        url: String,
+    },
 }
 
 /// Whether a source is a URL rather than a local path.

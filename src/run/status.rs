@@ -10,6 +10,7 @@ use super::{ProjectStatus, RunOutcome, RUN_STATUS};
 use crate::store::StoreError;
 
 impl RunOutcome {
+    /// How many of this run's projects failed.
     pub fn failures(&self) -> usize {
         self.projects
             .iter()
@@ -73,6 +74,7 @@ pub struct RunStatus {
     pub ok: bool,
     /// RFC 3339 UTC.
     pub started: String,
+    /// When the status was written (the run's end), RFC 3339 UTC.
     pub finished: String,
     /// Projects that failed.
     #[serde(default)]
@@ -89,6 +91,7 @@ pub struct RunStatus {
     /// Why the run stopped before mining (a held lock, an unreadable store); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// One line per project of this run (this shard's), in the configuration's order.
     #[serde(default)]
     pub projects: Vec<ProjectLine>,
 }
@@ -96,6 +99,7 @@ pub struct RunStatus {
 /// One project's line in [`RunStatus`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectLine {
+    /// The project's name in the configuration.
     pub name: String,
     /// `mined`, `unchanged` or `failed`.
     pub status: String,
@@ -105,7 +109,11 @@ pub struct ProjectLine {
     pub tip: Option<String>,
     /// Fetching and mining, to a tenth.
     pub seconds: f64,
+    /// The report's verdict (e.g. `battle-hardened`); `None` when the project was not
+    /// reported or has none.
     pub verdict: Option<String>,
+    /// The report's score, 0 to 100; `None` when the project was not reported or has
+    /// none.
     pub score: Option<f64>,
     /// The verdict and score in the report `latest` pointed at before this run.
     pub previous: Option<Previous>,
@@ -118,8 +126,11 @@ pub struct ProjectLine {
 /// A project's verdict and score in an earlier report (`report`: its folder name, the day).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Previous {
+    /// The earlier report's folder name: its day, `YYYY-MM-DD`.
     pub report: String,
+    /// The project's verdict in that report.
     pub verdict: String,
+    /// The project's score in that report, 0 to 100.
     pub score: f64,
 }
 

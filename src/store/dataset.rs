@@ -56,7 +56,9 @@ fn top_language_commits(
 /// Resolved options for `dataset`.
 #[derive(Debug, Clone)]
 pub struct DatasetOptions {
+    /// The store to copy from (`--store`, else the default store).
     pub store: PathBuf,
+    /// The dataset directory to write (`--out`), created if needed.
     pub out: PathBuf,
     /// Repositories to copy; all when empty.
     pub repos: Vec<String>,
@@ -78,28 +80,46 @@ pub enum Layout {
     Hive,
 }
 
+/// Why a dataset could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
+    /// The store could not be read, or the dataset (a store) written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An `--origin` names a repository that is not being copied.
     #[error("--origin {0}: no repository of that name is being copied")]
     UnknownOrigin(String),
+    /// The dataset directory is, lies inside or holds a store.
     #[error("--out {}: {reason}; write the dataset to a directory of its own", .out.display())]
-    Overlap { out: PathBuf, reason: String },
+    Overlap {
+        /// The dataset directory, as given (`--out`).
+        out: PathBuf,
+        /// How it overlaps: it lies inside a store, or holds the one copied from.
+        reason: String,
+    },
+    /// A Hive-layout dataset has no `_SUCCESS` marker: still being written, or interrupted.
     #[error("{}: a Hive-layout dataset without its _SUCCESS marker (still being written, or interrupted); write it again", .0.display())]
     Incomplete(PathBuf),
+    /// Another `temper dataset` is writing into the folder (it holds the folder's lock).
     #[error("{}: another `temper dataset` is writing into this folder; wait for it, or write to a folder of its own", .0.display())]
     Busy(PathBuf),
+    /// A file or directory could not be read or written.
     #[error("{}", .path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The system's error.
         source: std::io::Error,
     },
+    /// A repository's `meta.json` could not be made, or does not parse.
     #[error("{}", .path.display())]
     Meta {
+        /// The `meta.json` file (or, when writing, its directory).
         path: PathBuf,
+        /// The JSON error.
         source: serde_json::Error,
     },
+    /// A table could not be read, or made into a partition.
     #[error(transparent)]
     Table(#[from] tables::TableError),
 }

@@ -48,28 +48,45 @@ const MARKER: &str = "temper-store.json";
 const CURRENT: &str = "CURRENT";
 const META: &str = "meta.json";
 
+/// Why the store could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A file or directory of the store could not be read or written.
     #[error("{}", .path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The directory holds no store (no `temper-store.json`).
     #[error("{}: not a temper store (no {MARKER}); run `temper analyze` first or pass --store", .0.display())]
     NotAStore(PathBuf),
+    /// A store was to be made in a non-empty directory that is not one.
     #[error("{}: refusing to use a non-empty directory that is not a temper store", .0.display())]
     ForeignDirectory(PathBuf),
+    /// The store is of another format than [`FORMAT_VERSION`].
     #[error("{}: store format {found}, this temper reads format {FORMAT_VERSION}; re-run `temper analyze` into a new store", .path.display())]
-    Version { path: PathBuf, found: u32 },
+    Version {
+        /// The store's directory.
+        path: PathBuf,
+        /// The format its marker records.
+        found: u32,
+    },
+    /// The store's marker or a repository's `meta.json` does not parse.
     #[error("{}: damaged store metadata", .path.display())]
     Meta {
+        /// The file.
         path: PathBuf,
+        /// The JSON error.
         #[source]
         source: serde_json::Error,
     },
+    /// A repository is not in the store (or was removed while it was read).
     #[error("no repository named '{0}' in the store")]
     UnknownRepo(String),
+    /// A repository the user named is not in the store; the message lists the ones it holds.
     #[error(
         "no repository named '{}' in {}{}; it holds: {}",
         crate::text::terminal(.name, 60),
@@ -78,11 +95,16 @@ pub enum StoreError {
         if .known.is_empty() { "nothing".to_string() } else { .known.iter().map(|k| crate::text::terminal(k, 60)).collect::<Vec<_>>().join(", ") }
     )]
     NotInStore {
+        /// The name given.
         name: String,
+        /// The store's directory.
         store: PathBuf,
+        /// The held name closest to it, when one is close (a typo).
         suggestion: Option<String>,
+        /// Every repository the store holds, sorted by name.
         known: Vec<String>,
     },
+    /// A repository name is in two of the stores or datasets being combined.
     #[error(
         "'{}' is in both {} and {}; name only the projects to compare (`temper report NAME...`), \
          or rename the project in the store that holds it (`temper mv OLD NEW --store DIR`)",
@@ -91,28 +113,60 @@ pub enum StoreError {
         .second.display()
     )]
     NameInTwo {
+        /// The name in both.
         name: String,
+        /// The first store or dataset that holds it.
         first: PathBuf,
+        /// The other one.
         second: PathBuf,
     },
+    /// A stored file is not as temper wrote it (a fingerprint that differs, a `CURRENT` naming
+    /// no generation).
     #[error("{}: damaged (not as temper wrote it); run `temper analyze` again to rebuild it", .0.display())]
     Damaged(PathBuf),
+    /// A repository's new name is already in the store.
     #[error(
         "'{}' is already in {}; pick another name, or `temper rm` that one first",
         crate::text::terminal(.name, 60),
         .store.display()
     )]
-    NameTaken { name: String, store: PathBuf },
+    NameTaken {
+        /// The name asked for.
+        name: String,
+        /// The store's directory.
+        store: PathBuf,
+    },
+    /// A repository name breaks the name rule ([`check_name`]).
     #[error("repository name '{}': {reason}; pass another with --name (or `name` in the config)", crate::text::terminal(.name, 60))]
-    BadName { name: String, reason: &'static str },
+    BadName {
+        /// The name given.
+        name: String,
+        /// Which part of the rule it breaks.
+        reason: &'static str,
+    },
+    /// A line table was asked of a repository mined with `--activity-only`.
     #[error("'{repo}' was mined with --activity-only, so it has no {table} table; run `temper analyze` without --activity-only for lines of code, churn and code age")]
-    NotMined { repo: String, table: &'static str },
+    NotMined {
+        /// The repository.
+        repo: String,
+        /// The line table asked for (`loc`).
+        table: &'static str,
+    },
+    /// A table was asked of a repository an earlier temper mined, which did not write it.
     #[error("'{repo}' was mined by an earlier temper, which did not write the {table} table; run `temper analyze` on it again")]
-    OlderGeneration { repo: String, table: &'static str },
+    OlderGeneration {
+        /// The repository.
+        repo: String,
+        /// The table asked for.
+        table: &'static str,
+    },
+    /// The store holds no repositories.
     #[error("the store holds no repositories yet")]
     Empty,
+    /// A stored table could not be read or a new one written.
     #[error(transparent)]
     Table(#[from] TableError),
+    /// Another process holds the store's lock (`temper.lock`).
     #[error("the store {} is in use by another temper run (it holds {}); try again when it has finished", .0.display(), LOCK)]
     Locked(PathBuf),
 }
@@ -132,10 +186,13 @@ struct Marker {
 /// What was analysed, stored beside a repository's tables.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RepoMeta {
+    /// The repository's name in the store (the rule of [`check_name`]).
     pub name: String,
     /// The git directory analysed.
     pub source: String,
+    /// The ref analysed, as the user gave it (or `HEAD`).
     pub reference: String,
+    /// The commit the analysis started from, in full hex.
     pub tip: String,
     /// Unix seconds.
     pub analysed_at: i64,
@@ -144,7 +201,9 @@ pub struct RepoMeta {
     /// data's "now" ([`crate::window`]), never the time of the analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched_at: Option<i64>,
+    /// The version of temper that wrote this generation.
     pub temper_version: String,
+    /// The store format it was written in ([`FORMAT_VERSION`]).
     pub format: u32,
     /// What counted the lines (tokei version and temper's counting rules); the blob cache is
     /// reused only by the same counter.
@@ -167,6 +226,7 @@ pub struct RepoMeta {
     /// The summary and findings as of this generation, so an up-to-date run can print them.
     #[serde(default)]
     pub summary: Option<crate::mine::activity::Summary>,
+    /// The findings of the same analysis (see `summary`).
     #[serde(default)]
     pub findings: Vec<crate::mine::activity::Finding>,
     /// What the stored walk depends on besides the tip (scope, bot rule, mailmap); a later run
@@ -192,8 +252,10 @@ pub struct RepoMeta {
     /// passes through that commit at that position follows only the new links.
     #[serde(default)]
     pub age_key: String,
+    /// The first-parent commit the line-age state was advanced to, in full hex (see `age_key`).
     #[serde(default)]
     pub age_tip: String,
+    /// How many chain links that is (see `age_key`).
     #[serde(default)]
     pub age_applied: usize,
     /// What the stored `licences` periods depend on besides the chain (the detector and
@@ -204,10 +266,13 @@ pub struct RepoMeta {
     /// reads only the new links' root trees.
     #[serde(default)]
     pub licence_key: String,
+    /// The chain's tip then, in full hex; empty when none is stored (see `licence_key`).
     #[serde(default)]
     pub licence_tip: String,
+    /// The chain's number of links then (see `licence_key`).
     #[serde(default)]
     pub licence_links: usize,
+    /// The time of analysis then, Unix seconds (see `licence_key`).
     #[serde(default)]
     pub licence_now: i64,
     /// Each file of the generation with its size and FNV-1a fingerprint, `SIZE:HEX`, so a
@@ -236,9 +301,11 @@ impl RepoMeta {
 /// One stored repository as `temper list --format json` prints it: a contract for scripts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Listed {
+    /// The repository's name in the store.
     pub name: String,
     /// Where the repository was, as `analyze` resolved it.
     pub source: String,
+    /// The ref mined, as the user gave it (or `HEAD`); `ref` in the JSON.
     #[serde(rename = "ref")]
     pub reference: String,
     /// The commit mined, in full.
@@ -249,16 +316,20 @@ pub struct Listed {
     pub classes: String,
     /// `YYYY-MM` of the first and last commit month, when known.
     pub first_month: Option<String>,
+    /// `YYYY-MM` of the last commit month, when known (`null` otherwise).
     pub last_month: Option<String>,
     /// When it was mined and its clone fetched, RFC 3339 UTC.
     pub analysed_at: String,
+    /// When its clone was last fetched, RFC 3339 UTC; `null` when that is not known.
     pub fetched_at: Option<String>,
     /// Mined with `--activity-only` (no line tables).
     pub activity_only: bool,
+    /// The temper version that mined it.
     pub temper_version: String,
 }
 
 impl Listed {
+    /// The listing of a repository's stored metadata.
     pub fn of(m: &RepoMeta) -> Listed {
         let rfc3339 = crate::text::rfc3339;
         let month = |f: fn(&crate::mine::activity::Summary) -> Option<crate::month::Month>| {
@@ -347,6 +418,7 @@ impl Store {
         std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share/temper"))
     }
 
+    /// The store's directory.
     pub fn root(&self) -> &Path {
         &self.root
     }

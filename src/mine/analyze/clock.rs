@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 /// One stage of one repository's analysis.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lap {
+    /// The stage's name as `--timings` prints it (`walk`, `churn`, `loc`, ...).
     pub stage: String,
+    /// Its wall time.
     pub time: Duration,
     /// The process's own resident memory when the stage ended, bytes: anonymous pages (the
     /// heap), not the pack files that reads map, whose pages the system can drop. `None` where

@@ -10,7 +10,9 @@ mod budget;
 mod clock;
 mod keys;
 mod line_age;
+mod line_count;
 mod render;
+mod save;
 mod walk;
 pub use budget::MemoryBudget;
 pub use clock::Lap;
@@ -18,7 +20,9 @@ use clock::Stopwatch;
 pub use keys::counter_id;
 use keys::{age_key, Keys};
 use line_age::{age_frames, age_resume, age_stage, LineAgeOutcome};
+use line_count::{add_missing_refs, loc_stage, Counted};
 pub use render::{finding_notes, render_json, render_summaries, render_timings};
+use save::{save_stage, Mined};
 use walk::{walk_stage, Walked};
 
 use crate::mine::activity::{self, Finding, Problems, Summary};
@@ -34,6 +38,7 @@ use crate::store::{RepoMeta, Store, StoreError, FORMAT_VERSION};
 /// One repository to analyse.
 #[derive(Debug, Clone)]
 pub struct RepoSpec {
+    /// The repository: its working tree or git directory, or any directory inside it.
     pub path: PathBuf,
     /// The ref to analyse; `HEAD` when absent.
     pub reference: Option<String>,
@@ -53,6 +58,7 @@ pub struct MineRules {
     pub scope: Scope,
     /// The code classes' rules (`--class`, then the built-in ones).
     pub classes: crate::mine::class::Classifier,
+    /// Which authors are bots (`--bot-pattern`, else the built-in rule).
     pub bots: BotRule,
     /// The advisory ids looked for in messages (`--advisory-pattern`, then the built-in ones).
     pub advisories: git::evidence::AdvisoryRule,
@@ -81,9 +87,13 @@ impl Default for MineRules {
 /// Resolved options for `analyze`.
 #[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
+    /// The repositories, analysed one after another (each in parallel inside).
     pub repos: Vec<RepoSpec>,
+    /// The store directory the tables go into.
     pub store: PathBuf,
+    /// Worker threads of this call's own pool (`--threads`).
     pub threads: usize,
+    /// How each repository is mined.
     pub rules: MineRules,
     /// The time of analysis, Unix seconds: the reference for implausible future dates.
     pub now: i64,
@@ -115,16 +125,22 @@ impl AnalyzeOptions {
     }
 }
 
+/// Why `analyze` failed: nothing of the failing repository was written.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyzeError {
+    /// A repository could not be opened or its ref resolved.
     #[error(transparent)]
     Open(#[from] git::OpenError),
+    /// Two repositories resolved to one name.
     #[error("two repositories are both named '{0}'; name each as NAME=PATH")]
     DuplicateName(String),
+    /// The store could not be read, locked or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A stored table could not be read or a new one built.
     #[error(transparent)]
     Table(#[from] TableError),
+    /// The worker pool could not start.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
 }
@@ -133,8 +149,11 @@ pub enum AnalyzeError {
 /// process that mined the project).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RepoOutcome {
+    /// The repository's headline figures (what `analyze` prints and `list` shows).
     pub summary: Summary,
+    /// What could not be read or trusted (the `data_quality` table's rows).
     pub findings: Vec<Finding>,
+    /// What the line counter did: snapshots counted and reused, blobs decoded.
     pub loc_stats: LocStats,
     /// Wall time per stage, in order, with temper's own memory at its end.
     pub timings: Vec<Lap>,
@@ -146,14 +165,6 @@ pub struct RepoOutcome {
     /// class rules), one sentence each: the tables now follow the new choice (what the stored
     /// run left is reused only where it still holds).
     pub changes: Vec<String>,
-}
-
-/// The stored blob-count cache of `name`, if one exists and was written by this counter.
-fn load_blob_cache(store: &Store, name: &str) -> Result<BlobCache, AnalyzeError> {
-    match store.load_optional(name, Table::BlobCounts)? {
-        Some((meta, df)) if meta.counter == counter_id() => Ok(tables::blob_cache_from_frame(&df)?),
-        _ => Ok(BlobCache::default()),
-    }
 }
 
 /// Mines every repository in `options` into the store.
@@ -404,291 +415,6 @@ impl<'a> Job<'a> {
     }
 }
 
-/// What the lines-of-code stage hands on: every month's rows (kept and counted) and the
-/// counter's result (cache, problems, statistics).
-struct Counted {
-    rows: Vec<loc::LocRow>,
-    result: loc::LocResult,
-    /// The practices the snapshots show, with the months they span (reused months included).
-    practices: Vec<crate::mine::practices::PracticeSpan>,
-}
-
-/// Counts the snapshots whose tree changed since the stored run, reusing the stored rows of
-/// the others and the stored blob counts.
-fn loc_stage(
-    job: &Job<'_>,
-    snapshots: &[snapshot::Snapshot],
-    walked_new: usize,
-    stored_missing: &[loc::MissingFile],
-    progress: &Progress,
-) -> Result<Counted, AnalyzeError> {
-    let (mut rows, fresh) = match job.reusable() {
-        Some(_) => reusable_rows(job.store, job.name, snapshots)?,
-        None => (Vec::new(), snapshots.to_vec()),
-    };
-    let cache = match job.options.rules.count_lines && job.previous.is_some() {
-        true => load_blob_cache(job.store, job.name)?,
-        false => BlobCache::default(),
-    };
-    // How many blobs are new is known only as the snapshots are read: a running count.
-    let bar = progress.counter(format!("{}: new blobs counted", job.name));
-    let scope = &job.options.rules.scope;
-    let classes = &job.options.rules.classes;
-    let mut result = loc::count_snapshots(&job.repo.repo, &fresh, scope, classes, cache, &|| {
-        bar.inc(1)
-    });
-    bar.finish_and_clear();
-    result.stats.snapshots_reused = snapshots.len() - fresh.len();
-    let mut earlier_practices = Vec::new();
-    if job.reusable().is_some() && result.stats.snapshots_reused > 0 {
-        if let Some((_, df)) = job.store.load_optional(job.name, Table::Practices)? {
-            earlier_practices = tables::practices_from_frame(&df)?;
-        }
-        let months: std::collections::HashSet<Month> = snapshots.iter().map(|s| s.month).collect();
-        result.missing_files = loc::merge_missing(
-            stored_missing.to_vec(),
-            std::mem::take(&mut result.missing_files),
-            &months,
-        );
-    }
-    result.stats.commits_walked = walked_new;
-    rows.append(&mut result.rows);
-    rows.sort_by(|a, b| a.order().cmp(&b.order()));
-    let practices = crate::mine::practices::spans(&result.practices, earlier_practices);
-    Ok(Counted {
-        rows,
-        result,
-        practices,
-    })
-}
-
-/// Everything the mining stages produced, for the tables.
-struct Mined {
-    walked: Walked,
-    activity_rows: Vec<activity::ActivityRow>,
-    snapshots: Vec<snapshot::Snapshot>,
-    counted: Counted,
-    age: Option<LineAgeOutcome>,
-}
-
-/// Builds every table and the metadata, and replaces the repository's generation in the store.
-fn save_stage(
-    job: &Job<'_>,
-    mined: Mined,
-    staged: crate::store::Staged,
-    clock: &mut Stopwatch,
-) -> Result<RepoOutcome, AnalyzeError> {
-    let (name, options) = (job.name, job.options);
-    let Mined {
-        walked,
-        activity_rows,
-        snapshots,
-        counted,
-        age,
-    } = mined;
-    let history = &walked.history;
-    let (problems, loc_problems) = gather_problems(history, &counted.result, job.reusable());
-    let findings = activity::findings(history, &problems, options.now);
-    let fetched = job.fetched_at().and_then(Month::from_unix);
-    let summary = activity::summary(
-        name,
-        history,
-        &activity_rows,
-        &counted.rows,
-        fetched,
-        options.now,
-    );
-    let carry = write_tables(
-        job,
-        &mined_tables(&walked, &activity_rows, &snapshots, &counted),
-        &findings,
-        age.as_ref(),
-        (&staged, clock),
-    )?;
-    clock.lap("tables");
-    let mut meta = repo_meta(job, &summary, &findings);
-    (meta.age_key, meta.age_tip, meta.age_applied) =
-        age_resume(job.previous.as_ref(), age.as_ref(), &walked.chain);
-    meta.walk_problems = walked.walk_problems;
-    // Where this run's licence periods were found, for the next run to go on from.
-    meta.licence_key = crate::mine::licence::LICENCE_KEY.to_string();
-    meta.licence_tip = (walked.chain.first()).map_or(String::new(), |l| l.commit.to_string());
-    meta.licence_links = walked.chain.len();
-    meta.licence_now = options.now;
-    meta.loc_problems = loc_problems.each_ref().map(|ids| hex_ids(ids));
-    meta.loc_ignored_attributes = hex_ids(&problems.ignored_attributes);
-    if let Some(mut frame) = walked.release_churn {
-        staged.write(Table::ReleaseChurn, &mut frame)?;
-    }
-    staged.commit(&meta, &carry)?;
-    Ok(RepoOutcome {
-        summary,
-        findings,
-        loc_stats: counted.result.stats,
-        timings: Vec::new(),
-        up_to_date: false,
-        age_links: age.map_or(0, |a| a.followed),
-        changes: job.changes(),
-    })
-}
-
-/// What the tables are made from, borrowed from the stages' results.
-struct MinedTables<'a> {
-    walked: &'a Walked,
-    activity_rows: &'a [activity::ActivityRow],
-    snapshots: &'a [snapshot::Snapshot],
-    counted: &'a Counted,
-}
-
-fn mined_tables<'a>(
-    walked: &'a Walked,
-    activity_rows: &'a [activity::ActivityRow],
-    snapshots: &'a [snapshot::Snapshot],
-    counted: &'a Counted,
-) -> MinedTables<'a> {
-    MinedTables {
-        walked,
-        activity_rows,
-        snapshots,
-        counted,
-    }
-}
-
-/// Writes every table of this run but the walk state into `staged`, a few at a time (each
-/// group encoded in parallel, then dropped); returns the tables to carry over from the stored
-/// generation (without counted lines, the stored line state is kept for a later full run).
-fn write_tables(
-    job: &Job<'_>,
-    m: &MinedTables<'_>,
-    findings: &[Finding],
-    age: Option<&LineAgeOutcome>,
-    (staged, clock): (&crate::store::Staged, &mut Stopwatch),
-) -> Result<Vec<Table>, AnalyzeError> {
-    let (name, now) = (job.name, job.options.now);
-    let resume = licence_resume(job);
-    let licences =
-        crate::mine::licence::licence_periods(&job.repo.repo, &m.walked.chain, now, resume);
-    let dependencies = declared_dependencies(job);
-    clock.lap("licences and dependencies");
-    let history = &m.walked.history;
-    let chain: Vec<gix::ObjectId> = m.walked.chain.iter().map(|l| l.commit).collect();
-    let evidence = crate::mine::evidence::monthly_evidence(history, &chain, now);
-    let missing = &m.counted.result.missing_files;
-    let mut frames = vec![
-        (Table::Commits, tables::commits_frame(name, history, now)?),
-        (
-            Table::Activity,
-            tables::activity_frame(name, m.activity_rows)?,
-        ),
-        (Table::Loc, tables::loc_frame(name, &m.counted.rows)?),
-        (
-            Table::MissingFiles,
-            tables::missing_files_frame(name, missing)?,
-        ),
-        (
-            Table::Practices,
-            tables::practices_frame(name, &m.counted.practices)?,
-        ),
-        (
-            Table::DataQuality,
-            tables::data_quality_frame(name, findings)?,
-        ),
-        (
-            Table::Snapshots,
-            tables::snapshots_frame(name, m.snapshots)?,
-        ),
-        (
-            Table::Releases,
-            tables::releases_frame(name, &m.walked.releases)?,
-        ),
-        (Table::Evidence, tables::evidence_frame(name, &evidence)?),
-        (
-            Table::Organisations,
-            tables::organisations_frame(
-                name,
-                &crate::mine::activity::organisations(
-                    history,
-                    now,
-                    &job.options.rules.organisations,
-                ),
-            )?,
-        ),
-    ];
-    frames.push((Table::Licences, tables::licences_frame(name, &licences)?));
-    frames.push((
-        Table::Dependencies,
-        tables::dependencies_frame(name, &dependencies)?,
-    ));
-    staged.write_all(&mut frames)?;
-    drop(frames);
-    if !job.options.rules.count_lines {
-        let carry = vec![
-            Table::BlobCounts,
-            Table::LineAges,
-            Table::LanguageCommits,
-            Table::VendoredChanges,
-            Table::ReleaseChurn,
-        ];
-        return Ok(carry);
-    }
-    let cache = &m.counted.result.cache;
-    let class_churn = tables::class_churn_frame(name, m.activity_rows)?;
-    staged.write_all(&mut [
-        (Table::BlobCounts, tables::blob_counts_frame(cache)?),
-        (Table::ClassChurn, class_churn),
-    ])?;
-    staged.write_all(&mut age_frames(name, age)?)?;
-    Ok(Vec::new())
-}
-
-/// The stored licence periods to go on from: those of a sound generation made under the same
-/// licence rules ([`crate::mine::licence::licence_periods`] decides whether the chain still
-/// passes through where they were found). A stored table that cannot be read is found afresh.
-fn licence_resume(job: &Job<'_>) -> Option<crate::mine::licence::Resume> {
-    let previous = job.previous.as_ref()?;
-    if previous.licence_key != crate::mine::licence::LICENCE_KEY {
-        return None;
-    }
-    let tip = gix::ObjectId::from_hex(previous.licence_tip.as_bytes()).ok()?;
-    let periods = match job.store.load_optional(job.name, Table::Licences) {
-        Ok(Some((_, frame))) => tables::licences_from_frame(&frame).map_err(|e| e.to_string()),
-        Ok(None) => return None,
-        Err(e) => Err(e.to_string()),
-    };
-    match periods {
-        Ok(periods) => Some(crate::mine::licence::Resume {
-            periods,
-            tip,
-            links: previous.licence_links,
-            now: previous.licence_now,
-        }),
-        Err(e) => {
-            log::warn!("{}: stored licences not read ({e}); found afresh", job.name);
-            None
-        }
-    }
-}
-
-/// The dependencies the tip declares, by temper's own rules only (no `--map`, nothing installed
-/// on this machine), so that every run stores the same rows; a manifest that cannot be read is
-/// a warning and no rows.
-fn declared_dependencies(job: &Job<'_>) -> Vec<crate::mine::deps::Dependency> {
-    let mapping = crate::mine::deps::Mapping::default();
-    let sources = crate::mine::deps::Sources {
-        mapping: &mapping,
-        cargo_home: None,
-        workdir: None,
-    };
-    let repo = job.repo;
-    match crate::mine::deps::of_commit(&repo.repo, repo.tip, &repo.reference, &sources) {
-        Ok(found) => found.unwrap_or_default(),
-        Err(e) => {
-            log::warn!("{}: dependencies not read: {e}", job.name);
-            Vec::new()
-        }
-    }
-}
-
 /// Where the repository is, absolute, so `temper list` and the report's provenance say where it
 /// was.
 fn source_of(repo: &git::Opened) -> String {
@@ -696,40 +422,6 @@ fn source_of(repo: &git::Opened) -> String {
         .unwrap_or_else(|_| repo.git_dir.clone())
         .display()
         .to_string()
-}
-
-/// The repository's metadata for this run, without the stages' resume points and problems.
-fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta {
-    RepoMeta {
-        name: job.name.to_string(),
-        source: job.source.clone(),
-        reference: job.repo.reference.clone(),
-        tip: job.repo.tip.to_string(),
-        analysed_at: job.options.now,
-        fetched_at: job.fetched_at(),
-        temper_version: env!("CARGO_PKG_VERSION").to_string(),
-        format: FORMAT_VERSION,
-        counter: counter_id(),
-        scope: job.options.rules.scope.description().to_string(),
-        classes: job.options.rules.classes.key(),
-        inputs: job.keys.inputs.clone(),
-        activity_only: !job.options.rules.count_lines,
-        summary: Some(summary.clone()),
-        findings: findings.to_vec(),
-        walk_key: job.keys.walk.clone(),
-        churn_key: job.keys.churn.clone(),
-        walk_problems: Default::default(),
-        loc_problems: Default::default(),
-        loc_ignored_attributes: Default::default(),
-        age_key: String::new(),
-        licence_key: String::new(),
-        licence_tip: String::new(),
-        licence_links: 0,
-        licence_now: 0,
-        age_tip: String::new(),
-        age_applied: 0,
-        files: Default::default(),
-    }
 }
 
 /// The stored generation of `name`, when it is sound: a damaged one (a file not as written,
@@ -753,122 +445,6 @@ fn add_ages(rows: &mut [activity::ActivityRow], ages: &[MonthAge]) {
             row.bus_factor = a.bus_factor;
         }
     }
-}
-
-/// Every object a stage could not use, each once: the walk's and churn's (in `history`), the
-/// line counter's of this run, and those that months reused from an earlier run (`earlier`)
-/// met then. Also returns the line counter's three lists (missing, corrupt, oversized) to store.
-fn gather_problems(
-    history: &git::History,
-    loc: &loc::LocResult,
-    earlier: Option<&RepoMeta>,
-) -> (Problems, [Vec<gix::ObjectId>; 3]) {
-    let mut loc_problems = [&loc.missing, &loc.corrupt, &loc.oversized].map(|ids| ids.clone());
-    for (i, ids) in loc_problems.iter_mut().enumerate() {
-        if let Some(p) = earlier {
-            ids.extend(object_ids(&p.loc_problems[i]));
-        }
-        ids.sort();
-        ids.dedup();
-    }
-    let merged = |a: &[gix::ObjectId], b: &[gix::ObjectId]| {
-        let mut ids = [a, b].concat();
-        ids.sort();
-        ids.dedup();
-        ids
-    };
-    let earlier_ignored = earlier.map_or_else(Vec::new, |p| object_ids(&p.loc_ignored_attributes));
-    let problems = Problems {
-        missing: merged(&history.missing, &loc_problems[0]),
-        corrupt: merged(&history.corrupt, &loc_problems[1]),
-        oversized: loc_problems[2].clone(),
-        shallow: history.shallow.clone(),
-        ignored_attributes: merged(&loc.ignored_attributes, &earlier_ignored),
-    };
-    (problems, loc_problems)
-}
-
-/// Adds to `files` (the missing files the snapshots hold) every absent blob a change names, with
-/// its path and commits: this run's churn's, and for the commits whose churn was reused the
-/// stored ones that still hold (the blob still absent, the path in scope), so the table is the
-/// same whichever way the run went.
-fn add_missing_refs(
-    job: &Job<'_>,
-    history: &git::History,
-    mut refs: Vec<churn::MissingRef>,
-    stored: &[loc::MissingFile],
-    files: &mut Vec<loc::MissingFile>,
-) {
-    let position: gix::hashtable::HashMap<gix::ObjectId, usize> = history
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    for f in stored {
-        let absent = !gix::objs::Exists::exists(&job.repo.repo.objects, &f.blob);
-        if !absent || !job.options.rules.scope.includes_file(f.path.as_bytes()) {
-            continue;
-        }
-        refs.extend(
-            f.commits
-                .iter()
-                .filter(|c| position.contains_key(*c))
-                .map(|&commit| churn::MissingRef {
-                    path: f.path.clone(),
-                    blob: f.blob,
-                    commit,
-                }),
-        );
-    }
-    let month_of = |id: &gix::ObjectId| {
-        let c = &history.commits[*position.get(id)?];
-        Month::from_unix(c.author_time).or_else(|| Month::from_unix(c.committer_time))
-    };
-    let order = |id: &gix::ObjectId| {
-        position.get(id).map_or((i64::MAX, usize::MAX), |&i| {
-            (history.commits[i].author_time, i)
-        })
-    };
-    loc::add_references(files, &refs, month_of, order, &job.options.rules.classes);
-}
-
-/// Stored `loc` rows of the months whose snapshot tree is unchanged, and the snapshots that
-/// must be counted afresh.
-fn reusable_rows(
-    store: &Store,
-    name: &str,
-    snapshots: &[snapshot::Snapshot],
-) -> Result<(Vec<loc::LocRow>, Vec<snapshot::Snapshot>), AnalyzeError> {
-    // A generation without `missing_files` (an earlier temper's) cannot say which files its
-    // months lacked: its months are counted again.
-    let (Some((_, stored_snapshots)), Some((_, stored_loc)), Some(_)) = (
-        store.load_optional(name, Table::Snapshots)?,
-        store.load_optional(name, Table::Loc)?,
-        store.load_optional(name, Table::MissingFiles)?,
-    ) else {
-        return Ok((Vec::new(), snapshots.to_vec()));
-    };
-    let trees: std::collections::HashMap<Month, gix::ObjectId> =
-        tables::snapshots_from_frame(&stored_snapshots)?
-            .into_iter()
-            .map(|s| (s.month, s.tree))
-            .collect();
-    let mut by_month: std::collections::HashMap<Month, Vec<loc::LocRow>> =
-        std::collections::HashMap::new();
-    for row in tables::loc_rows_from_frame(&stored_loc)? {
-        by_month.entry(row.month).or_default().push(row);
-    }
-    let mut kept = Vec::new();
-    let mut fresh = Vec::new();
-    for s in snapshots {
-        if trees.get(&s.month) == Some(&s.tree) {
-            kept.extend(by_month.remove(&s.month).unwrap_or_default());
-        } else {
-            fresh.push(*s);
-        }
-    }
-    Ok((kept, fresh))
 }
 
 /// Object ids as stored in a repository's metadata.

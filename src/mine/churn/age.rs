@@ -42,6 +42,7 @@ const BATCH: usize = 256;
 /// One file's lines at the tracked commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileAges {
+    /// The file's blob at the tracked commit.
     pub blob: ObjectId,
     /// Whether the `loc` table counts the file's lines.
     pub counted: bool,
@@ -54,13 +55,16 @@ pub struct FileAges {
 /// The tracked files after the first `applied` links of the chain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineAges {
+    /// Every followed file (in scope or not), by path from the repository root.
     pub files: HashMap<BString, FileAges>,
+    /// How many links of the chain, root first, the state has followed.
     pub applied: usize,
 }
 
 /// One month's age figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthAge {
+    /// The month whose snapshot these figures describe.
     pub month: Month,
     /// Lines by class and by the UTC year of the commit that last wrote them.
     pub cohorts: BTreeMap<(Class, i32), u64>,
@@ -118,10 +122,13 @@ enum FileChange {
 pub struct LanguageChange {
     /// Chain position of the commit (0 = the root).
     pub position: usize,
+    /// The language the `loc` table counts the files under.
     pub language: LanguageType,
     /// The class of the files changed (as the line counter classes them at that commit).
     pub class: Class,
+    /// Lines the commit added in those files.
     pub added: u64,
+    /// Lines the commit removed in those files.
     pub removed: u64,
 }
 
@@ -131,8 +138,11 @@ pub struct LanguageChange {
 pub struct VendorChange {
     /// Chain position of the commit (0 = the root).
     pub position: usize,
+    /// The package's directory, e.g. `vendor/github.com/mattn/go-sqlite3`.
     pub package: String,
+    /// Lines the commit added in the package's counted files.
     pub added: u64,
+    /// Lines the commit removed in the package's counted files.
     pub removed: u64,
 }
 

@@ -85,8 +85,11 @@ pub use crate::mine::git::Churn;
 /// A blob the repository lacks, named by a commit's change at a path (inside the scope).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MissingRef {
+    /// The file's path from the repository root.
     pub path: String,
+    /// The blob the repository lacks.
     pub blob: ObjectId,
+    /// The commit whose change names the blob at `path`.
     pub commit: ObjectId,
 }
 

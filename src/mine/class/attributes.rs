@@ -9,8 +9,11 @@ use std::collections::HashMap;
 /// (`-linguist-vendored`, `linguist-vendored=false`), `None` unspecified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Linguist {
+    /// `linguist-vendored`: the file is third-party code.
     pub vendored: Option<bool>,
+    /// `linguist-generated`: a tool wrote the file.
     pub generated: Option<bool>,
+    /// `linguist-documentation`: the file is documentation.
     pub documentation: Option<bool>,
 }
 
@@ -112,6 +115,8 @@ impl Attributes {
         (Some(out), read)
     }
 
+    /// Whether no `.gitattributes` file on the path assigns a linguist attribute (macros alone do
+    /// not count).
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -44,15 +44,20 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
+    /// Third-party code copied into the repository (vendor/, third_party/, node_modules/, ...).
     Vendored,
+    /// Files a tool wrote: protobuf output, lock files, minified files, files marked DO NOT EDIT.
     Generated,
+    /// Tests and their data, by each ecosystem's conventions (tests/, testdata/, Go's _test.go).
     Test,
+    /// Documentation: docs/, Markdown, man pages, README and licence files, translations.
     Docs,
     /// The project's own code: no rule claims it.
     Code,
 }
 
 impl Class {
+    /// Every class, in the order the stored tables list them (own code first).
     pub const ALL: [Class; 5] = [
         Class::Code,
         Class::Test,
@@ -61,6 +66,7 @@ impl Class {
         Class::Generated,
     ];
 
+    /// The class's name in tables and `--class` rules (`code`, `vendored`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Class::Vendored => "vendored",
@@ -71,6 +77,7 @@ impl Class {
         }
     }
 
+    /// The class named `name` (as [`Class::as_str`] spells it); `None` for any other name.
     pub fn parse(name: &str) -> Option<Class> {
         Class::ALL.into_iter().find(|c| c.as_str() == name)
     }
@@ -93,6 +100,7 @@ pub struct ClassLines {
 }
 
 impl ClassLines {
+    /// Adds `added` and `removed` lines to `class`.
     pub fn add(&mut self, class: Class, added: u64, removed: u64) {
         let slot = &mut self.lines[class.index()];
         slot.0 += added;
@@ -146,7 +154,9 @@ impl ClassLines {
 /// or `-linguist-generated` forbids it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PathClass {
+    /// The class the path rules give.
     pub class: Class,
+    /// Whether a generator's marker in the blob's first bytes may still make it `generated`.
     pub marker_applies: bool,
 }
 
@@ -160,14 +170,22 @@ impl PathClass {
     }
 }
 
+/// Why a `--class` rule could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ClassError {
+    /// The rule is not `CLASS=GLOB` with a known class (the rule as given).
     #[error(
         "--class '{0}': expected CLASS=GLOB, CLASS one of code, vendored, generated, test, docs"
     )]
     Syntax(String),
+    /// The glob does not compile: the rule as given, and why.
     #[error("--class '{rule}': {message}")]
-    Glob { rule: String, message: String },
+    Glob {
+        /// The rule as given (`CLASS=GLOB`).
+        rule: String,
+        /// What the glob parser said.
+        message: String,
+    },
 }
 
 /// A `--class` rule.

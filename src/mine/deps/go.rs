@@ -35,8 +35,11 @@ const DIRECTIVES: [&str; 10] = [
 /// One `require` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Require {
+    /// The module path (`github.com/a/b`).
     pub path: String,
+    /// The required version (`v1.2.3`).
     pub version: String,
+    /// Marked `// indirect`: required only through another module.
     pub indirect: bool,
 }
 
@@ -44,17 +47,24 @@ pub struct Require {
 /// `new_version`, or a directory when that is `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replace {
+    /// The module path replaced.
     pub old: String,
+    /// The one version replaced; `None` replaces every version.
     pub old_version: Option<String>,
+    /// What takes its place: a module path, or a directory (`./staging/local`).
     pub new: String,
+    /// The replacement's version; `None` when `new` is a directory.
     pub new_version: Option<String>,
 }
 
 /// What `go.mod` declares.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoMod {
+    /// The `module` line's path (`None` when the file has none).
     pub module: Option<String>,
+    /// The `require` lines, in file order.
     pub requires: Vec<Require>,
+    /// The `replace` lines, in file order (of two for one module, the later wins).
     pub replaces: Vec<Replace>,
 }
 
@@ -250,9 +260,11 @@ fn tokens(line: &str) -> Result<(Vec<String>, Option<String>), String> {
 /// its packages is vendored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vendored {
+    /// Each listed module path, with its version and whether any of its packages is vendored.
     pub modules: BTreeMap<String, (String, bool)>,
 }
 
+/// Reads `vendor/modules.txt`: the modules it lists, and which of them have packages vendored.
 pub fn parse_modules_txt(text: &str) -> Vendored {
     let mut out = Vendored::default();
     let mut current: Option<String> = None;

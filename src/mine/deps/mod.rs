@@ -31,12 +31,16 @@ pub mod npm;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
+    /// Go modules, from `go.mod` (or `vendor.mod`).
     Go,
+    /// Rust crates, from `Cargo.lock`.
     Cargo,
+    /// npm packages, from `package-lock.json`.
     Npm,
 }
 
 impl Ecosystem {
+    /// The name `deps` prints and the `dependencies` table stores (`go`, `cargo`, `npm`).
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Go => "go",
@@ -68,6 +72,7 @@ pub enum Found {
 }
 
 impl Found {
+    /// The name `deps` prints and the `dependencies` table stores (`vendored-manifest`).
     pub fn as_str(self) -> &'static str {
         match self {
             Found::Map => "map",
@@ -84,6 +89,7 @@ impl Found {
 /// One declared dependency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dependency {
+    /// The ecosystem whose files declare it.
     pub ecosystem: Ecosystem,
     /// The module, crate or package name as declared.
     pub name: String,
@@ -97,6 +103,7 @@ pub struct Dependency {
     pub replaced_by: Option<String>,
     /// The source repository: a URL, or a local path from the mapping file.
     pub repository: Option<String>,
+    /// Where `repository` was found (`in-repo` and `unmapped` have none).
     pub found: Found,
     /// The project name `--config-out` gives its repository, from the repository temper's own
     /// rules find (so a `--map` to a local mirror keeps the name): `cilium-ebpf`.
@@ -112,33 +119,61 @@ pub struct Dependency {
 /// Why the dependencies could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DepsError {
+    /// The repository could not be opened or its ref resolved.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// A manifest or lock file does not parse.
     #[error("{file}:{line}: {message}")]
     Parse {
+        /// The file, by its path in the tree.
         file: String,
+        /// The line, from 1 (0 when the parser does not say).
         line: usize,
+        /// What is wrong, as the parser reports it.
         message: String,
     },
+    /// A lock file in a format version temper does not read.
     #[error("{file}:{line}: lock file version {version} is not one temper reads ({known})")]
     UnknownVersion {
+        /// The lock file (`Cargo.lock`, `package-lock.json`).
         file: String,
+        /// The line of its version field, from 1.
         line: usize,
+        /// The version the file declares (`(none)` when it declares none).
         version: String,
+        /// The versions temper reads (`Cargo.lock versions 1 to 4`).
         known: &'static str,
     },
+    /// The root of the tree holds no manifest or lock file temper reads.
     #[error("{reference}: no go.mod, vendor.mod, Cargo.lock or package-lock.json at the root of the tree")]
-    NoManifest { reference: String },
+    NoManifest {
+        /// The ref as the user gave it (or `HEAD`).
+        reference: String,
+    },
+    /// The commit's tree, or an object in it, could not be read.
     #[error("reading the tree of {reference}: {message}")]
-    Tree { reference: String, message: String },
+    Tree {
+        /// The ref as the user gave it (or `HEAD`).
+        reference: String,
+        /// The git library's error.
+        message: String,
+    },
+    /// The mapping file (`--map`) could not be read or is not a table of strings.
     #[error("{}: {message}", .path.display())]
-    Map { path: PathBuf, message: String },
+    Map {
+        /// The mapping file.
+        path: PathBuf,
+        /// What is wrong: the reading error, or the TOML error and its line.
+        message: String,
+    },
 }
 
 /// What `temper deps` reads.
 #[derive(Debug, Clone)]
 pub struct DepsOptions {
+    /// The project: a clone, bare or not, or any directory inside one.
     pub repo: PathBuf,
+    /// The revision whose tree is read (`--ref`); `None` reads `HEAD`.
     pub reference: Option<String>,
     /// The user's mapping file.
     pub map: Option<PathBuf>,
@@ -156,6 +191,8 @@ pub struct Dependencies {
     pub commit: String,
     /// Where the project is (absolute).
     pub source: PathBuf,
+    /// The declared dependencies, one per package and version, sorted by ecosystem, name and
+    /// version.
     pub dependencies: Vec<Dependency>,
 }
 
@@ -228,6 +265,7 @@ pub struct Mapping {
 }
 
 impl Mapping {
+    /// Reads the mapping file at `path`; a relative path in it is taken from the file's directory.
     pub fn read(path: &Path) -> Result<Mapping, DepsError> {
         let text = std::fs::read_to_string(path).map_err(|e| DepsError::Map {
             path: path.to_owned(),
@@ -320,6 +358,7 @@ pub fn read(options: &DepsOptions) -> Result<Dependencies, DepsError> {
 
 /// Where repositories may be found besides the tree and the lock files.
 pub struct Sources<'a> {
+    /// The user's mapping file (`--map`); empty when none was given.
     pub mapping: &'a Mapping,
     /// The cargo home whose registry cache is read (`None`: none).
     pub cargo_home: Option<&'a Path>,

@@ -42,12 +42,18 @@ use regex::Regex;
 /// The evidence of one commit (all empty or false for a plain commit).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
+    /// A `gpgsig` or `gpgsig-sha256` header (the signature is not verified).
     pub signed: bool,
+    /// A `Reviewed-by`, `Acked-by` or `Reviewed-on` trailer, or a `Differential Revision:` line.
     pub reviewed: bool,
+    /// A `Tested-by` trailer.
     pub tested: bool,
+    /// A `Reported-by` trailer.
     pub reported: bool,
     /// `Signed-off-by` trailers (the DCO sign-off, not a cryptographic signature).
     pub signed_off: bool,
+    /// A pull-request merge: a GitHub `Merge pull request #N` subject or a GitLab `See merge
+    /// request` line.
     pub pr_merge: bool,
     /// A subject ending in `(#N)`: GitHub's squash of pull request N.
     pub pr_subject: bool,
@@ -63,6 +69,7 @@ pub struct Evidence {
     pub advisories: Vec<String>,
     /// Abbreviated or full commit ids named by `Fixes:` trailers, lower-cased.
     pub fixes: Vec<String>,
+    /// The subject says bump, update, upgrade or vendor (a dependency update).
     pub bump_subject: bool,
 }
 

@@ -20,7 +20,10 @@ use gix::ObjectId;
 /// One identity line, as far as it could be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ident {
+    /// Up to the first `<`, decoded by the commit's `encoding`; empty when the line lacks `<` or
+    /// `>`.
     pub name: String,
+    /// Between the `<` and the next `>`, as written (not lower-cased); empty as for `name`.
     pub email: String,
     /// Unix seconds; 0 when the line has no readable time.
     pub time: i64,
@@ -29,8 +32,11 @@ pub struct Ident {
 /// The fields of a commit header temper uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The commit's root tree.
     pub tree: ObjectId,
+    /// Its parents in header order, the first parent first (none for a root commit).
     pub parents: Vec<ObjectId>,
+    /// The last author line, as `git log` reads it (all empty without one).
     pub author: Ident,
     /// git's commit date (what `--before` and `--date-order` use); 0 when git reads none.
     pub committer_time: i64,

@@ -26,6 +26,7 @@ pub struct BotRule {
 }
 
 impl BotRule {
+    /// A rule from a regular expression (`--bot-pattern`); an error when it does not compile.
     pub fn new(pattern: &str) -> Result<BotRule, regex::Error> {
         Ok(BotRule {
             pattern: Regex::new(pattern)?,
@@ -37,6 +38,7 @@ impl BotRule {
         self.pattern.as_str()
     }
 
+    /// Whether the resolved name or e-mail address (each on its own) matches the pattern.
     pub fn is_bot(&self, name: &str, email: &str) -> bool {
         self.pattern.is_match(name) || self.pattern.is_match(email)
     }
@@ -53,6 +55,7 @@ impl Default for BotRule {
 pub struct Author {
     /// Lower-cased resolved e-mail, or the resolved name if the e-mail is empty.
     pub identity: String,
+    /// Whether the resolved name or e-mail matches the bot rule.
     pub is_bot: bool,
 }
 
@@ -80,6 +83,8 @@ impl Resolver {
         })
     }
 
+    /// Resolves a commit signature through the `.mailmap` to its identity, and tells whether it is
+    /// a bot's.
     pub fn resolve(&self, signature: gix::actor::SignatureRef<'_>) -> Author {
         let (name, email) = match self.mailmap.try_resolve_ref(signature) {
             Some(resolved) => (

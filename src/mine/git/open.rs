@@ -12,39 +12,77 @@ use gix::ObjectId;
 /// Why a repository could not be opened or its ref resolved. Each is the user's input, not a bug.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The path given is not a directory.
     #[error("{}: no such directory", .0.display())]
     NoSuchDirectory(PathBuf),
+    /// Neither the path nor any directory above it holds a repository.
     #[error("{}: not a git repository (or any parent up to the root)", .0.display())]
     NotARepository(PathBuf),
+    /// A repository was found but gix could not open it; `message` says why.
     #[error("{}: cannot open repository: {message}", .path.display())]
-    Open { path: PathBuf, message: String },
-    #[error("{}: empty repository (no commits)", .0.display())]
-    Empty(PathBuf),
-    #[error("{}: HEAD points to {head}, which has no commits yet; pass --ref", .path.display())]
-    UnbornHead { path: PathBuf, head: String },
-    #[error("{}: unknown ref '{reference}'", .path.display())]
-    UnknownRef { path: PathBuf, reference: String },
-    #[error("{}: '{reference}' does not name a commit", .path.display())]
-    NotACommit { path: PathBuf, reference: String },
-    #[error("{}: '{reference}' names {id}, which cannot be read ({message}); the repository is damaged (a truncated pack or index?): `git fsck` tells more", .path.display())]
-    Unreadable {
+    Open {
+        /// The repository's path as given.
         path: PathBuf,
-        reference: String,
-        id: ObjectId,
+        /// What gix said.
         message: String,
     },
+    /// The repository has no commits at all.
+    #[error("{}: empty repository (no commits)", .0.display())]
+    Empty(PathBuf),
+    /// `HEAD` names a branch without commits yet, and no `--ref` was given.
+    #[error("{}: HEAD points to {head}, which has no commits yet; pass --ref", .path.display())]
+    UnbornHead {
+        /// The repository's path as given.
+        path: PathBuf,
+        /// The branch `HEAD` names.
+        head: String,
+    },
+    /// The `--ref` given names nothing git would resolve.
+    #[error("{}: unknown ref '{reference}'", .path.display())]
+    UnknownRef {
+        /// The repository's path as given.
+        path: PathBuf,
+        /// The ref as given.
+        reference: String,
+    },
+    /// The `--ref` given names an object that does not lead to a commit (a tree or blob).
+    #[error("{}: '{reference}' does not name a commit", .path.display())]
+    NotACommit {
+        /// The repository's path as given.
+        path: PathBuf,
+        /// The ref as given.
+        reference: String,
+    },
+    /// The ref names an object that cannot be read: a damaged repository.
+    #[error("{}: '{reference}' names {id}, which cannot be read ({message}); the repository is damaged (a truncated pack or index?): `git fsck` tells more", .path.display())]
+    Unreadable {
+        /// The repository's path as given.
+        path: PathBuf,
+        /// The ref as given (or `HEAD`).
+        reference: String,
+        /// The object it names.
+        id: ObjectId,
+        /// gix's error message.
+        message: String,
+    },
+    /// A symbolic ref leads back to itself.
     #[error("{}: the symbolic ref {name} points at itself through {chain}; fix HEAD or pass --ref", .path.display())]
     SymrefLoop {
+        /// The repository's path as given.
         path: PathBuf,
+        /// The symbolic ref that loops.
         name: String,
+        /// The refs it passes through, joined by ` -> `.
         chain: String,
     },
+    /// A SHA-256 repository, which temper cannot read yet.
     #[error("{}: a SHA-256 repository; temper reads SHA-1 repositories only (its git library does not read SHA-256 ones yet)", .0.display())]
     Sha256(PathBuf),
 }
 
 /// A repository ready to be walked.
 pub struct Opened {
+    /// The repository, opened isolated from user, system and environment configuration.
     pub repo: gix::Repository,
     /// The commit the analysis starts from.
     pub tip: ObjectId,
@@ -62,7 +100,6 @@ pub struct Opened {
 /// 64 MiB; tree reading was unchanged.
 const OBJECT_CACHE_BYTES: usize = 0;
 
-/// Opens the repository at or above `path` and resolves `reference` (default `HEAD`) to a commit.
 /// When git last fetched into the repository at `git_dir`, Unix seconds: the time `FETCH_HEAD`
 /// was written (every `git fetch` writes it; a fresh `git clone` does not). Only read.
 pub fn last_fetch(git_dir: &Path) -> Option<i64> {
@@ -76,6 +113,8 @@ pub fn last_fetch(git_dir: &Path) -> Option<i64> {
     i64::try_from(seconds).ok()
 }
 
+/// Opens the repository at or above `path` (as `git -C PATH` finds it) and resolves `reference`
+/// (default `HEAD`) to a commit; an [`OpenError`] says why not.
 pub fn open(path: &Path, reference: Option<&str>) -> Result<Opened, OpenError> {
     if !path.is_dir() {
         return Err(OpenError::NoSuchDirectory(path.to_owned()));

@@ -17,6 +17,7 @@ use gix::ObjectId;
 /// The pull-request heads of a repository, sorted, and their fingerprint.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullHeads {
+    /// The distinct objects the pull-request refs name, sorted.
     pub heads: Vec<ObjectId>,
 }
 

@@ -13,16 +13,22 @@ use crate::month::Month;
 /// One month's snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The month the snapshot stands for.
     pub month: Month,
+    /// The last first-parent commit whose committer time is at or before the month's end (UTC).
     pub commit: ObjectId,
+    /// That commit's root tree.
     pub tree: ObjectId,
 }
 
 /// A commit on the first-parent chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainLink {
+    /// The commit's id.
     pub commit: ObjectId,
+    /// Its root tree.
     pub tree: ObjectId,
+    /// Its committer time (git's commit date), Unix seconds: when its lines reached the mainline.
     pub committer_time: i64,
     /// Who is credited with the lines this link writes (an index into the history's
     /// identities): the author, or for a merge the author of the merged branch's tip, who wrote

@@ -14,17 +14,22 @@ use gix::ObjectId;
 pub struct Tag {
     /// The name under `refs/tags/`.
     pub name: String,
+    /// The commit the tag names, through any tags of tags.
     pub commit: ObjectId,
     /// Unix seconds: the tagger's time, or the commit's date for a lightweight tag.
     pub time: i64,
+    /// Whether the ref names a tag object (`false` for a lightweight tag).
     pub annotated: bool,
+    /// Whether the tag object carries an in-body signature (OpenPGP, SSH or X.509); not verified.
     pub signed: bool,
 }
 
 /// The repository's tags, sorted by name, and the tag refs that do not name a readable commit.
 #[derive(Debug, Clone, Default)]
 pub struct Tags {
+    /// The tags that name a commit, sorted by name.
     pub tags: Vec<Tag>,
+    /// How many tag refs name no readable commit (a tree, a blob, an unreadable object).
     pub unusable: usize,
 }
 

@@ -21,7 +21,9 @@ use super::identity::Resolver;
 /// What the walk reads each commit with: who its people are (`.mailmap`, bots) and which advisory
 /// ids its message names.
 pub struct CommitReader {
+    /// Resolves authors and co-authors through the ref's `.mailmap` and tells bots apart.
     pub people: Resolver,
+    /// Finds the advisory ids a message names (built-in and `--advisory-pattern`).
     pub advisories: AdvisoryRule,
     /// The [`super::pulls::review_key`]s of the pull-request refs' own commits: a commit with
     /// one of them is a pull request's copy (empty: the clone holds no pull-request refs).
@@ -31,8 +33,11 @@ pub struct CommitReader {
 /// One commit as the rest of temper sees it.
 #[derive(Debug, Clone)]
 pub struct CommitInfo {
+    /// The commit's id.
     pub id: ObjectId,
+    /// Its root tree.
     pub tree: ObjectId,
+    /// Its parents in header order, the first parent first (none for a root commit).
     pub parents: Vec<ObjectId>,
     /// Author time, Unix seconds (UTC); 0 if the header's date is malformed.
     pub author_time: i64,
@@ -57,8 +62,11 @@ pub struct CommitInfo {
 /// it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Churn {
+    /// Lines added, as `git log --numstat` sums them (binary files add none).
     pub lines_added: u64,
+    /// Lines removed, as `git log --numstat` sums them.
     pub lines_removed: u64,
+    /// Files changed, one per numstat row (a rename or a submodule is one).
     pub files_changed: u32,
     /// The same lines split by the class of the file they are in (the sum over classes is
     /// `lines_added` and `lines_removed`).

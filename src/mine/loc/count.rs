@@ -13,8 +13,11 @@ use tokei::{Config, LanguageType};
 /// Lines of one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Lines {
+    /// Lines with code (tokei's `code`).
     pub code: u64,
+    /// Lines with only comments (tokei's `comments`).
     pub comments: u64,
+    /// Empty or whitespace-only lines (tokei's `blanks`).
     pub blanks: u64,
 }
 

@@ -37,6 +37,7 @@ impl PathLanguage {
         }
     }
 
+    /// Back from [`PathLanguage::as_key`]; `None` for a language name this tokei does not know.
     pub fn from_key(key: &str) -> Option<PathLanguage> {
         match key {
             "#!" => Some(PathLanguage::Shebang),

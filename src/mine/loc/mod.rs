@@ -46,10 +46,15 @@ const WORKER_OBJECT_CACHE_BYTES: usize = 0;
 /// Totals of one language in one tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Regular and executable files (symlinks and submodules are not counted).
     pub files: u64,
+    /// Lines of code, as tokei counts them.
     pub code: u64,
+    /// Comment lines, as tokei counts them.
     pub comments: u64,
+    /// Blank lines, as tokei counts them.
     pub blanks: u64,
+    /// The files' size in bytes.
     pub bytes: u64,
 }
 
@@ -68,7 +73,9 @@ impl AddAssign<&Counts> for Counts {
 pub struct BlobCount {
     /// `None`: no language claims it.
     pub language: Option<LanguageType>,
+    /// Its lines as tokei counts them (none when no language claims it or it is oversized).
     pub lines: Lines,
+    /// The blob's size in bytes.
     pub bytes: u64,
     /// Its first bytes carry a generator's marker ([`crate::mine::class::generated_marker`]); only
     /// blobs that were read (counted in lines) are looked at.
@@ -77,15 +84,19 @@ pub struct BlobCount {
 
 /// The blob cache's key: the same bytes under another name may be another language.
 pub type BlobKey = (ObjectId, PathLanguage);
+/// What each (blob, name-language) pair counts as; stored, so a later run counts only new blobs.
 pub type BlobCache = HashMap<BlobKey, BlobCount>;
 
 /// One row of the `loc` table before it gets its repository name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocRow {
+    /// The month whose snapshot was counted.
     pub month: Month,
+    /// The class of the files counted (see [`crate::mine::class`]).
     pub class: Class,
     /// tokei's language name, or [`UNRECOGNISED`].
     pub language: String,
+    /// The totals of the month's files of this class and language.
     pub counts: Counts,
 }
 
@@ -101,30 +112,42 @@ impl LocRow {
 pub struct LocStats {
     /// Wall time reading trees, counting new blobs, and summing.
     pub trees_time: std::time::Duration,
+    /// Wall time counting the blobs the cache lacked.
     pub blobs_time: std::time::Duration,
+    /// Wall time summing each snapshot's totals.
     pub sums_time: std::time::Duration,
     /// CPU time summed over workers: reading blobs from the object database, and tokei counting.
     pub decode_cpu: std::time::Duration,
+    /// CPU time tokei spent counting, summed over workers.
     pub count_cpu: std::time::Duration,
+    /// Snapshots counted by this run (reused ones left out).
     pub snapshots: usize,
     /// Months whose stored counts were kept because their tree had not changed.
     pub snapshots_reused: usize,
     /// Commits read from the object database by the walk (only new ones when incremental).
     pub commits_walked: usize,
+    /// Trees read, each once per directory and attribute set it sits under.
     pub trees: usize,
+    /// Distinct (blob, name-language) pairs counted by this run.
     pub blobs_counted: usize,
+    /// Distinct pairs the blob cache already held.
     pub blobs_cached: usize,
+    /// Bytes of blob content read from the object database.
     pub bytes_decoded: u64,
 }
 
 /// Everything the line counting produced.
 #[derive(Debug, Default)]
 pub struct LocResult {
+    /// The `loc` rows, in [`LocRow::order`].
     pub rows: Vec<LocRow>,
     /// The cache including this run's new entries.
     pub cache: BlobCache,
+    /// Trees and blobs absent from the object database.
     pub missing: Vec<ObjectId>,
+    /// Trees and blobs present but unreadable or of the wrong kind.
     pub corrupt: Vec<ObjectId>,
+    /// Blobs over [`MAX_BLOB_BYTES`], counted as files with bytes and no lines.
     pub oversized: Vec<ObjectId>,
     /// `.gitattributes` blobs with lines git ignores (see [`crate::mine::class::MAX_ATTRIBUTES_LINE`]).
     pub ignored_attributes: Vec<ObjectId>,
@@ -132,6 +155,7 @@ pub struct LocResult {
     pub missing_files: Vec<MissingFile>,
     /// The hardening practices each counted snapshot shows (see [`crate::mine::practices`]).
     pub practices: Vec<(Month, crate::mine::practices::Found)>,
+    /// How much work the run did.
     pub stats: LocStats,
 }
 
@@ -164,13 +188,17 @@ pub fn merge_missing(
 /// from every month it spans.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingFile {
+    /// The file's path from the repository root.
     pub path: String,
+    /// The blob the repository lacks.
     pub blob: ObjectId,
     /// Its class by path (a generator's marker cannot be read).
     pub class: Class,
     /// The language its name gives; empty when only its content could tell.
     pub language: String,
+    /// The first month whose series lack its lines.
     pub first_month: Month,
+    /// The last month whose series lack its lines.
     pub last_month: Month,
     /// The commits whose changes name it at this path (adding, changing or removing it), oldest
     /// first; empty when only a snapshot held it (its commit's churn was not diffed).

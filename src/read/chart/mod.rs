@@ -40,6 +40,7 @@ pub enum ChartKind {
 }
 
 impl ChartKind {
+    /// The kind's name as typed on the command line, e.g. `language-share`.
     pub fn name(self) -> &'static str {
         match self {
             ChartKind::Loc => "loc",
@@ -63,33 +64,48 @@ pub enum Align {
     Age,
 }
 
+/// The colour themes (also the values of `--theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ThemeName {
+    /// Dark text on a white background.
     Light,
+    /// Light text on a dark background.
     Dark,
 }
 
 /// The output format, from the file name's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
+    /// PNG (`.png`): a bitmap of `--size` pixels.
     Png,
+    /// SVG (`.svg`): a vector image whose text stays text.
     Svg,
 }
 
 /// Resolved options for `chart`.
 #[derive(Debug, Clone)]
 pub struct ChartOptions {
+    /// The chart to draw (`temper chart KIND`).
     pub kind: ChartKind,
+    /// The store or dataset directory to read (`--store` or `--dataset`).
     pub store: PathBuf,
     /// Repositories to draw; all in the store when empty.
     pub repos: Vec<String>,
+    /// The image file to write (`--out`).
     pub out: PathBuf,
+    /// PNG or SVG, from the extension of `out`.
     pub format: ImageFormat,
+    /// Width and height of the image in pixels (`--size`).
     pub size: (u32, u32),
+    /// The colour theme (`--theme`).
     pub theme: ThemeName,
+    /// The chart's title (`--title`); one naming the chart and its project when `None`.
     pub title: Option<String>,
+    /// The first month to show (`--since`); from the oldest data when `None`.
     pub since: Option<Month>,
+    /// The last month to show (`--until`); up to the newest data when `None`.
     pub until: Option<Month>,
+    /// How several repositories share the x axis (`--align`).
     pub align: Align,
     /// The class of code the line charts show; every class when `None`.
     pub class: Option<crate::mine::class::Class>,
@@ -113,9 +129,12 @@ pub struct ChartOptions {
 /// month's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Period {
+    /// One point or bar per calendar month.
     #[default]
     Month,
+    /// One point or bar per quarter (starting in January, April, July and October).
     Quarter,
+    /// One point or bar per calendar year.
     Year,
 }
 
@@ -129,6 +148,7 @@ impl Period {
         }
     }
 
+    /// The period as a word for labels: "month", "quarter" or "year".
     pub fn noun(self) -> &'static str {
         match self {
             Period::Month => "month",
@@ -154,25 +174,40 @@ impl Period {
     }
 }
 
+/// Why a chart could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
+    /// The store could not be opened or read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A stored table could not be read.
     #[error(transparent)]
     Table(#[from] TableError),
+    /// A single-repository chart has none or several repositories to draw (`--repo` picks one).
     #[error(
         "the {kind} chart shows one repository; pick one with --repo (the store has: {known})"
     )]
-    OneRepository { kind: &'static str, known: String },
+    OneRepository {
+        /// The chart kind's name, e.g. `churn`.
+        kind: &'static str,
+        /// The repositories in the store to pick from, comma-separated.
+        known: String,
+    },
+    /// The chart would be empty (e.g. no dated commit, or no churn); the message says why.
     #[error("nothing to draw: {0}")]
     Empty(String),
+    /// `--log` was asked of a chart that is not drawn as lines; the message says which.
     #[error("--log draws lines on a logarithmic axis; {0}")]
     NotLines(String),
+    /// plotters could not draw the chart; the message is its error.
     #[error("drawing the chart failed: {0}")]
     Draw(String),
+    /// Writing the image file failed.
     #[error("{}", .path.display())]
     Write {
+        /// The image file that could not be written (`--out`).
         path: PathBuf,
+        /// Why writing failed.
         #[source]
         source: std::io::Error,
     },
@@ -181,8 +216,11 @@ pub enum ChartError {
 /// One named series of values, one per x position (`None`: no value there).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// The name the legend shows, e.g. a language or a project.
     pub name: String,
+    /// The colour it is drawn in (a language's, a class's or a project's own).
     pub color: theme::Rgb,
+    /// One value per x position (`None`: no value there).
     pub values: Vec<Option<f64>>,
 }
 
@@ -191,27 +229,38 @@ pub struct Series {
 pub enum XAxis {
     /// Position i is the period starting `i` periods after the month `first`.
     Months {
+        /// The month position 0 starts with.
         first: Month,
+        /// How many positions the axis has.
         count: usize,
+        /// What one position holds: a month, a quarter or a year.
         period: Period,
     },
     /// Position i is the i-th period after each series' first month.
-    MonthsSince { count: usize, period: Period },
+    MonthsSince {
+        /// How many positions the axis has.
+        count: usize,
+        /// What one position holds: a month, a quarter or a year.
+        period: Period,
+    },
 }
 
 impl XAxis {
+    /// How many positions the axis has.
     pub fn len(&self) -> usize {
         match *self {
             XAxis::Months { count, .. } | XAxis::MonthsSince { count, .. } => count,
         }
     }
 
+    /// What one position holds: a month, a quarter or a year.
     pub fn period(&self) -> Period {
         match *self {
             XAxis::Months { period, .. } | XAxis::MonthsSince { period, .. } => period,
         }
     }
 
+    /// Whether the axis has no positions.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -221,18 +270,31 @@ impl XAxis {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plot {
     /// Areas stacked bottom-up in series order; `percent` draws shares of the total.
-    Stacked { series: Vec<Series>, percent: bool },
+    Stacked {
+        /// The areas, bottom one first.
+        series: Vec<Series>,
+        /// Each position's areas as percentages of its total, so the stack fills the height.
+        percent: bool,
+    },
     /// One line per series.
-    Lines { series: Vec<Series> },
+    Lines {
+        /// The lines, each in its own colour with its own legend entry.
+        series: Vec<Series>,
+    },
     /// Lines added (up) and removed (down) per month, and a share on a second axis (0-1).
     Churn {
+        /// Lines added per position (`None`: no value there).
         added: Vec<Option<f64>>,
+        /// Lines removed per position, as positive counts drawn downwards (`None`: no value).
         removed: Vec<Option<f64>>,
+        /// The new-code share per position (0-1; the period's last month's), on the right axis.
         share: Vec<Option<f64>>,
     },
     /// Side-by-side panels of bars, one bar per category in each.
     Bars {
+        /// Each category's name and bar colour, top to bottom.
         categories: Vec<(String, theme::Rgb)>,
+        /// Each panel's heading and its bars' values, one per category in category order.
         panels: Vec<(String, Vec<f64>)>,
     },
 }
@@ -240,11 +302,18 @@ pub enum Plot {
 /// Everything a chart shows, as numbers and words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartSpec {
+    /// The chart's title: `--title`, else one naming the chart and its project.
     pub title: String,
+    /// The line under the title: the months shown, the period, partial periods and, for line
+    /// charts, the kind of y axis.
     pub subtitle: String,
+    /// The x axis's description, e.g. "month (UTC)"; empty for none.
     pub x_label: String,
+    /// The y axis's description, e.g. "share of code lines (%)"; empty for none.
     pub y_label: String,
+    /// What the x axis shows, and how many positions it has.
     pub x: XAxis,
+    /// What is drawn: stacked areas, lines, churn bars or panels of bars.
     pub plot: Plot,
     /// The top of the y axis the user set (`--ymax`).
     pub ymax: Option<f64>,

@@ -153,6 +153,8 @@ pub fn class_color(class: crate::mine::class::Class) -> Rgb {
     }
 }
 
+/// The colours a language can take when its own is too close to one already in its chart:
+/// Okabe-Ito's, then Paul Tol's muted ones.
 pub fn spare_colors() -> impl Iterator<Item = Rgb> {
     OKABE_ITO.into_iter().chain(TOL_MUTED)
 }
@@ -190,15 +192,20 @@ pub fn cohort_color(band: i32, first: i32, last: i32) -> Rgb {
 /// Background, text and grid colours.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
+    /// The page behind everything.
     pub background: Rgb,
+    /// Titles, labels and legends.
     pub text: Rgb,
+    /// The grid lines behind the plot.
     pub grid: Rgb,
+    /// Axis lines, axis descriptions and the subtitle.
     pub axis: Rgb,
     /// Lines drawn over bars (the churn chart's share).
     pub accent: Rgb,
 }
 
 impl Theme {
+    /// The colours of the light or the dark theme.
     pub fn new(name: ThemeName) -> Theme {
         match name {
             ThemeName::Light => Theme {

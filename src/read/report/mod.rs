@@ -7,7 +7,7 @@
 //! name in `report --queries DIR` replaces it, so the score's formula can change without a
 //! rebuild), run over the store or dataset, with "now" the as-of month (`--as-of`, else the
 //! latest analysis). Projects appear in order of score unless named. Numbers are formatted for
-//! people ([`format`]); the CSVs beside the report keep raw values. The HTML embeds its charts as
+//! people ([`format`](mod@format)); the CSVs beside the report keep raw values. The HTML embeds its charts as
 //! SVG and loads nothing; all text from a repository is escaped. The frame of both files comes
 //! from `reports/templates/`.
 //!
@@ -144,6 +144,7 @@ pub struct ReportOptions {
     pub sources: Vec<PathBuf>,
     /// Projects to compare, in this order; all, by score, when empty.
     pub repos: Vec<String>,
+    /// The report folder (`--out`): created, or the earlier report in it replaced.
     pub out: PathBuf,
     /// The month "now" is (every last-12-months figure ends with it); the month of the newest
     /// data of the compared projects when `None` ([`crate::window`]).
@@ -157,32 +158,50 @@ pub struct ReportOptions {
     pub previous: Option<PathBuf>,
 }
 
+/// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// A store could not be opened, read or merged.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A section's query failed (a shipped one, or one from `--queries`).
     #[error(transparent)]
     Query(#[from] crate::read::query::QueryError),
+    /// A chart of the report could not be drawn.
     #[error(transparent)]
     Chart(#[from] chart::ChartError),
+    /// A table could not be read, kept to the report's projects or written.
     #[error(transparent)]
     Table(#[from] tables::TableError),
+    /// A dataset could not be read into the report's store.
     #[error(transparent)]
     Dataset(#[from] crate::store::dataset::DatasetError),
+    /// A file or folder of the report could not be written.
     #[error("{}", .path.display())]
     Write {
+        /// The file or folder that could not be written or created.
         path: PathBuf,
+        /// Why writing failed.
         #[source]
         source: std::io::Error,
     },
+    /// The `--out` folder holds something a report does not write, so it is not replaced.
     #[error(
         "{}: the folder holds '{name}', which temper did not write; give --out an empty or new folder, or one holding an earlier report",
         .dir.display()
     )]
-    Foreign { dir: PathBuf, name: String },
+    Foreign {
+        /// The folder given to `--out`.
+        dir: PathBuf,
+        /// The first entry in it a report does not write (shortened for the terminal).
+        name: String,
+    },
+    /// A query file in the `--queries` directory could not be read.
     #[error("{}", .path.display())]
     ReadQuery {
+        /// The `--queries` file that could not be read.
         path: PathBuf,
+        /// Why reading failed.
         #[source]
         source: std::io::Error,
     },
@@ -191,7 +210,9 @@ pub enum ReportError {
 /// What a report wrote.
 #[derive(Debug, Clone)]
 pub struct ReportOutcome {
+    /// The projects reported on, in the report's order (by score unless named).
     pub repos: Vec<String>,
+    /// Every file written (tables, charts, `report.md`, `report.html`), at its final path.
     pub files: Vec<PathBuf>,
     /// Per project, in the report's order: its verdict, score and why.
     pub verdicts: Vec<(String, Verdict)>,
@@ -216,10 +237,14 @@ struct Section {
 /// Each project's verdict, score and why-sentence (the maturity query's `score` rows).
 #[derive(Debug, Clone, Default)]
 pub struct Verdict {
+    /// The verdict in words: "battle-hardened", "maturing", "young or at risk" or
+    /// "dormant"; empty when the project has none.
     pub verdict: String,
+    /// The score out of 100; `None` when it could not be worked out.
     pub score: Option<f64>,
     /// How many factors git could measure ("13 of 15 factors measured").
     pub coverage: String,
+    /// The why-sentence: the strongest and the weakest measured factor, with their figures.
     pub why: String,
 }
 

@@ -79,14 +79,23 @@ pub fn activity_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, Tab
 /// One month of a stacked `activity` table, as charts read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityPoint {
+    /// The repository's name in the store and every table.
     pub repo: String,
+    /// The row's month.
     pub month: Month,
+    /// Commits authored in the month (reachable through all parents; bots included).
     pub commits: u32,
+    /// Distinct identities with a commit in the month, co-authors included.
     pub contributors: u32,
     /// Distinct identities of the 12 months ending with this one.
     pub contributors_12m: u32,
+    /// Lines the month's non-merge commits added; `None` when churn was not mined
+    /// (`--activity-only`).
     pub lines_added: Option<u64>,
+    /// Lines the month's non-merge commits removed; `None` as for `lines_added`.
     pub lines_removed: Option<u64>,
+    /// The share of own code's lines last written in the 12 months ending with this one, 0 to 1;
+    /// `None` for a month without counted lines or line age.
     pub new_code_share: Option<f64>,
 }
 

@@ -86,11 +86,17 @@ pub fn age_frame(repo: &str, months: &[MonthAge]) -> Result<DataFrame, TableErro
 /// One row of `language_commits`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageCommit {
+    /// The month whose snapshot the commit leads up to.
     pub month: Month,
+    /// The first-parent commit's 40-hex id (a merge stands for the branch it brings in).
     pub commit: String,
+    /// The language of the changed files, by tokei's name.
     pub language: String,
+    /// The class of the changed files.
     pub class: Class,
+    /// Lines the commit added in that language and class, against its first parent.
     pub lines_added: u64,
+    /// Lines the commit removed in that language and class, against its first parent.
     pub lines_removed: u64,
 }
 
@@ -266,10 +272,15 @@ pub fn line_ages_from_frame(df: &DataFrame, applied: usize) -> Result<LineAges, 
 /// One row of a stacked `age` table, as charts read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgePoint {
+    /// The repository's name in the store and every table.
     pub repo: String,
+    /// The row's month.
     pub month: Month,
+    /// The class of the lines.
     pub class: Class,
+    /// The UTC year in which the lines were last written.
     pub cohort: i32,
+    /// Lines of that class and cohort in the month's snapshot.
     pub lines: u64,
 }
 

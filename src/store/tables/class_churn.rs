@@ -56,10 +56,15 @@ pub fn class_churn_frame(repo: &str, rows: &[ActivityRow]) -> Result<DataFrame, 
 /// One row of a stacked `class_churn` table, as charts read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassChurnPoint {
+    /// The repository's name in the store and every table.
     pub repo: String,
+    /// The row's month.
     pub month: Month,
+    /// The class of the changed files.
     pub class: Class,
+    /// Lines the month's non-merge commits added in files of the class.
     pub lines_added: u64,
+    /// Lines the month's non-merge commits removed in files of the class.
     pub lines_removed: u64,
 }
 

@@ -188,10 +188,15 @@ pub fn blob_cache_from_frame(df: &DataFrame) -> Result<BlobCache, TableError> {
 /// One row of a stacked `loc` table, as charts read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocPoint {
+    /// The repository's name in the store and every table.
     pub repo: String,
+    /// The row's month.
     pub month: Month,
+    /// The class of the counted files.
     pub class: Class,
+    /// The language, by tokei's name.
     pub language: String,
+    /// Lines of code (neither comments nor blanks) in the month's snapshot, as tokei counts them.
     pub code: u64,
 }
 

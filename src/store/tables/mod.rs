@@ -73,74 +73,168 @@ pub use vendored::{vendored_changes_frame, vendored_changes_from_frame, Vendored
 
 /// Column names shared by several tables.
 pub mod col {
+    /// The repository's name in the store: every public table has it, so tables of several stack.
     pub const REPO: &str = "repo";
+    /// An organisation behind the elephant factor (`organisations`), or `(individuals)` for
+    /// the people on personal mail, without a domain or alone on theirs.
     pub const ORGANISATION: &str = "organisation";
+    /// An organisation's distinct authors in the 24 months ending with the last month.
     pub const AUTHORS: &str = "authors";
+    /// An organisation's share of the human commits of those 24 months, 0 to 1.
     pub const SHARE: &str = "share";
+    /// A UTC calendar month, `YYYY-MM`: the row's month, or the month a commit or tag falls in.
     pub const MONTH: &str = "month";
+    /// A 40-hex commit id: the row's own commit, a month's snapshot, a tag's target or the first
+    /// commit of a licence period.
     pub const COMMIT: &str = "commit";
+    /// When a commit was authored: a UTC datetime in `commits`, Unix seconds in the internal
+    /// `walk`.
     pub const AUTHOR_TIME: &str = "author_time";
+    /// When a commit was committed (git's commit date): a UTC datetime in `commits`, Unix seconds
+    /// in the internal `walk`.
     pub const COMMITTER_TIME: &str = "committer_time";
+    /// A commit author's identity: the e-mail address after `.mailmap`, lower-cased (the name when
+    /// the address is empty).
     pub const AUTHOR: &str = "author";
+    /// How many parents a commit has (0 for a root commit).
     pub const PARENTS: &str = "parents";
+    /// Whether a commit has two or more parents.
     pub const IS_MERGE: &str = "is_merge";
+    /// Whether the resolved author name or e-mail matches the bot pattern (`--bot-pattern`).
     pub const IS_BOT: &str = "is_bot";
+    /// Whether a commit's author time is after the Unix epoch and at most a day after the analysis;
+    /// a commit without one is put in no month.
     pub const PLAUSIBLE_DATE: &str = "plausible_date";
+    /// Commits counted: per month (`activity`, `evidence`), per release or per organisation; in
+    /// `missing_files`, the ids of the commits whose changes name the file, space-separated.
     pub const COMMITS: &str = "commits";
+    /// The month's commits with two or more parents.
     pub const MERGES: &str = "merges";
+    /// Distinct identities with a commit in the month (authors and co-authors), or the distinct
+    /// authors of a release's range.
     pub const CONTRIBUTORS: &str = "contributors";
+    /// The month's contributors whose identity does not match the bot pattern.
     pub const HUMAN_CONTRIBUTORS: &str = "human_contributors";
+    /// Identities whose first plausibly dated commit falls in the month; for a release, the range's
+    /// authors with no commit reachable from the previous release.
     pub const NEW_CONTRIBUTORS: &str = "new_contributors";
+    /// The month's commits whose author matches the bot pattern.
     pub const BOT_COMMITS: &str = "bot_commits";
+    /// A `data_quality` finding kind, such as `implausible_date` or `missing_object`.
     pub const KIND: &str = "kind";
+    /// How often a `data_quality` kind was found (0 when never: every kind has a row).
     pub const COUNT: &str = "count";
+    /// Up to five object ids (commits or blobs, by kind) of a `data_quality` finding,
+    /// space-separated.
     pub const EXAMPLES: &str = "examples";
+    /// A language by tokei's name (`loc` counts files no language claims as `Unrecognised`).
     pub const LANGUAGE: &str = "language";
+    /// Files counted (`loc`), or the licence files as root paths, comma-separated (`licences`).
     pub const FILES: &str = "files";
+    /// Lines of code (neither comments nor blanks), as tokei counts them.
     pub const CODE: &str = "code";
+    /// Comment lines, as tokei counts them.
     pub const COMMENTS: &str = "comments";
+    /// Blank lines, as tokei counts them.
     pub const BLANKS: &str = "blanks";
+    /// The size of the counted files (or of one blob), in bytes.
     pub const BYTES: &str = "bytes";
+    /// A blob's 40-hex object id (`missing_files` and the internal caches).
     pub const BLOB: &str = "blob";
+    /// What a blob's file name says of its language (internal `blob_counts`): a tokei name, `#!`
+    /// when the shebang decides, `?` for an extension tokei does not know.
     pub const PATH_LANGUAGE: &str = "path_language";
+    /// A 40-hex tree id: the tree standing for a month (`snapshots`) or a walked commit's (`walk`).
     pub const TREE: &str = "tree";
+    /// A walked commit's parent ids, space-separated (internal `walk`).
     pub const PARENT_IDS: &str = "parent_ids";
+    /// Whether a walked commit touches the `--path`/`--exclude` scope (internal `walk`).
     pub const IN_SCOPE: &str = "in_scope";
+    /// How many author or committer fields git had to read leniently; 0 for a well-formed commit
+    /// (internal `walk`).
     pub const MALFORMED: &str = "malformed_fields";
+    /// Lines added, as `git log --numstat` counts them; empty where churn was not mined (merges,
+    /// `--activity-only`).
     pub const LINES_ADDED: &str = "lines_added";
+    /// Lines removed, counted like `lines_added`.
     pub const LINES_REMOVED: &str = "lines_removed";
+    /// Files a commit changed (submodule entries too); empty for merges and without churn.
     pub const FILES_CHANGED: &str = "files_changed";
+    /// Distinct identities with a commit in the 12 months ending with the month.
     pub const CONTRIBUTORS_12M: &str = "contributors_12m";
+    /// The fewest people whose commits make at least half of the human commits of the 24 months
+    /// ending with the month; 0 when there are none.
     pub const PONY_FACTOR_24M: &str = "pony_factor_24m";
+    /// The fewest organisations whose people make at least half of those 24 months' human commits
+    /// (an individual counts as an organisation of one); 0 when there are none.
     pub const ELEPHANT_FACTOR_24M: &str = "elephant_factor_24m";
+    /// The age in days, at the month's end, of the median line of own code in its snapshot; empty
+    /// without counted lines or line age.
     pub const MEDIAN_LINE_AGE_DAYS: &str = "median_line_age_days";
+    /// The share of own code's lines last written in the 12 months ending with the month, 0 to 1.
     pub const NEW_CODE_SHARE: &str = "new_code_share";
+    /// The fewest people credited with at least half of own code's lines in the month's snapshot.
     pub const BUS_FACTOR: &str = "bus_factor";
+    /// The UTC year in which lines were last written (`age`).
     pub const COHORT: &str = "cohort";
+    /// A count of lines: of a class and cohort (`age`), or of a run last written by one commit
+    /// (internal `line_ages`).
     pub const LINES: &str = "lines";
+    /// A file's path in the repository (`missing_files`, internal `line_ages`).
     pub const PATH: &str = "path";
+    /// Whether the `loc` table counts a file's lines (internal `line_ages`).
     pub const COUNTED: &str = "counted";
+    /// The chain position (0 = the root) of the commit that last wrote a run of lines (internal
+    /// `line_ages`).
     pub const POSITION: &str = "position";
+    /// A release tag's name.
     pub const TAG: &str = "tag";
+    /// A UTC datetime: a release's tagger time (a lightweight tag's commit date), or the committer
+    /// time of a licence period's first commit.
     pub const DATE: &str = "date";
+    /// A version: a release tag's numbers (`4.10.0`), or a dependency's declared version.
     pub const VERSION: &str = "version";
+    /// Whether a release's version is a pre-release.
     pub const PRERELEASE: &str = "prerelease";
+    /// Whether a release tag is an annotated tag object (not a lightweight tag).
     pub const ANNOTATED: &str = "annotated";
+    /// Whether a signature is present (not verified): a commit's `gpgsig` header, a tag's in-body
+    /// signature.
     pub const SIGNED: &str = "signed";
+    /// Whether a release tag's commit is reachable from the analysed ref.
     pub const ON_REF: &str = "on_ref";
+    /// Whose code: `code` (the project's own), `test`, `docs`, `vendored` or `generated`.
     pub const CLASS: &str = "class";
+    /// Whether a blob's first bytes carry a generator's marker (internal `blob_counts`,
+    /// `line_ages`).
     pub const GENERATED: &str = "generated";
+    /// A commit's lines added and removed per class, ten numbers as text (internal `walk`,
+    /// `release_churn`).
     pub const CLASS_LINES: &str = "class_lines";
+    /// The first month a row covers: a practice shown, a licence held, or a missing file's lines
+    /// lacking.
     pub const FIRST_MONTH: &str = "first_month";
+    /// A vendored package's directory, e.g. `vendor/github.com/mattn/go-sqlite3`.
     pub const PACKAGE: &str = "package";
+    /// A walked commit's review, signing and merge flags and co-author count, packed in one number
+    /// (internal `walk`).
     pub const EVIDENCE: &str = "evidence";
+    /// A practice the snapshots show: `security_policy`, `ci` or `fuzzing`.
     pub const PRACTICE: &str = "practice";
+    /// A walked commit's `Co-authored-by` identities, separated by new lines (internal `walk`).
     pub const CO_AUTHORS: &str = "co_authors";
+    /// The path that showed a practice first.
     pub const EXAMPLE: &str = "example";
+    /// Advisory ids (CVE, GHSA, XSA) a commit message mentions, space-separated.
     pub const ADVISORIES: &str = "advisories";
+    /// Commit ids a commit's `Fixes:` trailers name, space-separated.
     pub const FIXES: &str = "fixes";
+    /// Whether a commit has a Reviewed-by, Acked-by or Reviewed-on trailer, or a Differential
+    /// Revision line.
     pub const REVIEWED: &str = "reviewed";
+    /// Whether a commit is a GitHub "Merge pull request #N" or GitLab "See merge request" merge.
     pub const PR_MERGE: &str = "pr_merge";
+    /// The last month a row covers (see `first_month`).
     pub const LAST_MONTH: &str = "last_month";
 }
 
@@ -205,6 +299,7 @@ pub enum Table {
 pub struct TableDef {
     /// The name users type (`--table`), SQL queries use, and the store's file is named after.
     pub name: &'static str,
+    /// The table's columns, in order: what its writer must build and its stored file must hold.
     pub schema: schema::Schema,
     /// Users query and export it; the others are the store's internal state.
     pub public: bool,
@@ -266,18 +361,22 @@ impl Table {
         Table::ALL.into_iter().filter(|t| t.def().public)
     }
 
+    /// The name users type (`--table`) and SQL queries use; the store's file is named after it.
     pub fn name(self) -> &'static str {
         self.def().name
     }
 
+    /// The table's columns, in order.
     pub fn schema(self) -> schema::Schema {
         self.def().schema
     }
 
+    /// The name of the store's file of the table, `<name>.parquet`.
     pub fn file_name(self) -> String {
         format!("{}.parquet", self.name())
     }
 
+    /// The table called `name`, public or internal; `None` when no table has that name.
     pub fn parse(name: &str) -> Option<Table> {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
@@ -286,37 +385,58 @@ impl Table {
 /// Output formats for `export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Comma-separated text; a cell a spreadsheet would run as a formula gets a leading `'`.
     Csv,
+    /// Parquet (LZ4-compressed), as the store keeps its tables.
     Parquet,
+    /// A JSON array with one object per row.
     Json,
 }
 
+/// What can go wrong building, writing or reading a table.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// A polars operation failed (building, reading or writing a frame).
     #[error("table operation failed: {0}")]
     Polars(#[from] PolarsError),
+    /// A table file that cannot be opened, or that is not a regular file.
     #[error("{}", .path.display())]
     Io {
+        /// The file: a stored table, or a report's CSV table.
         path: std::path::PathBuf,
+        /// What the operating system reported.
         #[source]
         source: std::io::Error,
     },
     /// A writer built columns its table's schema does not declare: a bug in temper.
     #[error("internal error: the {table} table was built with columns [{found}], not its schema")]
-    Schema { table: &'static str, found: String },
+    Schema {
+        /// The name of the table the writer built.
+        table: &'static str,
+        /// The built columns as `name: type`, comma-separated.
+        found: String,
+    },
     /// A stored table that breaks its schema (the store's one bad-row policy).
     #[error("{}: the {table} table is damaged: {}column '{column}': {problem}; run `temper analyze` again to rebuild it", .path.display(), .row.map_or(String::new(), |r| format!("row {r}, ")))]
     BadRow {
+        /// The name of the damaged table.
         table: &'static str,
+        /// The damaged file; `(a table in memory)` for a frame that was not read from one.
         path: std::path::PathBuf,
         /// 1-based data row; `None` when the whole column is wrong.
         row: Option<usize>,
+        /// The column at fault.
         column: String,
+        /// What is wrong with the cell or the column, e.g. `the cell is empty`.
         problem: String,
     },
+    /// A table file that cannot be read: not Parquet polars reads, too many rows (more than
+    /// [`MAX_TABLE_ROWS`]), or another schema revision.
     #[error("{}: damaged table ({message}); run `temper analyze` again to rebuild it", .path.display())]
     Damaged {
+        /// The damaged file.
         path: std::path::PathBuf,
+        /// What is wrong with it, shown after the path.
         message: String,
     },
 }

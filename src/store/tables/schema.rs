@@ -16,6 +16,7 @@ use crate::month::Month;
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// Free text: a name, a path, or a list the column's table describes.
     Str,
     /// A month, `YYYY-MM`.
     Month,
@@ -25,11 +26,17 @@ pub enum Kind {
     Oids,
     /// A code class: `code`, `test`, `docs`, `vendored` or `generated`.
     Class,
+    /// An unsigned 32-bit count.
     U32,
+    /// An unsigned 64-bit count (lines, bytes).
     U64,
+    /// A signed 32-bit number (a cohort's year).
     I32,
+    /// A signed 64-bit number (Unix seconds in the internal tables).
     I64,
+    /// A floating-point figure (a share, a median, a score).
     F64,
+    /// A flag, `true` or `false`.
     Bool,
     /// Milliseconds since the Unix epoch, UTC.
     Datetime,
@@ -65,7 +72,9 @@ impl Kind {
 /// One column of a table.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnDef {
+    /// The column's name in its table and in SQL queries.
     pub name: &'static str,
+    /// What the column holds, and so its polars type.
     pub kind: Kind,
     /// Whether a cell may be empty (null).
     pub nullable: bool,

@@ -26,10 +26,15 @@ pub const VENDORED_CHANGES: TableDef = TableDef {
 /// One row of `vendored_changes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VendoredChange {
+    /// The month whose snapshot the commit leads up to.
     pub month: Month,
+    /// The first-parent commit's 40-hex id (a merge stands for the branch it brings in).
     pub commit: String,
+    /// The vendored package's directory, e.g. `vendor/github.com/mattn/go-sqlite3`.
     pub package: String,
+    /// Lines the commit added in the package's counted files.
     pub lines_added: u64,
+    /// Lines the commit removed in the package's counted files.
     pub lines_removed: u64,
 }
 
