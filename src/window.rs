@@ -93,7 +93,7 @@ impl Window {
     }
 
     /// The first month of the 24 months (the 12 before the last 12 included).
-    pub fn start_24m(&self) -> Month {
+    fn start_24m(&self) -> Month {
         self.now.minus(23)
     }
 

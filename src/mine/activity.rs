@@ -13,10 +13,10 @@ use crate::mine::git::History;
 use crate::month::Month;
 
 /// Seconds past the time of analysis a commit may be dated before it counts as implausible.
-pub const FUTURE_SLACK_SECONDS: i64 = 86_400;
+const FUTURE_SLACK_SECONDS: i64 = 86_400;
 
 /// How many example commit ids a data-quality finding lists.
-pub const FINDING_EXAMPLES: usize = 5;
+const FINDING_EXAMPLES: usize = 5;
 
 /// Whether an author time can be placed in a month.
 pub fn is_plausible(author_time: i64, now: i64) -> bool {
@@ -168,7 +168,7 @@ pub struct Finding {
     pub kind: String,
     /// How many objects of that kind were found (commits for the commit kinds); 0 for none.
     pub count: u64,
-    /// Up to [`FINDING_EXAMPLES`] object ids, smallest first so reruns agree.
+    /// Up to `FINDING_EXAMPLES` object ids, smallest first so reruns agree.
     pub examples: Vec<String>,
 }
 
@@ -376,10 +376,10 @@ pub struct OrgShare {
 }
 
 /// The row of the individuals.
-pub const INDIVIDUALS: &str = "(individuals)";
+const INDIVIDUALS: &str = "(individuals)";
 
 /// Organisations shown one by one at most; the rest are summed as `(other organisations)`.
-pub const ORGANISATIONS_SHOWN: usize = 15;
+const ORGANISATIONS_SHOWN: usize = 15;
 
 /// The organisations of the human commits of the 24 months ending with the last plausible
 /// month, most commits first, the individuals last (see [`OrgShare`]).
@@ -574,11 +574,11 @@ pub struct Summary {
 }
 
 /// How many languages the summary names.
-pub const MAIN_LANGUAGES: usize = 3;
+const MAIN_LANGUAGES: usize = 3;
 
 /// The project's own code at `last` (the last month), and its main languages: nothing when that
 /// month's tree has no code, even if earlier months had some.
-pub fn current_code(
+fn current_code(
     loc: &[crate::mine::loc::LocRow],
     last: Option<Month>,
 ) -> (u64, Vec<(String, f64)>) {
@@ -601,7 +601,7 @@ pub fn current_code(
 }
 
 /// Code lines per class at `last`, in [`Class::ALL`] order, classes without any left out.
-pub fn classes_at(loc: &[crate::mine::loc::LocRow], last: Option<Month>) -> Vec<(Class, u64)> {
+fn classes_at(loc: &[crate::mine::loc::LocRow], last: Option<Month>) -> Vec<(Class, u64)> {
     Class::ALL
         .into_iter()
         .map(|class| {

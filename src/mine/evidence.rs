@@ -60,7 +60,7 @@ pub struct EvidenceRow {
     pub pr_merges: u32,
     /// Commits mentioning an advisory id that are not dependency updates: the project's own.
     pub own_advisory_commits: u32,
-    /// Commits mentioning an advisory id that update dependencies (see [`is_dependency_update`]).
+    /// Commits mentioning an advisory id that update dependencies (see `is_dependency_update`).
     pub dependency_advisory_commits: u32,
     /// Advisory ids first mentioned this month.
     pub new_advisories: u32,
@@ -162,7 +162,7 @@ impl EvidenceRow {
 
 /// Whether a commit updates dependencies rather than changing the project's own code: its
 /// subject says so, or its lines changed are all in vendored or generated files.
-pub fn is_dependency_update(c: &CommitInfo) -> bool {
+fn is_dependency_update(c: &CommitInfo) -> bool {
     if c.evidence.bump_subject {
         return true;
     }
@@ -181,7 +181,7 @@ pub fn is_dependency_update(c: &CommitInfo) -> bool {
 /// How each main-line change (`chain`, the first-parent chain, tip first) was reviewed, by rule:
 /// walked oldest first, each merge's brought-in commits are those its other parents reach that
 /// no earlier change reached.
-pub fn mainline_review(history: &History, chain: &[ObjectId]) -> Vec<(ObjectId, ReviewCounts)> {
+fn mainline_review(history: &History, chain: &[ObjectId]) -> Vec<(ObjectId, ReviewCounts)> {
     let index: HashMap<ObjectId, &CommitInfo> = history.commits.iter().map(|c| (c.id, c)).collect();
     let mut reached: HashSet<ObjectId> = HashSet::with_capacity(history.commits.len());
     let mut out = Vec::with_capacity(chain.len());

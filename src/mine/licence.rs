@@ -5,7 +5,7 @@
 //! `COPYING` or `UNLICENSE`, alone or followed by `.`, `-` or `_` and more (`LICENSE.md`,
 //! `LICENSE-MIT`, `COPYING.LIB`). Each file's text is matched against the SPDX licence list by
 //! the `spdx` crate's detector (askalono's algorithm, with the list's texts built in): a file's
-//! own `SPDX-License-Identifier:` line first, else a match of the whole text scoring [`SURE`] or
+//! own `SPDX-License-Identifier:` line first, else a match of the whole text scoring `SURE` or
 //! more, else the licences a top-down scan finds inside it (a preamble before the GPL). Below
 //! that, a few source-available
 //! licences whose texts carry per-project parameters (the Business Source License's licensor and
@@ -30,7 +30,7 @@ use crate::mine::git::snapshot::ChainLink;
 use crate::month::Month;
 
 /// The detector's score from which its best match names a file's licence.
-pub const SURE: f32 = 0.8;
+const SURE: f32 = 0.8;
 
 /// One period of the first-parent chain with one licence.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,13 +53,8 @@ pub struct LicencePeriod {
     pub last_month: Month,
 }
 
-/// Whether a root file name is a licence file.
-pub fn is_licence_file(name: &str) -> bool {
-    is_licence_name(name.as_bytes())
-}
-
-/// [`is_licence_file`] on a tree entry's bytes, without allocating (it is asked of every root
-/// entry at every link of the chain).
+/// Whether a root file name (a tree entry's bytes) is a licence file, without allocating: it is
+/// asked of every root entry at every link of the chain.
 fn is_licence_name(name: &[u8]) -> bool {
     [&b"LICENSE"[..], b"LICENCE", b"COPYING", b"UNLICENSE"]
         .iter()
@@ -446,10 +441,10 @@ mod tests {
             "Licence.txt",
             "UNLICENSE",
         ] {
-            assert!(is_licence_file(yes), "{yes}");
+            assert!(is_licence_name(yes.as_bytes()), "{yes}");
         }
         for no in ["LICENSES", "licensed.go", "COPYINGX", "README"] {
-            assert!(!is_licence_file(no), "{no}");
+            assert!(!is_licence_name(no.as_bytes()), "{no}");
         }
     }
 

@@ -65,7 +65,7 @@ pub struct Release {
     pub line: String,
     /// Whether its line is the project's (the root, or the largest line when the root has none).
     pub main_line: bool,
-    /// The release before it on its line, an ancestor of it (see [`previous_candidates`]);
+    /// The release before it on its line, an ancestor of it (see `CandidateOrder::candidates`);
     /// none for pre-releases.
     pub previous: Option<String>,
     /// The latest final release of its line dated before it.
@@ -165,8 +165,12 @@ impl CandidateOrder {
         }
     }
 
-    /// The candidates for the release before `index` on its line, best first (see
-    /// [`previous_candidates`]), made lazily: the caller usually takes the first.
+    /// The candidates for the release before `index` on its line, best first, made lazily (the
+    /// caller usually takes the first): for a feature release the lower feature releases,
+    /// highest first; for a maintenance release the lower releases of its feature; then every
+    /// other lower release of the line, highest first. Pre-releases have none and are never
+    /// one; among tags of one version the plain one comes first, then the earliest.
+    /// [`count_ranges`] takes the first that is an ancestor.
     fn candidates<'a>(
         &'a self,
         releases: &'a [Release],
@@ -190,17 +194,6 @@ impl CandidateOrder {
         let rest = lower.iter().rev().copied().filter(move |&i| !by_rule(i));
         first.chain(rest)
     }
-}
-
-/// The candidates for the release before `index` on its line, best first: for a feature release
-/// the lower feature releases, highest first; for a maintenance release the lower releases of
-/// its feature; then every other lower release of the line, highest first. Pre-releases have
-/// none and are never one; among tags of one version the plain one comes first, then the
-/// earliest. [`count_ranges`] takes the first that is an ancestor.
-pub fn previous_candidates(releases: &[Release], index: usize) -> Vec<usize> {
-    CandidateOrder::new(releases)
-        .candidates(releases, index)
-        .collect()
 }
 
 /// The version of a tag name and whether it is a pre-release, if the name is a version.

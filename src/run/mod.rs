@@ -283,7 +283,7 @@ pub fn options(
 
 /// Reads a configuration file and checks what its structure cannot say (names and sources
 /// present and unique); [`options`] resolves the rest.
-pub fn load_config(path: &Path) -> Result<Config, RunError> {
+fn load_config(path: &Path) -> Result<Config, RunError> {
     let text = std::fs::read_to_string(path).map_err(|source| RunError::Read {
         path: path.to_path_buf(),
         source,
@@ -771,7 +771,7 @@ fn source_path(
 }
 
 /// The log line of one project: what was mined, or why it failed.
-pub fn render_project(project: &ProjectRun) -> String {
+fn render_project(project: &ProjectRun) -> String {
     let (name, fetched, mined) = (&project.name, project.fetch_seconds, project.mine_seconds);
     match &project.status {
         ProjectStatus::Mined(o) if o.up_to_date => {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The protocols a source may use (`GIT_ALLOW_PROTOCOL`).
-pub const ALLOWED_PROTOCOLS: &str = "https:http:ssh:git:file";
+const ALLOWED_PROTOCOLS: &str = "https:http:ssh:git:file";
 
 /// What a clone mirrors: the remote's branches and tags as they are (forced: a rewritten branch
 /// is mined as rewritten), so the clone's HEAD follows the remote's default branch.
@@ -59,7 +59,7 @@ pub enum SourceError {
         #[source]
         source: std::io::Error,
     },
-    /// A URL whose scheme is not one of [`ALLOWED_PROTOCOLS`]; git is not run.
+    /// A URL whose scheme is not one of `ALLOWED_PROTOCOLS`; git is not run.
     #[error("{url}: only {protocols} URLs are fetched", protocols = ALLOWED_PROTOCOLS.replace(':', ", "))]
     Protocol {
         /// The source's URL.
@@ -74,7 +74,7 @@ pub fn is_url(source: &str) -> bool {
 
 /// `url` with any password replaced by `***` (`https://user:secret@host/x` ->
 /// `https://user:***@host/x`), for messages and logs.
-pub fn redact(url: &str) -> String {
+fn redact(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };

@@ -17,14 +17,14 @@ use crate::store::tables::{self, Table};
 use crate::store::{RepoMeta, Store, StoreError};
 
 /// Whether a dataset keeps `table`: every public table but `commits`, which names people.
-pub fn is_shared(table: Table) -> bool {
+fn is_shared(table: Table) -> bool {
     table != Table::Commits && table.def().public
 }
 
 /// Commits kept per month, language and class in a dataset's `language_commits`: the report
 /// names the three biggest of a jump's months and class, which are always among each month's
 /// three biggest.
-pub const LANGUAGE_COMMITS_PER_MONTH: usize = 3;
+const LANGUAGE_COMMITS_PER_MONTH: usize = 3;
 
 /// The `LANGUAGE_COMMITS_PER_MONTH` commits that changed most lines (added + removed) of each
 /// month, language and class, biggest first (ties: the greater commit id, as the report's query

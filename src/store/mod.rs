@@ -931,7 +931,7 @@ pub fn fault_point(name: &str) {
 }
 
 /// The store's lock file: held by a run for its whole duration.
-pub const LOCK: &str = "temper.lock";
+const LOCK: &str = "temper.lock";
 
 /// An exclusive lock on a store, released when dropped (or when the process dies).
 #[derive(Debug)]

@@ -48,7 +48,7 @@ impl Stopwatch {
 }
 
 /// The process's resident anonymous memory (`RssAnon` of `/proc/self/status`), bytes.
-pub fn own_memory() -> Option<u64> {
+fn own_memory() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status_field(&status, "RssAnon:")
 }

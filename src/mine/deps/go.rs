@@ -69,7 +69,7 @@ pub struct GoMod {
 }
 
 /// Reads `go.mod` (file name `file` for messages).
-pub fn parse_go_mod(file: &str, text: &str) -> Result<GoMod, DepsError> {
+fn parse_go_mod(file: &str, text: &str) -> Result<GoMod, DepsError> {
     let mut out = GoMod::default();
     let mut block: Option<(String, usize)> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -265,7 +265,7 @@ pub struct Vendored {
 }
 
 /// Reads `vendor/modules.txt`: the modules it lists, and which of them have packages vendored.
-pub fn parse_modules_txt(text: &str) -> Vendored {
+fn parse_modules_txt(text: &str) -> Vendored {
     let mut out = Vendored::default();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -361,7 +361,7 @@ pub fn repository(path: &str) -> Option<String> {
 
 /// The directory of module `path` in its repository (by the same rules as [`repository`]),
 /// without a major-version suffix: the prefix of its release tags.
-pub fn module_line(path: &str) -> String {
+fn module_line(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
     let mut below: Vec<&str> = match parts.as_slice() {
         ["github.com" | "bitbucket.org", _, _, rest @ ..] => rest.to_vec(),

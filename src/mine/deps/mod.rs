@@ -649,7 +649,7 @@ fn csv_cell(text: &str) -> String {
 
 /// A project name from a repository URL or path: its last two parts (`cilium-ebpf`). The name
 /// `--config-out` gives a dependency's project, and by which the report finds it in the store.
-pub fn repo_name(repo: &str) -> String {
+fn repo_name(repo: &str) -> String {
     let parts: Vec<&str> = repo
         .trim_end_matches('/')
         .rsplit(['/', ':'])

@@ -119,7 +119,7 @@ impl Evidence {
 }
 
 /// The built-in advisory id patterns.
-pub const BUILTIN_ADVISORIES: &str =
+const BUILTIN_ADVISORIES: &str =
     r"CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|XSA-\d+|RUSTSEC-\d{4}-\d{4}";
 
 /// Which words of a message are advisory ids: the built-in patterns and the user's.

@@ -11,7 +11,7 @@
 //!
 //! Regular and executable files count; symlinks and submodules do not. A missing or unreadable
 //! tree or blob is skipped and reported; a blob over [`MAX_BLOB_BYTES`] is counted as a file with
-//! bytes but no lines, and reported. Files no language claims are counted under [`UNRECOGNISED`]
+//! bytes but no lines, and reported. Files no language claims are counted under `UNRECOGNISED`
 //! with files and bytes only.
 
 pub mod count;
@@ -38,7 +38,7 @@ use detect::{Detector, PathLanguage};
 pub use crate::mine::git::MAX_BLOB_BYTES;
 
 /// The `language` value of files no language claims.
-pub const UNRECOGNISED: &str = "Unrecognised";
+const UNRECOGNISED: &str = "Unrecognised";
 
 /// Object cache per worker repository handle.
 const WORKER_OBJECT_CACHE_BYTES: usize = 0;
@@ -94,7 +94,7 @@ pub struct LocRow {
     pub month: Month,
     /// The class of the files counted (see [`crate::mine::class`]).
     pub class: Class,
-    /// tokei's language name, or [`UNRECOGNISED`].
+    /// tokei's language name, or `UNRECOGNISED`.
     pub language: String,
     /// The totals of the month's files of this class and language.
     pub counts: Counts,

@@ -1,7 +1,7 @@
 //! From stored tables to chart specs: which numbers each chart kind shows.
 //!
 //! - `loc`: code lines (tokei's `code`) per month by language for one repository, the
-//!   [`TOP_LANGUAGES`] with the highest peak in the range and the rest summed as "Other"; with
+//!   `TOP_LANGUAGES` with the highest peak in the range and the rest summed as "Other"; with
 //!   several repositories, one line of total code each.
 //! - `language-share`: the same stack as percentages of each month's code.
 //! - `commits`, `contributors`: the `activity` columns, one line per repository.
@@ -29,7 +29,7 @@ use crate::store::tables::{self, ActivityPoint, Table};
 use crate::store::Store;
 
 /// How many languages a stacked chart names; the rest are "Other".
-pub const TOP_LANGUAGES: usize = 8;
+const TOP_LANGUAGES: usize = 8;
 
 /// Builds the spec of `options.kind` from the store.
 pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartError> {
@@ -77,10 +77,10 @@ pub fn build(store: &Store, options: &ChartOptions) -> Result<ChartSpec, ChartEr
 /// How many times the largest project's peak may exceed the smallest's on a linear axis: beyond
 /// it the smallest would fill less than a twentieth of the chart's height, a flat line at its
 /// foot, and a chart of several projects (`log` left to temper) draws a logarithmic axis.
-pub const LOG_AXIS_RATIO: f64 = 20.0;
+const LOG_AXIS_RATIO: f64 = 20.0;
 
 /// Chooses the y axis of a line chart of several projects when the user did not (`asked` is
-/// `None`): logarithmic when the peaks differ [`LOG_AXIS_RATIO`]-fold or more, linear otherwise.
+/// `None`): logarithmic when the peaks differ `LOG_AXIS_RATIO`-fold or more, linear otherwise.
 /// Either way the subtitle says which axis it is, and why when it is logarithmic.
 pub fn pick_axis(spec: &mut ChartSpec, asked: Option<bool>) {
     let Plot::Lines { series } = &spec.plot else {
@@ -385,12 +385,12 @@ fn age_chart(r: &Request<'_>) -> Result<ChartSpec, ChartError> {
 
 /// The most bands the code-age chart draws: more shades of one scale than this cannot be told
 /// apart on a projector or in greyscale.
-pub const AGE_BANDS: usize = 8;
+const AGE_BANDS: usize = 8;
 
 /// The cohort years `first..=last` grouped into at most [`AGE_BANDS`] bands of equal length,
 /// oldest first; the newest band ends with `last` (so the recent years keep their own band when
 /// each band is one year) and the oldest may be shorter.
-pub fn age_bands(first: i32, last: i32) -> Vec<(i32, i32)> {
+fn age_bands(first: i32, last: i32) -> Vec<(i32, i32)> {
     let years = (last - first + 1).max(1);
     let step = (years + AGE_BANDS as i32 - 1) / AGE_BANDS as i32;
     let mut bands = Vec::new();
@@ -828,7 +828,7 @@ impl Frame {
 
 /// Each value replaced by the mean of the last `n` positions' values up to it (those present),
 /// for `--rolling N`; a position without a value stays without one.
-pub fn rolling_mean(values: &[Option<f64>], n: usize) -> Vec<Option<f64>> {
+fn rolling_mean(values: &[Option<f64>], n: usize) -> Vec<Option<f64>> {
     (0..values.len())
         .map(|i| {
             values[i]?;

@@ -52,10 +52,10 @@ const TOL_MUTED: [Rgb; 7] = [
 ];
 
 /// The colour of "Other" (languages outside the top ones).
-pub const OTHER: Rgb = Rgb(0x99, 0x99, 0x99);
+const OTHER: Rgb = Rgb(0x99, 0x99, 0x99);
 
 /// The colour of a language, the same in every chart.
-pub fn language_color(language: &str) -> Rgb {
+fn language_color(language: &str) -> Rgb {
     let fixed = match language {
         "Go" => Some(Rgb(0x56, 0xB4, 0xE9)),
         "C" => Some(Rgb(0x00, 0x72, 0xB2)),
@@ -88,10 +88,10 @@ pub fn language_color(language: &str) -> Rgb {
 
 /// How far apart two colours of one chart must be (CIE76 ΔE in CIELAB): sky blue (Go) and light
 /// cyan (C Header) are 16 apart and read as one colour on a slide; 20 keeps them apart.
-pub const MIN_DELTA_E: f64 = 20.0;
+const MIN_DELTA_E: f64 = 20.0;
 
 /// The CIE76 colour difference of two sRGB colours (D65 white).
-pub fn delta_e(a: Rgb, b: Rgb) -> f64 {
+fn delta_e(a: Rgb, b: Rgb) -> f64 {
     let (l1, a1, b1) = lab(a);
     let (l2, a2, b2) = lab(b);
     ((l1 - l2).powi(2) + (a1 - a2).powi(2) + (b1 - b2).powi(2)).sqrt()
@@ -123,7 +123,7 @@ fn lab(c: Rgb) -> (f64, f64, f64) {
 }
 
 /// The colours of the languages of one chart, in order: each its own colour
-/// ([`language_color`]) unless that is within [`MIN_DELTA_E`] of a colour drawn before it in
+/// (`language_color`) unless that is within `MIN_DELTA_E` of a colour drawn before it in
 /// this chart; then the palette colour farthest from all of those.
 pub fn language_colors(names: &[&str]) -> Vec<Rgb> {
     let mut used: Vec<Rgb> = Vec::with_capacity(names.len());
@@ -155,13 +155,13 @@ pub fn class_color(class: crate::mine::class::Class) -> Rgb {
 
 /// The colours a language can take when its own is too close to one already in its chart:
 /// Okabe-Ito's, then Paul Tol's muted ones.
-pub fn spare_colors() -> impl Iterator<Item = Rgb> {
+fn spare_colors() -> impl Iterator<Item = Rgb> {
     OKABE_ITO.into_iter().chain(TOL_MUTED)
 }
 
 /// The colour of the i-th repository of a chart's palette: Okabe-Ito's seven, then Paul Tol's
 /// olive (the muted colour farthest from all seven: CIE76 36.7), so the eight projects of a
-/// decision view have eight colours at least [`MIN_DELTA_E`] apart (a test checks it); more
+/// decision view have eight colours at least `MIN_DELTA_E` apart (a test checks it); more
 /// projects repeat them.
 pub fn repo_color(i: usize) -> Rgb {
     const REPOS: [Rgb; 8] = [

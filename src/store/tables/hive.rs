@@ -10,7 +10,7 @@ use polars::prelude::*;
 use super::{col, repo_column, schema, Table, TableError};
 
 /// The column naming the schema revision in every partition file.
-pub const SCHEMA_VERSION: &str = "schema_version";
+const SCHEMA_VERSION: &str = "schema_version";
 
 /// `df` (one repository's rows of a table) as a partition file's frame.
 pub fn to_partition(df: &DataFrame, version: u32) -> Result<DataFrame, TableError> {

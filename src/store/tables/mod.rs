@@ -431,7 +431,7 @@ pub enum TableError {
         problem: String,
     },
     /// A table file that cannot be read: not Parquet polars reads, too many rows (more than
-    /// [`MAX_TABLE_ROWS`]), or another schema revision.
+    /// `MAX_TABLE_ROWS`), or another schema revision.
     #[error("{}: damaged table ({message}); run `temper analyze` again to rebuild it", .path.display())]
     Damaged {
         /// The damaged file.
@@ -582,7 +582,7 @@ pub fn read(table: Table, path: &Path) -> Result<DataFrame, TableError> {
 /// is a project's `commits` or `walk` (the Linux kernel: about 1.4 million rows); a file that
 /// claims far more is not read, as it would exhaust memory (a few megabytes of Parquet can
 /// encode tens of millions of equal rows).
-pub const MAX_TABLE_ROWS: usize = 20_000_000;
+const MAX_TABLE_ROWS: usize = 20_000_000;
 
 /// The Parquet file at `path` as a frame, unchecked; a file polars cannot read, or one of more
 /// than [`MAX_TABLE_ROWS`] rows, is damaged.
