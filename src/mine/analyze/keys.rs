@@ -18,9 +18,9 @@ use crate::store::tables;
 use crate::store::FORMAT_VERSION;
 
 /// Bumped when the stored walk's columns change (2: churn split by class, 3: evidence, 4:
-/// co-authors, 5: pull-request subjects and copies, fuzzer credits): a stored walk of another
-/// revision is walked afresh instead of being read.
-const WALK_REVISION: u32 = 5;
+/// co-authors, 5: pull-request subjects and copies, fuzzer credits, 6: ids as raw bytes): a
+/// stored walk of another revision is walked afresh instead of being read.
+const WALK_REVISION: u32 = 6;
 
 /// Identifies the line counter: a cache written by another one is not reused.
 pub fn counter_id() -> String {

@@ -7,8 +7,8 @@ use polars::prelude::*;
 
 use super::schema::{self, Kind};
 use super::{
-    col, datetime_column, need, oid_at, optional, repo_column, required, str_col, Table, TableDef,
-    TableError,
+    col, datetime_column, need, oid_at, optional, raw_oid_at, repo_column, required, str_col,
+    Table, TableDef, TableError,
 };
 use crate::mine::activity::is_plausible;
 use crate::mine::git::evidence::Evidence;
@@ -48,9 +48,11 @@ pub const WALK: TableDef = TableDef {
     name: "walk",
     public: false,
     schema: &[
-        required(col::COMMIT, Kind::Oid),
-        required(col::TREE, Kind::Oid),
-        required(col::PARENT_IDS, Kind::Oids),
+        // Ids as raw bytes: at the Linux kernel's size hex made this table twice as large
+        // (186 MB) and its writing and reading a second each.
+        required(col::COMMIT, Kind::RawOid),
+        required(col::TREE, Kind::RawOid),
+        required(col::PARENT_IDS, Kind::RawOids),
         // Unix seconds.
         required(col::AUTHOR_TIME, Kind::I64),
         required(col::COMMITTER_TIME, Kind::I64),
@@ -264,25 +266,16 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
     let c = &history.commits;
     let n = c.len();
     let columns = vec![
-        Column::new(
-            col::COMMIT.into(),
-            c.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::TREE.into(),
-            c.iter().map(|c| c.tree.to_string()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            col::PARENT_IDS.into(),
-            c.iter()
-                .map(|c| {
-                    c.parents
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect::<Vec<_>>(),
+        raw_column(col::COMMIT, c.iter().map(|c| c.id.as_bytes())),
+        raw_column(col::TREE, c.iter().map(|c| c.tree.as_bytes())),
+        raw_column(
+            col::PARENT_IDS,
+            c.iter().map(|c| {
+                c.parents
+                    .iter()
+                    .flat_map(|p| p.as_bytes().iter().copied())
+                    .collect::<Vec<u8>>()
+            }),
         ),
         Column::new(
             col::AUTHOR_TIME.into(),
@@ -343,13 +336,20 @@ pub fn walk_frame(history: &History, in_scope: &[bool]) -> Result<DataFrame, Tab
     schema::frame(Table::Walk, n, columns)
 }
 
+/// A column of raw bytes (object ids, or several one after another).
+fn raw_column<B: AsRef<[u8]>>(name: &str, cells: impl Iterator<Item = B>) -> Column {
+    BinaryChunked::from_iter_values(name.into(), cells)
+        .into_series()
+        .into()
+}
+
 /// Reads the walk state back: the history and each commit's scope flag.
 pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableError> {
     let t = Table::Walk;
     let (commit, tree, parents) = (
-        str_col(df, col::COMMIT)?,
-        str_col(df, col::TREE)?,
-        str_col(df, col::PARENT_IDS)?,
+        df.column(col::COMMIT)?.binary()?,
+        df.column(col::TREE)?.binary()?,
+        df.column(col::PARENT_IDS)?.binary()?,
     );
     let author_time = df.column(col::AUTHOR_TIME)?.i64()?;
     let committer_time = df.column(col::COMMITTER_TIME)?.i64()?;
@@ -382,8 +382,8 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
             .map(&mut intern)
             .collect();
         let parent_ids = need(t, col::PARENT_IDS, i, parents.get(i))?
-            .split_whitespace()
-            .map(|p| oid_at(t, col::PARENT_IDS, i, Some(p)))
+            .chunks(20)
+            .map(|p| raw_oid_at(t, col::PARENT_IDS, i, Some(p)))
             .collect::<Result<Vec<_>, _>>()?;
         let classes = class_lines
             .get(i)
@@ -405,8 +405,8 @@ pub fn walk_from_frame(df: &DataFrame) -> Result<(History, Vec<bool>), TableErro
             _ => None,
         };
         history.commits.push(crate::mine::git::CommitInfo {
-            id: oid_at(t, col::COMMIT, i, commit.get(i))?,
-            tree: oid_at(t, col::TREE, i, tree.get(i))?,
+            id: raw_oid_at(t, col::COMMIT, i, commit.get(i))?,
+            tree: raw_oid_at(t, col::TREE, i, tree.get(i))?,
             parents: parent_ids,
             author_time: need(t, col::AUTHOR_TIME, i, author_time.get(i))?,
             committer_time: need(t, col::COMMITTER_TIME, i, committer_time.get(i))?,

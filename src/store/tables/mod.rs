@@ -526,6 +526,21 @@ fn oid_at(
     need(table, column, row, id)
 }
 
+/// An object-id cell of raw bytes (see [`need`]).
+fn raw_oid_at(
+    table: Table,
+    column: &str,
+    row: usize,
+    bytes: Option<&[u8]>,
+) -> Result<gix::ObjectId, TableError> {
+    let id = bytes.and_then(|b| {
+        gix::hash::oid::try_from_bytes(b)
+            .ok()
+            .map(ToOwned::to_owned)
+    });
+    need(table, column, row, id)
+}
+
 /// `df` as an aligned text table for a terminal: every row and column, no type line.
 pub fn render_text(df: &DataFrame) -> String {
     let names: Vec<String> = df

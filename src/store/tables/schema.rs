@@ -24,6 +24,11 @@ pub enum Kind {
     Oid,
     /// Object ids separated by spaces (possibly none).
     Oids,
+    /// An object id as its 20 raw bytes (the internal walk state: half the size of hex, and
+    /// nothing to format or parse).
+    RawOid,
+    /// Object ids as their raw bytes, one after another (possibly none).
+    RawOids,
     /// A code class: `code`, `test`, `docs`, `vendored` or `generated`.
     Class,
     /// An unsigned 32-bit count.
@@ -53,6 +58,16 @@ impl Kind {
             Kind::F64 => DataType::Float64,
             Kind::Bool => DataType::Boolean,
             Kind::Datetime => DataType::Datetime(TimeUnit::Milliseconds, None),
+            Kind::RawOid | Kind::RawOids => DataType::Binary,
+        }
+    }
+
+    /// Whether a present binary cell is well formed: ids of 20 bytes.
+    fn accepts_bytes(self, bytes: &[u8]) -> bool {
+        match self {
+            Kind::RawOid => bytes.len() == 20,
+            Kind::RawOids => bytes.len() % 20 == 0,
+            _ => true,
         }
     }
 
@@ -171,6 +186,16 @@ pub fn validate(table: Table, path: &std::path::Path, df: &DataFrame) -> Result<
                     crate::text::terminal(text, 60),
                     def.kind
                 );
+                return Err(bad(Some(row + 1), def.name, problem));
+            }
+        }
+        if matches!(def.kind, Kind::RawOid | Kind::RawOids) {
+            let cells = column.binary()?;
+            if let Some(row) = cells
+                .iter()
+                .position(|v| v.is_some_and(|b| !def.kind.accepts_bytes(b)))
+            {
+                let problem = format!("not a {:?}: ids are 20 bytes", def.kind);
                 return Err(bad(Some(row + 1), def.name, problem));
             }
         }
