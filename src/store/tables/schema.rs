@@ -66,7 +66,7 @@ impl Kind {
     fn accepts_bytes(self, bytes: &[u8]) -> bool {
         match self {
             Kind::RawOid => bytes.len() == 20,
-            Kind::RawOids => bytes.len() % 20 == 0,
+            Kind::RawOids => bytes.len().is_multiple_of(20),
             _ => true,
         }
     }
