@@ -261,6 +261,41 @@ mod tests {
             .contains("row 2, column 'repo': the cell is empty"));
     }
 
+    #[test]
+    fn raw_ids_are_20_bytes_each() {
+        assert!(Kind::RawOid.accepts_bytes(&[7; 20]));
+        assert!(!Kind::RawOid.accepts_bytes(&[7; 19]));
+        assert!(Kind::RawOids.accepts_bytes(&[]));
+        assert!(Kind::RawOids.accepts_bytes(&[7; 40]));
+        assert!(!Kind::RawOids.accepts_bytes(&[7; 41]));
+        // A walk table whose second commit id lost a byte is refused, naming row and column.
+        let walk = |ids: Vec<Vec<u8>>| {
+            let mut df = empty(Table::Walk);
+            let n = ids.len();
+            let columns: Vec<Column> = Table::Walk
+                .schema()
+                .iter()
+                .map(|d| match d.name {
+                    "commit" => BinaryChunked::from_iter_values(d.name.into(), ids.iter())
+                        .into_series()
+                        .into(),
+                    _ => Column::full_null(d.name.into(), n, &d.kind.dtype()),
+                })
+                .collect();
+            df = DataFrame::new(n, columns).unwrap_or(df);
+            df
+        };
+        let err = validate(
+            Table::Walk,
+            std::path::Path::new("w.parquet"),
+            &walk(vec![vec![1; 20], vec![2; 19]]),
+        )
+        .unwrap_err()
+        .to_string();
+        // The nulls of the other columns come after `commit` in the schema's order.
+        assert!(err.contains("row 2, column 'commit'"), "{err}");
+    }
+
     fn col_name(name: &str) -> PlSmallStr {
         name.into()
     }
