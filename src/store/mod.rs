@@ -183,8 +183,9 @@ struct Marker {
     format: u32,
 }
 
-/// What was analysed, stored beside a repository's tables.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// What was analysed, stored beside a repository's tables. Its `Default` is an empty record with
+/// no resume points, which a writer fills in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct RepoMeta {
     /// The repository's name in the store (the rule of [`check_name`]).
     pub name: String,
@@ -1098,20 +1099,7 @@ mod tests {
             inputs: String::new(),
             activity_only: false,
             summary: None,
-            findings: Vec::new(),
-            walk_key: String::new(),
-            churn_key: String::new(),
-            walk_problems: Default::default(),
-            loc_problems: Default::default(),
-            loc_ignored_attributes: Default::default(),
-            age_key: String::new(),
-            licence_key: String::new(),
-            licence_tip: String::new(),
-            licence_links: 0,
-            licence_now: 0,
-            age_tip: String::new(),
-            age_applied: 0,
-            files: Default::default(),
+            ..Default::default()
         };
         store.save_repo(&meta, &mut Vec::new(), &[]).unwrap();
         // Move it where an earlier temper put it.

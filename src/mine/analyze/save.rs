@@ -251,17 +251,8 @@ fn repo_meta(job: &Job<'_>, summary: &Summary, findings: &[Finding]) -> RepoMeta
         findings: findings.to_vec(),
         walk_key: job.keys.walk.clone(),
         churn_key: job.keys.churn.clone(),
-        walk_problems: Default::default(),
-        loc_problems: Default::default(),
-        loc_ignored_attributes: Default::default(),
-        age_key: String::new(),
-        licence_key: String::new(),
-        licence_tip: String::new(),
-        licence_links: 0,
-        licence_now: 0,
-        age_tip: String::new(),
-        age_applied: 0,
-        files: Default::default(),
+        // The stages' resume points and problems: set by the save stage.
+        ..Default::default()
     }
 }
 
