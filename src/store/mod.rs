@@ -884,14 +884,23 @@ fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>
         if name == META {
             continue;
         }
-        let path = entry.path();
-        let bytes = read_regular(&path).map_err(io_err(&path))?;
-        out.insert(
-            name,
-            format!("{}:{:016x}", bytes.len(), crate::text::fnv1a(&bytes)),
-        );
+        out.insert(name, fingerprint(&entry.path())?);
     }
     Ok(out)
+}
+
+/// `SIZE:HEX` of the file at `path`, read back.
+fn fingerprint(path: &Path) -> Result<String, StoreError> {
+    let bytes = read_regular(path).map_err(io_err(path))?;
+    Ok(fingerprint_text(
+        bytes.len() as u64,
+        crate::text::fnv1a(&bytes),
+    ))
+}
+
+/// The stored form of a file's fingerprint: its size and FNV-1a hash.
+fn fingerprint_text(len: u64, hash: u64) -> String {
+    format!("{len}:{hash:016x}")
 }
 
 /// Removes what killed runs left in the store: staging directories (`repos/*/tmp-*`) and

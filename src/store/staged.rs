@@ -13,8 +13,8 @@ use polars::prelude::DataFrame;
 
 use super::tables::{self, Table};
 use super::{
-    atomic_write, fault_point, fingerprints, io_err, next_generation, read_current, sync_dir,
-    write_synced, RepoMeta, StoreError, CURRENT, META,
+    atomic_write, fault_point, fingerprint, fingerprint_text, io_err, next_generation,
+    read_current, sync_dir, write_synced, RepoMeta, StoreError, CURRENT, META,
 };
 
 /// A generation being written (see the module's documentation).
@@ -24,6 +24,29 @@ pub struct Staged {
     dir: PathBuf,
     staging: PathBuf,
     committed: bool,
+    /// The fingerprint of each table written, taken as its bytes went out (at the kernel's size
+    /// reading 260 MB back to hash them took a second).
+    written: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+/// A writer that hashes what it passes on, for the file's fingerprint.
+struct Fingerprinting<'a, W> {
+    inner: &'a mut W,
+    len: u64,
+    hash: u64,
+}
+
+impl<W: Write> Write for Fingerprinting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.len += n as u64;
+        self.hash = crate::text::fnv1a_extend(self.hash, &buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 impl Staged {
@@ -38,15 +61,30 @@ impl Staged {
             dir,
             staging,
             committed: false,
+            written: Default::default(),
         })
     }
 
     /// Writes one table (durably) into the generation.
     pub fn write(&self, table: Table, df: &mut DataFrame) -> Result<(), StoreError> {
         let path = self.staging.join(table.file_name());
+        let mut sum = (0, crate::text::FNV1A_START);
         write_synced(&path, |w| {
-            tables::write_parquet(df, w).map_err(|e| std::io::Error::other(e.to_string()))
-        })
+            let mut out = Fingerprinting {
+                inner: w,
+                len: 0,
+                hash: crate::text::FNV1A_START,
+            };
+            tables::write_parquet(df, &mut out)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            sum = (out.len, out.hash);
+            Ok(())
+        })?;
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(table.file_name(), fingerprint_text(sum.0, sum.1));
+        Ok(())
     }
 
     /// Writes tables into the generation, encoding them in parallel (they are independent
@@ -75,7 +113,28 @@ impl Staged {
             }
         }
         let mut meta = meta.clone();
-        meta.files = fingerprints(&self.staging)?;
+        // Every file of the generation: those written here as hashed on the way out, the
+        // carried ones read back.
+        let written = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let mut files = std::collections::BTreeMap::new();
+        for entry in fs::read_dir(&self.staging)
+            .map_err(io_err(&self.staging))?
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let print = match written.get(&name) {
+                Some(print) => print.clone(),
+                None if name == META => continue,
+                None => fingerprint(&entry.path())?,
+            };
+            files.insert(name, print);
+        }
+        meta.files = files;
         let meta_text = serde_json::to_vec_pretty(&meta).expect("meta serialises");
         write_synced(&self.staging.join(META), |w| w.write_all(&meta_text))?;
         fault_point("in-staging");
