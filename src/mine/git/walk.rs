@@ -117,39 +117,47 @@ pub fn walk_new(
         .map(|list| list.iter().copied().collect())
         .unwrap_or_default();
 
-    let fetched = fetch_all(repo, tip, reader, known, &shallow, progress);
+    let mut fetched = fetch_all(repo, tip, reader, known, &shallow, progress);
 
     // The same depth-first order as a one-thread walk, over the fetched headers, so that the
-    // commit order and identity numbering do not depend on how the threads raced.
+    // commit order and identity numbering do not depend on how the threads raced. Commits and
+    // their parents are slot numbers here (given as the fetch first saw each id), so ordering a
+    // million commits hashes nothing.
     let mut history = History::default();
+    history.commits.reserve(fetched.slots.len());
     let mut identity_index: std::collections::HashMap<String, u32> =
         std::collections::HashMap::new();
-    let mut seen: HashSet<ObjectId> = HashSet::default();
-    let mut queue = vec![tip];
-    seen.insert(tip);
-    while let Some(id) = queue.pop() {
-        if known.contains(&id) {
+    let mut seen = vec![false; fetched.slots.len()];
+    let mut queue = vec![0u32];
+    seen[0] = true;
+    while let Some(slot) = queue.pop() {
+        let slot = slot as usize;
+        let id = fetched.ids[slot];
+        if !known.is_empty() && known.contains(&id) {
             reached.insert(id);
             continue;
         }
-        let (tree, parents, author_time, committer_time, author, malformed, evidence) =
-            match fetched.get(&id) {
-                Some(Fetched::Parsed(header)) => header.clone(),
-                Some(Fetched::Corrupt) => {
-                    history.corrupt.push(id);
-                    continue;
-                }
-                Some(Fetched::Missing) | None => {
-                    history.missing.push(id);
-                    continue;
-                }
-            };
+        // Each slot is queued once, so its header is moved out.
+        let (
+            (tree, parents, author_time, committer_time, author, malformed, evidence),
+            parent_slots,
+        ) = match fetched.slots[slot].take() {
+            Some(Fetched::Parsed(header, parent_slots)) => (header, parent_slots),
+            Some(Fetched::Corrupt) => {
+                history.corrupt.push(id);
+                continue;
+            }
+            Some(Fetched::Missing) | None => {
+                history.missing.push(id);
+                continue;
+            }
+        };
         if shallow.contains(&id) {
             history.shallow.push(id);
         } else {
-            for parent in &parents {
-                if seen.insert(*parent) {
-                    queue.push(*parent);
+            for &parent in &parent_slots {
+                if !std::mem::replace(&mut seen[parent as usize], true) {
+                    queue.push(parent);
                 }
             }
         }
@@ -188,15 +196,26 @@ pub fn walk_new(
 
 /// What reading one commit gave.
 enum Fetched {
-    Parsed(Header),
+    /// The header, and the slots of the parents the walk follows (none past a shallow
+    /// boundary).
+    Parsed(Header, Vec<u32>),
     Missing,
     Corrupt,
 }
 
+/// Every commit the fetch saw, by slot: the ids (slot 0 is the tip) and what reading each gave
+/// (`None`: an earlier walk's commit, not read).
+struct FetchedAll {
+    ids: Vec<ObjectId>,
+    slots: Vec<Option<Fetched>>,
+}
+
 /// Work shared by the fetching threads: commits to read, and those already queued.
 struct Frontier {
-    stack: Vec<ObjectId>,
-    seen: HashSet<ObjectId>,
+    /// Commits to read, with their slots.
+    stack: Vec<(ObjectId, u32)>,
+    /// Every id queued so far, with its slot (slots count up from 0 in the order ids are seen).
+    slots: gix::hashtable::HashMap<ObjectId, u32>,
     /// Threads reading a commit right now (which may add to the stack).
     busy: usize,
 }
@@ -216,12 +235,12 @@ impl SharedFrontier {
 
     /// A commit from the shared stack, waiting while other threads may still add some; `None`
     /// when the stack is empty and no thread is busy (the walk is over).
-    fn take(&self) -> Option<ObjectId> {
+    fn take(&self) -> Option<(ObjectId, u32)> {
         let mut f = self.lock();
         let popped = loop {
-            if let Some(id) = f.stack.pop() {
+            if let Some(queued) = f.stack.pop() {
                 f.busy += 1;
-                break Some(id);
+                break Some(queued);
             }
             if f.busy == 0 {
                 break None;
@@ -238,20 +257,24 @@ impl SharedFrontier {
         popped
     }
 
-    /// Marks the new parents of a read commit as seen: the first becomes this thread's `next`
-    /// (it stays busy along a chain of first parents), the others go on the shared stack. A
-    /// thread with nothing next stops being busy; waiting threads are woken when there is more
-    /// to take, or when the last busy thread finished.
-    fn advance(&self, parents: &[ObjectId], next: &mut Option<ObjectId>) {
+    /// The slots of a read commit's parents, queueing those not seen before: the first becomes
+    /// this thread's `next` (it stays busy along a chain of first parents), the others go on the
+    /// shared stack. A thread with nothing next stops being busy; waiting threads are woken when
+    /// there is more to take, or when the last busy thread finished.
+    fn advance(&self, parents: &[ObjectId], next: &mut Option<(ObjectId, u32)>) -> Vec<u32> {
         let mut shared_more = false;
+        let mut parent_slots = Vec::with_capacity(parents.len());
         {
             let mut f = self.lock();
             for parent in parents {
-                if f.seen.insert(*parent) {
+                let fresh = f.slots.len() as u32;
+                let slot = *f.slots.entry(*parent).or_insert(fresh);
+                parent_slots.push(slot);
+                if slot == fresh {
                     if next.is_none() {
-                        *next = Some(*parent);
+                        *next = Some((*parent, slot));
                     } else {
-                        f.stack.push(*parent);
+                        f.stack.push((*parent, slot));
                         shared_more = true;
                     }
                 }
@@ -264,6 +287,7 @@ impl SharedFrontier {
         if shared_more {
             self.wake.notify_all();
         }
+        parent_slots
     }
 }
 
@@ -275,19 +299,16 @@ fn fetch_one(
     known: &HashSet<ObjectId>,
     reader: &CommitReader,
     authors: &mut std::collections::HashMap<(String, String), super::Author>,
-) -> Option<Fetched> {
+) -> Option<Result<Header, Fetched>> {
     if known.contains(&id) {
         return None;
     }
     Some(match repo.objects.try_find(&id, buf) {
         Ok(Some(data)) if data.kind == gix::object::Kind::Commit => {
-            match parse_header(data.data, data.object_hash, reader, authors) {
-                Some(header) => Fetched::Parsed(header),
-                None => Fetched::Corrupt,
-            }
+            parse_header(data.data, data.object_hash, reader, authors).ok_or(Fetched::Corrupt)
         }
-        Ok(Some(_)) | Err(_) => Fetched::Corrupt,
-        Ok(None) => Fetched::Missing,
+        Ok(Some(_)) | Err(_) => Err(Fetched::Corrupt),
+        Ok(None) => Err(Fetched::Missing),
     })
 }
 
@@ -301,15 +322,15 @@ fn fetch_all(
     known: &HashSet<ObjectId>,
     shallow: &HashSet<ObjectId>,
     progress: &dyn Fn(u64),
-) -> gix::hashtable::HashMap<ObjectId, Fetched> {
+) -> FetchedAll {
     use std::sync::atomic::{AtomicU64, Ordering};
     let threads = rayon::current_num_threads().clamp(1, 8);
-    let mut seen = HashSet::default();
-    seen.insert(tip);
+    let mut slots = gix::hashtable::HashMap::default();
+    slots.insert(tip, 0);
     let frontier = SharedFrontier {
         frontier: std::sync::Mutex::new(Frontier {
-            stack: vec![tip],
-            seen,
+            stack: vec![(tip, 0)],
+            slots,
             busy: 0,
         }),
         wake: std::sync::Condvar::new(),
@@ -319,17 +340,23 @@ fn fetch_all(
     let work = |report: Option<&dyn Fn(u64)>| {
         let repo = super::local_handle(&shared, 0);
         let (mut buf, mut authors) = (Vec::new(), std::collections::HashMap::new());
-        let mut out: Vec<(ObjectId, Fetched)> = Vec::new();
-        let mut next: Option<ObjectId> = None;
-        while let Some(id) = next.take().or_else(|| frontier.take()) {
+        let mut out: Vec<(u32, Fetched)> = Vec::new();
+        let mut next: Option<(ObjectId, u32)> = None;
+        while let Some((id, slot)) = next.take().or_else(|| frontier.take()) {
             let fetched = fetch_one(&repo, &mut buf, id, known, reader, &mut authors);
             let parents = match &fetched {
-                Some(Fetched::Parsed(header)) if !shallow.contains(&id) => header.1.as_slice(),
+                Some(Ok(header)) if !shallow.contains(&id) => header.1.as_slice(),
                 _ => &[],
             };
-            frontier.advance(parents, &mut next);
+            let parent_slots = frontier.advance(parents, &mut next);
             if let Some(fetched) = fetched {
-                out.push((id, fetched));
+                out.push((
+                    slot,
+                    match fetched {
+                        Ok(header) => Fetched::Parsed(header, parent_slots),
+                        Err(problem) => problem,
+                    },
+                ));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(report) = report.filter(|_| n.is_multiple_of(4096)) {
                     report(n);
@@ -338,18 +365,30 @@ fn fetch_all(
         }
         out
     };
-    let mut all = gix::hashtable::HashMap::default();
+    let mut found = Vec::new();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(|| work(None))).collect();
-        all.extend(work(Some(progress)));
+        found.push(work(Some(progress)));
         for helper in helpers {
             // A helper that panicked has lost its commits; they are then reported missing
             // rather than taking the whole run down.
-            if let Ok(found) = helper.join() {
-                all.extend(found);
+            if let Ok(part) = helper.join() {
+                found.push(part);
             }
         }
     });
+    let seen = frontier.lock().slots.len();
+    let mut all = FetchedAll {
+        ids: vec![ObjectId::null(tip.kind()); seen],
+        slots: Vec::with_capacity(seen),
+    };
+    all.slots.resize_with(seen, || None);
+    for (id, slot) in frontier.lock().slots.drain() {
+        all.ids[slot as usize] = id;
+    }
+    for (slot, fetched) in found.into_iter().flatten() {
+        all.slots[slot as usize] = Some(fetched);
+    }
     all
 }
 
