@@ -194,7 +194,9 @@ pub fn walk_new(
     (history, reached)
 }
 
-/// What reading one commit gave.
+/// What reading one commit gave. Headers are held inline: a slot per commit, and boxing them
+/// would add a million allocations at the kernel's size for two variants that carry nothing.
+#[allow(clippy::large_enum_variant)]
 enum Fetched {
     /// The header, and the slots of the parents the walk follows (none past a shallow
     /// boundary).
