@@ -27,7 +27,7 @@
 //!   maintainer landing another person's topic branch, as in git's and the kernel's mailing-list
 //!   workflow, or a pull request merged by someone else).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use gix::ObjectId;
 
@@ -181,9 +181,19 @@ fn is_dependency_update(c: &CommitInfo) -> bool {
 /// How each main-line change (`chain`, the first-parent chain, tip first) was reviewed, by rule:
 /// walked oldest first, each merge's brought-in commits are those its other parents reach that
 /// no earlier change reached.
-fn mainline_review(history: &History, chain: &[ObjectId]) -> Vec<(ObjectId, ReviewCounts)> {
-    let index: HashMap<ObjectId, &CommitInfo> = history.commits.iter().map(|c| (c.id, c)).collect();
-    let mut reached: HashSet<ObjectId> = HashSet::with_capacity(history.commits.len());
+///
+/// The tables are keyed by commit id with gix's id hash (an id's own leading bytes) and sized up
+/// front: at the kernel's size they hold over a million commits each.
+fn mainline_review<'a>(
+    history: &'a History,
+    chain: &[ObjectId],
+) -> Vec<(&'a CommitInfo, ReviewCounts)> {
+    let mut index: gix::hashtable::HashMap<ObjectId, &CommitInfo> =
+        gix::hashtable::HashMap::default();
+    index.reserve(history.commits.len());
+    index.extend(history.commits.iter().map(|c| (c.id, c)));
+    let mut reached: gix::hashtable::HashSet<ObjectId> = gix::hashtable::HashSet::default();
+    reached.reserve(history.commits.len());
     let mut out = Vec::with_capacity(chain.len());
     for id in chain.iter().rev() {
         let Some(c) = index.get(id) else { continue };
@@ -208,7 +218,7 @@ fn mainline_review(history: &History, chain: &[ObjectId]) -> Vec<(ObjectId, Revi
             pr_merge: u32::from(e.pr_merge && merge),
             other_merger: u32::from(merge && !authors.is_empty() && !authors.contains(&c.author)),
         };
-        out.push((c.id, counts));
+        out.push((*c, counts));
     }
     out
 }
@@ -240,9 +250,12 @@ pub fn monthly_evidence(history: &History, chain: &[ObjectId], now: i64) -> Vec<
             .add(c, first);
     }
     add_fixes(&dated, &mut months);
-    let times: HashMap<ObjectId, i64> = dated.iter().map(|(_, t, c)| (c.id, *t)).collect();
-    for (id, counts) in mainline_review(history, chain) {
-        let Some(month) = times.get(&id).and_then(|t| Month::from_unix(*t)) else {
+    for (c, counts) in mainline_review(history, chain) {
+        // Counted in its author month, as `dated` places it (an implausible date: nowhere).
+        let Some(month) = Some(c.author_time)
+            .filter(|t| is_plausible(*t, now))
+            .and_then(Month::from_unix)
+        else {
             continue;
         };
         if let Some(row) = months.get_mut(&month) {

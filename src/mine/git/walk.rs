@@ -200,10 +200,14 @@ pub fn walk_new(
 enum Fetched {
     /// The header, and the slots of the parents the walk follows (none past a shallow
     /// boundary).
-    Parsed(Header, Vec<u32>),
+    Parsed(Header, ParentSlots),
     Missing,
     Corrupt,
 }
+
+/// The slots of a commit's parents, held inline for all but an octopus merge: a vector each
+/// would be a million small allocations at the kernel's size, outliving the walk as holes.
+type ParentSlots = smallvec::SmallVec<[u32; 2]>;
 
 /// Every commit the fetch saw, by slot: the ids (slot 0 is the tip) and what reading each gave
 /// (`None`: an earlier walk's commit, not read).
@@ -263,9 +267,9 @@ impl SharedFrontier {
     /// this thread's `next` (it stays busy along a chain of first parents), the others go on the
     /// shared stack. A thread with nothing next stops being busy; waiting threads are woken when
     /// there is more to take, or when the last busy thread finished.
-    fn advance(&self, parents: &[ObjectId], next: &mut Option<(ObjectId, u32)>) -> Vec<u32> {
+    fn advance(&self, parents: &[ObjectId], next: &mut Option<(ObjectId, u32)>) -> ParentSlots {
         let mut shared_more = false;
-        let mut parent_slots = Vec::with_capacity(parents.len());
+        let mut parent_slots = ParentSlots::new();
         {
             let mut f = self.lock();
             for parent in parents {
