@@ -185,7 +185,14 @@ fn resumed(
 
 /// The root licence files of each link's tree (`None`: unreadable, or the same tree as the link
 /// before, which cannot change the licence), read in parallel in runs of consecutive links (a
-/// root tree is mostly a delta of the one before, so a run shares its delta bases).
+/// root tree is mostly a delta of a neighbour, so a run shares its delta bases).
+///
+/// A run is read in the direction its pack's deltas go ([`newer_are_bases`]): the delta-base
+/// cache keeps each tree it rebuilt, so read base first every tree costs one delta on top of
+/// the one read before it, while read the other way each rebuilds its chain. Repacked histories
+/// (every clone of a hosted project) store a root tree as a delta of a newer one: read newest
+/// first, the root reads took xen 93 ms instead of 238, git/git 313 instead of 751, moby 136
+/// instead of 196; a pack written by `git fast-import` goes the other way.
 fn read_roots(repo: &gix::Repository, links: &[(&ChainLink, Month)]) -> Vec<Option<RootLicences>> {
     use rayon::prelude::*;
     let run = links
@@ -204,12 +211,42 @@ fn read_roots(repo: &gix::Repository, links: &[(&ChainLink, Month)]) -> Vec<Opti
         .map_init(
             || (crate::mine::git::local_handle(&shared, 0), Vec::new()),
             |(local, buf), trees| {
-                let read = |tree: &Option<ObjectId>| root_licence_files(local, (*tree)?, buf);
-                trees.iter().map(read).collect::<Vec<_>>()
+                let mut read = |tree: &Option<ObjectId>| root_licence_files(local, (*tree)?, buf);
+                if !newer_are_bases(local, trees) {
+                    return trees.iter().map(read).collect::<Vec<_>>();
+                }
+                let mut roots: Vec<_> = trees.iter().rev().map(&mut read).collect();
+                roots.reverse();
+                roots
             },
         )
         .flatten()
         .collect()
+}
+
+/// Whether the newer trees of a run (oldest first) are the delta bases of the older ones: the
+/// delta depths of up to 16 pairs of neighbouring trees spread over the run, where the newer
+/// of a pair is the shallower more often than not (a tie, or trees that are not packed: yes).
+/// Only the order of reading depends on it, never a result.
+fn newer_are_bases(repo: &gix::Repository, trees: &[Option<ObjectId>]) -> bool {
+    let depth = |id: &ObjectId| {
+        gix::odb::Header::try_header(&repo.objects, id)
+            .ok()
+            .flatten()
+            .and_then(|h| h.num_deltas())
+            .unwrap_or(0)
+    };
+    let present: Vec<&ObjectId> = trees.iter().flatten().collect();
+    let step = (present.len() / 16).max(1);
+    let mut balance = 0i64;
+    for pair in present.windows(2).step_by(step).take(16) {
+        balance += match depth(pair[1]).cmp(&depth(pair[0])) {
+            std::cmp::Ordering::Less => 1,
+            std::cmp::Ordering::Greater => -1,
+            std::cmp::Ordering::Equal => 0,
+        };
+    }
+    balance >= 0
 }
 
 /// What the root of a tree says of its licence: its licence files (sorted by name), and the
