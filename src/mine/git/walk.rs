@@ -122,7 +122,8 @@ pub fn walk_new(
     // The same depth-first order as a one-thread walk, over the fetched headers, so that the
     // commit order and identity numbering do not depend on how the threads raced. Commits and
     // their parents are slot numbers here (given as the fetch first saw each id), so ordering a
-    // million commits hashes nothing.
+    // million commits needs no table of ids (only the shallow set, and an incremental walk's
+    // known set, are asked by id).
     let mut history = History::default();
     history.commits.reserve(fetched.slots.len());
     let mut identity_index: std::collections::HashMap<String, u32> =
@@ -210,7 +211,8 @@ enum Fetched {
 type ParentSlots = smallvec::SmallVec<[u32; 2]>;
 
 /// Every commit the fetch saw, by slot: the ids (slot 0 is the tip) and what reading each gave
-/// (`None`: an earlier walk's commit, not read).
+/// (`None`: an earlier walk's commit, not read, or one a panicked thread lost, reported
+/// missing).
 struct FetchedAll {
     ids: Vec<ObjectId>,
     slots: Vec<Option<Fetched>>,
