@@ -422,7 +422,7 @@ impl Store {
         let dir = self.repo_dir(&meta.name);
         let generation =
             read_current(&dir)?.ok_or_else(|| StoreError::UnknownRepo(meta.name.clone()))?;
-        let found = fingerprints(&dir.join(&generation))?;
+        let found = fingerprints(&dir.join(&generation), Default::default())?;
         for (name, expected) in &meta.files {
             if found.get(name) != Some(expected) {
                 return Err(StoreError::Damaged(dir.join(&generation).join(name)));
@@ -660,15 +660,23 @@ pub fn enclosing_store(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// `SIZE:HEX` of every file in `dir` (the metadata file excepted).
-fn fingerprints(dir: &Path) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+/// `SIZE:HEX` of every file in `dir` (the metadata file excepted): taken from `known` for the
+/// files fingerprinted as they were written, read back for the others.
+fn fingerprints(
+    dir: &Path,
+    mut known: std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
     let mut out = std::collections::BTreeMap::new();
     for entry in fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name == META {
             continue;
         }
-        out.insert(name, fingerprint(&entry.path())?);
+        let print = match known.remove(&name) {
+            Some(print) => print,
+            None => fingerprint(&entry.path())?,
+        };
+        out.insert(name, print);
     }
     Ok(out)
 }

@@ -13,7 +13,7 @@ use polars::prelude::DataFrame;
 
 use super::tables::{self, Table};
 use super::{
-    atomic_write, fault_point, fingerprint, fingerprint_text, io_err, next_generation,
+    atomic_write, fault_point, fingerprint_text, fingerprints, io_err, next_generation,
     read_current, sync_dir, write_synced, RepoMeta, StoreError, CURRENT, META,
 };
 
@@ -121,20 +121,7 @@ impl Staged {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        let mut files = std::collections::BTreeMap::new();
-        for entry in fs::read_dir(&self.staging)
-            .map_err(io_err(&self.staging))?
-            .flatten()
-        {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let print = match written.get(&name) {
-                Some(print) => print.clone(),
-                None if name == META => continue,
-                None => fingerprint(&entry.path())?,
-            };
-            files.insert(name, print);
-        }
-        meta.files = files;
+        meta.files = fingerprints(&self.staging, written)?;
         let meta_text = serde_json::to_vec_pretty(&meta).expect("meta serialises");
         write_synced(&self.staging.join(META), |w| w.write_all(&meta_text))?;
         fault_point("in-staging");
